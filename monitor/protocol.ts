@@ -1,0 +1,125 @@
+// The one typed contract between the monitor (REST + socket.io) and the dashboard.
+// The dashboard imports this file with `import type` only, so nothing here may need a runtime value there.
+
+/** The eight layers of AlexNet (the paper's Layer 1 to Layer 8); the vocabulary of store, API and dashboard. */
+export const LAYER_NAMES = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'] as const;
+export type LayerName = (typeof LAYER_NAMES)[number];
+
+/** `source`: the source model trained on the source domain; `target`: its copy fine-tuned on the target domain. */
+export type Phase = 'source' | 'target';
+export type Domain = 'source' | 'target';
+export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
+
+/** A point on the run's timeline: epochs are 1-based within their phase, `step` is 1-based over both phases. */
+export interface EpochRef {
+  phase: Phase;
+  epoch: number;
+  step: number;
+}
+
+/** Metrics of one committed epoch. Accuracies are fractions in [0, 1] of the phase's model after that epoch. */
+export interface EpochRecord extends EpochRef {
+  loss: number;
+  accSourceTrain: number;
+  accTargetTrain: number;
+  accSourceValidation: number;
+  accTargetValidation: number;
+  /** Wall time of the epoch's training part, seconds. */
+  trainSeconds: number;
+  trainImagesPerSecond: number;
+  /** True when every layer's weights were stored for this epoch. */
+  checkpoint: boolean;
+  /** Milliseconds since the Unix epoch when the record was committed to the store. */
+  committedAt: number;
+}
+
+export interface DatasetSizes {
+  sourceTrain: number;
+  sourceValidation: number;
+  targetTrain: number;
+  targetValidation: number;
+}
+
+export interface LayerShape {
+  name: LayerName;
+  kernelShape: number[];
+  biasShape: number[];
+}
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  /** Config file's `name`. */
+  configName: string;
+  backend: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Last committed epoch, or null before the first one. */
+  lastEpoch: EpochRef | null;
+}
+
+export interface RunMeta extends RunSummary {
+  /** The validated config the run was started with. */
+  config: unknown;
+  classNames: string[];
+  datasetSizes: DatasetSizes;
+  seed: number;
+  /** Epochs planned per phase. */
+  plannedEpochs: Record<Phase, number>;
+  layers: LayerShape[];
+  finishedAt: number | null;
+  error: string | null;
+}
+
+export interface MetricsResponse {
+  runId: string;
+  epochs: EpochRecord[];
+}
+
+export interface ConfusionRow {
+  classIndex: number;
+  className: string;
+  /** Target-validation instances of this class. */
+  support: number;
+  /** Accuracy on this class's target-validation instances of the source model (null when none is stored). */
+  sourceModelAccuracy: number | null;
+  /** Same for the target model at the requested epoch (null during the source phase). */
+  targetModelAccuracy: number | null;
+  /** target - source, null when either is null. */
+  difference: number | null;
+  /** Classes this class's instances are mispredicted into by the model of the requested epoch, most frequent first. */
+  mispredictedInto: { classIndex: number; className: string; count: number }[];
+}
+
+/** Paper §5.1: best target-model accuracy on target data minus best source-model accuracy on target data. */
+export interface Transferability {
+  score: number | null;
+  bestTargetModel: number | null;
+  bestSourceModel: number | null;
+}
+
+export interface ConfusionResponse {
+  runId: string;
+  at: EpochRef;
+  /** The source-model epoch the source column was read from (the last source epoch up to `at`). */
+  sourceReference: EpochRef | null;
+  /** Up to and including `at`. */
+  transferability: Transferability;
+  rows: ConfusionRow[];
+}
+
+export interface ApiError {
+  error: { code: string; message: string };
+}
+
+/** Socket.io events, server to client. Clients join a run's room with `subscribe`. */
+export interface ServerToClientEvents {
+  run: (run: RunSummary) => void;
+  epoch: (event: { runId: string; record: EpochRecord }) => void;
+  checkpoint: (event: { runId: string; at: EpochRef }) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (runId: string) => void;
+  unsubscribe: (runId: string) => void;
+}
