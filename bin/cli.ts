@@ -1,0 +1,150 @@
+// The `transferscope` command line: demo, train, serve. Flags are validated here, where they enter
+// the program; every failure is one line on stderr and a non-zero exit code.
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { TransferscopeError } from '../monitor/errors.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_DB = '.transferscope/db';
+export const DEFAULT_PORT = 4640;
+const DASHBOARD_DIR = resolve(ROOT, 'dashboard/dist');
+
+const USAGE = `usage:
+  transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
+  transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
+  transferscope serve [--db DIR] [--port N] [--host H]
+defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
+
+function usageError(message: string): never {
+  throw new TransferscopeError('INVALID_ARGUMENT', `${message} Run 'transferscope help' for usage.`);
+}
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (err) {
+    return usageError(`${(err as Error).message}.`);
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) {
+    return DEFAULT_PORT;
+  }
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    usageError(`Invalid --port '${value}': use a whole number from 0 to 65535 (0 picks a free port).`);
+  }
+  return port;
+}
+
+async function parseBackend(value: string | undefined) {
+  const { BACKEND_CHOICES } = await import('../trainer/backend.ts');
+  const choice = value ?? 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    usageError(`Unknown --backend '${choice}': use one of ${BACKEND_CHOICES.join(', ')}.`);
+  }
+  return choice as (typeof BACKEND_CHOICES)[number];
+}
+
+async function serve(args: string[]): Promise<number> {
+  const flags = parse(args, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
+  const { Store } = await import('../monitor/store/store.ts');
+  const { startMonitor } = await import('../monitor/server.ts');
+  const db = flags.db ?? DEFAULT_DB;
+  const store = await Store.open(db);
+  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR });
+  console.log(`transferscope: monitor on ${monitor.url} (store ${db})`);
+  await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  await monitor.close();
+  store.close();
+  return 0;
+}
+
+async function train(args: string[]): Promise<number> {
+  const flags = parse(args, { config: { type: 'string' }, db: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
+  if (!flags.config) {
+    usageError('Missing --config FILE (for example --config configs/digits.json).');
+  }
+  const { loadConfig } = await import('../trainer/config.ts');
+  const { trainRun } = await import('../trainer/run-training.ts');
+  const config = loadConfig(flags.config);
+  const backend = await parseBackend(flags.backend);
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) {
+      process.exit(130);
+    }
+    process.stderr.write('\ntransferscope: stopping after this batch (Ctrl-C again to quit now)\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    const run = await trainRun({ config, db: flags.db ?? DEFAULT_DB, runId: flags.run, backend, signal: stop.signal });
+    console.log(`transferscope: run ${run.id} finished (${run.lastEpoch?.step ?? 0} epochs stored)`);
+    return 0;
+  } catch (err) {
+    if (stop.signal.aborted) {
+      console.error('transferscope: training interrupted; the completed epochs are stored.');
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
+async function demo(args: string[]): Promise<number> {
+  const flags = parse(args, {
+    config: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
+  });
+  const { Store } = await import('../monitor/store/store.ts');
+  const { startMonitor } = await import('../monitor/server.ts');
+  const { loadConfig } = await import('../trainer/config.ts');
+  const { defaultRunId } = await import('../trainer/run-training.ts');
+  const configFile = flags.config ?? resolve(ROOT, 'configs/digits.json');
+  const config = loadConfig(configFile);
+  const backend = await parseBackend(flags.backend);
+  const db = flags.db ?? DEFAULT_DB;
+  const store = await Store.open(db);
+  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR });
+  const runId = defaultRunId(config);
+  console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${db}; Ctrl-C stops)`);
+  // Training runs in its own process so that tensor work never blocks the API and the live updates.
+  const trainer = spawn(process.execPath, [fileURLToPath(new URL('./transferscope.js', import.meta.url)), 'train',
+    '--config', configFile, '--db', db, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const code = await new Promise<number>((done) => trainer.once('exit', (c) => done(c ?? 1)));
+  if (code === 0) {
+    console.log(`transferscope: training finished; still serving ${monitor.url}?run=${runId} (Ctrl-C stops)`);
+    await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  }
+  await monitor.close();
+  store.close();
+  return code === 0 ? 0 : code;
+}
+
+/** Runs one CLI command; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo': return await demo(rest);
+      case 'train': return await train(rest);
+      case 'serve': return await serve(rest);
+      case 'help': case '--help': case '-h': case undefined:
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        return usageError(`Unknown command '${command}'.`);
+    }
+  } catch (err) {
+    if (err instanceof TransferscopeError) {
+      console.error(`transferscope: ${err.message}`);
+      return 2;
+    }
+    console.error(`transferscope: ${(err as Error).message}${process.env.DEBUG ? `\n${(err as Error).stack}` : ' (set DEBUG=1 for details)'}`);
+    return 1;
+  }
+}

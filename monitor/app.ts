@@ -1,0 +1,43 @@
+// The monitor's HTTP app: the JSON API under /api and the built dashboard at /.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { ApiError } from './protocol.ts';
+import type { Store } from './store/store.ts';
+import { TransferscopeError } from './errors.ts';
+import { runsRoutes } from './routes/runs.ts';
+
+export interface AppOptions {
+  /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
+  dashboardDir?: string;
+}
+
+const errorBody = (code: string, message: string): ApiError => ({ error: { code, message } });
+
+export function createApp(store: Store, options: AppOptions = {}): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof TransferscopeError) {
+      return c.json(errorBody(err.code, err.message), err.status as 400);
+    }
+    console.error(`monitor: ${c.req.method} ${c.req.path} failed:`, err);
+    return c.json(errorBody('INTERNAL', `Internal error while serving ${c.req.path}: ${err.message}`), 500);
+  });
+
+  app.route('/api/runs', runsRoutes(store));
+  app.all('/api/*', (c) =>
+    c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));
+
+  const dir = options.dashboardDir;
+  if (dir && existsSync(join(dir, 'index.html'))) {
+    const indexHtml = readFileSync(join(dir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: dir }));
+    // Every other path is a dashboard URL (run and epoch live in the query string).
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('/', (c) => c.text('transferscope monitor: the dashboard is not built. Run `npm run build`, then reload.', 503));
+  }
+  return app;
+}

@@ -1,0 +1,72 @@
+// /api/runs: run list, metadata, per-epoch metrics, and the per-class confusion table of any epoch.
+import { Hono } from 'hono';
+import type { ConfusionResponse, EpochRef, Phase } from '../protocol.ts';
+import type { Store } from '../store/store.ts';
+import { TransferscopeError } from '../errors.ts';
+import { confusionRows } from '../analytics/confusion.ts';
+import { transferability } from '../analytics/transferability.ts';
+
+/** Validates `:phase` and `:epoch` path parameters (they enter the program here). */
+export function parseEpochParams(phase: string, epoch: string): { phase: Phase; epoch: number } {
+  if (phase !== 'source' && phase !== 'target') {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown phase '${phase}': use 'source' or 'target'.`);
+  }
+  const n = Number(epoch);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid epoch '${epoch}': epochs are whole numbers starting at 1.`);
+  }
+  return { phase, epoch: n };
+}
+
+export function runsRoutes(store: Store): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => c.json(await store.listRuns()));
+
+  app.get('/:id', async (c) => c.json(await store.getRun(c.req.param('id'))));
+
+  app.get('/:id/metrics', async (c) => {
+    const runId = c.req.param('id');
+    return c.json({ runId, epochs: await store.listEpochs(runId) });
+  });
+
+  app.get('/:id/epochs/:phase/:epoch/confusion', async (c) => {
+    const runId = c.req.param('id');
+    const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
+    const at = await store.getEpoch({ runId, phase, epoch });
+    const [run, epochs, labels, viewed] = await Promise.all([
+      store.getRun(runId),
+      store.listEpochs(runId),
+      store.getLabels(runId, 'target-validation'),
+      store.getPredictions({ runId, phase, epoch }),
+    ]);
+    // The source column always shows the latest source model up to the viewed epoch: the final source
+    // model once fine-tuning has started, the viewed one during the source phase.
+    const sourceEpochs = epochs.filter((e) => e.phase === 'source' && e.step <= at.step);
+    const sourceAt = sourceEpochs.at(-1);
+    const sourceReference: EpochRef | null = sourceAt ? { phase: 'source', epoch: sourceAt.epoch, step: sourceAt.step } : null;
+    const sourcePredictions = sourceReference
+      ? sourceReference.step === at.step ? viewed : await store.getPredictions({ runId, ...sourceReference })
+      : null;
+    const viewedTarget = viewed.get('target-validation');
+    if (!viewedTarget) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no target-validation predictions.`);
+    }
+    const body: ConfusionResponse = {
+      runId,
+      at: { phase, epoch, step: at.step },
+      sourceReference,
+      transferability: transferability(epochs, at.step),
+      rows: confusionRows({
+        classNames: run.classNames,
+        labels,
+        sourcePredicted: sourcePredictions?.get('target-validation') ?? null,
+        targetPredicted: phase === 'target' ? viewedTarget : null,
+        viewedPredicted: viewedTarget,
+      }),
+    };
+    return c.json(body);
+  });
+
+  return app;
+}

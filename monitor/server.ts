@@ -1,0 +1,80 @@
+// Starts the monitor: the Hono app and socket.io on one HTTP server, bound to loopback by default.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Server as SocketServer } from 'socket.io';
+import type { Server as HttpServer } from 'node:http';
+import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
+import { Store, assertRunId } from './store/store.ts';
+import { createApp } from './app.ts';
+import { startEpochWatcher } from './epoch-watcher.ts';
+import { TransferscopeError } from './errors.ts';
+
+export interface MonitorOptions {
+  store: Store;
+  port: number;
+  host?: string;
+  dashboardDir?: string;
+  pollIntervalMs?: number;
+}
+
+export interface RunningMonitor {
+  url: string;
+  port: number;
+  io: SocketServer<ClientToServerEvents, ServerToClientEvents>;
+  close(): Promise<void>;
+}
+
+function listen(options: MonitorOptions, host: string): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir });
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new TransferscopeError('PORT_IN_USE', `Port ${options.port} on ${host} is already in use. Pass another --port, or stop the process using it.`));
+      } else {
+        reject(err);
+      }
+    });
+  });
+}
+
+/** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
+export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(options, host);
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
+  io.on('connection', (socket) => {
+    socket.on('subscribe', (runId) => {
+      try {
+        assertRunId(runId);
+        void socket.join(runId);
+      } catch {
+        // An invalid id can never match a room; ignoring it keeps a bad client from hurting others.
+      }
+    });
+    socket.on('unsubscribe', (runId) => void socket.leave(runId));
+  });
+  const watcher = startEpochWatcher(options.store, {
+    epoch(runId, record) {
+      io.to(runId).emit('epoch', { runId, record });
+      if (record.checkpoint) {
+        io.to(runId).emit('checkpoint', { runId, at: { phase: record.phase, epoch: record.epoch, step: record.step } });
+      }
+    },
+    run(run) {
+      io.emit('run', run);
+    },
+  }, options.pollIntervalMs);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    port,
+    io,
+    async close() {
+      watcher.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      server.closeAllConnections?.();
+    },
+  };
+}
