@@ -1,0 +1,100 @@
+// The whole slice on real parts: train the smoke config into LanceDB on disk, serve it on a real port,
+// read it back through the API, and drive the CLI's error paths as a user would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { writeFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../trainer/config.ts';
+import { trainRun } from '../../trainer/run-training.ts';
+import { Store } from '../../monitor/store/store.ts';
+import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
+import type { ConfusionResponse, MetricsResponse, RunMeta } from '../../monitor/protocol.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const run = promisify(execFile);
+const dir = useTempDir();
+const db = `${dir}/db`;
+let store: Store;
+let monitor: RunningMonitor;
+
+async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(process.execPath, ['bin/transferscope.js', ...args], { timeout: 60_000 });
+    return { code: 0, stderr };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'smoke', progress: null, log: () => {} });
+  store = await Store.open(db);
+  monitor = await startMonitor({ store, port: 0 });
+}, 300_000);
+afterAll(async () => {
+  await monitor.close();
+  store.close();
+});
+
+describe('digits-smoke trained into LanceDB and served', () => {
+  it('records the run with its backend, sizes and both phases', async () => {
+    const meta = (await (await fetch(`${monitor.url}api/runs/smoke`)).json()) as RunMeta;
+    expect(meta.status).toBe('finished');
+    expect(meta.backend).toMatch(/wasm|tensorflow|cpu/);
+    expect(meta.classNames).toHaveLength(10);
+    expect(meta.layers.map((l) => l.name)).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
+    expect(meta.datasetSizes.sourceTrain + meta.datasetSizes.sourceValidation).toBe(240);
+    const metrics = (await (await fetch(`${monitor.url}api/runs/smoke/metrics`)).json()) as MetricsResponse;
+    expect(metrics.epochs.map((e) => [e.phase, e.epoch, e.step, e.checkpoint])).toEqual([['source', 1, 1, true], ['target', 1, 2, true]]);
+    for (const e of metrics.epochs) {
+      expect(e.loss).toBeGreaterThan(0);
+      for (const acc of [e.accSourceTrain, e.accTargetTrain, e.accSourceValidation, e.accTargetValidation]) {
+        expect(acc).toBeGreaterThanOrEqual(0);
+        expect(acc).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('stores every layer at checkpoints and serves a confusion table covering the target validation set', async () => {
+    const weights = await store.getWeights({ runId: 'smoke', phase: 'target', epoch: 1 });
+    expect(weights.map((w) => w.layer)).toHaveLength(8);
+    expect(weights[0]!.kernelShape).toEqual([5, 5, 3, 32]);
+    expect(weights.every((w) => w.kernel.every(Number.isFinite))).toBe(true);
+    const res = await fetch(`${monitor.url}api/runs/smoke/epochs/target/1/confusion`);
+    const body = (await res.json()) as ConfusionResponse;
+    expect(body.rows).toHaveLength(10);
+    expect(body.rows.reduce((n, r) => n + r.support, 0)).toBe(30);
+    expect(body.sourceReference).toEqual({ phase: 'source', epoch: 1, step: 1 });
+    expect(typeof body.transferability.score).toBe('number');
+  });
+
+  it('refuses an existing run id, a bad config and an unknown flag with one line and a non-zero exit', async () => {
+    const before = readdirSync(`${db}/epochs.lance`).length;
+    const exists = await cli('train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'smoke');
+    expect(exists.code).toBe(2);
+    expect(exists.stderr.trim()).toMatch(/^transferscope: Run 'smoke' already exists/);
+    expect(exists.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(`${db}/epochs.lance`).length).toBe(before);
+
+    writeFileSync(`${dir}/bad.json`, JSON.stringify({ name: 'x', source: { kind: 'svhn', count: 10 } }));
+    const bad = await cli('train', '--config', `${dir}/bad.json`, '--db', db);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid config .*bad.json/);
+
+    const flag = await cli('serve', '--prot', '1');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/Unknown option '--prot'/);
+  });
+
+  it('reports a port in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const busy = await cli('serve', '--db', db, '--port', String(port));
+    blocker.close();
+    expect(busy.code).toBe(2);
+    expect(busy.stderr.trim()).toBe(`transferscope: Port ${port} on 127.0.0.1 is already in use. Pass another --port, or stop the process using it.`);
+  });
+});
