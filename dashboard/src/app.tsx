@@ -1,0 +1,78 @@
+// The dashboard's shell: URL state, the data client and the timeline, wired to the header, the scrubber and
+// the views. Views read data only through the data client.
+import { Match, Show, Switch, type JSX } from 'solid-js';
+import { createDataClient } from './data-client.ts';
+import { EpochScrubber } from './epoch-scrubber.tsx';
+import { LiveStatus } from './live-status.tsx';
+import { Notice } from './notice.tsx';
+import { RunPicker } from './run-picker.tsx';
+import { createSocket } from './socket.ts';
+import { StatisticsView } from './statistics-view.tsx';
+import { createTimeline } from './timeline.ts';
+import { createUrlState } from './url-state.ts';
+
+export const START_RUN_COMMAND = 'npx transferscope train --config configs/digits.json';
+
+export function App(): JSX.Element {
+  const url = createUrlState();
+  const client = createDataClient({ requestedRun: () => url.state().run, socket: createSocket() });
+  const { state } = client;
+  const timeline = createTimeline({
+    epochs: () => state.epochs,
+    pin: () => url.state().pin,
+    // A pinned epoch only means something for one run, so the URL names the run too (it may have been
+    // the implicit "newest"); otherwise a shared link could open another run at that epoch.
+    setPin: (pin, mode) => url.set({ run: pin === null ? url.state().run : client.activeRunId(), pin }, mode),
+  });
+
+  return (
+    <div class="app">
+      <header class="app-header">
+        <h1 title="Explains transfer learning while it happens">transferscope</h1>
+        <Show when={client.activeRunId() !== null}>
+          <RunPicker runs={state.runs} activeRunId={client.activeRunId()} onPick={(run) => url.set({ run, pin: null }, 'push')} />
+        </Show>
+        <LiveStatus latest={state.epochs.at(-1) ?? null} connected={state.connected} />
+      </header>
+
+      <main>
+        <Switch>
+          <Match when={!state.runsLoaded}>
+            <Notice kind="info">Loading runs…</Notice>
+          </Match>
+          <Match when={state.runsError !== null && state.runs.length === 0}>
+            <Notice kind="error" testId="runs-error">Could not load the runs: {state.runsError}</Notice>
+          </Match>
+          <Match when={client.activeRunId() === null}>
+            <div class="empty" data-testid="no-runs">
+              <h2>No runs yet</h2>
+              <p>
+                Start a run with <code>{START_RUN_COMMAND}</code>
+              </p>
+              <p class="muted">This page shows it as soon as it starts.</p>
+            </div>
+          </Match>
+          <Match when={state.runError !== null}>
+            <Notice kind="error" testId="run-error">{state.runError}</Notice>
+          </Match>
+          <Match when={state.runLoading}>
+            <Notice kind="info">Loading run {client.activeRunId()}…</Notice>
+          </Match>
+          <Match when={true}>
+            <EpochScrubber timeline={timeline} epochs={state.epochs} />
+            <Switch>
+              <Match when={state.epochs.length === 0}>
+                <Notice kind="info" testId="waiting">
+                  Waiting for the first epoch of {state.run?.configName ?? 'this run'}: the views fill in as soon as it is committed.
+                </Notice>
+              </Match>
+              <Match when={true}>
+                <StatisticsView client={client} run={state.run} timeline={timeline} />
+              </Match>
+            </Switch>
+          </Match>
+        </Switch>
+      </main>
+    </div>
+  );
+}

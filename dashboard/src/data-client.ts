@@ -1,0 +1,183 @@
+// The one data client the views read through: the run list, the chosen run's metadata and committed epochs
+// (REST, then kept current by socket events), and cached confusion tables.
+import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type {
+  ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
+} from '../../monitor/protocol.ts';
+import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
+import { mergeEpochs, type EpochPin } from './epochs.ts';
+import type { LiveSocket } from './socket.ts';
+
+export interface DataState {
+  /** Newest first. */
+  runs: RunSummary[];
+  runsLoaded: boolean;
+  runsError: string | null;
+  run: RunMeta | null;
+  /** The active run's committed epochs of both phases, one per step, ordered by step. */
+  epochs: EpochRecord[];
+  /** True from choosing a run until its metadata and metrics arrived (or failed). */
+  runLoading: boolean;
+  runError: string | null;
+  lastCheckpoint: EpochRef | null;
+  connected: boolean;
+}
+
+export interface DataClientOptions {
+  /** The run the URL asks for; null follows the newest run. */
+  requestedRun: Accessor<string | null>;
+  socket: LiveSocket;
+  fetchJson?: FetchJson;
+}
+
+export interface DataClient {
+  readonly state: DataState;
+  /** The run being shown: the requested one, else the newest; null when there are no runs. */
+  activeRunId: Accessor<string | null>;
+  /** The confusion table at `pin` of `runId`; answers are cached per run/phase/epoch, failures are not. */
+  confusion(runId: string, pin: EpochPin): Promise<ConfusionResponse>;
+  /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
+  refresh(): void;
+}
+
+// A committed epoch's confusion table never changes, so entries only leave to bound memory.
+const CONFUSION_CACHE_SIZE = 256;
+
+function byNewest(a: RunSummary, b: RunSummary): number {
+  return b.createdAt - a.createdAt;
+}
+
+/** Loads and follows the monitor's data; socket listeners and the run subscription end with the owner. */
+export function createDataClient(options: DataClientOptions): DataClient {
+  const { socket, requestedRun } = options;
+  const fetchJson = options.fetchJson ?? ((path: string) => defaultFetchJson(path));
+  const [state, setState] = createStore<DataState>({
+    runs: [], runsLoaded: false, runsError: null, run: null, epochs: [], runLoading: false, runError: null,
+    lastCheckpoint: null, connected: socket.connected,
+  });
+  const confusionCache = new Map<string, Promise<ConfusionResponse>>();
+
+  const activeRunId = createMemo(() => requestedRun() ?? state.runs[0]?.id ?? null);
+
+  const loadRuns = async (): Promise<void> => {
+    try {
+      const runs = (await fetchJson('/api/runs')) as RunSummary[];
+      setState({ runs: [...runs].sort(byNewest), runsLoaded: true, runsError: null });
+    } catch (err) {
+      setState({ runsLoaded: true, runsError: errorMessage(err) });
+    }
+  };
+
+  const loadRun = async (runId: string): Promise<void> => {
+    const base = `/api/runs/${encodeURIComponent(runId)}`;
+    try {
+      const [run, metrics] = await Promise.all([fetchJson(base), fetchJson(`${base}/metrics`)]) as [RunMeta, MetricsResponse];
+      if (activeRunId() !== runId) {
+        return;
+      }
+      // Epochs that arrived over the socket while the request was out are kept, not overwritten.
+      setState({ run, runLoading: false, runError: null });
+      setState('epochs', reconcile(mergeEpochs(metrics.epochs, state.epochs), { key: 'step' }));
+    } catch (err) {
+      if (activeRunId() === runId) {
+        setState({ runLoading: false, runError: errorMessage(err) });
+      }
+    }
+  };
+
+  createEffect(on(activeRunId, (runId, previous) => {
+    if (previous && socket.connected) {
+      socket.emit('unsubscribe', previous);
+    }
+    setState({ run: null, epochs: [], runError: null, lastCheckpoint: null, runLoading: runId !== null });
+    if (runId === null) {
+      return;
+    }
+    // While disconnected, the connect handler subscribes instead: socket.io would otherwise send both.
+    if (socket.connected) {
+      socket.emit('subscribe', runId);
+    }
+    void loadRun(runId);
+  }));
+
+  let everConnected = socket.connected;
+  const onConnect = (): void => {
+    setState('connected', true);
+    const runId = activeRunId();
+    if (runId !== null) {
+      socket.emit('subscribe', runId);
+    }
+    // The server forgets rooms on disconnect, and epochs committed meanwhile were never sent.
+    if (everConnected) {
+      refresh();
+    }
+    everConnected = true;
+  };
+  const onDisconnect = (): void => {
+    setState('connected', false);
+  };
+  const onRun: ServerToClientEvents['run'] = (run) => {
+    const others = state.runs.filter((r) => r.id !== run.id);
+    setState('runs', reconcile([run, ...others].sort(byNewest), { key: 'id' }));
+    setState('run', (meta) => (meta?.id === run.id ? { ...meta, ...run } : meta));
+  };
+  const onEpoch: ServerToClientEvents['epoch'] = ({ runId, record }) => {
+    if (runId === activeRunId()) {
+      setState('epochs', reconcile(mergeEpochs(state.epochs, [record]), { key: 'step' }));
+    }
+  };
+  const onCheckpoint: ServerToClientEvents['checkpoint'] = ({ runId, at }) => {
+    if (runId === activeRunId()) {
+      setState('lastCheckpoint', at);
+    }
+  };
+  socket.on('connect', onConnect);
+  socket.on('disconnect', onDisconnect);
+  socket.on('run', onRun);
+  socket.on('epoch', onEpoch);
+  socket.on('checkpoint', onCheckpoint);
+  onCleanup(() => {
+    socket.off('connect', onConnect);
+    socket.off('disconnect', onDisconnect);
+    socket.off('run', onRun);
+    socket.off('epoch', onEpoch);
+    socket.off('checkpoint', onCheckpoint);
+    const runId = activeRunId();
+    if (runId !== null && socket.connected) {
+      socket.emit('unsubscribe', runId);
+    }
+  });
+
+  function refresh(): void {
+    void loadRuns();
+    const runId = activeRunId();
+    if (runId !== null) {
+      void loadRun(runId);
+    }
+  }
+
+  void loadRuns();
+
+  return {
+    state,
+    activeRunId,
+    confusion(runId, pin) {
+      const key = `${runId}/${pin.phase}/${pin.epoch}`;
+      const cached = confusionCache.get(key);
+      if (cached) {
+        return cached;
+      }
+      const request = fetchJson(
+        `/api/runs/${encodeURIComponent(runId)}/epochs/${pin.phase}/${pin.epoch}/confusion`,
+      ) as Promise<ConfusionResponse>;
+      confusionCache.set(key, request);
+      request.catch(() => confusionCache.delete(key));
+      if (confusionCache.size > CONFUSION_CACHE_SIZE) {
+        confusionCache.delete(confusionCache.keys().next().value!);
+      }
+      return request;
+    },
+    refresh,
+  };
+}

@@ -1,0 +1,27 @@
+// A titled panel; the (i) next to the title explains the view on hover.
+import type { JSX } from 'solid-js';
+
+export interface PanelProps {
+  title: string;
+  /** Plain-text explanation shown as the title's tooltip. */
+  hint: string;
+  class?: string;
+  /** Small text at the right of the title bar, e.g. the epoch the panel shows. */
+  aside?: JSX.Element;
+  testId?: string;
+  children: JSX.Element;
+}
+
+export function Panel(props: PanelProps): JSX.Element {
+  return (
+    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId}>
+      <header class="panel-header">
+        <h2 title={props.hint}>
+          {props.title} <span class="hint-icon" aria-hidden="true">i</span>
+        </h2>
+        <div class="panel-aside">{props.aside}</div>
+      </header>
+      <div class="panel-body">{props.children}</div>
+    </section>
+  );
+}
