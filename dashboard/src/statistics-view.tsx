@@ -38,8 +38,16 @@ export function StatisticsView(props: StatisticsViewProps): JSX.Element {
     return at ? `${at.phase} · epoch ${at.epoch}` : '';
   };
 
+  // Which step every panel currently shows, or '' while any is still loading: tests and the scrub-latency
+  // benchmark wait on it instead of guessing with timeouts.
+  const renderedStep = (): string => {
+    const at = current();
+    const shown = confusion.value();
+    return at && shown && !confusion.loading() && shown.at.step === at.step ? String(at.step) : '';
+  };
+
   return (
-    <div class="statistics">
+    <div class="statistics" data-testid="statistics-view" data-rendered-step={renderedStep()}>
       <Panel
         class="span-2"
         title="Accuracy"

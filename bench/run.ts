@@ -1,0 +1,167 @@
+// `npm run bench`: every speed claim of the product, measured side by side in one run, written to
+// bench/results.json and bench/RESULTS.md with the machine and date. Missing parts are null with a reason.
+import { writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../monitor/store/store.ts';
+import { loadConfig } from '../trainer/config.ts';
+import { trainRun } from '../trainer/run-training.ts';
+import { measureDashboardLatency, percentile } from './dashboard-latency.ts';
+import { measureStoreEpoch } from './store-epoch.ts';
+
+interface Entry {
+  value: number | null;
+  unit: string;
+  description: string;
+  reason?: string;
+  [extra: string]: unknown;
+}
+
+const results: Record<string, Entry | unknown> = {};
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function missing(key: string, unit: string, description: string, reason: string): void {
+  results[key] = { value: null, unit, description, reason } satisfies Entry;
+}
+
+/** Runs one section; a failure becomes null entries with the error as reason, so one broken part never hides the rest. */
+async function section(name: string, keys: [string, string, string][], body: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  log(`${name}…`);
+  try {
+    await body();
+  } catch (err) {
+    for (const [key, unit, description] of keys) {
+      missing(key, unit, description, `${name} failed: ${(err as Error).message}`);
+    }
+  }
+  log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function optionalModule<T>(path: string): Promise<T | null> {
+  return existsSync(new URL(path, import.meta.url)) ? ((await import(path)) as T) : null;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const cpu = cpus();
+  results.machine = {
+    cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version,
+    platform: `${process.platform}-${process.arch}`, date: new Date().toISOString(),
+  };
+
+  await section('training speed', [
+    ['train_vs_infer_cost', 'ratio', 'time per training image / time per inference image'],
+    ['train_images_per_s', 'images/s', 'training images per second'],
+  ], async () => {
+    const { measureTrainVsInfer } = await import('./train-speed.ts');
+    const r = await measureTrainVsInfer({});
+    const setup = 'scaled AlexNet 32x32, batch 64, default backend (WASM + our training kernels here)';
+    results.train_vs_infer_cost = { value: round(r.trainVsInferCost), unit: 'ratio', description: `time per training image / time per inference image; ${setup}`, inferImagesPerSecond: round(r.inferImagesPerSecond), target: '<= 4' };
+    results.train_images_per_s = { value: round(r.trainImagesPerSecond), unit: 'images/s', description: `training throughput; ${setup}` };
+  });
+
+  const conductanceKeys: [string, string, string][] = [
+    ['conductance_all_layers_vs_passes', 'ratio', 'all-layer Layer Conductance time / same number of plain forward+backward passes'],
+    ['conductance_per_layer_speedup', 'ratio', 'one-layer-at-a-time time / all-layer time'],
+  ];
+  await section('layer conductance', conductanceKeys, async () => {
+    const mod = await optionalModule<{ benchConductance: (o?: object) => Promise<{ allLayersVsPasses: number; perLayerSpeedup: number } & Record<string, unknown>> }>('./conductance.ts');
+    if (!mod) {
+      conductanceKeys.forEach(([k, u, d]) => missing(k, u, d, 'Layer Conductance is not built yet (issue 3).'));
+      return;
+    }
+    const r = await mod.benchConductance();
+    results.conductance_all_layers_vs_passes = { value: round(r.allLayersVsPasses), unit: 'ratio', description: conductanceKeys[0]![2], target: '<= 1.3', details: r };
+    results.conductance_per_layer_speedup = { value: round(r.perLayerSpeedup), unit: 'ratio', description: conductanceKeys[1]![2] };
+  });
+
+  const tsneKeys: [string, string, string][] = [
+    ['tsne_5000_s', 's', 't-SNE layout of 5,000 points of 256 dimensions'],
+    ['tsne_vs_reference_speedup', 'ratio', 'tsne-js time / our time on 500 points'],
+  ];
+  await section('t-SNE', tsneKeys, async () => {
+    const mod = await optionalModule<{ benchTsne: () => Promise<{ tsne5000Seconds: number; speedupVsReference: number | null } & Record<string, unknown>> }>('./tsne.ts');
+    if (!mod) {
+      tsneKeys.forEach(([k, u, d]) => missing(k, u, d, 'The instance view\'s t-SNE is not built yet (issue 4).'));
+      return;
+    }
+    const r = await mod.benchTsne();
+    results.tsne_5000_s = { value: round(r.tsne5000Seconds), unit: 's', description: tsneKeys[0]![2], details: r };
+    results.tsne_vs_reference_speedup = { value: r.speedupVsReference === null ? null : round(r.speedupVsReference), unit: 'ratio', description: tsneKeys[1]![2] };
+  });
+
+  const svmKeys: [string, string, string][] = [
+    ['svm_20000x500_cv10_s', 's', '10-fold cross-validated linear domain classifier on 20,000 x 500'],
+    ['svm_vs_reference_speedup', 'ratio', 'ml-svm time / our time on 1,000 x 40'],
+  ];
+  await section('linear SVM', svmKeys, async () => {
+    const mod = await optionalModule<{ benchSvm: () => Promise<{ cv10Seconds20000x500: number; speedupVsReference: number | null } & Record<string, unknown>> }>('./svm.ts');
+    if (!mod) {
+      svmKeys.forEach(([k, u, d]) => missing(k, u, d, 'The feature view\'s SVM is not built yet (issue 4).'));
+      return;
+    }
+    const r = await mod.benchSvm();
+    results.svm_20000x500_cv10_s = { value: round(r.cv10Seconds20000x500), unit: 's', description: svmKeys[0]![2], details: r };
+    results.svm_vs_reference_speedup = { value: r.speedupVsReference === null ? null : round(r.speedupVsReference), unit: 'ratio', description: svmKeys[1]![2] };
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'transferscope-bench-'));
+  try {
+    await section('store epoch write/read', [
+      ['store_epoch_write_ms', 'ms', 'commit one epoch (metrics, predictions, every layer\'s weights) to LanceDB'],
+      ['store_epoch_read_ms', 'ms', 'read one epoch back (record, predictions, weights)'],
+    ], async () => {
+      const r = await measureStoreEpoch(`${dir}/store-bench`);
+      results.store_epoch_write_ms = { value: round(r.writeMs), unit: 'ms', description: `median over ${r.repeats} epochs: commit one epoch with predictions and all ${r.floats.toLocaleString('en')} weights of the scaled AlexNet`, p95: round(r.writeP95Ms) };
+      results.store_epoch_read_ms = { value: round(r.readMs), unit: 'ms', description: 'median: read one epoch back (record, predictions, weights)', p95: round(r.readP95Ms) };
+    });
+
+    await section('dashboard latency', [
+      ['scrub_latency_ms_p95', 'ms', 'scrubber move -> every visible view re-rendered, p95'],
+      ['live_latency_ms_p95', 'ms', 'epoch committed to LanceDB -> dashboard shows it, p95'],
+    ], async () => {
+      const db = `${dir}/latency`;
+      await trainRun({ config: loadConfig('configs/bench.json'), db, runId: 'bench', progress: null, log: () => {} });
+      const store = await Store.open(db);
+      try {
+        const r = await measureDashboardLatency(store, 'bench');
+        results.scrub_latency_ms_p95 = { value: round(percentile(r.scrubMs, 95)), unit: 'ms', description: `headless Chromium, ${r.scrubMs.length} arrow-key moves over a stored 8-epoch run, until every view reports the new step`, median: round(percentile(r.scrubMs, 50)) };
+        results.live_latency_ms_p95 = { value: round(percentile(r.liveMs, 95)), unit: 'ms', description: `${r.liveMs.length} epochs committed by another connection; includes the monitor's 100 ms store polling`, median: round(percentile(r.liveMs, 50)) };
+      } finally {
+        store.close();
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  results.totalSeconds = round((Date.now() - started) / 1000);
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), renderMarkdown(results));
+  log(`wrote bench/results.json and bench/RESULTS.md in ${results.totalSeconds} s`);
+}
+
+function renderMarkdown(r: Record<string, unknown>): string {
+  const m = r.machine as Record<string, unknown>;
+  const rows = Object.entries(r)
+    .filter(([, v]) => typeof v === 'object' && v !== null && 'value' in v)
+    .map(([k, v]) => {
+      const e = v as Entry;
+      const value = e.value === null ? `— (${e.reason})` : `${e.value} ${e.unit}`;
+      return `| \`${k}\` | ${value} | ${e.description}${e.target ? ` (target ${String(e.target)})` : ''} |`;
+    });
+  return [
+    '# Benchmark results',
+    '',
+    `Measured ${String(m.date)} on ${String(m.cpu)}, ${String(m.cores)} cores, ${String(m.memoryGiB)} GiB, Node ${String(m.node)} (${String(m.platform)}). Reproduce: \`npm run bench\`.`,
+    '',
+    '| entry | value | what |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+await main();
