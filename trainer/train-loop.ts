@@ -59,6 +59,17 @@ function batchTensors(set: ImageSet, indices: Int32Array, from: number, to: numb
   return [tf.tensor4d(x, [n, set.height, set.width, 3]), tf.oneHot(tf.tensor1d(y, 'int32'), classCount) as tf.Tensor2D];
 }
 
+/** One optimiser step on a batch (x: NHWC images, y: one-hot labels); resolves with the batch's mean loss. */
+export async function trainBatch(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor2D): Promise<number> {
+  const cost = optimizer.minimize(() => {
+    const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+    return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  }, true)!;
+  const loss = (await cost.data())[0]!;
+  cost.dispose();
+  return loss;
+}
+
 async function trainEpoch(
   model: tfl.LayersModel, optimizer: tf.Optimizer, set: ImageSet, batchSize: number, rng: SeededRandom,
   report: (batch: number, batches: number, loss: number, seconds: number) => void, signal?: AbortSignal,
@@ -73,12 +84,8 @@ async function trainEpoch(
     const from = b * batchSize;
     const to = Math.min(set.count, from + batchSize);
     const [x, y] = batchTensors(set, order, from, to, set.classNames.length);
-    const cost = optimizer.minimize(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    }, true);
-    const loss = (await cost!.data())[0]!;
-    tf.dispose([x, y, cost!]);
+    const loss = await trainBatch(model, optimizer, x, y);
+    tf.dispose([x, y]);
     lossSum += loss * (to - from);
     report(b + 1, batches, loss, (performance.now() - started) / 1000);
   }

@@ -1,0 +1,71 @@
+// The instance view's layouts across checkpoints: each checkpoint's activations get a t-SNE layout started
+// from the previous one and Procrustes-aligned to it, with the numbers that say whether to trust the picture.
+import { meanDisplacement, meanOf, preservationFromGraph } from './neighbour-preservation.ts';
+import { nearestNeighbours, rowCount, type NeighbourGraph } from './neighbour-search.ts';
+import { procrustes } from './procrustes.ts';
+import { effectivePerplexity, embedAffinities, type TsneOptions } from './tsne.ts';
+import { inputAffinities } from './tsne-affinities.ts';
+
+export interface ProjectionOptions extends Omit<TsneOptions, 'init'> {
+  /** Neighbours compared by the neighbour-preservation score; default 15. */
+  k?: number;
+}
+
+export interface CheckpointProjection {
+  /** n x 2 row-major layout, aligned (rotation or reflection, uniform scale, shift) to the previous one. */
+  layout: Float32Array;
+  /** Mean share of each instance's k nearest activations that stay among its k nearest on screen, in [0, 1]. */
+  neighbourPreservation: number;
+  /** Mean distance an instance moved since the previous checkpoint, in layout units; null for the first. */
+  meanDisplacement: number | null;
+}
+
+/**
+ * Layout of one checkpoint's `activations` (n x d row-major). With `previous` (the last checkpoint's layout
+ * of the same n instances) the run is warm-started from it and the result aligned onto it; with null it is a
+ * cold start. Throws when shapes disagree.
+ */
+export function projectCheckpoint(activations: Float32Array, d: number, previous: Float32Array | null, options: ProjectionOptions = {}): CheckpointProjection {
+  const n = rowCount(activations, d, 'projectCheckpoint');
+  const k = options.k ?? 15;
+  const perplexity = effectivePerplexity(options.perplexity ?? 40, Math.max(n, 2));
+  const affinityK = Math.floor(3 * perplexity);
+  // One neighbour search serves both the affinities (3·perplexity columns) and the preservation score (k).
+  const graph = nearestNeighbours(activations, d, Math.max(affinityK, k));
+  const raw = embedAffinities(inputAffinities(firstColumns(graph, affinityK), perplexity), { ...options, init: previous ?? undefined });
+  const layout = previous === null ? raw : procrustes(previous, raw).aligned;
+  return {
+    layout,
+    neighbourPreservation: meanOf(preservationFromGraph(graph, layout, k)),
+    meanDisplacement: previous === null ? null : meanDisplacement(previous, layout),
+  };
+}
+
+/**
+ * Projects a sequence of checkpoints (each n x d, the same instances in the same order), each warm-started
+ * from and aligned to the one before. An empty sequence gives an empty array.
+ */
+export function projectCheckpoints(checkpoints: readonly Float32Array[], d: number, options: ProjectionOptions = {}): CheckpointProjection[] {
+  const result: CheckpointProjection[] = [];
+  let previous: Float32Array | null = null;
+  for (const activations of checkpoints) {
+    const projection = projectCheckpoint(activations, d, previous, options);
+    result.push(projection);
+    previous = projection.layout;
+  }
+  return result;
+}
+
+function firstColumns(graph: NeighbourGraph, k: number): NeighbourGraph {
+  const kk = Math.min(k, graph.k);
+  if (kk === graph.k) {
+    return graph;
+  }
+  const indices = new Int32Array(graph.n * kk);
+  const squaredDistances = new Float64Array(graph.n * kk);
+  for (let i = 0; i < graph.n; i++) {
+    indices.set(graph.indices.subarray(i * graph.k, i * graph.k + kk), i * kk);
+    squaredDistances.set(graph.squaredDistances.subarray(i * graph.k, i * graph.k + kk), i * kk);
+  }
+  return { n: graph.n, k: kk, indices, squaredDistances };
+}

@@ -1,0 +1,70 @@
+// Installs the training kernels the wasm backend lacks or runs slowly, so `model.fit` works and a
+// training step costs a few inference passes instead of ~60 (see CONTEXT.md for the profile).
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  BatchMatMul,
+  Sum,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
+import { makeBatchMatMulConfig } from './batch-mat-mul.ts';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { identityAliasConfig } from './identity-alias.ts';
+import { maxPoolGradConfig } from './max-pool-grad.ts';
+import { makeSumConfig } from './sum-leading-axes.ts';
+
+/** Replacements that need nothing from the kernel they replace. */
+const standaloneConfigs: readonly KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  maxPoolGradConfig,
+  identityAliasConfig,
+];
+
+/** Replacements that fall back to the backend's original kernel for the shapes they don't speed up. */
+const wrapperFactories: ReadonlyMap<string, (original: KernelConfig) => KernelConfig> = new Map([
+  [BatchMatMul, makeBatchMatMulConfig],
+  [Sum, makeSumConfig],
+]);
+
+const installed = new Set<KernelConfig>();
+
+function install(config: KernelConfig): void {
+  if (getKernel(config.kernelName, 'wasm') !== undefined) {
+    unregisterKernel(config.kernelName, 'wasm');
+  }
+  registerKernel(config);
+  installed.add(config);
+}
+
+/**
+ * Registers, for backendName 'wasm': Conv2DBackpropFilter (missing from the backend),
+ * Conv2DBackpropInput and MaxPoolGrad (replacing slow ones), an Identity that aliases instead of
+ * copying, and BatchMatMul and Sum wrappers that route transposed / leading-axis cases to fast
+ * paths. Idempotent: a second call changes
+ * nothing. Works before or after `tf.setBackend('wasm')`; NHWC float32 only, and the conv kernels
+ * throw for dilations other than 1.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of standaloneConfigs) {
+    if (getKernel(config.kernelName, 'wasm') !== config) {
+      install(config);
+    }
+  }
+  for (const [kernelName, wrap] of wrapperFactories) {
+    const current = getKernel(kernelName, 'wasm');
+    if (current !== undefined && installed.has(current)) {
+      continue;
+    }
+    if (current === undefined) {
+      throw new Error(
+        `The wasm backend has no ${kernelName} kernel to wrap. Import '@tensorflow/tfjs-backend-wasm' ` +
+          `(version 4.22) before registering the training kernels.`,
+      );
+    }
+    install(wrap(current));
+  }
+}
