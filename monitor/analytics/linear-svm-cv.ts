@@ -1,0 +1,97 @@
+// Paper §5.4: how well the domain classifier generalises, by stratified k-fold cross-validation, plus the
+// all-data fit whose weights the feature view shows.
+import { SeededRandom } from '../../datasets/seeded-random.ts';
+import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionValues, trainLinearSvm } from './linear-svm.ts';
+
+export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand'> {
+  /** Number of folds; default 10. Clamped to the number of rows, as liblinear does. */
+  folds?: number;
+}
+
+export interface CrossValidationResult {
+  /** Mean of the per-fold accuracies, in [0, 1]. */
+  accuracy: number;
+  /** Held-out accuracy of each fold's model, in fold order. */
+  foldAccuracies: Float64Array;
+  /** Folds actually used. */
+  folds: number;
+  /** Fold (0..folds−1) of every row. */
+  foldOf: Int32Array;
+  /** Each row's decision value from the model that did not see it. */
+  heldOutDecisionValues: Float64Array;
+  /** The model fit on every row. */
+  model: LinearSvmModel;
+}
+
+/**
+ * Fold of each row: each class is shuffled (seeded) and dealt round-robin, continuing the deal from one
+ * class to the next, so every fold has the class ratio of the whole and fold sizes differ by at most one.
+ */
+export function stratifiedFolds(labels: ArrayLike<number>, folds: number, seed: number): Int32Array {
+  const random = new SeededRandom(seed);
+  const foldOf = new Int32Array(labels.length);
+  let dealt = 0;
+  for (const positive of [true, false]) {
+    const members: number[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i]! > 0 === positive) {
+        members.push(i);
+      }
+    }
+    random.shuffle(members);
+    for (const i of members) {
+      foldOf[i] = dealt % folds;
+      dealt++;
+    }
+  }
+  return foldOf;
+}
+
+/**
+ * k-fold cross-validated accuracy of `trainLinearSvm` on X (n x d row-major) with ±1 labels, and the model
+ * fit on all rows. Fold models use the solver (and Newton band schedule) the all-data fit chose, and the
+ * Newton solver starts from the all-data model: it converges to the fold's own optimum, so the start only
+ * saves steps.
+ * Throws when n < 2 or folds < 2.
+ */
+export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: number, options: CrossValidationOptions = {}): CrossValidationResult {
+  const n = labels.length;
+  const requested = options.folds ?? 10;
+  if (n < 2 || !Number.isInteger(requested) || requested < 2) {
+    throw new RangeError(`crossValidateLinearSvm: needs at least 2 rows and an integer number of folds >= 2 (got ${n} rows, ${requested} folds).`);
+  }
+  const folds = Math.min(requested, n);
+  const seed = options.seed ?? 0;
+  const svmOptions: LinearSvmOptions = { ...options };
+  const model = trainLinearSvm(X, labels, d, svmOptions);
+  const foldOf = stratifiedFolds(labels, folds, seed);
+  const heldOutDecisionValues = new Float64Array(n);
+  const foldAccuracies = new Float64Array(folds);
+  for (let f = 0; f < folds; f++) {
+    const trainRows: number[] = [];
+    const testRows: number[] = [];
+    for (let i = 0; i < n; i++) {
+      (foldOf[i] === f ? testRows : trainRows).push(i);
+    }
+    const foldModel = trainLinearSvm(X, labels, d, {
+      ...svmOptions,
+      solver: model.solver,
+      rows: trainRows,
+      warmStart: model.solver === 'newton' ? model : undefined,
+      widenBand: model.solver === 'newton' ? model.widenedBand : undefined,
+    });
+    const testX = new Float32Array(testRows.length * d);
+    testRows.forEach((r, j) => testX.set(X.subarray(r * d, r * d + d), j * d));
+    const values = decisionValues(foldModel, testX);
+    let correct = 0;
+    testRows.forEach((r, j) => {
+      heldOutDecisionValues[r] = values[j]!;
+      if (values[j]! > 0 === labels[r]! > 0) {
+        correct++;
+      }
+    });
+    foldAccuracies[f] = correct / testRows.length;
+  }
+  const accuracy = foldAccuracies.reduce((s, a) => s + a, 0) / folds;
+  return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { trainLinearSvm } from '../../../monitor/analytics/linear-svm.ts';
+import { crossValidateLinearSvm, stratifiedFolds } from '../../../monitor/analytics/linear-svm-cv.ts';
+import { SeededRandom } from '../../../datasets/seeded-random.ts';
+import { type LabelledData, shiftedGaussians, trainMlSvm } from './linear-svm-fixtures.ts';
+
+function subset(data: LabelledData, rows: readonly number[]): LabelledData {
+  const X = new Float32Array(rows.length * data.d);
+  rows.forEach((r, j) => X.set(data.X.subarray(r * data.d, (r + 1) * data.d), j * data.d));
+  return { X, labels: Int8Array.from(rows, (r) => data.labels[r]!), n: rows.length, d: data.d };
+}
+
+describe('stratifiedFolds', () => {
+  it('keeps each class spread evenly over the folds and is deterministic per seed', () => {
+    const labels = Int8Array.from({ length: 103 }, (_, i) => (i < 30 ? 1 : -1));
+    const folds = stratifiedFolds(labels, 10, 4);
+    const positives = new Array<number>(10).fill(0);
+    const sizes = new Array<number>(10).fill(0);
+    folds.forEach((f, i) => {
+      sizes[f]! += 1;
+      positives[f]! += labels[i]! > 0 ? 1 : 0;
+    });
+    expect(Math.max(...positives) - Math.min(...positives)).toBeLessThanOrEqual(1);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    expect(Array.from(stratifiedFolds(labels, 10, 4))).toEqual(Array.from(folds));
+    expect(Array.from(stratifiedFolds(labels, 10, 5))).not.toEqual(Array.from(folds));
+  });
+});
+
+describe('crossValidateLinearSvm', () => {
+  it('matches a fold-by-fold ml-svm cross-validation within a few points', () => {
+    const data = shiftedGaussians(21, 200, 6, 1.2);
+    const cv = crossValidateLinearSvm(data.X, data.labels, 6, { C: 1, folds: 5, seed: 2, eps: 1e-3 });
+    let referenceCorrect = 0;
+    for (let f = 0; f < 5; f++) {
+      const train = subset(data, Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] !== f));
+      const test = subset(data, Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] === f));
+      const predicted = trainMlSvm(train, 1).predict(test.X);
+      predicted.forEach((p, i) => (referenceCorrect += p === test.labels[i] ? 1 : 0));
+    }
+    expect(cv.folds).toBe(5);
+    expect(cv.accuracy).toBeGreaterThan(0.7);
+    expect(Math.abs(cv.accuracy - referenceCorrect / 200)).toBeLessThanOrEqual(0.04);
+  });
+
+  it('scores separable data 1 and random labels near chance', () => {
+    const separable = shiftedGaussians(22, 200, 5, 6, 5);
+    const perfect = crossValidateLinearSvm(separable.X, separable.labels, 5);
+    expect(perfect.accuracy).toBe(1);
+    expect(Array.from(perfect.foldAccuracies)).toEqual(new Array(10).fill(1));
+    const random = new SeededRandom(3);
+    const noise = shiftedGaussians(23, 300, 5, 0);
+    const shuffled = Int8Array.from(noise.labels, () => (random.chance(0.5) ? 1 : -1));
+    expect(Math.abs(crossValidateLinearSvm(noise.X, shuffled, 5).accuracy - 0.5)).toBeLessThan(0.12);
+  });
+
+  it('reports held-out decision values of models that never saw the row, and the all-data model', () => {
+    const data = shiftedGaussians(24, 90, 3, 1.5);
+    const cv = crossValidateLinearSvm(data.X, data.labels, 3, { folds: 3, seed: 1 });
+    const full = trainLinearSvm(data.X, data.labels, 3, { seed: 1 });
+    expect(Array.from(cv.model.weights)).toEqual(Array.from(full.weights));
+    const rows = Array.from({ length: 90 }, (_, i) => i).filter((i) => cv.foldOf[i] !== 0);
+    const fold0 = trainLinearSvm(data.X, data.labels, 3, { seed: 1, rows, solver: cv.model.solver, warmStart: cv.model.solver === 'newton' ? cv.model : undefined });
+    const i = cv.foldOf.indexOf(0);
+    const expected = fold0.weights.reduce((s, w, k) => s + w * data.X[i * 3 + k]!, fold0.bias);
+    expect(cv.heldOutDecisionValues[i]).toBeCloseTo(expected, 5);
+    const correct = cv.heldOutDecisionValues.reduce((s, v, r) => s + (v > 0 === data.labels[r]! > 0 ? 1 : 0), 0);
+    expect(cv.accuracy).toBeCloseTo(correct / 90, 12); // equal fold sizes: mean of folds = pooled accuracy
+  });
+
+  it('clamps the folds to the rows and rejects fewer than two', () => {
+    const data = shiftedGaussians(25, 4, 2, 3);
+    expect(crossValidateLinearSvm(data.X, data.labels, 2, { folds: 10 }).folds).toBe(4);
+    expect(() => crossValidateLinearSvm(data.X, data.labels, 2, { folds: 1 })).toThrow(/folds >= 2/);
+    expect(() => crossValidateLinearSvm(new Float32Array(2), new Int8Array([1]), 2)).toThrow(/at least 2 rows/);
+  });
+});

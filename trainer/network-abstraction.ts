@@ -1,0 +1,237 @@
+// The network abstraction of one checkpoint (paper §5.3, Figure 3): rebuilds the source and the target
+// AlexNet from stored weights, attributes both on the same target instances, and reduces everything to
+// the plain-number shape of monitor/network-protocol.ts. No tensor outlives a call.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { TransferscopeError } from '../monitor/errors.ts';
+import { LAYER_NAMES, type LayerName } from '../monitor/protocol.ts';
+import type { LayerWeights } from '../monitor/schema/tables.ts';
+import type { NetworkAbstraction, NetworkBoundaryAbstraction, NetworkClassAbstraction, NetworkLayerAbstraction, NetworkWeightList } from '../monitor/network-protocol.ts';
+import { importantNeurons } from '../monitor/analytics/important-neurons.ts';
+import { importantWeights, type ImportantWeights, type WeightBoundary } from '../monitor/analytics/important-weights.ts';
+import { neuronSimilarity, type NeuronSimilarity } from '../monitor/analytics/neuron-similarity.ts';
+import type { InstanceMatrix } from '../monitor/analytics/network-matrix.ts';
+import { buildAlexNet } from './alexnet.ts';
+import type { ModelVariant } from './config.ts';
+import { layerActivations, type ActivationsResult } from './attribution/activations.ts';
+import { layerConductance, type ConductanceResult } from './attribution/layer-conductance.ts';
+
+export interface NetworkAbstractionInput {
+  /** Every layer of the source model's checkpoint, as `Store.getWeights` returns it. */
+  sourceWeights: LayerWeights[];
+  /** Every layer of the viewed (target) checkpoint. */
+  targetWeights: LayerWeights[];
+  /** Target-validation images, count * H * W * 3 floats in [0, 1], NHWC. */
+  images: Float32Array;
+  /** Their classes, one per image. */
+  labels: ArrayLike<number>;
+  classCount: number;
+}
+
+export interface NetworkAbstractionOptions {
+  /**
+   * Conductance integration steps (default 16). Captum's default is 50; 16 Gauss-Legendre points keep
+   * ranks and similarities stable on AlexNet-32 at a third of the cost, so a checkpoint is seconds, not minutes.
+   */
+  steps?: number;
+  /** At most this many instances per class, the first ones in split order (default 20). */
+  maxPerClass?: number;
+  /** Which AlexNet the weights belong to (default 'alexnet-32'). */
+  variant?: ModelVariant;
+}
+
+/** Ties within this much count as equal similarity (float rounding of equal cosines). */
+const SIMILARITY_TOLERANCE = 1e-6;
+
+/**
+ * Per class c and layer i: the target model's important neurons (from its conductances on the target
+ * instances of c, attributed to logit c), S_{c,i} between source and target neurons (conductances of both
+ * models on those instances), the important weights of both models between consecutive layers (from each
+ * model's own activations on those instances) and which target weights were inherited. A class without
+ * instances gets empty lists.
+ */
+export async function networkAbstraction(input: NetworkAbstractionInput, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
+  const started = performance.now();
+  const steps = options.steps ?? 16;
+  const maxPerClass = options.maxPerClass ?? 20;
+  if (!Number.isInteger(maxPerClass) || maxPerClass < 1) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction needs an integer maxPerClass >= 1 (got ${maxPerClass}).`);
+  }
+  const { images, labels, classCount } = input;
+  const pixels = labels.length === 0 ? 0 : images.length / labels.length;
+  if (!Number.isInteger(pixels) || (labels.length === 0 && images.length > 0)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction got ${images.length} floats for ${labels.length} labels. Pass one label per image.`);
+  }
+  const byClass = selectInstances(labels, classCount, maxPerClass);
+  const selected = byClass.flat();
+  const subset = new Float32Array(selected.length * pixels);
+  selected.forEach((instance, j) => subset.set(images.subarray(instance * pixels, (instance + 1) * pixels), j * pixels));
+  const targets = Int32Array.from(selected, (i) => labels[i]!);
+
+  const variant = options.variant ?? 'alexnet-32';
+  // One model at a time: two live AlexNets and their path batches would double peak memory.
+  const source = await attribute(variant, classCount, input.sourceWeights, subset, targets, steps);
+  const target = await attribute(variant, classCount, input.targetWeights, subset, targets, steps);
+  const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
+
+  let offset = 0;
+  const classes = byClass.map((instances, classIndex): NetworkClassAbstraction => {
+    const rows = Int32Array.from(instances, (_, j) => offset + j);
+    offset += instances.length;
+    const similarities: NeuronSimilarity[] = [];
+    const layers = LAYER_NAMES.map((name, l): NetworkLayerAbstraction => {
+      const s = conductanceMatrix(source.conductance, l);
+      const t = conductanceMatrix(target.conductance, l);
+      const similarity = neuronSimilarity(s, t, rows);
+      similarities.push(similarity);
+      const important = importantNeurons(t, { rows });
+      const best = Array.from({ length: t.neurons }, (_, n) => mostSimilarSource(similarity, n));
+      return {
+        layer: name,
+        sourceNeurons: s.neurons,
+        targetNeurons: t.neurons,
+        importantNeurons: Array.from(important.indices),
+        summedRanks: Array.from(important.summedRanks),
+        mostSimilarSource: best.map(([s]) => s),
+        mostSimilarValue: best.map(([, v]) => v),
+        importantSimilarity: Array.from(important.indices).flatMap((n) =>
+          Array.from({ length: similarity.sourceNeurons }, (_, s) => similarity.values[s * similarity.targetNeurons + n]!)),
+      };
+    });
+    const boundaries = LAYER_NAMES.slice(0, -1).map((fromLayer, l): NetworkBoundaryAbstraction => {
+      const toLayer = LAYER_NAMES[l + 1]!;
+      const targetWeights = importantWeights(weightBoundary(weights.target, fromLayer, toLayer), activationMatrix(target.activations, l, toLayer), { rows });
+      const sourceWeights = importantWeights(weightBoundary(weights.source, fromLayer, toLayer), activationMatrix(source.activations, l, toLayer), { rows });
+      return {
+        fromLayer, toLayer,
+        target: weightList(targetWeights),
+        source: weightList(sourceWeights),
+        inheritance: inheritance(targetWeights, sourceWeights, similarities[l]!, similarities[l + 1]!),
+      };
+    });
+    return { classIndex, instances, layers, boundaries };
+  });
+  return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes };
+}
+
+/** The first `maxPerClass` instances of each class, in split order. */
+function selectInstances(labels: ArrayLike<number>, classCount: number, maxPerClass: number): number[][] {
+  const byClass = Array.from({ length: classCount }, (): number[] => []);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= classCount) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: label ${c} at instance ${i} is not a class in [0, ${classCount}).`);
+    }
+    if (byClass[c]!.length < maxPerClass) {
+      byClass[c]!.push(i);
+    }
+  }
+  return byClass;
+}
+
+/** Conductances (towards each instance's own class) and activations of one model on the selected images. */
+async function attribute(variant: ModelVariant, classCount: number, layers: LayerWeights[], images: Float32Array, targets: Int32Array, steps: number): Promise<{ conductance: ConductanceResult; activations: ActivationsResult }> {
+  const model = loadModel(variant, classCount, layers);
+  try {
+    const conductance = await layerConductance(model, images, { steps, targets });
+    const activations = await layerActivations(model, images);
+    return { conductance, activations };
+  } finally {
+    model.dispose();
+  }
+}
+
+function loadModel(variant: ModelVariant, classCount: number, layers: LayerWeights[]): tfl.LayersModel {
+  const model = buildAlexNet({ variant, classCount, seed: 0 });
+  const stored = byLayer(layers);
+  try {
+    for (const name of LAYER_NAMES) {
+      const w = stored.get(name);
+      if (!w) {
+        throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: the checkpoint has no weights for layer '${name}' (got ${[...stored.keys()].join(', ')}).`);
+      }
+      if (w.kernelShape.join() !== model.getLayer(name).getWeights()[0]?.shape.join()) {
+        throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: layer '${name}' of the checkpoint has kernel shape [${w.kernelShape.join(', ')}], but a ${variant} for ${classCount} classes needs [${model.getLayer(name).getWeights()[0]?.shape.join(', ')}]. Pass the run's class count and model variant.`);
+      }
+      // setWeights copies into the layer's variables, so the temporary tensors go with the tidy.
+      tf.tidy(() => model.getLayer(name).setWeights([tf.tensor(w.kernel, w.kernelShape), tf.tensor1d(w.bias)]));
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+function byLayer(layers: LayerWeights[]): Map<LayerName, LayerWeights> {
+  return new Map(layers.map((w) => [w.layer, w]));
+}
+
+function conductanceMatrix(result: ConductanceResult, l: number): InstanceMatrix {
+  const layer = result.layers[l]!;
+  return { values: layer.values, instances: result.count, neurons: layer.neurons };
+}
+
+/** What `importantWeights` multiplies the weights into `toLayer` by: the flatten output before fc6, else layer i's pooled activations. */
+function activationMatrix(result: ActivationsResult, l: number, toLayer: LayerName): InstanceMatrix {
+  if (toLayer === 'fc6') {
+    return { values: result.flatten, instances: result.count, neurons: result.flattenUnits };
+  }
+  const layer = result.layers[l]!;
+  return { values: layer.pooled, instances: result.count, neurons: layer.neurons };
+}
+
+function weightBoundary(weights: Map<LayerName, LayerWeights>, fromLayer: LayerName, toLayer: LayerName): WeightBoundary {
+  const w = weights.get(toLayer)!;
+  const shape = w.kernelShape;
+  if (shape.length === 4) {
+    return { kind: 'conv', kernel: w.kernel, kernelHeight: shape[0]!, kernelWidth: shape[1]!, inputs: shape[2]!, outputs: shape[3]! };
+  }
+  if (toLayer === 'fc6') {
+    const channels = weights.get(fromLayer)!.kernelShape.at(-1)!;
+    return { kind: 'flatten', kernel: w.kernel, channels, outputs: shape[1]! };
+  }
+  return { kind: 'dense', kernel: w.kernel, inputs: shape[0]!, outputs: shape[1]! };
+}
+
+function weightList(w: ImportantWeights): NetworkWeightList {
+  return { from: Array.from(w.from), to: Array.from(w.to), count: Array.from(w.count) };
+}
+
+/**
+ * argmax_s S[s, n], -1 when no source neuron is positively similar. Fine-tuning starts the target model
+ * as a copy of the source model, so among equally similar source neurons (within float rounding) the one
+ * target neuron n was copied from, source neuron n, is preferred; otherwise the lowest index wins.
+ */
+function mostSimilarSource(similarity: NeuronSimilarity, n: number): [number, number] {
+  const { values, sourceNeurons, targetNeurons } = similarity;
+  let best = -1;
+  let bestValue = 0;
+  for (let s = 0; s < sourceNeurons; s++) {
+    const v = values[s * targetNeurons + n]!;
+    if (v > bestValue) {
+      best = s;
+      bestValue = v;
+    }
+  }
+  if (best >= 0 && n < sourceNeurons && values[n * targetNeurons + n]! >= bestValue - SIMILARITY_TOLERANCE) {
+    return [n, values[n * targetNeurons + n]!];
+  }
+  return [best, bestValue];
+}
+
+/**
+ * Paper §5.3: target weight n1 -> n2 is inherited when n1' -> n2' is an important source weight, n1' and
+ * n2' being the source neurons most similar to n1 and n2 (as `weightInheritance`, with the tie rule above).
+ */
+function inheritance(target: ImportantWeights, source: ImportantWeights, fromSimilarity: NeuronSimilarity, toSimilarity: NeuronSimilarity): NetworkBoundaryAbstraction['inheritance'] {
+  const important = new Set(Array.from(source.from, (f, j) => `${f}:${source.to[j]}`));
+  const ends = Array.from(target.from, (f, w) => [mostSimilarSource(fromSimilarity, f), mostSimilarSource(toSimilarity, target.to[w]!)] as const);
+  return {
+    sourceFrom: ends.map(([[f]]) => f),
+    sourceTo: ends.map(([, [t]]) => t),
+    fromSimilarity: ends.map(([[, v]]) => v),
+    toSimilarity: ends.map(([, [, v]]) => v),
+    inherited: ends.map(([[f], [t]]) => f >= 0 && t >= 0 && important.has(`${f}:${t}`)),
+  };
+}
