@@ -1,7 +1,7 @@
 // Dashboard latencies in real headless Chromium: scrubber move -> every view re-rendered, and an epoch
 // committed to LanceDB -> the dashboard showing it.
 import { resolve } from 'node:path';
-import type { Store } from '../monitor/store/store.ts';
+import { VALIDATION_SPLITS, type Store } from '../monitor/store/store.ts';
 import { startMonitor } from '../monitor/server.ts';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import type { EpochRecord } from '../monitor/protocol.ts';
@@ -45,6 +45,7 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
     await store.createRun({ ...meta, id: liveRun, status: 'running', createdAt: Date.now(), updatedAt: Date.now() });
+    await store.putInstances(liveRun, await Promise.all(VALIDATION_SPLITS.map((split) => store.getInstances(runId, split))));
     await page.goto(`${monitor.url}?run=${liveRun}`);
     await page.getByTestId('scrubber-label').waitFor({ timeout: 30_000 });
     const liveMs: number[] = [];

@@ -15,6 +15,7 @@ const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H]
+  transferscope analyze --run ID [--db DIR] [--phase P --epoch E] [--backend B]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
 
 function usageError(message: string): never {
@@ -125,6 +126,25 @@ async function demo(args: string[]): Promise<number> {
   return code === 0 ? 0 : code;
 }
 
+async function analyze(args: string[]): Promise<number> {
+  const flags = parse(args, { db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, backend: { type: 'string' } });
+  if (!flags.run) {
+    usageError('Missing --run ID (list runs with GET /api/runs).');
+  }
+  if ((flags.phase === undefined) !== (flags.epoch === undefined)) {
+    usageError('Pass --phase and --epoch together, or neither to analyse every checkpoint of the run.');
+  }
+  const backend = await parseBackend(flags.backend);
+  const { analyzeCheckpoints } = await import('../trainer/analyze-checkpoints.ts');
+  const done = await analyzeCheckpoints({
+    db: flags.db ?? DEFAULT_DB, runId: flags.run, backend,
+    ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
+    log: (line) => console.error(`transferscope: ${line}`),
+  });
+  console.log(`transferscope: ${done.computed} checkpoint(s) analysed, ${done.stored} already stored`);
+  return 0;
+}
+
 /** Runs one CLI command; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -133,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'demo': return await demo(rest);
       case 'train': return await train(rest);
       case 'serve': return await serve(rest);
+      case 'analyze': return await analyze(rest);
       case 'help': case '--help': case '-h': case undefined:
         console.log(USAGE);
         return command === undefined ? 2 : 0;

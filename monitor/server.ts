@@ -8,6 +8,8 @@ import { Store, assertRunId } from './store/store.ts';
 import { createApp } from './app.ts';
 import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from './errors.ts';
+import { NetworkResultStore } from './store/network-store.ts';
+import { makeChildProcessCompute } from './network-child-compute.ts';
 
 export interface MonitorOptions {
   store: Store;
@@ -24,8 +26,11 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir });
+function listen(options: MonitorOptions, host: string, network: NetworkResultStore): Promise<HttpServer> {
+  const app = createApp(options.store, {
+    dashboardDir: options.dashboardDir,
+    network: { results: network, compute: makeChildProcessCompute(options.store.uri, network) },
+  });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -42,7 +47,14 @@ function listen(options: MonitorOptions, host: string): Promise<HttpServer> {
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const server = await listen(options, host);
+  const network = await NetworkResultStore.open(options.store.uri);
+  let server: HttpServer;
+  try {
+    server = await listen(options, host, network);
+  } catch (err) {
+    network.close();
+    throw err;
+  }
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {
     socket.on('subscribe', (runId) => {
@@ -75,6 +87,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       watcher.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
+      network.close();
     },
   };
 }

@@ -35,7 +35,10 @@ export function networkRoutes(store: Store, results: NetworkResultStore, compute
     if (!pending) {
       pending = (async () => {
         const result = await compute(key);
-        await results.put(key, result);
+        // A compute that runs in another process (the monitor's) stores the result itself.
+        if (!(await results.get(key))) {
+          await results.put(key, result);
+        }
         return result;
       })().finally(() => inFlight.delete(id));
       inFlight.set(id, pending);

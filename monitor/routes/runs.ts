@@ -49,8 +49,8 @@ export function runsRoutes(store: Store): Hono {
       ? sourceReference.step === at.step ? viewed : await store.getPredictions({ runId, ...sourceReference })
       : null;
     const viewedTarget = viewed.get('target-validation');
-    if (!viewedTarget) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no target-validation predictions.`);
+    if (!viewedTarget || labels.length !== viewedTarget.length) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no target-validation predictions matching its stored instances (${labels.length} labels); the run was not written by transferscope train.`);
     }
     const body: ConfusionResponse = {
       runId,

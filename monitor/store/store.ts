@@ -240,6 +240,25 @@ export class Store {
     await this.tables.instances.add(makeRecordTable(TABLE_SCHEMAS.instances, columns));
   }
 
+  /** A run's stored validation split (labels and 8-bit pixels), in instance order; empty when none is stored. */
+  async getInstances(runId: string, split: ValidationSplit): Promise<StoredInstances> {
+    assertRunId(runId);
+    const table: ArrowTable = await this.tables.instances.query()
+      .where(`run_id = ${sqlString(runId)} AND split = ${sqlString(split)}`).select(['index', 'label', 'height', 'width', 'pixels']).toArrow();
+    const n = table.numRows;
+    const height = n > 0 ? Number(table.getChild('height')!.get(0)) : 0;
+    const width = n > 0 ? Number(table.getChild('width')!.get(0)) : 0;
+    const size = height * width * 3;
+    const labels = new Int32Array(n);
+    const pixels = new Uint8Array(n * size);
+    for (let r = 0; r < n; r++) {
+      const i = Number(table.getChild('index')!.get(r));
+      labels[i] = Number(table.getChild('label')!.get(r));
+      pixels.set(table.getChild('pixels')!.get(r) as Uint8Array, i * size);
+    }
+    return { split, labels, height, width, pixels };
+  }
+
   /** Labels of a run's validation split, in instance order. */
   async getLabels(runId: string, split: ValidationSplit): Promise<Int32Array> {
     const rows = await this.tables.instances.query()

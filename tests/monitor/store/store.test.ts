@@ -82,3 +82,18 @@ describe('Store', () => {
     reader.close();
   });
 });
+
+describe('Store instances', () => {
+  it('round-trips validation instances with their pixels in instance order', async () => {
+    const store = await Store.open(`${dir}/e`);
+    await store.createRun(runMeta('r5'));
+    const pixels = Uint8Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => i * 7 % 256);
+    await store.putInstances('r5', [{ split: 'target-validation', labels: Int32Array.from([2, 0, 1]), height: 2, width: 2, pixels }]);
+    const back = await store.getInstances('r5', 'target-validation');
+    expect(Array.from(back.labels)).toEqual([2, 0, 1]);
+    expect([back.height, back.width]).toEqual([2, 2]);
+    expect(Array.from(back.pixels)).toEqual(Array.from(pixels));
+    expect((await store.getInstances('r5', 'source-validation')).labels).toHaveLength(0);
+    store.close();
+  });
+});
