@@ -11,7 +11,8 @@ export interface WatcherListener {
 export interface EpochWatcher {
   /** Polls once now; resolves when the listener has been called for everything new. */
   poll(): Promise<void>;
-  stop(): void;
+  /** Stops polling; resolves once a poll under way has finished, so the store can be closed after it. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -57,5 +58,11 @@ export function startEpochWatcher(store: Store, listener: WatcherListener, inter
     poll().catch((err: Error) => console.error(`monitor: polling the store failed: ${err.message}`));
   }, intervalMs);
   timer.unref();
-  return { poll, stop: () => clearInterval(timer) };
+  return {
+    poll,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => {});
+    },
+  };
 }

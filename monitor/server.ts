@@ -84,7 +84,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     port,
     io,
     async close() {
-      watcher.stop();
+      await watcher.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       network.close();

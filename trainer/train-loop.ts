@@ -80,6 +80,9 @@ async function trainEpoch(
   const started = performance.now();
   let lossSum = 0;
   for (let b = 0; b < batches; b++) {
+    // WASM kernels resolve through microtasks only; without a macrotask turn a Ctrl-C (a signal event)
+    // would wait for the epoch's store writes instead of stopping after this batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
     const from = b * batchSize;
     const to = Math.min(set.count, from + batchSize);

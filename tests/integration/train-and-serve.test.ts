@@ -1,7 +1,7 @@
 // The whole slice on real parts: train the smoke config into LanceDB on disk, serve it on a real port,
 // read it back through the API, and drive the CLI's error paths as a user would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
@@ -105,6 +105,22 @@ describe('digits-smoke trained into LanceDB and served', () => {
     const flag = await cli('serve', '--prot', '1');
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/Unknown option '--prot'/);
+  });
+
+  it('stops on Ctrl-C after the current batch, keeping the completed epochs and marking the run interrupted', async () => {
+    const idb = `${dir}/interrupted`;
+    const child = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', idb, '--run', 'stopped'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+    await expect.poll(() => stderr, { timeout: 90_000, interval: 100 }).toMatch(/source epoch 1 done/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const reader = await Store.open(idb);
+    const run = await reader.getRun('stopped');
+    expect(run.status).toBe('interrupted');
+    expect((await reader.listEpochs('stopped')).map((e) => `${e.phase}${e.epoch}`)).toEqual(['source1']);
+    reader.close();
   });
 
   it('reports a port in use', async () => {
