@@ -56,7 +56,7 @@ async function serve(args: string[]): Promise<number> {
   const { startMonitor } = await import('../monitor/server.ts');
   const db = flags.db ?? DEFAULT_DB;
   const store = await Store.open(db);
-  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR });
+  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
   console.log(`transferscope: monitor on ${monitor.url} (store ${db})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
@@ -110,7 +110,7 @@ async function demo(args: string[]): Promise<number> {
   const backend = await parseBackend(flags.backend);
   const db = flags.db ?? DEFAULT_DB;
   const store = await Store.open(db);
-  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR });
+  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
   const runId = defaultRunId(config);
   console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${db}; Ctrl-C stops)`);
   // Training runs in its own process so that tensor work never blocks the API and the live updates.

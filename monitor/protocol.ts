@@ -112,11 +112,21 @@ export interface ApiError {
   error: { code: string; message: string };
 }
 
+/** Progress of a checkpoint's network abstraction (computed in the background after each checkpoint). */
+export interface AnalysisEvent {
+  runId: string;
+  at: EpochRef;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Readable one-line reason when failed. */
+  message?: string;
+}
+
 /** Socket.io events, server to client. Clients join a run's room with `subscribe`. */
 export interface ServerToClientEvents {
   run: (run: RunSummary) => void;
   epoch: (event: { runId: string; record: EpochRecord }) => void;
   checkpoint: (event: { runId: string; at: EpochRef }) => void;
+  analysis: (event: AnalysisEvent) => void;
 }
 
 export interface ClientToServerEvents {

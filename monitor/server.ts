@@ -10,6 +10,8 @@ import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from './errors.ts';
 import { NetworkResultStore } from './store/network-store.ts';
 import { makeChildProcessCompute } from './network-child-compute.ts';
+import { makeAnalysisQueue } from './analysis-queue.ts';
+import type { ComputeNetwork } from './routes/network.ts';
 
 export interface MonitorOptions {
   store: Store;
@@ -17,6 +19,8 @@ export interface MonitorOptions {
   host?: string;
   dashboardDir?: string;
   pollIntervalMs?: number;
+  /** Compute every new checkpoint's network abstraction in the background (a child process each). */
+  analyzeCheckpoints?: boolean;
 }
 
 export interface RunningMonitor {
@@ -26,11 +30,8 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, network: NetworkResultStore): Promise<HttpServer> {
-  const app = createApp(options.store, {
-    dashboardDir: options.dashboardDir,
-    network: { results: network, compute: makeChildProcessCompute(options.store.uri, network) },
-  });
+function listen(options: MonitorOptions, host: string, network: NetworkResultStore, compute: ComputeNetwork): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir, network: { results: network, compute } });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -48,9 +49,10 @@ function listen(options: MonitorOptions, host: string, network: NetworkResultSto
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
   const network = await NetworkResultStore.open(options.store.uri);
+  const compute = makeChildProcessCompute(options.store.uri, network);
   let server: HttpServer;
   try {
-    server = await listen(options, host, network);
+    server = await listen(options, host, network, compute);
   } catch (err) {
     network.close();
     throw err;
@@ -67,11 +69,16 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     });
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
+  const analysis = options.analyzeCheckpoints
+    ? makeAnalysisQueue(options.store, network, compute, (event) => io.to(event.runId).emit('analysis', event))
+    : null;
   const watcher = startEpochWatcher(options.store, {
     epoch(runId, record) {
       io.to(runId).emit('epoch', { runId, record });
       if (record.checkpoint) {
-        io.to(runId).emit('checkpoint', { runId, at: { phase: record.phase, epoch: record.epoch, step: record.step } });
+        const at = { phase: record.phase, epoch: record.epoch, step: record.step };
+        io.to(runId).emit('checkpoint', { runId, at });
+        analysis?.enqueue(runId, at);
       }
     },
     run(run) {
@@ -85,6 +92,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     io,
     async close() {
       await watcher.stop();
+      await analysis?.idle();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
       network.close();

@@ -32,7 +32,7 @@ export function App(): JSX.Element {
         <Show when={client.activeRunId() !== null}>
           <RunPicker runs={state.runs} activeRunId={client.activeRunId()} onPick={(run) => url.set({ run, pin: null }, 'push')} />
         </Show>
-        <LiveStatus latest={state.epochs.at(-1) ?? null} connected={state.connected} />
+        <LiveStatus latest={state.epochs.at(-1) ?? null} connected={state.connected} analysis={state.analysis} />
       </header>
 
       <main>

@@ -3,7 +3,7 @@
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type {
-  ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
+  AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
@@ -21,6 +21,8 @@ export interface DataState {
   runLoading: boolean;
   runError: string | null;
   lastCheckpoint: EpochRef | null;
+  /** The latest progress report of the active run's background network analysis. */
+  analysis: AnalysisEvent | null;
   connected: boolean;
 }
 
@@ -54,7 +56,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const fetchJson = options.fetchJson ?? ((path: string) => defaultFetchJson(path));
   const [state, setState] = createStore<DataState>({
     runs: [], runsLoaded: false, runsError: null, run: null, epochs: [], runLoading: false, runError: null,
-    lastCheckpoint: null, connected: socket.connected,
+    lastCheckpoint: null, analysis: null, connected: socket.connected,
   });
   const confusionCache = new Map<string, Promise<ConfusionResponse>>();
 
@@ -90,7 +92,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     if (previous && socket.connected) {
       socket.emit('unsubscribe', previous);
     }
-    setState({ run: null, epochs: [], runError: null, lastCheckpoint: null, runLoading: runId !== null });
+    setState({ run: null, epochs: [], runError: null, lastCheckpoint: null, analysis: null, runLoading: runId !== null });
     if (runId === null) {
       return;
     }
@@ -132,13 +134,20 @@ export function createDataClient(options: DataClientOptions): DataClient {
       setState('lastCheckpoint', at);
     }
   };
+  const onAnalysis: ServerToClientEvents['analysis'] = (event) => {
+    if (event.runId === activeRunId()) {
+      setState('analysis', event);
+    }
+  };
   socket.on('connect', onConnect);
+  socket.on('analysis', onAnalysis);
   socket.on('disconnect', onDisconnect);
   socket.on('run', onRun);
   socket.on('epoch', onEpoch);
   socket.on('checkpoint', onCheckpoint);
   onCleanup(() => {
     socket.off('connect', onConnect);
+    socket.off('analysis', onAnalysis);
     socket.off('disconnect', onDisconnect);
     socket.off('run', onRun);
     socket.off('epoch', onEpoch);

@@ -1,12 +1,17 @@
 // The header's live line: the newest committed epoch, its phase and training throughput, and the connection.
 import { Show, type JSX } from 'solid-js';
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
 import { imagesPerSecond } from './format.ts';
 
 export interface LiveStatusProps {
   latest: EpochRecord | null;
   connected: boolean;
+  analysis: AnalysisEvent | null;
 }
+
+const ANALYSIS_TEXT: Record<AnalysisEvent['status'], string> = {
+  queued: 'queued', running: 'computing…', done: 'ready', failed: 'failed',
+};
 
 export function LiveStatus(props: LiveStatusProps): JSX.Element {
   return (
@@ -17,6 +22,17 @@ export function LiveStatus(props: LiveStatusProps): JSX.Element {
             <span class={`phase-dot phase-${latest().phase}`} aria-hidden="true" />
             newest: <b>{latest().phase} · epoch {latest().epoch}</b>
             <span class="muted"> · {imagesPerSecond(latest().trainImagesPerSecond)}</span>
+          </span>
+        )}
+      </Show>
+      <Show when={props.analysis}>
+        {(a) => (
+          <span
+            class={`analysis analysis-${a().status}`}
+            data-testid="analysis-status"
+            title={a().message ?? 'Network abstraction (important neurons, similarity, inherited weights) of the newest checkpoint, computed in the background; GET /api/runs/:id/epochs/:phase/:epoch/network'}
+          >
+            network {a().at.phase} · epoch {a().at.epoch}: {ANALYSIS_TEXT[a().status]}
           </span>
         )}
       </Show>

@@ -264,8 +264,26 @@ describe('confusion', () => {
 test('disposing the owner removes the socket listeners and leaves the room', async () => {
   const h = harness(twoRuns());
   await flush();
-  expect(h.socket.listenerCount()).toBe(5);
+  expect(h.socket.listenerCount()).toBe(6);
   h.dispose();
   expect(h.socket.listenerCount()).toBe(0);
   expect(h.socket.sent.at(-1)).toBe('unsubscribe new');
+});
+
+describe('background analysis', () => {
+  test('keeps the shown run\'s latest analysis report and ignores other runs', async () => {
+    const h = harness(twoRuns());
+    await flush();
+    const at = { phase: 'target' as const, epoch: 2, step: 4 };
+    h.socket.serve('analysis', { runId: 'new', at, status: 'running' });
+    h.socket.serve('analysis', { runId: 'old', at, status: 'failed', message: 'other run' });
+    expect(h.client.state.analysis).toMatchObject({ runId: 'new', status: 'running' });
+    h.socket.serve('analysis', { runId: 'new', at, status: 'done' });
+    expect(h.client.state.analysis?.status).toBe('done');
+    h.request('old');
+    await flush();
+    expect(h.client.state.analysis).toBeNull();
+    h.dispose();
+    expect(h.socket.listenerCount()).toBe(0);
+  });
 });

@@ -1,0 +1,47 @@
+// A monitor with background analysis on: a trainer in another process writes checkpoints, and the monitor
+// computes each one's network abstraction in a child process, announcing progress over socket.io.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { io as connect, type Socket } from 'socket.io-client';
+import { Store } from '../../monitor/store/store.ts';
+import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
+import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../../monitor/protocol.ts';
+import type { NetworkResponse } from '../../monitor/network-protocol.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
+
+const dir = useTempDir();
+const db = `${dir}/db`;
+let store: Store;
+let monitor: RunningMonitor;
+let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+const events: AnalysisEvent[] = [];
+
+beforeAll(async () => {
+  store = await Store.open(db);
+  monitor = await startMonitor({ store, port: 0, pollIntervalMs: 100, analyzeCheckpoints: true });
+  socket = connect(monitor.url, { transports: ['websocket'] });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.emit('subscribe', 'analysed');
+  socket.on('analysis', (e) => events.push(e));
+});
+afterAll(async () => {
+  socket.close();
+  await monitor.close();
+  store.close();
+});
+
+describe('background checkpoint analysis', () => {
+  it('analyses the fine-tuned checkpoint against the final source checkpoint and reports progress', async () => {
+    const trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'analysed'], { stdio: 'ignore' });
+    expect(await new Promise<number>((resolve) => trainer.once('exit', (code) => resolve(code ?? -1)))).toBe(0);
+    await expect.poll(() => events.filter((e) => e.status === 'done').length, { timeout: 120_000, interval: 250 }).toBe(1);
+    const statuses = events.filter((e) => e.at.phase === 'target').map((e) => e.status);
+    expect(statuses).toEqual(['queued', 'running', 'done']);
+    // The first source checkpoint has nothing earlier to compare with: queued, then skipped.
+    expect(events.filter((e) => e.at.phase === 'source').map((e) => e.status)).toEqual(['queued']);
+    const res = await fetch(`${monitor.url}api/runs/analysed/epochs/target/1/network`);
+    const body = (await res.json()) as NetworkResponse;
+    expect(body.key).toMatchObject({ referencePhase: 'source', referenceEpoch: 1 });
+    expect(body.abstraction.classes).toHaveLength(10);
+  });
+});
