@@ -4,6 +4,7 @@ import { Match, Show, Switch, type JSX } from 'solid-js';
 import { createDataClient } from './data-client.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
 import { LiveStatus } from './live-status.tsx';
+import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
 import { RunPicker } from './run-picker.tsx';
 import { createSocket } from './socket.ts';
@@ -68,6 +69,7 @@ export function App(): JSX.Element {
               </Match>
               <Match when={true}>
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
+                <NetworkView client={client} run={state.run} timeline={timeline} />
               </Match>
             </Switch>
           </Match>

@@ -1,10 +1,11 @@
 // The one data client the views read through: the run list, the chosen run's metadata and committed epochs
-// (REST, then kept current by socket events), and cached confusion tables.
+// (REST, then kept current by socket events), and cached confusion tables and network abstractions.
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type {
   AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
+import type { NetworkResponse } from '../../monitor/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
@@ -39,12 +40,37 @@ export interface DataClient {
   activeRunId: Accessor<string | null>;
   /** The confusion table at `pin` of `runId`; answers are cached per run/phase/epoch, failures are not. */
   confusion(runId: string, pin: EpochPin): Promise<ConfusionResponse>;
+  /**
+   * The network abstraction of the checkpoint at `pin` of `runId` (may take a minute the first time: the monitor
+   * computes it while the request waits); cached per run/phase/epoch, failures are not.
+   */
+  network(runId: string, pin: EpochPin): Promise<NetworkResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
 
 // A committed epoch's confusion table never changes, so entries only leave to bound memory.
 const CONFUSION_CACHE_SIZE = 256;
+// A stored abstraction never changes either, but one is far larger (every class and layer), so keep fewer.
+const NETWORK_CACHE_SIZE = 16;
+
+/** Remembers each key's request; a failed one is forgotten so the next call retries, the oldest goes past `size`. */
+function makeRequestCache<T>(size: number, load: (path: string) => Promise<T>): (key: string, path: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key, path) => {
+    const cached = cache.get(key);
+    if (cached) {
+      return cached;
+    }
+    const request = load(path);
+    cache.set(key, request);
+    request.catch(() => cache.delete(key));
+    if (cache.size > size) {
+      cache.delete(cache.keys().next().value!);
+    }
+    return request;
+  };
+}
 
 function byNewest(a: RunSummary, b: RunSummary): number {
   return b.createdAt - a.createdAt;
@@ -58,7 +84,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
     runs: [], runsLoaded: false, runsError: null, run: null, epochs: [], runLoading: false, runError: null,
     lastCheckpoint: null, analysis: null, connected: socket.connected,
   });
-  const confusionCache = new Map<string, Promise<ConfusionResponse>>();
+  const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path) as Promise<ConfusionResponse>);
+  const cachedNetwork = makeRequestCache(NETWORK_CACHE_SIZE, (path) => fetchJson(path) as Promise<NetworkResponse>);
+  const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
+    `/api/runs/${encodeURIComponent(runId)}/epochs/${pin.phase}/${pin.epoch}/${resource}`;
 
   const activeRunId = createMemo(() => requestedRun() ?? state.runs[0]?.id ?? null);
 
@@ -172,20 +201,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
     state,
     activeRunId,
     confusion(runId, pin) {
-      const key = `${runId}/${pin.phase}/${pin.epoch}`;
-      const cached = confusionCache.get(key);
-      if (cached) {
-        return cached;
-      }
-      const request = fetchJson(
-        `/api/runs/${encodeURIComponent(runId)}/epochs/${pin.phase}/${pin.epoch}/confusion`,
-      ) as Promise<ConfusionResponse>;
-      confusionCache.set(key, request);
-      request.catch(() => confusionCache.delete(key));
-      if (confusionCache.size > CONFUSION_CACHE_SIZE) {
-        confusionCache.delete(confusionCache.keys().next().value!);
-      }
-      return request;
+      return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'));
+    },
+    network(runId, pin) {
+      return cachedNetwork(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'network'));
     },
     refresh,
   };

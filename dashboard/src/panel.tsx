@@ -9,12 +9,14 @@ export interface PanelProps {
   /** Small text at the right of the title bar, e.g. the epoch the panel shows. */
   aside?: JSX.Element;
   testId?: string;
+  /** What the panel has drawn (e.g. `phase/epoch/class`), '' while loading: tests wait on `data-rendered-key`. */
+  renderedKey?: string;
   children: JSX.Element;
 }
 
 export function Panel(props: PanelProps): JSX.Element {
   return (
-    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId}>
+    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey}>
       <header class="panel-header">
         <h2 title={props.hint}>
           {props.title} <span class="hint-icon" aria-hidden="true">i</span>

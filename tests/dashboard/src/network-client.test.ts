@@ -1,0 +1,35 @@
+import '../solid-browser-build.ts';
+import { expect, test } from 'vitest';
+import { createRoot } from 'solid-js';
+import type { NetworkResponse } from '../../../monitor/network-protocol.ts';
+import { ApiRequestError } from '../../../dashboard/src/api.ts';
+import { createDataClient } from '../../../dashboard/src/data-client.ts';
+import type { LiveSocket } from '../../../dashboard/src/socket.ts';
+
+const socket = { connected: false, on: () => socket, off: () => socket, emit: () => socket } as unknown as LiveSocket;
+const path = '/api/runs/r%201/epochs/target/3/network';
+const body = { key: { runId: 'r 1' } } as unknown as NetworkResponse;
+
+test('network abstractions are fetched per checkpoint, cached, and failures retried', async () => {
+  const calls: string[] = [];
+  let fail = true;
+  const fetchJson = async (p: string): Promise<unknown> => {
+    calls.push(p);
+    if (p === '/api/runs') {
+      return [];
+    }
+    if (fail) {
+      throw new ApiRequestError('EPOCH_NOT_FOUND', 404, 'not a checkpoint');
+    }
+    return body;
+  };
+  await createRoot(async (dispose) => {
+    const client = createDataClient({ requestedRun: () => null, socket, fetchJson });
+    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).rejects.toThrow('not a checkpoint');
+    fail = false;
+    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
+    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
+    expect(calls.filter((p) => p === path)).toHaveLength(2);
+    dispose();
+  });
+});
