@@ -2,41 +2,30 @@
 // deliver epochs live, scrub back to an earlier epoch, share the URL, and return to live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Store } from '../../monitor/store/store.ts';
-import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
+import type { Page } from 'playwright-core';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
-let store: Store;
-let monitor: RunningMonitor;
-let browser: Browser;
+let session: DashboardSession;
 let page: Page;
 let trainer: ChildProcess;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  store = await Store.open(db);
-  monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist'), pollIntervalMs: 100 });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  session = await openDashboardSession(db, { pollIntervalMs: 100 });
+  page = session.page;
 });
 afterAll(async () => {
   trainer?.kill();
-  await browser?.close();
-  await monitor?.close();
-  store?.close();
+  await session?.close();
 });
 
 const label = () => page.getByTestId('scrubber-label');
 
 describe('dashboard in Chromium', () => {
   it('shows the empty state, then a run training in another process, live', async () => {
-    await page.goto(monitor.url);
+    await page.goto(session.monitor.url);
     await page.getByTestId('no-runs').waitFor({ timeout: 20_000 });
     trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'browser-run'], { stdio: 'ignore' });
     await expect.poll(async () => (await label().textContent({ timeout: 1000 }).catch(() => null)) ?? '', { timeout: 120_000, interval: 250 })
@@ -54,7 +43,7 @@ describe('dashboard in Chromium', () => {
     expect(page.url()).toMatch(/epoch=1/);
     // During the source phase the table has no target-model column values.
     await expect.poll(async () => page.getByTestId('confusion-row').count(), { timeout: 20_000 }).toBe(10);
-    const shared = await browser.newPage();
+    const shared = await session.browser.newPage();
     await shared.goto(page.url());
     await expect.poll(async () => shared.getByTestId('scrubber-label').textContent(), { timeout: 20_000 }).toMatch(/source · epoch 1/);
     await shared.close();
@@ -67,6 +56,6 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(async () => label().textContent()).toMatch(/source · epoch 1/);
     await page.screenshot({ path: `${dir}/dashboard.png` });
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -1,35 +1,24 @@
 // The network relation view in real headless Chromium: a trained smoke run, opened at its target checkpoint,
 // computes and draws the zig-zag of eight layers; another class redraws it; a clicked neuron shows its detail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Store } from '../../monitor/store/store.ts';
-import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
-let store: Store;
-let monitor: RunningMonitor;
-let browser: Browser;
+let session: DashboardSession;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'net', progress: null, log: () => {} });
-  store = await Store.open(db);
-  monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  session = await openDashboardSession(db);
+  page = session.page;
 }, 180_000);
 afterAll(async () => {
-  await browser?.close();
-  await monitor?.close();
-  store?.close();
+  await session?.close();
 });
 
 const panel = () => page.getByTestId('network-panel');
@@ -37,7 +26,7 @@ const renderedKey = async (): Promise<string> => (await panel().getAttribute('da
 
 describe('network relation view in Chromium', () => {
   it('computes and draws the eight layers of the target checkpoint', async () => {
-    await page.goto(new URL('?run=net&phase=target&epoch=1', monitor.url).href);
+    await page.goto(new URL('?run=net&phase=target&epoch=1', session.monitor.url).href);
     await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe('target/1/0');
     expect(await page.getByTestId('network-matrix').count()).toBe(8);
     const layers = await page.getByTestId('network-matrix').evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')));
@@ -65,13 +54,13 @@ describe('network relation view in Chromium', () => {
     if (process.env.NETWORK_SCREENSHOT) {
       await page.getByTestId('network-panel').screenshot({ path: process.env.NETWORK_SCREENSHOT });
     }
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 
   it('says why the first source checkpoint has nothing to show', async () => {
-    await page.goto(new URL('?run=net&phase=source&epoch=1', monitor.url).href);
+    await page.goto(new URL('?run=net&phase=source&epoch=1', session.monitor.url).href);
     await expect.poll(async () => (await panel().textContent({ timeout: 1000 }).catch(() => null)) ?? '', { timeout: 20_000 })
       .toMatch(/first source checkpoint/);
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
