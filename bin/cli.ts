@@ -16,6 +16,7 @@ const USAGE = `usage:
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E] [--backend B]
+  transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
 
 function usageError(message: string): never {
@@ -145,6 +146,26 @@ async function analyze(args: string[]): Promise<number> {
   return 0;
 }
 
+async function feature(args: string[]): Promise<number> {
+  const flags = parse(args, {
+    db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' },
+    layer: { type: 'string' }, neuron: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' },
+  });
+  for (const name of ['run', 'phase', 'epoch', 'layer', 'neuron', 'out'] as const) {
+    if (flags[name] === undefined) {
+      usageError(`Missing --${name}.`);
+    }
+  }
+  const { parseEpochParams } = await import('../monitor/routes/runs.ts');
+  const { renderFeatureImage, parseNeuron } = await import('../trainer/feature-image.ts');
+  const { writeFileSync } = await import('node:fs');
+  const { phase, epoch } = parseEpochParams(flags.phase!, flags.epoch!);
+  const { layer, neuron } = parseNeuron(flags.layer!, flags.neuron!);
+  const png = await renderFeatureImage({ db: flags.db ?? DEFAULT_DB, runId: flags.run!, phase, epoch, layer, neuron, backend: await parseBackend(flags.backend) });
+  writeFileSync(flags.out!, png);
+  return 0;
+}
+
 /** Runs one CLI command; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -154,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'train': return await train(rest);
       case 'serve': return await serve(rest);
       case 'analyze': return await analyze(rest);
+      case 'feature': return await feature(rest);
       case 'help': case '--help': case '-h': case undefined:
         console.log(USAGE);
         return command === undefined ? 2 : 0;

@@ -8,6 +8,7 @@ import type { Store } from './store/store.ts';
 import { TransferscopeError } from './errors.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { networkRoutes, type ComputeNetwork } from './routes/network.ts';
+import { featureRoutes } from './routes/features.ts';
 import type { NetworkResultStore } from './store/network-store.ts';
 
 export interface AppOptions {
@@ -31,6 +32,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   });
 
   app.route('/api/runs', runsRoutes(store));
+  app.route('/api/runs', featureRoutes(store));
   if (options.network) {
     app.route('/api/runs', networkRoutes(store, options.network.results, options.network.compute));
   }

@@ -131,7 +131,7 @@ function selectInstances(labels: ArrayLike<number>, classCount: number, maxPerCl
 
 /** Conductances (towards each instance's own class) and activations of one model on the selected images. */
 async function attribute(variant: ModelVariant, classCount: number, layers: LayerWeights[], images: Float32Array, targets: Int32Array, steps: number): Promise<{ conductance: ConductanceResult; activations: ActivationsResult }> {
-  const model = loadModel(variant, classCount, layers);
+  const model = modelFromWeights(variant, classCount, layers);
   try {
     const conductance = await layerConductance(model, images, { steps, targets });
     const activations = await layerActivations(model, images);
@@ -141,7 +141,8 @@ async function attribute(variant: ModelVariant, classCount: number, layers: Laye
   }
 }
 
-function loadModel(variant: ModelVariant, classCount: number, layers: LayerWeights[]): tfl.LayersModel {
+/** A model of `variant` holding a checkpoint's weights; throws INVALID_ARGUMENT when they do not fit. Dispose it after use. */
+export function modelFromWeights(variant: ModelVariant, classCount: number, layers: LayerWeights[]): tfl.LayersModel {
   const model = buildAlexNet({ variant, classCount, seed: 0 });
   const stored = byLayer(layers);
   try {

@@ -141,3 +141,8 @@ export function similarityFill(value: number): string {
   const channel = (from: number, to: number): number => Math.round(from + (to - from) * t);
   return `rgb(${channel(250, 45)}, ${channel(250, 55)}, ${channel(250, 72)})`;
 }
+
+/** URL of a neuron's feature visualisation (a PNG the monitor renders once per checkpoint and neuron). */
+export function featureImageUrl(runId: string, phase: string, epoch: number, layer: string, neuron: number): string {
+  return `/api/runs/${encodeURIComponent(runId)}/epochs/${phase}/${epoch}/layers/${layer}/neurons/${neuron}/feature.png`;
+}

@@ -7,7 +7,7 @@ import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { NetworkDiagram, type NeuronPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
-import { layerSummary, mostSimilarSources, NETWORK_LAYERS, networkTarget, similarityMatrix, topWeightLinks } from './network-model.ts';
+import { featureImageUrl, layerSummary, mostSimilarSources, NETWORK_LAYERS, networkTarget, similarityMatrix, topWeightLinks } from './network-model.ts';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
 import { Notice } from './notice.tsx';
@@ -73,9 +73,15 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const pick = picked();
     const layer = pick ? layers()[pick.matrix] : undefined;
     const neuron = pick ? layer?.importantNeurons[pick.column] : undefined;
-    return pick && layer && neuron !== undefined
-      ? { layer: layer.layer, neuron, rank: pick.column + 1, similar: mostSimilarSources(layer, pick.column, 5) }
-      : null;
+    const shown = network.value()?.key;
+    if (!pick || !layer || neuron === undefined || !shown) {
+      return null;
+    }
+    return {
+      layer: layer.layer, neuron, rank: pick.column + 1, similar: mostSimilarSources(layer, pick.column, 5),
+      image: featureImageUrl(shown.runId, shown.phase, shown.epoch, layer.layer, neuron),
+      sourceImage: (source: number) => featureImageUrl(shown.runId, shown.referencePhase, shown.referenceEpoch, layer.layer, source),
+    };
   });
 
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).

@@ -50,6 +50,9 @@ describe('network relation view in Chromium', () => {
     const similar = await detail.getByTestId('network-similar-source').allTextContents();
     expect(similar.length).toBe(5);
     expect(similar[0]).toMatch(/source neuron \d+.*-?\d\.\d{3}/);
+    // The neuron's feature visualisation, rendered by the monitor from the checkpoint's weights.
+    const image = detail.getByTestId('network-feature-image');
+    await expect.poll(async () => image.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0), { timeout: 60_000, interval: 250 }).toBe(32);
     await page.getByTestId('network-panel').screenshot({ path: `${dir}/network-view.png` });
     if (process.env.NETWORK_SCREENSHOT) {
       await page.getByTestId('network-panel').screenshot({ path: process.env.NETWORK_SCREENSHOT });

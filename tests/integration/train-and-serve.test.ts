@@ -89,6 +89,20 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(missingRun.stderr).toMatch(/Missing --run ID/);
   });
 
+  it('renders a neuron\'s feature visualisation as a PNG and explains bad requests', async () => {
+    const base = `${monitor.url}api/runs/smoke/epochs/target/1/layers`;
+    const res = await fetch(`${base}/conv2/neurons/3/feature.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const png = Buffer.from(await res.arrayBuffer());
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([32, 32]);
+    const tooBig = await fetch(`${base}/conv2/neurons/64/feature.png`);
+    expect(tooBig.status).toBe(400);
+    expect(((await tooBig.json()) as { error: { message: string } }).error.message).toMatch(/has 64 neurons/);
+    expect((await fetch(`${base}/conv9/neurons/1/feature.png`)).status).toBe(400);
+  });
+
   it('refuses an existing run id, a bad config and an unknown flag with one line and a non-zero exit', async () => {
     const before = readdirSync(`${db}/epochs.lance`).length;
     const exists = await cli('train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'smoke');

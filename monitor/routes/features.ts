@@ -1,0 +1,67 @@
+// /api/runs/:id/epochs/:phase/:epoch/layers/:layer/neurons/:neuron/feature.png: the feature visualisation
+// of one neuron at a checkpoint (paper §5.3.3's detail panel), rendered in a child process and cached.
+import { Hono } from 'hono';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Store } from '../store/store.ts';
+import { TransferscopeError } from '../errors.ts';
+import { LAYER_NAMES } from '../protocol.ts';
+import { parseEpochParams } from './runs.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url));
+// Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.
+const CACHE_LIMIT = 512;
+
+function render(db: string, args: string[]): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'transferscope-feature-'));
+  const out = join(dir, 'feature.png');
+  return new Promise<Buffer>((resolve, reject) => {
+    execFile(process.execPath, [CLI, 'feature', '--db', db, ...args, '--out', out], (err, _stdout, stderr) => {
+      try {
+        if (err) {
+          const line = stderr.trim().split('\n').at(-1)?.replace(/^transferscope: /, '') ?? err.message;
+          reject(new TransferscopeError(/does not exist|Unknown layer|Invalid neuron/.test(line) ? 'INVALID_ARGUMENT' : 'INTERNAL', line));
+        } else {
+          resolve(readFileSync(out));
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+export function featureRoutes(store: Store): Hono {
+  const app = new Hono();
+  const cache = new Map<string, Promise<Buffer>>();
+
+  app.get('/:id/epochs/:phase/:epoch/layers/:layer/neurons/:neuron/feature.png', async (c) => {
+    const runId = c.req.param('id');
+    const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
+    const layer = c.req.param('layer');
+    const neuron = c.req.param('neuron');
+    if (!(LAYER_NAMES as readonly string[]).includes(layer) || !/^\d+$/.test(neuron)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${layer}' or neuron '${neuron}': layers are ${LAYER_NAMES.join(', ')}; neurons are whole numbers from 0.`);
+    }
+    const at = await store.getEpoch({ runId, phase, epoch });
+    if (!at.checkpoint) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`);
+    }
+    const key = `${runId}/${phase}/${epoch}/${layer}/${neuron}`;
+    let png = cache.get(key);
+    if (!png) {
+      png = render(store.uri, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]);
+      png.catch(() => cache.delete(key));
+      cache.set(key, png);
+      if (cache.size > CACHE_LIMIT) {
+        cache.delete(cache.keys().next().value!);
+      }
+    }
+    return c.body(new Uint8Array(await png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
+  });
+
+  return app;
+}
