@@ -168,19 +168,18 @@ export function createDataClient(options: DataClientOptions): DataClient {
       setState('analysis', event);
     }
   };
-  socket.on('connect', onConnect);
-  socket.on('analysis', onAnalysis);
-  socket.on('disconnect', onDisconnect);
-  socket.on('run', onRun);
-  socket.on('epoch', onEpoch);
-  socket.on('checkpoint', onCheckpoint);
+  // One table of listeners, so every `on` has its `off`.
+  const listeners = [
+    ['connect', onConnect], ['disconnect', onDisconnect], ['run', onRun], ['epoch', onEpoch],
+    ['checkpoint', onCheckpoint], ['analysis', onAnalysis],
+  ] as const;
+  for (const [event, listener] of listeners) {
+    socket.on(event, listener as never);
+  }
   onCleanup(() => {
-    socket.off('connect', onConnect);
-    socket.off('analysis', onAnalysis);
-    socket.off('disconnect', onDisconnect);
-    socket.off('run', onRun);
-    socket.off('epoch', onEpoch);
-    socket.off('checkpoint', onCheckpoint);
+    for (const [event, listener] of listeners) {
+      socket.off(event, listener as never);
+    }
     const runId = activeRunId();
     if (runId !== null && socket.connected) {
       socket.emit('unsubscribe', runId);
