@@ -142,7 +142,7 @@ async function analyze(args: string[]): Promise<number> {
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
-  console.log(`transferscope: ${done.computed} checkpoint(s) analysed, ${done.stored} already stored`);
+  console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);
   return 0;
 }
 

@@ -7,15 +7,15 @@ import type { ApiError } from './protocol.ts';
 import type { Store } from './store/store.ts';
 import { TransferscopeError } from './errors.ts';
 import { runsRoutes } from './routes/runs.ts';
-import { networkRoutes, type ComputeNetwork } from './routes/network.ts';
+import { analysisRoutes } from './routes/analyses.ts';
+import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { featureRoutes } from './routes/features.ts';
-import type { NetworkResultStore } from './store/network-store.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
   dashboardDir?: string;
-  /** Serves per-checkpoint network abstractions when given. */
-  network?: { results: NetworkResultStore; compute: ComputeNetwork };
+  /** Serves per-checkpoint analyses (network, …) when given, computing missing ones with it. */
+  analyze?: AnalyzeCheckpoint;
 }
 
 const errorBody = (code: string, message: string): ApiError => ({ error: { code, message } });
@@ -33,8 +33,8 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
 
   app.route('/api/runs', runsRoutes(store));
   app.route('/api/runs', featureRoutes(store));
-  if (options.network) {
-    app.route('/api/runs', networkRoutes(store, options.network.results, options.network.compute));
+  if (options.analyze) {
+    app.route('/api/runs', analysisRoutes(store, options.analyze));
   }
   app.all('/api/*', (c) =>
     c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));

@@ -3,7 +3,7 @@
 // inherited. Plain numbers and arrays only, so a result is stored and served as JSON unchanged.
 import type { LayerName, Phase } from './protocol.ts';
 
-/** Identifies one stored abstraction: the viewed checkpoint and the source checkpoint it is compared against. */
+/** The AnalysisKey of a network abstraction: it always compares the viewed checkpoint with a source checkpoint. */
 export interface NetworkKey {
   runId: string;
   phase: Phase;
@@ -71,10 +71,4 @@ export interface NetworkAbstraction {
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
-}
-
-/** GET /api/runs/:id/epochs/:phase/:epoch/network */
-export interface NetworkResponse {
-  key: NetworkKey;
-  abstraction: NetworkAbstraction;
 }

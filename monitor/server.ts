@@ -8,10 +8,8 @@ import { Store, assertRunId } from './store/store.ts';
 import { createApp } from './app.ts';
 import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from './errors.ts';
-import { NetworkResultStore } from './store/network-store.ts';
-import { makeChildProcessCompute } from './network-child-compute.ts';
+import { makeChildProcessAnalyzer, type AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
-import type { ComputeNetwork } from './routes/network.ts';
 
 export interface MonitorOptions {
   store: Store;
@@ -19,7 +17,7 @@ export interface MonitorOptions {
   host?: string;
   dashboardDir?: string;
   pollIntervalMs?: number;
-  /** Compute every new checkpoint's network abstraction in the background (a child process each). */
+  /** Analyse every new checkpoint in the background (a child process each), not only on request. */
   analyzeCheckpoints?: boolean;
 }
 
@@ -30,8 +28,8 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, network: NetworkResultStore, compute: ComputeNetwork): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir, network: { results: network, compute } });
+function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoint): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -48,15 +46,8 @@ function listen(options: MonitorOptions, host: string, network: NetworkResultSto
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const network = await NetworkResultStore.open(options.store.uri);
-  const compute = makeChildProcessCompute(options.store.uri, network);
-  let server: HttpServer;
-  try {
-    server = await listen(options, host, network, compute);
-  } catch (err) {
-    network.close();
-    throw err;
-  }
+  const analyze = makeChildProcessAnalyzer(options.store.uri);
+  const server = await listen(options, host, analyze);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {
     socket.on('subscribe', (runId) => {
@@ -70,7 +61,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
   const analysis = options.analyzeCheckpoints
-    ? makeAnalysisQueue(options.store, network, compute, (event) => io.to(event.runId).emit('analysis', event))
+    ? makeAnalysisQueue(options.store, analyze, (event) => io.to(event.runId).emit('analysis', event))
     : null;
   const watcher = startEpochWatcher(options.store, {
     epoch(runId, record) {
@@ -95,7 +86,6 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       await analysis?.idle();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
-      network.close();
     },
   };
 }

@@ -1,14 +1,13 @@
-// `transferscope analyze`: computes and stores the network abstraction of a run's checkpoints (each
-// against its reference source checkpoint), skipping what is already stored. The monitor runs it as a
-// child process, so the tensor work never blocks the API.
-import type { NetworkKey } from '../monitor/network-protocol.ts';
+// `transferscope analyze`: computes and stores every kind of analysis of a run's checkpoints, skipping
+// what is already stored. The monitor runs it as a child process, so the tensor work never blocks the API.
+import { ANALYSIS_KINDS, type AnalysisKind } from '../monitor/analysis-protocol.ts';
+import { analysisKey } from '../monitor/analysis-keys.ts';
 import { Store } from '../monitor/store/store.ts';
-import { NetworkResultStore } from '../monitor/store/network-store.ts';
 import { parseEpochParams } from '../monitor/routes/runs.ts';
-import { referenceCheckpoint } from '../monitor/routes/network.ts';
 import { TransferscopeError } from '../monitor/errors.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
-import { makeNetworkCompute } from './network-job.ts';
+import { makeAnalysisContext } from './analysis-context.ts';
+import { ANALYSIS_STAGES } from './analysis-stages.ts';
 
 export interface AnalyzeOptions {
   db: string;
@@ -16,13 +15,15 @@ export interface AnalyzeOptions {
   backend?: BackendChoice;
   /** One checkpoint (strings as given on the command line); all of the run's checkpoints when omitted. */
   only?: { phase: string; epoch: string };
+  /** Only these kinds (default: all). */
+  kinds?: readonly AnalysisKind[];
   log?: (line: string) => void;
 }
 
+/** Counts analyses (one per kind and checkpoint), not checkpoints. */
 export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ computed: number; stored: number }> {
   const log = options.log ?? (() => {});
   const store = await Store.open(options.db);
-  const results = await NetworkResultStore.open(options.db);
   try {
     const epochs = await store.listEpochs(options.runId);
     let targets = epochs.filter((e) => e.checkpoint);
@@ -34,34 +35,40 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
       }
       targets = [at];
     }
-    const keys: NetworkKey[] = targets.flatMap((at) => {
-      const ref = referenceCheckpoint(epochs, at);
-      return ref ? [{ runId: options.runId, phase: at.phase, epoch: at.epoch, referencePhase: ref.phase, referenceEpoch: ref.epoch }] : [];
-    });
+    const kinds = options.kinds ?? ANALYSIS_KINDS;
+    const context = makeAnalysisContext(store, options.runId);
+    let backendReady = false;
     let computed = 0;
     let stored = 0;
-    let compute: ReturnType<typeof makeNetworkCompute> | null = null;
-    for (const [i, key] of keys.entries()) {
-      if (await results.get(key)) {
-        stored++;
-        continue;
+    // Step order: a stage may build on the previous checkpoint's stored result (a warm-started layout).
+    for (const [i, at] of targets.entries()) {
+      for (const kind of kinds) {
+        const key = analysisKey(kind, options.runId, epochs, at);
+        if (!key) {
+          continue;
+        }
+        if (await store.hasAnalysis(kind, key)) {
+          stored++;
+          continue;
+        }
+        if (!backendReady) {
+          log(`backend ${(await selectBackend(options.backend ?? 'auto')).name}`);
+          backendReady = true;
+        }
+        const started = performance.now();
+        const against = key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`;
+        log(`${kind}: ${at.phase} epoch ${at.epoch}${against} (checkpoint ${i + 1}/${targets.length})…`);
+        const result = await ANALYSIS_STAGES[kind](context, key);
+        // Another process (a request racing the background queue) may have stored it meanwhile.
+        if (!(await store.hasAnalysis(kind, key))) {
+          await store.putAnalysis(kind, key, result);
+        }
+        computed++;
+        log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       }
-      if (!compute) {
-        log(`backend ${(await selectBackend(options.backend ?? 'auto')).name}`);
-        compute = makeNetworkCompute(store);
-      }
-      const started = performance.now();
-      log(`analysing ${key.phase} epoch ${key.epoch} against ${key.referencePhase} epoch ${key.referenceEpoch} (${i + 1}/${keys.length})…`);
-      const result = await compute(key);
-      if (!(await results.get(key))) {
-        await results.put(key, result);
-      }
-      computed++;
-      log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     return { computed, stored };
   } finally {
-    results.close();
     store.close();
   }
 }

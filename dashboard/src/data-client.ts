@@ -5,7 +5,7 @@ import { createStore, reconcile } from 'solid-js/store';
 import type {
   AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
-import type { NetworkResponse } from '../../monitor/network-protocol.ts';
+import type { NetworkResponse } from '../../monitor/analysis-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';

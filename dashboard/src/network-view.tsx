@@ -53,7 +53,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   const [picked, setPicked] = createSignal<NeuronPick | null>(null);
   createEffect(on([key, classIndex, firstLayer, lastLayer], () => setPicked(null), { defer: true }));
 
-  const classAbstraction = createMemo(() => network.value()?.abstraction.classes[classIndex()] ?? null);
+  const classAbstraction = createMemo(() => network.value()?.result.classes[classIndex()] ?? null);
   const layers = createMemo(() => classAbstraction()?.layers.slice(firstLayer(), lastLayer() + 1) ?? []);
   const layout = createMemo(() => {
     const cls = classAbstraction();

@@ -3,6 +3,7 @@
 // per-epoch bulk data (predictions, weights) sits in tables keyed by the same (run, phase, epoch),
 // so "everything about run R at epoch E" is one equality filter per table.
 import { arrow } from './arrow.ts';
+import { analysisSchema } from './analysis-table.ts';
 
 const { Field, Float32, Float64, Int32, List, Schema, Utf8, Bool, Binary, Int16 } = arrow;
 import type { LayerName, Phase } from '../protocol.ts';
@@ -75,6 +76,7 @@ export const TABLE_SCHEMAS = {
   predictions: predictionsSchema,
   weights: weightsSchema,
   instances: instancesSchema,
+  analyses: analysisSchema,
 } as const;
 export type TableName = keyof typeof TABLE_SCHEMAS;
 

@@ -3,6 +3,8 @@
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
 import type { EpochRecord, EpochRef, Phase, RunMeta, RunStatus, RunSummary } from '../protocol.ts';
+import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../analysis-protocol.ts';
+import { NO_REFERENCE } from '../schema/analysis-table.ts';
 import { TransferscopeError } from '../errors.ts';
 import {
   TABLE_SCHEMAS, VALIDATION_SPLITS,
@@ -26,6 +28,17 @@ export function assertRunId(id: string): void {
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const epochFilter = (k: EpochKey) =>
   `run_id = ${sqlString(k.runId)} AND phase = ${sqlString(k.phase)} AND epoch = ${k.epoch}`;
+
+function analysisFilter(kind: AnalysisKind, key: AnalysisKey): string {
+  assertRunId(key.runId);
+  for (const [name, value] of [['epoch', key.epoch], ['referenceEpoch', key.referenceEpoch ?? NO_REFERENCE.epoch]] as const) {
+    if (!Number.isInteger(value)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `An analysis key's ${name} must be a whole number (got ${value}).`);
+    }
+  }
+  return `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(key.referencePhase ?? NO_REFERENCE.phase)}`
+    + ` AND reference_epoch = ${key.referenceEpoch ?? NO_REFERENCE.epoch}`;
+}
 
 /** Everything stored for one epoch besides its metrics row. */
 export interface EpochPayload {
@@ -257,6 +270,28 @@ export class Store {
       pixels.set(table.getChild('pixels')!.get(r) as Uint8Array, i * size);
     }
     return { split, labels, height, width, pixels };
+  }
+
+  /** The stored analysis of `kind` under `key`, or null if none was stored. */
+  async getAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey): Promise<AnalysisResults[K] | null> {
+    const rows = await this.tables.analyses.query().where(analysisFilter(kind, key)).select(['result_json']).limit(1).toArray();
+    return rows.length === 0 ? null : (JSON.parse(String(rows[0].result_json)) as AnalysisResults[K]);
+  }
+
+  async hasAnalysis(kind: AnalysisKind, key: AnalysisKey): Promise<boolean> {
+    return (await this.tables.analyses.countRows(analysisFilter(kind, key))) > 0;
+  }
+
+  /** Stores `result` under (`kind`, `key`); refuses (RUN_EXISTS) if one is stored already, so nothing is overwritten. */
+  async putAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey, result: AnalysisResults[K]): Promise<void> {
+    if (await this.hasAnalysis(kind, key)) {
+      throw new TransferscopeError('RUN_EXISTS', `A ${kind} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`);
+    }
+    await this.tables.analyses.add(makeRecordTable(TABLE_SCHEMAS.analyses, {
+      run_id: [key.runId], kind: [kind], phase: [key.phase], epoch: [key.epoch],
+      reference_phase: [key.referencePhase ?? NO_REFERENCE.phase], reference_epoch: [key.referenceEpoch ?? NO_REFERENCE.epoch],
+      created_at: [Date.now()], result_json: [JSON.stringify(result)],
+    }));
   }
 
   /** Labels of a run's validation split, in instance order. */

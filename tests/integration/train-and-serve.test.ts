@@ -10,7 +10,7 @@ import { trainRun } from '../../trainer/run-training.ts';
 import { Store } from '../../monitor/store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
 import type { ConfusionResponse, MetricsResponse, RunMeta } from '../../monitor/protocol.ts';
-import type { NetworkResponse } from '../../monitor/network-protocol.ts';
+import type { NetworkResponse } from '../../monitor/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const run = promisify(execFile);
@@ -77,11 +77,11 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(first.status).toBe(200);
     const body = (await first.json()) as NetworkResponse;
     expect(body.key).toMatchObject({ phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 });
-    expect(body.abstraction.classes).toHaveLength(10);
-    expect(body.abstraction.classes[0]!.layers.map((l) => l.layer)).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
+    expect(body.result.classes).toHaveLength(10);
+    expect(body.result.classes[0]!.layers.map((l) => l.layer)).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
     // A recomputation would measure its own duration; the same one means the stored result was served.
     const again = (await (await fetch(url)).json()) as NetworkResponse;
-    expect(again.abstraction.seconds).toBe(body.abstraction.seconds);
+    expect(again.result.seconds).toBe(body.result.seconds);
     const none = await fetch(`${monitor.url}api/runs/smoke/epochs/source/1/network`);
     expect(none.status).toBe(404);
     const missingRun = await cli('analyze', '--db', db);

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../trainer/config.ts';
 import { loadTrainingData, trainRun } from '../../trainer/run-training.ts';
 import { networkAbstraction } from '../../trainer/network-abstraction.ts';
-import { makeNetworkCompute } from '../../trainer/network-job.ts';
+import { computeNetwork } from '../../trainer/network-job.ts';
+import { makeAnalysisContext } from '../../trainer/analysis-context.ts';
 import { Store } from '../../monitor/store/store.ts';
 import { LAYER_NAMES } from '../../monitor/protocol.ts';
 import type { NetworkAbstraction } from '../../monitor/network-protocol.ts';
@@ -144,12 +145,12 @@ describe('networkAbstraction', () => {
   });
 });
 
-describe('makeNetworkCompute', () => {
+describe('computeNetwork', () => {
   it('abstracts a stored checkpoint against a stored reference from the store alone', async () => {
     const store = await Store.open(`${dir}/db`);
     try {
-      const compute = makeNetworkCompute(store, { maxPerClass: 1, steps: 2 });
-      const result = await compute({ runId: 'smoke', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 });
+      const context = makeAnalysisContext(store, 'smoke');
+      const result = await computeNetwork(context, { runId: 'smoke', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 }, { maxPerClass: 1, steps: 2 });
       expect([result.steps, result.maxPerClass]).toEqual([2, 1]);
       for (const cls of result.classes) {
         expect(cls.instances).toEqual(cls.instances.length === 0 ? [] : [labels.indexOf(cls.classIndex)]);

@@ -1,0 +1,33 @@
+// The typed contract of the per-checkpoint analyses: which kinds exist, how one stored result is keyed,
+// and what the API answers. Each kind's result type lives in its own protocol file.
+import type { Phase } from './protocol.ts';
+import type { NetworkAbstraction, NetworkKey } from './network-protocol.ts';
+
+/** What one kind of analysis produces; a kind is computed once per key and stored as JSON. */
+export interface AnalysisResults {
+  /** Paper §5.3: important neurons and weights, similarity to the source model, inheritance. */
+  network: NetworkAbstraction;
+}
+export type AnalysisKind = keyof AnalysisResults;
+export const ANALYSIS_KINDS = ['network'] as const satisfies readonly AnalysisKind[];
+
+/**
+ * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
+ * source checkpoint it is compared against (null for kinds that look at one model).
+ */
+export interface AnalysisKey {
+  runId: string;
+  phase: Phase;
+  epoch: number;
+  referencePhase: Phase | null;
+  referenceEpoch: number | null;
+}
+
+/** GET /api/runs/:id/epochs/:phase/:epoch/:kind */
+export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
+  kind: K;
+  key: AnalysisKey;
+  result: AnalysisResults[K];
+}
+
+export type NetworkResponse = AnalysisResponse<'network'> & { key: NetworkKey };

@@ -1,0 +1,41 @@
+// GET /:id/epochs/:phase/:epoch/:kind — one kind of analysis of a checkpoint (network, …), computed on
+// first request (all kinds of that checkpoint at once) and served from the `analyses` table ever after.
+// Mounted under /api/runs.
+import { Hono } from 'hono';
+import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../analysis-protocol.ts';
+import { analysisKey } from '../analysis-keys.ts';
+import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
+import type { Store } from '../store/store.ts';
+import { TransferscopeError } from '../errors.ts';
+import { parseEpochParams } from './runs.ts';
+
+export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
+  const app = new Hono();
+
+  // The kind is part of the pattern, so other routes under /epochs/:phase/:epoch/ (confusion, …) stay theirs.
+  app.get(`/:id/epochs/:phase/:epoch/:kind{${ANALYSIS_KINDS.join('|')}}`, async (c) => {
+    const runId = c.req.param('id');
+    const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
+    const kind = c.req.param('kind') as AnalysisKind;
+    const at = await store.getEpoch({ runId, phase, epoch });
+    if (!at.checkpoint) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`);
+    }
+    const key = analysisKey(kind, runId, await store.listEpochs(runId), at);
+    if (!key) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`);
+    }
+    let result = await store.getAnalysis(kind, key);
+    if (!result) {
+      await analyze({ runId, phase, epoch });
+      result = await store.getAnalysis(kind, key);
+    }
+    if (!result) {
+      throw new TransferscopeError('INTERNAL', `The ${kind} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`);
+    }
+    const body: AnalysisResponse = { kind, key, result };
+    return c.json(body);
+  });
+
+  return app;
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { Store } from '../../../monitor/store/store.ts';
+import { analysisRoutes } from '../../../monitor/routes/analyses.ts';
+import type { CheckpointRef } from '../../../monitor/checkpoint-analyzer.ts';
+import { TransferscopeError } from '../../../monitor/errors.ts';
+import { analysisKey } from '../../../monitor/analysis-keys.ts';
+import type { ApiError } from '../../../monitor/protocol.ts';
+import type { AnalysisKey, NetworkResponse } from '../../../monitor/analysis-protocol.ts';
+import type { NetworkAbstraction } from '../../../monitor/network-protocol.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { epochRecord, layerWeights, runMeta } from '../../helpers/run-fixture.ts';
+
+const dir = useTempDir();
+let store: Store;
+const analysed: CheckpointRef[] = [];
+
+// Stands in for the child `transferscope analyze`: the route's job is choosing the key, asking for the
+// analysis once and serving what got stored. The child itself is tested in tests/integration.
+async function analyze(at: CheckpointRef): Promise<void> {
+  analysed.push(at);
+  await new Promise((r) => setTimeout(r, 20));
+  const epochs = await store.listEpochs(at.runId);
+  const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!)!;
+  if (!(await store.hasAnalysis('network', key))) {
+    await store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: key.referenceEpoch!, classes: [] });
+  }
+}
+
+function makeApp(analyzeCheckpoint = analyze): Hono {
+  const app = new Hono();
+  app.onError((err, c) => {
+    if (err instanceof TransferscopeError) {
+      return c.json({ error: { code: err.code, message: err.message } } satisfies ApiError, err.status as 400);
+    }
+    return c.json({ error: { code: 'INTERNAL', message: err.message } } satisfies ApiError, 500);
+  });
+  app.route('/api/runs', analysisRoutes(store, analyzeCheckpoint));
+  return app;
+}
+
+beforeAll(async () => {
+  store = await Store.open(`${dir}/db`);
+  await store.createRun(runMeta('run-n'));
+  const weights = [layerWeights('conv1', 3, 0.1)];
+  const commit = (phase: 'source' | 'target', epoch: number, step: number, checkpoint: boolean) =>
+    store.commitEpoch('run-n', { record: epochRecord(phase, epoch, step), predictions: [], ...(checkpoint ? { weights } : {}) });
+  await commit('source', 1, 1, true);
+  await commit('source', 2, 2, false);
+  await commit('source', 3, 3, true);
+  await commit('target', 1, 4, true);
+  await commit('target', 2, 5, false);
+  await commit('target', 3, 6, true);
+});
+afterAll(() => {
+  store.close();
+});
+
+const get = async <T>(app: Hono, path: string): Promise<{ status: number; body: T }> => {
+  const res = await app.request(path);
+  return { status: res.status, body: (await res.json()) as T };
+};
+
+describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
+  it('computes a target checkpoint against the final source checkpoint once, then serves it from the store', async () => {
+    const app = makeApp();
+    const first = await get<NetworkResponse>(app, '/api/runs/run-n/epochs/target/1/network');
+    expect(first.status).toBe(200);
+    expect(first.body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 3 });
+    expect(first.body.kind).toBe('network');
+    expect(first.body.result.seconds).toBe(3);
+    expect(analysed).toEqual([{ runId: 'run-n', phase: 'target', epoch: 1 }]);
+    const second = await get<NetworkResponse>(app, '/api/runs/run-n/epochs/target/1/network');
+    expect(second.body).toEqual(first.body);
+    expect(analysed).toHaveLength(1);
+    // An analyzer that must not run: what is stored is served as it is.
+    const third = await get<NetworkResponse>(makeApp(() => Promise.reject(new Error('recomputed'))), '/api/runs/run-n/epochs/target/1/network');
+    expect(third).toEqual(first);
+  });
+
+  it('compares a source checkpoint with the previous source checkpoint', async () => {
+    const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/3/network');
+    expect(status).toBe(200);
+    expect(body.key).toMatchObject({ phase: 'source', epoch: 3, referencePhase: 'source', referenceEpoch: 1 });
+  });
+
+  it('answers 500 JSON saying so when the analysis stored nothing, and leaves unknown kinds to the API 404', async () => {
+    const app = makeApp(async () => {});
+    const { status, body } = await get<ApiError>(app, '/api/runs/run-n/epochs/target/3/network');
+    expect([status, body.error.code]).toEqual([500, 'INTERNAL']);
+    expect(body.error.message).toContain('stored nothing');
+    expect((await app.request('/api/runs/run-n/epochs/target/1/everything')).status).toBe(404);
+  });
+
+  it('answers 404 JSON for an epoch that is not a checkpoint, not committed, or has nothing to compare with', async () => {
+    const app = makeApp();
+    for (const path of ['target/2', 'source/2', 'target/9', 'source/1']) {
+      const { status, body } = await get<ApiError>(app, `/api/runs/run-n/epochs/${path}/network`);
+      expect([path, status, body.error.code]).toEqual([path, 404, 'EPOCH_NOT_FOUND']);
+    }
+    const unknownRun = await get<ApiError>(app, '/api/runs/nope/epochs/target/1/network');
+    expect([unknownRun.status, unknownRun.body.error.code]).toEqual([404, 'RUN_NOT_FOUND']);
+  });
+
+  it('answers 400 JSON for a bad phase or epoch', async () => {
+    const app = makeApp();
+    for (const path of ['middle/1', 'target/0', 'target/x']) {
+      const { status, body } = await get<ApiError>(app, `/api/runs/run-n/epochs/${path}/network`);
+      expect([status, body.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+  });
+});
+
+describe('Store analyses', () => {
+  it('returns null for an absent key, keys by kind and reference, and refuses to overwrite a stored one', async () => {
+    const key: AnalysisKey = { runId: 'run-x', phase: 'target', epoch: 2, referencePhase: 'source', referenceEpoch: 1 };
+    expect(await store.getAnalysis('network', key)).toBeNull();
+    const result: NetworkAbstraction = { steps: 4, maxPerClass: 1, seconds: 0.5, classes: [] };
+    await store.putAnalysis('network', key, result);
+    expect(await store.getAnalysis('network', key)).toEqual(result);
+    expect(await store.getAnalysis('network', { ...key, referenceEpoch: 2 })).toBeNull();
+    expect(await store.getAnalysis('network', { ...key, referencePhase: null, referenceEpoch: null })).toBeNull();
+    await expect(store.putAnalysis('network', key, { ...result, steps: 8 })).rejects.toMatchObject({ code: 'RUN_EXISTS' });
+    expect(await store.getAnalysis('network', key)).toEqual(result);
+    await expect(store.getAnalysis('network', { ...key, runId: "x' OR 1=1" })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.getAnalysis('network', { ...key, epoch: 1.5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('keeps a key without a reference apart from keys with one', async () => {
+    const key: AnalysisKey = { runId: 'run-y', phase: 'source', epoch: 1, referencePhase: null, referenceEpoch: null };
+    await store.putAnalysis('network', key, { steps: 1, maxPerClass: 1, seconds: 1, classes: [] });
+    expect(await store.hasAnalysis('network', key)).toBe(true);
+    expect(await store.hasAnalysis('network', { ...key, referencePhase: 'source', referenceEpoch: 1 })).toBe(false);
+  });
+});

@@ -1,0 +1,13 @@
+// Every kind of per-checkpoint analysis and the function that computes it. `transferscope analyze` runs
+// them in ANALYSIS_KINDS order for each checkpoint; adding a kind to AnalysisResults requires a stage here.
+import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../monitor/analysis-protocol.ts';
+import type { NetworkKey } from '../monitor/network-protocol.ts';
+import type { AnalysisContext } from './analysis-context.ts';
+import { computeNetwork } from './network-job.ts';
+
+export type AnalysisStage<K extends AnalysisKind> = (context: AnalysisContext, key: AnalysisKey) => Promise<AnalysisResults[K]>;
+
+export const ANALYSIS_STAGES: { [K in AnalysisKind]: AnalysisStage<K> } = {
+  // analysisKey() gives network keys a reference checkpoint, always.
+  network: (context, key) => computeNetwork(context, key as NetworkKey),
+};
