@@ -1,11 +1,11 @@
 // The one data client the views read through: the run list, the chosen run's metadata and committed epochs
-// (REST, then kept current by socket events), and cached confusion tables and network abstractions.
+// (REST, then kept current by socket events), and cached confusion tables and per-checkpoint analyses.
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type {
   AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
-import type { NetworkResponse } from '../../monitor/analysis-protocol.ts';
+import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
@@ -22,7 +22,7 @@ export interface DataState {
   runLoading: boolean;
   runError: string | null;
   lastCheckpoint: EpochRef | null;
-  /** The latest progress report of the active run's background network analysis. */
+  /** The latest progress report of the active run's background checkpoint analysis. */
   analysis: AnalysisEvent | null;
   connected: boolean;
 }
@@ -41,18 +41,18 @@ export interface DataClient {
   /** The confusion table at `pin` of `runId`; answers are cached per run/phase/epoch, failures are not. */
   confusion(runId: string, pin: EpochPin): Promise<ConfusionResponse>;
   /**
-   * The network abstraction of the checkpoint at `pin` of `runId` (may take a minute the first time: the monitor
-   * computes it while the request waits); cached per run/phase/epoch, failures are not.
+   * One kind of analysis (network, …) of the checkpoint at `pin` of `runId` (may take a minute the first time:
+   * the monitor computes it while the request waits); cached per kind/run/phase/epoch, failures are not.
    */
-  network(runId: string, pin: EpochPin): Promise<NetworkResponse>;
+  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin): Promise<AnalysisResponse<K>>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
 
 // A committed epoch's confusion table never changes, so entries only leave to bound memory.
 const CONFUSION_CACHE_SIZE = 256;
-// A stored abstraction never changes either, but one is far larger (every class and layer), so keep fewer.
-const NETWORK_CACHE_SIZE = 16;
+// A stored analysis never changes either, but one is far larger (every class and layer), so keep fewer.
+const ANALYSIS_CACHE_SIZE = 16;
 
 /** Remembers each key's request; a failed one is forgotten so the next call retries, the oldest goes past `size`. */
 function makeRequestCache<T>(size: number, load: (path: string) => Promise<T>): (key: string, path: string) => Promise<T> {
@@ -85,7 +85,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     lastCheckpoint: null, analysis: null, connected: socket.connected,
   });
   const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path) as Promise<ConfusionResponse>);
-  const cachedNetwork = makeRequestCache(NETWORK_CACHE_SIZE, (path) => fetchJson(path) as Promise<NetworkResponse>);
+  const cachedAnalyses = new Map<AnalysisKind, (key: string, path: string) => Promise<AnalysisResponse>>();
   const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
     `/api/runs/${encodeURIComponent(runId)}/epochs/${pin.phase}/${pin.epoch}/${resource}`;
 
@@ -202,8 +202,13 @@ export function createDataClient(options: DataClientOptions): DataClient {
     confusion(runId, pin) {
       return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'));
     },
-    network(runId, pin) {
-      return cachedNetwork(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'network'));
+    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin) {
+      let cached = cachedAnalyses.get(kind);
+      if (!cached) {
+        cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path) => fetchJson(path) as Promise<AnalysisResponse>);
+        cachedAnalyses.set(kind, cached);
+      }
+      return cached(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, kind)) as Promise<AnalysisResponse<K>>;
     },
     refresh,
   };

@@ -44,7 +44,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const t = target();
     return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
   }, null, { equals: sameKey });
-  const network = createLatestRequest(key, (k) => props.client.network(k.runId, k));
+  const network = createLatestRequest(key, (k) => props.client.analysis('network', k.runId, k));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);

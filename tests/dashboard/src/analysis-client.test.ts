@@ -10,7 +10,7 @@ const socket = { connected: false, on: () => socket, off: () => socket, emit: ()
 const path = '/api/runs/r%201/epochs/target/3/network';
 const body = { key: { runId: 'r 1' } } as unknown as NetworkResponse;
 
-test('network abstractions are fetched per checkpoint, cached, and failures retried', async () => {
+test('analyses are fetched per kind and checkpoint, cached, and failures retried', async () => {
   const calls: string[] = [];
   let fail = true;
   const fetchJson = async (p: string): Promise<unknown> => {
@@ -25,10 +25,10 @@ test('network abstractions are fetched per checkpoint, cached, and failures retr
   };
   await createRoot(async (dispose) => {
     const client = createDataClient({ requestedRun: () => null, socket, fetchJson });
-    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).rejects.toThrow('not a checkpoint');
+    await expect(client.analysis('network', 'r 1', { phase: 'target', epoch: 3 })).rejects.toThrow('not a checkpoint');
     fail = false;
-    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
-    await expect(client.network('r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
+    await expect(client.analysis('network', 'r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
+    await expect(client.analysis('network', 'r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
     expect(calls.filter((p) => p === path)).toHaveLength(2);
     dispose();
   });
