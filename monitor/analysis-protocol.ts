@@ -26,8 +26,9 @@ export interface AnalysisKey {
 /** GET /api/runs/:id/epochs/:phase/:epoch/:kind */
 export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
   kind: K;
-  key: AnalysisKey;
+  /** Network abstractions always have a reference checkpoint. */
+  key: K extends 'network' ? NetworkKey : AnalysisKey;
   result: AnalysisResults[K];
 }
 
-export type NetworkResponse = AnalysisResponse<'network'> & { key: NetworkKey };
+export type NetworkResponse = AnalysisResponse<'network'>;

@@ -33,7 +33,7 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     if (!result) {
       throw new TransferscopeError('INTERNAL', `The ${kind} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`);
     }
-    const body: AnalysisResponse = { kind, key, result };
+    const body = { kind, key, result } as AnalysisResponse;
     return c.json(body);
   });
 
