@@ -8,6 +8,7 @@ import type { Store } from './store/store.ts';
 import { TransferscopeError } from './errors.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
+import { compareRoutes } from './routes/compare.ts';
 import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { featureRoutes } from './routes/features.ts';
 
@@ -33,6 +34,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
 
   app.route('/api/runs', runsRoutes(store));
   app.route('/api/runs', featureRoutes(store));
+  app.route('/api', compareRoutes(store, options.analyze ?? null));
   if (options.analyze) {
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }

@@ -14,7 +14,8 @@ export interface ConfusionInput {
   viewedPredicted: ArrayLike<number>;
 }
 
-function perClassAccuracy(labels: ArrayLike<number>, predicted: ArrayLike<number>, classCount: number): number[] {
+/** Per class: the share of its instances predicted as it, in [0, 1]; NaN for a class without instances. */
+export function perClassAccuracy(labels: ArrayLike<number>, predicted: ArrayLike<number>, classCount: number): number[] {
   const correct = new Array<number>(classCount).fill(0);
   const total = new Array<number>(classCount).fill(0);
   for (let i = 0; i < labels.length; i++) {

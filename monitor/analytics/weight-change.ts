@@ -1,0 +1,66 @@
+// How far a model's weights moved from another's: per layer (relative L2 distance, the "how much did
+// fine-tuning change each layer" number) and per neuron (cosine of its incoming weights).
+
+/** One layer's parameters: a kernel whose last axis is the neuron (conv: [kh, kw, in, out]; dense: [in, out]). */
+export interface LayerParameters {
+  kernelShape: readonly number[];
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+const sameShape = (a: LayerParameters, b: LayerParameters): boolean =>
+  a.kernelShape.length === b.kernelShape.length && a.kernelShape.every((n, i) => n === b.kernelShape[i])
+  && a.kernel.length === b.kernel.length && a.bias.length === b.bias.length;
+
+/**
+ * ||current - reference|| / ||reference|| over kernel and bias together; 0 for identical weights. Null when
+ * the shapes differ (a replaced classifier head has no distance to the old one) or the reference is all zeros.
+ */
+export function relativeL2(reference: LayerParameters, current: LayerParameters): number | null {
+  if (!sameShape(reference, current)) {
+    return null;
+  }
+  let diff = 0;
+  let norm = 0;
+  for (const [r, c] of [[reference.kernel, current.kernel], [reference.bias, current.bias]] as const) {
+    for (let i = 0; i < r.length; i++) {
+      const d = c[i]! - r[i]!;
+      diff += d * d;
+      norm += r[i]! * r[i]!;
+    }
+  }
+  return norm > 0 ? Math.sqrt(diff / norm) : null;
+}
+
+/**
+ * Per neuron (output unit or channel): the cosine similarity of its incoming weights and bias in `a` and
+ * in `b`, in [-1, 1]; 0 where either vector is all zeros. Null when the shapes differ. A fine-tuned copy
+ * keeps neuron i as neuron i, so no matching is needed.
+ */
+export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): Float32Array | null {
+  if (!sameShape(a, b)) {
+    return null;
+  }
+  const neurons = a.bias.length;
+  const dot = new Float64Array(neurons);
+  const na = new Float64Array(neurons);
+  const nb = new Float64Array(neurons);
+  // Row-major with the neuron last: element i belongs to neuron i % neurons.
+  for (let i = 0; i < a.kernel.length; i++) {
+    const o = i % neurons;
+    const x = a.kernel[i]!;
+    const y = b.kernel[i]!;
+    dot[o]! += x * y;
+    na[o]! += x * x;
+    nb[o]! += y * y;
+  }
+  const out = new Float32Array(neurons);
+  for (let o = 0; o < neurons; o++) {
+    const x = a.bias[o]!;
+    const y = b.bias[o]!;
+    const d = dot[o]! + x * y;
+    const n = Math.sqrt((na[o]! + x * x) * (nb[o]! + y * y));
+    out[o] = n > 0 ? d / n : 0;
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+// GET /api/compare (any two epochs side by side), /api/compare/important (how important neurons and weights
+// changed) and /api/runs/:id/weight-drift (each layer's distance from the source model over fine-tuning).
+import { Hono } from 'hono';
+import type { EpochRecord } from '../protocol.ts';
+import type {
+  CheckpointId, ClassAccuracyChange, CompareResponse, CompareSide, ImportantChangesResponse, LayerChange, WeightDriftResponse,
+} from '../compare-protocol.ts';
+import type { NetworkAbstraction } from '../network-protocol.ts';
+import type { Store } from '../store/store.ts';
+import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
+import { VALIDATION_SPLITS, type LayerWeights } from '../schema/tables.ts';
+import { TransferscopeError } from '../errors.ts';
+import { analysisKey } from '../analysis-keys.ts';
+import { perClassAccuracy } from '../analytics/confusion.ts';
+import { relativeL2 } from '../analytics/weight-change.ts';
+import { classAccuracyChanges, importantChanges, layerChanges } from '../analytics/checkpoint-comparison.ts';
+import { parseEpochParams } from './runs.ts';
+
+/** Parses `RUN:PHASE:EPOCH` from the query parameter `name` (it enters the program here). */
+export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {
+  const parts = value?.split(':') ?? [];
+  if (parts.length !== 3 || !parts[0]) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be RUN:PHASE:EPOCH, e.g. ${name}=digits-1:target:3 (got '${value ?? ''}').`);
+  }
+  return { runId: parts[0], ...parseEpochParams(parts[1]!, parts[2]!) };
+}
+
+async function loadSide(store: Store, id: CheckpointId): Promise<{ side: CompareSide; record: EpochRecord; classNames: string[] }> {
+  const [run, record] = await Promise.all([store.getRun(id.runId), store.getEpoch(id)]);
+  return { side: { ...id, step: record.step, checkpoint: record.checkpoint, configName: run.configName }, record, classNames: run.classNames };
+}
+
+/** Per split, per class accuracy of one epoch's stored predictions; empty for a split without them. */
+async function classAccuracies(store: Store, id: CheckpointId, classCount: number) {
+  const predictions = await store.getPredictions(id);
+  const entries = await Promise.all(VALIDATION_SPLITS.map(async (split) => {
+    const predicted = predictions.get(split);
+    const labels = await store.getLabels(id.runId, split);
+    return [split, predicted && predicted.length === labels.length ? perClassAccuracy(labels, predicted, classCount) : []] as const;
+  }));
+  return new Map(entries);
+}
+
+export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): Hono {
+  const app = new Hono();
+  // Drift of one checkpoint from one reference never changes; keyed by run, reference step and step.
+  const driftCache = new Map<string, { layer: LayerWeights['layer']; relativeL2: number | null }[]>();
+
+  app.get('/compare', async (c) => {
+    const a = parseCheckpointId('a', c.req.query('a'));
+    const b = parseCheckpointId('b', c.req.query('b'));
+    const [sa, sb] = await Promise.all([loadSide(store, a), loadSide(store, b)]);
+    const [accA, accB] = await Promise.all([
+      classAccuracies(store, a, sa.classNames.length), classAccuracies(store, b, sb.classNames.length),
+    ]);
+    const classes: ClassAccuracyChange[] = classAccuracyChanges(
+      { classNames: sa.classNames, accuracy: accA }, { classNames: sb.classNames, accuracy: accB });
+    let layers: LayerChange[] | null = null;
+    let layersUnavailable: string | null = null;
+    if (!sa.record.checkpoint || !sb.record.checkpoint) {
+      layersUnavailable = `Weights are stored only at checkpoints; ${!sa.record.checkpoint ? `a (${a.phase} ${a.epoch})` : `b (${b.phase} ${b.epoch})`} is not one.`;
+    } else {
+      const [wa, wb] = await Promise.all([store.getWeights(a), store.getWeights(b)]);
+      layers = layerChanges(wa, wb);
+      if (layers.every((l) => l.relativeL2 === null)) {
+        layers = null;
+        layersUnavailable = 'The two models have different architectures, so their weights cannot be compared.';
+      }
+    }
+    const overall = (['source-validation', 'target-validation'] as const).map((split) => {
+      const field = split === 'source-validation' ? 'accSourceValidation' : 'accTargetValidation';
+      return { split, a: sa.record[field], b: sb.record[field], delta: sb.record[field] - sa.record[field] };
+    });
+    const body: CompareResponse = { a: sa.side, b: sb.side, overall, classes, layers, layersUnavailable };
+    return c.json(body);
+  });
+
+  app.get('/compare/important', async (c) => {
+    const a = parseCheckpointId('a', c.req.query('a'));
+    const b = parseCheckpointId('b', c.req.query('b'));
+    const network = async (id: CheckpointId): Promise<{ abstraction: NetworkAbstraction; classNames: string[] }> => {
+      const [run, at, epochs] = await Promise.all([store.getRun(id.runId), store.getEpoch(id), store.listEpochs(id.runId)]);
+      const key = analysisKey('network', id.runId, epochs, at);
+      if (!key) {
+        throw new TransferscopeError('EPOCH_NOT_FOUND', `${id.runId} ${id.phase} ${id.epoch} has no network abstraction: it is not a checkpoint, or no earlier source checkpoint exists. Pick a later checkpoint.`);
+      }
+      let abstraction = await store.getAnalysis('network', key);
+      if (!abstraction && analyze) {
+        await analyze(id);
+        abstraction = await store.getAnalysis('network', key);
+      }
+      if (!abstraction) {
+        throw new TransferscopeError('EPOCH_NOT_FOUND', `The network abstraction of ${id.runId} ${id.phase} ${id.epoch} is not computed yet. Run: npx transferscope analyze --run ${id.runId} --phase ${id.phase} --epoch ${id.epoch}`);
+      }
+      return { abstraction, classNames: run.classNames };
+    };
+    const [na, nb] = await Promise.all([network(a), network(b)]);
+    const body: ImportantChangesResponse = { a, b, classes: importantChanges(na, nb) };
+    return c.json(body);
+  });
+
+  app.get('/runs/:id/weight-drift', async (c) => {
+    const runId = c.req.param('id');
+    await store.getRun(runId);
+    const epochs = await store.listEpochs(runId);
+    const reference = epochs.filter((e) => e.phase === 'source' && e.checkpoint).at(-1) ?? null;
+    const targets = epochs.filter((e) => e.phase === 'target' && e.checkpoint);
+    const body: WeightDriftResponse = { runId, reference: reference && { phase: reference.phase, epoch: reference.epoch, step: reference.step }, checkpoints: [] };
+    if (reference) {
+      let referenceWeights: Map<string, LayerWeights> | null = null;
+      for (const at of targets) {
+        const id = `${runId}/${reference.step}/${at.step}`;
+        let layers = driftCache.get(id);
+        if (!layers) {
+          referenceWeights ??= new Map((await store.getWeights({ runId, ...reference })).map((l) => [l.layer, l]));
+          const reference_ = referenceWeights;
+          layers = (await store.getWeights({ runId, ...at })).map((l) => {
+            const from = reference_.get(l.layer);
+            return { layer: l.layer, relativeL2: from ? relativeL2(from, l) : null };
+          });
+          driftCache.set(id, layers);
+        }
+        body.checkpoints.push({ at: { phase: at.phase, epoch: at.epoch, step: at.step }, layers });
+      }
+    }
+    return c.json(body);
+  });
+
+  return app;
+}
