@@ -1,7 +1,9 @@
 // The dashboard's shell: URL state, the data client and the timeline, wired to the header, the scrubber and
 // the views. Views read data only through the data client.
 import { Match, Show, Switch, type JSX } from 'solid-js';
+import { CompareView } from './compare-view.tsx';
 import { createDataClient } from './data-client.ts';
+import { defaultComparison } from './compare-default.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
 import { LiveStatus } from './live-status.tsx';
 import { NetworkView } from './network-view.tsx';
@@ -33,6 +35,17 @@ export function App(): JSX.Element {
         <Show when={client.activeRunId() !== null}>
           <RunPicker runs={state.runs} activeRunId={client.activeRunId()} onPick={(run) => url.set({ run, pin: null }, 'push')} />
         </Show>
+        <Show when={client.activeRunId() !== null && url.state().compare === null && state.epochs.length > 0}>
+          <button
+            type="button"
+            class="compare-open"
+            data-testid="compare-open"
+            title="Compare two epochs side by side (of this run or of two runs): starts with the model fine-tuning began from (A) against the epoch shown (B). The URL keeps the comparison, so it can be shared."
+            onClick={() => url.set({ compare: defaultComparison(client.activeRunId()!, state.epochs, timeline.current()) }, 'push')}
+          >
+            Compare…
+          </button>
+        </Show>
         <LiveStatus latest={state.epochs.at(-1) ?? null} connected={state.connected} analysis={state.analysis} />
       </header>
 
@@ -58,6 +71,9 @@ export function App(): JSX.Element {
           </Match>
           <Match when={state.runLoading}>
             <Notice kind="info">Loading run {client.activeRunId()}…</Notice>
+          </Match>
+          <Match when={url.state().compare}>
+            {(compare) => <CompareView client={client} compare={compare()} onChange={(next) => url.set({ compare: next }, 'push')} />}
           </Match>
           <Match when={true}>
             <EpochScrubber timeline={timeline} epochs={state.epochs} />

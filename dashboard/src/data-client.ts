@@ -6,6 +6,7 @@ import type {
   AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
+import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../monitor/compare-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
@@ -45,6 +46,14 @@ export interface DataClient {
    * the monitor computes it while the request waits); cached per kind/run/phase/epoch, failures are not.
    */
   analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin): Promise<AnalysisResponse<K>>;
+  /** Two epochs side by side (cached: committed epochs never change). */
+  compare(a: CheckpointId, b: CheckpointId): Promise<CompareResponse>;
+  /** How important neurons and weights changed from a to b; may take minutes when either is not analysed yet. */
+  importantChanges(a: CheckpointId, b: CheckpointId): Promise<ImportantChangesResponse>;
+  /** Each layer's distance from the source model over fine-tuning; grows with the run, so never cached. */
+  weightDrift(runId: string): Promise<WeightDriftResponse>;
+  /** Any run's committed epochs (for picking the other side of a comparison); never cached. */
+  metrics(runId: string): Promise<MetricsResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
@@ -86,6 +95,9 @@ export function createDataClient(options: DataClientOptions): DataClient {
   });
   const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path) as Promise<ConfusionResponse>);
   const cachedAnalyses = new Map<AnalysisKind, (key: string, path: string) => Promise<AnalysisResponse>>();
+  const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path));
+  const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
+    `/api/${resource}?a=${encodeURIComponent(`${a.runId}:${a.phase}:${a.epoch}`)}&b=${encodeURIComponent(`${b.runId}:${b.phase}:${b.epoch}`)}`;
   const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
     `/api/runs/${encodeURIComponent(runId)}/epochs/${pin.phase}/${pin.epoch}/${resource}`;
 
@@ -210,6 +222,16 @@ export function createDataClient(options: DataClientOptions): DataClient {
       }
       return cached(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, kind)) as Promise<AnalysisResponse<K>>;
     },
+    compare(a, b) {
+      const path = comparePath('compare', a, b);
+      return cachedCompare(path, path) as Promise<CompareResponse>;
+    },
+    importantChanges(a, b) {
+      const path = comparePath('compare/important', a, b);
+      return cachedCompare(path, path) as Promise<ImportantChangesResponse>;
+    },
+    weightDrift: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`) as Promise<WeightDriftResponse>,
+    metrics: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`) as Promise<MetricsResponse>,
     refresh,
   };
 }

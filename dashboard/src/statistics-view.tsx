@@ -11,6 +11,7 @@ import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
 import { TRANSFERABILITY_HINT, TransferabilityScore } from './transferability-score.tsx';
+import { WeightDriftPanel } from './weight-drift-panel.tsx';
 
 export interface StatisticsViewProps {
   client: DataClient;
@@ -96,6 +97,14 @@ export function StatisticsView(props: StatisticsViewProps): JSX.Element {
           </Show>
         </Show>
       </Panel>
+
+      <WeightDriftPanel
+        class="span-3"
+        runId={props.run?.id ?? null}
+        revision={props.client.state.epochs.filter((e) => e.checkpoint).length}
+        load={(runId) => props.client.weightDrift(runId)}
+        marks={current()?.phase === 'target' ? [{ epoch: current()!.epoch, label: 'shown' }] : []}
+      />
     </div>
   );
 }

@@ -1,12 +1,22 @@
-// The view a URL names: `?run=ID&phase=target&epoch=3`. No phase/epoch means "live"; no run means "the newest
-// run". Keeping this in the query string makes every view shareable and lets back/forward walk through it.
+// The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` when two
+// checkpoints are compared. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
+// query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { CheckpointId } from '../../monitor/compare-protocol.ts';
 import type { EpochPin } from './epochs.ts';
+
+/** Two epochs compared side by side; differences are B − A. */
+export interface Comparison {
+  a: CheckpointId;
+  b: CheckpointId;
+}
 
 export interface ViewState {
   run: string | null;
   /** null: live, follow each newly committed epoch. */
   pin: EpochPin | null;
+  /** Two epochs compared side by side; null outside compare mode. */
+  compare: Comparison | null;
 }
 
 /** `push` makes a history entry (a deliberate move); `replace` rewrites the current one (playback, dragging). */
@@ -19,12 +29,25 @@ export type HistoryMode = 'push' | 'replace';
 export function parseViewState(search: string): ViewState {
   const params = new URLSearchParams(search);
   const run = params.get('run')?.trim() || null;
-  const phase = params.get('phase');
-  const epochText = params.get('epoch') ?? '';
-  const epoch = /^\d+$/.test(epochText) ? Number(epochText) : NaN;
-  const validPin = (phase === 'source' || phase === 'target') && Number.isSafeInteger(epoch) && epoch >= 1;
-  return { run, pin: validPin ? { phase, epoch } : null };
+  const pin = parsePin(params.get('phase'), params.get('epoch'));
+  const a = parseCheckpoint(params.get('a'));
+  const b = parseCheckpoint(params.get('b'));
+  return { run, pin, compare: a && b ? { a, b } : null };
 }
+
+function parsePin(phase: string | null, epochText: string | null): EpochPin | null {
+  const epoch = /^\d+$/.test(epochText ?? '') ? Number(epochText) : NaN;
+  return (phase === 'source' || phase === 'target') && Number.isSafeInteger(epoch) && epoch >= 1 ? { phase, epoch } : null;
+}
+
+/** `RUN:PHASE:EPOCH` (run ids never contain ':'), or null when malformed. */
+function parseCheckpoint(text: string | null): CheckpointId | null {
+  const [runId, phase, epoch, ...rest] = (text ?? '').split(':');
+  const pin = parsePin(phase ?? null, epoch ?? null);
+  return runId && pin && rest.length === 0 ? { runId, ...pin } : null;
+}
+
+export const checkpointParam = (id: CheckpointId): string => `${id.runId}:${id.phase}:${id.epoch}`;
 
 /** The query string for `state`, `''` for the default view (newest run, live); the inverse of parseViewState. */
 export function serializeViewState(state: ViewState): string {
@@ -36,6 +59,10 @@ export function serializeViewState(state: ViewState): string {
     params.set('phase', state.pin.phase);
     params.set('epoch', String(state.pin.epoch));
   }
+  if (state.compare !== null) {
+    params.set('a', checkpointParam(state.compare.a));
+    params.set('b', checkpointParam(state.compare.b));
+  }
   const query = params.toString();
   return query ? `?${query}` : '';
 }
@@ -45,8 +72,8 @@ export type UrlWindow = Pick<Window, 'location' | 'history' | 'addEventListener'
 
 export interface UrlState {
   state: Accessor<ViewState>;
-  /** Writes `next` to the address bar; a no-op when it names the same view. */
-  set(next: ViewState, mode: HistoryMode): void;
+  /** Writes the current view with `next`'s fields replaced to the address bar; a no-op when it names the same view. */
+  set(next: Partial<ViewState>, mode: HistoryMode): void;
 }
 
 /** Mirrors the address bar's query string in a signal and follows back/forward; stops listening with its owner. */
@@ -62,7 +89,8 @@ export function createUrlState(win: UrlWindow = window): UrlState {
 
   return {
     state,
-    set(next, mode) {
+    set(changes, mode) {
+      const next = { ...state(), ...changes };
       const query = serializeViewState(next);
       if (query === serializeViewState(state())) {
         return;

@@ -7,11 +7,12 @@ import {
 
 describe('parse and serialize', () => {
   const states: ViewState[] = [
-    { run: null, pin: null },
-    { run: 'digits-1', pin: null },
-    { run: 'digits-1', pin: { phase: 'target', epoch: 3 } },
-    { run: null, pin: { phase: 'source', epoch: 12 } },
-    { run: 'a run/with ?odd&chars=', pin: { phase: 'source', epoch: 1 } },
+    { run: null, pin: null, compare: null },
+    { run: 'digits-1', pin: null, compare: null },
+    { run: 'digits-1', pin: { phase: 'target', epoch: 3 }, compare: null },
+    { run: null, pin: { phase: 'source', epoch: 12 }, compare: null },
+    { run: 'a run/with ?odd&chars=', pin: { phase: 'source', epoch: 1 }, compare: null },
+    { run: 'r1', pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 4 }, b: { runId: 'r-2.x', phase: 'target', epoch: 10 } } },
   ];
 
   test.each(states)('round trip %j', (state) => {
@@ -19,12 +20,19 @@ describe('parse and serialize', () => {
   });
 
   test('the default view has an empty query string', () => {
-    expect(serializeViewState({ run: null, pin: null })).toBe('');
-    expect(serializeViewState({ run: 'r1', pin: { phase: 'target', epoch: 3 } })).toBe('?run=r1&phase=target&epoch=3');
+    expect(serializeViewState({ run: null, pin: null, compare: null })).toBe('');
+    expect(serializeViewState({ run: 'r1', pin: { phase: 'target', epoch: 3 }, compare: null })).toBe('?run=r1&phase=target&epoch=3');
+  });
+
+  test('compare mode needs both sides well formed', () => {
+    expect(parseViewState('?a=r1:source:1&b=r1:target:2').compare).toEqual({ a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } });
+    for (const query of ['?a=r1:source:1', '?a=r1:source:1&b=r1:target', '?a=r1:source:1&b=:target:2', '?a=r1:source:1&b=r1:mid:2', '?a=r1:source:1&b=r1:target:2:3']) {
+      expect([query, parseViewState(query).compare]).toEqual([query, null]);
+    }
   });
 
   test('reads with or without the leading question mark', () => {
-    expect(parseViewState('run=r1&phase=target&epoch=3')).toEqual({ run: 'r1', pin: { phase: 'target', epoch: 3 } });
+    expect(parseViewState('run=r1&phase=target&epoch=3')).toEqual({ run: 'r1', pin: { phase: 'target', epoch: 3 }, compare: null });
   });
 
   test.each(['?phase=middle&epoch=3', '?phase=target&epoch=0', '?phase=target&epoch=1.5', '?phase=target&epoch=abc',
@@ -33,7 +41,7 @@ describe('parse and serialize', () => {
   });
 
   test('an empty run means the newest run', () => {
-    expect(parseViewState('?run=&phase=source&epoch=2')).toEqual({ run: null, pin: { phase: 'source', epoch: 2 } });
+    expect(parseViewState('?run=&phase=source&epoch=2')).toEqual({ run: null, pin: { phase: 'source', epoch: 2 }, compare: null });
   });
 });
 
@@ -63,9 +71,9 @@ describe('createUrlState', () => {
     const win = fakeWindow('?run=r1');
     createRoot((dispose) => {
       const url = createUrlState(win);
-      expect(url.state()).toEqual({ run: 'r1', pin: null });
-      url.set({ run: 'r1', pin: { phase: 'target', epoch: 2 } }, 'push');
-      url.set({ run: 'r1', pin: { phase: 'target', epoch: 3 } }, 'replace');
+      expect(url.state()).toEqual({ run: 'r1', pin: null, compare: null });
+      url.set({ run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null }, 'push');
+      url.set({ run: 'r1', pin: { phase: 'target', epoch: 3 }, compare: null }, 'replace');
       expect(win.calls).toEqual(['push /dash?run=r1&phase=target&epoch=2#top', 'replace /dash?run=r1&phase=target&epoch=3#top']);
       expect(url.state().pin).toEqual({ phase: 'target', epoch: 3 });
       dispose();
@@ -76,7 +84,7 @@ describe('createUrlState', () => {
     const win = fakeWindow('?run=r1&phase=source&epoch=1');
     createRoot((dispose) => {
       const url = createUrlState(win);
-      url.set({ run: 'r1', pin: { phase: 'source', epoch: 1 } }, 'push');
+      url.set({ run: 'r1', pin: { phase: 'source', epoch: 1 }, compare: null }, 'push');
       expect(win.calls).toEqual([]);
       dispose();
     });
@@ -90,7 +98,7 @@ describe('createUrlState', () => {
       return d;
     });
     win.back('?run=r1');
-    expect(url.state()).toEqual({ run: 'r1', pin: null });
+    expect(url.state()).toEqual({ run: 'r1', pin: null, compare: null });
     dispose();
     win.back('?run=r2');
     expect(url.state().run).toBe('r1');
