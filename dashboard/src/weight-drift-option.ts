@@ -46,7 +46,7 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
   const lastEpoch = drift.checkpoints.at(-1)?.at.epoch ?? 1;
   return {
     animationDurationUpdate: 200,
-    grid: { left: 56, right: 16, top: 40, bottom: 40 },
+    grid: { left: 56, right: 16, top: 64, bottom: 40 },
     legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: [...LAYER_NAMES] },
     tooltip: {
       trigger: 'axis',
@@ -56,7 +56,7 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
       type: 'value', name: 'target epoch', nameLocation: 'middle', nameGap: 26, min: 0, max: Math.max(1, lastEpoch), minInterval: 1,
       splitLine: { show: false },
     },
-    yAxis: { type: 'value', name: '‖W − W_source‖ / ‖W_source‖', nameTextStyle: { align: 'left' }, min: 0 },
+    yAxis: { type: 'value', name: 'relative L2 from source', nameTextStyle: { align: 'left' }, min: 0 },
     series: [...series, markSeries],
   };
 }
