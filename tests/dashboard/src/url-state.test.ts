@@ -80,6 +80,19 @@ describe('createUrlState', () => {
     });
   });
 
+  test('set replaces only the fields it is given', () => {
+    const win = fakeWindow('?run=r1&phase=source&epoch=1');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      url.set({ compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r2', phase: 'target', epoch: 2 } } }, 'push');
+      expect(url.state()).toMatchObject({ run: 'r1', pin: { phase: 'source', epoch: 1 } });
+      expect(win.calls).toEqual(['push /dash?run=r1&phase=source&epoch=1&a=r1%3Asource%3A1&b=r2%3Atarget%3A2#top']);
+      url.set({ compare: null }, 'push');
+      expect(url.state().compare).toBeNull();
+      dispose();
+    });
+  });
+
   test('setting the same view writes no history entry', () => {
     const win = fakeWindow('?run=r1&phase=source&epoch=1');
     createRoot((dispose) => {
