@@ -21,7 +21,7 @@ describe('config validation', () => {
 
   it.each([
     [{ ...valid, name: 'has space' }, /'name' must be/],
-    [{ ...valid, source: { kind: 'svhn', count: 100 } }, /'source.kind' must be 'synthetic-digits' or 'mnist' \(got "svhn"\)/],
+    [{ ...valid, source: { kind: 'svhn', count: 100 } }, /'source.kind' must be one of 'synthetic-digits', 'mnist', 'image-folder', 'idx' \(got "svhn"\)/],
     [{ ...valid, target: { kind: 'mnist', count: 20000 } }, /10000/],
     [{ ...valid, phases: { ...valid.phases, source: { epochs: 0, learningRate: 0.1 } } }, /'phases.source.epochs' must be between 1 and 1000 \(got 0\)/],
     [{ ...valid, phases: { ...valid.phases, target: { epochs: 1.5, learningRate: 0.1 } } }, /whole number/],
