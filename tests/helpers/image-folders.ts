@@ -2,14 +2,14 @@
 // and odd files users' folders contain (greyscale, CMYK, 16-bit, alpha, truncated, non-image).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export const CLASS_COLOURS: Record<string, [number, number, number]> = {
   apple: [220, 40, 40], leaf: [40, 200, 60], sky: [40, 80, 220], sun: [240, 220, 40],
 };
 
 /** A noisy image of a colour: noise keeps JPEGs large enough that cutting one in half leaves a valid header. */
-export async function colourImage(rgb: [number, number, number], width: number, height: number, seed: number): Promise<sharp.Sharp> {
+export async function colourImage(rgb: [number, number, number], width: number, height: number, seed: number): Promise<Sharp> {
   const pixels = Buffer.alloc(width * height * 3);
   let s = seed * 9301 + 49297;
   for (let i = 0; i < pixels.length; i++) {
