@@ -7,6 +7,7 @@ import { LiveStatus } from './live-status.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
 import { RunPicker } from './run-picker.tsx';
+import { RunDataBadge } from './run-data-badge.tsx';
 import { createSocket } from './socket.ts';
 import { StatisticsView } from './statistics-view.tsx';
 import { createTimeline } from './timeline.ts';
@@ -32,6 +33,7 @@ export function App(): JSX.Element {
         <h1 title="Explains transfer learning while it happens">transferscope</h1>
         <Show when={client.activeRunId() !== null}>
           <RunPicker runs={state.runs} activeRunId={client.activeRunId()} onPick={(run) => url.set({ run, pin: null }, 'push')} />
+          <RunDataBadge run={state.run} />
         </Show>
         <LiveStatus latest={state.epochs.at(-1) ?? null} connected={state.connected} analysis={state.analysis} />
       </header>
