@@ -3,6 +3,7 @@
 import { TransferscopeError } from '../monitor/errors.ts';
 import { indicesByClass, subset, type DomainSplit, type ImageSet } from './image-set.ts';
 import { SeededRandom } from './seeded-random.ts';
+import { rowsReader, type ImageReader, type ReaderSplit } from './image-reader.ts';
 
 export interface SplitOptions {
   /** Share of each class that goes to `train`, in (0, 1). Default 0.85 as in the paper. */
@@ -12,26 +13,38 @@ export interface SplitOptions {
 }
 
 /**
- * Splits `set` per class: of a class's `n` images, `round(n * trainFraction)` go to `train` and the
- * rest to `validation`, chosen by a seeded shuffle. Every image lands in exactly one part; both parts
- * are shuffled (deterministically) so classes are interleaved. An empty set gives two empty parts.
- * Throws `INVALID_ARGUMENT` if `trainFraction` is not strictly between 0 and 1.
+ * The per-class split behind `splitDomain`, on labels alone: row indices of `train` and `validation`,
+ * each shuffled. Of a class's `n` rows, `round(n * trainFraction)` go to `train`.
  */
-export function splitDomain(set: ImageSet, { trainFraction = 0.85, seed }: SplitOptions): DomainSplit {
+export function splitRows(labels: Int32Array, classNames: string[], { trainFraction = 0.85, seed }: SplitOptions): { train: number[]; validation: number[] } {
   if (!(trainFraction > 0 && trainFraction < 1)) {
     throw new TransferscopeError('INVALID_ARGUMENT', `splitDomain: trainFraction must be strictly between 0 and 1 (got ${trainFraction}). The paper uses 0.85.`);
   }
   const random = new SeededRandom(seed);
   const train: number[] = [];
   const validation: number[] = [];
-  for (const members of indicesByClass(set)) {
+  for (const members of indicesByClass({ labels, classNames })) {
     random.shuffle(members);
     const cut = Math.round(members.length * trainFraction);
     train.push(...members.slice(0, cut));
     validation.push(...members.slice(cut));
   }
-  return {
-    train: subset(set, random.shuffle(train)),
-    validation: subset(set, random.shuffle(validation)),
-  };
+  return { train: random.shuffle(train), validation: random.shuffle(validation) };
+}
+
+/**
+ * Splits `set` per class: of a class's `n` images, `round(n * trainFraction)` go to `train` and the
+ * rest to `validation`, chosen by a seeded shuffle. Every image lands in exactly one part; both parts
+ * are shuffled (deterministically) so classes are interleaved. An empty set gives two empty parts.
+ * Throws `INVALID_ARGUMENT` if `trainFraction` is not strictly between 0 and 1.
+ */
+export function splitDomain(set: ImageSet, options: SplitOptions): DomainSplit {
+  const { train, validation } = splitRows(set.labels, set.classNames, options);
+  return { train: subset(set, train), validation: subset(set, validation) };
+}
+
+/** `splitDomain` for a reader: the same rows, as two readers over it (nothing is decoded). */
+export function splitReader(reader: ImageReader, options: SplitOptions): ReaderSplit {
+  const { train, validation } = splitRows(reader.labels, reader.classNames, options);
+  return { train: rowsReader(reader, train), validation: rowsReader(reader, validation) };
 }

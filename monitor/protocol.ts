@@ -46,6 +46,38 @@ export interface LayerShape {
   biasShape: number[];
 }
 
+/** A file of a domain left out of a run, and why (issue 6: broken files are reported, not fatal). */
+export interface SkippedFile {
+  domain: Domain;
+  /** Path relative to the domain's folder. */
+  file: string;
+  reason: 'not-an-image' | 'unreadable';
+  /** The decoder's first line, e.g. "VipsJpeg: premature end of JPEG image". */
+  detail: string;
+}
+
+/** What loading the two domains dropped or converted; stored with the run. */
+export interface DataReport {
+  /** Files left out per domain; `skipped` lists at most the first 100 of them. */
+  skippedCount: Record<Domain, number>;
+  skipped: SkippedFile[];
+  /** Images converted to 8-bit sRGB on the way in, per domain. */
+  converted: Record<Domain, { greyscale: number; cmyk: number; sixteenBit: number; alpha: number }>;
+  /** Classes left out: present in one domain only, or an empty folder (treated as absent). */
+  droppedClasses: { domain: Domain; className: string; reason: 'only-in-one-domain' | 'empty-folder' }[];
+}
+
+/** A source model loaded from a TensorFlow.js Layers model instead of trained (issue 6). */
+export interface PretrainedSource {
+  /** The model.json it was loaded from. */
+  path: string;
+  /** Its classifier's output count; the head (fc8) is replaced when it differs from the run's classes. */
+  pretrainedClasses: number;
+  headReplaced: boolean;
+  /** Which of its layers became conv1..fc8 (its Conv2D and Dense layers, in order). */
+  layerMap: { layer: LayerName; from: string }[];
+}
+
 export interface RunSummary {
   id: string;
   status: RunStatus;
@@ -69,6 +101,10 @@ export interface RunMeta extends RunSummary {
   layers: LayerShape[];
   finishedAt: number | null;
   error: string | null;
+  /** Image-folder and IDX domains only: what was skipped or converted while loading. */
+  dataReport?: DataReport;
+  /** Set when the source model was imported rather than trained. */
+  pretrained?: PretrainedSource;
 }
 
 export interface MetricsResponse {

@@ -2,7 +2,8 @@
 // predictions on both validation sets, which the confusion table needs.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageSet } from '../datasets/index.ts';
+import type { ImageReader } from '../datasets/image-reader.ts';
+import { readBatches } from './read-batches.ts';
 import type { TrainingData } from './train-loop.ts';
 
 export interface EpochEvaluation {
@@ -15,30 +16,35 @@ export interface EpochEvaluation {
   targetValidationPredicted: Int16Array;
 }
 
-const PREDICT_BATCH = 256;
+/** Images per inference batch: 256 at 32x32, fewer for larger inputs so a batch stays ~3 MB of pixels. */
+export function predictBatchSize(reader: Pick<ImageReader, 'height' | 'width'>): number {
+  return Math.max(16, Math.min(256, Math.floor((256 * 32 * 32) / (reader.height * reader.width))));
+}
 
-/** Predicted class of instances `rows` (all when omitted) of `set`, in that order. */
-export async function predictClasses(model: tfl.LayersModel, set: ImageSet, rows?: Int32Array): Promise<Int16Array> {
-  const pixels = set.height * set.width * 3;
-  const count = rows ? rows.length : set.count;
-  const out = new Int16Array(count);
-  for (let from = 0; from < count; from += PREDICT_BATCH) {
-    const n = Math.min(PREDICT_BATCH, count - from);
-    let batch: Float32Array;
-    if (rows) {
-      batch = new Float32Array(n * pixels);
-      for (let i = 0; i < n; i++) {
-        const r = rows[from + i]!;
-        batch.set(set.images.subarray(r * pixels, (r + 1) * pixels), i * pixels);
-      }
-    } else {
-      batch = set.images.subarray(from * pixels, (from + n) * pixels);
-    }
-    const classes = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(batch, [n, set.height, set.width, 3])) as tf.Tensor2D, 1));
+/** Predicted class of instances `rows` (all when omitted) of `reader`, in that order. */
+export async function predictClasses(model: tfl.LayersModel, reader: ImageReader, rows?: Int32Array): Promise<Int16Array> {
+  const order = rows ?? Int32Array.from({ length: reader.count }, (_, i) => i);
+  const out = new Int16Array(order.length);
+  for await (const { pixels, from, to } of readBatches(reader, order, predictBatchSize(reader))) {
+    const classes = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(pixels, [to - from, reader.height, reader.width, 3])) as tf.Tensor2D, 1));
     out.set(await classes.data(), from);
     classes.dispose();
   }
   return out;
+}
+
+/** Mean softmax cross-entropy of `model` on `rows` of `reader` (0 for no rows). */
+export async function meanLoss(model: tfl.LayersModel, reader: ImageReader, rows: Int32Array): Promise<number> {
+  let sum = 0;
+  for await (const { pixels, from, to } of readBatches(reader, rows, predictBatchSize(reader))) {
+    const loss = tf.tidy(() => {
+      const labels = tf.oneHot(tf.tensor1d(Array.from(rows.subarray(from, to), (r) => reader.labels[r]!), 'int32'), reader.classNames.length);
+      return tf.losses.softmaxCrossEntropy(labels, model.predict(tf.tensor4d(pixels, [to - from, reader.height, reader.width, 3])) as tf.Tensor2D);
+    });
+    sum += (await loss.data())[0]! * (to - from);
+    loss.dispose();
+  }
+  return rows.length === 0 ? 0 : sum / rows.length;
 }
 
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
@@ -62,7 +68,7 @@ export function sampleRows(count: number, max: number, seed: number): Int32Array
   return Int32Array.from({ length: max }, (_, i) => Math.min(count - 1, Math.floor(offset + i * stride)));
 }
 
-async function trainAccuracy(model: tfl.LayersModel, set: ImageSet, max: number, seed: number): Promise<number> {
+async function trainAccuracy(model: tfl.LayersModel, set: ImageReader, max: number, seed: number): Promise<number> {
   const rows = sampleRows(set.count, max, seed);
   const predicted = await predictClasses(model, set, rows);
   return accuracy(predicted, Array.from(rows, (r) => set.labels[r]!));

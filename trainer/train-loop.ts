@@ -5,10 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Phase } from '../monitor/protocol.ts';
 import type { LayerWeights } from '../monitor/schema/tables.ts';
-import type { DomainSplit, ImageSet } from '../datasets/index.ts';
+import type { ImageReader, ReaderSplit } from '../datasets/image-reader.ts';
 import type { TrainConfig } from './config.ts';
 import { buildAlexNet } from './alexnet.ts';
-import { evaluateEpoch, type EpochEvaluation } from './evaluate.ts';
+import { evaluateEpoch, meanLoss, sampleRows, type EpochEvaluation } from './evaluate.ts';
+import { makePhaseOptimizer, type PhaseOptimizer } from './layer-optimizers.ts';
+import { readBatches } from './read-batches.ts';
 import { readLayerWeights } from './layer-weights.ts';
 import { SeededRandom } from '../datasets/seeded-random.ts';
 
@@ -41,22 +43,8 @@ export interface TrainingCallbacks {
 }
 
 export interface TrainingData {
-  source: DomainSplit;
-  target: DomainSplit;
-}
-
-/** Copies the rows `indices[from..to)` of `set` into one batch tensor pair (images NHWC, one-hot labels). */
-function batchTensors(set: ImageSet, indices: Int32Array, from: number, to: number, classCount: number): [tf.Tensor4D, tf.Tensor2D] {
-  const pixels = set.height * set.width * 3;
-  const n = to - from;
-  const x = new Float32Array(n * pixels);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = indices[from + i]!;
-    x.set(set.images.subarray(row * pixels, (row + 1) * pixels), i * pixels);
-    y[i] = set.labels[row]!;
-  }
-  return [tf.tensor4d(x, [n, set.height, set.width, 3]), tf.oneHot(tf.tensor1d(y, 'int32'), classCount) as tf.Tensor2D];
+  source: ReaderSplit;
+  target: ReaderSplit;
 }
 
 /** One optimiser step on a batch (x: NHWC images, y: one-hot labels); resolves with the batch's mean loss. */
@@ -71,66 +59,90 @@ export async function trainBatch(model: tfl.LayersModel, optimizer: tf.Optimizer
 }
 
 async function trainEpoch(
-  model: tfl.LayersModel, optimizer: tf.Optimizer, set: ImageSet, batchSize: number, rng: SeededRandom,
+  optimizer: PhaseOptimizer, reader: ImageReader, batchSize: number, rng: SeededRandom, augment: SeededRandom | undefined,
   report: (batch: number, batches: number, loss: number, seconds: number) => void, signal?: AbortSignal,
 ): Promise<{ loss: number; seconds: number }> {
-  const order = Int32Array.from({ length: set.count }, (_, i) => i);
+  const order = Int32Array.from({ length: reader.count }, (_, i) => i);
   rng.shuffle(order);
-  const batches = Math.ceil(set.count / batchSize);
+  const batches = Math.ceil(reader.count / batchSize);
+  const classCount = reader.classNames.length;
   const started = performance.now();
   let lossSum = 0;
-  for (let b = 0; b < batches; b++) {
+  let b = 0;
+  for await (const { pixels, from, to } of readBatches(reader, order, batchSize, augment)) {
     // WASM kernels resolve through microtasks only; without a macrotask turn a Ctrl-C (a signal event)
     // would wait for the epoch's store writes instead of stopping after this batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
-    const from = b * batchSize;
-    const to = Math.min(set.count, from + batchSize);
-    const [x, y] = batchTensors(set, order, from, to, set.classNames.length);
-    const loss = await trainBatch(model, optimizer, x, y);
+    const n = to - from;
+    const x = tf.tensor4d(pixels, [n, reader.height, reader.width, 3]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(order.subarray(from, to), (r) => reader.labels[r]!), 'int32'), classCount) as tf.Tensor2D);
+    const loss = await optimizer.step(x, y);
     tf.dispose([x, y]);
-    lossSum += loss * (to - from);
-    report(b + 1, batches, loss, (performance.now() - started) / 1000);
+    lossSum += loss * n;
+    b += 1;
+    report(b, batches, loss, (performance.now() - started) / 1000);
   }
-  return { loss: lossSum / set.count, seconds: (performance.now() - started) / 1000 };
+  return { loss: lossSum / reader.count, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The source phase of a run that imports its source model: one evaluation-only epoch, a checkpoint. */
+async function evaluatePretrained(model: tfl.LayersModel, config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks): Promise<void> {
+  await callbacks.onPhaseStart?.('source', 1, 0);
+  const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + 1);
+  const loss = await meanLoss(model, data.source.train, sampleRows(data.source.train.count, config.evalTrainSamples, config.seed + 1));
+  await callbacks.onEpochEnd?.({ phase: 'source', epoch: 1, step: 1, loss, trainSeconds: 0, trainImagesPerSecond: 0, evaluation, weights: readLayerWeights(model) });
 }
 
 /**
  * Runs both phases. Epoch callbacks are awaited before the next epoch starts, so a recorder's commit
- * is durable before training moves on. `signal` stops training between batches.
+ * is durable before training moves on. `signal` stops training between batches. With `pretrained`
+ * (taken over, and disposed, by this function) the source phase only evaluates that model.
  */
-export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks, signal?: AbortSignal): Promise<void> {
+export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks, signal?: AbortSignal, pretrained?: tfl.LayersModel): Promise<void> {
   const classCount = data.source.train.classNames.length;
   const rng = new SeededRandom(config.seed);
-  const sourceModel = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
+  // Augmentation draws from its own stream, so turning it on leaves the batch order unchanged.
+  const augmentRng = new SeededRandom(config.seed ^ 0x5eed);
   let step = 0;
   let previous: tfl.LayersModel | null = null;
-  for (const phase of ['source', 'target'] as const) {
+  if (pretrained) {
+    await evaluatePretrained(pretrained, config, data, callbacks);
+    previous = pretrained;
+    step = 1;
+  }
+  for (const phase of pretrained ? (['target'] as const) : (['source', 'target'] as const)) {
     const settings = config.phases[phase];
-    const model = phase === 'source' ? sourceModel : buildAlexNet({ variant: config.model, classCount, seed: config.seed });
+    const model = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
     if (previous) {
-      // Fine-tuning starts from every weight of the final source model.
+      // Fine-tuning starts from every weight of the final source model. The copies share the source
+      // variables' data, so the source model can go now: at 227x227 it holds 230 MB of WASM heap.
       model.setWeights(previous.getWeights());
+      previous.dispose();
+      previous = null;
     }
-    const optimizer = tf.train.adam(settings.learningRate);
+    const optimizer = makePhaseOptimizer(model, settings);
     const trainSet = data[phase].train;
     await callbacks.onPhaseStart?.(phase, settings.epochs, Math.ceil(trainSet.count / settings.batchSize));
-    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      step += 1;
-      const { loss, seconds } = await trainEpoch(model, optimizer, trainSet, settings.batchSize, rng, (batch, batches, batchLoss, elapsed) => {
-        callbacks.onBatchEnd?.({ phase, epoch, batch, batches, loss: batchLoss, imagesPerSecond: (Math.min(batch * settings.batchSize, trainSet.count)) / elapsed });
-      }, signal);
-      const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + step);
-      const isCheckpoint = epoch % config.checkpointEvery === 0 || epoch === settings.epochs;
-      await callbacks.onEpochEnd?.({
-        phase, epoch, step, loss, trainSeconds: seconds, trainImagesPerSecond: trainSet.count / seconds, evaluation,
-        ...(isCheckpoint ? { weights: readLayerWeights(model) } : {}),
-      });
+    try {
+      for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+        step += 1;
+        const { loss, seconds } = await trainEpoch(optimizer, trainSet, settings.batchSize, rng, settings.augment ? augmentRng : undefined, (batch, batches, batchLoss, elapsed) => {
+          callbacks.onBatchEnd?.({ phase, epoch, batch, batches, loss: batchLoss, imagesPerSecond: (Math.min(batch * settings.batchSize, trainSet.count)) / elapsed });
+        }, signal);
+        const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + step);
+        const isCheckpoint = epoch % config.checkpointEvery === 0 || epoch === settings.epochs;
+        await callbacks.onEpochEnd?.({
+          phase, epoch, step, loss, trainSeconds: seconds, trainImagesPerSecond: trainSet.count / seconds, evaluation,
+          ...(isCheckpoint ? { weights: readLayerWeights(model) } : {}),
+        });
+      }
+    } catch (err) {
+      optimizer.dispose();
+      model.dispose();
+      throw err;
     }
     optimizer.dispose();
-    if (previous) {
-      previous.dispose();
-    }
     previous = model;
   }
   previous?.dispose();

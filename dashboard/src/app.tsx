@@ -9,6 +9,7 @@ import { LiveStatus } from './live-status.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
 import { RunPicker } from './run-picker.tsx';
+import { RunDataBadge } from './run-data-badge.tsx';
 import { createSocket } from './socket.ts';
 import { StatisticsView } from './statistics-view.tsx';
 import { createTimeline } from './timeline.ts';
@@ -34,6 +35,7 @@ export function App(): JSX.Element {
         <h1 title="Explains transfer learning while it happens">transferscope</h1>
         <Show when={client.activeRunId() !== null}>
           <RunPicker runs={state.runs} activeRunId={client.activeRunId()} onPick={(run) => url.set({ run, pin: null }, 'push')} />
+          <RunDataBadge run={state.run} />
         </Show>
         <Show when={client.activeRunId() !== null && url.state().compare === null && state.epochs.length > 0}>
           <button

@@ -101,8 +101,13 @@ export interface StoredInstances {
   labels: Int32Array;
   height: number;
   width: number;
-  /** count * height * width * 3 bytes, RGB. */
+  /** count * height * width * 3 bytes, RGB; with `pixelRows`, only those rows' bytes, in that order. */
   pixels: Uint8Array;
+  /**
+   * Ascending rows that carry pixels, when not all do (large-image runs keep a few per class). On
+   * writing only; `getInstances` reads rows stored without pixels back as zeros.
+   */
+  pixelRows?: Int32Array;
 }
 
 export interface EpochKey {

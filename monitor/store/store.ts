@@ -245,9 +245,13 @@ export class Store {
     };
     for (const s of sets) {
       const size = s.height * s.width * 3;
+      let stored = 0;
       for (let i = 0; i < s.labels.length; i++) {
+        const hasPixels = s.pixelRows === undefined || s.pixelRows[stored] === i;
         columns.run_id.push(runId); columns.split.push(s.split); columns.index.push(i); columns.label.push(s.labels[i]!);
-        columns.height.push(s.height); columns.width.push(s.width); columns.pixels.push(s.pixels.subarray(i * size, (i + 1) * size));
+        columns.height.push(s.height); columns.width.push(s.width);
+        columns.pixels.push(hasPixels ? s.pixels.subarray(stored * size, (stored + 1) * size) : new Uint8Array(0));
+        stored += hasPixels ? 1 : 0;
       }
     }
     await this.tables.instances.add(makeRecordTable(TABLE_SCHEMAS.instances, columns));

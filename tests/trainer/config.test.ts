@@ -21,7 +21,7 @@ describe('config validation', () => {
 
   it.each([
     [{ ...valid, name: 'has space' }, /'name' must be/],
-    [{ ...valid, source: { kind: 'svhn', count: 100 } }, /'source.kind' must be 'synthetic-digits' or 'mnist' \(got "svhn"\)/],
+    [{ ...valid, source: { kind: 'svhn', count: 100 } }, /'source.kind' must be one of 'synthetic-digits', 'mnist', 'image-folder', 'idx' \(got "svhn"\)/],
     [{ ...valid, target: { kind: 'mnist', count: 20000 } }, /10000/],
     [{ ...valid, phases: { ...valid.phases, source: { epochs: 0, learningRate: 0.1 } } }, /'phases.source.epochs' must be between 1 and 1000 \(got 0\)/],
     [{ ...valid, phases: { ...valid.phases, target: { epochs: 1.5, learningRate: 0.1 } } }, /whole number/],
@@ -39,5 +39,47 @@ describe('config validation', () => {
   it('names a missing file and broken JSON', () => {
     expect(() => loadConfig('configs/nope.json')).toThrow(/Cannot read config file 'configs\/nope.json'/);
     expect(() => loadConfig('package-lock.json')).toThrow(/unknown field|must be/);
+  });
+});
+
+describe('config validation: issue 6 fields', () => {
+  const folders = {
+    name: 'office', model: 'alexnet-227',
+    source: { kind: 'image-folder', path: 'data/amazon' }, target: { kind: 'image-folder', path: '/abs/webcam', maxPerClass: 50, flip: false },
+    phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 2, learningRate: 0.001, learningRates: { conv: 0.0001, fc8: 0.01 }, freezeLayers: 2, augment: true } },
+  };
+
+  it('reads image-folder domains and fine-tuning settings, resolving relative paths against the config folder', () => {
+    const c = validateConfig(folders, 'my.json', '/home/me/configs');
+    expect(c.source).toEqual({ kind: 'image-folder', path: '/home/me/configs/data/amazon', flip: true });
+    expect(c.target).toEqual({ kind: 'image-folder', path: '/abs/webcam', maxPerClass: 50, flip: false });
+    expect(c.phases.target).toMatchObject({ learningRates: { conv: 0.0001, fc8: 0.01 }, freezeLayers: 2, augment: true });
+    expect(c.phases.source).toMatchObject({ learningRates: {}, freezeLayers: 0, augment: false });
+    // A stored config validates again to itself (the network job re-reads it).
+    expect(validateConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  });
+
+  it('reads idx domains and a pretrained model, which makes phases.source optional', () => {
+    const c = validateConfig({
+      name: 'digits', source: { kind: 'idx', images: 'a.idx', labels: 'b.idx', perClass: 1500 }, target: { kind: 'mnist', count: 100 },
+      pretrained: { path: 'models/alexnet/model.json' }, phases: { target: { epochs: 1, learningRate: 0.001 } },
+    }, 'x.json', '/d');
+    expect(c.source).toEqual({ kind: 'idx', images: '/d/a.idx', labels: '/d/b.idx', perClass: 1500 });
+    expect(c.pretrained).toEqual({ path: '/d/models/alexnet/model.json' });
+    expect(c.phases.source.epochs).toBe(1);
+  });
+
+  it.each([
+    [{ ...folders, source: { kind: 'image-folder' } }, /'source.path' must be a path \(got undefined\)/],
+    [{ ...folders, target: { kind: 'image-folder', path: 'x', flip: 'yes' } }, /'target.flip' must be true or false/],
+    [{ ...folders, target: { kind: 'image-folder', path: 'x', dir: 'y' } }, /unknown field 'target.dir'/],
+    [{ ...folders, source: { kind: 'mnist', count: 100 } }, /'source.kind' 'mnist' is held in memory .* use "model": "alexnet-32"/],
+    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, freezeLayers: 8 } } }, /'phases.target.freezeLayers' must be between 0 and 7 \(got 8\)/],
+    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { pool1: 0.1 } } } }, /'phases.target.learningRates' has key 'pool1'; use 'conv', 'fc' or a layer name/],
+    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, augment: 1 } } }, /'phases.target.augment' must be true or false \(got 1\)/],
+    [{ ...folders, phases: { target: folders.phases.target } }, /'phases.source' must be an object/],
+    [{ ...folders, pretrained: { file: 'm.json' } }, /unknown field 'pretrained.file'/],
+  ])('rejects a bad issue-6 field with one line naming it (%#)', (raw, message) => {
+    expect(() => validateConfig(raw, 'my.json')).toThrow(message);
   });
 });

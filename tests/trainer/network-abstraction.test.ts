@@ -9,6 +9,7 @@ import { Store } from '../../monitor/store/store.ts';
 import { LAYER_NAMES } from '../../monitor/protocol.ts';
 import type { NetworkAbstraction } from '../../monitor/network-protocol.ts';
 import type { LayerWeights } from '../../monitor/schema/tables.ts';
+import { readAll } from '../../datasets/image-reader.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const dir = useTempDir();
@@ -35,7 +36,7 @@ beforeAll(async () => {
     store.close();
   }
   // The stored instances are these images quantised to 8 bits; the data are regenerated from the config's seed.
-  images = loadTrainingData(config).target.validation.images;
+  images = await readAll((await loadTrainingData(config)).target.validation);
   tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
   // Two instances per class and fewer steps than the default keep the file well under 30 s on 2 cores.

@@ -1,0 +1,53 @@
+// Reads and writes TensorFlow.js Layers models as files (model.json + weight shards), the format
+// `tensorflowjs_converter` produces. Without tfjs-node there is no file:// handler, so these are ours.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { TransferscopeError } from '../monitor/errors.ts';
+
+/** An IOHandler that loads `modelJson` and the shard files its weights manifest names (relative to it). */
+export function modelFilesHandler(modelJson: string): tf.io.IOHandler {
+  const path = resolve(modelJson);
+  return {
+    async load() {
+      let json: tf.io.ModelJSON;
+      try {
+        json = JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+      } catch (err) {
+        throw new TransferscopeError('DATASET_NOT_FOUND', `Cannot read the pretrained model '${path}' (${(err as Error).message.split('\n')[0]}). Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
+      }
+      if (typeof json !== 'object' || json === null || json.modelTopology === undefined) {
+        throw new TransferscopeError('INVALID_ARGUMENT', `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`);
+      }
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        const shards = manifest.flatMap((group) => group.paths).map((shard) => {
+          const file = join(dirname(path), shard);
+          try {
+            const bytes = readFileSync(file);
+            return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+          } catch {
+            throw new TransferscopeError('DATASET_NOT_FOUND', `The weight shard '${file}' named by '${path}' is missing; copy every file tensorflowjs_converter wrote next to model.json.`);
+          }
+        });
+        return [specs, tf.io.concatenateArrayBuffers(shards)];
+      });
+    },
+  };
+}
+
+/** A SaveHandler writing `folder/model.json` and one `folder/weights.bin` shard (for tests and exports). */
+export function modelFilesSaver(folder: string): tf.io.IOHandler {
+  return tf.io.withSaveHandler(async (artifacts) => {
+    mkdirSync(folder, { recursive: true });
+    const data = artifacts.weightData;
+    const bytes = data === undefined ? new ArrayBuffer(0) : Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+    writeFileSync(join(folder, 'weights.bin'), new Uint8Array(bytes));
+    const json = {
+      modelTopology: artifacts.modelTopology, format: 'layers-model', generatedBy: 'transferscope', convertedBy: null,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+    };
+    writeFileSync(join(folder, 'model.json'), JSON.stringify(json));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
+  });
+}
