@@ -129,3 +129,26 @@ export interface NetworkAbstraction {
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
 }
+
+/** GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2: one weight of a checkpoint and its map. */
+export interface WeightSliceResponse {
+  runId: string;
+  phase: Phase;
+  epoch: number;
+  /** The layer whose kernel holds the weight (layer i+1), and the layer its `from` neuron belongs to (layer i). */
+  layer: LayerName;
+  fromLayer: LayerName;
+  from: number;
+  to: number;
+  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (conv5 -> fc6): the fc6
+   * weights from every position of conv5's pooled map in channel `from` to unit `to`; dense: the single weight. */
+  kind: 'conv' | 'flatten' | 'dense';
+  rows: number;
+  cols: number;
+  /** rows x cols, row-major. */
+  values: number[];
+  /** Dense only: every weight into `to`, in `from` order (where this one stands among them); empty otherwise. */
+  incoming: number[];
+  /** Bias of neuron `to`. */
+  bias: number;
+}
