@@ -23,6 +23,11 @@ afterAll(async () => {
 });
 
 const panel = () => page.getByTestId('network-panel');
+// Feature images render in child processes that open the store: let them finish before the store folder goes.
+const imagesSettled = (selector: string) => expect.poll(
+  () => page.locator(`${selector} img`).evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete)),
+  { timeout: 120_000, interval: 250 },
+).toBe(true);
 const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
 
 describe('network relation view in Chromium', () => {
@@ -86,9 +91,10 @@ describe('network relation view in Chromium', () => {
     const block = await weight.evaluate((el) => el.closest('[data-testid=network-weight-block]')!.getAttribute('data-to'));
     const served = await (await fetch(new URL(`api/runs/net/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`, session.monitor.url))).json() as { rows: number; cols: number };
     expect(await detail.getByTestId('network-weight-map-target').locator('svg').first().locator('rect').count()).toBe(served.rows * served.cols);
+    await imagesSettled('[data-testid=network-weight-detail]');
     await detail.getByRole('button', { name: 'Close the weight detail' }).click();
     expect(await page.getByTestId('network-weight-detail').count()).toBe(0);
-  });
+  }, 180_000);
 
   it('redraws for another class and details a clicked neuron of either model', async () => {
     const select = page.getByTestId('network-class-select');
@@ -112,12 +118,14 @@ describe('network relation view in Chromium', () => {
     await page.getByTestId('network-source-neuron').first().click();
     await expect.poll(async () => (await page.getByTestId('network-detail').textContent()) ?? '').toMatch(/source neuron \d+.*most similar target neurons/);
     expect(await page.getByTestId('network-detail').getByTestId('network-similar').count()).toBe(5);
+    await imagesSettled('[data-testid=network-detail]');
     await page.getByTestId('network-panel').screenshot({ path: `${dir}/network-view.png` });
     if (process.env.NETWORK_SCREENSHOT) {
       await page.getByTestId('network-panel').screenshot({ path: process.env.NETWORK_SCREENSHOT });
     }
     expect(session.pageErrors).toEqual([]);
-  });
+    // A dozen feature images, each rendered in its own child process on a shared 2-core machine.
+  }, 300_000);
 
   it('says why the first source checkpoint has nothing to show', async () => {
     await page.goto(new URL('?run=net&phase=source&epoch=1', session.monitor.url).href);
