@@ -12,7 +12,23 @@ export interface NetworkKey {
   referenceEpoch: number;
 }
 
-/** Layer i of class c. Target neurons are channels (conv) or units (dense); S is source x target. */
+/** Counts of equal bins over [min, max] (the last bin includes max). */
+export interface NetworkHistogram {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+/** The neurons of the other model most similar to one neuron, most similar first. */
+export interface NetworkPeers {
+  neurons: number[];
+  values: number[];
+}
+
+/**
+ * Layer i of class c. Target neurons are channels (conv) or units (dense); S is source x target. Floats are
+ * rounded to 4 significant digits: a result is stored for every checkpoint.
+ */
 export interface NetworkLayerAbstraction {
   layer: LayerName;
   /** Neurons of the source and the target layer (equal for a fine-tuned copy). */
@@ -22,11 +38,27 @@ export interface NetworkLayerAbstraction {
   importantNeurons: number[];
   /** Summed conductance rank of each of `importantNeurons`, same order. */
   summedRanks: number[];
+  /** The source model's important neurons from its own conductances on the same instances, most important first. */
+  importantSourceNeurons: number[];
+  sourceSummedRanks: number[];
   /** Per target neuron: the most similar source neuron (-1 if none is positively similar) and S there. */
   mostSimilarSource: number[];
   mostSimilarValue: number[];
-  /** S columns of the important neurons: row r (sourceNeurons values) belongs to `importantNeurons[r]`. */
+  /**
+   * The important x important region of S: row r (importantNeurons.length values) belongs to
+   * `importantSourceNeurons[r]`, column c to `importantNeurons[c]`.
+   */
   importantSimilarity: number[];
+  /** The other three regions of S as histograms over [-1, 1] (fixed bins). */
+  similarityRegions: {
+    importantSourceOther: NetworkHistogram;
+    otherSourceImportant: NetworkHistogram;
+    otherOther: NetworkHistogram;
+  };
+  /** Per important target neuron (same order): its five most similar source neurons. */
+  similarSources: NetworkPeers[];
+  /** Per important source neuron (same order): its five most similar target neurons. */
+  similarTargets: NetworkPeers[];
 }
 
 /** Important weights n1 -> n2 between two layers, most important first (n1 is a channel for conv layers). */
@@ -35,6 +67,20 @@ export interface NetworkWeightList {
   to: number[];
   /** Instances whose own top k held the weight. */
   count: number[];
+}
+
+/** The weights between one important neuron and every non-important neuron on the other side of a boundary. */
+export interface NetworkWeightGroup {
+  neuron: number;
+  /**
+   * Boxplot of their activated levels (a·W averaged over the class's instances): min, lower quartile, median,
+   * upper quartile, max; null when the other side has no non-important neuron.
+   */
+  levels: [number, number, number, number, number] | null;
+  weights: number;
+  /** The pie: how many of them are important target weights, and how many of those were inherited. */
+  important: number;
+  inherited: number;
 }
 
 /** The boundary between layer i and layer i+1 of class c. */
@@ -50,6 +96,17 @@ export interface NetworkBoundaryAbstraction {
     fromSimilarity: number[];
     toSimilarity: number[];
     inherited: boolean[];
+  };
+  /** The regions of Figure 4 besides important x important, by the target model's important neurons of both layers. */
+  regions: {
+    /** Per important neuron of `fromLayer` (importantNeurons order): its weights to the non-important neurons of `toLayer`. */
+    fromImportant: NetworkWeightGroup[];
+    /** Per important neuron of `toLayer`: the weights into it from the non-important neurons of `fromLayer`. */
+    toImportant: NetworkWeightGroup[];
+    /** Non-important to non-important: histogram of activated levels over the region's own range. */
+    otherOther: NetworkHistogram & { weights: number; important: number; inherited: number };
+    /** Smallest and largest activated level of the boundary's weights: the boxplots' common scale. */
+    levelRange: [number, number];
   };
 }
 
@@ -71,4 +128,27 @@ export interface NetworkAbstraction {
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
+}
+
+/** GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2: one weight of a checkpoint and its map. */
+export interface WeightSliceResponse {
+  runId: string;
+  phase: Phase;
+  epoch: number;
+  /** The layer whose kernel holds the weight (layer i+1), and the layer its `from` neuron belongs to (layer i). */
+  layer: LayerName;
+  fromLayer: LayerName;
+  from: number;
+  to: number;
+  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (conv5 -> fc6): the fc6
+   * weights from every position of conv5's pooled map in channel `from` to unit `to`; dense: the single weight. */
+  kind: 'conv' | 'flatten' | 'dense';
+  rows: number;
+  cols: number;
+  /** rows x cols, row-major. */
+  values: number[];
+  /** Dense only: every weight into `to`, in `from` order (where this one stands among them); empty otherwise. */
+  incoming: number[];
+  /** Bias of neuron `to`. */
+  bias: number;
 }

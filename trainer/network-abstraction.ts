@@ -6,15 +6,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../monitor/errors.ts';
 import { LAYER_NAMES, type LayerName } from '../monitor/protocol.ts';
 import type { LayerWeights } from '../monitor/schema/tables.ts';
-import type { NetworkAbstraction, NetworkBoundaryAbstraction, NetworkClassAbstraction, NetworkLayerAbstraction, NetworkWeightList } from '../monitor/network-protocol.ts';
-import { importantNeurons } from '../monitor/analytics/important-neurons.ts';
-import { importantWeights, type ImportantWeights, type WeightBoundary } from '../monitor/analytics/important-weights.ts';
-import { neuronSimilarity, type NeuronSimilarity } from '../monitor/analytics/neuron-similarity.ts';
+import type { NetworkAbstraction, NetworkClassAbstraction } from '../monitor/network-protocol.ts';
+import { importantWeights, type WeightBoundary } from '../monitor/analytics/important-weights.ts';
 import type { InstanceMatrix } from '../monitor/analytics/network-matrix.ts';
 import { buildAlexNet } from './alexnet.ts';
 import type { ModelVariant } from './config.ts';
 import { layerActivations, type ActivationsResult } from './attribution/activations.ts';
 import { layerConductance, type ConductanceResult } from './attribution/layer-conductance.ts';
+import { abstractBoundary, abstractLayer } from './network-layers.ts';
 
 export interface NetworkAbstractionInput {
   /** Every layer of the source model's checkpoint, as `Store.getWeights` returns it. */
@@ -40,15 +39,12 @@ export interface NetworkAbstractionOptions {
   variant?: ModelVariant;
 }
 
-/** Ties within this much count as equal similarity (float rounding of equal cosines). */
-const SIMILARITY_TOLERANCE = 1e-6;
-
 /**
- * Per class c and layer i: the target model's important neurons (from its conductances on the target
- * instances of c, attributed to logit c), S_{c,i} between source and target neurons (conductances of both
- * models on those instances), the important weights of both models between consecutive layers (from each
- * model's own activations on those instances) and which target weights were inherited. A class without
- * instances gets empty lists.
+ * Per class c and layer i: each model's important neurons (from its own conductances on the target instances
+ * of c, attributed to logit c), S_{c,i} between source and target neurons (conductances of both models on
+ * those instances) split into its four regions, the important weights of both models between consecutive
+ * layers (from each model's own activations on those instances), which target weights were inherited, and
+ * the target weights' regions by importance of their ends. A class without instances gets empty lists.
  */
 export async function networkAbstraction(input: NetworkAbstractionInput, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
   const started = performance.now();
@@ -78,38 +74,14 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   const classes = byClass.map((instances, classIndex): NetworkClassAbstraction => {
     const rows = Int32Array.from(instances, (_, j) => offset + j);
     offset += instances.length;
-    const similarities: NeuronSimilarity[] = [];
-    const layers = LAYER_NAMES.map((name, l): NetworkLayerAbstraction => {
-      const s = conductanceMatrix(source.conductance, l);
-      const t = conductanceMatrix(target.conductance, l);
-      const similarity = neuronSimilarity(s, t, rows);
-      similarities.push(similarity);
-      const important = importantNeurons(t, { rows });
-      const best = Array.from({ length: t.neurons }, (_, n) => mostSimilarSource(similarity, n));
-      return {
-        layer: name,
-        sourceNeurons: s.neurons,
-        targetNeurons: t.neurons,
-        importantNeurons: Array.from(important.indices),
-        summedRanks: Array.from(important.summedRanks),
-        mostSimilarSource: best.map(([s]) => s),
-        mostSimilarValue: best.map(([, v]) => v),
-        importantSimilarity: Array.from(important.indices).flatMap((n) =>
-          Array.from({ length: similarity.sourceNeurons }, (_, s) => similarity.values[s * similarity.targetNeurons + n]!)),
-      };
-    });
-    const boundaries = LAYER_NAMES.slice(0, -1).map((fromLayer, l): NetworkBoundaryAbstraction => {
+    const layers = LAYER_NAMES.map((name, l) => abstractLayer(name, conductanceMatrix(source.conductance, l), conductanceMatrix(target.conductance, l), rows));
+    const boundaries = LAYER_NAMES.slice(0, -1).map((fromLayer, l) => {
       const toLayer = LAYER_NAMES[l + 1]!;
       const targetWeights = importantWeights(weightBoundary(weights.target, fromLayer, toLayer), activationMatrix(target.activations, l, toLayer), { rows });
       const sourceWeights = importantWeights(weightBoundary(weights.source, fromLayer, toLayer), activationMatrix(source.activations, l, toLayer), { rows });
-      return {
-        fromLayer, toLayer,
-        target: weightList(targetWeights),
-        source: weightList(sourceWeights),
-        inheritance: inheritance(targetWeights, sourceWeights, similarities[l]!, similarities[l + 1]!),
-      };
+      return abstractBoundary(layers[l]!, layers[l + 1]!, targetWeights, sourceWeights);
     });
-    return { classIndex, instances, layers, boundaries };
+    return { classIndex, instances, layers: layers.map((l) => l.abstraction), boundaries };
   });
   return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes };
 }
@@ -193,46 +165,4 @@ function weightBoundary(weights: Map<LayerName, LayerWeights>, fromLayer: LayerN
     return { kind: 'flatten', kernel: w.kernel, channels, outputs: shape[1]! };
   }
   return { kind: 'dense', kernel: w.kernel, inputs: shape[0]!, outputs: shape[1]! };
-}
-
-function weightList(w: ImportantWeights): NetworkWeightList {
-  return { from: Array.from(w.from), to: Array.from(w.to), count: Array.from(w.count) };
-}
-
-/**
- * argmax_s S[s, n], -1 when no source neuron is positively similar. Fine-tuning starts the target model
- * as a copy of the source model, so among equally similar source neurons (within float rounding) the one
- * target neuron n was copied from, source neuron n, is preferred; otherwise the lowest index wins.
- */
-function mostSimilarSource(similarity: NeuronSimilarity, n: number): [number, number] {
-  const { values, sourceNeurons, targetNeurons } = similarity;
-  let best = -1;
-  let bestValue = 0;
-  for (let s = 0; s < sourceNeurons; s++) {
-    const v = values[s * targetNeurons + n]!;
-    if (v > bestValue) {
-      best = s;
-      bestValue = v;
-    }
-  }
-  if (best >= 0 && n < sourceNeurons && values[n * targetNeurons + n]! >= bestValue - SIMILARITY_TOLERANCE) {
-    return [n, values[n * targetNeurons + n]!];
-  }
-  return [best, bestValue];
-}
-
-/**
- * Paper §5.3: target weight n1 -> n2 is inherited when n1' -> n2' is an important source weight, n1' and
- * n2' being the source neurons most similar to n1 and n2 (as `weightInheritance`, with the tie rule above).
- */
-function inheritance(target: ImportantWeights, source: ImportantWeights, fromSimilarity: NeuronSimilarity, toSimilarity: NeuronSimilarity): NetworkBoundaryAbstraction['inheritance'] {
-  const important = new Set(Array.from(source.from, (f, j) => `${f}:${source.to[j]}`));
-  const ends = Array.from(target.from, (f, w) => [mostSimilarSource(fromSimilarity, f), mostSimilarSource(toSimilarity, target.to[w]!)] as const);
-  return {
-    sourceFrom: ends.map(([[f]]) => f),
-    sourceTo: ends.map(([, [t]]) => t),
-    fromSimilarity: ends.map(([[, v]]) => v),
-    toSimilarity: ends.map(([, [, v]]) => v),
-    inherited: ends.map(([[f], [t]]) => f >= 0 && t >= 0 && important.has(`${f}:${t}`)),
-  };
 }

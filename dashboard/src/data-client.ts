@@ -3,10 +3,11 @@
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type {
-  AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
+  AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, LayerName, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
 } from '../../monitor/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../monitor/compare-protocol.ts';
+import type { WeightSliceResponse } from '../../monitor/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
@@ -54,6 +55,8 @@ export interface DataClient {
   weightDrift(runId: string): Promise<WeightDriftResponse>;
   /** Any run's committed epochs (for picking the other side of a comparison); never cached. */
   metrics(runId: string): Promise<MetricsResponse>;
+  /** The weight map of `from` -> `to` into `layer` at the checkpoint `pin` (a few floats); cached, failures are not. */
+  weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number): Promise<WeightSliceResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
@@ -62,6 +65,8 @@ export interface DataClient {
 const CONFUSION_CACHE_SIZE = 256;
 // A stored analysis never changes either, but one is far larger (every class and layer), so keep fewer.
 const ANALYSIS_CACHE_SIZE = 16;
+// Weight maps are tiny and a user clicks through many of them.
+const WEIGHT_CACHE_SIZE = 128;
 
 /** Remembers each key's request; a failed one is forgotten so the next call retries, the oldest goes past `size`. */
 function makeRequestCache<T>(size: number, load: (path: string) => Promise<T>): (key: string, path: string) => Promise<T> {
@@ -94,6 +99,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     lastCheckpoint: null, analysis: null, connected: socket.connected,
   });
   const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path) as Promise<ConfusionResponse>);
+  const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path) => fetchJson(path) as Promise<WeightSliceResponse>);
   const cachedAnalyses = new Map<AnalysisKind, (key: string, path: string) => Promise<AnalysisResponse>>();
   const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path));
   const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
@@ -232,6 +238,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
     },
     weightDrift: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`) as Promise<WeightDriftResponse>,
     metrics: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`) as Promise<MetricsResponse>,
+    weightSlice(runId, pin, layer, from, to) {
+      const resource = `layers/${layer}/weights?from=${from}&to=${to}`;
+      return cachedWeights(`${runId}/${pin.phase}/${pin.epoch}/${resource}`, epochPath(runId, pin, resource));
+    },
     refresh,
   };
 }

@@ -1,131 +1,215 @@
-// The zig-zag diagram of the network relation view (paper §5.3.3, Figure 4), drawn as SVG: per layer a small
-// similarity matrix (source neurons red, important target neurons blue), and the important weights between layers.
+// The diagonal diagram of the network relation view (paper §5.3.3, Figure 4), drawn as SVG: per layer its
+// similarity matrix split into four regions, and in the corners between them the weights in their four regions.
 import { For, Show, type JSX } from 'solid-js';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
-import { NETWORK_GEOMETRY as G, type LinkLayout, type MatrixLayout, type NetworkLayout } from './network-layout.ts';
-import { similarityFill } from './network-model.ts';
+import { cellCentre, NETWORK_GEOMETRY as G, type AxisLabels, type AxisLayout, type MatrixLayout, type NetworkLayout, type WeightBlockLayout } from './network-layout.ts';
+import { similarityFill, similarityMatrix, weightCells } from './network-model.ts';
+import { BoxplotMark, HistogramMark, type Rect } from './network-marks.tsx';
 
-export interface NeuronPick {
-  /** Index of the matrix in the layout. */
-  matrix: number;
-  /** Row of the neuron in its layer's `importantNeurons`. */
-  column: number;
-}
+/** What a click picked: an important neuron of one model (its position in that model's important list) or a weight. */
+export type DiagramPick =
+  | { kind: 'neuron'; matrix: number; side: 'source' | 'target'; position: number }
+  | { kind: 'weight'; boundary: number; from: number; to: number };
 
 export interface NetworkDiagramProps {
   layout: NetworkLayout;
-  selected: NeuronPick | null;
-  onPick: (pick: NeuronPick) => void;
+  /** The laid-out layers and the boundaries between them (one fewer). */
+  layers: NetworkLayerAbstraction[];
+  boundaries: NetworkBoundaryAbstraction[];
+  showOther: boolean;
+  showSource: boolean;
+  selected: DiagramPick | null;
+  onPick: (pick: DiagramPick) => void;
 }
 
 const fmt = (v: number): string => v.toFixed(3);
 
-function Matrix(props: { m: MatrixLayout; selected: NeuronPick | null; onPick: (pick: NeuronPick) => void }): JSX.Element {
-  const m = (): MatrixLayout => props.m;
-  const isSelected = (column: number): boolean => props.selected?.matrix === m().index && props.selected.column === column;
+/** The four regions of a block: important rows x important columns, and the strips' rectangles. */
+function regions(b: { rows: AxisLayout; columns: AxisLayout }): { rowsStrip: Rect; columnsStrip: Rect; corner: Rect } {
+  const { rows, columns } = b;
+  return {
+    // Important rows x the columns' strip, the rows' strip x important columns, strip x strip.
+    columnsStrip: { x: columns.stripStart, y: rows.start, width: columns.end - columns.stripStart, height: rows.stripStart - rows.start },
+    rowsStrip: { x: columns.start, y: rows.stripStart, width: columns.stripStart - columns.start, height: rows.end - rows.stripStart },
+    corner: { x: columns.stripStart, y: rows.stripStart, width: columns.end - columns.stripStart, height: rows.end - rows.stripStart },
+  };
+}
+
+function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; showOther: boolean }): JSX.Element {
+  const matrix = () => similarityMatrix(props.layer);
+  const h = () => props.layer.similarityRegions;
+  const r = () => regions(props.m);
+  // Rows are target neurons when transposed: cell (row, column) is S[source, target] either way.
+  const cell = (row: number, column: number): { source: number; target: number; value: number } => {
+    const [s, t] = props.m.transposed ? [column, row] : [row, column];
+    const mx = matrix();
+    return { source: mx.sources[s] ?? -1, target: mx.targets[t] ?? -1, value: mx.values[s]?.[t] ?? 0 };
+  };
+  const name = (): string => props.m.layer;
   return (
-    <g data-testid="network-matrix" data-layer={m().layer}>
-      <text
-        class="network-caption"
-        x={m().x}
-        y={m().above ? m().y - 5 : m().y + m().height + 12}
-      >
-        {m().layer}
-      </text>
-      <For each={m().matrix.sources}>
-        {(source, row) => (
-          <>
-            <text class="network-index" x={m().x - 3} y={m().y + (row() + 0.5) * G.cell} fill={SOURCE_COLOR} text-anchor="end" dominant-baseline="central">
-              <title>{`source neuron ${source} of ${m().layer}`}</title>
-              {source}
-            </text>
-            <For each={m().matrix.targets}>
-              {(target, column) => {
-                const value = m().matrix.values[row()]?.[column()] ?? 0;
-                return (
-                  <rect
-                    x={m().x + column() * G.cell}
-                    y={m().y + row() * G.cell}
-                    width={G.cell - 1}
-                    height={G.cell - 1}
-                    fill={similarityFill(value)}
-                    stroke={isSelected(column()) ? TARGET_COLOR : 'none'}
-                  >
-                    <title>{`${m().layer}: target neuron ${target} vs source neuron ${source}\nsimilarity ${fmt(value)}`}</title>
-                  </rect>
-                );
-              }}
-            </For>
-          </>
+    <g data-testid="network-matrix" data-layer={props.m.layer}>
+      <text class="network-caption" x={props.m.caption.x} y={props.m.caption.y}>{props.m.layer}</text>
+      <For each={props.m.rows.neurons}>
+        {(_, row) => (
+          <For each={props.m.columns.neurons}>
+            {(_, column) => {
+              const c = cell(row(), column());
+              return (
+                <rect class="network-cell" x={props.m.columns.start + column() * G.cell} y={props.m.rows.start + row() * G.cell}
+                  width={G.cell - 1} height={G.cell - 1} fill={similarityFill(c.value)}>
+                  <title>{`${name()}: source neuron ${c.source} vs target neuron ${c.target} (both important)\nsimilarity ${fmt(c.value)}`}</title>
+                </rect>
+              );
+            }}
+          </For>
         )}
       </For>
-      <rect class="network-frame" x={m().x - 0.5} y={m().y - 0.5} width={m().width} height={m().height} />
-      <For each={m().targetAxis}>
-        {(slot) => {
-          const important = slot.column >= 0;
-          // Labels read away from the matrix into the band, rotated so three digits fit one cell.
-          const transform = `translate(${slot.x + 3}, ${m().above ? m().axisY + 3 : m().axisY - 3}) rotate(-90)`;
-          return (
-            <text
-              class={important ? 'network-index network-neuron' : 'network-index network-extra'}
-              classList={{ selected: important && isSelected(slot.column) }}
-              data-testid={important ? 'network-neuron' : undefined}
-              data-layer={m().layer}
-              data-neuron={slot.neuron}
-              transform={transform}
-              text-anchor={m().above ? 'end' : 'start'}
-              fill={TARGET_COLOR}
-              onClick={important ? () => props.onPick({ matrix: m().index, column: slot.column }) : undefined}
-            >
-              <title>
-                {important
-                  ? `important target neuron ${slot.neuron} of ${m().layer} (rank ${slot.column + 1}); click for its most similar source neurons`
-                  : `target neuron ${slot.neuron} of ${m().layer}: an end of an important weight, not itself important`}
-              </title>
-              {slot.neuron}
-            </text>
-          );
-        }}
-      </For>
+      <Show when={props.showOther}>
+        <HistogramMark testId="network-region-histogram" rect={r().columnsStrip}
+          histogram={props.m.transposed ? h().otherSourceImportant : h().importantSourceOther}
+          what={`${name()}: similarity, ${props.m.transposed ? 'important target x other source' : 'important source x other target'} neurons`} />
+        <HistogramMark testId="network-region-histogram" rect={r().rowsStrip}
+          histogram={props.m.transposed ? h().importantSourceOther : h().otherSourceImportant}
+          what={`${name()}: similarity, ${props.m.transposed ? 'other target x important source' : 'other source x important target'} neurons`} />
+        <HistogramMark testId="network-region-histogram" rect={r().corner} histogram={h().otherOther}
+          what={`${name()}: similarity, other source x other target neurons`} />
+      </Show>
+      <rect class="network-frame" x={props.m.x - 0.5} y={props.m.y - 0.5} width={props.m.width} height={props.m.height} />
     </g>
   );
 }
 
-function Link(props: { l: LinkLayout; fromLayer: string; toLayer: string; maxCount: number }): JSX.Element {
-  const l = (): LinkLayout => props.l;
-  const midY = (): number => (l().y1 + l().y2) / 2;
-  const path = (): string => `M${l().x1},${l().y1} C${l().x1},${midY()} ${l().x2},${midY()} ${l().x2},${l().y2}`;
-  const title = (): string => {
-    const { from, to, count, inherited, sourceFrom, sourceTo } = l().link;
-    const source = sourceFrom >= 0 && sourceTo >= 0 ? ` (most similar source weight ${sourceFrom} → ${sourceTo})` : '';
-    return `${props.fromLayer} ${from} → ${props.toLayer} ${to}\ncount ${count} instances\n${inherited ? 'inherited' : 'not inherited'}${source}`;
+function WeightBlock(props: {
+  w: WeightBlockLayout; boundary: NetworkBoundaryAbstraction; showOther: boolean; showSource: boolean;
+  selected: DiagramPick | null; onPick: (pick: DiagramPick) => void;
+}): JSX.Element {
+  const w = () => props.w;
+  const fromAxis = () => (w().rowsAreFrom ? w().rows : w().columns);
+  const toAxis = () => (w().rowsAreFrom ? w().columns : w().rows);
+  const cells = () => weightCells(props.boundary, fromAxis().neurons, toAxis().neurons);
+  const targetByPair = () => new Map(cells().target.map((c) => [`${c.from}:${c.to}`, c]));
+  const sourcePairs = () => new Set(cells().source.map((c) => `${c.from}:${c.to}`));
+  const maxCount = () => Math.max(1, ...cells().target.map((c) => c.count));
+  const position = (from: number, to: number): { x: number; y: number } => {
+    const [row, column] = w().rowsAreFrom ? [from, to] : [to, from];
+    return { x: w().columns.start + column * G.cell, y: w().rows.start + row * G.cell };
   };
+  const label = (n1: number, n2: number): string => `${w().fromLayer} ${n1} → ${w().toLayer} ${n2}`;
+  const r = () => regions(w());
+  const range = () => props.boundary.regions.levelRange;
   return (
-    <g class="network-link">
-      <path d={path()} stroke={TARGET_COLOR} stroke-width={0.8 + (2 * l().link.count) / Math.max(1, props.maxCount)} fill="none">
-        <title>{title()}</title>
-      </path>
-      <Show when={l().link.inherited}>
-        <circle cx={(l().x1 + l().x2) / 2} cy={midY()} r={3.2} fill={SOURCE_COLOR}>
-          <title>{title()}</title>
-        </circle>
+    <g class="network-weights" data-testid="network-weight-block" data-from={w().fromLayer} data-to={w().toLayer}>
+      <For each={fromAxis().neurons}>
+        {(n1, i) => (
+          <For each={toAxis().neurons}>
+            {(n2, j) => {
+              const key = `${n1}:${n2}`;
+              const at = position(i(), j());
+              const target = () => targetByPair().get(key);
+              const source = () => props.showSource && sourcePairs().has(key);
+              const selected = () => props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1 && props.selected.to === n2;
+              const title = (): string => {
+                const t = target();
+                const lines = [label(n1, n2)];
+                lines.push(t ? `important target weight: ${t.count} instances${t.inherited ? `, inherited from source ${t.sourceFrom} → ${t.sourceTo}` : ', not inherited'}` : 'not an important target weight');
+                if (props.showSource) {
+                  lines.push(sourcePairs().has(key) ? 'important in the source model too' : 'not important in the source model');
+                }
+                lines.push('click for its weight map');
+                return lines.join('\n');
+              };
+              return (
+                <g class="network-weight" classList={{ selected: selected() }} data-testid="network-weight" data-important={target() ? 'true' : 'false'}
+                  data-from={n1} data-to={n2} onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1, to: n2 })}>
+                  <rect class="network-weight-cell" x={at.x} y={at.y} width={G.cell - 1} height={G.cell - 1}
+                    fill={target() ? TARGET_COLOR : '#f1f3f6'} fill-opacity={target() ? 0.3 + (0.7 * (target()?.count ?? 0)) / maxCount() : 1} />
+                  <Show when={source()}>
+                    <rect class="network-source-weight" x={at.x + 1.5} y={at.y + 1.5} width={G.cell - 4} height={G.cell - 4} stroke={SOURCE_COLOR} fill="none" />
+                  </Show>
+                  <Show when={target()?.inherited}>
+                    <circle class="network-inherited" cx={at.x + (G.cell - 1) / 2} cy={at.y + (G.cell - 1) / 2} r={2} fill={SOURCE_COLOR} />
+                  </Show>
+                  <title>{title()}</title>
+                </g>
+              );
+            }}
+          </For>
+        )}
+      </For>
+      <Show when={props.showOther}>
+        {/* Important rows x the other neurons of the columns' layer: one boxplot per row; likewise per column. */}
+        <For each={w().rows.neurons}>
+          {(n, i) => {
+            const group = () => (w().rowsAreFrom ? props.boundary.regions.fromImportant : props.boundary.regions.toImportant)[i()];
+            return (
+              <Show when={group()}>
+                {(g) => <BoxplotMark rect={{ ...r().columnsStrip, y: w().rows.start + i() * G.cell, height: G.cell - 1 }} group={g()} range={range()}
+                  title={w().rowsAreFrom ? `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons` : `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`} />}
+              </Show>
+            );
+          }}
+        </For>
+        <For each={w().columns.neurons}>
+          {(n, j) => {
+            const group = () => (w().rowsAreFrom ? props.boundary.regions.toImportant : props.boundary.regions.fromImportant)[j()];
+            return (
+              <Show when={group()}>
+                {(g) => <BoxplotMark rect={{ ...r().rowsStrip, x: w().columns.start + j() * G.cell, width: G.cell - 1 }} group={g()} range={range()}
+                  title={w().rowsAreFrom ? `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}` : `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`} />}
+              </Show>
+            );
+          }}
+        </For>
+        <HistogramMark testId="network-weight-histogram" rect={r().corner} histogram={props.boundary.regions.otherOther}
+          what={`${w().fromLayer} → ${w().toLayer}: activated level of weights between non-important neurons (${props.boundary.regions.otherOther.important} important, ${props.boundary.regions.otherOther.inherited} inherited)`} />
       </Show>
+      <rect class="network-frame network-weights-frame" x={w().x - 0.5} y={w().y - 0.5} width={w().width} height={w().height} />
     </g>
+  );
+}
+
+function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (pick: DiagramPick) => void }): JSX.Element {
+  const l = () => props.l;
+  const source = () => l().axis.side === 'source';
+  return (
+    <For each={l().axis.neurons}>
+      {(neuron, k) => {
+        const centre = () => cellCentre(l().axis, k());
+        const selected = () => props.selected?.kind === 'neuron' && props.selected.matrix === l().matrix && props.selected.side === l().axis.side && props.selected.position === k();
+        const transform = () => (l().orientation === 'row' ? undefined : `translate(${centre() + 3}, ${l().at}) rotate(-90)`);
+        return (
+          <text class="network-index network-neuron" classList={{ selected: selected() }}
+            data-testid={source() ? 'network-source-neuron' : 'network-neuron'} data-layer={l().axis.layer} data-neuron={neuron}
+            x={l().orientation === 'row' ? l().at : undefined} y={l().orientation === 'row' ? centre() : undefined} transform={transform()}
+            text-anchor={l().orientation === 'row' ? 'end' : 'start'} dominant-baseline={l().orientation === 'row' ? 'central' : undefined}
+            fill={source() ? SOURCE_COLOR : TARGET_COLOR}
+            onClick={() => props.onPick({ kind: 'neuron', matrix: l().matrix, side: l().axis.side, position: k() })}>
+            <title>{`important ${l().axis.side} neuron ${neuron} of ${l().axis.layer} (#${k() + 1}); click for its feature visualisation and the most similar ${source() ? 'target' : 'source'} neurons`}</title>
+            {neuron}
+          </text>
+        );
+      }}
+    </For>
   );
 }
 
 export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
-  const maxCount = (): number => Math.max(1, ...props.layout.links.map((l) => l.link.count));
-  const layerAt = (i: number): string => props.layout.matrices[i]?.layer ?? '';
   return (
     <div class="network-scroll">
-      <svg class="network-svg" width={props.layout.width} height={props.layout.height} viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}>
-        <For each={props.layout.links}>
-          {(l) => <Link l={l} fromLayer={layerAt(l.fromMatrix)} toLayer={layerAt(l.fromMatrix + 1)} maxCount={maxCount()} />}
-        </For>
+      <svg class="network-svg" data-testid="network-svg" width={props.layout.width} height={props.layout.height}
+        viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}>
         <For each={props.layout.matrices}>
-          {(m) => <Matrix m={m} selected={props.selected} onPick={props.onPick} />}
+          {(m) => <Show when={props.layers[m.index]}>{(layer) => <MatrixBlock m={m} layer={layer()} showOther={props.showOther} />}</Show>}
         </For>
+        <For each={props.layout.weights}>
+          {(w) => (
+            <Show when={props.boundaries[w.index]}>
+              {(boundary) => <WeightBlock w={w} boundary={boundary()} showOther={props.showOther} showSource={props.showSource} selected={props.selected} onPick={props.onPick} />}
+            </Show>
+          )}
+        </For>
+        <For each={props.layout.labels}>{(l) => <Labels l={l} selected={props.selected} onPick={props.onPick} />}</For>
       </svg>
     </div>
   );

@@ -1,126 +1,164 @@
-// Geometry of the zig-zag network diagram (paper Figure 4): one similarity matrix per layer, alternately above
-// and below a band; each matrix's target axis faces the band, and the important weights cross it as links.
+// Geometry of the network relation view's diagonal layout (paper §5.3.3, Figure 4): one similarity matrix per
+// layer on the diagonal of a block grid, source and target sides alternating, so the weights between layer i
+// and i+1 fill the corner block the two matrices share (alternately right of and below the diagonal).
 import type { LayerName } from '../../monitor/protocol.ts';
-import type { SimilarityMatrix, WeightLink } from './network-model.ts';
 
-/** Pixel sizes: a matrix cell, a slot for a weight end that is not an important neuron, label room, the band. */
-export const NETWORK_GEOMETRY = { cell: 12, extraSlot: 9, label: 22, band: 96, sourceLabel: 26, caption: 16, margin: 8 } as const;
+/**
+ * Pixel sizes: a matrix cell; the strip of a non-important region (histograms, boxplots); the lane before each
+ * block row and column that holds neuron indices and captions; the outer margin (room for the last caption).
+ */
+export const NETWORK_GEOMETRY = { cell: 10, strip: 36, lane: 20, margin: 4, endMargin: 44 } as const;
 
-export interface AxisSlot {
-  neuron: number;
-  /** Centre of the slot. */
-  x: number;
-  /** Column in the matrix, -1 for a weight end that is not one of the layer's important neurons. */
-  column: number;
+/** One side of a block: a layer's important neurons of one model, then (when shown) the strip of all the others. */
+export interface AxisLayout {
+  layer: LayerName;
+  side: 'source' | 'target';
+  /** Important neurons, most important first: cell k spans [start + k * cell, start + (k + 1) * cell). */
+  neurons: number[];
+  start: number;
+  /** Start of the strip of non-important neurons; equals `end` when the strip is hidden. */
+  stripStart: number;
+  end: number;
 }
 
-export interface MatrixLayout {
-  layer: LayerName;
-  /** Position in the laid-out range: even ones sit above the band, odd ones below. */
-  index: number;
-  above: boolean;
+export interface BlockLayout {
   x: number;
   y: number;
-  /** Of the cells only; the target axis also holds the extra slots right of them. */
   width: number;
   height: number;
-  axisWidth: number;
-  /** Where target labels start (at the matrix edge facing the band); links attach at `linkY`. */
-  axisY: number;
-  linkY: number;
-  targetAxis: AxisSlot[];
-  matrix: SimilarityMatrix;
+  rows: AxisLayout;
+  columns: AxisLayout;
 }
 
-export interface LinkLayout {
-  /** Index of the matrix the link leaves from (it ends at `fromMatrix + 1`). */
-  fromMatrix: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  link: WeightLink;
+export interface MatrixLayout extends BlockLayout {
+  /** Position in the laid-out range. Even ones are transposed (target rows, source columns), odd ones are not. */
+  index: number;
+  layer: LayerName;
+  transposed: boolean;
+  caption: { x: number; y: number };
+}
+
+export interface WeightBlockLayout extends BlockLayout {
+  /** The boundary joins matrix `index` and `index + 1`. */
+  index: number;
+  fromLayer: LayerName;
+  toLayer: LayerName;
+  /** True right of the diagonal (rows are layer i, the weights' `from` ends); below it rows are layer i+1. */
+  rowsAreFrom: boolean;
+}
+
+/** Where an axis's neuron indices go: the lane beside the block that has that axis on its outer side. */
+export interface AxisLabels {
+  axis: AxisLayout;
+  /** Matrix index the axis belongs to. */
+  matrix: number;
+  /** 'row' labels are right-aligned at x = `at`; 'column' labels read upwards from y = `at`. */
+  orientation: 'row' | 'column';
+  at: number;
 }
 
 export interface NetworkLayout {
   width: number;
   height: number;
   matrices: MatrixLayout[];
-  links: LinkLayout[];
+  weights: WeightBlockLayout[];
+  labels: AxisLabels[];
 }
 
 export interface LayerInput {
   layer: LayerName;
-  matrix: SimilarityMatrix;
+  importantSource: number[];
+  importantTarget: number[];
 }
 
 /**
- * Lays out `layers` (consecutive) and `links[i]` (the weights from layer i to i + 1, so one fewer list).
- * Weight ends that are not important neurons get narrow extra slots right of the matrix, so every link has
- * both ends on an axis. Empty input gives an empty layout.
+ * Lays out consecutive `layers` on the diagonal: matrix p occupies block row p and block column p; the weights
+ * from layer p to p+1 occupy block (p, p+1) when p is even and (p+1, p) when p is odd, which is where matrix
+ * p's target side meets matrix p+1's target side. With `showOther` every axis gets its non-important strip.
  */
-export function layoutNetwork(layers: readonly LayerInput[], links: readonly (readonly WeightLink[])[]): NetworkLayout {
+export function layoutNetwork(layers: readonly LayerInput[], showOther: boolean): NetworkLayout {
   const g = NETWORK_GEOMETRY;
-  const extras = layers.map((input, i) => {
-    const important = new Set(input.matrix.targets);
-    const ends = [...(links[i - 1] ?? []).map((l) => l.to), ...(links[i] ?? []).map((l) => l.from)];
-    return [...new Set(ends.filter((n) => !important.has(n)))].sort((a, b) => a - b);
-  });
-  const sizes = layers.map((input, i) => {
-    const width = input.matrix.targets.length * g.cell;
-    return { width, height: input.matrix.sources.length * g.cell, axisWidth: width + (extras[i]?.length ?? 0) * g.extraSlot };
-  });
-  const tallestAbove = Math.max(0, ...sizes.filter((_, i) => i % 2 === 0).map((s) => s.height));
-  const tallestBelow = Math.max(0, ...sizes.filter((_, i) => i % 2 === 1).map((s) => s.height));
-  const bandTop = g.margin + g.caption + tallestAbove;
-  const bandBottom = bandTop + g.band;
+  const strip = showOther ? g.strip : 0;
+  const axisLength = (neurons: number[]): number => neurons.length * g.cell + strip;
+  const transposed = (p: number): boolean => p % 2 === 0;
+  const rowNeurons = (p: number): { side: 'source' | 'target'; neurons: number[] } => {
+    const l = layers[p]!;
+    return transposed(p) ? { side: 'target', neurons: l.importantTarget } : { side: 'source', neurons: l.importantSource };
+  };
+  const columnNeurons = (p: number): { side: 'source' | 'target'; neurons: number[] } => {
+    const l = layers[p]!;
+    return transposed(p) ? { side: 'source', neurons: l.importantSource } : { side: 'target', neurons: l.importantTarget };
+  };
 
-  // Each matrix starts half-way along the previous one (the diagonal), but clear of the one before that,
-  // which shares its side of the band.
-  const xs: number[] = [];
-  for (let i = 0; i < sizes.length; i += 1) {
-    const previous = sizes[i - 1];
-    const sameSide = sizes[i - 2];
-    xs.push(Math.max(
-      g.margin + g.sourceLabel,
-      previous ? xs[i - 1]! + Math.max(previous.axisWidth / 2, g.sourceLabel) : 0,
-      sameSide ? xs[i - 2]! + sameSide.axisWidth + g.sourceLabel + 14 : 0,
-    ));
-  }
+  // Block p starts after one lane per block up to it: lanes hold the labels and captions.
+  const starts = (lengths: number[]): number[] => {
+    const out: number[] = [];
+    let at = g.margin;
+    for (const length of lengths) {
+      at += g.lane;
+      out.push(at);
+      at += length;
+    }
+    return out;
+  };
+  const xs = starts(layers.map((_, p) => axisLength(columnNeurons(p).neurons)));
+  const ys = starts(layers.map((_, p) => axisLength(rowNeurons(p).neurons)));
+  const axis = (p: number, kind: 'row' | 'column'): AxisLayout => {
+    const { side, neurons } = kind === 'row' ? rowNeurons(p) : columnNeurons(p);
+    const start = kind === 'row' ? ys[p]! : xs[p]!;
+    return { layer: layers[p]!.layer, side, neurons, start, stripStart: start + neurons.length * g.cell, end: start + axisLength(neurons) };
+  };
 
-  const matrices: MatrixLayout[] = layers.map((input, i) => {
-    const size = sizes[i]!;
-    const above = i % 2 === 0;
-    const x = xs[i]!;
-    const targetAxis: AxisSlot[] = [
-      ...input.matrix.targets.map((neuron, column) => ({ neuron, column, x: x + (column + 0.5) * g.cell })),
-      ...(extras[i] ?? []).map((neuron, k) => ({ neuron, column: -1, x: x + size.width + (k + 0.5) * g.extraSlot })),
-    ];
+  const matrices = layers.map((l, p): MatrixLayout => {
+    const rows = axis(p, 'row');
+    const columns = axis(p, 'column');
     return {
-      layer: input.layer,
-      index: i,
-      above,
-      x,
-      y: above ? bandTop - size.height : bandBottom,
-      ...size,
-      axisY: above ? bandTop : bandBottom,
-      linkY: above ? bandTop + g.label : bandBottom - g.label,
-      targetAxis,
-      matrix: input.matrix,
+      index: p, layer: l.layer, transposed: transposed(p), rows, columns,
+      x: columns.start, y: rows.start, width: columns.end - columns.start, height: rows.end - rows.start,
+      // Captions sit in the empty block beside the matrix: below it when transposed, right of it otherwise.
+      caption: transposed(p) ? { x: columns.start, y: rows.end + 13 } : { x: columns.end + 4, y: rows.start + 9 },
     };
   });
 
-  const slotX = (m: MatrixLayout, neuron: number): number => m.targetAxis.find((s) => s.neuron === neuron)?.x ?? m.x;
-  const linkLayouts = links.slice(0, Math.max(0, matrices.length - 1)).flatMap((list, i) => {
-    const from = matrices[i]!;
-    const to = matrices[i + 1]!;
-    return list.map((link) => ({ fromMatrix: i, x1: slotX(from, link.from), y1: from.linkY, x2: slotX(to, link.to), y2: to.linkY, link }));
+  const weights = layers.slice(0, -1).map((l, p): WeightBlockLayout => {
+    const from = matrices[p]!;
+    const to = matrices[p + 1]!;
+    // Right of the diagonal: layer p's target rows x layer p+1's target columns; below it the other way round.
+    const [rows, columns] = transposed(p) ? [from.rows, to.columns] : [to.rows, from.columns];
+    return {
+      index: p, fromLayer: l.layer, toLayer: to.layer, rowsAreFrom: transposed(p), rows, columns,
+      x: columns.start, y: rows.start, width: columns.end - columns.start, height: rows.end - rows.start,
+    };
   });
 
+  // A target axis is shared by its matrix and the weight blocks on both sides, so its indices go on the outer
+  // side of the incoming weight block (of the matrix itself for the first layer); a source axis borders only its matrix.
+  const labels = matrices.flatMap((m): AxisLabels[] => {
+    const p = m.index;
+    const rowAt = (column: number): number => xs[column]! - 2;
+    const columnAt = (row: number): number => ys[row]! - 2;
+    return m.transposed
+      ? [
+        { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(Math.max(0, p - 1)) },
+        { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p) },
+      ]
+      : [
+        { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(p) },
+        { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p - 1) },
+      ];
+  });
+
+  const last = matrices.at(-1);
   return {
-    width: Math.max(0, ...matrices.map((m) => m.x + m.axisWidth)) + g.margin,
-    height: bandBottom + tallestBelow + g.caption + g.margin,
+    width: last ? last.x + last.width + g.endMargin : 0,
+    height: last ? last.y + last.height + g.endMargin : 0,
     matrices,
-    links: linkLayouts,
+    weights,
+    labels,
   };
+}
+
+/** Centre of neuron cell `k` along an axis. */
+export function cellCentre(axis: AxisLayout, k: number): number {
+  return axis.start + (k + 0.5) * NETWORK_GEOMETRY.cell;
 }

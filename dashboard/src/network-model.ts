@@ -1,5 +1,5 @@
 // Pure shaping of a network abstraction (paper §5.3.3, Figure 4) for the network relation view: which
-// checkpoint to show, the small per-layer similarity matrices, the important weights between them, summaries.
+// checkpoint to show, the important x important regions of the similarity matrices and weights, peers, summaries.
 import type { EpochRecord, LayerName } from '../../monitor/protocol.ts';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
 
@@ -32,59 +32,44 @@ export function networkTarget(epochs: readonly EpochRecord[], at: EpochRecord | 
     : { kind: 'checkpoint', checkpoint, exact };
 }
 
-/** Row `r` of S for the important target neuron `r`: its similarity to every source neuron. */
-export function similarityRow(layer: NetworkLayerAbstraction, r: number): number[] {
-  return layer.importantSimilarity.slice(r * layer.sourceNeurons, (r + 1) * layer.sourceNeurons);
-}
-
-function argmax(values: readonly number[]): number {
-  let best = -1;
-  let bestValue = -Infinity;
-  for (const [i, v] of values.entries()) {
-    if (v > bestValue) {
-      best = i;
-      bestValue = v;
-    }
-  }
-  return best;
-}
-
 export interface SimilarityMatrix {
-  /** Important target neurons, most important first (the columns). */
-  targets: number[];
-  /** Source neurons that are the most similar one for at least one important target neuron, ascending (the rows). */
+  /** The source model's important neurons, most important first (the rows of S). */
   sources: number[];
+  /** The target model's important neurons, most important first (the columns of S). */
+  targets: number[];
   /** values[row][column]: similarity of `sources[row]` to `targets[column]`. */
   values: number[][];
 }
 
-/** The small matrix of one layer: only the source neurons some important target neuron is closest to. */
+/** The important x important region of a layer's S (paper Figure 4): the two models' own important neurons. */
 export function similarityMatrix(layer: NetworkLayerAbstraction): SimilarityMatrix {
-  const rows = layer.importantNeurons.map((_, r) => similarityRow(layer, r));
-  const sources = [...new Set(rows.map(argmax).filter((s) => s >= 0))].sort((a, b) => a - b);
+  const columns = layer.importantNeurons.length;
   return {
+    sources: [...layer.importantSourceNeurons],
     targets: [...layer.importantNeurons],
-    sources,
-    values: sources.map((s) => rows.map((row) => row[s] ?? 0)),
+    values: layer.importantSourceNeurons.map((_, r) => layer.importantSimilarity.slice(r * columns, (r + 1) * columns)),
   };
 }
 
-export interface SimilarSource {
+export interface SimilarNeuron {
   neuron: number;
   similarity: number;
 }
 
-/** The `k` source neurons most similar to important target neuron `r`, most similar first (ties: lower index). */
-export function mostSimilarSources(layer: NetworkLayerAbstraction, r: number, k = 5): SimilarSource[] {
-  return similarityRow(layer, r)
-    .map((similarity, neuron) => ({ neuron, similarity }))
-    .sort((a, b) => b.similarity - a.similarity || a.neuron - b.neuron)
-    .slice(0, k);
+/**
+ * The five neurons of the other model most similar to important neuron `r` of model `side` (its position in
+ * `importantNeurons` for the target, `importantSourceNeurons` for the source), most similar first.
+ */
+export function similarNeurons(layer: NetworkLayerAbstraction, side: 'source' | 'target', r: number): SimilarNeuron[] {
+  const peers = (side === 'target' ? layer.similarSources : layer.similarTargets)[r];
+  return peers ? peers.neurons.map((neuron, i) => ({ neuron, similarity: peers.values[i] ?? 0 })) : [];
 }
 
-export interface WeightLink {
+/** An important target weight between two important neurons: one adjacency cell of Figure 4. */
+export interface WeightCell {
   from: number;
   to: number;
+  /** Instances whose own top k held the weight (0 for a source-only cell). */
   count: number;
   inherited: boolean;
   /** The most similar source neurons of the two ends (-1: none). */
@@ -92,28 +77,33 @@ export interface WeightLink {
   sourceTo: number;
 }
 
-/**
- * The `limit` most important target weights of a boundary with their inheritance: highest count first; among
- * equal counts (common with few instances) weights between important neurons first, then the server's order.
- */
-export function topWeightLinks(
-  boundary: NetworkBoundaryAbstraction,
-  limit = 20,
-  important: { from: ReadonlySet<number>; to: ReadonlySet<number> } = { from: new Set(), to: new Set() },
-): WeightLink[] {
-  const { target, inheritance } = boundary;
-  const ends = (link: WeightLink): number => Number(important.from.has(link.from)) + Number(important.to.has(link.to));
-  return target.from
-    .map((from, i) => ({
-      from,
-      to: target.to[i] ?? -1,
-      count: target.count[i] ?? 0,
-      inherited: inheritance.inherited[i] ?? false,
-      sourceFrom: inheritance.sourceFrom[i] ?? -1,
-      sourceTo: inheritance.sourceTo[i] ?? -1,
-    }))
-    .sort((a, b) => b.count - a.count || ends(b) - ends(a))
-    .slice(0, limit);
+export interface WeightCells {
+  /** The target model's important weights with both ends among the important neurons. */
+  target: WeightCell[];
+  /**
+   * The source model's important weights between the same neuron indices (the target model started as a copy,
+   * so index n is the same neuron before fine-tuning) with both ends among the target's important neurons.
+   */
+  source: { from: number; to: number; count: number }[];
+}
+
+/** The important x important region of a boundary, from its weight lists and the two layers' important neurons. */
+export function weightCells(boundary: NetworkBoundaryAbstraction, importantFrom: readonly number[], importantTo: readonly number[]): WeightCells {
+  const from = new Set(importantFrom);
+  const to = new Set(importantTo);
+  const { target, source, inheritance } = boundary;
+  return {
+    target: target.from.flatMap((n1, i) => {
+      const n2 = target.to[i] ?? -1;
+      return from.has(n1) && to.has(n2)
+        ? [{ from: n1, to: n2, count: target.count[i] ?? 0, inherited: inheritance.inherited[i] ?? false, sourceFrom: inheritance.sourceFrom[i] ?? -1, sourceTo: inheritance.sourceTo[i] ?? -1 }]
+        : [];
+    }),
+    source: source.from.flatMap((n1, i) => {
+      const n2 = source.to[i] ?? -1;
+      return from.has(n1) && to.has(n2) ? [{ from: n1, to: n2, count: source.count[i] ?? 0 }] : [];
+    }),
+  };
 }
 
 export interface LayerSummary {
@@ -126,7 +116,7 @@ export interface LayerSummary {
 
 /** `incoming` is the boundary ending at this layer (its own kernel), undefined for the first layer. */
 export function layerSummary(layer: NetworkLayerAbstraction, incoming: NetworkBoundaryAbstraction | undefined): LayerSummary {
-  const best = layer.importantNeurons.map((_, r) => Math.max(...similarityRow(layer, r)));
+  const best = layer.importantNeurons.map((n) => layer.mostSimilarValue[n] ?? 0);
   const inherited = incoming?.inheritance.inherited ?? [];
   return {
     importantCount: layer.importantNeurons.length,
@@ -135,11 +125,22 @@ export function layerSummary(layer: NetworkLayerAbstraction, incoming: NetworkBo
   };
 }
 
-/** Fill of a similarity cell: white at or below 0, darkening to slate at 1 (red/blue stay reserved for domains). */
+/**
+ * Fill of a similarity cell: white at or below 0, darkening to slate at 1 (red/blue stay reserved for domains).
+ * Cubed, because cosine similarities of conductances crowd above 0.9: linear, 0.9 and 0.99 looked the same.
+ */
 export function similarityFill(value: number): string {
-  const t = Math.min(1, Math.max(0, value));
+  const t = Math.min(1, Math.max(0, value)) ** 3;
   const channel = (from: number, to: number): number => Math.round(from + (to - from) * t);
   return `rgb(${channel(250, 45)}, ${channel(250, 55)}, ${channel(250, 72)})`;
+}
+
+/** Fill of a weight value on a diverging scale (purple negative, white 0, green positive; red/blue mean domains). */
+export function weightFill(value: number, maxAbs: number): string {
+  const t = maxAbs > 0 ? Math.max(-1, Math.min(1, value / maxAbs)) : 0;
+  const [r, g, b] = t >= 0 ? [27, 120, 55] : [118, 42, 131];
+  const mix = (c: number): number => Math.round(250 + (c - 250) * Math.abs(t));
+  return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
 }
 
 /** URL of a neuron's feature visualisation (a PNG the monitor renders once per checkpoint and neuron). */

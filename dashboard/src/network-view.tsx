@@ -5,10 +5,11 @@ import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
-import { NetworkDiagram, type NeuronPick } from './network-diagram.tsx';
+import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
-import { featureImageUrl, layerSummary, mostSimilarSources, NETWORK_LAYERS, networkTarget, similarityMatrix, topWeightLinks } from './network-model.ts';
+import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
+import { NetworkWeightDetail } from './network-weight-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
@@ -24,18 +25,17 @@ interface NetworkKey extends EpochPin {
   runId: string;
 }
 
-/** Important weights drawn per boundary: more turns the band into a hairball. */
-const LINKS_PER_BOUNDARY = 20;
-
 const sameKey = (a: NetworkKey | null, b: NetworkKey | null): boolean =>
   a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
 
 const HINT =
-  'Paper §5.3.3: for the chosen class, each layer\'s small matrix shows the fine-tuned target model\'s important ' +
-  'neurons (blue, columns, most important first) against the source neurons most similar to them (red, rows); ' +
-  'darker = more similar. Matrices alternate above and below the band; the links across it are the class\'s most ' +
-  'important target weights between consecutive layers (thicker = important for more instances), with a red dot ' +
-  'when the weight was inherited from the source model. Click a blue index for its most similar source neurons.';
+  'Paper §5.3.3, Figure 4: for the chosen class, one similarity matrix per layer along the diagonal, source (red) and ' +
+  'target (blue) sides alternating. Cells compare the two models\' important neurons (darker = more similar); the ' +
+  'strips hold histograms of the similarities of all other neurons. In the corner between two matrices are the target ' +
+  'model\'s weights between the layers: blue cells are important weights (darker = important for more instances), a red ' +
+  'dot marks an inherited one, a red square an important source weight; boxplots show the activated levels of an ' +
+  'important neuron\'s weights to the other layer\'s non-important neurons, with a pie of how many are important ' +
+  '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map.';
 
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
@@ -50,37 +50,68 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   const [classIndex, setClassIndex] = createSignal(0);
   const [firstLayer, setFirstLayer] = createSignal(0);
   const [lastLayer, setLastLayer] = createSignal(NETWORK_LAYERS.length - 1);
-  const [picked, setPicked] = createSignal<NeuronPick | null>(null);
+  const [showOther, setShowOther] = createSignal(true);
+  const [showSource, setShowSource] = createSignal(true);
+  const [picked, setPicked] = createSignal<DiagramPick | null>(null);
   createEffect(on([key, classIndex, firstLayer, lastLayer], () => setPicked(null), { defer: true }));
 
   const classAbstraction = createMemo(() => network.value()?.result.classes[classIndex()] ?? null);
   const layers = createMemo(() => classAbstraction()?.layers.slice(firstLayer(), lastLayer() + 1) ?? []);
-  const layout = createMemo(() => {
-    const cls = classAbstraction();
-    const shown = layers();
-    const links = shown.slice(0, -1).map((layer, i) => {
-      const boundary = cls?.boundaries[firstLayer() + i];
-      const next = shown[i + 1];
-      return boundary && next
-        ? topWeightLinks(boundary, LINKS_PER_BOUNDARY, { from: new Set(layer.importantNeurons), to: new Set(next.importantNeurons) })
-        : [];
-    });
-    return layoutNetwork(shown.map((layer) => ({ layer: layer.layer, matrix: similarityMatrix(layer) })), links);
-  });
+  const boundaries = createMemo(() => classAbstraction()?.boundaries.slice(firstLayer(), lastLayer()) ?? []);
+  const layout = createMemo(() =>
+    layoutNetwork(layers().map((l) => ({ layer: l.layer, importantSource: l.importantSourceNeurons, importantTarget: l.importantNeurons })), showOther()));
   const summaries = createMemo(() =>
     layers().map((layer, i) => ({ layer: layer.layer, summary: layerSummary(layer, classAbstraction()?.boundaries[firstLayer() + i - 1]) })));
-  const detail = createMemo(() => {
+  const shownKey = () => network.value()?.key;
+
+  const neuronDetail = createMemo(() => {
     const pick = picked();
-    const layer = pick ? layers()[pick.matrix] : undefined;
-    const neuron = pick ? layer?.importantNeurons[pick.column] : undefined;
-    const shown = network.value()?.key;
-    if (!pick || !layer || neuron === undefined || !shown) {
+    const shown = shownKey();
+    const layer = pick?.kind === 'neuron' ? layers()[pick.matrix] : undefined;
+    if (pick?.kind !== 'neuron' || !layer || !shown) {
       return null;
     }
+    const neuron = (pick.side === 'target' ? layer.importantNeurons : layer.importantSourceNeurons)[pick.position];
+    if (neuron === undefined) {
+      return null;
+    }
+    // A target neuron lives in the viewed checkpoint, a source neuron in the reference source checkpoint.
+    const target = (n: number) => featureImageUrl(shown.runId, shown.phase, shown.epoch, layer.layer, n);
+    const source = (n: number) => featureImageUrl(shown.runId, shown.referencePhase, shown.referenceEpoch, layer.layer, n);
     return {
-      layer: layer.layer, neuron, rank: pick.column + 1, similar: mostSimilarSources(layer, pick.column, 5),
-      image: featureImageUrl(shown.runId, shown.phase, shown.epoch, layer.layer, neuron),
-      sourceImage: (source: number) => featureImageUrl(shown.runId, shown.referencePhase, shown.referenceEpoch, layer.layer, source),
+      side: pick.side, layer: layer.layer, neuron, rank: pick.position + 1, similar: similarNeurons(layer, pick.side, pick.position),
+      image: pick.side === 'target' ? target(neuron) : source(neuron), otherImage: pick.side === 'target' ? source : target,
+    };
+  });
+
+  const weightPick = createMemo(() => {
+    const pick = picked();
+    const boundary = pick?.kind === 'weight' ? boundaries()[pick.boundary] : undefined;
+    const shown = shownKey();
+    return pick?.kind === 'weight' && boundary && shown ? { pick, boundary, shown } : null;
+  });
+  const weightSlices = createLatestRequest(weightPick, ({ pick, boundary, shown }) => Promise.all([
+    props.client.weightSlice(shown.runId, shown, boundary.toLayer, pick.from, pick.to),
+    props.client.weightSlice(shown.runId, { phase: shown.referencePhase, epoch: shown.referenceEpoch }, boundary.toLayer, pick.from, pick.to),
+  ]));
+  const weightDetail = createMemo(() => {
+    const chosen = weightPick();
+    if (!chosen) {
+      return null;
+    }
+    const { pick, boundary, shown } = chosen;
+    const from = layers()[pick.boundary];
+    const to = layers()[pick.boundary + 1];
+    const cells = weightCells(boundary, from?.importantNeurons ?? [], to?.importantNeurons ?? []);
+    const slices = weightSlices.value();
+    const current = slices?.[0].from === pick.from && slices[0].to === pick.to && slices[0].layer === boundary.toLayer ? slices : null;
+    return {
+      fromLayer: boundary.fromLayer, toLayer: boundary.toLayer, from: pick.from, to: pick.to,
+      cell: cells.target.find((c) => c.from === pick.from && c.to === pick.to),
+      sourceImportant: cells.source.some((c) => c.from === pick.from && c.to === pick.to),
+      target: current?.[0] ?? null, source: current?.[1] ?? null, error: weightSlices.error(),
+      fromImage: featureImageUrl(shown.runId, shown.phase, shown.epoch, boundary.fromLayer, pick.from),
+      toImage: featureImageUrl(shown.runId, shown.phase, shown.epoch, boundary.toLayer, pick.to),
     };
   });
 
@@ -109,7 +140,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
       return '';
     }
     const shown = `${t.checkpoint.phase} · epoch ${t.checkpoint.epoch}`;
-    const reference = network.value()?.key;
+    const reference = shownKey();
     return (
       <>
         <Show when={network.loading()}><span class="muted">computing… </span></Show>
@@ -142,6 +173,12 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
           <Match when={network.error()}>
             {(error) => <Notice kind="error" testId="network-error">Could not load the network abstraction: {error()}</Notice>}
           </Match>
+          <Match when={network.value()?.result.classes.some((c) => c.layers.some((l) => !l.similarityRegions))}>
+            <Notice kind="error" testId="network-error">
+              This checkpoint's network abstraction was stored by an older transferscope without the non-important regions.
+              Analyse the run again into a fresh store (transferscope analyze) to see it.
+            </Notice>
+          </Match>
           <Match when={!network.value()}>
             <Notice kind="info" testId="network-loading">
               Computing the network abstraction… first time takes up to a minute.
@@ -166,6 +203,14 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                   {layerOptions(firstLayer(), NETWORK_LAYERS.length - 1, lastLayer())}
                 </select>
               </label>
+              <label title="The histograms, boxplots and pies of the neurons that are not important">
+                <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />
+                {' '}non-important regions
+              </label>
+              <label title="Red squares: weights that are important in the reference source model">
+                <input type="checkbox" data-testid="network-show-source" checked={showSource()} onChange={(e) => setShowSource(e.currentTarget.checked)} />
+                {' '}source weights
+              </label>
               <span class="muted">
                 {classAbstraction()?.instances.length ?? 0} validation instances ·{' '}
                 <span class="source-text">source neurons</span> · <span class="target-text">target neurons</span> ·{' '}
@@ -176,10 +221,15 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               when={(classAbstraction()?.instances.length ?? 0) > 0}
               fallback={<Notice kind="info">No target-validation instances of this class, so nothing to abstract.</Notice>}
             >
-              <NetworkDiagram layout={layout()} selected={picked()} onPick={setPicked} />
-              <Show when={detail()}>
+              {/* Details above the diagram: it is as tall as it is wide, and a click low in it should not scroll away. */}
+              <Show when={neuronDetail()}>
                 {(d) => <NetworkNeuronDetail {...d()} onClose={() => setPicked(null)} />}
               </Show>
+              <Show when={weightDetail()}>
+                {(d) => <NetworkWeightDetail {...d()} onClose={() => setPicked(null)} />}
+              </Show>
+              <NetworkDiagram layout={layout()} layers={layers()} boundaries={boundaries()} showOther={showOther()} showSource={showSource()}
+                selected={picked()} onPick={setPicked} />
               <NetworkSummary rows={summaries()} />
             </Show>
           </Match>

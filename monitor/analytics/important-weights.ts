@@ -34,6 +34,8 @@ export interface ImportantWeights {
   to: Int32Array;
   /** Instances whose top k contained the weight. */
   count: Int32Array;
+  /** Every weight's activated level averaged over the selected instances, entry n1 * outputs + n2 (zeros without instances). */
+  meanLevels: Float64Array;
   /** Neurons of layer i (channels for conv5 at the flatten boundary) and of layer i+1. */
   inputs: number;
   outputs: number;
@@ -74,8 +76,12 @@ export function importantWeights(boundary: WeightBoundary, activations: Instance
   const k = options.k ?? defaultK(pairs, 0.01);
   const counts = new Int32Array(pairs);
   const summedLevels = new Float64Array(pairs);
+  const meanLevels = new Float64Array(pairs);
   for (const r of rows) {
     const levels = levelsWith(prepared, activations.values, r * activationWidth, options.level ?? 'signed');
+    for (let pair = 0; pair < pairs; pair++) {
+      meanLevels[pair]! += levels[pair]! / rows.length;
+    }
     for (const pair of topK(levels, k)) {
       counts[pair]! += 1;
       summedLevels[pair]! += levels[pair]!;
@@ -86,6 +92,7 @@ export function importantWeights(boundary: WeightBoundary, activations: Instance
     from: Int32Array.from(kept, (pair) => Math.floor(pair / outputs)),
     to: Int32Array.from(kept, (pair) => pair % outputs),
     count: Int32Array.from(kept, (pair) => counts[pair]!),
+    meanLevels,
     inputs,
     outputs,
   };

@@ -2,7 +2,7 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import type { EpochRecord, EpochRef, Phase, RunMeta, RunStatus, RunSummary } from '../protocol.ts';
+import type { EpochRecord, EpochRef, LayerName, Phase, RunMeta, RunStatus, RunSummary } from '../protocol.ts';
 import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../analysis-protocol.ts';
 import { NO_REFERENCE } from '../schema/analysis-table.ts';
 import { TransferscopeError } from '../errors.ts';
@@ -217,13 +217,20 @@ export class Store {
     return out;
   }
 
-  /** Every layer's weights at a committed checkpoint, in the order they were written. */
-  async getWeights(key: EpochKey): Promise<LayerWeights[]> {
+  /**
+   * Every layer's weights at a committed checkpoint, in the order they were written; only the layers in `only` when given
+   * (one layer is a fraction of a checkpoint's floats, which matters for per-click reads).
+   */
+  async getWeights(key: EpochKey, only?: readonly LayerName[]): Promise<LayerWeights[]> {
     const record = await this.getEpoch(key);
     if (!record.checkpoint) {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${key.epoch} of phase '${key.phase}' in run '${key.runId}' is not a checkpoint; pick an epoch with checkpoint=true.`);
     }
-    const table: ArrowTable = await this.tables.weights.query().where(epochFilter(key)).toArrow();
+    if (only?.length === 0) {
+      return [];
+    }
+    const filter = only ? ` AND layer IN (${only.map(sqlString).join(', ')})` : '';
+    const table: ArrowTable = await this.tables.weights.query().where(epochFilter(key) + filter).toArrow();
     const col = (name: string): Vector => table.getChild(name)!;
     const layers: LayerWeights[] = [];
     for (let i = 0; i < table.numRows; i++) {

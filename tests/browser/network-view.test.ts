@@ -1,5 +1,6 @@
 // The network relation view in real headless Chromium: a trained smoke run, opened at its target checkpoint,
-// computes and draws the zig-zag of eight layers; another class redraws it; a clicked neuron shows its detail.
+// computes and draws the diagonal of eight matrices with their region histograms; a switch hides them; another
+// class redraws it; a clicked weight shows its weight maps; clicked neurons of both models show their detail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../trainer/config.ts';
@@ -22,20 +23,80 @@ afterAll(async () => {
 });
 
 const panel = () => page.getByTestId('network-panel');
+// Feature images render in child processes that open the store: let them finish before the store folder goes.
+const imagesSettled = (selector: string) => expect.poll(
+  () => page.locator(`${selector} img`).evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete)),
+  { timeout: 120_000, interval: 250 },
+).toBe(true);
 const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
 
 describe('network relation view in Chromium', () => {
-  it('computes and draws the eight layers of the target checkpoint', async () => {
+  it('computes and draws the eight matrices of the target checkpoint with their region histograms', async () => {
     await page.goto(new URL('?run=net&phase=target&epoch=1', session.monitor.url).href);
     await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe('target/1/0');
     expect(await page.getByTestId('network-matrix').count()).toBe(8);
     const layers = await page.getByTestId('network-matrix').evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')));
     expect(layers).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
-    expect(await panel().locator('.network-link').count()).toBeGreaterThan(0);
+    // Three histograms per matrix, and per weight block one histogram plus boxplots with pies.
+    expect(await panel().getByTestId('network-region-histogram').count()).toBe(24);
+    expect(await page.getByTestId('network-weight-block').count()).toBe(7);
+    expect(await panel().getByTestId('network-weight-histogram').count()).toBe(7);
+    expect(await panel().getByTestId('network-boxplot').count()).toBeGreaterThan(0);
+    expect(await panel().getByTestId('network-pie').count()).toBe(await panel().getByTestId('network-boxplot').count());
+    // The matrices step down and right along the diagonal.
+    const boxes = await Promise.all((await page.getByTestId('network-matrix').all()).map((m) => m.locator('.network-frame').boundingBox()));
+    boxes.slice(1).forEach((box, i) => {
+      expect(box!.x).toBeGreaterThan(boxes[i]!.x + boxes[i]!.width - 1);
+      expect(box!.y).toBeGreaterThan(boxes[i]!.y + boxes[i]!.height - 1);
+    });
+    // Neuron indices in domain colours on both sides; every mark has a tooltip.
+    expect(await panel().getByTestId('network-source-neuron').first().getAttribute('fill')).toBe('#d62728');
+    expect(await panel().getByTestId('network-neuron').first().getAttribute('fill')).toBe('#1f77b4');
+    const untitled = await panel().locator('svg rect.network-cell, svg .network-weight, svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
+      .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
+    expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
   }, 180_000);
 
-  it('redraws for another class and details a clicked neuron', async () => {
+  it('hides the non-important regions and the source weights with their switches', async () => {
+    const sourceWeights = () => panel().locator('.network-source-weight').count();
+    const shownSource = await sourceWeights();
+    expect(shownSource).toBeGreaterThan(0);
+    await page.getByTestId('network-show-other').uncheck();
+    await expect.poll(() => panel().getByTestId('network-region-histogram').count()).toBe(0);
+    expect(await panel().getByTestId('network-boxplot').count()).toBe(0);
+    expect(await page.getByTestId('network-matrix').count()).toBe(8);
+    await page.getByTestId('network-show-other').check();
+    await expect.poll(() => panel().getByTestId('network-region-histogram').count()).toBe(24);
+    await page.getByTestId('network-show-source').uncheck();
+    expect(await sourceWeights()).toBe(0);
+    await page.getByTestId('network-show-source').check();
+    expect(await sourceWeights()).toBe(shownSource);
+  });
+
+  it('shows a clicked weight\'s connected neurons and its weight maps in both models', async () => {
+    const weight = panel().locator('[data-testid=network-weight][data-important=true]').first();
+    const [from, to] = [await weight.getAttribute('data-from'), await weight.getAttribute('data-to')];
+    await weight.click();
+    const detail = page.getByTestId('network-weight-detail');
+    await detail.waitFor({ timeout: 10_000 });
+    expect(await detail.textContent()).toContain(`${from} → `);
+    expect(await detail.textContent()).toMatch(/important for \d+ instances/);
+    for (const model of ['target', 'source']) {
+      const map = detail.getByTestId(`network-weight-map-${model}`);
+      await map.waitFor({ timeout: 10_000 });
+      expect(await map.locator('rect').count()).toBeGreaterThan(0);
+    }
+    // The maps are this weight's kernel slices, as the route serves them.
+    const block = await weight.evaluate((el) => el.closest('[data-testid=network-weight-block]')!.getAttribute('data-to'));
+    const served = await (await fetch(new URL(`api/runs/net/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`, session.monitor.url))).json() as { rows: number; cols: number };
+    expect(await detail.getByTestId('network-weight-map-target').locator('svg').first().locator('rect').count()).toBe(served.rows * served.cols);
+    await imagesSettled('[data-testid=network-weight-detail]');
+    await detail.getByRole('button', { name: 'Close the weight detail' }).click();
+    expect(await page.getByTestId('network-weight-detail').count()).toBe(0);
+  }, 180_000);
+
+  it('redraws for another class and details a clicked neuron of either model', async () => {
     const select = page.getByTestId('network-class-select');
     const options = await select.locator('option').count();
     expect(options).toBe(10);
@@ -46,19 +107,25 @@ describe('network relation view in Chromium', () => {
     await page.getByTestId('network-neuron').first().click();
     const detail = page.getByTestId('network-detail');
     await detail.waitFor({ timeout: 10_000 });
-    expect(await detail.textContent()).toMatch(/most similar source neurons/);
-    const similar = await detail.getByTestId('network-similar-source').allTextContents();
+    expect(await detail.textContent()).toMatch(/target neuron \d+.*most similar source neurons/);
+    const similar = await detail.getByTestId('network-similar').allTextContents();
     expect(similar.length).toBe(5);
     expect(similar[0]).toMatch(/source neuron \d+.*-?\d\.\d{3}/);
     // The neuron's feature visualisation, rendered by the monitor from the checkpoint's weights.
     const image = detail.getByTestId('network-feature-image');
     await expect.poll(async () => image.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0), { timeout: 60_000, interval: 250 }).toBe(32);
+
+    await page.getByTestId('network-source-neuron').first().click();
+    await expect.poll(async () => (await page.getByTestId('network-detail').textContent()) ?? '').toMatch(/source neuron \d+.*most similar target neurons/);
+    expect(await page.getByTestId('network-detail').getByTestId('network-similar').count()).toBe(5);
+    await imagesSettled('[data-testid=network-detail]');
     await page.getByTestId('network-panel').screenshot({ path: `${dir}/network-view.png` });
     if (process.env.NETWORK_SCREENSHOT) {
       await page.getByTestId('network-panel').screenshot({ path: process.env.NETWORK_SCREENSHOT });
     }
     expect(session.pageErrors).toEqual([]);
-  });
+    // A dozen feature images, each rendered in its own child process on a shared 2-core machine.
+  }, 300_000);
 
   it('says why the first source checkpoint has nothing to show', async () => {
     await page.goto(new URL('?run=net&phase=source&epoch=1', session.monitor.url).href);

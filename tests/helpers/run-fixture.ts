@@ -1,5 +1,6 @@
 // Builds small but realistic run metadata and epoch payloads for store and route tests.
-import type { EpochRecord, Phase, RunMeta } from '../../monitor/protocol.ts';
+import type { EpochRecord, LayerName, Phase, RunMeta } from '../../monitor/protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
 import type { LayerWeights } from '../../monitor/schema/tables.ts';
 
 export function runMeta(id: string, overrides: Partial<RunMeta> = {}): RunMeta {
@@ -25,5 +26,27 @@ export function layerWeights(layer: LayerWeights['layer'], size: number, fill: n
   return {
     layer, kernelShape: [size, 2], kernel: Float32Array.from({ length: size * 2 }, (_, i) => fill + i / 1000),
     bias: new Float32Array(2).fill(fill),
+  };
+}
+
+/** A network layer abstraction with the given important target neurons and everything else empty. */
+export function networkLayer(layer: NetworkLayerAbstraction['layer'], importantNeurons: number[], neurons = 8): NetworkLayerAbstraction {
+  const empty = { min: -1, max: 1, counts: [0] };
+  return {
+    layer, sourceNeurons: neurons, targetNeurons: neurons, importantNeurons, summedRanks: importantNeurons.map(() => 0),
+    importantSourceNeurons: [], sourceSummedRanks: [], mostSimilarSource: [], mostSimilarValue: [], importantSimilarity: [],
+    similarityRegions: { importantSourceOther: empty, otherSourceImportant: empty, otherOther: empty },
+    similarSources: [], similarTargets: [],
+  };
+}
+
+/** A boundary whose important target weights are `weights` (from, to), everything else empty. */
+export function networkBoundary(fromLayer: LayerName, toLayer: LayerName, weights: [number, number][]): NetworkBoundaryAbstraction {
+  return {
+    fromLayer, toLayer,
+    target: { from: weights.map((w) => w[0]), to: weights.map((w) => w[1]), count: weights.map(() => 1) },
+    source: { from: [], to: [], count: [] },
+    inheritance: { sourceFrom: [], sourceTo: [], fromSimilarity: [], toSimilarity: [], inherited: [] },
+    regions: { fromImportant: [], toImportant: [], otherOther: { min: 0, max: 1, counts: [0], weights: 0, important: 0, inherited: 0 }, levelRange: [0, 0] },
   };
 }

@@ -64,15 +64,40 @@ describe('networkAbstraction', () => {
       cls.layers.forEach((layer, l) => {
         const n = NEURONS[l]!;
         expect([layer.sourceNeurons, layer.targetNeurons]).toEqual([n, n]);
-        expect(layer.importantNeurons).toHaveLength(cls.instances.length === 0 ? 0 : Math.max(1, Math.round(n / 10)));
+        const k = cls.instances.length === 0 ? 0 : Math.max(1, Math.round(n / 10));
+        expect(layer.importantNeurons).toHaveLength(k);
+        expect(layer.importantSourceNeurons).toHaveLength(k);
         expect(new Set(layer.importantNeurons).size).toBe(layer.importantNeurons.length);
         expect(layer.mostSimilarSource).toHaveLength(n);
-        expect(layer.importantSimilarity).toHaveLength(layer.importantNeurons.length * n);
+        expect(layer.importantSimilarity).toHaveLength(k * k);
         outOfRange += [...layer.importantSimilarity, ...layer.mostSimilarValue].filter((v) => !(Math.abs(v) <= 1 + 1e-6)).length;
-        // The stored maximum is the maximum of the important neurons' similarity columns.
+        // The four regions of S hold every cell once.
+        const { importantSourceOther, otherSourceImportant, otherOther } = layer.similarityRegions;
+        const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+        expect([sum(importantSourceOther.counts), sum(otherSourceImportant.counts), sum(otherOther.counts)]).toEqual([k * (n - k), (n - k) * k, (n - k) * (n - k)]);
+        // The stored maximum is the top of the neuron's five most similar source neurons (both rounded).
         layer.importantNeurons.forEach((t, r) => {
-          const column = layer.importantSimilarity.slice(r * n, (r + 1) * n);
-          expect(layer.mostSimilarValue[t]).toBeCloseTo(Math.max(0, ...column), 6);
+          const peers = layer.similarSources[r]!;
+          expect(peers.neurons).toHaveLength(Math.min(5, n));
+          expect(peers.values).toEqual([...peers.values].sort((a, b) => b - a));
+          expect(layer.mostSimilarValue[t]).toBeCloseTo(Math.max(0, peers.values[0]!), 3);
+        });
+        expect(layer.similarTargets).toHaveLength(k);
+      });
+      cls.boundaries.forEach((b, l) => {
+        const from = cls.layers[l]!;
+        const to = cls.layers[l + 1]!;
+        const importantTo = new Set(to.importantNeurons);
+        expect(b.regions.fromImportant.map((g) => g.neuron)).toEqual(from.importantNeurons);
+        expect(b.regions.toImportant.map((g) => g.neuron)).toEqual(to.importantNeurons);
+        b.regions.fromImportant.forEach((g) => {
+          expect(g.weights).toBe(to.targetNeurons - to.importantNeurons.length);
+          // The pie counts the important target weights from this neuron into non-important neurons.
+          const important = b.target.from.filter((f, w) => f === g.neuron && !importantTo.has(b.target.to[w]!));
+          expect(g.important).toBe(important.length);
+          const [lo, q1, median, q3, hi] = g.levels!;
+          expect(lo <= q1 && q1 <= median && median <= q3 && q3 <= hi).toBe(true);
+          expect(lo >= b.regions.levelRange[0] && hi <= b.regions.levelRange[1]).toBe(true);
         });
       });
     }
@@ -141,8 +166,11 @@ describe('networkAbstraction', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('is plain JSON', () => {
+  it('is plain JSON with floats rounded to 4 significant digits', () => {
     expect(JSON.parse(JSON.stringify(transfer))).toEqual(transfer);
+    const floats = JSON.stringify(transfer.classes).match(/-?\d+\.\d+(e-?\d+)?/g) ?? [];
+    expect(floats.length).toBeGreaterThan(0);
+    expect(floats.filter((f) => f.replace(/^-?0\.0*|e.*$|[.-]/g, '').length > 4)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { EpochRecord } from '../../../monitor/protocol.ts';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../../monitor/network-protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import {
-  layerSummary, mostSimilarSources, networkTarget, similarityFill, similarityMatrix, similarityRow, topWeightLinks,
+  layerSummary, networkTarget, similarityFill, similarityMatrix, similarNeurons, weightCells, weightFill,
 } from '../../../dashboard/src/network-model.ts';
 
 const checkpoint = (record: EpochRecord): EpochRecord => ({ ...record, checkpoint: true });
@@ -34,41 +34,47 @@ describe('networkTarget', () => {
   });
 });
 
-// 4 source neurons; important target neurons 7 and 2. Row 0 is closest to source 3, row 1 to source 1.
+// Important target neurons 7 and 2; important source neurons 3, 1, 0 (rows of the important x important region).
+const emptyHistogram = { min: -1, max: 1, counts: [0, 0] };
 const layer: NetworkLayerAbstraction = {
   layer: 'conv2', sourceNeurons: 4, targetNeurons: 8, importantNeurons: [7, 2], summedRanks: [1, 2],
-  mostSimilarSource: [], mostSimilarValue: [],
-  importantSimilarity: [0.1, 0.2, -0.5, 0.9, 0.3, 0.8, 0.8, 0.0],
+  importantSourceNeurons: [3, 1, 0], sourceSummedRanks: [3, 2, 1],
+  mostSimilarSource: [0, 0, 1, 0, 0, 0, 0, 3], mostSimilarValue: [0, 0, 0.8, 0, 0, 0, 0, 0.9],
+  importantSimilarity: [0.9, 0.0, 0.2, 0.8, 0.1, 0.3],
+  similarityRegions: { importantSourceOther: emptyHistogram, otherSourceImportant: emptyHistogram, otherOther: emptyHistogram },
+  similarSources: [{ neurons: [3, 1], values: [0.9, 0.2] }, { neurons: [1, 2], values: [0.8, 0.8] }],
+  similarTargets: [{ neurons: [7], values: [0.9] }, { neurons: [2], values: [0.8] }, { neurons: [5], values: [0.4] }],
 };
 
 describe('similarity matrix', () => {
-  test('rows of S belong to the important neurons', () => {
-    expect(similarityRow(layer, 1)).toEqual([0.3, 0.8, 0.8, 0.0]);
+  test('the important x important region: source rows, target columns, both in importance order', () => {
+    expect(similarityMatrix(layer)).toEqual({ sources: [3, 1, 0], targets: [7, 2], values: [[0.9, 0.0], [0.2, 0.8], [0.1, 0.3]] });
   });
 
-  test('keeps only the source neurons that are some important neuron\'s most similar', () => {
-    expect(similarityMatrix(layer)).toEqual({ targets: [7, 2], sources: [1, 3], values: [[0.2, 0.8], [0.9, 0.0]] });
-  });
-
-  test('most similar sources: highest first, ties by index, at most k', () => {
-    expect(mostSimilarSources(layer, 1, 3)).toEqual([
-      { neuron: 1, similarity: 0.8 }, { neuron: 2, similarity: 0.8 }, { neuron: 0, similarity: 0.3 },
-    ]);
-    expect(mostSimilarSources(layer, 0)).toHaveLength(4);
+  test('similar neurons of the other model for an important neuron of either model', () => {
+    expect(similarNeurons(layer, 'target', 1)).toEqual([{ neuron: 1, similarity: 0.8 }, { neuron: 2, similarity: 0.8 }]);
+    expect(similarNeurons(layer, 'source', 2)).toEqual([{ neuron: 5, similarity: 0.4 }]);
+    expect(similarNeurons(layer, 'source', 3)).toEqual([]);
   });
 });
 
 const boundary: NetworkBoundaryAbstraction = {
   fromLayer: 'conv1', toLayer: 'conv2',
   target: { from: [5, 1, 3, 4], to: [9, 7, 2, 6], count: [2, 2, 5, 1] },
-  source: { from: [], to: [], count: [] },
+  source: { from: [1, 3, 0], to: [7, 7, 2], count: [4, 1, 1] },
   inheritance: { sourceFrom: [5, 1, 3, -1], sourceTo: [9, 7, 2, -1], fromSimilarity: [1, 1, 1, 0], toSimilarity: [1, 1, 1, 0], inherited: [false, true, true, false] },
+  regions: {
+    fromImportant: [], toImportant: [], levelRange: [0, 1],
+    otherOther: { min: 0, max: 1, counts: [0], weights: 0, important: 0, inherited: 0 },
+  },
 };
 
 describe('weights and summaries', () => {
-  test('top links by count, then those between important neurons', () => {
-    const links = topWeightLinks(boundary, 3, { from: new Set([1]), to: new Set([7]) });
-    expect(links.map((l) => [l.from, l.to, l.count, l.inherited])).toEqual([[3, 2, 5, true], [1, 7, 2, true], [5, 9, 2, false]]);
+  test('adjacency cells: important weights with both ends important, and the source\'s between the same indices', () => {
+    const cells = weightCells(boundary, [1, 3], [7, 2]);
+    expect(cells.target.map((c) => [c.from, c.to, c.count, c.inherited])).toEqual([[1, 7, 2, true], [3, 2, 5, true]]);
+    expect(cells.source).toEqual([{ from: 1, to: 7, count: 4 }, { from: 3, to: 7, count: 1 }]);
+    expect(weightCells(boundary, [], [7]).target).toEqual([]);
   });
 
   test('summary: count, mean best similarity, inherited share of the incoming weights', () => {
@@ -77,8 +83,13 @@ describe('weights and summaries', () => {
       .toEqual({ importantCount: 0, meanBestSimilarity: null, inheritedShare: null });
   });
 
-  test('similarity fill is white at or below 0 and darkest at 1', () => {
+  test('similarity fill is white at or below 0 and darkest at 1; weight fill diverges around white', () => {
     expect(similarityFill(-0.4)).toBe('rgb(250, 250, 250)');
     expect(similarityFill(1)).toBe('rgb(45, 55, 72)');
+    // 0.5 ** 3 = 0.125 of the way: high similarities keep the contrast.
+    expect(similarityFill(0.5)).toBe('rgb(224, 226, 228)');
+    expect(weightFill(0, 1)).toBe('rgb(250, 250, 250)');
+    expect(weightFill(2, 2)).toBe('rgb(27, 120, 55)');
+    expect(weightFill(-5, 2)).toBe('rgb(118, 42, 131)');
   });
 });

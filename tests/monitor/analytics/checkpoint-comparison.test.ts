@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classAccuracyChanges, importantChanges, layerChanges, setChanges } from '../../../monitor/analytics/checkpoint-comparison.ts';
 import type { NetworkAbstraction, NetworkClassAbstraction } from '../../../monitor/network-protocol.ts';
+import { networkBoundary, networkLayer } from '../../helpers/run-fixture.ts';
 
 describe('classAccuracyChanges', () => {
   it('matches classes by name across runs and gives b - a per split, null where a side lacks the class', () => {
@@ -42,14 +43,7 @@ describe('layerChanges', () => {
 
 describe('importantChanges', () => {
   const cls = (classIndex: number, neurons: number[], weights: [number, number][]): NetworkClassAbstraction => ({
-    classIndex, instances: [],
-    layers: [{ layer: 'conv1', sourceNeurons: 8, targetNeurons: 8, importantNeurons: neurons, summedRanks: [], mostSimilarSource: [], mostSimilarValue: [], importantSimilarity: [] }],
-    boundaries: [{
-      fromLayer: 'conv1', toLayer: 'conv2',
-      target: { from: weights.map((w) => w[0]), to: weights.map((w) => w[1]), count: weights.map(() => 1) },
-      source: { from: [], to: [], count: [] },
-      inheritance: { sourceFrom: [], sourceTo: [], fromSimilarity: [], toSimilarity: [], inherited: [] },
-    }],
+    classIndex, instances: [], layers: [networkLayer('conv1', neurons)], boundaries: [networkBoundary('conv1', 'conv2', weights)],
   });
   const abstraction = (classes: NetworkClassAbstraction[]): NetworkAbstraction => ({ steps: 1, maxPerClass: 1, seconds: 0, classes });
 

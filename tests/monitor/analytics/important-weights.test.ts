@@ -19,6 +19,14 @@ describe('importantWeights', () => {
     expect(importantWeights(dense, activations, { rows: [] }).from.length).toBe(0);
   });
 
+  it('averages every weight\'s activated level over the selected instances', () => {
+    // Levels per instance: [2, -4, 1, 0, 0, 0], [1, -2, 0.5, 3, 0.1, -1], [0, 0, 0, 6, 0.2, -2].
+    const mean = importantWeights(dense, activations, { k: 1 }).meanLevels;
+    expect(Array.from(mean, (v) => +v.toFixed(6))).toEqual([1, -2, 0.5, 3, 0.1, -1]);
+    expect(Array.from(importantWeights(dense, activations, { rows: [0, 0] }).meanLevels)).toEqual([2, -4, 1, 0, 0, 0]);
+    expect(Array.from(importantWeights(dense, activations, { rows: [] }).meanLevels)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('conv: a channel activation times its kernel summed over positions', () => {
     // [kh=2, kw=2, in=2, out=2]; per position the 2x2 block [n1][n2]. Summed: [[1, 3], [1, 1.5]].
     const conv: WeightBoundary = {

@@ -6,7 +6,7 @@ import type { CompareResponse, ImportantChangesResponse, WeightDriftResponse } f
 import type { NetworkAbstraction } from '../../../monitor/network-protocol.ts';
 import type { LayerWeights } from '../../../monitor/schema/tables.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
+import { epochRecord, networkLayer, runMeta } from '../../helpers/run-fixture.ts';
 
 const dir = useTempDir();
 let store: Store;
@@ -91,8 +91,7 @@ describe('GET /api/compare/important', () => {
     const abstraction = (neurons: number[]): NetworkAbstraction => ({
       steps: 1, maxPerClass: 1, seconds: 0,
       classes: [0, 1, 2].map((classIndex) => ({
-        classIndex, instances: [], boundaries: [],
-        layers: [{ layer: 'conv1', sourceNeurons: 2, targetNeurons: 2, importantNeurons: neurons, summedRanks: [], mostSimilarSource: [], mostSimilarValue: [], importantSimilarity: [] }],
+        classIndex, instances: [], boundaries: [], layers: [networkLayer('conv1', neurons, 2)],
       })),
     });
     const key = (epoch: number) => ({ runId: 'run-a', phase: 'target' as const, epoch, referencePhase: 'source' as const, referenceEpoch: 1 });

@@ -1,0 +1,52 @@
+// GET /:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2 — one connection's weight map at a checkpoint
+// (paper §5.3.3: a clicked weight of the network relation view). Mounted under /api/runs.
+import { Hono } from 'hono';
+import type { Store } from '../store/store.ts';
+import { TransferscopeError } from '../errors.ts';
+import { LAYER_NAMES, type LayerName } from '../protocol.ts';
+import type { WeightSliceResponse } from '../network-protocol.ts';
+import { roundAll, roundSignificant } from '../analytics/distribution.ts';
+import { weightSlice } from '../analytics/weight-slice.ts';
+import { parseEpochParams } from './runs.ts';
+
+function parseNeuron(name: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be a neuron index, a whole number from 0 (got ${value === undefined ? 'nothing' : `'${value}'`}).`);
+  }
+  return Number(value);
+}
+
+export function weightRoutes(store: Store): Hono {
+  const app = new Hono();
+
+  app.get('/:id/epochs/:phase/:epoch/layers/:layer/weights', async (c) => {
+    const runId = c.req.param('id');
+    const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
+    const layer = c.req.param('layer');
+    const index = (LAYER_NAMES as readonly string[]).indexOf(layer);
+    if (index < 1) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${layer}': weights between layers end in one of ${LAYER_NAMES.slice(1).join(', ')} (the layer whose kernel holds them).`);
+    }
+    const from = parseNeuron('from', c.req.query('from'));
+    const to = parseNeuron('to', c.req.query('to'));
+    const fromLayer = LAYER_NAMES[index - 1]!;
+    // Only the two layers involved: one kernel is at most ~1M floats, the whole checkpoint a few times that.
+    const stored = await store.getWeights({ runId, phase, epoch }, [fromLayer, layer as LayerName]);
+    const kernel = stored.find((w) => w.layer === layer);
+    const previous = stored.find((w) => w.layer === fromLayer);
+    if (!kernel || !previous) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Checkpoint ${phase} epoch ${epoch} of run '${runId}' has no stored weights for ${fromLayer} and ${layer}.`);
+    }
+    // Dense over a conv layer's map (fc6 after conv5): `from` is a channel spread over the map's positions.
+    const flattenedChannels = kernel.kernelShape.length === 2 && previous.kernelShape.length === 4 ? previous.kernelShape[3] : undefined;
+    const slice = weightSlice({ kernel: kernel.kernel, kernelShape: kernel.kernelShape, flattenedChannels, from, to });
+    const body: WeightSliceResponse = {
+      runId, phase, epoch, layer: layer as LayerName, fromLayer, from, to,
+      kind: slice.kind, rows: slice.rows, cols: slice.cols,
+      values: roundAll(slice.values), incoming: roundAll(slice.incoming), bias: roundSignificant(kernel.bias[to]!),
+    };
+    return c.json(body, 200, { 'cache-control': 'public, max-age=86400' });
+  });
+
+  return app;
+}

@@ -1,0 +1,126 @@
+// Reduces one class's attributions of a layer, and the weights of a boundary, to the compact plain-number
+// shapes of monitor/network-protocol.ts (paper §5.3, Figures 3 and 4). Pure: no tensors in here.
+import type { LayerName } from '../monitor/protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction, NetworkWeightList } from '../monitor/network-protocol.ts';
+import { roundAll, roundSignificant } from '../monitor/analytics/distribution.ts';
+import { importantNeurons } from '../monitor/analytics/important-neurons.ts';
+import type { ImportantWeights } from '../monitor/analytics/important-weights.ts';
+import type { InstanceMatrix } from '../monitor/analytics/network-matrix.ts';
+import { neuronSimilarity, type NeuronSimilarity } from '../monitor/analytics/neuron-similarity.ts';
+import { mostSimilarNeurons, similarityRegions } from '../monitor/analytics/similarity-regions.ts';
+import { weightRegions } from '../monitor/analytics/weight-regions.ts';
+
+/** Ties within this much count as equal similarity (float rounding of equal cosines). */
+const SIMILARITY_TOLERANCE = 1e-6;
+/** Peers kept per important neuron: the detail panel lists five (paper §5.3.3). */
+const PEERS = 5;
+
+/** What the boundaries of the same class need from each layer besides its stored abstraction. */
+export interface LayerWork {
+  abstraction: NetworkLayerAbstraction;
+  similarity: NeuronSimilarity;
+}
+
+/**
+ * Layer `name` of one class: S between the two models' conductances on the class's `rows`, each model's
+ * important neurons, S's four regions and each important neuron's closest peers in the other model.
+ */
+export function abstractLayer(name: LayerName, source: InstanceMatrix, target: InstanceMatrix, rows: Int32Array): LayerWork {
+  const similarity = neuronSimilarity(source, target, rows);
+  const important = importantNeurons(target, { rows });
+  const importantSource = importantNeurons(source, { rows });
+  const regions = similarityRegions(similarity, importantSource.indices, important.indices);
+  const best = Array.from({ length: target.neurons }, (_, n) => mostSimilarSource(similarity, n));
+  const peers = (side: 'source' | 'target', neurons: Int32Array) => Array.from(neurons, (n) => {
+    const p = mostSimilarNeurons(similarity, side, n, PEERS);
+    return { neurons: Array.from(p.neurons), values: roundAll(p.values) };
+  });
+  const { important: cells, ...histograms } = regions;
+  return {
+    similarity,
+    abstraction: {
+      layer: name,
+      sourceNeurons: source.neurons,
+      targetNeurons: target.neurons,
+      importantNeurons: Array.from(important.indices),
+      summedRanks: Array.from(important.summedRanks),
+      importantSourceNeurons: Array.from(importantSource.indices),
+      sourceSummedRanks: Array.from(importantSource.summedRanks),
+      mostSimilarSource: best.map(([s]) => s),
+      mostSimilarValue: best.map(([, v]) => roundSignificant(v)),
+      importantSimilarity: roundAll(cells),
+      similarityRegions: histograms,
+      similarSources: peers('target', important.indices),
+      similarTargets: peers('source', importantSource.indices),
+    },
+  };
+}
+
+/** The boundary from layer `from` to layer `to` of one class, from both models' important weights. */
+export function abstractBoundary(from: LayerWork, to: LayerWork, target: ImportantWeights, source: ImportantWeights): NetworkBoundaryAbstraction {
+  const inherited = inheritance(target, source, from.similarity, to.similarity);
+  const regions = weightRegions({
+    levels: target.meanLevels,
+    inputs: target.inputs,
+    outputs: target.outputs,
+    importantFrom: from.abstraction.importantNeurons,
+    importantTo: to.abstraction.importantNeurons,
+    weights: { from: target.from, to: target.to, inherited: inherited.inherited },
+  });
+  const group = (g: (typeof regions.fromImportant)[number]) => ({ ...g, levels: g.levels && roundAll(g.levels) as typeof g.levels });
+  return {
+    fromLayer: from.abstraction.layer,
+    toLayer: to.abstraction.layer,
+    target: weightList(target),
+    source: weightList(source),
+    inheritance: inherited,
+    regions: {
+      fromImportant: regions.fromImportant.map(group),
+      toImportant: regions.toImportant.map(group),
+      otherOther: { ...regions.otherOther, min: roundSignificant(regions.otherOther.min), max: roundSignificant(regions.otherOther.max) },
+      levelRange: roundAll(regions.levelRange) as [number, number],
+    },
+  };
+}
+
+function weightList(w: ImportantWeights): NetworkWeightList {
+  return { from: Array.from(w.from), to: Array.from(w.to), count: Array.from(w.count) };
+}
+
+/**
+ * argmax_s S[s, n], -1 when no source neuron is positively similar. Fine-tuning starts the target model
+ * as a copy of the source model, so among equally similar source neurons (within float rounding) the one
+ * target neuron n was copied from, source neuron n, is preferred; otherwise the lowest index wins.
+ */
+function mostSimilarSource(similarity: NeuronSimilarity, n: number): [number, number] {
+  const { values, sourceNeurons, targetNeurons } = similarity;
+  let best = -1;
+  let bestValue = 0;
+  for (let s = 0; s < sourceNeurons; s++) {
+    const v = values[s * targetNeurons + n]!;
+    if (v > bestValue) {
+      best = s;
+      bestValue = v;
+    }
+  }
+  if (best >= 0 && n < sourceNeurons && values[n * targetNeurons + n]! >= bestValue - SIMILARITY_TOLERANCE) {
+    return [n, values[n * targetNeurons + n]!];
+  }
+  return [best, bestValue];
+}
+
+/**
+ * Paper §5.3: target weight n1 -> n2 is inherited when n1' -> n2' is an important source weight, n1' and
+ * n2' being the source neurons most similar to n1 and n2 (as `weightInheritance`, with the tie rule above).
+ */
+function inheritance(target: ImportantWeights, source: ImportantWeights, fromSimilarity: NeuronSimilarity, toSimilarity: NeuronSimilarity): NetworkBoundaryAbstraction['inheritance'] {
+  const important = new Set(Array.from(source.from, (f, j) => `${f}:${source.to[j]}`));
+  const ends = Array.from(target.from, (f, w) => [mostSimilarSource(fromSimilarity, f), mostSimilarSource(toSimilarity, target.to[w]!)] as const);
+  return {
+    sourceFrom: ends.map(([[f]]) => f),
+    sourceTo: ends.map(([, [t]]) => t),
+    fromSimilarity: ends.map(([[, v]]) => roundSignificant(v)),
+    toSimilarity: ends.map(([, [, v]]) => roundSignificant(v)),
+    inherited: ends.map(([[f], [t]]) => f >= 0 && t >= 0 && important.has(`${f}:${t}`)),
+  };
+}
