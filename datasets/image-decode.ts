@@ -48,8 +48,9 @@ export async function inspectImage(file: string): Promise<ImageFormatFacts> {
 
 /** sharp's message cut to its first line (libvips repeats itself over several). */
 export function decodeErrorDetail(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0]!.trim();
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
+  // libvips keeps its error text per thread; with several decodes in flight it sometimes loses it.
+  return message === '' || /^unknown error$/i.test(message) ? 'the decoder gave no reason (truncated or corrupt data)' : message;
 }
 
 /** True when sharp's error means the bytes are no image format it knows (rather than a damaged one). */
