@@ -3,6 +3,7 @@
 import { Match, Show, Switch, type JSX } from 'solid-js';
 import { createDataClient } from './data-client.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
+import { FeatureView } from './feature-view.tsx';
 import { LiveStatus } from './live-status.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
@@ -70,6 +71,7 @@ export function App(): JSX.Element {
               <Match when={true}>
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
+                <FeatureView client={client} run={state.run} timeline={timeline} />
               </Match>
             </Switch>
           </Match>
