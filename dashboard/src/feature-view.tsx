@@ -4,7 +4,7 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
-import type { EpochPin } from './epochs.ts';
+import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-key.ts';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
 import { FeatureRanking } from './feature-ranking.tsx';
@@ -20,12 +20,6 @@ export interface FeatureViewProps {
   timeline: Timeline;
 }
 
-interface FeatureKey extends EpochPin {
-  runId: string;
-}
-
-const sameKey = (a: FeatureKey | null, b: FeatureKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
 
 const HINT =
   'Paper §5.4: for the chosen class, the Layer Conductance of the model\'s important neurons (10% of each layer) ' +
@@ -36,11 +30,11 @@ const HINT =
 
 export function FeatureView(props: FeatureViewProps): JSX.Element {
   const target = createMemo(() => featureTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<FeatureKey | null>(() => {
+  const key = createMemo<CheckpointKey | null>(() => {
     const runId = props.run?.id;
     const t = target();
     return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameKey });
+  }, null, { equals: sameCheckpointKey });
   const features = createLatestRequest(key, (k) => props.client.analysis('features', k.runId, k));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -65,13 +59,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   };
 
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => {
-    const event = props.client.state.analysis;
-    const k = key();
-    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
-      ? event.status + (event.message ? `: ${event.message}` : '')
-      : null;
-  };
+  const backgroundStatus = (): string | null => backgroundAnalysisStatus(props.client.state.analysis, key());
 
   // What is drawn, as phase/epoch/class/order, or '' while loading: tests wait on it instead of sleeping.
   const renderedKey = (): string => {
