@@ -1,15 +1,18 @@
 // The typed contract of the per-checkpoint analyses: which kinds exist, how one stored result is keyed,
 // and what the API answers. Each kind's result type lives in its own protocol file.
 import type { Phase } from './protocol.ts';
+import type { FeaturesAnalysis } from './features-protocol.ts';
 import type { NetworkAbstraction, NetworkKey } from './network-protocol.ts';
 
 /** What one kind of analysis produces; a kind is computed once per key and stored as JSON. */
 export interface AnalysisResults {
   /** Paper §5.3: important neurons and weights, similarity to the source model, inheritance. */
   network: NetworkAbstraction;
+  /** Paper §5.4: per class, how well the important neurons tell source from target instances (domain SVM). */
+  features: FeaturesAnalysis;
 }
 export type AnalysisKind = keyof AnalysisResults;
-export const ANALYSIS_KINDS = ['network'] as const satisfies readonly AnalysisKind[];
+export const ANALYSIS_KINDS = ['network', 'features'] as const satisfies readonly AnalysisKind[];
 
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
@@ -32,3 +35,4 @@ export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
 }
 
 export type NetworkResponse = AnalysisResponse<'network'>;
+export type FeaturesResponse = AnalysisResponse<'features'>;

@@ -3,6 +3,7 @@
 import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../monitor/analysis-protocol.ts';
 import type { NetworkKey } from '../monitor/network-protocol.ts';
 import type { AnalysisContext } from './analysis-context.ts';
+import { computeFeatures } from './features-job.ts';
 import { computeNetwork } from './network-job.ts';
 
 export type AnalysisStage<K extends AnalysisKind> = (context: AnalysisContext, key: AnalysisKey) => Promise<AnalysisResults[K]>;
@@ -10,4 +11,6 @@ export type AnalysisStage<K extends AnalysisKind> = (context: AnalysisContext, k
 export const ANALYSIS_STAGES: { [K in AnalysisKind]: AnalysisStage<K> } = {
   // analysisKey() gives network keys a reference checkpoint, always.
   network: (context, key) => computeNetwork(context, key as NetworkKey),
+  // Runs after network, whose stored important neurons it reuses for the same checkpoint.
+  features: (context, key) => computeFeatures(context, key),
 };

@@ -5,6 +5,7 @@ import { CompareView } from './compare-view.tsx';
 import { createDataClient } from './data-client.ts';
 import { defaultComparison } from './compare-default.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
+import { FeatureView } from './feature-view.tsx';
 import { LiveStatus } from './live-status.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
@@ -88,6 +89,7 @@ export function App(): JSX.Element {
               <Match when={true}>
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
+                <FeatureView client={client} run={state.run} timeline={timeline} />
               </Match>
             </Switch>
           </Match>

@@ -13,6 +13,8 @@ export interface NewtonOptions {
   maxSteps: number;
   /** Start point ŵ (length d + 1); default 0. */
   w?: Float64Array;
+  /** Called after every step with the current ŵ and margins; true stops early (e.g. the caller's own stopping test passed). */
+  accept?: (w: Float64Array, margins: Float64Array) => boolean;
 }
 
 export interface NewtonResult {
@@ -38,18 +40,19 @@ function pieceOf(m: number, h: number): number {
  * kinks and the line search cuts it short (measured: 18,000 x 500, no convergence in 200 steps). A 64x
  * wider band spreads them out, and narrowing it 4x per stage keeps each stage's start close to its optimum.
  */
-export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: number, w: Float64Array | undefined, widen: boolean | undefined): NewtonResult & { widened: boolean } {
+export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: number, w: Float64Array | undefined, widen: boolean | undefined, accept?: NewtonOptions['accept']): NewtonResult & { widened: boolean } {
   let result: NewtonResult | undefined;
   let steps = 0;
   if (widen !== true) {
-    result = smoothedHingeNewton(problem, { h, maxSteps: widen === false ? 200 : 40, w });
+    result = smoothedHingeNewton(problem, { h, maxSteps: widen === false ? 200 : 40, w, accept });
     if (result.converged || widen === false) {
       return { ...result, widened: false };
     }
     steps = result.steps;
   }
   for (let stage = 3; stage >= 0; stage--) {
-    result = smoothedHingeNewton(problem, { h: h * 4 ** stage, maxSteps: 200, w: result?.w ?? w });
+    // Only the last stage has the caller's band width, so only its points may stop early.
+    result = smoothedHingeNewton(problem, { h: h * 4 ** stage, maxSteps: 200, w: result?.w ?? w, accept: stage === 0 ? accept : undefined });
     steps += result.steps;
   }
   return { ...result!, steps, widened: true };
@@ -163,6 +166,9 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
     // With no row changing piece, F is one quadratic along the whole step, so the full Newton step is exact.
     if (flips === 0 && Math.abs(t - 1) < 1e-9) {
       converged = true;
+      break;
+    }
+    if (options.accept?.(w, m)) {
       break;
     }
     if (flips === 0 && t * t * dd <= 1e-26 * (1 + w.reduce((sum, v) => sum + v * v, 0))) {

@@ -6,7 +6,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { Store } from '../../monitor/store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
 import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../../monitor/protocol.ts';
-import type { NetworkResponse } from '../../monitor/analysis-protocol.ts';
+import type { FeaturesResponse, NetworkResponse } from '../../monitor/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const dir = useTempDir();
@@ -34,16 +34,19 @@ describe('background checkpoint analysis', () => {
   it('analyses the fine-tuned checkpoint against the final source checkpoint and reports progress', async () => {
     const trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'analysed'], { stdio: 'ignore' });
     expect(await new Promise<number>((resolve) => trainer.once('exit', (code) => resolve(code ?? -1)))).toBe(0);
-    await expect.poll(() => events.filter((e) => e.status === 'done').length, { timeout: 120_000, interval: 250 }).toBe(2);
+    await expect.poll(() => events.filter((e) => e.status === 'done').length, { timeout: 200_000, interval: 250 }).toBe(2);
     const statuses = events.filter((e) => e.at.phase === 'target').map((e) => e.status);
     expect(statuses).toEqual(['queued', 'running', 'done']);
     // The first source checkpoint has no network abstraction (nothing earlier to compare with), but it is
-    // still analysed for the kinds that look at one model, and reported done.
+    // still analysed for the kinds that look at one model (features), and reported done.
     const source = events.filter((e) => e.at.phase === 'source').map((e) => e.status);
-    expect([source[0], source.at(-1)]).toEqual(['queued', 'done']);
+    expect(source).toEqual(['queued', 'running', 'done']);
+    const sourceFeatures = (await (await fetch(`${monitor.url}api/runs/analysed/epochs/source/1/features`)).json()) as FeaturesResponse;
+    expect(sourceFeatures.key).toMatchObject({ phase: 'source', epoch: 1, referencePhase: null });
+    expect(sourceFeatures.result.classes).toHaveLength(10);
     const res = await fetch(`${monitor.url}api/runs/analysed/epochs/target/1/network`);
     const body = (await res.json()) as NetworkResponse;
     expect(body.key).toMatchObject({ referencePhase: 'source', referenceEpoch: 1 });
     expect(body.result.classes).toHaveLength(10);
-  });
+  }, 300_000);
 });

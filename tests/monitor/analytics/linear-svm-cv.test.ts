@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { trainLinearSvm } from '../../../monitor/analytics/linear-svm.ts';
 import { crossValidateLinearSvm, stratifiedFolds } from '../../../monitor/analytics/linear-svm-cv.ts';
 import { SeededRandom } from '../../../datasets/seeded-random.ts';
-import { type LabelledData, shiftedGaussians, trainMlSvm } from './linear-svm-fixtures.ts';
+import { type LabelledData, cosine, shiftedGaussians, trainMlSvm, twoDomains } from './linear-svm-fixtures.ts';
+import { scaleToUnitRange } from '../../../monitor/analytics/domain-discriminability.ts';
 
 function subset(data: LabelledData, rows: readonly number[]): LabelledData {
   const X = new Float32Array(rows.length * data.d);
@@ -66,6 +67,19 @@ describe('crossValidateLinearSvm', () => {
     expect(cv.heldOutDecisionValues[i]).toBeCloseTo(expected, 5);
     const correct = cv.heldOutDecisionValues.reduce((s, v, r) => s + (v > 0 === data.labels[r]! > 0 ? 1 : 0), 0);
     expect(cv.accuracy).toBeCloseTo(correct / 90, 12); // equal fold sizes: mean of folds = pooled accuracy
+  });
+
+  it('stops Newton at the first point passing the dual test without changing the answer (overlapping domains, C = 100)', () => {
+    const d = 20;
+    const { source, target } = twoDomains(31, 700, 700, d, { discriminative: 3, shift: 0.5 });
+    const { scaled } = scaleToUnitRange(new Float32Array([...source, ...target]), d);
+    const labels = new Int8Array(1400).fill(-1).fill(1, 0, 700);
+    const early = crossValidateLinearSvm(scaled, labels, d, { C: 100 });
+    const full = crossValidateLinearSvm(scaled, labels, d, { C: 100, testEachStep: false, newtonFromProbe: false });
+    expect(early.model.solver).toBe('newton');
+    expect(early.model.converged).toBe(true);
+    expect(Math.abs(early.accuracy - full.accuracy)).toBeLessThanOrEqual(0.01);
+    expect(cosine(early.model.weights, full.model.weights)).toBeGreaterThan(0.99);
   });
 
   it('clamps the folds to the rows and rejects fewer than two', () => {

@@ -1,0 +1,117 @@
+// The ranking list of the feature view (paper §5.4): each important neuron with its feature visualisation,
+// its per-domain conductance histogram and its domain discriminability, sortable; checkboxes pick biplot arrows.
+import { For, onCleanup, onMount, type JSX } from 'solid-js';
+import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
+import { FeatureHistogram } from './feature-histogram.tsx';
+import { neuronId, type SortOrder } from './feature-model.ts';
+import { makeImageQueue } from './image-queue.ts';
+
+const IMAGES_IN_FLIGHT = 2;
+
+export interface FeatureRankingProps {
+  /** Already in display order. */
+  neurons: FeatureNeuron[];
+  order: SortOrder;
+  onToggleOrder: () => void;
+  axes: ReadonlySet<string>;
+  onToggleAxis: (id: string) => void;
+  imageUrl: (neuron: FeatureNeuron) => string;
+  /** Largest |weight| of the class: the bars share its scale. */
+  maxWeight: number;
+}
+
+const WEIGHT_HINT =
+  'Domain discriminability: the linear SVM\'s weight for this neuron (conductance scaled to [−1, 1]). ' +
+  'Large |weight|: the neuron fires differently on source and target instances; positive: high values look source-like. ' +
+  'Click to sort ascending or descending by |weight|.';
+
+export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
+  let scroller!: HTMLDivElement;
+  // Each image is rendered by a child process on first request, so only rows scrolled into view ask for one,
+  // and at most IMAGES_IN_FLIGHT at a time: the browser's six connections per host must stay free for the API.
+  let observer: IntersectionObserver | undefined;
+  const pending = new Set<HTMLImageElement>();
+  const images = makeImageQueue(IMAGES_IN_FLIGHT);
+  const lazy = (img: HTMLImageElement): void => {
+    if (observer) {
+      observer.observe(img);
+    } else {
+      pending.add(img);
+    }
+  };
+  onMount(() => {
+    observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const img = entry.target as HTMLImageElement;
+        if (!img.isConnected) {
+          observer?.unobserve(img);
+        } else if (entry.isIntersecting) {
+          observer?.unobserve(img);
+          images.request(img);
+        }
+      }
+    }, { root: scroller, rootMargin: '40px' });
+    pending.forEach((img) => observer!.observe(img));
+    pending.clear();
+  });
+  onCleanup(() => {
+    observer?.disconnect();
+    images.clear();
+  });
+
+  return (
+    <div class="feature-ranking" ref={scroller} data-testid="feature-ranking">
+      <table>
+        <thead>
+          <tr>
+            <th title="Draw this neuron's biplot arrow in the discriminability plot">axis</th>
+            <th title="Layer of the important neuron">layer</th>
+            <th title="Channel (conv) or unit (dense) index">#</th>
+            <th title="Feature visualisation: an input that makes the neuron fire on this checkpoint's model">feature</th>
+            <th title="Scaled conductance of source instances (red, up) and target instances (blue, down), 16 bins over [−1, 1]">conductance</th>
+            <th class="feature-sort" data-testid="feature-sort" data-order={props.order} title={WEIGHT_HINT} onClick={() => props.onToggleOrder()}>
+              discriminability {props.order === 'descending' ? '▼' : '▲'}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.neurons}>
+            {(n) => (
+              <tr data-testid="feature-row" data-neuron={neuronId(n)}>
+                <td>
+                  <input
+                    type="checkbox"
+                    data-testid="feature-axis-toggle"
+                    checked={props.axes.has(neuronId(n))}
+                    onChange={() => props.onToggleAxis(neuronId(n))}
+                    title={`Show ${n.layer} #${n.neuron} as a biplot arrow`}
+                  />
+                </td>
+                <td>{n.layer}</td>
+                <td>{n.neuron}</td>
+                <td>
+                  <img
+                    ref={lazy}
+                    data-testid="feature-image"
+                    data-src={props.imageUrl(n)}
+                    width="32"
+                    height="32"
+                    // Empty alt: a half-loaded image would otherwise show its alt text squeezed into 32 px.
+                    alt=""
+                    aria-label={`Feature visualisation of ${n.layer} neuron ${n.neuron}`}
+                    title={`${n.layer} #${n.neuron}: an input that makes it fire (gradient ascent on this checkpoint's model)`}
+                  />
+                </td>
+                <td><FeatureHistogram source={n.source} target={n.target} /></td>
+                <td class="feature-weight" title={`weight ${n.weight}: ${n.weight > 0 ? 'high values look source-like' : n.weight < 0 ? 'high values look target-like' : 'no domain preference'}`}>
+                  <span class="feature-weight-bar" style={{ width: `${(Math.abs(n.weight) / Math.max(props.maxWeight, 1e-9)) * 50}px`, background: n.weight >= 0 ? 'var(--source)' : 'var(--target)' }} />
+                  {n.weight.toFixed(3)}
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+// The feature view (paper §5.4, Algorithm 1): for one class at the checkpoint shown, which important neurons
+// tell source from target instances, the ranking list beside the discriminability plot.
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import type { RunMeta } from '../../monitor/protocol.ts';
+import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { DataClient } from './data-client.ts';
+import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-key.ts';
+import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
+import { FeaturePlot } from './feature-plot.tsx';
+import { FeatureRanking } from './feature-ranking.tsx';
+import { createLatestRequest } from './latest-request.ts';
+import { featureImageUrl } from './network-model.ts';
+import { Notice } from './notice.tsx';
+import { Panel } from './panel.tsx';
+import type { Timeline } from './timeline.ts';
+
+export interface FeatureViewProps {
+  client: DataClient;
+  run: RunMeta | null;
+  timeline: Timeline;
+}
+
+
+const HINT =
+  'Paper §5.4: for the chosen class, the Layer Conductance of the model\'s important neurons (10% of each layer) ' +
+  'on source (red) and target (blue) validation instances, each neuron scaled to [−1, 1], separated by a linear SVM ' +
+  '(C = 100). The list ranks neurons by the SVM weight (domain discriminability); the plot projects every instance ' +
+  'onto the SVM\'s normal (x, so the decision boundary is vertical) and the first principal component orthogonal ' +
+  'to it (y), with arrows for the five most discriminative neurons and any you tick.';
+
+export function FeatureView(props: FeatureViewProps): JSX.Element {
+  const target = createMemo(() => featureTarget(props.client.state.epochs, props.timeline.current()));
+  const key = createMemo<CheckpointKey | null>(() => {
+    const runId = props.run?.id;
+    const t = target();
+    return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
+  }, null, { equals: sameCheckpointKey });
+  const features = createLatestRequest(key, (k) => props.client.analysis('features', k.runId, k));
+
+  const classNames = (): string[] => props.run?.classNames ?? [];
+  const [classIndex, setClassIndex] = createSignal(0);
+  const [order, setOrder] = createSignal<SortOrder>('descending');
+  const cls = createMemo(() => features.value()?.result.classes[classIndex()] ?? null);
+  // Ticked arrows belong to one class's neurons: a new class (or checkpoint) starts from its own top five.
+  const [axes, setAxes] = createSignal<ReadonlySet<string>>(new Set());
+  createEffect(on(cls, (c) => setAxes(defaultAxes(c?.neurons ?? []))));
+  const toggleAxis = (id: string): void => {
+    const next = new Set(axes());
+    if (!next.delete(id)) {
+      next.add(id);
+    }
+    setAxes(next);
+  };
+  const ranked = createMemo(() => sortNeurons(cls()?.neurons ?? [], order()));
+  const maxWeight = createMemo(() => Math.max(0, ...(cls()?.neurons ?? []).map((n) => Math.abs(n.weight))));
+  const imageUrl = (n: FeatureNeuron): string => {
+    const shown = features.value()?.key;
+    return shown ? featureImageUrl(shown.runId, shown.phase, shown.epoch, n.layer, n.neuron) : '';
+  };
+
+  // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
+  const backgroundStatus = (): string | null => backgroundAnalysisStatus(props.client.state.analysis, key());
+
+  // What is drawn, as phase/epoch/class/order, or '' while loading: tests wait on it instead of sleeping.
+  const renderedKey = (): string => {
+    const shown = features.value();
+    const k = key();
+    return shown && k && !features.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch
+      ? `${k.phase}/${k.epoch}/${classIndex()}/${order()}`
+      : '';
+  };
+
+  const aside = (): JSX.Element => {
+    const t = target();
+    const at = props.timeline.current();
+    if (t.kind === 'none' || !at) {
+      return '';
+    }
+    const shown = `${t.checkpoint.phase} · epoch ${t.checkpoint.epoch}`;
+    return (
+      <>
+        <Show when={features.loading()}><span class="muted">computing… </span></Show>
+        {t.exact ? shown : `checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}
+      </>
+    );
+  };
+
+  return (
+    <Panel class="feature-panel" title="Feature discriminability" hint={HINT} testId="feature-panel" renderedKey={renderedKey()} aside={aside()}>
+      <Switch>
+        <Match when={target().kind === 'none'}>
+          <Notice kind="info">No checkpoint at or before this epoch yet: the feature view needs stored weights.</Notice>
+        </Match>
+        <Match when={features.error()}>
+          {(error) => <Notice kind="error" testId="feature-error">Could not load the feature analysis: {error()}</Notice>}
+        </Match>
+        <Match when={!features.value()}>
+          <Notice kind="info" testId="feature-loading">
+            Computing the feature analysis (conductance of both domains, then a domain SVM per class)… first time takes up to a minute.
+            <Show when={backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
+          </Notice>
+        </Match>
+        <Match when={true}>
+          <div class="network-controls">
+            <label>
+              class{' '}
+              <select data-testid="feature-class-select" onChange={(e) => setClassIndex(Number(e.currentTarget.value))}>
+                <For each={classNames()}>{(name, i) => <option value={i()} selected={i() === classIndex()}>{name}</option>}</For>
+              </select>
+            </label>
+            <span class="muted">
+              {cls()?.neurons.length ?? 0} important neurons · <span class="source-text">source</span> ·{' '}
+              <span class="target-text">target</span>
+            </span>
+          </div>
+          <Show when={cls()} fallback={<Notice kind="info">This class is not in the analysis.</Notice>}>
+            {(c) => (
+              <Show
+                when={c().neurons.length > 0}
+                fallback={<Notice kind="info">No target-validation instances of this class, so it has no important neurons.</Notice>}
+              >
+                <div class="feature-body">
+                  <FeatureRanking
+                    neurons={ranked()}
+                    order={order()}
+                    onToggleOrder={() => setOrder(order() === 'descending' ? 'ascending' : 'descending')}
+                    axes={axes()}
+                    onToggleAxis={toggleAxis}
+                    imageUrl={imageUrl}
+                    maxWeight={maxWeight()}
+                  />
+                  <FeaturePlot cls={c()} axes={axes()} className={classNames()[classIndex()] ?? String(classIndex())} />
+                </div>
+              </Show>
+            )}
+          </Show>
+        </Match>
+      </Switch>
+    </Panel>
+  );
+}
