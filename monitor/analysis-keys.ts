@@ -4,7 +4,7 @@ import type { EpochRecord } from './protocol.ts';
 import type { AnalysisKey, AnalysisKind } from './analysis-protocol.ts';
 
 /** Kinds that compare the checkpoint's model with a source model, and so need a reference checkpoint. */
-const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { network: true };
+const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { network: true, instances: false };
 
 /**
  * The source checkpoint a checkpoint is compared against: the final source checkpoint once fine-tuning

@@ -2,14 +2,18 @@
 // and what the API answers. Each kind's result type lives in its own protocol file.
 import type { Phase } from './protocol.ts';
 import type { NetworkAbstraction, NetworkKey } from './network-protocol.ts';
+import type { InstanceProjection } from './instances-protocol.ts';
 
 /** What one kind of analysis produces; a kind is computed once per key and stored as JSON. */
 export interface AnalysisResults {
   /** Paper §5.3: important neurons and weights, similarity to the source model, inheritance. */
   network: NetworkAbstraction;
+  /** Paper §5.2: t-SNE layout of both domains' validation instances, warm-started from the previous checkpoint. */
+  instances: InstanceProjection;
 }
 export type AnalysisKind = keyof AnalysisResults;
-export const ANALYSIS_KINDS = ['network'] as const satisfies readonly AnalysisKind[];
+// Cheap kinds first: a checkpoint's instance layout (seconds) is stored before its network abstraction (a minute).
+export const ANALYSIS_KINDS = ['instances', 'network'] as const satisfies readonly AnalysisKind[];
 
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
@@ -32,3 +36,4 @@ export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
 }
 
 export type NetworkResponse = AnalysisResponse<'network'>;
+export type InstancesResponse = AnalysisResponse<'instances'>;
