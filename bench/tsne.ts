@@ -100,6 +100,12 @@ export interface TsnePrincipalBench {
     pca50PrepareSeconds: number;
     fullOptimiseSeconds: number;
     pca50OptimiseSeconds: number;
+    /** CPU seconds of the same phases. */
+    fullPrepareCpuSeconds: number;
+    pca50PrepareCpuSeconds: number;
+    fullOptimiseCpuSeconds: number;
+    pca50OptimiseCpuSeconds: number;
+    warmCheckpointCpuSeconds: number;
     capturedVariance: number;
     /** kNN preservation (k = 15) of each layout against the full 256-D neighbours. */
     fullPreservation: number;
@@ -146,6 +152,11 @@ export function benchTsnePrincipal(): TsnePrincipalBench {
       pca50PrepareSeconds: pcaPrepare.seconds,
       fullOptimiseSeconds: fullOptimise.seconds,
       pca50OptimiseSeconds: pcaOptimise.seconds,
+      fullPrepareCpuSeconds: fullPrepare.cpuSeconds,
+      pca50PrepareCpuSeconds: pcaPrepare.cpuSeconds,
+      fullOptimiseCpuSeconds: fullOptimise.cpuSeconds,
+      pca50OptimiseCpuSeconds: pcaOptimise.cpuSeconds,
+      warmCheckpointCpuSeconds: warm.cpuSeconds,
       capturedVariance: reduced.capturedVariance,
       fullPreservation: meanOf(preservationFromGraph(high, fullOptimise.value, 15)),
       pca50Preservation: meanOf(preservationFromGraph(high, pcaOptimise.value, 15)),
