@@ -10,6 +10,7 @@ import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
 import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { featureRoutes } from './routes/features.ts';
+import { instanceRoutes } from './routes/instances.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
@@ -33,6 +34,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
 
   app.route('/api/runs', runsRoutes(store));
   app.route('/api/runs', featureRoutes(store));
+  app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }

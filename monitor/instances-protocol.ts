@@ -3,6 +3,13 @@
 // to trust it. Stored once per checkpoint; the browser only draws it.
 import type { EpochRef } from './protocol.ts';
 
+/**
+ * Instances per row of GET …/instances/:split/atlas.png: instance i is the cell (i % 32, ⌊i / 32⌋). The
+ * dashboard restates the value typed as this, so the two cannot disagree.
+ */
+export type InstanceAtlasColumns = 32;
+export const INSTANCE_ATLAS_COLUMNS: InstanceAtlasColumns = 32;
+
 /** `domain` values index this: 0 is the source domain's validation set, 1 the target domain's. */
 export type InstanceDomains = ['source-validation', 'target-validation'];
 
