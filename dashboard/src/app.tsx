@@ -4,6 +4,7 @@ import { Match, Show, Switch, type JSX } from 'solid-js';
 import { createDataClient } from './data-client.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
 import { LiveStatus } from './live-status.tsx';
+import { InstanceView } from './instance-view.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
 import { RunPicker } from './run-picker.tsx';
@@ -70,6 +71,7 @@ export function App(): JSX.Element {
               <Match when={true}>
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
+                <InstanceView client={client} run={state.run} timeline={timeline} />
               </Match>
             </Switch>
           </Match>
