@@ -25,6 +25,15 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
         .filter((p): p is InstancePoint => p !== undefined);
       props.onBrush(selected);
     });
+    // Dragging selects a rectangle straight away; the toolbox switches to the lasso or clears. Armed once the
+    // first option is drawn: before that the chart has no brush to take the cursor.
+    let armed = false;
+    chart.on('finished', () => {
+      if (!armed) {
+        armed = true;
+        chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'rect', brushMode: 'single' } });
+      }
+    });
   });
   return <div class="instance-chart" data-testid="instance-chart" data-drawn-count={props.input.points.length} ref={el} />;
 }

@@ -99,6 +99,34 @@ describe('instance view in Chromium', () => {
     await expect.poll(drawnCount, { timeout: 10_000 }).toBe(layout.result.count);
   });
 
+  it('lists the instances inside a brushed rectangle', async () => {
+    const canvas = page.getByTestId('instance-chart').locator('canvas').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    // The rectangle brush is on from the start: a drag that starts inside the plot area (8 px in, 36 px down) selects.
+    await page.mouse.move(box.x + 10, box.y + 38);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10, { steps: 5 });
+    await page.mouse.up();
+    const rows = page.getByTestId('instance-selection-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The rectangle spans the whole plot, so it holds every drawn instance.
+    expect(await rows.count()).toBe(await drawnCount());
+    expect(await page.getByTestId('instance-selection').textContent()).toMatch(new RegExp(`^${await drawnCount()} selected`));
+    expect(await rows.first().textContent()).toMatch(/^(source|target)\d+\d\d$/);
+  });
+
+  it('draws the images themselves when switched to images', async () => {
+    await page.waitForTimeout(1000);
+    const before = await canvasImage();
+    await page.getByTestId('instance-images-toggle').check();
+    await expect.poll(async () => (await page.locator('.instance-legend').textContent()) ?? '', { timeout: 20_000 }).not.toMatch(/loading images/);
+    await page.waitForTimeout(1000);
+    expect(await canvasImage()).not.toBe(before);
+    await page.getByTestId('instance-images-toggle').uncheck();
+  });
+
   it('redraws another layout when scrubbing to the source checkpoint', async () => {
     await page.waitForTimeout(1000);
     const before = await canvasImage();
