@@ -3,13 +3,12 @@
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
-import type { EpochPin } from './epochs.ts';
+import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import { InstanceSelectionList } from './instance-selection-list.tsx';
 import { InstanceTrust } from './instance-trust.tsx';
 import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { instanceThumbnails } from './instance-thumbnails.ts';
-import { createLatestRequest } from './latest-request.ts';
 import { networkTarget } from './network-model.ts';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
@@ -21,13 +20,6 @@ export interface InstanceViewProps {
   timeline: Timeline;
 }
 
-interface InstancesKey extends EpochPin {
-  runId: string;
-}
-
-const sameKey = (a: InstancesKey | null, b: InstancesKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
-
 const HINT =
   'Paper §5.2: every validation instance of both domains, placed by t-SNE of the model\'s activations right before ' +
   'its dense layers (perplexity 40, learning rate 100, after PCA to 50 dimensions). Colour = true class; cross = source ' +
@@ -38,12 +30,10 @@ const HINT =
 export function InstanceView(props: InstanceViewProps): JSX.Element {
   // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<InstancesKey | null>(() => {
-    const runId = props.run?.id;
+  const { key, request: layout, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
     const t = target();
-    return runId && t.kind !== 'none' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameKey });
-  const layout = createLatestRequest(key, (k) => props.client.analysis('instances', k.runId, k));
+    return t.kind === 'none' ? null : t.checkpoint;
+  });
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [hidden, setHidden] = createSignal<ReadonlySet<number>>(new Set());
@@ -91,14 +81,6 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     imageUrl,
     thumbnails: showImages() ? thumbnails() : null,
   }));
-
-  const backgroundStatus = (): string | null => {
-    const event = props.client.state.analysis;
-    const k = key();
-    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
-      ? event.status + (event.message ? `: ${event.message}` : '')
-      : null;
-  };
 
   // What is drawn (phase/epoch/classes), '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {

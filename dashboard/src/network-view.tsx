@@ -3,8 +3,7 @@
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
-import type { EpochPin } from './epochs.ts';
-import { createLatestRequest } from './latest-request.ts';
+import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { NetworkDiagram, type NeuronPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
 import { featureImageUrl, layerSummary, mostSimilarSources, NETWORK_LAYERS, networkTarget, similarityMatrix, topWeightLinks } from './network-model.ts';
@@ -20,15 +19,8 @@ export interface NetworkViewProps {
   timeline: Timeline;
 }
 
-interface NetworkKey extends EpochPin {
-  runId: string;
-}
-
 /** Important weights drawn per boundary: more turns the band into a hairball. */
 const LINKS_PER_BOUNDARY = 20;
-
-const sameKey = (a: NetworkKey | null, b: NetworkKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
 
 const HINT =
   'Paper §5.3.3: for the chosen class, each layer\'s small matrix shows the fine-tuned target model\'s important ' +
@@ -39,12 +31,11 @@ const HINT =
 
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<NetworkKey | null>(() => {
-    const runId = props.run?.id;
+  // The first source checkpoint has no earlier source model to compare with, so nothing to ask for.
+  const { key, request: network, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => {
     const t = target();
-    return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameKey });
-  const network = createLatestRequest(key, (k) => props.client.analysis('network', k.runId, k));
+    return t.kind === 'checkpoint' ? t.checkpoint : null;
+  });
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -83,15 +74,6 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
       sourceImage: (source: number) => featureImageUrl(shown.runId, shown.referencePhase, shown.referenceEpoch, layer.layer, source),
     };
   });
-
-  // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => {
-    const event = props.client.state.analysis;
-    const k = key();
-    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
-      ? event.status + (event.message ? `: ${event.message}` : '')
-      : null;
-  };
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
