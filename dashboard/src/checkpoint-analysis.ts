@@ -18,6 +18,8 @@ export interface CheckpointAnalysis<K extends AnalysisKind> {
   /** The checkpoint asked for; null when there is none to ask about. */
   key: Accessor<CheckpointKey | null>;
   request: LatestRequest<AnalysisResponse<K>>;
+  /** The key whose answer is on screen, null while the asked-for checkpoint loads (tests wait on it). */
+  drawn: Accessor<CheckpointKey | null>;
   /** The background analysis's status for that checkpoint (`running`, `failed: …`), null if it reported none. */
   backgroundStatus: Accessor<string | null>;
 }
@@ -40,5 +42,10 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
       ? event.status + (event.message ? `: ${event.message}` : '')
       : null;
   };
-  return { key, request, backgroundStatus };
+  const drawn = (): CheckpointKey | null => {
+    const shown = request.value();
+    const k = key();
+    return shown && k && !request.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
+  };
+  return { key, request, drawn, backgroundStatus };
 }

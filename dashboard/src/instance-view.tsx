@@ -30,7 +30,7 @@ const HINT =
 export function InstanceView(props: InstanceViewProps): JSX.Element {
   // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const { key, request: layout, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
+  const { key, request: layout, drawn, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
     const t = target();
     return t.kind === 'none' ? null : t.checkpoint;
   });
@@ -84,11 +84,8 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
 
   // What is drawn (phase/epoch/classes), '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
-    const shown = layout.value();
-    const k = key();
-    return shown && k && !layout.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch
-      ? `${k.phase}/${k.epoch}/${[...selectedClasses()].join(',')}`
-      : '';
+    const k = drawn();
+    return k ? `${k.phase}/${k.epoch}/${[...selectedClasses()].join(',')}` : '';
   };
 
   const aside = (): JSX.Element => {

@@ -32,7 +32,7 @@ const HINT =
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
   // The first source checkpoint has no earlier source model to compare with, so nothing to ask for.
-  const { key, request: network, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => {
+  const { key, request: network, drawn, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => {
     const t = target();
     return t.kind === 'checkpoint' ? t.checkpoint : null;
   });
@@ -77,11 +77,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
-    const shown = network.value();
-    const k = key();
-    return shown && k && !network.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch
-      ? `${k.phase}/${k.epoch}/${classIndex()}`
-      : '';
+    const k = drawn();
+    return k ? `${k.phase}/${k.epoch}/${classIndex()}` : '';
   };
 
   const aside = (): JSX.Element => {
