@@ -30,7 +30,7 @@ const HINT =
 export function InstanceView(props: InstanceViewProps): JSX.Element {
   // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const { key, request: layout, drawn, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
+  const { request: layout, drawn, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
     const t = target();
     return t.kind === 'none' ? null : t.checkpoint;
   });
