@@ -15,7 +15,7 @@ const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H]
-  transferscope analyze --run ID [--db DIR] [--phase P --epoch E] [--backend B]
+  transferscope analyze --run ID [--db DIR] [--phase P --epoch E] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
 
@@ -128,9 +128,17 @@ async function demo(args: string[]): Promise<number> {
 }
 
 async function analyze(args: string[]): Promise<number> {
-  const flags = parse(args, { db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, backend: { type: 'string' } });
+  const flags = parse(args, {
+    db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, kind: { type: 'string' }, backend: { type: 'string' },
+  });
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
+  }
+  const { ANALYSIS_KINDS } = await import('../monitor/analysis-protocol.ts');
+  const kinds = flags.kind?.split(',');
+  const unknown = kinds?.find((k) => !(ANALYSIS_KINDS as readonly string[]).includes(k));
+  if (unknown !== undefined) {
+    usageError(`Unknown --kind '${unknown}': use ${ANALYSIS_KINDS.join(', ')} (comma-separated), or leave it out for all.`);
   }
   if ((flags.phase === undefined) !== (flags.epoch === undefined)) {
     usageError('Pass --phase and --epoch together, or neither to analyse every checkpoint of the run.');
@@ -140,6 +148,7 @@ async function analyze(args: string[]): Promise<number> {
   const done = await analyzeCheckpoints({
     db: flags.db ?? DEFAULT_DB, runId: flags.run, backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
+    ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
   console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);

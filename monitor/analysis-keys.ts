@@ -6,7 +6,7 @@ import type { AnalysisKey, AnalysisKind } from './analysis-protocol.ts';
 /** Kinds that compare the checkpoint's model with a source model, and so need a reference checkpoint. */
 // `features` looks at one model: its important neurons are the checkpoint model's own (as the network
 // abstraction's), and both domains are attributed through that same model.
-const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { network: true, features: false };
+const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { instances: false, network: true, features: false };
 
 /**
  * The source checkpoint a checkpoint is compared against: the final source checkpoint once fine-tuning

@@ -3,6 +3,7 @@
 import type { Phase } from './protocol.ts';
 import type { FeaturesAnalysis } from './features-protocol.ts';
 import type { NetworkAbstraction, NetworkKey } from './network-protocol.ts';
+import type { InstanceProjection } from './instances-protocol.ts';
 
 /** What one kind of analysis produces; a kind is computed once per key and stored as JSON. */
 export interface AnalysisResults {
@@ -10,9 +11,13 @@ export interface AnalysisResults {
   network: NetworkAbstraction;
   /** Paper §5.4: per class, how well the important neurons tell source from target instances (domain SVM). */
   features: FeaturesAnalysis;
+  /** Paper §5.2: t-SNE layout of both domains' validation instances, warm-started from the previous checkpoint. */
+  instances: InstanceProjection;
 }
 export type AnalysisKind = keyof AnalysisResults;
-export const ANALYSIS_KINDS = ['network', 'features'] as const satisfies readonly AnalysisKind[];
+// Cheap kinds first: a checkpoint's instance layout (seconds) is stored before its network abstraction (a
+// minute); features run after network, whose stored important neurons they reuse.
+export const ANALYSIS_KINDS = ['instances', 'network', 'features'] as const satisfies readonly AnalysisKind[];
 
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
@@ -36,3 +41,4 @@ export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
 
 export type NetworkResponse = AnalysisResponse<'network'>;
 export type FeaturesResponse = AnalysisResponse<'features'>;
+export type InstancesResponse = AnalysisResponse<'instances'>;

@@ -12,6 +12,7 @@ import { compareRoutes } from './routes/compare.ts';
 import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
+import { instanceRoutes } from './routes/instances.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
@@ -37,6 +38,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.route('/api/runs', featureRoutes(store));
   app.route('/api', compareRoutes(store, options.analyze ?? null));
   app.route('/api/runs', weightRoutes(store));
+  app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
+import type { AnalysisKind } from './analysis-protocol.ts';
 import { TransferscopeError } from './errors.ts';
 
 export interface CheckpointRef {
@@ -11,8 +12,11 @@ export interface CheckpointRef {
   epoch: number;
 }
 
-/** Resolves once every kind of analysis of the checkpoint is stored (or rejects with why not). */
-export type AnalyzeCheckpoint = (checkpoint: CheckpointRef) => Promise<void>;
+/**
+ * Resolves once every kind of analysis of the checkpoint (or only `kinds`) is stored, or rejects with why not.
+ * A request names its kind, so a few-second instance layout never waits for a minute-long network abstraction.
+ */
+export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, kinds?: readonly AnalysisKind[]) => Promise<void>;
 
 const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
 
@@ -22,12 +26,13 @@ const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
  */
 export function makeChildProcessAnalyzer(db: string): AnalyzeCheckpoint {
   const inFlight = new Map<string, Promise<void>>();
-  return (at) => {
-    const id = `${at.runId}/${at.phase}/${at.epoch}`;
+  return (at, kinds) => {
+    const only = kinds ? ['--kind', kinds.join(',')] : [];
+    const id = `${at.runId}/${at.phase}/${at.epoch}/${kinds?.join(',') ?? '*'}`;
     let pending = inFlight.get(id);
     if (!pending) {
       pending = new Promise<void>((resolve, reject) => {
-        execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch)],
+        execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
           { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
             if (err) {
               const last = stderr.trim().split('\n').at(-1) ?? err.message;

@@ -5,12 +5,14 @@ import type { NetworkKey } from '../monitor/network-protocol.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { computeFeatures } from './features-job.ts';
 import { computeNetwork } from './network-job.ts';
+import { computeInstances } from './instances-job.ts';
 
 export type AnalysisStage<K extends AnalysisKind> = (context: AnalysisContext, key: AnalysisKey) => Promise<AnalysisResults[K]>;
 
 export const ANALYSIS_STAGES: { [K in AnalysisKind]: AnalysisStage<K> } = {
   // analysisKey() gives network keys a reference checkpoint, always.
   network: (context, key) => computeNetwork(context, key as NetworkKey),
+  instances: (context, key) => computeInstances(context, key),
   // Runs after network, whose stored important neurons it reuses for the same checkpoint.
   features: (context, key) => computeFeatures(context, key),
 };

@@ -7,7 +7,7 @@ import { validateConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import { modelFromWeights } from './network-abstraction.ts';
 import { featureVisualisation } from './attribution/feature-visualisation.ts';
-import { encodePng } from './png-encode.ts';
+import { encodePng } from '../monitor/png-encode.ts';
 import { INPUT_SIZE } from './alexnet.ts';
 
 export interface FeatureImageRequest {

@@ -7,6 +7,7 @@ import { defaultComparison } from './compare-default.ts';
 import { EpochScrubber } from './epoch-scrubber.tsx';
 import { FeatureView } from './feature-view.tsx';
 import { LiveStatus } from './live-status.tsx';
+import { InstanceView } from './instance-view.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
 import { RunPicker } from './run-picker.tsx';
@@ -90,6 +91,7 @@ export function App(): JSX.Element {
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
                 <FeatureView client={client} run={state.run} timeline={timeline} />
+                <InstanceView client={client} run={state.run} timeline={timeline} />
               </Match>
             </Switch>
           </Match>

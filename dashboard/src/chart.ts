@@ -1,20 +1,23 @@
-// ECharts with only the parts the dashboard draws (line and scatter series, grid, tooltip, legend, mark lines and
-// areas, canvas), which keeps the bundle a fraction of the full library.
+// ECharts with only the parts the dashboard draws (line and scatter series, grid, tooltip, legend, mark lines
+// and areas, brush with its toolbox, canvas), which keeps the bundle a fraction of the full library.
 import { createEffect, onCleanup, type Accessor } from 'solid-js';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { LineChart, ScatterChart, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
 import {
-  GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent,
-  type GridComponentOption, type LegendComponentOption, type MarkAreaComponentOption,
-  type MarkLineComponentOption, type TooltipComponentOption,
+  BrushComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, ToolboxComponent, TooltipComponent,
+  type BrushComponentOption, type GridComponentOption, type LegendComponentOption, type MarkAreaComponentOption,
+  type MarkLineComponentOption, type ToolboxComponentOption, type TooltipComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
+use([
+  LineChart, ScatterChart, BrushComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent,
+  ToolboxComponent, TooltipComponent, CanvasRenderer,
+]);
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption | ScatterSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
-  | MarkLineComponentOption | MarkAreaComponentOption
+  | MarkLineComponentOption | MarkAreaComponentOption | BrushComponentOption | ToolboxComponentOption
 >;
 
 export interface ChartHandle {

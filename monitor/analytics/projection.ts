@@ -2,6 +2,7 @@
 // from the previous one and Procrustes-aligned to it, with the numbers that say whether to trust the picture.
 import { meanDisplacement, meanOf, preservationFromGraph } from './neighbour-preservation.ts';
 import { nearestNeighbours, rowCount, type NeighbourGraph } from './neighbour-search.ts';
+import { principalCoordinates } from './principal-coordinates.ts';
 import { procrustes } from './procrustes.ts';
 import { effectivePerplexity, embedAffinities, type TsneOptions } from './tsne.ts';
 import { inputAffinities } from './tsne-affinities.ts';
@@ -9,6 +10,12 @@ import { inputAffinities } from './tsne-affinities.ts';
 export interface ProjectionOptions extends Omit<TsneOptions, 'init'> {
   /** Neighbours compared by the neighbour-preservation score; default 15. */
   k?: number;
+  /**
+   * Reduce the activations to this many principal coordinates before the affinities (none by default).
+   * The neighbour-preservation score is still measured against the full activations, so it also counts
+   * what the reduction lost.
+   */
+  principalDimensions?: number;
 }
 
 export interface CheckpointProjection {
@@ -18,6 +25,10 @@ export interface CheckpointProjection {
   neighbourPreservation: number;
   /** Mean distance an instance moved since the previous checkpoint, in layout units; null for the first. */
   meanDisplacement: number | null;
+  /** Dimensions the affinities were computed in: d, or `principalDimensions` when that is smaller. */
+  dimensions: number;
+  /** Share of the activations' variance those dimensions hold (1 without reduction). */
+  capturedVariance: number;
 }
 
 /**
@@ -30,14 +41,19 @@ export function projectCheckpoint(activations: Float32Array, d: number, previous
   const k = options.k ?? 15;
   const perplexity = effectivePerplexity(options.perplexity ?? 40, Math.max(n, 2));
   const affinityK = Math.floor(3 * perplexity);
-  // One neighbour search serves both the affinities (3·perplexity columns) and the preservation score (k).
-  const graph = nearestNeighbours(activations, d, Math.max(affinityK, k));
+  const reduce = options.principalDimensions !== undefined && options.principalDimensions < d;
+  const reduced = reduce ? principalCoordinates(activations, d, options.principalDimensions!) : null;
+  // Without reduction one neighbour search serves both the affinities (3·perplexity columns) and the score (k).
+  const graph = reduced ? nearestNeighbours(reduced.coordinates, reduced.m, affinityK) : nearestNeighbours(activations, d, Math.max(affinityK, k));
   const raw = embedAffinities(inputAffinities(firstColumns(graph, affinityK), perplexity), { ...options, init: previous ?? undefined });
   const layout = previous === null ? raw : procrustes(previous, raw).aligned;
+  const high = reduced ? nearestNeighbours(activations, d, k) : graph;
   return {
     layout,
-    neighbourPreservation: meanOf(preservationFromGraph(graph, layout, k)),
+    neighbourPreservation: meanOf(preservationFromGraph(high, layout, k)),
     meanDisplacement: previous === null ? null : meanDisplacement(previous, layout),
+    dimensions: reduced ? reduced.m : d,
+    capturedVariance: reduced ? reduced.capturedVariance : 1,
   };
 }
 

@@ -1,5 +1,5 @@
-// GET /:id/epochs/:phase/:epoch/:kind — one kind of analysis of a checkpoint (network, …), computed on
-// first request (all kinds of that checkpoint at once) and served from the `analyses` table ever after.
+// GET /:id/epochs/:phase/:epoch/:kind — one kind of analysis of a checkpoint (network, instances, …), computed
+// on first request (that kind only) and served from the `analyses` table ever after.
 // Mounted under /api/runs.
 import { Hono } from 'hono';
 import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../analysis-protocol.ts';
@@ -27,7 +27,7 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     }
     let result = await store.getAnalysis(kind, key);
     if (!result) {
-      await analyze({ runId, phase, epoch });
+      await analyze({ runId, phase, epoch }, [kind]);
       result = await store.getAnalysis(kind, key);
     }
     if (!result) {

@@ -1,5 +1,5 @@
 // A monitor with background analysis on: a trainer in another process writes checkpoints, and the monitor
-// computes each one's network abstraction in a child process, announcing progress over socket.io.
+// computes each one's instance layout and network abstraction in a child process, announcing progress over socket.io.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -48,5 +48,10 @@ describe('background checkpoint analysis', () => {
     const body = (await res.json()) as NetworkResponse;
     expect(body.key).toMatchObject({ referencePhase: 'source', referenceEpoch: 1 });
     expect(body.result.classes).toHaveLength(10);
+    // The instance layouts of both checkpoints were stored by the background queue, the target's warm-started.
+    const noReference = { runId: 'analysed', epoch: 1, referencePhase: null, referenceEpoch: null };
+    expect(await store.hasAnalysis('instances', { ...noReference, phase: 'source' })).toBe(true);
+    const target = await store.getAnalysis('instances', { ...noReference, phase: 'target' });
+    expect(target?.warmStartedFrom).toMatchObject({ phase: 'source', epoch: 1 });
   }, 300_000);
 });

@@ -59,3 +59,26 @@ describe('projectCheckpoints', () => {
     expect(() => projectCheckpoint(data, d, new Float32Array(10))).toThrow(/init has 10 values for 240 points/);
   });
 });
+
+describe('projectCheckpoint with principal coordinates', () => {
+  const { data, d, n } = gaussianClusters(5, 300, 120, 5, 1.5);
+
+  it('computes affinities in the reduced space and scores against the full one', () => {
+    const full = projectCheckpoint(data, d, null, { perplexity: 20 });
+    const reduced = projectCheckpoint(data, d, null, { perplexity: 20, principalDimensions: 30 });
+    expect(full.dimensions).toBe(d);
+    expect(full.capturedVariance).toBe(1);
+    expect(reduced.dimensions).toBe(30);
+    expect(reduced.capturedVariance).toBeGreaterThan(0.3);
+    expect(reduced.capturedVariance).toBeLessThan(1);
+    expect(reduced.layout).toHaveLength(2 * n);
+    // Both scored against the full activations; the clusters dominate the reduced space, so little is lost.
+    expect(reduced.neighbourPreservation).toBeGreaterThan(0.8 * full.neighbourPreservation);
+    expect(reduced.neighbourPreservation).toBeLessThanOrEqual(1);
+  });
+
+  it('reduces nothing when principalDimensions >= d', () => {
+    const p = projectCheckpoint(data, d, null, { perplexity: 20, principalDimensions: 500, iterations: 50 });
+    expect(p.dimensions).toBe(d);
+  });
+});

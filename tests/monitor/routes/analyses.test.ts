@@ -14,11 +14,13 @@ import { epochRecord, layerWeights, runMeta } from '../../helpers/run-fixture.ts
 const dir = useTempDir();
 let store: Store;
 const analysed: CheckpointRef[] = [];
+const askedKinds: (readonly string[] | undefined)[] = [];
 
 // Stands in for the child `transferscope analyze`: the route's job is choosing the key, asking for the
 // analysis once and serving what got stored. The child itself is tested in tests/integration.
-async function analyze(at: CheckpointRef): Promise<void> {
+async function analyze(at: CheckpointRef, kinds?: readonly string[]): Promise<void> {
   analysed.push(at);
+  askedKinds.push(kinds);
   await new Promise((r) => setTimeout(r, 20));
   const epochs = await store.listEpochs(at.runId);
   const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!)!;
@@ -70,6 +72,8 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     expect(first.body.kind).toBe('network');
     expect(first.body.result.seconds).toBe(3);
     expect(analysed).toEqual([{ runId: 'run-n', phase: 'target', epoch: 1 }]);
+    // Only the requested kind: an instance layout never waits for a network abstraction.
+    expect(askedKinds).toEqual([['network']]);
     const second = await get<NetworkResponse>(app, '/api/runs/run-n/epochs/target/1/network');
     expect(second.body).toEqual(first.body);
     expect(analysed).toHaveLength(1);

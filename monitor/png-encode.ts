@@ -1,4 +1,4 @@
-// A minimal PNG encoder (8-bit RGB, no interlace) over node:zlib, for feature-visualisation images:
+// A minimal PNG encoder (8-bit RGB, no interlace) over node:zlib, for feature visualisations and instance images:
 // a few hundred bytes each, not worth a native image library on the server path.
 import { deflateSync } from 'node:zlib';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
-import { encodePng } from '../../trainer/png-encode.ts';
+import { encodePng } from '../../monitor/png-encode.ts';
 
 /** Splits a PNG into its chunks. */
 function chunks(png: Buffer): { type: string; data: Buffer }[] {

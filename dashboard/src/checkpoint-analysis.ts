@@ -1,0 +1,51 @@
+// One kind of per-checkpoint analysis for a view: the request for the checkpoint the view shows (only the newest
+// answer kept) and the background queue's progress on that checkpoint, shared by the network and instance views.
+import { createMemo, type Accessor } from 'solid-js';
+import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
+import type { DataClient } from './data-client.ts';
+import type { EpochPin } from './epochs.ts';
+import { createLatestRequest, type LatestRequest } from './latest-request.ts';
+
+export interface CheckpointKey extends EpochPin {
+  runId: string;
+}
+
+const sameKey = (a: CheckpointKey | null, b: CheckpointKey | null): boolean =>
+  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
+
+export interface CheckpointAnalysis<K extends AnalysisKind> {
+  /** The checkpoint asked for; null when there is none to ask about. */
+  key: Accessor<CheckpointKey | null>;
+  request: LatestRequest<AnalysisResponse<K>>;
+  /** The key whose answer is on screen, null while the asked-for checkpoint loads (tests wait on it). */
+  drawn: Accessor<CheckpointKey | null>;
+  /** The background analysis's status for that checkpoint (`running`, `failed: …`), null if it reported none. */
+  backgroundStatus: Accessor<string | null>;
+}
+
+/** Requests `kind` of `checkpoint()` of run `runId()` through the data client whenever either changes. */
+export function createCheckpointAnalysis<K extends AnalysisKind>(
+  kind: K, client: DataClient, runId: Accessor<string | undefined>, checkpoint: Accessor<EpochRecord | null>,
+): CheckpointAnalysis<K> {
+  const key = createMemo<CheckpointKey | null>(() => {
+    const id = runId();
+    const at = checkpoint();
+    return id && at ? { runId: id, phase: at.phase, epoch: at.epoch } : null;
+  }, null, { equals: sameKey });
+  const request = createLatestRequest(key, (k) => client.analysis(kind, k.runId, k));
+  // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
+  const backgroundStatus = (): string | null => {
+    const event = client.state.analysis;
+    const k = key();
+    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
+      ? event.status + (event.message ? `: ${event.message}` : '')
+      : null;
+  };
+  const drawn = (): CheckpointKey | null => {
+    const shown = request.value();
+    const k = key();
+    return shown && k && !request.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
+  };
+  return { key, request, drawn, backgroundStatus };
+}

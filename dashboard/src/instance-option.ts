@@ -1,0 +1,92 @@
+// The instance view's ECharts option: one scatter series per domain (crosses for source, circles for target),
+// colour by class, a dark border on mispredictions, an image in the tooltip, rect/lasso brushing.
+import type { ChartOption } from './chart.ts';
+import { classColor, type InstancePoint } from './instance-model.ts';
+
+export interface InstanceOptionInput {
+  points: readonly InstancePoint[];
+  /** Half the side of the square drawn (layoutExtent). */
+  extent: number;
+  classNames: readonly string[];
+  imageUrl: (point: InstancePoint) => string;
+  /** Thumbnail data URLs by point id, or null to draw glyphs. */
+  thumbnails: ReadonlyMap<string, string> | null;
+}
+
+/** ECharts has no cross symbol: a plus of two bars, drawn rotated by 45°. */
+const CROSS = 'path://M-1,-5h2v4h4v2h-4v4h-2v-4h-4v-2h4z';
+const MISPREDICTED_BORDER = '#111827';
+const DOMAINS = ['source', 'target'] as const;
+// Scrubbing animates every point from its old to its new place; movement then means the model changed.
+const MOVE_MS = 700;
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** Series index (0 source, 1 target) and data index of each drawn point, for brushing and tooltips. */
+export function seriesPoints(points: readonly InstancePoint[]): [InstancePoint[], InstancePoint[]] {
+  return [points.filter((p) => p.domain === 0), points.filter((p) => p.domain === 1)];
+}
+
+export function instanceChartOption(input: InstanceOptionInput): ChartOption {
+  const { extent, classNames, thumbnails } = input;
+  const bySeries = seriesPoints(input.points);
+  const name = (c: number) => classNames[c] ?? String(c);
+  return {
+    animation: true,
+    animationDurationUpdate: MOVE_MS,
+    animationEasingUpdate: 'cubicInOut',
+    grid: { left: 8, right: 8, top: 36, bottom: 8 },
+    xAxis: { type: 'value', min: -extent, max: extent, show: false },
+    yAxis: { type: 'value', min: -extent, max: extent, show: false },
+    toolbox: {
+      right: 8,
+      top: 0,
+      feature: { brush: { type: ['rect', 'polygon', 'clear'], title: { rect: 'Select a rectangle', polygon: 'Lasso', clear: 'Clear selection' } } },
+    },
+    brush: { toolbox: ['rect', 'polygon', 'clear'], xAxisIndex: 0, throttleType: 'debounce', throttleDelay: 150, outOfBrush: { colorAlpha: 0.25 } },
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: (params) => {
+        const item = Array.isArray(params) ? params[0] : params;
+        const point = item ? bySeries[item.seriesIndex ?? 0]?.[item.dataIndex] : undefined;
+        if (!point) {
+          return '';
+        }
+        const wrong = point.predicted !== point.label;
+        return `<div class="instance-tooltip" data-testid="instance-tooltip">`
+          + `<img data-testid="instance-tooltip-image" src="${escapeHtml(input.imageUrl(point))}" width="64" height="64" alt="">`
+          + `<div><b>${DOMAINS[point.domain]}</b> validation #${point.index}<br>`
+          + `true: ${escapeHtml(name(point.label))}<br>`
+          + `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(point.predicted))}${wrong ? ' ✗' : ''}</span></div></div>`;
+      },
+    },
+    series: bySeries.map((points, s) => ({
+      type: 'scatter' as const,
+      name: DOMAINS[s],
+      // Per-point styles and the move animation need the normal (not large, not progressive) renderer.
+      large: false,
+      progressive: 0,
+      symbol: s === 0 ? CROSS : 'circle',
+      symbolRotate: s === 0 ? 45 : 0,
+      symbolSize: thumbnails ? 22 : s === 0 ? 11 : 9,
+      emphasis: { scale: 1.6 },
+      data: points.map((p) => {
+        const thumbnail = thumbnails?.get(p.id);
+        const wrong = p.predicted !== p.label;
+        return {
+          id: p.id,
+          value: [p.x, p.y],
+          ...(thumbnail ? { symbol: `image://${thumbnail}`, symbolRotate: 0 } : {}),
+          itemStyle: {
+            color: classColor(p.label, classNames.length),
+            opacity: thumbnail ? 1 : 0.85,
+            borderColor: wrong ? MISPREDICTED_BORDER : 'rgba(255,255,255,0.6)',
+            // A cross is thin: a thick border would hide its class colour.
+            borderWidth: wrong ? (s === 0 ? 0.9 : 1.6) : 0.5,
+          },
+        };
+      }),
+    })),
+  };
+}

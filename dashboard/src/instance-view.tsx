@@ -1,0 +1,170 @@
+// The instance view (paper §5.2 with DeepVisualInsight's time travel): both domains' validation instances laid out
+// by t-SNE of the model's activations before the dense layers, at the checkpoint shown; scrubbing moves the points.
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import type { RunMeta } from '../../monitor/protocol.ts';
+import type { DataClient } from './data-client.ts';
+import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { InstanceScatter } from './instance-scatter.tsx';
+import { InstanceSelectionList } from './instance-selection-list.tsx';
+import { InstanceTrust } from './instance-trust.tsx';
+import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
+import { instanceThumbnails } from './instance-thumbnails.ts';
+import { networkTarget } from './network-model.ts';
+import { Notice } from './notice.tsx';
+import { Panel } from './panel.tsx';
+import type { Timeline } from './timeline.ts';
+
+export interface InstanceViewProps {
+  client: DataClient;
+  run: RunMeta | null;
+  timeline: Timeline;
+}
+
+const HINT =
+  'Paper §5.2: every validation instance of both domains, placed by t-SNE of the model\'s activations right before ' +
+  'its dense layers (perplexity 40, learning rate 100, after PCA to 50 dimensions). Colour = true class; cross = source ' +
+  'instance, circle = target instance; a dark border = the model mispredicts it. Each checkpoint\'s layout starts from ' +
+  'the previous one and is aligned to it, so when you scrub, points move only as much as the representation moved. ' +
+  'Hover a point for its image; use the rectangle or lasso (top right) to list instances.';
+
+export function InstanceView(props: InstanceViewProps): JSX.Element {
+  // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
+  const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
+  const { request: layout, drawn, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
+    const t = target();
+    return t.kind === 'none' ? null : t.checkpoint;
+  });
+
+  const classNames = (): string[] => props.run?.classNames ?? [];
+  const [hidden, setHidden] = createSignal<ReadonlySet<number>>(new Set());
+  const selectedClasses = createMemo(() => new Set(classNames().map((_, c) => c).filter((c) => !hidden().has(c))));
+  const toggleClass = (c: number) => {
+    const next = new Set(hidden());
+    if (!next.delete(c)) {
+      next.add(c);
+    }
+    setHidden(next);
+  };
+  const [showImages, setShowImages] = createSignal(false);
+  const [thumbnails, setThumbnails] = createSignal<ReadonlyMap<string, string> | null>(null);
+  const [brushed, setBrushed] = createSignal<InstancePoint[]>([]);
+  createEffect(on(() => props.run?.id, () => {
+    setThumbnails(null);
+    setShowImages(false);
+    setHidden(new Set<number>());
+  }, { defer: true }));
+
+  const points = createMemo(() => {
+    const shown = layout.value();
+    return shown ? instancePoints(shown.result, selectedClasses()) : [];
+  });
+  // Cut once per run on first use; the same instances are laid out at every checkpoint.
+  createEffect(() => {
+    const shown = layout.value();
+    if (showImages() && shown && thumbnails() === null) {
+      const runId = shown.key.runId;
+      void instanceThumbnails(runId, instancePoints(shown.result, new Set(shown.result.label))).then(
+        (cut) => {
+          if (props.run?.id === runId) {
+            setThumbnails(cut);
+          }
+        },
+        () => setShowImages(false),
+      );
+    }
+  });
+  const imageUrl = (p: InstancePoint) => instanceImageUrl(layout.value()?.key.runId ?? '', p.domain, p.index);
+  const scatterInput = createMemo(() => ({
+    points: points(),
+    extent: layout.value() ? layoutExtent(layout.value()!.result) : 1,
+    classNames: classNames(),
+    imageUrl,
+    thumbnails: showImages() ? thumbnails() : null,
+  }));
+
+  // What is drawn (phase/epoch/classes), '' while loading: tests wait on it instead of guessing with timeouts.
+  const renderedKey = (): string => {
+    const k = drawn();
+    return k ? `${k.phase}/${k.epoch}/${[...selectedClasses()].join(',')}` : '';
+  };
+
+  const aside = (): JSX.Element => {
+    const t = target();
+    const at = props.timeline.current();
+    if (t.kind === 'none' || !at) {
+      return '';
+    }
+    const shown = `${t.checkpoint.phase} · epoch ${t.checkpoint.epoch}`;
+    return (
+      <>
+        <Show when={layout.loading()}><span class="muted">computing… </span></Show>
+        {t.exact ? shown : `checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}
+      </>
+    );
+  };
+
+  return (
+    <Panel class="instance-panel" title="Instances" hint={HINT} testId="instance-panel" renderedKey={renderedKey()} aside={aside()}>
+      <Switch>
+        <Match when={target().kind === 'none'}>
+          <Notice kind="info">No checkpoint at or before this epoch yet: the instance view needs stored weights.</Notice>
+        </Match>
+        <Match when={layout.error()}>
+          {(error) => <Notice kind="error" testId="instance-error">Could not load the instance layout: {error()}</Notice>}
+        </Match>
+        <Match when={!layout.value()}>
+          <Notice kind="info" testId="instance-loading">
+            Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet.
+            <Show when={backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
+          </Notice>
+        </Match>
+        <Match when={layout.value()}>
+          {(shown) => (
+            <>
+              <div class="instance-controls">
+                <div class="instance-classes" role="group" aria-label="classes shown">
+                  <For each={classNames()}>
+                    {(name, c) => (
+                      <button
+                        type="button"
+                        class="instance-class"
+                        classList={{ off: hidden().has(c()) }}
+                        aria-pressed={!hidden().has(c())}
+                        data-testid="instance-class-toggle"
+                        title={`Show or hide class ${name}`}
+                        onClick={() => toggleClass(c())}
+                      >
+                        <span class="instance-swatch" style={{ background: classColor(c(), classNames().length) }} />
+                        {name}
+                      </button>
+                    )}
+                  </For>
+                  <button type="button" class="instance-class" title="Show every class" onClick={() => setHidden(new Set<number>())}>all</button>
+                  <button type="button" class="instance-class" title="Hide every class, then pick some" onClick={() => setHidden(new Set(classNames().map((_, c) => c)))}>none</button>
+                </div>
+                <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
+                  <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} /> images
+                </label>
+                <InstanceTrust projection={shown().result} />
+              </div>
+              <div class="muted instance-legend">
+                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted ·{' '}
+                {points().length} of {shown().result.count} instances
+                <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
+              </div>
+              <div class="instance-body">
+                <InstanceScatter input={scatterInput()} onBrush={setBrushed} />
+                <Show
+                  when={brushed().length > 0}
+                  fallback={<p class="muted instance-selection">Select instances with the rectangle or the lasso (top right of the plot) to list them here.</p>}
+                >
+                  <InstanceSelectionList points={brushed()} classNames={classNames()} imageUrl={imageUrl} />
+                </Show>
+              </div>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </Panel>
+  );
+}

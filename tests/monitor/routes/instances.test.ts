@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inflateSync } from 'node:zlib';
+import { Store } from '../../../monitor/store/store.ts';
+import { createApp } from '../../../monitor/app.ts';
+import { startMonitor } from '../../../monitor/server.ts';
+import type { ApiError } from '../../../monitor/protocol.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { runMeta } from '../../helpers/run-fixture.ts';
+
+const dir = useTempDir();
+let store: Store;
+let app: ReturnType<typeof createApp>;
+
+// 3 x 2 images whose every byte says which instance, row, column and channel it is.
+const W = 3;
+const H = 2;
+const pixel = (i: number, y: number, x: number, ch: number) => (i * 40 + y * 12 + x * 3 + ch) % 256;
+const images = (count: number) => Uint8Array.from({ length: count * H * W * 3 }, (_, e) => {
+  const i = Math.floor(e / (H * W * 3));
+  const r = e % (H * W * 3);
+  return pixel(i, Math.floor(r / (W * 3)), Math.floor((r % (W * 3)) / 3), r % 3);
+});
+
+beforeAll(async () => {
+  store = await Store.open(`${dir}/db`);
+  app = createApp(store);
+  await store.createRun(runMeta('run-i'));
+  await store.putInstances('run-i', [
+    { split: 'source-validation', labels: Int32Array.from([0, 1, 2, 0, 1]), height: H, width: W, pixels: images(5) },
+    { split: 'target-validation', labels: Int32Array.from({ length: 40 }, (_, i) => i % 3), height: H, width: W, pixels: images(40) },
+  ]);
+});
+afterAll(() => store.close());
+
+/** Width, height and the unfiltered RGB rows of an 8-bit RGB PNG from encodePng. */
+function decode(png: Buffer): { width: number; height: number; rgb: Uint8Array } {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') {
+      idat.push(png.subarray(at + 8, at + 8 + length));
+    }
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    expect(raw[y * (width * 3 + 1)]).toBe(0);
+    rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
+  }
+  return { width, height, rgb };
+}
+
+const png = async (path: string) => {
+  const res = await app.request(path);
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+};
+
+describe('instance images', () => {
+  it('serves one stored instance as an immutable PNG of its pixels', async () => {
+    const { res, body } = await png('/api/runs/run-i/instances/source-validation/3.png');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('cache-control')).toMatch(/immutable/);
+    const image = decode(body);
+    expect([image.width, image.height]).toEqual([W, H]);
+    expect(Array.from(image.rgb)).toEqual(Array.from(images(5).subarray(3 * H * W * 3, 4 * H * W * 3)));
+  });
+
+  it('serves every instance of a split in one 32-wide grid', async () => {
+    const { res, body } = await png('/api/runs/run-i/instances/target-validation/atlas.png');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toMatch(/immutable/);
+    const atlas = decode(body);
+    expect([atlas.width, atlas.height]).toEqual([32 * W, 2 * H]);
+    // Instance 33 sits in row 1, column 1; its pixel (y 1, x 2) in channel 2.
+    const at = ((1 * H + 1) * atlas.width + (1 * W + 2)) * 3 + 2;
+    expect(atlas.rgb[at]).toBe(pixel(33, 1, 2, 2));
+    // Cells past the last instance stay black.
+    expect(atlas.rgb[((1 * H) * atlas.width + 8 * W) * 3]).toBe(0);
+  });
+
+  it('answers bad requests with JSON 4xx errors', async () => {
+    const cases: [string, number, string, RegExp][] = [
+      ['/api/runs/run-i/instances/source-validation/5.png', 404, 'NOT_FOUND', /has 5 source-validation instances/],
+      ['/api/runs/run-i/instances/source-validation/-1.png', 400, 'INVALID_ARGUMENT', /<index>\.png/],
+      ['/api/runs/run-i/instances/source-validation/1.jpg', 400, 'INVALID_ARGUMENT', /Invalid instance file '1\.jpg'/],
+      ['/api/runs/run-i/instances/source-train/1.png', 400, 'INVALID_ARGUMENT', /Unknown split 'source-train'/],
+      ['/api/runs/nope/instances/source-validation/1.png', 404, 'RUN_NOT_FOUND', /nope/],
+    ];
+    for (const [path, status, code, message] of cases) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(status);
+      const body = (await res.json()) as ApiError;
+      expect(body.error.code, path).toBe(code);
+      expect(body.error.message, path).toMatch(message);
+    }
+  });
+
+  it('serves the PNG over a real port', async () => {
+    const monitor = await startMonitor({ store, port: 0 });
+    try {
+      const res = await fetch(new URL('api/runs/run-i/instances/target-validation/39.png', monitor.url));
+      expect(res.status).toBe(200);
+      expect(decode(Buffer.from(await res.arrayBuffer())).rgb[0]).toBe(pixel(39, 0, 0, 0));
+    } finally {
+      await monitor.close();
+    }
+  });
+});
