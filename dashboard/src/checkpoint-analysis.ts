@@ -1,7 +1,7 @@
 // One kind of per-checkpoint analysis for a view: the request for the checkpoint the view shows (only the newest
-// answer kept) and the background queue's progress on that checkpoint, shared by the network and instance views.
+// answer kept) and the background queue's progress on that checkpoint, shared by the per-checkpoint views.
 import { createMemo, type Accessor } from 'solid-js';
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
@@ -11,8 +11,17 @@ export interface CheckpointKey extends EpochPin {
   runId: string;
 }
 
-const sameKey = (a: CheckpointKey | null, b: CheckpointKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
+/** Equal keys must not re-request: the scrubber moves between epochs that share a checkpoint. */
+export function sameCheckpointKey(a: CheckpointKey | null, b: CheckpointKey | null): boolean {
+  return a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
+}
+
+/** The monitor's latest progress report for `key`'s checkpoint (`queued`, `running: …`), null for another one. */
+export function backgroundAnalysisStatus(event: AnalysisEvent | null, key: CheckpointKey | null): string | null {
+  return event && key && event.at.phase === key.phase && event.at.epoch === key.epoch
+    ? event.status + (event.message ? `: ${event.message}` : '')
+    : null;
+}
 
 export interface CheckpointAnalysis<K extends AnalysisKind> {
   /** The checkpoint asked for; null when there is none to ask about. */
@@ -32,16 +41,10 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
     const id = runId();
     const at = checkpoint();
     return id && at ? { runId: id, phase: at.phase, epoch: at.epoch } : null;
-  }, null, { equals: sameKey });
+  }, null, { equals: sameCheckpointKey });
   const request = createLatestRequest(key, (k) => client.analysis(kind, k.runId, k));
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => {
-    const event = client.state.analysis;
-    const k = key();
-    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
-      ? event.status + (event.message ? `: ${event.message}` : '')
-      : null;
-  };
+  const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());
   const drawn = (): CheckpointKey | null => {
     const shown = request.value();
     const k = key();

@@ -4,12 +4,13 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
-import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-key.ts';
+import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-analysis.ts';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
 import { FeatureRanking } from './feature-ranking.tsx';
 import { createLatestRequest } from './latest-request.ts';
 import { featureImageUrl } from './network-model.ts';
+import { CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
@@ -72,17 +73,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
 
   const aside = (): JSX.Element => {
     const t = target();
-    const at = props.timeline.current();
-    if (t.kind === 'none' || !at) {
-      return '';
-    }
-    const shown = `${t.checkpoint.phase} · epoch ${t.checkpoint.epoch}`;
-    return (
-      <>
-        <Show when={features.loading()}><span class="muted">computing… </span></Show>
-        {t.exact ? shown : `checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}
-      </>
-    );
+    return <CheckpointAside checkpoint={t.kind === 'none' ? null : t.checkpoint} at={props.timeline.current()} loading={features.loading()} />;
   };
 
   return (

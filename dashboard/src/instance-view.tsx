@@ -10,6 +10,7 @@ import { InstanceTrust } from './instance-trust.tsx';
 import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { instanceThumbnails } from './instance-thumbnails.ts';
 import { networkTarget } from './network-model.ts';
+import { CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
@@ -90,17 +91,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
 
   const aside = (): JSX.Element => {
     const t = target();
-    const at = props.timeline.current();
-    if (t.kind === 'none' || !at) {
-      return '';
-    }
-    const shown = `${t.checkpoint.phase} · epoch ${t.checkpoint.epoch}`;
-    return (
-      <>
-        <Show when={layout.loading()}><span class="muted">computing… </span></Show>
-        {t.exact ? shown : `checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}
-      </>
-    );
+    return <CheckpointAside checkpoint={t.kind === 'none' ? null : t.checkpoint} at={props.timeline.current()} loading={layout.loading()} />;
   };
 
   return (

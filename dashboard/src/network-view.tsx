@@ -3,8 +3,8 @@
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
-import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
+import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-analysis.ts';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
 import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
@@ -21,13 +21,6 @@ export interface NetworkViewProps {
   timeline: Timeline;
 }
 
-interface NetworkKey extends EpochPin {
-  runId: string;
-}
-
-const sameKey = (a: NetworkKey | null, b: NetworkKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
-
 const HINT =
   'Paper §5.3.3, Figure 4: for the chosen class, one similarity matrix per layer along the diagonal, source (red) and ' +
   'target (blue) sides alternating. Cells compare the two models\' important neurons (darker = more similar); the ' +
@@ -39,11 +32,11 @@ const HINT =
 
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<NetworkKey | null>(() => {
+  const key = createMemo<CheckpointKey | null>(() => {
     const runId = props.run?.id;
     const t = target();
     return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameKey });
+  }, null, { equals: sameCheckpointKey });
   const network = createLatestRequest(key, (k) => props.client.analysis('network', k.runId, k));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -116,13 +109,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   });
 
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => {
-    const event = props.client.state.analysis;
-    const k = key();
-    return event && k && event.at.phase === k.phase && event.at.epoch === k.epoch
-      ? event.status + (event.message ? `: ${event.message}` : '')
-      : null;
-  };
+  const backgroundStatus = (): string | null => backgroundAnalysisStatus(props.client.state.analysis, key());
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
