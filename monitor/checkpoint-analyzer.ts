@@ -21,17 +21,50 @@ export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, kinds?: readonly Ana
 const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
 
 /**
+ * At most this many analysis children run at once; the rest wait in order. Scrubbing fast through checkpoints
+ * that were never analysed asks for several kinds at each, and unbounded children (each a minute of tensor
+ * work) starved the API itself: the dashboard-latency bench timed out on a confusion table. Two, not one, so
+ * a view's cheap request is not always stuck behind the background queue's minute-long network abstraction.
+ */
+export const MAX_ANALYSIS_CHILDREN = 2;
+
+/** Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. */
+export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running < max) {
+      running++;
+    } else {
+      // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) {
+        next();
+      } else {
+        running--;
+      }
+    }
+  };
+}
+
+/**
  * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db`. Concurrent calls for
  * one checkpoint (a request racing the background queue) share one child instead of racing to store.
  */
-export function makeChildProcessAnalyzer(db: string): AnalyzeCheckpoint {
+export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): AnalyzeCheckpoint {
   const inFlight = new Map<string, Promise<void>>();
+  const limit = makeConcurrencyLimit(maxChildren);
   return (at, kinds) => {
     const only = kinds ? ['--kind', kinds.join(',')] : [];
     const id = `${at.runId}/${at.phase}/${at.epoch}/${kinds?.join(',') ?? '*'}`;
     let pending = inFlight.get(id);
     if (!pending) {
-      pending = new Promise<void>((resolve, reject) => {
+      pending = limit(() => new Promise<void>((resolve, reject) => {
         execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
           { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
             if (err) {
@@ -41,7 +74,7 @@ export function makeChildProcessAnalyzer(db: string): AnalyzeCheckpoint {
               resolve();
             }
           });
-      }).finally(() => inFlight.delete(id));
+      })).finally(() => inFlight.delete(id));
       inFlight.set(id, pending);
     }
     return pending;
