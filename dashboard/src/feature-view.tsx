@@ -4,11 +4,10 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
-import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-analysis.ts';
+import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
 import { FeatureRanking } from './feature-ranking.tsx';
-import { createLatestRequest } from './latest-request.ts';
 import { featureImageUrl } from './network-model.ts';
 import { CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
@@ -31,12 +30,10 @@ const HINT =
 
 export function FeatureView(props: FeatureViewProps): JSX.Element {
   const target = createMemo(() => featureTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<CheckpointKey | null>(() => {
-    const runId = props.run?.id;
+  const { request: features, key, backgroundStatus } = createCheckpointAnalysis('features', props.client, () => props.run?.id, () => {
     const t = target();
-    return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameCheckpointKey });
-  const features = createLatestRequest(key, (k) => props.client.analysis('features', k.runId, k));
+    return t.kind === 'checkpoint' ? t.checkpoint : null;
+  });
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -60,7 +57,6 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   };
 
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => backgroundAnalysisStatus(props.client.state.analysis, key());
 
   // What is drawn, as phase/epoch/class/order, or '' while loading: tests wait on it instead of sleeping.
   const renderedKey = (): string => {

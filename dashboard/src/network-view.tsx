@@ -4,7 +4,7 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest } from './latest-request.ts';
-import { backgroundAnalysisStatus, sameCheckpointKey, type CheckpointKey } from './checkpoint-analysis.ts';
+import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
 import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
@@ -32,12 +32,10 @@ const HINT =
 
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const key = createMemo<CheckpointKey | null>(() => {
-    const runId = props.run?.id;
+  const { request: network, key, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => {
     const t = target();
-    return runId && t.kind === 'checkpoint' ? { runId, phase: t.checkpoint.phase, epoch: t.checkpoint.epoch } : null;
-  }, null, { equals: sameCheckpointKey });
-  const network = createLatestRequest(key, (k) => props.client.analysis('network', k.runId, k));
+    return t.kind === 'checkpoint' ? t.checkpoint : null;
+  });
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -109,7 +107,6 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   });
 
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
-  const backgroundStatus = (): string | null => backgroundAnalysisStatus(props.client.state.analysis, key());
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
