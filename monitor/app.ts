@@ -30,6 +30,10 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
     if (err instanceof TransferscopeError) {
       return c.json(errorBody(err.code, err.message), err.status as 400);
     }
+    if (c.req.raw.signal.aborted) {
+      // The client left (a view scrubbed past this checkpoint): nobody reads the answer, and it is no fault.
+      return c.body(null, 499 as 400);
+    }
     console.error(`monitor: ${c.req.method} ${c.req.path} failed:`, err);
     return c.json(errorBody('INTERNAL', `Internal error while serving ${c.req.path}: ${err.message}`), 500);
   });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
 import type { AnalysisKind } from './analysis-protocol.ts';
 import { TransferscopeError } from './errors.ts';
+import { makeSharedRequests } from './shared-requests.ts';
 
 export interface CheckpointRef {
   runId: string;
@@ -15,8 +16,9 @@ export interface CheckpointRef {
 /**
  * Resolves once every kind of analysis of the checkpoint (or only `kinds`) is stored, or rejects with why not.
  * A request names its kind, so a few-second instance layout never waits for a minute-long network abstraction.
+ * `signal` (the HTTP request's, aborted when the browser gives up on it) withdraws the call; see the analyzer.
  */
-export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, kinds?: readonly AnalysisKind[]) => Promise<void>;
+export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, kinds?: readonly AnalysisKind[], signal?: AbortSignal) => Promise<void>;
 
 const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
 
@@ -28,16 +30,31 @@ const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
  */
 export const MAX_ANALYSIS_CHILDREN = 2;
 
-/** Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. */
-export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+/**
+ * Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. A waiting task
+ * whose `signal` aborts leaves the line without running (rejecting with the signal's reason).
+ */
+export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
-  return async (task) => {
+  return async (task, signal) => {
+    signal?.throwIfAborted();
     if (running < max) {
       running++;
     } else {
       // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const leave = (): void => {
+          waiting.splice(waiting.indexOf(take), 1);
+          reject(signal!.reason);
+        };
+        const take = (): void => {
+          signal?.removeEventListener('abort', leave);
+          resolve();
+        };
+        waiting.push(take);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
     }
     try {
       return await task();
@@ -55,28 +72,28 @@ export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>) =
 /**
  * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db`. Concurrent calls for
  * one checkpoint (a request racing the background queue) share one child instead of racing to store.
+ *
+ * When every caller of a waiting child has withdrawn (the user scrubbed past the checkpoint), it leaves the
+ * line, so the checkpoint now on screen does not wait behind abandoned ones. A child that already started is
+ * left to finish: its result is stored and reused, and killing it would throw away up to a minute of work.
  */
 export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): AnalyzeCheckpoint {
-  const inFlight = new Map<string, Promise<void>>();
   const limit = makeConcurrencyLimit(maxChildren);
-  return (at, kinds) => {
-    const only = kinds ? ['--kind', kinds.join(',')] : [];
+  const spawnAnalyze = (at: CheckpointRef, only: readonly string[]) => new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
+      { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
+        if (err) {
+          const last = stderr.trim().split('\n').at(-1) ?? err.message;
+          reject(new TransferscopeError('INTERNAL', `Analysing ${at.phase} epoch ${at.epoch} of run '${at.runId}' failed: ${last}`));
+        } else {
+          resolve();
+        }
+      });
+  });
+  const shared = makeSharedRequests<void>();
+  return (at, kinds, signal) => {
     const id = `${at.runId}/${at.phase}/${at.epoch}/${kinds?.join(',') ?? '*'}`;
-    let pending = inFlight.get(id);
-    if (!pending) {
-      pending = limit(() => new Promise<void>((resolve, reject) => {
-        execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
-          { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-            if (err) {
-              const last = stderr.trim().split('\n').at(-1) ?? err.message;
-              reject(new TransferscopeError('INTERNAL', `Analysing ${at.phase} epoch ${at.epoch} of run '${at.runId}' failed: ${last}`));
-            } else {
-              resolve();
-            }
-          });
-      })).finally(() => inFlight.delete(id));
-      inFlight.set(id, pending);
-    }
-    return pending;
+    const only = kinds ? ['--kind', kinds.join(',')] : [];
+    return shared(id, (shareSignal) => limit(() => spawnAnalyze(at, only), shareSignal), signal);
   };
 }

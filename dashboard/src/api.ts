@@ -15,7 +15,8 @@ export class ApiRequestError extends Error {
   }
 }
 
-export type FetchJson = (path: string) => Promise<unknown>;
+/** GETs a path's JSON; `signal` aborts the request (the view moved on), rejecting with its reason. */
+export type FetchJson = (path: string, signal?: AbortSignal) => Promise<unknown>;
 
 function isApiError(body: unknown): body is ApiError {
   if (typeof body !== 'object' || body === null || !('error' in body)) {
@@ -27,17 +28,24 @@ function isApiError(body: unknown): body is ApiError {
 
 /**
  * GETs `path` and resolves with its parsed JSON body. Rejects with an ApiRequestError: on a network failure,
- * on a 4xx/5xx (carrying the server's `{ error: { code, message } }` when present), or on a body that isn't JSON.
+ * on a 4xx/5xx (carrying the server's `{ error: { code, message } }` when present), or on a body that isn't JSON;
+ * with the signal's reason once `signal` aborts.
  */
-export async function fetchJson(path: string, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+export async function fetchJson(path: string, signal?: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchImpl(path, { headers: { accept: 'application/json' } });
+    response = await fetchImpl(path, { headers: { accept: 'application/json' }, signal });
   } catch (err) {
+    if (signal?.aborted) {
+      throw signal.reason;
+    }
     const reason = err instanceof Error ? err.message : String(err);
     throw new ApiRequestError('NETWORK', 0, `Could not reach the monitor for ${path} (${reason}). Is it still running?`);
   }
   const body: unknown = await response.json().catch(() => undefined);
+  if (signal?.aborted) {
+    throw signal.reason;
+  }
   if (!response.ok) {
     if (isApiError(body)) {
       throw new ApiRequestError(body.error.code, response.status, body.error.message);

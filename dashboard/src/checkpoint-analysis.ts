@@ -42,7 +42,7 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
     const at = checkpoint();
     return id && at ? { runId: id, phase: at.phase, epoch: at.epoch } : null;
   }, null, { equals: sameCheckpointKey });
-  const request = createLatestRequest(key, (k) => client.analysis(kind, k.runId, k));
+  const request = createLatestRequest(key, (k, signal) => client.analysis(kind, k.runId, k, signal));
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
   const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());
   const drawn = (): CheckpointKey | null => {

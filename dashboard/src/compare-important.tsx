@@ -29,7 +29,7 @@ function Counts<T>(props: { change: SetChange<T>; what: string; limit?: number }
 
 export function CompareImportant(props: { client: DataClient; compare: Comparison }): JSX.Element {
   const key = createMemo(() => props.compare);
-  const changes = createLatestRequest(key, (k) => props.client.importantChanges(k.a, k.b));
+  const changes = createLatestRequest(key, (k, signal) => props.client.importantChanges(k.a, k.b, signal));
   const [className, setClassName] = createSignal<string | null>(null);
   const shown = createMemo(() => {
     const classes = changes.value()?.classes ?? [];

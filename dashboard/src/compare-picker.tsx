@@ -18,7 +18,7 @@ const epochValue = (phase: string, epoch: number): string => `${phase}:${epoch}`
 
 export function ComparePicker(props: ComparePickerProps): JSX.Element {
   const runId = createMemo(() => props.value.runId);
-  const metrics = createLatestRequest(runId, (id) => props.client.metrics(id));
+  const metrics = createLatestRequest(runId, (id, signal) => props.client.metrics(id, signal));
   const pickRun = (id: string): void => {
     // Another run's epochs arrive later; its last epoch is the likeliest choice, so ask for it once loaded.
     void props.client.metrics(id).then((m) => {

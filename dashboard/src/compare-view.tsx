@@ -27,7 +27,7 @@ const SPLIT_LABEL: Record<ValidationSplit, string> = { 'target-validation': 'tar
 
 export function CompareView(props: CompareViewProps): JSX.Element {
   const key = createMemo(() => props.compare, null, { equals: (x, y) => label(x.a) === label(y.a) && label(x.b) === label(y.b) });
-  const response = createLatestRequest(key, (k) => props.client.compare(k.a, k.b));
+  const response = createLatestRequest(key, (k, signal) => props.client.compare(k.a, k.b, signal));
   const [split, setSplit] = createSignal<ValidationSplit>('target-validation');
   const [byDelta, setByDelta] = createSignal<'asc' | 'desc' | null>(null);
   const rows = createMemo((): ClassAccuracyChange[] => {
@@ -121,7 +121,7 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                 title={`Weight drift · ${props.compare.a.runId}${sameRun() ? '' : ' (A)'}`}
                 runId={props.compare.a.runId}
                 revision={rendered()}
-                load={(runId) => props.client.weightDrift(runId)}
+                load={(runId, signal) => props.client.weightDrift(runId, signal)}
                 marks={marksFor(props.compare.a.runId)}
               />
               <Show when={!sameRun()}>
@@ -130,7 +130,7 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                   title={`Weight drift · ${props.compare.b.runId} (B)`}
                   runId={props.compare.b.runId}
                   revision={rendered()}
-                  load={(runId) => props.client.weightDrift(runId)}
+                  load={(runId, signal) => props.client.weightDrift(runId, signal)}
                   marks={marksFor(props.compare.b.runId)}
                 />
               </Show>

@@ -9,6 +9,7 @@ import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-prot
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../monitor/compare-protocol.ts';
 import type { WeightSliceResponse } from '../../monitor/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
+import { makeSharedRequests } from '../../monitor/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
 
@@ -36,27 +37,32 @@ export interface DataClientOptions {
   fetchJson?: FetchJson;
 }
 
+/**
+ * The request methods take an optional AbortSignal: a view aborts the request for a checkpoint it scrubbed past,
+ * which frees the browser's connection (Chromium allows six per host) and, once no other view waits for the same
+ * answer, lets the monitor drop an analysis that has not started yet.
+ */
 export interface DataClient {
   readonly state: DataState;
   /** The run being shown: the requested one, else the newest; null when there are no runs. */
   activeRunId: Accessor<string | null>;
   /** The confusion table at `pin` of `runId`; answers are cached per run/phase/epoch, failures are not. */
-  confusion(runId: string, pin: EpochPin): Promise<ConfusionResponse>;
+  confusion(runId: string, pin: EpochPin, signal?: AbortSignal): Promise<ConfusionResponse>;
   /**
    * One kind of analysis (network, …) of the checkpoint at `pin` of `runId` (may take a minute the first time:
    * the monitor computes it while the request waits); cached per kind/run/phase/epoch, failures are not.
    */
-  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin): Promise<AnalysisResponse<K>>;
+  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal): Promise<AnalysisResponse<K>>;
   /** Two epochs side by side (cached: committed epochs never change). */
-  compare(a: CheckpointId, b: CheckpointId): Promise<CompareResponse>;
+  compare(a: CheckpointId, b: CheckpointId, signal?: AbortSignal): Promise<CompareResponse>;
   /** How important neurons and weights changed from a to b; may take minutes when either is not analysed yet. */
-  importantChanges(a: CheckpointId, b: CheckpointId): Promise<ImportantChangesResponse>;
+  importantChanges(a: CheckpointId, b: CheckpointId, signal?: AbortSignal): Promise<ImportantChangesResponse>;
   /** Each layer's distance from the source model over fine-tuning; grows with the run, so never cached. */
-  weightDrift(runId: string): Promise<WeightDriftResponse>;
+  weightDrift(runId: string, signal?: AbortSignal): Promise<WeightDriftResponse>;
   /** Any run's committed epochs (for picking the other side of a comparison); never cached. */
-  metrics(runId: string): Promise<MetricsResponse>;
+  metrics(runId: string, signal?: AbortSignal): Promise<MetricsResponse>;
   /** The weight map of `from` -> `to` into `layer` at the checkpoint `pin` (a few floats); cached, failures are not. */
-  weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number): Promise<WeightSliceResponse>;
+  weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number, signal?: AbortSignal): Promise<WeightSliceResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
@@ -68,22 +74,25 @@ const ANALYSIS_CACHE_SIZE = 16;
 // Weight maps are tiny and a user clicks through many of them.
 const WEIGHT_CACHE_SIZE = 128;
 
-/** Remembers each key's request; a failed one is forgotten so the next call retries, the oldest goes past `size`. */
-function makeRequestCache<T>(size: number, load: (path: string) => Promise<T>): (key: string, path: string) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (key, path) => {
-    const cached = cache.get(key);
-    if (cached) {
-      return cached;
+type CachedRequest<T> = (key: string, path: string, signal?: AbortSignal) => Promise<T>;
+
+/**
+ * Remembers each key's answer (the oldest goes past `size`); a failed or abandoned request is forgotten, so
+ * the next call retries. Callers of a key in flight share one request, aborted only when all of them left.
+ */
+function makeRequestCache<T>(size: number, load: (path: string, signal: AbortSignal) => Promise<T>): CachedRequest<T> {
+  const answers = new Map<string, T>();
+  const shared = makeSharedRequests<T>();
+  const remember = (key: string, answer: T): T => {
+    answers.set(key, answer);
+    if (answers.size > size) {
+      answers.delete(answers.keys().next().value!);
     }
-    const request = load(path);
-    cache.set(key, request);
-    request.catch(() => cache.delete(key));
-    if (cache.size > size) {
-      cache.delete(cache.keys().next().value!);
-    }
-    return request;
+    return answer;
   };
+  return (key, path, signal) => answers.has(key)
+    ? Promise.resolve(answers.get(key)!)
+    : shared(key, (shareSignal) => load(path, shareSignal).then((answer) => remember(key, answer)), signal);
 }
 
 function byNewest(a: RunSummary, b: RunSummary): number {
@@ -93,15 +102,15 @@ function byNewest(a: RunSummary, b: RunSummary): number {
 /** Loads and follows the monitor's data; socket listeners and the run subscription end with the owner. */
 export function createDataClient(options: DataClientOptions): DataClient {
   const { socket, requestedRun } = options;
-  const fetchJson = options.fetchJson ?? ((path: string) => defaultFetchJson(path));
+  const fetchJson = options.fetchJson ?? ((path: string, signal?: AbortSignal) => defaultFetchJson(path, signal));
   const [state, setState] = createStore<DataState>({
     runs: [], runsLoaded: false, runsError: null, run: null, epochs: [], runLoading: false, runError: null,
     lastCheckpoint: null, analysis: null, connected: socket.connected,
   });
-  const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path) as Promise<ConfusionResponse>);
-  const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path) => fetchJson(path) as Promise<WeightSliceResponse>);
-  const cachedAnalyses = new Map<AnalysisKind, (key: string, path: string) => Promise<AnalysisResponse>>();
-  const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path));
+  const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<ConfusionResponse>);
+  const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<WeightSliceResponse>);
+  const cachedAnalyses = new Map<AnalysisKind, CachedRequest<AnalysisResponse>>();
+  const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal));
   const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
     `/api/${resource}?a=${encodeURIComponent(`${a.runId}:${a.phase}:${a.epoch}`)}&b=${encodeURIComponent(`${b.runId}:${b.phase}:${b.epoch}`)}`;
   const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
@@ -217,30 +226,30 @@ export function createDataClient(options: DataClientOptions): DataClient {
   return {
     state,
     activeRunId,
-    confusion(runId, pin) {
-      return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'));
+    confusion(runId, pin, signal) {
+      return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'), signal);
     },
-    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin) {
+    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal) {
       let cached = cachedAnalyses.get(kind);
       if (!cached) {
-        cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path) => fetchJson(path) as Promise<AnalysisResponse>);
+        cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path, shareSignal) => fetchJson(path, shareSignal) as Promise<AnalysisResponse>);
         cachedAnalyses.set(kind, cached);
       }
-      return cached(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, kind)) as Promise<AnalysisResponse<K>>;
+      return cached(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, kind), signal) as Promise<AnalysisResponse<K>>;
     },
-    compare(a, b) {
+    compare(a, b, signal) {
       const path = comparePath('compare', a, b);
-      return cachedCompare(path, path) as Promise<CompareResponse>;
+      return cachedCompare(path, path, signal) as Promise<CompareResponse>;
     },
-    importantChanges(a, b) {
+    importantChanges(a, b, signal) {
       const path = comparePath('compare/important', a, b);
-      return cachedCompare(path, path) as Promise<ImportantChangesResponse>;
+      return cachedCompare(path, path, signal) as Promise<ImportantChangesResponse>;
     },
-    weightDrift: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`) as Promise<WeightDriftResponse>,
-    metrics: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`) as Promise<MetricsResponse>,
-    weightSlice(runId, pin, layer, from, to) {
+    weightDrift: (runId, signal) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`, signal) as Promise<WeightDriftResponse>,
+    metrics: (runId, signal) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`, signal) as Promise<MetricsResponse>,
+    weightSlice(runId, pin, layer, from, to, signal) {
       const resource = `layers/${layer}/weights?from=${from}&to=${to}`;
-      return cachedWeights(`${runId}/${pin.phase}/${pin.epoch}/${resource}`, epochPath(runId, pin, resource));
+      return cachedWeights(`${runId}/${pin.phase}/${pin.epoch}/${resource}`, epochPath(runId, pin, resource), signal);
     },
     refresh,
   };

@@ -1,5 +1,5 @@
 // A request that follows a reactive key and only ever shows the answer for the newest key: when the scrubber
-// moves faster than the server answers, late answers for epochs already left behind are dropped.
+// moves faster than the server answers, the requests for epochs left behind are aborted and their answers dropped.
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { errorMessage } from './api.ts';
 
@@ -11,17 +11,29 @@ export interface LatestRequest<T> {
   error: Accessor<string | null>;
 }
 
-/** Calls `load(key)` whenever the key changes (null: no request) and keeps only the newest key's outcome. */
-export function createLatestRequest<K, T>(key: Accessor<K | null>, load: (key: K) => Promise<T>): LatestRequest<T> {
+/**
+ * Calls `load(key, signal)` whenever the key changes (null: no request) and keeps only the newest key's outcome.
+ * The previous request's signal aborts on each change and when the owner is disposed: a held request for an
+ * epoch scrubbed past (an analysis can take a minute) would otherwise keep one of the browser's six
+ * connections to the monitor, and cheap requests queued behind them stalled scrubbing.
+ */
+export function createLatestRequest<K, T>(key: Accessor<K | null>, load: (key: K, signal: AbortSignal) => Promise<T>): LatestRequest<T> {
   const [value, setValue] = createSignal<T | null>(null);
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   let latest = 0;
+  let inFlight: AbortController | null = null;
+  const abandon = (): void => {
+    inFlight?.abort(new DOMException('A newer request replaced this one.', 'AbortError'));
+    inFlight = null;
+  };
   onCleanup(() => {
     latest += 1;
+    abandon();
   });
 
   createEffect(on(key, (k) => {
+    abandon();
     const request = ++latest;
     if (k === null) {
       setValue(null);
@@ -30,9 +42,12 @@ export function createLatestRequest<K, T>(key: Accessor<K | null>, load: (key: K
       return;
     }
     setLoading(true);
-    load(k).then(
+    const controller = new AbortController();
+    inFlight = controller;
+    load(k, controller.signal).then(
       (answer) => {
         if (request === latest) {
+          inFlight = null;
           setValue(() => answer);
           setError(null);
           setLoading(false);
@@ -40,6 +55,7 @@ export function createLatestRequest<K, T>(key: Accessor<K | null>, load: (key: K
       },
       (err: unknown) => {
         if (request === latest) {
+          inFlight = null;
           setValue(null);
           setError(errorMessage(err));
           setLoading(false);

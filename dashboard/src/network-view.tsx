@@ -81,9 +81,9 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const shown = shownKey();
     return pick?.kind === 'weight' && boundary && shown ? { pick, boundary, shown } : null;
   });
-  const weightSlices = createLatestRequest(weightPick, ({ pick, boundary, shown }) => Promise.all([
-    props.client.weightSlice(shown.runId, shown, boundary.toLayer, pick.from, pick.to),
-    props.client.weightSlice(shown.runId, { phase: shown.referencePhase, epoch: shown.referenceEpoch }, boundary.toLayer, pick.from, pick.to),
+  const weightSlices = createLatestRequest(weightPick, ({ pick, boundary, shown }, signal) => Promise.all([
+    props.client.weightSlice(shown.runId, shown, boundary.toLayer, pick.from, pick.to, signal),
+    props.client.weightSlice(shown.runId, { phase: shown.referencePhase, epoch: shown.referenceEpoch }, boundary.toLayer, pick.from, pick.to, signal),
   ]));
   const weightDetail = createMemo(() => {
     const chosen = weightPick();

@@ -33,7 +33,7 @@ export function StatisticsView(props: StatisticsViewProps): JSX.Element {
     const at = current();
     return runId && at ? { runId, phase: at.phase, epoch: at.epoch } : null;
   }, null, { equals: sameKey });
-  const confusion = createLatestRequest(key, (k) => props.client.confusion(k.runId, k));
+  const confusion = createLatestRequest(key, (k, signal) => props.client.confusion(k.runId, k, signal));
   const shownAt = (): JSX.Element => {
     const at = current();
     return at ? `${at.phase} · epoch ${at.epoch}` : '';
@@ -102,7 +102,7 @@ export function StatisticsView(props: StatisticsViewProps): JSX.Element {
         class="span-3"
         runId={props.run?.id ?? null}
         revision={props.client.state.epochs.filter((e) => e.checkpoint).length}
-        load={(runId) => props.client.weightDrift(runId)}
+        load={(runId, signal) => props.client.weightDrift(runId, signal)}
         marks={current()?.phase === 'target' ? [{ epoch: current()!.epoch, label: 'shown' }] : []}
       />
     </div>

@@ -18,7 +18,7 @@ export interface WeightDriftPanelProps {
   runId: string | null;
   /** Changes whenever the answer may have grown (e.g. the newest checkpoint's step). */
   revision: unknown;
-  load(runId: string): Promise<WeightDriftResponse>;
+  load(runId: string, signal: AbortSignal): Promise<WeightDriftResponse>;
   marks: readonly DriftMark[];
   class?: string;
   title?: string;
@@ -34,7 +34,7 @@ export function WeightDriftPanel(props: WeightDriftPanelProps): JSX.Element {
   const key = createMemo(() => (props.runId === null ? null : { runId: props.runId, revision: props.revision }), null, {
     equals: (a, b) => a?.runId === b?.runId && a?.revision === b?.revision,
   });
-  const drift = createLatestRequest(key, (k) => props.load(k.runId));
+  const drift = createLatestRequest(key, (k, signal) => props.load(k.runId, signal));
   const rendered = (): string => {
     const d = drift.value();
     return d && !drift.loading() ? `${d.runId}/${d.checkpoints.length}` : '';

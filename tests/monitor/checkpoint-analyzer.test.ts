@@ -25,4 +25,28 @@ describe('makeConcurrencyLimit', () => {
     // The limit is free again afterwards.
     expect(await task(6)).toBe(6);
   });
+
+  it('drops a waiting task whose signal aborts, and hands its place to the next one', async () => {
+    const limit = makeConcurrencyLimit(1);
+    const started: string[] = [];
+    let release!: () => void;
+    const first = limit(() => new Promise<void>((r) => {
+      started.push('first');
+      release = r;
+    }));
+    const abandoned = new AbortController();
+    const second = limit(async () => {
+      started.push('second');
+    }, abandoned.signal);
+    const third = limit(async () => {
+      started.push('third');
+    });
+    abandoned.abort(new Error('scrubbed on'));
+    await expect(second).rejects.toThrow('scrubbed on');
+    release();
+    await Promise.all([first, third]);
+    expect(started).toEqual(['first', 'third']);
+    // A task whose signal has already aborted is refused at once.
+    await expect(limit(async () => 1, abandoned.signal)).rejects.toThrow('scrubbed on');
+  });
 });

@@ -33,3 +33,31 @@ test('analyses are fetched per kind and checkpoint, cached, and failures retried
     dispose();
   });
 });
+
+test('two views asking for one analysis share a request, aborted only when both gave up, then asked afresh', async () => {
+  const requests: { path: string; signal: AbortSignal | undefined }[] = [];
+  const fetchJson = (p: string, signal?: AbortSignal): Promise<unknown> => {
+    if (p === '/api/runs') {
+      return Promise.resolve([]);
+    }
+    requests.push({ path: p, signal });
+    return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+  };
+  await createRoot(async (dispose) => {
+    const client = createDataClient({ requestedRun: () => null, socket, fetchJson });
+    const network = new AbortController();
+    const compare = new AbortController();
+    const first = client.analysis('network', 'r 1', { phase: 'target', epoch: 3 }, network.signal);
+    const second = client.analysis('network', 'r 1', { phase: 'target', epoch: 3 }, compare.signal);
+    expect(requests.filter((r) => r.path === path)).toHaveLength(1);
+    network.abort(new DOMException('scrubbed on', 'AbortError'));
+    await expect(first).rejects.toThrow('scrubbed on');
+    expect(requests[0]!.signal!.aborted).toBe(false);
+    compare.abort(new DOMException('closed', 'AbortError'));
+    await expect(second).rejects.toThrow('closed');
+    expect(requests[0]!.signal!.aborted).toBe(true);
+    void client.analysis('network', 'r 1', { phase: 'target', epoch: 3 }).catch(() => undefined);
+    expect(requests.filter((r) => r.path === path)).toHaveLength(2);
+    dispose();
+  });
+});

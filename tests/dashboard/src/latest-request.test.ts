@@ -25,12 +25,14 @@ function harness() {
   return createRoot((dispose) => {
     const [key, setKey] = createSignal<string | null>('a');
     const pending = new Map<string, Deferred<string>>();
-    const request = createLatestRequest(key, (k) => {
+    const signals = new Map<string, AbortSignal>();
+    const request = createLatestRequest(key, (k, signal) => {
       const d = deferred<string>();
       pending.set(k, d);
+      signals.set(k, signal);
       return d.promise;
     });
-    return { request, setKey, pending, dispose };
+    return { request, setKey, pending, signals, dispose };
   });
 }
 
@@ -82,4 +84,19 @@ test('a null key clears the answer and ignores the one in flight', async () => {
   expect(h.request.value()).toBeNull();
   expect(h.request.loading()).toBe(false);
   h.dispose();
+});
+
+test('aborts the request for a key left behind, and the last one when the view goes, but not an answered one', async () => {
+  const h = harness();
+  h.setKey('b');
+  expect(h.signals.get('a')!.aborted).toBe(true);
+  expect(h.signals.get('b')!.aborted).toBe(false);
+  h.pending.get('b')!.resolve('answer b');
+  await flush();
+  h.setKey('c');
+  // b was answered: nothing left to abort, and its answer stays on screen while c loads.
+  expect(h.signals.get('b')!.aborted).toBe(false);
+  expect(h.request.value()).toBe('answer b');
+  h.dispose();
+  expect(h.signals.get('c')!.aborted).toBe(true);
 });
