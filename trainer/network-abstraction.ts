@@ -5,14 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../monitor/errors.ts';
 import { LAYER_NAMES, type LayerName } from '../monitor/protocol.ts';
-import type { LayerWeights } from '../monitor/schema/tables.ts';
+import type { LayerWeights, StoredConductance } from '../monitor/schema/tables.ts';
 import type { NetworkAbstraction, NetworkClassAbstraction } from '../monitor/network-protocol.ts';
 import { importantWeights, type WeightBoundary } from '../monitor/analytics/important-weights.ts';
 import type { InstanceMatrix } from '../monitor/analytics/network-matrix.ts';
 import { buildAlexNet } from './alexnet.ts';
 import type { ModelVariant } from './config.ts';
 import { layerActivations, type ActivationsResult } from './attribution/activations.ts';
-import { layerConductance, type ConductanceResult } from './attribution/layer-conductance.ts';
+import { layerConductance } from './attribution/layer-conductance.ts';
 import { abstractBoundary, abstractLayer } from './network-layers.ts';
 
 export interface NetworkAbstractionInput {
@@ -37,7 +37,16 @@ export interface NetworkAbstractionOptions {
   maxPerClass?: number;
   /** Which AlexNet the weights belong to (default 'alexnet-32'). */
   variant?: ModelVariant;
+  /**
+   * Where each model's conductances come from: by default `compute()`. The network stage passes a store-backed
+   * cache, since a checkpoint's conductances on these instances are the same in every abstraction it is part of.
+   * `instances` (the selection's size) is part of what identifies them.
+   */
+  conductances?: (side: 'source' | 'target', instances: number, compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>;
 }
+
+/** The defaults of `steps` and `maxPerClass`. */
+export const NETWORK_DEFAULTS = { steps: 16, maxPerClass: 20 } as const;
 
 /**
  * Per class c and layer i: each model's important neurons (from its own conductances on the target instances
@@ -48,8 +57,8 @@ export interface NetworkAbstractionOptions {
  */
 export async function networkAbstraction(input: NetworkAbstractionInput, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
   const started = performance.now();
-  const steps = options.steps ?? 16;
-  const maxPerClass = options.maxPerClass ?? 20;
+  const steps = options.steps ?? NETWORK_DEFAULTS.steps;
+  const maxPerClass = options.maxPerClass ?? NETWORK_DEFAULTS.maxPerClass;
   if (!Number.isInteger(maxPerClass) || maxPerClass < 1) {
     throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction needs an integer maxPerClass >= 1 (got ${maxPerClass}).`);
   }
@@ -66,15 +75,17 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
 
   const variant = options.variant ?? 'alexnet-32';
   // One model at a time: two live AlexNets and their path batches would double peak memory.
-  const source = await attribute(variant, classCount, input.sourceWeights, subset, targets, steps);
-  const target = await attribute(variant, classCount, input.targetWeights, subset, targets, steps);
+  const conductances = (side: 'source' | 'target') => (compute: () => Promise<StoredConductance[]>) =>
+    options.conductances ? options.conductances(side, selected.length, compute) : compute();
+  const source = await attribute(variant, classCount, input.sourceWeights, subset, targets, steps, conductances('source'));
+  const target = await attribute(variant, classCount, input.targetWeights, subset, targets, steps, conductances('target'));
   const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
 
   let offset = 0;
   const classes = byClass.map((instances, classIndex): NetworkClassAbstraction => {
     const rows = Int32Array.from(instances, (_, j) => offset + j);
     offset += instances.length;
-    const layers = LAYER_NAMES.map((name, l) => abstractLayer(name, conductanceMatrix(source.conductance, l), conductanceMatrix(target.conductance, l), rows));
+    const layers = LAYER_NAMES.map((name, l) => abstractLayer(name, conductanceMatrix(source, l), conductanceMatrix(target, l), rows));
     const boundaries = LAYER_NAMES.slice(0, -1).map((fromLayer, l) => {
       const toLayer = LAYER_NAMES[l + 1]!;
       const targetWeights = importantWeights(weightBoundary(weights.target, fromLayer, toLayer), activationMatrix(target.activations, l, toLayer), { rows });
@@ -101,12 +112,29 @@ function selectInstances(labels: ArrayLike<number>, classCount: number, maxPerCl
   return byClass;
 }
 
-/** Conductances (towards each instance's own class) and activations of one model on the selected images. */
-async function attribute(variant: ModelVariant, classCount: number, layers: LayerWeights[], images: Float32Array, targets: Int32Array, steps: number): Promise<{ conductance: ConductanceResult; activations: ActivationsResult }> {
+interface ModelAttribution {
+  conductance: StoredConductance[];
+  activations: ActivationsResult;
+}
+
+/**
+ * Conductances (towards each instance's own class, through `conductances`) and activations of one model on the
+ * selected images. Throws INTERNAL when supplied conductances do not fit the model and images.
+ */
+async function attribute(
+  variant: ModelVariant, classCount: number, layers: LayerWeights[], images: Float32Array, targets: Int32Array, steps: number,
+  conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
+): Promise<ModelAttribution> {
   const model = modelFromWeights(variant, classCount, layers);
   try {
-    const conductance = await layerConductance(model, images, { steps, targets });
+    const conductance = await conductances(async () => (await layerConductance(model, images, { steps, targets })).layers
+      .map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })));
     const activations = await layerActivations(model, images);
+    const fits = conductance.length === activations.layers.length && conductance.every((c, l) =>
+      c.layer === activations.layers[l]!.layer && c.values.length === activations.count * activations.layers[l]!.neurons);
+    if (!fits) {
+      throw new TransferscopeError('INTERNAL', `networkAbstraction: the conductances supplied (${conductance.map((c) => `${c.layer}: ${c.values.length}`).join(', ')}) do not fit ${activations.count} instances of this ${variant}. Delete the run's stored conductances and analyse again.`);
+    }
     return { conductance, activations };
   } finally {
     model.dispose();
@@ -140,9 +168,9 @@ function byLayer(layers: LayerWeights[]): Map<LayerName, LayerWeights> {
   return new Map(layers.map((w) => [w.layer, w]));
 }
 
-function conductanceMatrix(result: ConductanceResult, l: number): InstanceMatrix {
-  const layer = result.layers[l]!;
-  return { values: layer.values, instances: result.count, neurons: layer.neurons };
+function conductanceMatrix(model: ModelAttribution, l: number): InstanceMatrix {
+  const layer = model.conductance[l]!;
+  return { values: layer.values, instances: model.activations.count, neurons: layer.neurons };
 }
 
 /** What `importantWeights` multiplies the weights into `toLayer` by: the flatten output before fc6, else layer i's pooled activations. */

@@ -70,6 +70,21 @@ export const instancesSchema = new Schema([
   new Field('pixels', new Binary(), false),
 ]);
 
+/**
+ * A checkpoint model's Layer Conductance on a fixed selection of instances, one row per layer, so every analysis
+ * that compares with this checkpoint reuses it: the final source model is the reference of every target
+ * checkpoint. `setting` names the instances and the path (see ConductanceKey).
+ */
+export const conductancesSchema = new Schema([
+  new Field('run_id', new Utf8(), false),
+  new Field('phase', new Utf8(), false),
+  new Field('epoch', new Int32(), false),
+  new Field('setting', new Utf8(), false),
+  new Field('layer', new Utf8(), false),
+  new Field('neurons', new Int32(), false),
+  new Field('values', listOf('item', new Float32()), false),
+]);
+
 export const TABLE_SCHEMAS = {
   runs: runsSchema,
   epochs: epochsSchema,
@@ -77,6 +92,7 @@ export const TABLE_SCHEMAS = {
   weights: weightsSchema,
   instances: instancesSchema,
   analyses: analysisSchema,
+  conductances: conductancesSchema,
 } as const;
 export type TableName = keyof typeof TABLE_SCHEMAS;
 
@@ -89,6 +105,18 @@ export interface LayerWeights {
   kernelShape: number[];
   kernel: Float32Array;
   bias: Float32Array;
+}
+
+/** One layer's conductances at a checkpoint: instances x neurons, instance-major, in the setting's instance order. */
+export interface StoredConductance {
+  layer: LayerName;
+  neurons: number;
+  values: Float32Array;
+}
+
+export interface ConductanceKey extends EpochKey {
+  /** Which instances and path, e.g. `network:steps=16:perClass=20`; conductances of other settings never mix. */
+  setting: string;
 }
 
 export interface SplitPredictions {

@@ -2,13 +2,14 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import type { EpochRecord, EpochRef, LayerName, Phase, RunMeta, RunStatus, RunSummary } from '../protocol.ts';
+import { LAYER_NAMES, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunStatus, type RunSummary } from '../protocol.ts';
 import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../analysis-protocol.ts';
 import { NO_REFERENCE } from '../schema/analysis-table.ts';
 import { TransferscopeError } from '../errors.ts';
 import {
   TABLE_SCHEMAS, VALIDATION_SPLITS,
-  type EpochKey, type LayerWeights, type SplitPredictions, type StoredInstances, type TableName, type ValidationSplit,
+  type ConductanceKey, type EpochKey, type LayerWeights, type SplitPredictions, type StoredConductance, type StoredInstances, type TableName,
+  type ValidationSplit,
 } from '../schema/tables.ts';
 import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
@@ -302,6 +303,35 @@ export class Store {
       run_id: [key.runId], kind: [kind], phase: [key.phase], epoch: [key.epoch],
       reference_phase: [key.referencePhase ?? NO_REFERENCE.phase], reference_epoch: [key.referenceEpoch ?? NO_REFERENCE.epoch],
       created_at: [Date.now()], result_json: [JSON.stringify(result)],
+    }));
+  }
+
+  /** The conductances stored for `key` in layer order, or null when none are. */
+  async getConductances(key: ConductanceKey): Promise<StoredConductance[] | null> {
+    assertRunId(key.runId);
+    const table: ArrowTable = await this.tables.conductances.query()
+      .where(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`).select(['layer', 'neurons', 'values']).toArrow();
+    const layers = new Map<LayerName, StoredConductance>();
+    for (let i = 0; i < table.numRows; i++) {
+      const layer = table.getChild('layer')!.get(i) as LayerName;
+      // Two analysis children may both have stored the same (deterministic) numbers; either copy will do.
+      if (!layers.has(layer)) {
+        layers.set(layer, { layer, neurons: Number(table.getChild('neurons')!.get(i)), values: Float32Array.from(listRow<Float32Array>(table.getChild('values')!, i)) });
+      }
+    }
+    return layers.size === 0 ? null : LAYER_NAMES.flatMap((name) => layers.get(name) ?? []);
+  }
+
+  /** Stores `layers` under `key` unless some are stored already (they are a cache of a deterministic computation). */
+  async putConductances(key: ConductanceKey, layers: StoredConductance[]): Promise<void> {
+    assertRunId(key.runId);
+    if (layers.length === 0 || (await this.tables.conductances.countRows(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`)) > 0) {
+      return;
+    }
+    const n = layers.length;
+    await this.tables.conductances.add(makeRecordTable(TABLE_SCHEMAS.conductances, {
+      run_id: Array<string>(n).fill(key.runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
+      setting: Array<string>(n).fill(key.setting), layer: layers.map((l) => l.layer), neurons: layers.map((l) => l.neurons), values: layers.map((l) => l.values),
     }));
   }
 

@@ -188,4 +188,50 @@ describe('computeNetwork', () => {
       store.close();
     }
   });
+
+  it('stores each checkpoint\'s conductances once and reuses them, with the same abstraction as computing afresh', async () => {
+    const store = await Store.open(`${dir}/db`);
+    try {
+      const context = makeAnalysisContext(store, 'smoke');
+      const options = { maxPerClass: 2, steps: 3 };
+      const setting = (n: number) => `network:steps=3:perClass=2:n=${n}`;
+      const key = { runId: 'smoke', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 } as const;
+      const first = await computeNetwork(context, key, options);
+      const n = first.classes.reduce((count, c) => count + c.instances.length, 0);
+      const sourceStored = await store.getConductances({ runId: 'smoke', phase: 'source', epoch: 1, setting: setting(n) });
+      const targetStored = await store.getConductances({ runId: 'smoke', phase: 'target', epoch: 1, setting: setting(n) });
+      expect(sourceStored?.map((c) => [c.layer, c.neurons, c.values.length])).toEqual(LAYER_NAMES.map((layer, l) => [layer, NEURONS[l], n * NEURONS[l]!]));
+      expect(targetStored).toHaveLength(8);
+      // Another setting is another cache entry.
+      expect(await store.getConductances({ runId: 'smoke', phase: 'source', epoch: 1, setting: setting(n + 1) })).toBeNull();
+
+      // Reading them back gives the abstraction that computing both models afresh (no cache) gives.
+      const second = await computeNetwork(context, key, options);
+      const stored = await context.inputs('target-validation');
+      const fresh = await networkAbstraction({ sourceWeights, targetWeights, images: stored.pixels, labels: stored.labels, classCount: 10 }, options);
+      const { seconds: _s1, ...secondRest } = second;
+      const { seconds: _s2, ...freshRest } = fresh;
+      expect(secondRest).toEqual(freshRest);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('uses supplied conductances instead of computing them, and refuses ones that do not fit', async () => {
+    const planted = (count: number) => Promise.resolve(LAYER_NAMES.map((layer, l) => {
+      // Neuron 0 of every layer dominates every instance: it must come out most important in every class.
+      const values = new Float32Array(count * NEURONS[l]!);
+      for (let i = 0; i < count; i++) values[i * NEURONS[l]!] = 100;
+      return { layer, neurons: NEURONS[l]!, values };
+    }));
+    const result = await networkAbstraction({ sourceWeights, targetWeights, images, labels, classCount: 10 }, {
+      maxPerClass: 2, steps: 2, conductances: (_side, count) => planted(count),
+    });
+    for (const cls of result.classes.filter((c) => c.instances.length > 0)) {
+      expect(cls.layers.map((l) => l.importantNeurons[0])).toEqual(LAYER_NAMES.map(() => 0));
+    }
+    await expect(networkAbstraction({ sourceWeights, targetWeights, images, labels, classCount: 10 }, {
+      maxPerClass: 2, steps: 2, conductances: (_side, count) => planted(count + 1),
+    })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
 });
