@@ -150,6 +150,8 @@ async function analyze(args: string[]): Promise<number> {
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
+    // The monitor reads these (READY_LINE) to answer a request as soon as its kind is stored.
+    onReady: (kind, at) => console.log(`transferscope: ready ${kind} ${at.phase} ${at.epoch}`),
   });
   console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);
   return 0;

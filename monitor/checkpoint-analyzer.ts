@@ -1,9 +1,10 @@
 // Runs every missing analysis of one checkpoint in a child `transferscope analyze` process: the tensor
 // work takes tens of seconds, which in the server's own event loop would freeze the API and live updates.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
-import type { AnalysisKind } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import { TransferscopeError } from './errors.ts';
 import { makeSharedRequests } from './shared-requests.ts';
 
@@ -69,9 +70,23 @@ export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, s
   };
 }
 
+/** The line a child prints on stdout when a kind of a checkpoint is stored (or has nothing to compute): kind, phase, epoch. */
+export const READY_LINE = /^transferscope: ready (\w+) (\w+) (\d+)$/;
+
+/** A child in flight: which kinds it computes and which of them are stored so far. */
+interface ChildProgress {
+  kinds: readonly AnalysisKind[];
+  ready: Set<AnalysisKind>;
+  onReady: Set<() => void>;
+}
+
 /**
- * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db`. Concurrent calls for
- * one checkpoint (a request racing the background queue) share one child instead of racing to store.
+ * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db`.
+ *
+ * Concurrent calls never compute one analysis twice: a call whose kinds a child in flight for the same
+ * checkpoint computes (the background queue's child computes all of them) joins that child and resolves as
+ * soon as the child reports its kinds stored, so the instance view does not wait for the network stage that
+ * follows. Otherwise the call gets a child of its own.
  *
  * When every caller of a waiting child has withdrawn (the user scrubbed past the checkpoint), it leaves the
  * line, so the checkpoint now on screen does not wait behind abandoned ones. A child that already started is
@@ -79,21 +94,62 @@ export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, s
  */
 export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): AnalyzeCheckpoint {
   const limit = makeConcurrencyLimit(maxChildren);
-  const spawnAnalyze = (at: CheckpointRef, only: readonly string[]) => new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
-      { maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-        if (err) {
-          const last = stderr.trim().split('\n').at(-1) ?? err.message;
-          reject(new TransferscopeError('INTERNAL', `Analysing ${at.phase} epoch ${at.epoch} of run '${at.runId}' failed: ${last}`));
-        } else {
-          resolve();
+  const shared = makeSharedRequests<void>();
+  const inFlight = new Map<string, ChildProgress>();
+
+  const spawnAnalyze = (at: CheckpointRef, kinds: readonly AnalysisKind[] | undefined, progress: ChildProgress) => new Promise<void>((resolve, reject) => {
+    const only = kinds ? ['--kind', kinds.join(',')] : [];
+    const child = spawn(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      // Only the last line is reported; keep a bounded tail.
+      stderr = (stderr + chunk).slice(-16_384);
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const [, kind, phase, epoch] = READY_LINE.exec(line) ?? [];
+      if (kind && phase === at.phase && Number(epoch) === at.epoch) {
+        progress.ready.add(kind as AnalysisKind);
+        progress.onReady.forEach((notify) => notify());
+      }
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) {
+        resolve();
+      } else {
+        const last = stderr.trim().split('\n').at(-1) || `exit code ${code}`;
+        reject(new TransferscopeError('INTERNAL', `Analysing ${at.phase} epoch ${at.epoch} of run '${at.runId}' failed: ${last}`));
+      }
+    });
+  });
+
+  const readyAll = (progress: ChildProgress, wanted: readonly AnalysisKind[]) => new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (wanted.every((k) => progress.ready.has(k))) {
+        progress.onReady.delete(check);
+        resolve();
+      }
+    };
+    progress.onReady.add(check);
+    check();
+  });
+
+  return (at, kinds, signal) => {
+    const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/`;
+    const wanted = kinds ?? ANALYSIS_KINDS;
+    const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
+    const id = covering?.[0] ?? checkpoint + (kinds?.join(',') ?? '*');
+    const whole = shared(id, (shareSignal) => {
+      const progress: ChildProgress = { kinds: wanted, ready: new Set(), onReady: new Set() };
+      inFlight.set(id, progress);
+      return limit(() => spawnAnalyze(at, kinds, progress), shareSignal).finally(() => {
+        if (inFlight.get(id) === progress) {
+          inFlight.delete(id);
         }
       });
-  });
-  const shared = makeSharedRequests<void>();
-  return (at, kinds, signal) => {
-    const id = `${at.runId}/${at.phase}/${at.epoch}/${kinds?.join(',') ?? '*'}`;
-    const only = kinds ? ['--kind', kinds.join(',')] : [];
-    return shared(id, (shareSignal) => limit(() => spawnAnalyze(at, only), shareSignal), signal);
+    }, signal);
+    // Joining: the shared child may go on to other kinds after ours are stored.
+    return covering ? Promise.race([whole, readyAll(covering[1], wanted)]) : whole;
   };
 }

@@ -1,6 +1,7 @@
 // `transferscope analyze`: computes and stores every kind of analysis of a run's checkpoints, skipping
 // what is already stored. The monitor runs it as a child process, so the tensor work never blocks the API.
 import { ANALYSIS_KINDS, type AnalysisKind } from '../monitor/analysis-protocol.ts';
+import type { EpochRecord } from '../monitor/protocol.ts';
 import { analysisKey } from '../monitor/analysis-keys.ts';
 import { Store } from '../monitor/store/store.ts';
 import { parseEpochParams } from '../monitor/routes/runs.ts';
@@ -18,6 +19,8 @@ export interface AnalyzeOptions {
   /** Only these kinds (default: all). */
   kinds?: readonly AnalysisKind[];
   log?: (line: string) => void;
+  /** Called when `kind` of checkpoint `at` is stored, or has nothing to compute there (no reference checkpoint). */
+  onReady?: (kind: AnalysisKind, at: EpochRecord) => void;
 }
 
 /** Counts analyses (one per kind and checkpoint), not checkpoints. */
@@ -45,10 +48,12 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
       for (const kind of kinds) {
         const key = analysisKey(kind, options.runId, epochs, at);
         if (!key) {
+          options.onReady?.(kind, at);
           continue;
         }
         if (await store.hasAnalysis(kind, key)) {
           stored++;
+          options.onReady?.(kind, at);
           continue;
         }
         if (!backendReady) {
@@ -65,6 +70,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
         }
         computed++;
         log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        options.onReady?.(kind, at);
       }
     }
     return { computed, stored };
