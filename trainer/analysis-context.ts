@@ -12,6 +12,8 @@ export interface ModelInputs {
   labels: Int32Array;
   height: number;
   width: number;
+  /** Rows stored without pixels (large-image runs keep a few per class): their pixels are zeros, so no stage may use them. */
+  withoutPixels: ReadonlySet<number>;
 }
 
 export interface AnalysisContext {
@@ -41,7 +43,10 @@ export function makeAnalysisContext(store: Store, runId: string): AnalysisContex
           if (stored.labels.length === 0) {
             throw new TransferscopeError('EPOCH_NOT_FOUND', `Run '${runId}' has no stored ${split} instances to analyse.`);
           }
-          return { pixels: Float32Array.from(stored.pixels, (v) => v / 255), labels: stored.labels, height: stored.height, width: stored.width };
+          return {
+            pixels: Float32Array.from(stored.pixels, (v) => v / 255), labels: stored.labels, height: stored.height, width: stored.width,
+            withoutPixels: new Set(stored.withoutPixels ?? []),
+          };
         });
         inputs.set(split, loaded);
       }

@@ -10,6 +10,7 @@ import { domainFeatures } from '../monitor/analytics/domain-features.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from './attribution/layer-conductance.ts';
 import { modelFromWeights } from './network-abstraction.ts';
+import { firstPerClass } from './first-per-class.ts';
 
 export interface FeaturesOptions {
   /** Conductance integration steps (default FEATURES_STEPS). */
@@ -49,8 +50,8 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
     storedImportantNeurons(context, key),
   ]);
   const classCount = meta.classNames.length;
-  const sourceByClass = firstPerClass(source.labels, classCount, maxPerClass);
-  const targetByClass = firstPerClass(target.labels, classCount, maxPerClass);
+  const sourceByClass = firstPerClass(source.labels, classCount, maxPerClass, source.withoutPixels);
+  const targetByClass = firstPerClass(target.labels, classCount, maxPerClass, target.withoutPixels);
   const sourceRows = sourceByClass.flat();
   const targetRows = targetByClass.flat();
   // Source and target instances go through one conductance call: same model, same path points.
@@ -112,18 +113,6 @@ async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey
   const networkKey = at ? analysisKey('network', key.runId, epochs, at) : null;
   const network = networkKey ? await context.store.getAnalysis('network', networkKey) : null;
   return network?.classes.map((c) => new Map(c.layers.map((layer) => [layer.layer, layer.importantNeurons]))) ?? null;
-}
-
-/** The first `maxPerClass` instances of each class, in split order. */
-function firstPerClass(labels: Int32Array, classCount: number, maxPerClass: number): number[][] {
-  const byClass = Array.from({ length: classCount }, (): number[] => []);
-  labels.forEach((c, i) => {
-    const members = byClass[c];
-    if (members && members.length < maxPerClass) {
-      members.push(i);
-    }
-  });
-  return byClass;
 }
 
 function pixelsOf(inputs: ModelInputs): number {

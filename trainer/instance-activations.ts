@@ -4,6 +4,7 @@ import type { AnalysisKey } from '../monitor/analysis-protocol.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerActivations } from './attribution/activations.ts';
 import { modelFromWeights } from './network-abstraction.ts';
+import { firstPerClass } from './first-per-class.ts';
 
 /** Parallel arrays, one entry per laid-out instance: its split (0 source, 1 target), index there, and label. */
 export interface InstanceSelection {
@@ -13,24 +14,21 @@ export interface InstanceSelection {
 }
 
 /**
- * The first `perClassCap` instances of every class in each split's order (splits in the given order, then
- * instance order). Deterministic, so every checkpoint of a run lays out the same instances in the same order.
+ * The first `perClassCap` instances of every class of each split (splits in the given order, then instance
+ * order), leaving out rows stored without pixels. Deterministic, so every checkpoint of a run lays out the
+ * same instances in the same order.
  */
-export function selectInstances(labelsBySplit: readonly Int32Array[], perClassCap: number): InstanceSelection {
+export function selectInstances(splits: readonly Pick<ModelInputs, 'labels' | 'withoutPixels'>[], perClassCap: number): InstanceSelection {
   const domain: number[] = [];
   const index: number[] = [];
   const label: number[] = [];
-  labelsBySplit.forEach((labels, split) => {
-    const taken = new Map<number, number>();
-    labels.forEach((c, i) => {
-      const count = taken.get(c) ?? 0;
-      if (count < perClassCap) {
-        taken.set(c, count + 1);
-        domain.push(split);
-        index.push(i);
-        label.push(c);
-      }
-    });
+  splits.forEach(({ labels, withoutPixels }, split) => {
+    const classCount = labels.reduce((max, c) => Math.max(max, c + 1), 0);
+    for (const i of firstPerClass(labels, classCount, perClassCap, withoutPixels).flat().sort((a, b) => a - b)) {
+      domain.push(split);
+      index.push(i);
+      label.push(labels[i]!);
+    }
   });
   return { domain: Uint8Array.from(domain), index: Int32Array.from(index), label: Int32Array.from(label) };
 }

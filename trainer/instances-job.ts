@@ -70,7 +70,7 @@ async function layoutCheckpoint(
   const [source, target] = await Promise.all([context.inputs('source-validation'), context.inputs('target-validation')]);
   const classCount = meta.classNames.length;
   const perClassCap = Math.max(1, Math.floor((options.maxInstances ?? MAX_INSTANCES) / (2 * classCount)));
-  const selection = selectInstances([source.labels, target.labels], perClassCap);
+  const selection = selectInstances([source, target], perClassCap);
   const [activations, predictions] = await Promise.all([
     checkpointActivations(context, key, selection),
     context.store.getPredictions({ runId: key.runId, phase: key.phase, epoch: key.epoch }),

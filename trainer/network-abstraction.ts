@@ -14,6 +14,7 @@ import type { ModelVariant } from './config.ts';
 import { layerActivations, type ActivationsResult } from './attribution/activations.ts';
 import { layerConductance } from './attribution/layer-conductance.ts';
 import { abstractBoundary, abstractLayer } from './network-layers.ts';
+import { firstPerClass } from './first-per-class.ts';
 
 export interface NetworkAbstractionInput {
   /** Every layer of the source model's checkpoint, as `Store.getWeights` returns it. */
@@ -25,6 +26,8 @@ export interface NetworkAbstractionInput {
   /** Their classes, one per image. */
   labels: ArrayLike<number>;
   classCount: number;
+  /** Images not to use: rows stored without pixels (see ModelInputs). */
+  withoutPixels?: ReadonlySet<number>;
 }
 
 export interface NetworkAbstractionOptions {
@@ -67,7 +70,7 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   if (!Number.isInteger(pixels) || (labels.length === 0 && images.length > 0)) {
     throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction got ${images.length} floats for ${labels.length} labels. Pass one label per image.`);
   }
-  const byClass = selectInstances(labels, classCount, maxPerClass);
+  const byClass = firstPerClass(labels, classCount, maxPerClass, input.withoutPixels);
   const selected = byClass.flat();
   const subset = new Float32Array(selected.length * pixels);
   selected.forEach((instance, j) => subset.set(images.subarray(instance * pixels, (instance + 1) * pixels), j * pixels));
@@ -95,21 +98,6 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
     return { classIndex, instances, layers: layers.map((l) => l.abstraction), boundaries };
   });
   return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes };
-}
-
-/** The first `maxPerClass` instances of each class, in split order. */
-function selectInstances(labels: ArrayLike<number>, classCount: number, maxPerClass: number): number[][] {
-  const byClass = Array.from({ length: classCount }, (): number[] => []);
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i]!;
-    if (!Number.isInteger(c) || c < 0 || c >= classCount) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: label ${c} at instance ${i} is not a class in [0, ${classCount}).`);
-    }
-    if (byClass[c]!.length < maxPerClass) {
-      byClass[c]!.push(i);
-    }
-  }
-  return byClass;
 }
 
 interface ModelAttribution {

@@ -133,9 +133,11 @@ export interface StoredInstances {
   pixels: Uint8Array;
   /**
    * Ascending rows that carry pixels, when not all do (large-image runs keep a few per class). On
-   * writing only; `getInstances` reads rows stored without pixels back as zeros.
+   * writing only; `getInstances` reads rows stored without pixels back as zeros and lists them in `withoutPixels`.
    */
   pixelRows?: Int32Array;
+  /** On reading: ascending rows stored without pixels (their bytes in `pixels` are zeros); absent when none. */
+  withoutPixels?: Int32Array;
 }
 
 export interface EpochKey {

@@ -276,12 +276,17 @@ export class Store {
     const size = height * width * 3;
     const labels = new Int32Array(n);
     const pixels = new Uint8Array(n * size);
+    const withoutPixels: number[] = [];
     for (let r = 0; r < n; r++) {
       const i = Number(table.getChild('index')!.get(r));
       labels[i] = Number(table.getChild('label')!.get(r));
-      pixels.set(table.getChild('pixels')!.get(r) as Uint8Array, i * size);
+      const bytes = table.getChild('pixels')!.get(r) as Uint8Array;
+      if (bytes.length === 0 && size > 0) {
+        withoutPixels.push(i);
+      }
+      pixels.set(bytes, i * size);
     }
-    return { split, labels, height, width, pixels };
+    return { split, labels, height, width, pixels, ...(withoutPixels.length > 0 ? { withoutPixels: Int32Array.from(withoutPixels).sort() } : {}) };
   }
 
   /** The stored analysis of `kind` under `key`, or null if none was stored. */

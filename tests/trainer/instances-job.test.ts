@@ -113,9 +113,16 @@ describe('instances stage on a trained smoke run', () => {
 
 describe('selectInstances', () => {
   it('takes the first instances of each class per split, in split then instance order', () => {
-    const selection = selectInstances([Int32Array.from([0, 1, 0, 0, 2, 1]), Int32Array.from([2, 2, 2, 0])], 2);
+    const split = (labels: number[], withoutPixels: number[] = []) => ({ labels: Int32Array.from(labels), withoutPixels: new Set(withoutPixels) });
+    const selection = selectInstances([split([0, 1, 0, 0, 2, 1]), split([2, 2, 2, 0])], 2);
     expect(Array.from(selection.domain)).toEqual([0, 0, 0, 0, 0, 1, 1, 1]);
     expect(Array.from(selection.index)).toEqual([0, 1, 2, 4, 5, 0, 1, 3]);
     expect(Array.from(selection.label)).toEqual([0, 1, 0, 2, 1, 2, 2, 0]);
+  });
+
+  it('leaves out rows stored without pixels, taking the next instance of that class instead', () => {
+    const selection = selectInstances([{ labels: Int32Array.from([0, 1, 0, 0, 2, 1]), withoutPixels: new Set([0, 4]) }], 2);
+    expect(Array.from(selection.index)).toEqual([1, 2, 3, 5]);
+    expect(Array.from(selection.label)).toEqual([1, 0, 0, 1]);
   });
 });

@@ -94,6 +94,39 @@ describe('Store instances', () => {
     expect([back.height, back.width]).toEqual([2, 2]);
     expect(Array.from(back.pixels)).toEqual(Array.from(pixels));
     expect((await store.getInstances('r5', 'source-validation')).labels).toHaveLength(0);
+    expect(back.withoutPixels).toBeUndefined();
+    store.close();
+  });
+
+  it('reads rows stored without pixels back as zeros and lists them', async () => {
+    const store = await Store.open(`${dir}/e2`);
+    await store.createRun(runMeta('r6'));
+    const size = 2 * 2 * 3;
+    const kept = Uint8Array.from({ length: 2 * size }, (_, i) => 1 + (i % 200));
+    await store.putInstances('r6', [{ split: 'source-validation', labels: Int32Array.from([0, 1, 0, 1]), height: 2, width: 2, pixels: kept, pixelRows: Int32Array.from([0, 2]) }]);
+    const back = await store.getInstances('r6', 'source-validation');
+    expect(Array.from(back.withoutPixels!)).toEqual([1, 3]);
+    expect(Array.from(back.pixels.subarray(2 * size, 3 * size))).toEqual(Array.from(kept.subarray(size)));
+    expect(back.pixels.subarray(size, 2 * size).every((v) => v === 0)).toBe(true);
+    store.close();
+  });
+
+  it('caches conductances per checkpoint and setting, keeping the first copy when two writers race', async () => {
+    const store = await Store.open(`${dir}/e3`);
+    await store.createRun(runMeta('r7'));
+    const key = { runId: 'r7', phase: 'source', epoch: 2, setting: 'network:steps=16:perClass=20:n=2' } as const;
+    expect(await store.getConductances(key)).toBeNull();
+    const layers = [
+      { layer: 'fc8', neurons: 2, values: Float32Array.from([1, 2, 3, 4]) },
+      { layer: 'conv1', neurons: 1, values: Float32Array.from([0.5, -0.5]) },
+    ] as const;
+    await store.putConductances(key, layers.map((l) => ({ ...l })));
+    await store.putConductances(key, [{ layer: 'conv1', neurons: 1, values: Float32Array.from([9, 9]) }]);
+    const back = await store.getConductances(key);
+    // Layer order, whatever order they were written in; the second write was refused.
+    expect(back?.map((l) => [l.layer, l.neurons, Array.from(l.values)])).toEqual([['conv1', 1, [0.5, -0.5]], ['fc8', 2, [1, 2, 3, 4]]]);
+    expect(await store.getConductances({ ...key, setting: 'other' })).toBeNull();
+    expect(await store.getConductances({ ...key, epoch: 3 })).toBeNull();
     store.close();
   });
 });
