@@ -30,7 +30,13 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
   async function analyse(runId: string, at: EpochRef): Promise<void> {
     if ((await missingKinds(runId, at)) > 0) {
       emit({ runId, at, status: 'running' });
-      await analyze({ runId, phase: at.phase, epoch: at.epoch });
+      const ready: string[] = [];
+      await analyze({ runId, phase: at.phase, epoch: at.epoch }, {
+        onReady: (kind) => {
+          ready.push(kind);
+          emit({ runId, at, status: 'running', message: `${ready.join(', ')} ready` });
+        },
+      });
     }
     emit({ runId, at, status: 'done' });
   }

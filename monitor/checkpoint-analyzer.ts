@@ -14,12 +14,17 @@ export interface CheckpointRef {
   epoch: number;
 }
 
-/**
- * Resolves once every kind of analysis of the checkpoint (or only `kinds`) is stored, or rejects with why not.
- * A request names its kind, so a few-second instance layout never waits for a minute-long network abstraction.
- * `signal` (the HTTP request's, aborted when the browser gives up on it) withdraws the call; see the analyzer.
- */
-export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, kinds?: readonly AnalysisKind[], signal?: AbortSignal) => Promise<void>;
+export interface AnalyzeOptions {
+  /** Only these kinds (default: all). A request names its kind, so a few-second instance layout never waits for a minute-long network abstraction. */
+  kinds?: readonly AnalysisKind[];
+  /** The HTTP request's signal, aborted when the browser gives up on it: withdraws the call (see the analyzer). */
+  signal?: AbortSignal;
+  /** Called as each kind is stored (or turns out to have nothing to compute), for progress reports. */
+  onReady?: (kind: AnalysisKind) => void;
+}
+
+/** Resolves once every kind of analysis of the checkpoint (or only `options.kinds`) is stored, or rejects with why not. */
+export type AnalyzeCheckpoint = (checkpoint: CheckpointRef, options?: AnalyzeOptions) => Promise<void>;
 
 const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
 
@@ -124,9 +129,15 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     });
   });
 
-  const readyAll = (progress: ChildProgress, wanted: readonly AnalysisKind[]) => new Promise<void>((resolve) => {
+  /** Resolves when every `wanted` kind is ready; reports each newly ready wanted kind to `onReady` meanwhile. */
+  const readyAll = (progress: ChildProgress, wanted: readonly AnalysisKind[], onReady?: (kind: AnalysisKind) => void) => new Promise<void>((resolve) => {
+    const reported = new Set<AnalysisKind>();
     const check = (): void => {
-      if (wanted.every((k) => progress.ready.has(k))) {
+      for (const kind of wanted.filter((k) => progress.ready.has(k) && !reported.has(k))) {
+        reported.add(kind);
+        onReady?.(kind);
+      }
+      if (reported.size === wanted.length) {
         progress.onReady.delete(check);
         resolve();
       }
@@ -135,7 +146,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     check();
   });
 
-  return (at, kinds, signal) => {
+  return (at, { kinds, signal, onReady } = {}) => {
     const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/`;
     const wanted = kinds ?? ANALYSIS_KINDS;
     const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
@@ -149,7 +160,12 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
         }
       });
     }, signal);
-    // Joining: the shared child may go on to other kinds after ours are stored.
-    return covering ? Promise.race([whole, readyAll(covering[1], wanted)]) : whole;
+    const progress = covering?.[1] ?? inFlight.get(id);
+    if (!progress) {
+      return whole; // refused at once: the signal had already aborted
+    }
+    // A joining call resolves when its kinds are ready: the shared child may go on to other kinds after them.
+    const ready = readyAll(progress, wanted, onReady);
+    return covering ? Promise.race([whole, ready]) : whole;
   };
 }

@@ -153,7 +153,7 @@ export interface AnalysisEvent {
   runId: string;
   at: EpochRef;
   status: 'queued' | 'running' | 'done' | 'failed';
-  /** Readable one-line reason when failed. */
+  /** Readable one-line reason when failed; while running, which kinds are stored so far (`instances ready`). */
   message?: string;
 }
 

@@ -30,9 +30,10 @@ export function LiveStatus(props: LiveStatusProps): JSX.Element {
           <span
             class={`analysis analysis-${a().status}`}
             data-testid="analysis-status"
-            title={a().message ?? 'Network abstraction (important neurons, similarity, inherited weights) of the newest checkpoint, computed in the background; GET /api/runs/:id/epochs/:phase/:epoch/network'}
+            title={`The newest checkpoint's analyses (instance layout, network abstraction, features), computed in the background in that order${a().message ? `: ${a().message}` : ''}`}
           >
-            network {a().at.phase} · epoch {a().at.epoch}: {ANALYSIS_TEXT[a().status]}
+            analyses {a().at.phase} · epoch {a().at.epoch}: {ANALYSIS_TEXT[a().status]}
+            <Show when={a().status === 'running' && a().message}>{(m) => <span class="muted"> ({m()})</span>}</Show>
           </span>
         )}
       </Show>

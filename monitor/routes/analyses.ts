@@ -28,7 +28,7 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     let result = await store.getAnalysis(kind, key);
     if (!result) {
       // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
-      await analyze({ runId, phase, epoch }, [kind], c.req.raw.signal);
+      await analyze({ runId, phase, epoch }, { kinds: [kind], signal: c.req.raw.signal });
       result = await store.getAnalysis(kind, key);
     }
     if (!result) {

@@ -86,7 +86,7 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
       }
       let abstraction = await store.getAnalysis('network', key);
       if (!abstraction && analyze) {
-        await analyze(id, ['network'], c.req.raw.signal);
+        await analyze(id, { kinds: ['network'], signal: c.req.raw.signal });
         abstraction = await store.getAnalysis('network', key);
       }
       if (!abstraction) {

@@ -22,13 +22,13 @@ it('answers a one-kind request from the child computing all kinds, as soon as th
   const store = await Store.open(db);
   try {
     const everything = analyze(at);
-    await analyze(at, ['instances']);
+    await analyze(at, { kinds: ['instances'] });
     const storedWhenAnswered = { instances: await store.hasAnalysis('instances', key), features: await store.hasAnalysis('features', key) };
     expect(storedWhenAnswered).toEqual({ instances: true, features: false });
     await everything;
     expect(await store.hasAnalysis('features', key)).toBe(true);
     // Everything is stored now: a fresh request starts a child that finds nothing to do, and succeeds.
-    await expect(analyze(at, ['network'])).resolves.toBeUndefined();
+    await expect(analyze(at, { kinds: ['network'] })).resolves.toBeUndefined();
   } finally {
     store.close();
   }

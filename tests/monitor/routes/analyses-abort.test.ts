@@ -17,7 +17,7 @@ let base: string;
 const signals: (AbortSignal | undefined)[] = [];
 
 // Never finishes on its own: the analysis is still running when the client leaves.
-const analyze: AnalyzeCheckpoint = (_at, _kinds, signal) => {
+const analyze: AnalyzeCheckpoint = (_at, { signal } = {}) => {
   signals.push(signal);
   return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
 };

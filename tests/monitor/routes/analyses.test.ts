@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { Store } from '../../../monitor/store/store.ts';
 import { analysisRoutes } from '../../../monitor/routes/analyses.ts';
-import type { CheckpointRef } from '../../../monitor/checkpoint-analyzer.ts';
+import type { AnalyzeOptions, CheckpointRef } from '../../../monitor/checkpoint-analyzer.ts';
 import { TransferscopeError } from '../../../monitor/errors.ts';
 import { analysisKey } from '../../../monitor/analysis-keys.ts';
 import type { ApiError } from '../../../monitor/protocol.ts';
@@ -18,7 +18,7 @@ const askedKinds: (readonly string[] | undefined)[] = [];
 
 // Stands in for the child `transferscope analyze`: the route's job is choosing the key, asking for the
 // analysis once and serving what got stored. The child itself is tested in tests/integration.
-async function analyze(at: CheckpointRef, kinds?: readonly string[]): Promise<void> {
+async function analyze(at: CheckpointRef, { kinds }: AnalyzeOptions = {}): Promise<void> {
   analysed.push(at);
   askedKinds.push(kinds);
   await new Promise((r) => setTimeout(r, 20));
