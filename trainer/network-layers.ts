@@ -9,9 +9,8 @@ import type { InstanceMatrix } from '../monitor/analytics/network-matrix.ts';
 import { neuronSimilarity, type NeuronSimilarity } from '../monitor/analytics/neuron-similarity.ts';
 import { mostSimilarNeurons, similarityRegions } from '../monitor/analytics/similarity-regions.ts';
 import { weightRegions } from '../monitor/analytics/weight-regions.ts';
+import { mostSimilarSource, weightInheritance } from '../monitor/analytics/weight-inheritance.ts';
 
-/** Ties within this much count as equal similarity (float rounding of equal cosines). */
-const SIMILARITY_TOLERANCE = 1e-6;
 /** Peers kept per important neuron: the detail panel lists five (paper §5.3.3). */
 const PEERS = 5;
 
@@ -87,40 +86,14 @@ function weightList(w: ImportantWeights): NetworkWeightList {
   return { from: Array.from(w.from), to: Array.from(w.to), count: Array.from(w.count) };
 }
 
-/**
- * argmax_s S[s, n], -1 when no source neuron is positively similar. Fine-tuning starts the target model
- * as a copy of the source model, so among equally similar source neurons (within float rounding) the one
- * target neuron n was copied from, source neuron n, is preferred; otherwise the lowest index wins.
- */
-function mostSimilarSource(similarity: NeuronSimilarity, n: number): [number, number] {
-  const { values, sourceNeurons, targetNeurons } = similarity;
-  let best = -1;
-  let bestValue = 0;
-  for (let s = 0; s < sourceNeurons; s++) {
-    const v = values[s * targetNeurons + n]!;
-    if (v > bestValue) {
-      best = s;
-      bestValue = v;
-    }
-  }
-  if (best >= 0 && n < sourceNeurons && values[n * targetNeurons + n]! >= bestValue - SIMILARITY_TOLERANCE) {
-    return [n, values[n * targetNeurons + n]!];
-  }
-  return [best, bestValue];
-}
-
-/**
- * Paper §5.3: target weight n1 -> n2 is inherited when n1' -> n2' is an important source weight, n1' and
- * n2' being the source neurons most similar to n1 and n2 (as `weightInheritance`, with the tie rule above).
- */
+/** Paper §5.3: which important target weights the source model's important weights explain (`weightInheritance`). */
 function inheritance(target: ImportantWeights, source: ImportantWeights, fromSimilarity: NeuronSimilarity, toSimilarity: NeuronSimilarity): NetworkBoundaryAbstraction['inheritance'] {
-  const important = new Set(Array.from(source.from, (f, j) => `${f}:${source.to[j]}`));
-  const ends = Array.from(target.from, (f, w) => [mostSimilarSource(fromSimilarity, f), mostSimilarSource(toSimilarity, target.to[w]!)] as const);
+  const inherited = weightInheritance({ targetWeights: target, sourceWeights: source, fromSimilarity, toSimilarity });
   return {
-    sourceFrom: ends.map(([[f]]) => f),
-    sourceTo: ends.map(([, [t]]) => t),
-    fromSimilarity: ends.map(([[, v]]) => roundSignificant(v)),
-    toSimilarity: ends.map(([, [, v]]) => roundSignificant(v)),
-    inherited: ends.map(([[f], [t]]) => f >= 0 && t >= 0 && important.has(`${f}:${t}`)),
+    sourceFrom: Array.from(inherited.sourceFrom),
+    sourceTo: Array.from(inherited.sourceTo),
+    fromSimilarity: roundAll(inherited.fromSimilarity),
+    toSimilarity: roundAll(inherited.toSimilarity),
+    inherited: Array.from(inherited.inherited, (v) => v === 1),
   };
 }

@@ -32,8 +32,8 @@ export interface WeightInheritance {
 }
 
 /**
- * For each important target weight n1 -> n2: n1' = argmax_s S_i[s, n1], n2' = argmax_s S_{i+1}[s, n2]
- * (ties: lower index), and whether n1' -> n2' is among the important source weights. A maximum <= 0
+ * For each important target weight n1 -> n2: n1' and n2', the source neurons most similar to its ends
+ * (`mostSimilarSource`), and whether n1' -> n2' is among the important source weights. A maximum <= 0
  * means no source neuron's attributions point the same way, so nothing counts as inherited.
  */
 export function weightInheritance(input: WeightInheritanceInput): WeightInheritance {
@@ -62,7 +62,15 @@ export function weightInheritance(input: WeightInheritanceInput): WeightInherita
   return result;
 }
 
-function mostSimilarSource(similarity: NeuronSimilarity, targetNeuron: number): [number, number] {
+/** Ties within this much count as equal similarity (float rounding of equal cosines). */
+const SIMILARITY_TOLERANCE = 1e-6;
+
+/**
+ * argmax_s S[s, n] and its value, [-1, 0] when no source neuron is positively similar. Fine-tuning starts the
+ * target model as a copy of the source model, so among equally similar source neurons (within float rounding)
+ * the one target neuron n was copied from, source neuron n, is preferred; otherwise the lowest index wins.
+ */
+export function mostSimilarSource(similarity: NeuronSimilarity, targetNeuron: number): [number, number] {
   const { values, sourceNeurons, targetNeurons } = similarity;
   if (!Number.isInteger(targetNeuron) || targetNeuron < 0 || targetNeuron >= targetNeurons) {
     throw new TransferscopeError('INVALID_ARGUMENT', `weightInheritance: target neuron ${targetNeuron} is outside the similarity matrix's ${targetNeurons} target neurons.`);
@@ -75,6 +83,10 @@ function mostSimilarSource(similarity: NeuronSimilarity, targetNeuron: number): 
       best = s;
       bestValue = v;
     }
+  }
+  const copied = targetNeuron < sourceNeurons ? values[targetNeuron * targetNeurons + targetNeuron]! : -Infinity;
+  if (best >= 0 && copied >= bestValue - SIMILARITY_TOLERANCE) {
+    return [targetNeuron, copied];
   }
   return [best, bestValue];
 }

@@ -19,6 +19,14 @@ describe('weightInheritance', () => {
     expect(Array.from(result.toSimilarity)).toEqual([0.95, 0.7, 0.7, 0.95, 0].map((v) => expect.closeTo(v, 6)));
   });
 
+  it('prefers the source neuron a target neuron was copied from among equally similar ones, else the lowest index', () => {
+    // Target neuron 1 is equally similar to source 0 and source 1 (its copy); target neuron 2 has no copy.
+    const tied = { values: Float32Array.from([0.5, 0.9, 0.6, 0.5, 0.9 - 1e-8, 0.6, 0.1, 0.2, 0.3]), sourceNeurons: 3, targetNeurons: 3 };
+    const result = weightInheritance({ targetWeights: pairs([[1, 1], [2, 2]]), sourceWeights, fromSimilarity: tied, toSimilarity: tied });
+    expect(Array.from(result.sourceFrom)).toEqual([1, 0]);
+    expect(Array.from(result.sourceTo)).toEqual([1, 0]);
+  });
+
   it('gives empty arrays for no weights and rejects neurons outside the similarity matrices', () => {
     expect(weightInheritance({ targetWeights: pairs([]), sourceWeights, fromSimilarity, toSimilarity }).inherited.length).toBe(0);
     expect(() => weightInheritance({ targetWeights: pairs([[2, 0]]), sourceWeights, fromSimilarity, toSimilarity })).toThrow(/target neuron 2/);
