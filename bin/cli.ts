@@ -15,7 +15,7 @@ const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H]
-  transferscope analyze --run ID [--db DIR] [--phase P --epoch E] [--kind K[,K]] [--backend B]
+  transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
 
@@ -130,6 +130,7 @@ async function demo(args: string[]): Promise<number> {
 async function analyze(args: string[]): Promise<number> {
   const flags = parse(args, {
     db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, kind: { type: 'string' }, backend: { type: 'string' },
+    reference: { type: 'string' },
   });
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
@@ -143,12 +144,18 @@ async function analyze(args: string[]): Promise<number> {
   if ((flags.phase === undefined) !== (flags.epoch === undefined)) {
     usageError('Pass --phase and --epoch together, or neither to analyse every checkpoint of the run.');
   }
+  if (flags.reference !== undefined && flags.phase === undefined) {
+    usageError('--reference P:E names what one checkpoint is compared with: pass --phase and --epoch too.');
+  }
+  const { parseReference } = await import('../monitor/routes/runs.ts');
+  const reference = flags.reference === undefined ? undefined : parseReference(flags.reference);
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../trainer/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
     db: flags.db ?? DEFAULT_DB, runId: flags.run, backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
+    ...(reference ? { reference } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
     // The monitor reads these (READY_LINE) to answer a request as soon as its kind is stored.
     onReady: (kind, at) => console.log(`transferscope: ready ${kind} ${at.phase} ${at.epoch}`),

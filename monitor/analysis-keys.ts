@@ -1,7 +1,14 @@
 // Which stored analysis belongs to a checkpoint: pure, so the monitor (which serves and queues) and the
 // trainer (which computes) always agree on the key.
-import type { EpochRecord } from './protocol.ts';
+import type { EpochRecord, Phase } from './protocol.ts';
 import type { AnalysisKey, AnalysisKind } from './analysis-protocol.ts';
+import { TransferscopeError } from './errors.ts';
+
+/** A reference checkpoint the user chose (`analyze --reference`, `?reference=`) instead of the default one. */
+export interface ChosenReference {
+  phase: Phase;
+  epoch: number;
+}
 
 /** Kinds that compare the checkpoint's model with a source model, and so need a reference checkpoint. */
 // `features` looks at one model: its important neurons are the checkpoint model's own (as the network
@@ -19,15 +26,33 @@ export function referenceCheckpoint(epochs: EpochRecord[], at: EpochRecord): Epo
 
 /**
  * The key of `kind` at checkpoint `at` of `runId` given the run's committed `epochs`; null when the
- * kind cannot be computed there (not a checkpoint, or no source checkpoint to compare with yet).
+ * kind cannot be computed there (not a checkpoint, or no source checkpoint to compare with yet). `chosen`
+ * replaces the default reference of a comparing kind; check it first with `assertChosenReference`.
  */
-export function analysisKey(kind: AnalysisKind, runId: string, epochs: EpochRecord[], at: EpochRecord): AnalysisKey | null {
+export function analysisKey(kind: AnalysisKind, runId: string, epochs: EpochRecord[], at: EpochRecord, chosen?: ChosenReference | null): AnalysisKey | null {
   if (!at.checkpoint) {
     return null;
   }
   if (!COMPARES_WITH_SOURCE[kind]) {
     return { runId, phase: at.phase, epoch: at.epoch, referencePhase: null, referenceEpoch: null };
   }
-  const reference = referenceCheckpoint(epochs, at);
+  const reference = chosen
+    ? epochs.find((e) => e.checkpoint && e.phase === chosen.phase && e.epoch === chosen.epoch && e.step !== at.step)
+    : referenceCheckpoint(epochs, at);
   return reference ? { runId, phase: at.phase, epoch: at.epoch, referencePhase: reference.phase, referenceEpoch: reference.epoch } : null;
+}
+
+/**
+ * Throws INVALID_ARGUMENT unless `chosen` can be `kind`'s reference for `at`: the kind compares two models,
+ * and `chosen` is another checkpoint of the same run. Any pair works: the reference plays the source model.
+ */
+export function assertChosenReference(kind: AnalysisKind, runId: string, epochs: EpochRecord[], at: EpochRecord, chosen: ChosenReference): void {
+  if (!COMPARES_WITH_SOURCE[kind]) {
+    const comparing = (Object.keys(COMPARES_WITH_SOURCE) as AnalysisKind[]).filter((k) => COMPARES_WITH_SOURCE[k]);
+    throw new TransferscopeError('INVALID_ARGUMENT', `The ${kind} analysis looks at one model, so it takes no reference; only ${comparing.join(', ')} does. Leave the reference out.`);
+  }
+  const checkpoints = epochs.filter((e) => e.checkpoint && e.step !== at.step);
+  if (!checkpoints.some((e) => e.phase === chosen.phase && e.epoch === chosen.epoch)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Reference ${chosen.phase}:${chosen.epoch} is not another checkpoint of run '${runId}'. Pick one of: ${checkpoints.map((e) => `${e.phase}:${e.epoch}`).join(', ') || '(none yet)'}.`);
+  }
 }

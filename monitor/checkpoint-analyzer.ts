@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
+import type { ChosenReference } from './analysis-keys.ts';
 import { TransferscopeError } from './errors.ts';
 import { makeSharedRequests } from './shared-requests.ts';
 
@@ -21,6 +22,8 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Called as each kind is stored (or turns out to have nothing to compute), for progress reports. */
   onReady?: (kind: AnalysisKind) => void;
+  /** The comparing kinds' reference instead of the default one (`analyze --reference`). */
+  reference?: ChosenReference;
 }
 
 /** Resolves once every kind of analysis of the checkpoint (or only `options.kinds`) is stored, or rejects with why not. */
@@ -102,8 +105,11 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
   const shared = makeSharedRequests<void>();
   const inFlight = new Map<string, ChildProgress>();
 
-  const spawnAnalyze = (at: CheckpointRef, kinds: readonly AnalysisKind[] | undefined, progress: ChildProgress) => new Promise<void>((resolve, reject) => {
-    const only = kinds ? ['--kind', kinds.join(',')] : [];
+  const spawnAnalyze = (at: CheckpointRef, options: AnalyzeOptions, progress: ChildProgress) => new Promise<void>((resolve, reject) => {
+    const only = [
+      ...(options.kinds ? ['--kind', options.kinds.join(',')] : []),
+      ...(options.reference ? ['--reference', `${options.reference.phase}:${options.reference.epoch}`] : []),
+    ];
     const child = spawn(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -146,15 +152,17 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     check();
   });
 
-  return (at, { kinds, signal, onReady } = {}) => {
-    const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/`;
+  return (at, options = {}) => {
+    const { kinds, signal, onReady, reference } = options;
+    // Children against another reference compute other results: they never cover each other.
+    const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/`;
     const wanted = kinds ?? ANALYSIS_KINDS;
     const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
     const id = covering?.[0] ?? checkpoint + (kinds?.join(',') ?? '*');
     const whole = shared(id, (shareSignal) => {
       const progress: ChildProgress = { kinds: wanted, ready: new Set(), onReady: new Set() };
       inFlight.set(id, progress);
-      return limit(() => spawnAnalyze(at, kinds, progress), shareSignal).finally(() => {
+      return limit(() => spawnAnalyze(at, { kinds, reference }, progress), shareSignal).finally(() => {
         if (inFlight.get(id) === progress) {
           inFlight.delete(id);
         }

@@ -2,7 +2,7 @@
 // what is already stored. The monitor runs it as a child process, so the tensor work never blocks the API.
 import { ANALYSIS_KINDS, type AnalysisKind } from '../monitor/analysis-protocol.ts';
 import type { EpochRecord } from '../monitor/protocol.ts';
-import { analysisKey } from '../monitor/analysis-keys.ts';
+import { analysisKey, assertChosenReference, type ChosenReference } from '../monitor/analysis-keys.ts';
 import { Store } from '../monitor/store/store.ts';
 import { parseEpochParams } from '../monitor/routes/runs.ts';
 import { TransferscopeError } from '../monitor/errors.ts';
@@ -16,8 +16,10 @@ export interface AnalyzeOptions {
   backend?: BackendChoice;
   /** One checkpoint (strings as given on the command line); all of the run's checkpoints when omitted. */
   only?: { phase: string; epoch: string };
-  /** Only these kinds (default: all). */
+  /** Only these kinds (default: all, or those that take a reference when `reference` is given). */
   kinds?: readonly AnalysisKind[];
+  /** With `only`: compare with this checkpoint of the run instead of the default reference. */
+  reference?: ChosenReference;
   log?: (line: string) => void;
   /** Called when `kind` of checkpoint `at` is stored, or has nothing to compute there (no reference checkpoint). */
   onReady?: (kind: AnalysisKind, at: EpochRecord) => void;
@@ -38,7 +40,14 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
       }
       targets = [at];
     }
-    const kinds = options.kinds ?? ANALYSIS_KINDS;
+    const chosen = options.reference ?? null;
+    if (chosen && (!options.only || targets.length !== 1)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', 'A reference goes with one checkpoint: pass --phase and --epoch too.');
+    }
+    const kinds = options.kinds ?? (chosen ? ['network' as const] : ANALYSIS_KINDS);
+    for (const kind of chosen ? kinds : []) {
+      assertChosenReference(kind, options.runId, epochs, targets[0]!, chosen!);
+    }
     const context = makeAnalysisContext(store, options.runId);
     let backendReady = false;
     let computed = 0;
@@ -46,7 +55,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
     // Step order: a stage may build on the previous checkpoint's stored result (a warm-started layout).
     for (const [i, at] of targets.entries()) {
       for (const kind of kinds) {
-        const key = analysisKey(kind, options.runId, epochs, at);
+        const key = analysisKey(kind, options.runId, epochs, at, chosen);
         if (!key) {
           options.onReady?.(kind, at);
           continue;

@@ -1,13 +1,14 @@
-// GET /:id/epochs/:phase/:epoch/:kind — one kind of analysis of a checkpoint (network, instances, …), computed
-// on first request (that kind only) and served from the `analyses` table ever after.
+// GET /:id/epochs/:phase/:epoch/:kind[?reference=PHASE:EPOCH] — one kind of analysis of a checkpoint (network,
+// instances, …), computed on first request (that kind only) and served from the `analyses` table ever after.
+// A network abstraction can be asked against any other checkpoint of the run instead of the default reference.
 // Mounted under /api/runs.
 import { Hono } from 'hono';
 import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../analysis-protocol.ts';
-import { analysisKey } from '../analysis-keys.ts';
+import { analysisKey, assertChosenReference } from '../analysis-keys.ts';
 import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
 import type { Store } from '../store/store.ts';
 import { TransferscopeError } from '../errors.ts';
-import { parseEpochParams } from './runs.ts';
+import { parseEpochParams, parseReference } from './runs.ts';
 
 export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   const app = new Hono();
@@ -21,14 +22,20 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     if (!at.checkpoint) {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`);
     }
-    const key = analysisKey(kind, runId, await store.listEpochs(runId), at);
+    const epochs = await store.listEpochs(runId);
+    const asked = c.req.query('reference');
+    const reference = asked === undefined ? null : parseReference(asked);
+    if (reference) {
+      assertChosenReference(kind, runId, epochs, at, reference);
+    }
+    const key = analysisKey(kind, runId, epochs, at, reference);
     if (!key) {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`);
     }
     let result = await store.getAnalysis(kind, key);
     if (!result) {
       // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
-      await analyze({ runId, phase, epoch }, { kinds: [kind], signal: c.req.raw.signal });
+      await analyze({ runId, phase, epoch }, { kinds: [kind], signal: c.req.raw.signal, ...(reference ? { reference } : {}) });
       result = await store.getAnalysis(kind, key);
     }
     if (!result) {

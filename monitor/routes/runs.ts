@@ -18,6 +18,15 @@ export function parseEpochParams(phase: string, epoch: string): { phase: Phase; 
   return { phase, epoch: n };
 }
 
+/** `PHASE:EPOCH`, as `?reference=` and `analyze --reference` take a checkpoint of the same run. */
+export function parseReference(value: string): { phase: Phase; epoch: number } {
+  const [phase, epoch, ...rest] = value.split(':');
+  if (phase === undefined || epoch === undefined || rest.length > 0) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid reference '${value}': use PHASE:EPOCH, e.g. source:2.`);
+  }
+  return parseEpochParams(phase, epoch);
+}
+
 export function runsRoutes(store: Store): Hono {
   const app = new Hono();
 

@@ -1,6 +1,8 @@
 // The analysis children on a real smoke run: a request for one kind joins the child already computing every
 // kind of that checkpoint (the background queue's) and is answered when its kind is stored, not at the end.
 import { beforeAll, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Store } from '../../monitor/store/store.ts';
 import { makeChildProcessAnalyzer } from '../../monitor/checkpoint-analyzer.ts';
 import { loadConfig } from '../../trainer/config.ts';
@@ -33,3 +35,27 @@ it('answers a one-kind request from the child computing all kinds, as soon as th
     store.close();
   }
 }, 300_000);
+
+it('analyses a chosen pair: the source checkpoint against the fine-tuned one, reusing both stored conductances', async () => {
+  const analyze = makeChildProcessAnalyzer(db, 1);
+  await analyze({ runId: 'joined', phase: 'source', epoch: 1 }, { kinds: ['network'], reference: { phase: 'target', epoch: 1 } });
+  const store = await Store.open(db);
+  try {
+    const pair = await store.getAnalysis('network', { runId: 'joined', phase: 'source', epoch: 1, referencePhase: 'target', referenceEpoch: 1 });
+    expect(pair?.classes).toHaveLength(10);
+    // Its sides are the default comparison's, swapped: the important neurons of one are the source-side ones of the other.
+    const forward = await store.getAnalysis('network', { runId: 'joined', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 });
+    expect(pair!.classes.map((c) => c.layers.map((l) => l.importantNeurons)))
+      .toEqual(forward!.classes.map((c) => c.layers.map((l) => l.importantSourceNeurons)));
+  } finally {
+    store.close();
+  }
+}, 300_000);
+
+it('refuses a reference without a checkpoint, in one line and a non-zero exit', async () => {
+  const failed = await promisify(execFile)(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'joined', '--reference', 'target:1'])
+    .then(() => null, (err: { code: number; stderr: string }) => err);
+  expect(failed?.code).not.toBe(0);
+  expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+  expect(failed?.stderr).toContain('pass --phase and --epoch too');
+});

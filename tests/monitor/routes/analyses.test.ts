@@ -18,12 +18,12 @@ const askedKinds: (readonly string[] | undefined)[] = [];
 
 // Stands in for the child `transferscope analyze`: the route's job is choosing the key, asking for the
 // analysis once and serving what got stored. The child itself is tested in tests/integration.
-async function analyze(at: CheckpointRef, { kinds }: AnalyzeOptions = {}): Promise<void> {
+async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions = {}): Promise<void> {
   analysed.push(at);
   askedKinds.push(kinds);
   await new Promise((r) => setTimeout(r, 20));
   const epochs = await store.listEpochs(at.runId);
-  const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!)!;
+  const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!, reference)!;
   if (!(await store.hasAnalysis('network', key))) {
     await store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: key.referenceEpoch!, classes: [] });
   }
@@ -86,6 +86,31 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/3/network');
     expect(status).toBe(200);
     expect(body.key).toMatchObject({ phase: 'source', epoch: 3, referencePhase: 'source', referenceEpoch: 1 });
+  });
+
+  it('compares with a chosen checkpoint of the run when asked, stored apart from the default comparison', async () => {
+    const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/target/3/network?reference=target:1');
+    expect(status).toBe(200);
+    expect(body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 3, referencePhase: 'target', referenceEpoch: 1 });
+    expect(await store.hasAnalysis('network', { ...body.key, referencePhase: 'source', referenceEpoch: 3 })).toBe(false);
+    // The reference may come later in the run too: any other checkpoint plays the source model.
+    const later = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/1/network?reference=target:3');
+    expect(later.body.key).toMatchObject({ phase: 'source', epoch: 1, referencePhase: 'target', referenceEpoch: 3 });
+  });
+
+  it('answers 400 JSON for a reference that is malformed, not another checkpoint, or given to a one-model kind', async () => {
+    const app = makeApp(() => Promise.reject(new Error('must not be asked')));
+    for (const [path, says] of [
+      ['target/3/network?reference=source', 'PHASE:EPOCH'],
+      ['target/3/network?reference=source:2', 'not another checkpoint'],
+      ['target/3/network?reference=target:3', 'not another checkpoint'],
+      ['target/3/network?reference=target:9', 'not another checkpoint'],
+      ['target/3/instances?reference=source:1', 'takes no reference'],
+    ] as const) {
+      const { status, body } = await get<ApiError>(app, `/api/runs/run-n/epochs/${path}`);
+      expect([path, status, body.error.code]).toEqual([path, 400, 'INVALID_ARGUMENT']);
+      expect(body.error.message).toContain(says);
+    }
   });
 
   it('answers 500 JSON saying so when the analysis stored nothing, and leaves unknown kinds to the API 404', async () => {
