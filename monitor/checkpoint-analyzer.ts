@@ -7,7 +7,7 @@ import type { Phase } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
 import { TransferscopeError } from './errors.ts';
-import { makeSharedRequests } from './shared-requests.ts';
+import { makeConcurrencyLimit, makeSharedRequests } from './shared-requests.ts';
 
 export interface CheckpointRef {
   runId: string;
@@ -38,45 +38,6 @@ const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
  * a view's cheap request is not always stuck behind the background queue's minute-long network abstraction.
  */
 export const MAX_ANALYSIS_CHILDREN = 2;
-
-/**
- * Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. A waiting task
- * whose `signal` aborts leaves the line without running (rejecting with the signal's reason).
- */
-export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task, signal) => {
-    signal?.throwIfAborted();
-    if (running < max) {
-      running++;
-    } else {
-      // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
-      await new Promise<void>((resolve, reject) => {
-        const leave = (): void => {
-          waiting.splice(waiting.indexOf(take), 1);
-          reject(signal!.reason);
-        };
-        const take = (): void => {
-          signal?.removeEventListener('abort', leave);
-          resolve();
-        };
-        waiting.push(take);
-        signal?.addEventListener('abort', leave, { once: true });
-      });
-    }
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) {
-        next();
-      } else {
-        running--;
-      }
-    }
-  };
-}
 
 /** The line a child prints on stdout when a kind of a checkpoint is stored (or has nothing to compute): kind, phase, epoch. */
 export const READY_LINE = /^transferscope: ready (\w+) (\w+) (\d+)$/;

@@ -1,6 +1,7 @@
 // Work that every caller asking for the same key shares, and that stops only when every caller has given up:
 // a view that scrubbed on drops its request, but a request another view (or the background queue) still waits
-// for keeps going. Used by the monitor's analysis children and by the dashboard's data client.
+// for keeps going; and a line for work that may only run a few at a time. Used by the monitor's child
+// processes (analyses, feature images) and by the dashboard's data client.
 
 /**
  * Asks for `key`'s work, calling `start` only when no call for `key` is in flight; the answer rejects with the
@@ -71,7 +72,61 @@ export function makeSharedRequests<T>(): SharedRequest<T> {
   };
 }
 
-/** True for the rejection of work stopped through its AbortSignal (a caller left), as opposed to a failure. */
-export function isAbort(err: unknown, signal?: AbortSignal): boolean {
-  return (signal?.aborted ?? false) || (err instanceof Error && err.name === 'AbortError');
+/**
+ * `makeSharedRequests` that also remembers each key's answer, for work whose answer never changes (a committed
+ * checkpoint's analysis, a neuron's feature image). The oldest answer goes past `size`; a failed or abandoned
+ * request is not remembered, so the next call tries again.
+ */
+export function makeCachedRequests<T>(size: number): SharedRequest<T> {
+  const answers = new Map<string, T>();
+  const shared = makeSharedRequests<T>();
+  const remember = (key: string, answer: T): T => {
+    answers.set(key, answer);
+    if (answers.size > size) {
+      answers.delete(answers.keys().next().value!);
+    }
+    return answer;
+  };
+  return (key, start, signal) => answers.has(key)
+    ? Promise.resolve(answers.get(key)!)
+    : shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
+}
+
+/**
+ * Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. A waiting task
+ * whose `signal` aborts leaves the line without running (rejecting with the signal's reason).
+ */
+export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task, signal) => {
+    signal?.throwIfAborted();
+    if (running < max) {
+      running++;
+    } else {
+      // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
+      await new Promise<void>((resolve, reject) => {
+        const leave = (): void => {
+          waiting.splice(waiting.indexOf(take), 1);
+          reject(signal!.reason);
+        };
+        const take = (): void => {
+          signal?.removeEventListener('abort', leave);
+          resolve();
+        };
+        waiting.push(take);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
+    }
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) {
+        next();
+      } else {
+        running--;
+      }
+    }
+  };
 }

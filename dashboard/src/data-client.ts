@@ -9,7 +9,7 @@ import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-prot
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../monitor/compare-protocol.ts';
 import type { WeightSliceResponse } from '../../monitor/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
-import { makeSharedRequests } from '../../monitor/shared-requests.ts';
+import { makeCachedRequests } from '../../monitor/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
 
@@ -81,18 +81,8 @@ type CachedRequest<T> = (key: string, path: string, signal?: AbortSignal) => Pro
  * the next call retries. Callers of a key in flight share one request, aborted only when all of them left.
  */
 function makeRequestCache<T>(size: number, load: (path: string, signal: AbortSignal) => Promise<T>): CachedRequest<T> {
-  const answers = new Map<string, T>();
-  const shared = makeSharedRequests<T>();
-  const remember = (key: string, answer: T): T => {
-    answers.set(key, answer);
-    if (answers.size > size) {
-      answers.delete(answers.keys().next().value!);
-    }
-    return answer;
-  };
-  return (key, path, signal) => answers.has(key)
-    ? Promise.resolve(answers.get(key)!)
-    : shared(key, (shareSignal) => load(path, shareSignal).then((answer) => remember(key, answer)), signal);
+  const cached = makeCachedRequests<T>(size);
+  return (key, path, signal) => cached(key, (shareSignal) => load(path, shareSignal), signal);
 }
 
 function byNewest(a: RunSummary, b: RunSummary): number {

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import { TransferscopeError } from '../errors.ts';
 import { LAYER_NAMES } from '../protocol.ts';
 import { parseEpochParams } from './runs.ts';
+import { makeCachedRequests, makeConcurrencyLimit } from '../shared-requests.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url));
 // Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.
@@ -34,9 +35,16 @@ function render(db: string, args: string[]): Promise<Buffer> {
   });
 }
 
+/**
+ * Each image is a child process of a second or two; a ranking list asks for dozens. At most this many render at
+ * once, so images never take both cores from the analysis children and the trainer.
+ */
+const MAX_RENDER_CHILDREN = 2;
+
 export function featureRoutes(store: Store): Hono {
   const app = new Hono();
-  const cache = new Map<string, Promise<Buffer>>();
+  const cached = makeCachedRequests<Buffer>(CACHE_LIMIT);
+  const limit = makeConcurrencyLimit(MAX_RENDER_CHILDREN);
 
   app.get('/:id/epochs/:phase/:epoch/layers/:layer/neurons/:neuron/feature.png', async (c) => {
     const runId = c.req.param('id');
@@ -51,16 +59,9 @@ export function featureRoutes(store: Store): Hono {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`);
     }
     const key = `${runId}/${phase}/${epoch}/${layer}/${neuron}`;
-    let png = cache.get(key);
-    if (!png) {
-      png = render(store.uri, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]);
-      png.catch(() => cache.delete(key));
-      cache.set(key, png);
-      if (cache.size > CACHE_LIMIT) {
-        cache.delete(cache.keys().next().value!);
-      }
-    }
-    return c.body(new Uint8Array(await png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
+    // A view that scrolled or scrubbed on drops its image request; a render still waiting for a slot then leaves.
+    const png = await cached(key, (signal) => limit(() => render(store.uri, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]), signal), c.req.raw.signal);
+    return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
   });
 
   return app;
