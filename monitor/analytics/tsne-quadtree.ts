@@ -15,6 +15,10 @@ export interface QuadTree {
   py: Float64Array;
   comX: Float64Array;
   comY: Float64Array;
+  /** Second moments about the centre of mass, Σ (x - comX)², Σ (x - comX)(y - comY), Σ (y - comY)². */
+  mxx: Float64Array;
+  mxy: Float64Array;
+  myy: Float64Array;
   /** Squared side length of each cell. */
   side2: Float64Array;
   count: Int32Array;
@@ -42,6 +46,9 @@ export function makeQuadTree(n: number): QuadTree {
     py: new Float64Array(n),
     comX: new Float64Array(capacity),
     comY: new Float64Array(capacity),
+    mxx: new Float64Array(capacity),
+    mxy: new Float64Array(capacity),
+    myy: new Float64Array(capacity),
     side2: new Float64Array(capacity),
     count: new Int32Array(capacity),
     firstChild: new Int32Array(capacity),
@@ -69,6 +76,9 @@ function grow(tree: QuadTree, needed: number): void {
   };
   tree.comX = widen(tree.comX, (m) => new Float64Array(m));
   tree.comY = widen(tree.comY, (m) => new Float64Array(m));
+  tree.mxx = widen(tree.mxx, (m) => new Float64Array(m));
+  tree.mxy = widen(tree.mxy, (m) => new Float64Array(m));
+  tree.myy = widen(tree.myy, (m) => new Float64Array(m));
   tree.side2 = widen(tree.side2, (m) => new Float64Array(m));
   tree.count = widen(tree.count, (m) => new Int32Array(m));
   tree.firstChild = widen(tree.firstChild, (m) => new Int32Array(m));
@@ -163,6 +173,25 @@ export function buildQuadTree(tree: QuadTree, y: Float64Array, n: number): void 
     tree.px[p] = y[2 * tree.order[p]!]!;
     tree.py[p] = y[2 * tree.order[p]! + 1]!;
   }
+  // Each point lies in one node per level, so this is O(n · depth).
+  const { px, py, comX, comY, pointStart, count, mxx, mxy, myy } = tree;
+  for (let node = 0; node < tree.nodes; node++) {
+    const cx = comX[node]!;
+    const cy = comY[node]!;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
+    for (let p = pointStart[node]!; p < pointStart[node]! + count[node]!; p++) {
+      const dx = px[p]! - cx;
+      const dy = py[p]! - cy;
+      sxx += dx * dx;
+      sxy += dx * dy;
+      syy += dy * dy;
+    }
+    mxx[node] = sxx;
+    mxy[node] = sxy;
+    myy[node] = syy;
+  }
 }
 
 /**
@@ -170,8 +199,8 @@ export function buildQuadTree(tree: QuadTree, y: Float64Array, n: number): void 
  * wᵢⱼ = 1 / (1 + |yᵢ - yⱼ|²), and returns Z = Σ_{i≠j} wᵢⱼ. As in bhtsne, a cell stands in for its points when
  * its half side is below θ times its distance (θ = 0 is exact, O(n²)). The tree must have been built over `y`.
  */
-export function repulsiveForces(tree: QuadTree, theta: number, out: Float64Array): number {
-  const { order, px, py, comX, comY, side2, count, firstChild, childCount, pointStart, stack, leaves, fx, fy } = tree;
+export function repulsiveForces(tree: QuadTree, theta: number, out: Float64Array, quadrupole = false): number {
+  const { order, px, py, comX, comY, mxx, mxy, myy, side2, count, firstChild, childCount, pointStart, stack, leaves, fx, fy } = tree;
   // half side < θ·distance  ⇔  side² < 4θ²·distance².
   const open = 4 * theta * theta;
   let z = 0;
@@ -222,7 +251,25 @@ export function repulsiveForces(tree: QuadTree, theta: number, out: Float64Array
       const gx = Math.max(0, minX - cx, cx - maxX);
       const gy = Math.max(0, minY - cy, cy - maxY);
       const first = firstChild[node]!;
-      if (!holdsGroup && side2[node]! < open * (gx * gx + gy * gy)) {
+      if (!holdsGroup && side2[node]! < open * (gx * gx + gy * gy) && quadrupole) {
+        const sxx = mxx[node]!;
+        const sxy = mxy[node]!;
+        const syy = myy[node]!;
+        const trace = sxx + syy;
+        for (let p = s; p < e; p++) {
+          const dx = px[p]! - cx;
+          const dy = py[p]! - cy;
+          const q = 1 / (1 + dx * dx + dy * dy);
+          const q2 = q * q;
+          const mrx = sxx * dx + sxy * dy;
+          const mry = sxy * dx + syy * dy;
+          const rmr = dx * mrx + dy * mry;
+          z += m * q - q2 * trace + 4 * q2 * q * rmr;
+          const radial = m * q2 + 12 * q2 * q2 * rmr - 2 * q2 * q * trace;
+          fx[p] = fx[p]! + radial * dx - 4 * q2 * q * mrx;
+          fy[p] = fy[p]! + radial * dy - 4 * q2 * q * mry;
+        }
+      } else if (!holdsGroup && side2[node]! < open * (gx * gx + gy * gy)) {
         for (let p = s; p < e; p++) {
           const dx = px[p]! - cx;
           const dy = py[p]! - cy;

@@ -1,0 +1,48 @@
+// The ways t-SNE's repulsion is estimated here, behind one signature: Barnes-Hut (a quadtree, O(n log n) per
+// step), FFT-accelerated interpolation (FIt-SNE, O(n) plus a grid that grows with the layout's extent), and
+// `auto`, which takes whichever of the two is cheaper for the layout at hand.
+import { fftGridSize, fftRepulsiveForces, makeFftRepulsion } from './tsne-fft-repulsion.ts';
+import { buildQuadTree, makeQuadTree, repulsiveForces } from './tsne-quadtree.ts';
+
+export type RepulsionMethod = 'barnes-hut' | 'fft' | 'auto';
+
+/** Writes Σⱼ wᵢⱼ²(yᵢ - yⱼ) for every point of layout `y` (n x 2) into `out` and returns Z = Σ_{i≠j} wᵢⱼ. */
+export type Repulsion = (y: Float64Array, out: Float64Array) => number;
+
+export interface RepulsionOptions {
+  /** Barnes-Hut accuracy (see TsneOptions.theta). */
+  theta: number;
+  /** Barnes-Hut cells add their quadrupole term. */
+  quadrupole: boolean;
+  /** Box width of the FFT grid, in layout units. */
+  boxWidth: number;
+}
+
+/** A repulsion estimator for layouts of n >= 1 points, holding its buffers across steps. */
+export function makeRepulsion(method: RepulsionMethod, n: number, options: RepulsionOptions): Repulsion {
+  const state = method === 'barnes-hut' ? null : makeFftRepulsion(n, options.boxWidth);
+  const tree = method === 'fft' ? null : makeQuadTree(n);
+  const largestFftGrid = method === 'fft' ? Infinity : autoFftLimit(n);
+  return (y, out) => {
+    if (state !== null && (tree === null || fftGridSize(extentOf(y, n), options.boxWidth) <= largestFftGrid)) {
+      return fftRepulsiveForces(state, y, n, out);
+    }
+    buildQuadTree(tree!, y, n);
+    return repulsiveForces(tree!, options.theta, out, options.quadrupole);
+  };
+}
+
+/** Largest FFT size `auto` uses for n points. */
+export function autoFftLimit(n: number): number {
+  return n >= 3000 ? 128 : n >= 1000 ? 64 : 0;
+}
+
+function extentOf(y: Float64Array, n: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let c = 0; c < 2 * n; c++) {
+    lo = Math.min(lo, y[c]!);
+    hi = Math.max(hi, y[c]!);
+  }
+  return hi - lo;
+}
