@@ -2,7 +2,8 @@
 // step), FFT-accelerated interpolation (FIt-SNE, O(n) plus a grid that grows with the layout's extent), and
 // `auto`, which takes whichever of the two is cheaper for the layout at hand.
 import { fftGridSize, fftRepulsiveForces, makeFftRepulsion } from './tsne-fft-repulsion.ts';
-import { buildQuadTree, makeQuadTree, repulsiveForces } from './tsne-quadtree.ts';
+import { repulsiveForces } from './tsne-barnes-hut.ts';
+import { buildQuadTree, makeQuadTree } from './tsne-quadtree.ts';
 
 export type RepulsionMethod = 'barnes-hut' | 'fft' | 'auto';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildQuadTree, makeQuadTree, repulsiveForces } from '../../../monitor/analytics/tsne-quadtree.ts';
+import { repulsiveForces } from '../../../monitor/analytics/tsne-barnes-hut.ts';
+import { buildQuadTree, makeQuadTree } from '../../../monitor/analytics/tsne-quadtree.ts';
 import { clumpedLayout, exactRepulsion as bruteForce, relativeError } from './tsne-fixtures.ts';
 
 describe('Barnes-Hut repulsion', () => {
