@@ -3,10 +3,10 @@
 // `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { nearestNeighbours, type NeighbourGraph } from '../monitor/analytics/neighbour-search.ts';
+import { nearestNeighbours } from '../monitor/analytics/neighbour-search.ts';
 import { meanOf, preservationFromGraph } from '../monitor/analytics/neighbour-preservation.ts';
 import { principalCoordinates } from '../monitor/analytics/principal-coordinates.ts';
-import { projectCheckpoint } from '../monitor/analytics/projection.ts';
+import { firstColumns, projectCheckpoint } from '../monitor/analytics/projection.ts';
 import { embedAffinities, tsne, type TsneOptions } from '../monitor/analytics/tsne.ts';
 import { inputAffinities } from '../monitor/analytics/tsne-affinities.ts';
 import { layoutKlDivergence, sparseKlDivergence } from '../monitor/analytics/tsne-kl.ts';
@@ -86,7 +86,7 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const loadAverageAtStart = loadavg()[0] ?? 0;
   const neighbours = timed(() => nearestNeighbours(big.data, big.d, 120));
   const affinities = timed(() => inputAffinities(neighbours.value, 40));
-  const high = firstNeighbours(neighbours.value, 15);
+  const high = firstColumns(neighbours.value, 15);
   const optimise5000: Record<string, OptimiseRun> = {};
   for (const [name, variant] of Object.entries(VARIANTS)) {
     let steps = 0;
@@ -135,17 +135,6 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
       referenceSteps500: reference?.iterations ?? null,
     },
   };
-}
-
-/** The first k columns of a neighbour graph with more (its k nearest). */
-function firstNeighbours(graph: NeighbourGraph, k: number): NeighbourGraph {
-  const indices = new Int32Array(graph.n * k);
-  const squaredDistances = new Float64Array(graph.n * k);
-  for (let i = 0; i < graph.n; i++) {
-    indices.set(graph.indices.subarray(i * graph.k, i * graph.k + k), i * k);
-    squaredDistances.set(graph.squaredDistances.subarray(i * graph.k, i * graph.k + k), i * k);
-  }
-  return { n: graph.n, k, indices, squaredDistances };
 }
 
 export interface TsnePrincipalBench {
