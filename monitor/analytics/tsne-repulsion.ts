@@ -23,7 +23,8 @@ export interface RepulsionOptions {
 export function makeRepulsion(method: RepulsionMethod, n: number, options: RepulsionOptions): Repulsion {
   const state = method === 'barnes-hut' ? null : makeFftRepulsion(n, options.boxWidth);
   const tree = method === 'fft' ? null : makeQuadTree(n);
-  const largestFftGrid = method === 'fft' ? Infinity : autoFftLimit(n);
+  // θ = 0 asks for exact forces, which only the tree gives.
+  const largestFftGrid = method === 'fft' ? Infinity : options.theta === 0 ? 0 : autoFftLimit(n);
   return (y, out) => {
     if (state !== null && (tree === null || fftGridSize(extentOf(y, n), options.boxWidth) <= largestFftGrid)) {
       return fftRepulsiveForces(state, y, n, out);

@@ -34,7 +34,8 @@ export interface TsneOptions {
   exaggerationIterations?: number;
   /**
    * Barnes-Hut accuracy, as bhtsne defines it: a cell is summarised when half its side / its distance < θ
-   * (scikit-learn divides the full side, so its 0.25 is this 0.5). 0 is exact and O(n²). Default 0.5.
+   * (scikit-learn divides the full side, so its 0.25 is this 0.5). 0 is exact and O(n²), and keeps 'auto' on
+   * the tree. Default 0.5.
    */
   theta?: number;
   /**

@@ -29,6 +29,17 @@ describe('repulsion method', () => {
     expect(forces('auto', compact, n)).toEqual(forces('barnes-hut', compact, n));
   });
 
+  it('auto stays exact at θ = 0', () => {
+    const n = 1000;
+    const compact = clumpedLayout(2, n, 0.1);
+    const exact = makeRepulsion('auto', n, { ...options, theta: 0 });
+    const tree = makeRepulsion('barnes-hut', n, { ...options, theta: 0 });
+    const a = new Float64Array(2 * n);
+    const b = new Float64Array(2 * n);
+    expect(exact(compact, a)).toBe(tree(compact, b));
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
   it('grows the FFT limit with n: 64 from 820 points, 128 from 3,277', () => {
     expect([819, 820, 3276, 3277, 5000].map(autoFftLimit)).toEqual([0, 64, 64, 128, 128]);
   });
