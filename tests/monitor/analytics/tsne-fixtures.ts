@@ -35,3 +35,45 @@ export function perturbed(data: Float32Array, seed: number, noise: number): Floa
   const random = new SeededRandom(seed);
   return data.map((x) => x + noise * random.normal());
 }
+
+/** Clumps of n points at several scales and densities, as a t-SNE layout has (n x 2 row-major). */
+export function clumpedLayout(seed: number, n: number, scale = 1): Float64Array {
+  const random = new SeededRandom(seed);
+  const Y = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const clump = i % 7;
+    Y[2 * i] = scale * (clump * 9 + random.normal() * (1 + clump));
+    Y[2 * i + 1] = scale * ((clump % 3) * 12 + random.normal() * (1 + clump));
+  }
+  return Y;
+}
+
+/** Exact O(n²) repulsion: Σⱼ wᵢⱼ²(yᵢ - yⱼ) per point and Z = Σ_{i≠j} wᵢⱼ, wᵢⱼ = 1 / (1 + |yᵢ - yⱼ|²). */
+export function exactRepulsion(Y: Float64Array, n: number): { forces: Float64Array; z: number } {
+  const forces = new Float64Array(2 * n);
+  let z = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i !== j) {
+        const dx = Y[2 * i]! - Y[2 * j]!;
+        const dy = Y[2 * i + 1]! - Y[2 * j + 1]!;
+        const w = 1 / (1 + dx * dx + dy * dy);
+        z += w;
+        forces[2 * i] = forces[2 * i]! + w * w * dx;
+        forces[2 * i + 1] = forces[2 * i + 1]! + w * w * dy;
+      }
+    }
+  }
+  return { forces, z };
+}
+
+/** ‖a - b‖ / ‖b‖ over all entries. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let c = 0; c < a.length; c++) {
+    num += (a[c]! - b[c]!) ** 2;
+    den += b[c]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../datasets/seeded-random.ts';
-import { jointProbabilities, klDivergence, layoutKlDivergence } from '../../../monitor/analytics/tsne-kl.ts';
+import { sparseFromDense } from '../../../monitor/analytics/tsne-affinities.ts';
+import { jointProbabilities, klDivergence, layoutKlDivergence, sparseKlDivergence } from '../../../monitor/analytics/tsne-kl.ts';
 import { gaussianClusters } from './tsne-fixtures.ts';
 import { tsneJsJointProbabilities, tsneJsKl } from './tsne-reference.ts';
 
@@ -55,7 +56,16 @@ describe('exact t-SNE cost', () => {
     expect(klDivergence(jointProbabilities(data, d, 10), Y)).toBeGreaterThan(0.5);
   });
 
+  it('gives the same KL from the sparse form of P', () => {
+    const P = jointProbabilities(data, d, 10);
+    // Drop the smallest entries so the sparse form really is sparse; both sides then score the same P.
+    const pruned = P.map((p) => (p > 1e-4 ? p : 0));
+    expect(sparseKlDivergence(sparseFromDense(pruned, n), Y)).toBeCloseTo(klDivergence(pruned, Y), 10);
+    expect(sparseFromDense(pruned, n).values.length).toBeLessThan(0.9 * n * (n - 1));
+  });
+
   it('rejects a P and a layout of different sizes', () => {
     expect(() => klDivergence(new Float64Array(9), new Float32Array(8))).toThrow(/n x n/);
+    expect(() => sparseKlDivergence(sparseFromDense(new Float64Array(9), 3), new Float32Array(8))).toThrow(/8 values for P of 3 points/);
   });
 });

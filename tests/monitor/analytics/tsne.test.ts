@@ -18,7 +18,7 @@ function labelPurity(layout: Float32Array, labels: Int32Array): number {
   return same / graph.indices.length;
 }
 
-describe('Barnes-Hut t-SNE against tsne-js (exact t-SNE)', () => {
+describe('t-SNE against tsne-js (exact t-SNE)', () => {
   // 150 points in 50-D, 5 clusters whose centres are as far apart as the clusters are wide.
   const { data, d, n, labels } = gaussianClusters(3, 150, 50, 5, 1);
   const perplexity = 30;
@@ -35,6 +35,15 @@ describe('Barnes-Hut t-SNE against tsne-js (exact t-SNE)', () => {
     const ourKl = layoutKlDivergence(data, d, ours, perplexity);
     const referenceKl = layoutKlDivergence(data, d, reference.layout, perplexity);
     expect(ourKl).toBeLessThan(1.05 * referenceKl);
+  });
+
+  it('reaches it with the FFT repulsion too (150 points take Barnes-Hut by default)', () => {
+    // Boxes up to 2 units wide keep the grid at 128: with 1-unit boxes this 1,000-step run spends a minute on FFTs
+    // (3-unit boxes were too coarse: the layout broke up, KL 1.26).
+    const fft = tsne(data, d, { perplexity, seed: 0, repulsion: 'fft', fftBoxWidth: 2 });
+    const referenceKl = layoutKlDivergence(data, d, reference.layout, perplexity);
+    expect(layoutKlDivergence(data, d, fft, perplexity)).toBeLessThan(1.05 * referenceKl);
+    expect(labelPurity(fft, labels)).toBeGreaterThan(0.97);
   });
 
   it("optimises tsne-js's own P to within 5% of tsne-js's own final KL", () => {
@@ -67,6 +76,21 @@ describe('tsne', () => {
     expect(seen).toHaveLength(20);
     expect(seen[0]).toEqual([1, 20]);
     expect(seen[19]).toEqual([20, 20]);
+  });
+
+  it("takes bhtsne's 1,000 steps for few points and 500 from 1,200 points on, where the final step is larger", () => {
+    const steps = (n: number): number => {
+      let total = 0;
+      // A ring of neighbours is enough P to run on; only the schedule is observed.
+      const rowStart = Int32Array.from({ length: n + 1 }, (_, i) => 2 * i);
+      const columns = Int32Array.from({ length: 2 * n }, (_, e) => (Math.floor(e / 2) + (e % 2 ? 1 : n - 1)) % n);
+      const values = new Float64Array(2 * n).fill(1 / (2 * n));
+      embedAffinities({ n, rowStart, columns, values }, { onProgress: (_step, of) => (total = of) });
+      return total;
+    };
+    expect(steps(120)).toBe(1000);
+    expect(steps(800)).toBe(250 + 375);
+    expect(steps(1200)).toBe(500);
   });
 
   it('handles empty, single-point and tiny inputs, and rejects bad shapes', () => {

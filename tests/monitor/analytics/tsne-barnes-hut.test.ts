@@ -1,45 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../../datasets/seeded-random.ts';
-import { buildQuadTree, makeQuadTree, repulsiveForces } from '../../../monitor/analytics/tsne-quadtree.ts';
-
-function bruteForce(Y: Float64Array, n: number): { forces: Float64Array; z: number } {
-  const forces = new Float64Array(2 * n);
-  let z = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      if (i !== j) {
-        const dx = Y[2 * i]! - Y[2 * j]!;
-        const dy = Y[2 * i + 1]! - Y[2 * j + 1]!;
-        const w = 1 / (1 + dx * dx + dy * dy);
-        z += w;
-        forces[2 * i] = forces[2 * i]! + w * w * dx;
-        forces[2 * i + 1] = forces[2 * i + 1]! + w * w * dy;
-      }
-    }
-  }
-  return { forces, z };
-}
-
-function relativeError(a: Float64Array, b: Float64Array): number {
-  let num = 0;
-  let den = 0;
-  for (let c = 0; c < a.length; c++) {
-    num += (a[c]! - b[c]!) ** 2;
-    den += b[c]! ** 2;
-  }
-  return Math.sqrt(num / den);
-}
+import { repulsiveForces } from '../../../monitor/analytics/tsne-barnes-hut.ts';
+import { buildQuadTree, makeQuadTree } from '../../../monitor/analytics/tsne-quadtree.ts';
+import { clumpedLayout, exactRepulsion as bruteForce, relativeError } from './tsne-fixtures.ts';
 
 describe('Barnes-Hut repulsion', () => {
   // Clumps at several scales, as a t-SNE layout has, so the tree is deep in places.
   const n = 1500;
-  const random = new SeededRandom(11);
-  const Y = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const clump = i % 7;
-    Y[2 * i] = clump * 9 + random.normal() * (1 + clump);
-    Y[2 * i + 1] = (clump % 3) * 12 + random.normal() * (1 + clump);
-  }
+  const Y = clumpedLayout(11, n);
   const exact = bruteForce(Y, n);
   const tree = makeQuadTree(n);
   buildQuadTree(tree, Y, n);
@@ -61,6 +28,16 @@ describe('Barnes-Hut repulsion', () => {
     expect(errors[1]!.force).toBeLessThan(0.05);
     expect(errors[0]!.force).toBeLessThan(errors[1]!.force);
     expect(errors[1]!.force).toBeLessThan(errors[2]!.force);
+  });
+
+  it('is several times more accurate with quadrupole terms at the same θ', () => {
+    const monopole = new Float64Array(2 * n);
+    const quadrupole = new Float64Array(2 * n);
+    const zMonopole = repulsiveForces(tree, 0.5, monopole);
+    const zQuadrupole = repulsiveForces(tree, 0.5, quadrupole, true);
+    expect(relativeError(quadrupole, exact.forces)).toBeLessThan(0.5 * relativeError(monopole, exact.forces));
+    expect(Math.abs(zQuadrupole / exact.z - 1)).toBeLessThan(0.5 * Math.abs(zMonopole / exact.z - 1));
+    expect(Math.abs(zQuadrupole / exact.z - 1)).toBeLessThan(5e-3);
   });
 
   it('handles coincident points (no endless splitting) and rebuilds into the same buffers', () => {
