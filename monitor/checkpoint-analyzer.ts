@@ -1,6 +1,6 @@
 // Runs every missing analysis of one checkpoint in a child `transferscope analyze` process: the tensor
 // work takes tens of seconds, which in the server's own event loop would freeze the API and live updates.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
@@ -39,6 +39,15 @@ const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
  */
 export const MAX_ANALYSIS_CHILDREN = 2;
 
+/** An AnalyzeCheckpoint whose children can be stopped when the monitor shuts down. */
+export interface ChildProcessAnalyzer extends AnalyzeCheckpoint {
+  /**
+   * Kills the running children and waits for them to exit; waiting and later calls reject. A killed child
+   * leaves nothing half-stored (a LanceDB write is one commit), and the next request computes it again.
+   */
+  close(): Promise<void>;
+}
+
 /** The line a child prints on stdout when a kind of a checkpoint is stored (or has nothing to compute): kind, phase, epoch. */
 export const READY_LINE = /^transferscope: ready (\w+) (\w+) (\d+)$/;
 
@@ -61,12 +70,18 @@ interface ChildProgress {
  * line, so the checkpoint now on screen does not wait behind abandoned ones. A child that already started is
  * left to finish: its result is stored and reused, and killing it would throw away up to a minute of work.
  */
-export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): AnalyzeCheckpoint {
+export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): ChildProcessAnalyzer {
   const limit = makeConcurrencyLimit(maxChildren);
   const shared = makeSharedRequests<void>();
   const inFlight = new Map<string, ChildProgress>();
+  const children = new Map<ChildProcess, Promise<void>>();
+  let closed = false;
 
   const spawnAnalyze = (at: CheckpointRef, options: AnalyzeOptions, progress: ChildProgress) => new Promise<void>((resolve, reject) => {
+    if (closed) {
+      reject(new TransferscopeError('INTERNAL', `The monitor is shutting down; ${at.phase} epoch ${at.epoch} of run '${at.runId}' was not analysed.`));
+      return;
+    }
     const only = [
       ...(options.kinds ? ['--kind', options.kinds.join(',')] : []),
       ...(options.reference ? ['--reference', `${options.reference.phase}:${options.reference.epoch}`] : []),
@@ -85,8 +100,10 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
         progress.onReady.forEach((notify) => notify());
       }
     });
+    children.set(child, new Promise((exited) => child.once('close', () => exited())));
     child.once('error', reject);
     child.once('close', (code) => {
+      children.delete(child);
       if (code === 0) {
         resolve();
       } else {
@@ -113,7 +130,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     check();
   });
 
-  return (at, options = {}) => {
+  const analyze: AnalyzeCheckpoint = (at, options = {}) => {
     const { kinds, signal, onReady, reference } = options;
     // Children against another reference compute other results: they never cover each other.
     const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/`;
@@ -137,4 +154,14 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     const ready = readyAll(progress, wanted, onReady);
     return covering ? Promise.race([whole, ready]) : whole;
   };
+  return Object.assign(analyze, {
+    async close() {
+      closed = true;
+      const exits = [...children.values()];
+      for (const child of children.keys()) {
+        child.kill('SIGTERM');
+      }
+      await Promise.all(exits);
+    },
+  });
 }

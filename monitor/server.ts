@@ -83,6 +83,8 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     io,
     async close() {
       await watcher.stop();
+      // Children still writing into the store would outlive the monitor (and a test's temporary folder).
+      await analyze.close();
       await analysis?.idle();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();
