@@ -3,7 +3,7 @@
 import { SeededRandom } from '../../datasets/seeded-random.ts';
 import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionValues, trainLinearSvm } from './linear-svm.ts';
 
-export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand'> {
+export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand' | 'newtonFactor'> {
   /** Number of folds; default 10. Clamped to the number of rows, as liblinear does. */
   folds?: number;
 }
@@ -21,6 +21,24 @@ export interface CrossValidationResult {
   heldOutDecisionValues: Float64Array;
   /** The model fit on every row. */
   model: LinearSvmModel;
+  /** Solver work summed over the all-data fit and every fold (for benchmarks and tuning). */
+  work: SolverWork;
+}
+
+export interface SolverWork {
+  newtonSteps: number;
+  dualPasses: number;
+  cgIterations: number;
+  factorizations: number;
+  rankOneUpdates: number;
+}
+
+function addWork(work: SolverWork, model: LinearSvmModel): void {
+  work.newtonSteps += model.newtonSteps;
+  work.dualPasses += model.iterations;
+  work.cgIterations += model.cgIterations;
+  work.factorizations += model.factorizations;
+  work.rankOneUpdates += model.rankOneUpdates;
 }
 
 /**
@@ -64,6 +82,8 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
   const seed = options.seed ?? 0;
   const svmOptions: LinearSvmOptions = { ...options };
   const model = trainLinearSvm(X, labels, d, svmOptions);
+  const work: SolverWork = { newtonSteps: 0, dualPasses: 0, cgIterations: 0, factorizations: 0, rankOneUpdates: 0 };
+  addWork(work, model);
   const foldOf = stratifiedFolds(labels, folds, seed);
   const heldOutDecisionValues = new Float64Array(n);
   const foldAccuracies = new Float64Array(folds);
@@ -79,7 +99,9 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
       rows: trainRows,
       warmStart: model.solver === 'newton' ? model : undefined,
       widenBand: model.solver === 'newton' ? model.widenedBand : undefined,
+      newtonFactor: model.newtonFactor,
     });
+    addWork(work, foldModel);
     const testX = new Float32Array(testRows.length * d);
     testRows.forEach((r, j) => testX.set(X.subarray(r * d, r * d + d), j * d));
     const values = decisionValues(foldModel, testX);
@@ -93,5 +115,5 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
     foldAccuracies[f] = correct / testRows.length;
   }
   const accuracy = foldAccuracies.reduce((s, a) => s + a, 0) / folds;
-  return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model };
+  return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model, work };
 }

@@ -6,6 +6,7 @@
 // own stopping test for the hinge dual: every projected gradient lies in (−h, 0].
 import { addOuterProducts, choleskyInPlace, choleskySolveInPlace, rowAxpy, rowDot } from './linear-svm-linalg.ts';
 import { type SvmProblem, margins } from './linear-svm-problem.ts';
+import { BAND, LOSS, exactLineSearch, pieceOf, withBandContinuation } from './linear-svm-smoothed-hinge.ts';
 
 export interface NewtonOptions {
   /** Width of the quadratic band of the smoothed hinge (margins in (1 − h, 1)). */
@@ -26,36 +27,12 @@ export interface NewtonResult {
   converged: boolean;
 }
 
-const LOSS = 0;
-const BAND = 1;
-const ZERO = 2;
-
-function pieceOf(m: number, h: number): number {
-  return m <= 1 - h ? LOSS : m < 1 ? BAND : ZERO;
-}
-
-/**
- * `smoothedHingeNewton` at width h, widening the band when that stalls. With nearly separable classes the
- * support vectors have αᵢ ≪ C and so sit within αᵢh/C of the band's upper edge; every step then crosses
- * kinks and the line search cuts it short (measured: 18,000 x 500, no convergence in 200 steps). A 64x
- * wider band spreads them out, and narrowing it 4x per stage keeps each stage's start close to its optimum.
- */
+/** `smoothedHingeNewton` inside the band continuation (`withBandContinuation`); only final stages may accept. */
 export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: number, w: Float64Array | undefined, widen: boolean | undefined, accept?: NewtonOptions['accept']): NewtonResult & { widened: boolean } {
-  let result: NewtonResult | undefined;
-  let steps = 0;
-  if (widen !== true) {
-    result = smoothedHingeNewton(problem, { h, maxSteps: widen === false ? 200 : 40, w, accept });
-    if (result.converged || widen === false) {
-      return { ...result, widened: false };
-    }
-    steps = result.steps;
-  }
-  for (let stage = 3; stage >= 0; stage--) {
-    // Only the last stage has the caller's band width, so only its points may stop early.
-    result = smoothedHingeNewton(problem, { h: h * 4 ** stage, maxSteps: 200, w: result?.w ?? w, accept: stage === 0 ? accept : undefined });
-    steps += result.steps;
-  }
-  return { ...result!, steps, widened: true };
+  return withBandContinuation(h, w, widen, (stageH, stageW, maxSteps, final) => {
+    const result = smoothedHingeNewton(problem, { h: stageH, maxSteps, w: stageW, accept: final ? accept : undefined });
+    return { ...result, done: result.converged };
+  });
 }
 
 /** Minimises ½‖ŵ‖² + C Σ L_h(yᵢŵ·x̂ᵢ), L_h the hinge with its kink rounded by a parabola over (1 − h, 1). */
@@ -187,52 +164,4 @@ function rebuildBandGram(problem: SvmProblem, piece: Uint8Array, bandGram: Float
     }
   }
   addOuterProducts(bandGram, problem.X, problem.d, problem.B, offs, new Float64Array(offs.length).fill(1), offs.length);
-}
-
-/**
- * The step t > 0 minimising φ(t) = F(ŵ + t·dir). φ' is piecewise linear and increasing, so Newton's method
- * on φ' (bracketed, bisecting when a step leaves the bracket) lands on the exact root once it reaches
- * the root's piece. m are the margins at t = 0 and delta their change per unit t.
- */
-function exactLineSearch(m: Float64Array, delta: Float64Array, wd: number, dd: number, C: number, h: number): number {
-  const stiffness = C / h;
-  const slopeAt = (t: number): [number, number] => {
-    let s1 = wd + t * dd;
-    let s2 = dd;
-    for (let i = 0; i < m.length; i++) {
-      const di = delta[i]!;
-      const mi = m[i]! + t * di;
-      if (mi <= 1 - h) {
-        s1 -= C * di;
-      } else if (mi < 1) {
-        s1 -= stiffness * (1 - mi) * di;
-        s2 += stiffness * di * di;
-      }
-    }
-    return [s1, s2];
-  };
-  const tolerance = 1e-10 * Math.abs(slopeAt(0)[0]);
-  let lo = 0;
-  let hi = Infinity;
-  let t = 1;
-  for (let evaluation = 0; evaluation < 100; evaluation++) {
-    const [s1, s2] = slopeAt(t);
-    if (Math.abs(s1) <= tolerance) {
-      return t;
-    }
-    if (s1 < 0) {
-      lo = t;
-    } else {
-      hi = t;
-    }
-    let next = t - s1 / s2;
-    if (!(next > lo && next < hi)) {
-      next = hi === Infinity ? 2 * t : 0.5 * (lo + hi);
-    }
-    if (hi - lo <= 1e-15 * hi) {
-      return lo;
-    }
-    t = next;
-  }
-  return lo > 0 ? lo : t;
 }
