@@ -6,6 +6,12 @@ import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionVal
 export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand' | 'newtonFactor'> {
   /** Number of folds; default 10. Clamped to the number of rows, as liblinear does. */
   folds?: number;
+  /**
+   * Newton folds start from the all-data model and its preconditioner (default true); false starts each
+   * from 0. Either way a fold converges to its own optimum (the objective is strictly convex), so the
+   * start changes only the steps taken, never which held-out rows are seen.
+   */
+  warmStartFolds?: boolean;
 }
 
 export interface CrossValidationResult {
@@ -68,8 +74,8 @@ export function stratifiedFolds(labels: ArrayLike<number>, folds: number, seed: 
 /**
  * k-fold cross-validated accuracy of `trainLinearSvm` on X (n x d row-major) with ±1 labels, and the model
  * fit on all rows. Fold models use the solver (and Newton band schedule) the all-data fit chose, and the
- * Newton solver starts from the all-data model: it converges to the fold's own optimum, so the start only
- * saves steps.
+ * Newton solver starts from the all-data model (see `warmStartFolds`): it converges to the fold's own
+ * optimum, so the start only saves steps.
  * Throws when n < 2 or folds < 2.
  */
 export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: number, options: CrossValidationOptions = {}): CrossValidationResult {
@@ -93,13 +99,14 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
     for (let i = 0; i < n; i++) {
       (foldOf[i] === f ? testRows : trainRows).push(i);
     }
+    const warm = model.solver === 'newton' && options.warmStartFolds !== false;
     const foldModel = trainLinearSvm(X, labels, d, {
       ...svmOptions,
       solver: model.solver,
       rows: trainRows,
-      warmStart: model.solver === 'newton' ? model : undefined,
+      warmStart: warm ? model : undefined,
       widenBand: model.solver === 'newton' ? model.widenedBand : undefined,
-      newtonFactor: model.newtonFactor,
+      newtonFactor: warm ? model.newtonFactor : undefined,
     });
     addWork(work, foldModel);
     const testX = new Float32Array(testRows.length * d);
