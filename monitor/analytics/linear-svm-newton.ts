@@ -4,9 +4,10 @@
 // smooth primal is minimised by finite Newton steps with exact line search (Keerthi & DeCoste, JMLR 2005),
 // using d x d linear algebra. With h <= eps its optimum, mapped to αᵢ = −C·L'(marginᵢ), passes liblinear's
 // own stopping test for the hinge dual: every projected gradient lies in (−h, 0].
-import { addOuterProducts, choleskyInPlace, choleskySolveInPlace, rowAxpy, rowDot } from './linear-svm-linalg.ts';
-import { type SvmProblem, margins } from './linear-svm-problem.ts';
-import { BAND, LOSS, exactLineSearch, pieceOf, withBandContinuation } from './linear-svm-smoothed-hinge.ts';
+import { marginChanges } from './linear-svm-dual-test.ts';
+import { addOuterProducts, choleskyInPlace, choleskySolveInPlace } from './linear-svm-linalg.ts';
+import type { SvmProblem } from './linear-svm-problem.ts';
+import { BAND, SmoothedHingeIterate, withBandContinuation } from './linear-svm-smoothed-hinge.ts';
 
 export interface NewtonOptions {
   /** Width of the quadratic band of the smoothed hinge (margins in (1 − h, 1)). */
@@ -37,32 +38,19 @@ export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: numb
 
 /** Minimises ½‖ŵ‖² + C Σ L_h(yᵢŵ·x̂ᵢ), L_h the hinge with its kink rounded by a parabola over (1 − h, 1). */
 export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions): NewtonResult {
-  const { X, d, offsets, y, B, C } = problem;
+  const { X, d, offsets, B, C } = problem;
   const { h, maxSteps } = options;
   const l = offsets.length;
   const p = d + 1;
-  const w = options.w ? Float64Array.from(options.w) : new Float64Array(p);
-  const m = options.w ? margins(problem, w) : new Float64Array(l);
-  const piece = new Uint8Array(l);
-  // sumLoss = Σ_{loss piece} yᵢx̂ᵢ and bandGram = Σ_{band} x̂ᵢx̂ᵢᵀ are kept up to date as rows change piece,
-  // so a step costs O(changes · d²) rather than O(band · d²).
-  const sumLoss = new Float64Array(p);
+  const iterate = new SmoothedHingeIterate(problem, h, options.w);
+  const { w, m, piece } = iterate;
+  // bandGram = Σ_{band} x̂ᵢx̂ᵢᵀ is kept up to date as rows change piece, so a step costs O(changes · d²)
+  // rather than O(band · d²).
   const bandGram = new Float64Array(p * p);
   const changeOffsets: number[] = [];
   const changeSigns: number[] = [];
-  for (let i = 0; i < l; i++) {
-    const k = pieceOf(m[i]!, h);
-    piece[i] = k;
-    if (k === LOSS) {
-      rowAxpy(y[i]!, X, offsets[i]!, sumLoss, d);
-      sumLoss[d]! += y[i]! * B;
-    } else if (k === BAND) {
-      changeOffsets.push(offsets[i]!);
-      changeSigns.push(1);
-    }
-  }
-  addOuterProducts(bandGram, X, d, B, changeOffsets, changeSigns, changeOffsets.length);
-  let bandSize = changeOffsets.length;
+  rebuildBandGram(problem, piece, bandGram);
+  let bandSize = piece.reduce((count, k) => count + (k === BAND ? 1 : 0), 0);
 
   const g = new Float64Array(p);
   const dir = new Float64Array(p);
@@ -71,17 +59,15 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
   const stiffness = C / h;
   let steps = 0;
   let converged = false;
+  const bandChanged = (i: number, before: number, after: number) => {
+    if (before === BAND || after === BAND) {
+      changeOffsets.push(offsets[i]!);
+      changeSigns.push(after === BAND ? 1 : -1);
+      bandSize += after === BAND ? 1 : -1;
+    }
+  };
   while (steps < maxSteps) {
-    for (let k = 0; k < p; k++) {
-      g[k] = w[k]! - C * sumLoss[k]!;
-    }
-    for (let i = 0; i < l; i++) {
-      if (piece[i] === BAND) {
-        const c = -stiffness * (1 - m[i]!) * y[i]!;
-        rowAxpy(c, X, offsets[i]!, g, d);
-        g[d]! += c * B;
-      }
-    }
+    iterate.gradient(g);
     // Newton direction: (I + (C/h)·bandGram) dir = −g; only the lower triangle is read.
     for (let a = 0; a < p; a++) {
       const row = a * p;
@@ -95,45 +81,10 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
       break; // Only rounding can make I + PSD indefinite; the caller's dual test (and passes) take over.
     }
     choleskySolveInPlace(A, p, dir);
-    let wd = 0;
-    let dd = 0;
-    for (let k = 0; k < p; k++) {
-      wd += w[k]! * dir[k]!;
-      dd += dir[k]! * dir[k]!;
-    }
-    const dB = dir[d]! * B;
-    for (let i = 0; i < l; i++) {
-      delta[i] = y[i]! * (rowDot(X, offsets[i]!, dir, d) + dB);
-    }
-    const t = exactLineSearch(m, delta, wd, dd, C, h);
-    for (let k = 0; k < p; k++) {
-      w[k]! += t * dir[k]!;
-    }
+    marginChanges(problem, dir, delta);
     changeOffsets.length = 0;
     changeSigns.length = 0;
-    let flips = 0;
-    for (let i = 0; i < l; i++) {
-      const mi = m[i]! + t * delta[i]!;
-      m[i] = mi;
-      const before = piece[i]!;
-      const after = pieceOf(mi, h);
-      if (after === before) {
-        continue;
-      }
-      piece[i] = after;
-      flips++;
-      const off = offsets[i]!;
-      if (before === LOSS || after === LOSS) {
-        const c = before === LOSS ? -y[i]! : y[i]!;
-        rowAxpy(c, X, off, sumLoss, d);
-        sumLoss[d]! += c * B;
-      }
-      if (before === BAND || after === BAND) {
-        changeOffsets.push(off);
-        changeSigns.push(after === BAND ? 1 : -1);
-        bandSize += after === BAND ? 1 : -1;
-      }
-    }
+    const { t, dd, flips } = iterate.step(dir, delta, bandChanged);
     steps++;
     if (changeOffsets.length < bandSize) {
       addOuterProducts(bandGram, X, d, B, changeOffsets, changeSigns, changeOffsets.length);
@@ -148,7 +99,7 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
     if (options.accept?.(w, m)) {
       break;
     }
-    if (flips === 0 && t * t * dd <= 1e-26 * (1 + w.reduce((sum, v) => sum + v * v, 0))) {
+    if (flips === 0 && iterate.stalled(t, dd)) {
       break;
     }
   }

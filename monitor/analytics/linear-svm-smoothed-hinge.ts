@@ -1,5 +1,8 @@
 // The smoothed hinge both Newton solvers minimise: ½‖ŵ‖² + C Σ L_h(yᵢŵ·x̂ᵢ), L_h the hinge with its kink
-// rounded by a parabola over margins (1 − h, 1). Its pieces, the exact line search and the band continuation.
+// rounded by a parabola over margins (1 − h, 1). Its pieces, an iterate, the exact line search and the band
+// continuation; the solvers differ only in how they find a step's direction.
+import { rowAxpy } from './linear-svm-linalg.ts';
+import { type SvmProblem, margins } from './linear-svm-problem.ts';
 
 /** Margin below 1 − h: the loss is linear, αᵢ = C. */
 export const LOSS = 0;
@@ -10,6 +13,98 @@ export const ZERO = 2;
 
 export function pieceOf(m: number, h: number): number {
   return m <= 1 - h ? LOSS : m < 1 ? BAND : ZERO;
+}
+
+/** ŵ, its margins, each row's piece and Σ_{loss piece} yᵢx̂ᵢ, kept consistent as ŵ moves. */
+export class SmoothedHingeIterate {
+  readonly w: Float64Array;
+  /** yᵢŵ·x̂ᵢ per training row. */
+  readonly m: Float64Array;
+  readonly piece: Uint8Array;
+  /** Updated row by row as rows enter or leave the loss piece, so a gradient costs O(band · d). */
+  readonly sumLoss: Float64Array;
+  readonly #problem: SvmProblem;
+  readonly #h: number;
+
+  /** Starts at w0 (length d + 1, copied) or at 0. */
+  constructor(problem: SvmProblem, h: number, w0?: Float64Array) {
+    const { d, offsets } = problem;
+    this.#problem = problem;
+    this.#h = h;
+    this.w = w0 ? Float64Array.from(w0) : new Float64Array(d + 1);
+    this.m = w0 ? margins(problem, this.w) : new Float64Array(offsets.length);
+    this.piece = new Uint8Array(offsets.length);
+    this.sumLoss = new Float64Array(d + 1);
+    for (let i = 0; i < offsets.length; i++) {
+      this.piece[i] = pieceOf(this.m[i]!, h);
+      if (this.piece[i] === LOSS) {
+        this.#addLoss(i, 1);
+      }
+    }
+  }
+
+  /** g = ∇F(ŵ) = ŵ − C·Σ_loss yᵢx̂ᵢ − (C/h)·Σ_band (1 − mᵢ)yᵢx̂ᵢ. */
+  gradient(g: Float64Array): void {
+    const { X, d, offsets, y, B, C } = this.#problem;
+    const stiffness = C / this.#h;
+    for (let k = 0; k <= d; k++) {
+      g[k] = this.w[k]! - C * this.sumLoss[k]!;
+    }
+    for (let i = 0; i < offsets.length; i++) {
+      if (this.piece[i] === BAND) {
+        const c = -stiffness * (1 - this.m[i]!) * y[i]!;
+        rowAxpy(c, X, offsets[i]!, g, d);
+        g[d]! += c * B;
+      }
+    }
+  }
+
+  /**
+   * Moves ŵ by the exact line-search step t along dir, given delta (yᵢdir·x̂ᵢ per row), and updates the
+   * margins and pieces; `changed(i, before, after)` hears of every row that changed piece.
+   */
+  step(dir: Float64Array, delta: Float64Array, changed: (i: number, before: number, after: number) => void): { t: number; dd: number; flips: number } {
+    const { w, m, piece } = this;
+    const h = this.#h;
+    let wd = 0;
+    let dd = 0;
+    for (let k = 0; k < w.length; k++) {
+      wd += w[k]! * dir[k]!;
+      dd += dir[k]! * dir[k]!;
+    }
+    const t = exactLineSearch(m, delta, wd, dd, this.#problem.C, h);
+    for (let k = 0; k < w.length; k++) {
+      w[k]! += t * dir[k]!;
+    }
+    let flips = 0;
+    for (let i = 0; i < m.length; i++) {
+      const mi = m[i]! + t * delta[i]!;
+      m[i] = mi;
+      const before = piece[i]!;
+      const after = pieceOf(mi, h);
+      if (after !== before) {
+        piece[i] = after;
+        flips++;
+        if (before === LOSS || after === LOSS) {
+          this.#addLoss(i, before === LOSS ? -1 : 1);
+        }
+        changed(i, before, after);
+      }
+    }
+    return { t, dd, flips };
+  }
+
+  /** Whether a step changing no row's piece moved ŵ by a negligible amount (rounding stalls the solver). */
+  stalled(t: number, dd: number): boolean {
+    return t * t * dd <= 1e-26 * (1 + this.w.reduce((sum, v) => sum + v * v, 0));
+  }
+
+  #addLoss(i: number, sign: 1 | -1): void {
+    const { X, d, offsets, y, B } = this.#problem;
+    const c = sign * y[i]!;
+    rowAxpy(c, X, offsets[i]!, this.sumLoss, d);
+    this.sumLoss[d]! += c * B;
+  }
 }
 
 /** What a continuation stage must report: its end point, its steps, and whether it reached its goal. */
