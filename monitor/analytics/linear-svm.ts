@@ -55,7 +55,10 @@ export interface LinearSvmOptions {
    * square Hessian at every step.
    */
   newtonDirections?: 'cg' | 'cholesky';
-  /** `cg` only: preconditioner to start from, e.g. the all-data model's `newtonFactor` when fitting a fold. */
+  /**
+   * `cg` only: preconditioner to start from, e.g. the all-data model's `newtonFactor` when fitting a fold of
+   * the same X (its rows are known by their offset in X). It is only read; any factor gives the same model.
+   */
   newtonFactor?: NewtonFactor;
   /** `auto`: start Newton from the dual probe's w rather than from 0 (fewer rows change piece early). Default true. */
   newtonFromProbe?: boolean;
