@@ -3,9 +3,15 @@
 import { SeededRandom } from '../../datasets/seeded-random.ts';
 import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionValues, trainLinearSvm } from './linear-svm.ts';
 
-export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand'> {
+export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand' | 'newtonFactor'> {
   /** Number of folds; default 10. Clamped to the number of rows, as liblinear does. */
   folds?: number;
+  /**
+   * Newton folds start from the all-data model and its preconditioner (default true); false starts each
+   * from 0. Either way a fold converges to its own optimum (the objective is strictly convex), so the
+   * start changes only the steps taken, never which held-out rows are seen.
+   */
+  warmStartFolds?: boolean;
 }
 
 export interface CrossValidationResult {
@@ -21,6 +27,24 @@ export interface CrossValidationResult {
   heldOutDecisionValues: Float64Array;
   /** The model fit on every row. */
   model: LinearSvmModel;
+  /** Solver work summed over the all-data fit and every fold (for benchmarks and tuning). */
+  work: SolverWork;
+}
+
+export interface SolverWork {
+  newtonSteps: number;
+  dualPasses: number;
+  cgIterations: number;
+  factorizations: number;
+  rankOneUpdates: number;
+}
+
+function addWork(work: SolverWork, model: LinearSvmModel): void {
+  work.newtonSteps += model.newtonSteps;
+  work.dualPasses += model.iterations;
+  work.cgIterations += model.cgIterations;
+  work.factorizations += model.factorizations;
+  work.rankOneUpdates += model.rankOneUpdates;
 }
 
 /**
@@ -50,8 +74,8 @@ export function stratifiedFolds(labels: ArrayLike<number>, folds: number, seed: 
 /**
  * k-fold cross-validated accuracy of `trainLinearSvm` on X (n x d row-major) with ±1 labels, and the model
  * fit on all rows. Fold models use the solver (and Newton band schedule) the all-data fit chose, and the
- * Newton solver starts from the all-data model: it converges to the fold's own optimum, so the start only
- * saves steps.
+ * Newton solver starts from the all-data model (see `warmStartFolds`): it converges to the fold's own
+ * optimum, so the start only saves steps.
  * Throws when n < 2 or folds < 2.
  */
 export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: number, options: CrossValidationOptions = {}): CrossValidationResult {
@@ -64,6 +88,8 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
   const seed = options.seed ?? 0;
   const svmOptions: LinearSvmOptions = { ...options };
   const model = trainLinearSvm(X, labels, d, svmOptions);
+  const work: SolverWork = { newtonSteps: 0, dualPasses: 0, cgIterations: 0, factorizations: 0, rankOneUpdates: 0 };
+  addWork(work, model);
   const foldOf = stratifiedFolds(labels, folds, seed);
   const heldOutDecisionValues = new Float64Array(n);
   const foldAccuracies = new Float64Array(folds);
@@ -73,13 +99,16 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
     for (let i = 0; i < n; i++) {
       (foldOf[i] === f ? testRows : trainRows).push(i);
     }
+    const warm = model.solver === 'newton' && options.warmStartFolds !== false;
     const foldModel = trainLinearSvm(X, labels, d, {
       ...svmOptions,
       solver: model.solver,
       rows: trainRows,
-      warmStart: model.solver === 'newton' ? model : undefined,
+      warmStart: warm ? model : undefined,
       widenBand: model.solver === 'newton' ? model.widenedBand : undefined,
+      newtonFactor: warm ? model.newtonFactor : undefined,
     });
+    addWork(work, foldModel);
     const testX = new Float32Array(testRows.length * d);
     testRows.forEach((r, j) => testX.set(X.subarray(r * d, r * d + d), j * d));
     const values = decisionValues(foldModel, testX);
@@ -93,5 +122,5 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
     foldAccuracies[f] = correct / testRows.length;
   }
   const accuracy = foldAccuracies.reduce((s, a) => s + a, 0) / folds;
-  return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model };
+  return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model, work };
 }

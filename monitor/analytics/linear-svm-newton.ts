@@ -4,8 +4,10 @@
 // smooth primal is minimised by finite Newton steps with exact line search (Keerthi & DeCoste, JMLR 2005),
 // using d x d linear algebra. With h <= eps its optimum, mapped to αᵢ = −C·L'(marginᵢ), passes liblinear's
 // own stopping test for the hinge dual: every projected gradient lies in (−h, 0].
-import { addOuterProducts, choleskyInPlace, choleskySolveInPlace, rowAxpy, rowDot } from './linear-svm-linalg.ts';
-import { type SvmProblem, margins } from './linear-svm-problem.ts';
+import { marginChanges } from './linear-svm-dual-test.ts';
+import { addOuterProducts, choleskyInPlace, choleskySolveInPlace } from './linear-svm-linalg.ts';
+import type { SvmProblem } from './linear-svm-problem.ts';
+import { BAND, SmoothedHingeIterate, withBandContinuation } from './linear-svm-smoothed-hinge.ts';
 
 export interface NewtonOptions {
   /** Width of the quadratic band of the smoothed hinge (margins in (1 − h, 1)). */
@@ -26,66 +28,29 @@ export interface NewtonResult {
   converged: boolean;
 }
 
-const LOSS = 0;
-const BAND = 1;
-const ZERO = 2;
-
-function pieceOf(m: number, h: number): number {
-  return m <= 1 - h ? LOSS : m < 1 ? BAND : ZERO;
-}
-
-/**
- * `smoothedHingeNewton` at width h, widening the band when that stalls. With nearly separable classes the
- * support vectors have αᵢ ≪ C and so sit within αᵢh/C of the band's upper edge; every step then crosses
- * kinks and the line search cuts it short (measured: 18,000 x 500, no convergence in 200 steps). A 64x
- * wider band spreads them out, and narrowing it 4x per stage keeps each stage's start close to its optimum.
- */
+/** `smoothedHingeNewton` inside the band continuation (`withBandContinuation`); only final stages may accept. */
 export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: number, w: Float64Array | undefined, widen: boolean | undefined, accept?: NewtonOptions['accept']): NewtonResult & { widened: boolean } {
-  let result: NewtonResult | undefined;
-  let steps = 0;
-  if (widen !== true) {
-    result = smoothedHingeNewton(problem, { h, maxSteps: widen === false ? 200 : 40, w, accept });
-    if (result.converged || widen === false) {
-      return { ...result, widened: false };
-    }
-    steps = result.steps;
-  }
-  for (let stage = 3; stage >= 0; stage--) {
-    // Only the last stage has the caller's band width, so only its points may stop early.
-    result = smoothedHingeNewton(problem, { h: h * 4 ** stage, maxSteps: 200, w: result?.w ?? w, accept: stage === 0 ? accept : undefined });
-    steps += result.steps;
-  }
-  return { ...result!, steps, widened: true };
+  return withBandContinuation(h, w, widen, (stageH, stageW, maxSteps, final) => {
+    const result = smoothedHingeNewton(problem, { h: stageH, maxSteps, w: stageW, accept: final ? accept : undefined });
+    return { ...result, done: result.converged };
+  });
 }
 
 /** Minimises ½‖ŵ‖² + C Σ L_h(yᵢŵ·x̂ᵢ), L_h the hinge with its kink rounded by a parabola over (1 − h, 1). */
 export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions): NewtonResult {
-  const { X, d, offsets, y, B, C } = problem;
+  const { X, d, offsets, B, C } = problem;
   const { h, maxSteps } = options;
   const l = offsets.length;
   const p = d + 1;
-  const w = options.w ? Float64Array.from(options.w) : new Float64Array(p);
-  const m = options.w ? margins(problem, w) : new Float64Array(l);
-  const piece = new Uint8Array(l);
-  // sumLoss = Σ_{loss piece} yᵢx̂ᵢ and bandGram = Σ_{band} x̂ᵢx̂ᵢᵀ are kept up to date as rows change piece,
-  // so a step costs O(changes · d²) rather than O(band · d²).
-  const sumLoss = new Float64Array(p);
+  const iterate = new SmoothedHingeIterate(problem, h, options.w);
+  const { w, m, piece } = iterate;
+  // bandGram = Σ_{band} x̂ᵢx̂ᵢᵀ is kept up to date as rows change piece, so a step costs O(changes · d²)
+  // rather than O(band · d²).
   const bandGram = new Float64Array(p * p);
   const changeOffsets: number[] = [];
   const changeSigns: number[] = [];
-  for (let i = 0; i < l; i++) {
-    const k = pieceOf(m[i]!, h);
-    piece[i] = k;
-    if (k === LOSS) {
-      rowAxpy(y[i]!, X, offsets[i]!, sumLoss, d);
-      sumLoss[d]! += y[i]! * B;
-    } else if (k === BAND) {
-      changeOffsets.push(offsets[i]!);
-      changeSigns.push(1);
-    }
-  }
-  addOuterProducts(bandGram, X, d, B, changeOffsets, changeSigns, changeOffsets.length);
-  let bandSize = changeOffsets.length;
+  rebuildBandGram(problem, piece, bandGram);
+  let bandSize = piece.reduce((count, k) => count + (k === BAND ? 1 : 0), 0);
 
   const g = new Float64Array(p);
   const dir = new Float64Array(p);
@@ -94,17 +59,15 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
   const stiffness = C / h;
   let steps = 0;
   let converged = false;
+  const bandChanged = (i: number, before: number, after: number) => {
+    if (before === BAND || after === BAND) {
+      changeOffsets.push(offsets[i]!);
+      changeSigns.push(after === BAND ? 1 : -1);
+      bandSize += after === BAND ? 1 : -1;
+    }
+  };
   while (steps < maxSteps) {
-    for (let k = 0; k < p; k++) {
-      g[k] = w[k]! - C * sumLoss[k]!;
-    }
-    for (let i = 0; i < l; i++) {
-      if (piece[i] === BAND) {
-        const c = -stiffness * (1 - m[i]!) * y[i]!;
-        rowAxpy(c, X, offsets[i]!, g, d);
-        g[d]! += c * B;
-      }
-    }
+    iterate.gradient(g);
     // Newton direction: (I + (C/h)·bandGram) dir = −g; only the lower triangle is read.
     for (let a = 0; a < p; a++) {
       const row = a * p;
@@ -118,45 +81,10 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
       break; // Only rounding can make I + PSD indefinite; the caller's dual test (and passes) take over.
     }
     choleskySolveInPlace(A, p, dir);
-    let wd = 0;
-    let dd = 0;
-    for (let k = 0; k < p; k++) {
-      wd += w[k]! * dir[k]!;
-      dd += dir[k]! * dir[k]!;
-    }
-    const dB = dir[d]! * B;
-    for (let i = 0; i < l; i++) {
-      delta[i] = y[i]! * (rowDot(X, offsets[i]!, dir, d) + dB);
-    }
-    const t = exactLineSearch(m, delta, wd, dd, C, h);
-    for (let k = 0; k < p; k++) {
-      w[k]! += t * dir[k]!;
-    }
+    marginChanges(problem, dir, delta);
     changeOffsets.length = 0;
     changeSigns.length = 0;
-    let flips = 0;
-    for (let i = 0; i < l; i++) {
-      const mi = m[i]! + t * delta[i]!;
-      m[i] = mi;
-      const before = piece[i]!;
-      const after = pieceOf(mi, h);
-      if (after === before) {
-        continue;
-      }
-      piece[i] = after;
-      flips++;
-      const off = offsets[i]!;
-      if (before === LOSS || after === LOSS) {
-        const c = before === LOSS ? -y[i]! : y[i]!;
-        rowAxpy(c, X, off, sumLoss, d);
-        sumLoss[d]! += c * B;
-      }
-      if (before === BAND || after === BAND) {
-        changeOffsets.push(off);
-        changeSigns.push(after === BAND ? 1 : -1);
-        bandSize += after === BAND ? 1 : -1;
-      }
-    }
+    const { t, dd, flips } = iterate.step(dir, delta, bandChanged);
     steps++;
     if (changeOffsets.length < bandSize) {
       addOuterProducts(bandGram, X, d, B, changeOffsets, changeSigns, changeOffsets.length);
@@ -171,7 +99,7 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
     if (options.accept?.(w, m)) {
       break;
     }
-    if (flips === 0 && t * t * dd <= 1e-26 * (1 + w.reduce((sum, v) => sum + v * v, 0))) {
+    if (flips === 0 && iterate.stalled(t, dd)) {
       break;
     }
   }
@@ -187,52 +115,4 @@ function rebuildBandGram(problem: SvmProblem, piece: Uint8Array, bandGram: Float
     }
   }
   addOuterProducts(bandGram, problem.X, problem.d, problem.B, offs, new Float64Array(offs.length).fill(1), offs.length);
-}
-
-/**
- * The step t > 0 minimising φ(t) = F(ŵ + t·dir). φ' is piecewise linear and increasing, so Newton's method
- * on φ' (bracketed, bisecting when a step leaves the bracket) lands on the exact root once it reaches
- * the root's piece. m are the margins at t = 0 and delta their change per unit t.
- */
-function exactLineSearch(m: Float64Array, delta: Float64Array, wd: number, dd: number, C: number, h: number): number {
-  const stiffness = C / h;
-  const slopeAt = (t: number): [number, number] => {
-    let s1 = wd + t * dd;
-    let s2 = dd;
-    for (let i = 0; i < m.length; i++) {
-      const di = delta[i]!;
-      const mi = m[i]! + t * di;
-      if (mi <= 1 - h) {
-        s1 -= C * di;
-      } else if (mi < 1) {
-        s1 -= stiffness * (1 - mi) * di;
-        s2 += stiffness * di * di;
-      }
-    }
-    return [s1, s2];
-  };
-  const tolerance = 1e-10 * Math.abs(slopeAt(0)[0]);
-  let lo = 0;
-  let hi = Infinity;
-  let t = 1;
-  for (let evaluation = 0; evaluation < 100; evaluation++) {
-    const [s1, s2] = slopeAt(t);
-    if (Math.abs(s1) <= tolerance) {
-      return t;
-    }
-    if (s1 < 0) {
-      lo = t;
-    } else {
-      hi = t;
-    }
-    let next = t - s1 / s2;
-    if (!(next > lo && next < hi)) {
-      next = hi === Infinity ? 2 * t : 0.5 * (lo + hi);
-    }
-    if (hi - lo <= 1e-15 * hi) {
-      return lo;
-    }
-    t = next;
-  }
-  return lo > 0 ? lo : t;
 }

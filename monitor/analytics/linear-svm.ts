@@ -2,8 +2,9 @@
 // L2-regularised hinge-loss (L1-loss) SVM with liblinear's bias and stopping conventions (`-s 3 -B 1`).
 import { type DualCdResult, dualCoordinateDescent } from './linear-svm-dual-cd.ts';
 import { rowDot } from './linear-svm-linalg.ts';
-import { smoothedHingeNewtonWithContinuation } from './linear-svm-newton.ts';
-import { type SvmProblem, makeProblem, margins, weightsFromAlphas } from './linear-svm-problem.ts';
+import type { NewtonFactor } from './linear-svm-newton-factor.ts';
+import { type NewtonFit, fitByNewton } from './linear-svm-newton-fit.ts';
+import { makeProblem, margins, weightsFromAlphas } from './linear-svm-problem.ts';
 
 export type SvmLabels = Int8Array | Float32Array;
 
@@ -42,10 +43,23 @@ export interface LinearSvmOptions {
    */
   widenBand?: boolean;
   /**
-   * Newton solver: after each step, try liblinear's dual test at the step's dual point and stop once it
-   * passes (the same eps guarantee as running to the smoothed optimum, in fewer steps). Default true.
+   * Newton solver: try liblinear's dual test at the iterates' dual points and stop once it passes (the same
+   * eps guarantee as running to the smoothed optimum, in fewer steps): after every step with `cholesky`
+   * directions, after steps that changed no row's piece with `cg` (it cannot pass earlier). Default true.
    */
   testEachStep?: boolean;
+  /**
+   * How Newton steps find their direction: `cg` (default) by conjugate gradient on Hessian-vector products,
+   * preconditioned by a Cholesky factor that is kept up to date by rank-one updates while few rows change
+   * piece (linear-svm-newton-cg.ts); `cholesky` (the solver before it) by forming and factoring the d + 1
+   * square Hessian at every step.
+   */
+  newtonDirections?: 'cg' | 'cholesky';
+  /**
+   * `cg` only: preconditioner to start from, e.g. the all-data model's `newtonFactor` when fitting a fold of
+   * the same X (its rows are known by their offset in X). It is only read; any factor gives the same model.
+   */
+  newtonFactor?: NewtonFactor;
   /** `auto`: start Newton from the dual probe's w rather than from 0 (fewer rows change piece early). Default true. */
   newtonFromProbe?: boolean;
 }
@@ -63,6 +77,12 @@ export interface LinearSvmModel {
   /** Whether liblinear's projected-gradient test passed; false means maxIterations ran out. */
   converged: boolean;
   solver: 'dual-cd' | 'newton';
+  /** Work of the `cg` Newton directions (0 otherwise): CG iterations, Cholesky factorisations, rank-one updates. */
+  cgIterations: number;
+  factorizations: number;
+  rankOneUpdates: number;
+  /** The `cg` Newton solver's last preconditioner: pass it as `newtonFactor` to fit a nearby problem (a fold). */
+  newtonFactor?: NewtonFactor;
   /** Dual variables in [0, C], one per training row in `rows` order, with ŵ = Σ αᵢyᵢ[xᵢ, B]. */
   alphas: Float64Array;
 }
@@ -104,8 +124,7 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
       dual = undefined;
     }
   }
-  let newtonSteps = 0;
-  let widenedBand = false;
+  let newton: NewtonFit | undefined;
   if (solver === 'newton') {
     let w0: Float64Array | undefined = probeStart;
     if (options.warmStart) {
@@ -113,26 +132,17 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
       w0.set(options.warmStart.weights);
       w0[d] = biasFeature === 0 ? 0 : options.warmStart.bias / biasFeature;
     }
-    // With h < eps the smoothed optimum already passes the dual test below; the 10% spare absorbs rounding.
-    const h = 0.9 * eps;
-    const dualPoint = (margins: Float64Array) => {
-      const alpha = Float64Array.from(margins, (m) => C * Math.min(1, Math.max(0, (1 - m) / h)));
-      return { alpha, w: weightsFromAlphas(problem, alpha) };
-    };
-    let accepted: { alpha: Float64Array; w: Float64Array } | undefined;
-    // The test costs two passes over the rows, a fraction of a step's d x d factorisation.
-    const accept = options.testEachStep === false ? undefined : (_w: Float64Array, margins: Float64Array): boolean => {
-      const point = dualPoint(margins);
-      accepted = projectedGradientTest(problem, point.alpha, point.w, eps) ? point : undefined;
-      return accepted !== undefined;
-    };
-    const newton = smoothedHingeNewtonWithContinuation(problem, h, w0, options.widenBand, accept);
-    widenedBand = newton.widened;
-    newtonSteps = newton.steps;
-    const point = accepted ?? dualPoint(newton.margins);
-    dual = accepted !== undefined || projectedGradientTest(problem, point.alpha, point.w, eps)
-      ? { ...point, iterations: 0, converged: true, activeSize: l }
-      : dualCoordinateDescent(problem, { eps, maxIterations, seed, shrinking, alpha: point.alpha });
+    newton = fitByNewton(problem, w0, {
+      eps,
+      maxIterations,
+      seed,
+      shrinking,
+      widenBand: options.widenBand,
+      testEachStep: options.testEachStep !== false,
+      directions: options.newtonDirections ?? 'cg',
+      factor: options.newtonFactor,
+    });
+    dual = newton.dual;
   } else if (dual === undefined || !dual.converged) {
     const probe = dual;
     dual = dualCoordinateDescent(problem, { eps, maxIterations: maxIterations - (probe?.iterations ?? 0), seed: seed + 1, shrinking, alpha: probe?.alpha });
@@ -142,30 +152,16 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
     weights: Float32Array.from(dual.w.subarray(0, d)),
     bias: dual.w[d]! * biasFeature,
     iterations: dual.iterations,
-    newtonSteps,
-    widenedBand,
+    newtonSteps: newton?.steps ?? 0,
+    widenedBand: newton?.widened ?? false,
     converged: dual.converged,
     solver,
     alphas: dual.alpha,
+    cgIterations: newton?.cgIterations ?? 0,
+    factorizations: newton?.factorizations ?? 0,
+    rankOneUpdates: newton?.rankOneUpdates ?? 0,
+    newtonFactor: newton?.factor,
   };
-}
-
-/**
- * liblinear's stopping test evaluated at one point instead of during a pass: every projected gradient of
- * the dual, yᵢŵ·x̂ᵢ − 1 clipped at the bounds of αᵢ, lies in [−eps, eps] and their spread is <= eps.
- */
-function projectedGradientTest(problem: SvmProblem, alpha: Float64Array, w: Float64Array, eps: number): boolean {
-  const m = margins(problem, w);
-  let high = 0;
-  let low = 0;
-  for (let i = 0; i < m.length; i++) {
-    const G = m[i]! - 1;
-    const a = alpha[i]!;
-    const PG = a === 0 ? Math.min(G, 0) : a === problem.C ? Math.max(G, 0) : G;
-    high = Math.max(high, PG);
-    low = Math.min(low, PG);
-  }
-  return high - low <= eps;
 }
 
 /** w·x + bias for every row of X (n x d row-major, d = weights.length). */

@@ -82,6 +82,24 @@ describe('crossValidateLinearSvm', () => {
     expect(cosine(early.model.weights, full.model.weights)).toBeGreaterThan(0.99);
   });
 
+  it('warm-started folds (all-data model and preconditioner) give the cold starts\' held-out predictions', () => {
+    const d = 20;
+    const { source, target } = twoDomains(32, 900, 900, d, { discriminative: 3, shift: 0.5 });
+    const { scaled } = scaleToUnitRange(new Float32Array([...source, ...target]), d);
+    const labels = new Int8Array(1800).fill(-1).fill(1, 0, 900);
+    const warm = crossValidateLinearSvm(scaled, labels, d, { C: 100 });
+    const cold = crossValidateLinearSvm(scaled, labels, d, { C: 100, warmStartFolds: false });
+    const cholesky = crossValidateLinearSvm(scaled, labels, d, { C: 100, newtonDirections: 'cholesky' });
+    expect(warm.model.solver).toBe('newton');
+    expect(Array.from(warm.foldAccuracies)).toEqual(Array.from(cold.foldAccuracies));
+    expect(Array.from(warm.foldAccuracies)).toEqual(Array.from(cholesky.foldAccuracies));
+    const worst = Math.max(...warm.heldOutDecisionValues.map((v, i) => Math.abs(v - cold.heldOutDecisionValues[i]!)));
+    expect(worst).toBeLessThan(1e-4);
+    // The start only saves work.
+    expect(warm.work.newtonSteps).toBeLessThan(cold.work.newtonSteps);
+    expect(warm.work.factorizations).toBeLessThan(cold.work.factorizations);
+  });
+
   it('clamps the folds to the rows and rejects fewer than two', () => {
     const data = shiftedGaussians(25, 4, 2, 3);
     expect(crossValidateLinearSvm(data.X, data.labels, 2, { folds: 10 }).folds).toBe(4);

@@ -19,9 +19,9 @@ describe('trainLinearSvm against ml-svm (SMO, linear kernel)', () => {
     const train = shiftedGaussians(7, 150, 6, shift);
     const test = shiftedGaussians(8, 400, 6, shift);
     const reference = trainMlSvm(train, C);
-    for (const solver of solvers) {
-      it(`${name}: ${solver} finds ml-svm's hyperplane`, () => {
-        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3 });
+    for (const [solver, newtonDirections] of [...solvers.map((s) => [s, undefined] as const), ['newton', 'cholesky'] as const]) {
+      it(`${name}: ${solver}${newtonDirections ? ` (${newtonDirections} directions)` : ''} finds ml-svm's hyperplane`, () => {
+        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3, newtonDirections });
         expect(model.converged).toBe(true);
         // ml-svm leaves its bias unregularised and liblinear regularises it, so only near-equality is expected.
         expect(cosine(model.weights, reference.weights)).toBeGreaterThan(0.99);
@@ -133,6 +133,19 @@ describe('trainLinearSvm behaviour', () => {
     expect(dual.converged).toBe(true);
     expect(cosine(widened.weights, direct.weights)).toBeGreaterThan(0.9999);
     expect(cosine(widened.weights, dual.weights)).toBeGreaterThan(0.999);
+  });
+
+  it('CG and Cholesky Newton directions give the same model at C = 100 on overlapping data', () => {
+    const data = shiftedGaussians(12, 1500, 30, 0.6, 5);
+    const cg = trainLinearSvm(data.X, data.labels, 30, { solver: 'newton' });
+    const cholesky = trainLinearSvm(data.X, data.labels, 30, { solver: 'newton', newtonDirections: 'cholesky' });
+    expect(cg.converged && cholesky.converged).toBe(true);
+    expect(cg.cgIterations).toBeGreaterThan(0);
+    expect(cholesky.cgIterations).toBe(0);
+    expect(cosine(cg.weights, cholesky.weights)).toBeGreaterThan(0.9999);
+    expect(agreement(predict(cg, data.X), predict(cholesky, data.X))).toBeGreaterThanOrEqual(0.999);
+    const gap = svmObjectives(data.X, data.labels, 30, cg);
+    expect((gap.primal + gap.dual) / gap.primal).toBeLessThan(1e-2);
   });
 
   it('converges to the same optimum from a warm start', () => {
