@@ -55,6 +55,11 @@ export interface DataClient {
   weightDrift(runId: string): Promise<WeightDriftResponse>;
   /** Any run's committed epochs (for picking the other side of a comparison); never cached. */
   metrics(runId: string): Promise<MetricsResponse>;
+  /**
+   * Any run's metadata, for compare mode's sides; cached, since what compare reads of it (class names, config,
+   * seed, dataset sizes) never changes after the run starts. Status and timing fields may be stale.
+   */
+  runMeta(runId: string): Promise<RunMeta>;
   /** The weight map of `from` -> `to` into `layer` at the checkpoint `pin` (a few floats); cached, failures are not. */
   weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number): Promise<WeightSliceResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
@@ -67,6 +72,8 @@ const CONFUSION_CACHE_SIZE = 256;
 const ANALYSIS_CACHE_SIZE = 16;
 // Weight maps are tiny and a user clicks through many of them.
 const WEIGHT_CACHE_SIZE = 128;
+// Compare mode needs two runs' metadata at a time.
+const RUN_META_CACHE_SIZE = 8;
 
 /** Remembers each key's request; a failed one is forgotten so the next call retries, the oldest goes past `size`. */
 function makeRequestCache<T>(size: number, load: (path: string) => Promise<T>): (key: string, path: string) => Promise<T> {
@@ -102,6 +109,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path) => fetchJson(path) as Promise<WeightSliceResponse>);
   const cachedAnalyses = new Map<AnalysisKind, (key: string, path: string) => Promise<AnalysisResponse>>();
   const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path) => fetchJson(path));
+  const cachedRunMeta = makeRequestCache(RUN_META_CACHE_SIZE, (path) => fetchJson(path) as Promise<RunMeta>);
   const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
     `/api/${resource}?a=${encodeURIComponent(`${a.runId}:${a.phase}:${a.epoch}`)}&b=${encodeURIComponent(`${b.runId}:${b.phase}:${b.epoch}`)}`;
   const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
@@ -238,6 +246,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     },
     weightDrift: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`) as Promise<WeightDriftResponse>,
     metrics: (runId) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`) as Promise<MetricsResponse>,
+    runMeta: (runId) => cachedRunMeta(runId, `/api/runs/${encodeURIComponent(runId)}`),
     weightSlice(runId, pin, layer, from, to) {
       const resource = `layers/${layer}/weights?from=${from}&to=${to}`;
       return cachedWeights(`${runId}/${pin.phase}/${pin.epoch}/${resource}`, epochPath(runId, pin, resource));
