@@ -70,9 +70,9 @@ export interface AlignedLayout {
 }
 
 /**
- * B with every point moved by the similarity transform (rotation or reflection, scale, shift) that best fits the
- * shared instances onto their places at A: two t-SNE runs differ by exactly such a transform when nothing else
- * changed, so what still differs after it is the model. Null with fewer than 3 shared instances.
+ * B with every point moved by the rotation or reflection and shift that best fit the shared instances onto their
+ * places at A, after scaling B to A's spread: two t-SNE runs differ by such a transform when nothing else changed,
+ * so what still differs after it is the model. Null with fewer than 3 shared instances.
  */
 export function alignOnto(a: InstanceProjection, b: InstanceProjection, pairs: InstancePairs): AlignedLayout | null {
   const n = pairs.a.length;
@@ -89,14 +89,34 @@ export function alignOnto(a: InstanceProjection, b: InstanceProjection, pairs: I
     moving[2 * i] = b.x[rb]!;
     moving[2 * i + 1] = b.y[rb]!;
   }
-  const fit = procrustes(target, moving);
+  // The least-squares scale is the layouts' correlation: two layouts that agree poorly (two runs' t-SNEs) would
+  // shrink B to a blob. Matching spreads keeps B readable; t-SNE's scale carries no meaning anyway.
+  const movingSpread = spread(moving);
+  const k = movingSpread > 0 ? spread(target) / movingSpread : 1;
+  const fit = procrustes(target, moving.map((v) => k * v), { allowScale: false });
   const [m00, m01, m10, m11] = fit.matrix;
   const [tx, ty] = fit.translation;
   // Four significant digits, as the stored layouts: more would be noise, not precision.
   const round = (v: number): number => Number(v.toPrecision(4));
-  const x = b.x.map((bx, r) => round(m00 * bx + m01 * b.y[r]! + tx));
-  const y = b.x.map((bx, r) => round(m10 * bx + m11 * b.y[r]! + ty));
+  const x = b.x.map((bx, r) => round(k * (m00 * bx + m01 * b.y[r]!) + tx));
+  const y = b.x.map((bx, r) => round(k * (m10 * bx + m11 * b.y[r]!) + ty));
   return { projection: { ...b, x, y }, shared: n, rmsd: fit.rmsd };
+}
+
+/** Root-mean-square distance of an n x 2 row-major layout's points from their centroid. */
+function spread(layout: Float32Array): number {
+  const n = layout.length / 2;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0; i < n; i++) {
+    cx += layout[2 * i]! / n;
+    cy += layout[2 * i + 1]! / n;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += (layout[2 * i]! - cx) ** 2 + (layout[2 * i + 1]! - cy) ** 2;
+  }
+  return n > 0 ? Math.sqrt(sum / n) : 0;
 }
 
 /** The shared instances whose prediction turned right (fixed) or wrong (broken) from A to B, in A's row order. */

@@ -121,10 +121,11 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                 </table>
               </Panel>
 
-              <CompareLayers response={r()} />
-              <CompareImportant client={props.client} compare={props.compare} onFocusClass={focusClass} />
+              {/* Before the important neurons: their requests go first, and a layout takes seconds, an abstraction a minute. */}
               <CompareInstances client={props.client} compare={props.compare} response={r()} onClasses={setClasses} />
               <CompareFeatures client={props.client} compare={props.compare} response={r()} onFocusClass={focusClass} />
+              <CompareLayers response={r()} />
+              <CompareImportant client={props.client} compare={props.compare} onFocusClass={focusClass} />
 
               <WeightDriftPanel
                 class={sameRun() ? 'span-3' : ''}
