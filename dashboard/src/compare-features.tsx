@@ -102,19 +102,14 @@ export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
     : '');
 
   const column = (side: Side): JSX.Element => {
-    const s = sides[side];
     const c = side === 'a' ? clsA : clsB;
-    const hasAnalysis = (): boolean => s.analysis.drawn() !== null && s.run.value() !== null;
     return (
       <CompareSideColumn
         side={side}
         id={props.compare[side]}
         isCheckpoint={props.response[side].checkpoint}
-        error={s.analysis.request.error() ?? s.run.error()}
-        ready={hasAnalysis()}
-        loading={s.analysis.request.loading()}
+        data={sides[side]}
         computing="Computing the feature analysis (conductance of both domains, then a domain SVM per class)… first time takes up to a minute."
-        backgroundStatus={s.analysis.backgroundStatus()}
         testId={`compare-features-${side}`}
       >
         <Show when={c()} fallback={<Notice kind="info">Class {focus()} is not in this side's run.</Notice>}>

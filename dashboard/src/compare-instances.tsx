@@ -119,25 +119,19 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
     ? `${checkpointLabel(props.compare.a)}|${checkpointLabel(props.compare.b)}|${[...selected()].join(',')}`
     : '');
 
-  const column = (side: Side): JSX.Element => {
-    const s = sides[side];
-    return (
-      <CompareSideColumn
-        side={side}
-        id={props.compare[side]}
-        isCheckpoint={props.response[side].checkpoint}
-        error={s.analysis.request.error() ?? s.run.error()}
-        ready={layout(side) !== null && run(side) !== null}
-        loading={s.analysis.request.loading()}
-        computing="Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet."
-        backgroundStatus={s.analysis.backgroundStatus()}
-        testId={`compare-instances-${side}`}
-        aside={<Show when={layout(side)}>{(p) => <InstanceTrust projection={p()} />}</Show>}
-      >
-        <InstanceScatter input={inputs[side]()} testId={`compare-instance-chart-${side}`} />
-      </CompareSideColumn>
-    );
-  };
+  const column = (side: Side): JSX.Element => (
+    <CompareSideColumn
+      side={side}
+      id={props.compare[side]}
+      isCheckpoint={props.response[side].checkpoint}
+      data={sides[side]}
+      computing="Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet."
+      testId={`compare-instances-${side}`}
+      aside={<Show when={layout(side)}>{(p) => <InstanceTrust projection={p()} />}</Show>}
+    >
+      <InstanceScatter input={inputs[side]()} testId={`compare-instance-chart-${side}`} />
+    </CompareSideColumn>
+  );
 
   return (
     <Panel class="span-3" title="Instances, A | B" testId="compare-instances" hint={HINT} renderedKey={renderedKey()}>

@@ -32,42 +32,40 @@ export function createCompareSide<K extends AnalysisKind>(
   };
 }
 
-export interface CompareSideColumnProps {
+export interface CompareSideColumnProps<K extends AnalysisKind> {
   side: Side;
   id: CheckpointId;
   isCheckpoint: boolean;
-  /** The failed request's message, null otherwise. */
-  error: string | null;
-  /** True once the analysis of exactly this checkpoint is at hand: before that, `children` are not drawn. */
-  ready: boolean;
-  loading: boolean;
+  /** `children` are drawn once this side's analysis of exactly `id` and its run's metadata are at hand. */
+  data: CompareSideData<K>;
   /** What is being computed, shown while loading (the first request for a checkpoint computes it). */
   computing: string;
-  backgroundStatus: string | null;
   testId: string;
   /** The side's note beside its label (e.g. the trust indicator). */
   aside?: JSX.Element;
   children: JSX.Element;
 }
 
-export function CompareSideColumn(props: CompareSideColumnProps): JSX.Element {
+export function CompareSideColumn<K extends AnalysisKind>(props: CompareSideColumnProps<K>): JSX.Element {
+  const error = (): string | null => props.data.analysis.request.error() ?? props.data.run.error();
+  const ready = (): boolean => props.data.analysis.drawn() !== null && props.data.run.value() !== null;
   return (
     <div class="compare-side" data-testid={props.testId} data-side={props.side}>
       <div class="compare-side-head">
         <b class="compare-side-label">{props.side.toUpperCase()}</b>
         <span>{checkpointLabel(props.id)}</span>
-        <Show when={props.loading}><span class="muted">computing…</span></Show>
+        <Show when={props.data.analysis.request.loading()}><span class="muted">computing…</span></Show>
         {props.aside}
       </div>
       <Switch fallback={props.children}>
         <Match when={!props.isCheckpoint}>
           <Notice kind="info">Not a checkpoint: only checkpoints store the weights this needs. Pick a checkpoint (marked ◆) for {props.side.toUpperCase()}.</Notice>
         </Match>
-        <Match when={props.error}>{(error) => <Notice kind="error" testId={`${props.testId}-error`}>{error()}</Notice>}</Match>
-        <Match when={!props.ready}>
+        <Match when={error()}>{(message) => <Notice kind="error" testId={`${props.testId}-error`}>{message()}</Notice>}</Match>
+        <Match when={!ready()}>
           <Notice kind="info" testId={`${props.testId}-loading`}>
             {props.computing}
-            <Show when={props.backgroundStatus}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
+            <Show when={props.data.analysis.backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
           </Notice>
         </Match>
       </Switch>
