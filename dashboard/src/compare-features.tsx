@@ -63,6 +63,7 @@ function CompareFeatureSide(props: SideProps): JSX.Element {
         imageUrl={props.imageUrl}
         maxWeight={Math.max(0, ...top().map((n) => Math.abs(n.weight)))}
         marks={props.marks}
+        lazyIn="page"
         testId={`compare-feature-ranking-${props.side}`}
       />
       <FeaturePlot cls={props.cls} axes={axes()} className={props.className} />

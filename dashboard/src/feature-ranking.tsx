@@ -20,6 +20,11 @@ export interface FeatureRankingProps {
   maxWeight: number;
   /** Compare mode: rows to flag by `neuronId`, with the badge text and its tooltip. */
   marks?: ReadonlyMap<string, { badge: string; title: string }>;
+  /**
+   * `list` (default): a row's image loads once the row is in the list's visible part; `page`: once it is on
+   * screen too, for lists that start below the fold (compare mode's two lists would otherwise render 20 at once).
+   */
+  lazyIn?: 'list' | 'page';
   testId?: string;
 }
 
@@ -53,7 +58,8 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
           images.request(img);
         }
       }
-    }, { root: scroller, rootMargin: '40px' });
+    // With the page as root, the list's own scrolling still clips: only rows visible in both count.
+    }, props.lazyIn === 'page' ? { root: null } : { root: scroller, rootMargin: '40px' });
     pending.forEach((img) => observer!.observe(img));
     pending.clear();
   });
