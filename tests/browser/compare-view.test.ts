@@ -239,6 +239,8 @@ describe('compare mode in Chromium', () => {
     await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 120_000, interval: 500 }).toBe(`slow · source · epoch 1|slow · target · epoch 1|${ALL}`);
     const count = (await api<InstancesResponse>('api/runs/slow/epochs/source/1/instances')).result.count;
     expect(await page.getByTestId('compare-alignment').textContent()).toContain(`B aligned onto A over ${count} shared instances`);
+    // The source checkpoint's feature analysis is computed on request: let its child finish before the store goes.
+    await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 120_000, interval: 500 }).toBe('slow · source · epoch 1|slow · target · epoch 1|0');
     // The weight drift of the viewed run also shows outside compare mode, on the statistics view.
     await page.goBack();
     await page.getByTestId('statistics-view').waitFor({ timeout: 10_000 });
