@@ -1,7 +1,7 @@
 // One kind of per-checkpoint analysis for a view: the request for the checkpoint the view shows (only the newest
 // answer kept) and the background queue's progress on that checkpoint, shared by the network, feature and instance views.
 import { createMemo, type Accessor } from 'solid-js';
-import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
+import type { AnalysisEvent } from '../../monitor/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
@@ -18,7 +18,8 @@ export function sameCheckpointKey(a: CheckpointKey | null, b: CheckpointKey | nu
 
 /** The monitor's latest progress report for `key`'s checkpoint (`queued`, `running: …`), null for another one. */
 export function backgroundAnalysisStatus(event: AnalysisEvent | null, key: CheckpointKey | null): string | null {
-  return event && key && event.at.phase === key.phase && event.at.epoch === key.epoch
+  // Compare mode asks about runs other than the one whose events the client follows.
+  return event && key && event.runId === key.runId && event.at.phase === key.phase && event.at.epoch === key.epoch
     ? event.status + (event.message ? `: ${event.message}` : '')
     : null;
 }
@@ -33,9 +34,12 @@ export interface CheckpointAnalysis<K extends AnalysisKind> {
   backgroundStatus: Accessor<string | null>;
 }
 
-/** Requests `kind` of `checkpoint()` of run `runId()` through the data client whenever either changes. */
+/**
+ * Requests `kind` of `checkpoint()` of run `runId()` through the data client whenever either changes: the
+ * timeline's checkpoint in the per-checkpoint views, a fixed side of the comparison in compare mode.
+ */
 export function createCheckpointAnalysis<K extends AnalysisKind>(
-  kind: K, client: DataClient, runId: Accessor<string | undefined>, checkpoint: Accessor<EpochRecord | null>,
+  kind: K, client: DataClient, runId: Accessor<string | undefined>, checkpoint: Accessor<EpochPin | null>,
 ): CheckpointAnalysis<K> {
   const key = createMemo<CheckpointKey | null>(() => {
     const id = runId();

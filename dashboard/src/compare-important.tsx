@@ -1,7 +1,8 @@
 // Which important neurons (paper §5.3, Figure 3A) and important weights (Figure 3B) of a class stayed, came
 // and went between A and B. Needs both sides' network abstractions, which the monitor computes on request.
-import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { SetChange } from '../../monitor/compare-protocol.ts';
+import { checkpointLabel } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { Notice } from './notice.tsx';
@@ -27,13 +28,22 @@ function Counts<T>(props: { change: SetChange<T>; what: string; limit?: number }
   );
 }
 
-export function CompareImportant(props: { client: DataClient; compare: Comparison }): JSX.Element {
-  const key = createMemo(() => props.compare);
+export interface CompareImportantProps {
+  client: DataClient;
+  compare: Comparison;
+  /** Narrows the comparison to one class (its first class is the one shown here). */
+  onFocusClass(name: string): void;
+}
+
+export function CompareImportant(props: CompareImportantProps): JSX.Element {
+  // Only the two sides matter: a change of the comparison's classes must not re-request.
+  const key = createMemo(() => ({ a: props.compare.a, b: props.compare.b }), undefined, {
+    equals: (x, y) => checkpointLabel(x.a) === checkpointLabel(y.a) && checkpointLabel(x.b) === checkpointLabel(y.b),
+  });
   const changes = createLatestRequest(key, (k, signal) => props.client.importantChanges(k.a, k.b, signal));
-  const [className, setClassName] = createSignal<string | null>(null);
   const shown = createMemo(() => {
     const classes = changes.value()?.classes ?? [];
-    return classes.find((c) => c.className === className()) ?? classes[0] ?? null;
+    return classes.find((c) => c.className === props.compare.classes?.[0]) ?? classes[0] ?? null;
   });
   return (
     <Panel
@@ -45,7 +55,7 @@ export function CompareImportant(props: { client: DataClient; compare: Compariso
       aside={
         <Show when={changes.value()}>
           {(v) => (
-            <select data-testid="compare-important-class" title="Class whose important neurons and weights are compared" value={shown()?.className ?? ''} onChange={(e) => setClassName(e.currentTarget.value)}>
+            <select data-testid="compare-important-class" title="Class whose important neurons and weights are compared" value={shown()?.className ?? ''} onChange={(e) => props.onFocusClass(e.currentTarget.value)}>
               <For each={v().classes}>{(c) => <option value={c.className}>class {c.className}</option>}</For>
             </select>
           )}

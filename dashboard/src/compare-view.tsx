@@ -1,13 +1,17 @@
 // Compare mode: any two epochs (of one run or of two runs) side by side with the differences marked:
-// accuracy per class, how far each layer's weights moved, which important neurons and weights changed, and
-// each run's weight drift. The URL holds both sides, so a comparison can be shared.
+// accuracy per class, how far each layer's weights moved, which important neurons and weights changed, both
+// instance layouts and feature analyses, and each run's weight drift. The URL holds both sides and the classes
+// in focus, so a comparison can be shared.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import type { CheckpointId, ClassAccuracyChange } from '../../monitor/compare-protocol.ts';
+import type { ClassAccuracyChange } from '../../monitor/compare-protocol.ts';
 import type { ValidationSplit } from '../../monitor/schema/tables.ts';
 import { signColor } from './colors.ts';
 import { ComparePicker } from './compare-picker.tsx';
 import { CompareLayers } from './compare-layers.tsx';
 import { CompareImportant } from './compare-important.tsx';
+import { CompareInstances } from './compare-instances.tsx';
+import { CompareFeatures } from './compare-features.tsx';
+import { checkpointLabel as label } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { percent, signedPoints } from './format.ts';
 import { createLatestRequest } from './latest-request.ts';
@@ -22,7 +26,6 @@ export interface CompareViewProps {
   onChange(compare: Comparison | null): void;
 }
 
-const label = (id: CheckpointId): string => `${id.runId} · ${id.phase} · epoch ${id.epoch}`;
 const SPLIT_LABEL: Record<ValidationSplit, string> = { 'target-validation': 'target validation', 'source-validation': 'source validation' };
 
 export function CompareView(props: CompareViewProps): JSX.Element {
@@ -39,6 +42,11 @@ export function CompareView(props: CompareViewProps): JSX.Element {
     const r = response.value();
     return r && !response.loading() ? `${label(r.a)}|${label(r.b)}` : '';
   };
+  const setClasses = (classes: string[] | undefined): void => {
+    const { classes: _, ...sides } = props.compare;
+    props.onChange(classes ? { ...sides, classes } : sides);
+  };
+  const focusClass = (name: string): void => setClasses([name]);
   const sameRun = (): boolean => props.compare.a.runId === props.compare.b.runId;
   const marksFor = (runId: string) => (['a', 'b'] as const)
     .filter((side) => props.compare[side].runId === runId && props.compare[side].phase === 'target')
@@ -48,7 +56,7 @@ export function CompareView(props: CompareViewProps): JSX.Element {
     <div class="compare" data-testid="compare-view" data-rendered-key={rendered()}>
       <div class="compare-bar">
         <ComparePicker side="a" value={props.compare.a} runs={props.client.state.runs} client={props.client} onPick={(a) => props.onChange({ ...props.compare, a })} />
-        <button type="button" data-testid="compare-swap" title="Swap A and B" onClick={() => props.onChange({ a: props.compare.b, b: props.compare.a })}>⇄</button>
+        <button type="button" data-testid="compare-swap" title="Swap A and B" onClick={() => props.onChange({ ...props.compare, a: props.compare.b, b: props.compare.a })}>⇄</button>
         <ComparePicker side="b" value={props.compare.b} runs={props.client.state.runs} client={props.client} onPick={(b) => props.onChange({ ...props.compare, b })} />
         <button type="button" class="compare-exit" data-testid="compare-exit" title="Leave compare mode (back to the scrubbed run)" onClick={() => props.onChange(null)}>Done</button>
       </div>
@@ -113,8 +121,11 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                 </table>
               </Panel>
 
+              {/* Before the important neurons: their requests go first, and a layout takes seconds, an abstraction a minute. */}
+              <CompareInstances client={props.client} compare={props.compare} response={r()} onClasses={setClasses} />
+              <CompareFeatures client={props.client} compare={props.compare} response={r()} onFocusClass={focusClass} />
               <CompareLayers response={r()} />
-              <CompareImportant client={props.client} compare={props.compare} />
+              <CompareImportant client={props.client} compare={props.compare} onFocusClass={focusClass} />
 
               <WeightDriftPanel
                 class={sameRun() ? 'span-3' : ''}

@@ -61,6 +61,11 @@ export interface DataClient {
   weightDrift(runId: string, signal?: AbortSignal): Promise<WeightDriftResponse>;
   /** Any run's committed epochs (for picking the other side of a comparison); never cached. */
   metrics(runId: string, signal?: AbortSignal): Promise<MetricsResponse>;
+  /**
+   * Any run's metadata, for compare mode's sides; cached, since what compare reads of it (class names, config,
+   * seed, dataset sizes) never changes after the run starts. Status and timing fields may be stale.
+   */
+  runMeta(runId: string, signal?: AbortSignal): Promise<RunMeta>;
   /** The weight map of `from` -> `to` into `layer` at the checkpoint `pin` (a few floats); cached, failures are not. */
   weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number, signal?: AbortSignal): Promise<WeightSliceResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
@@ -73,6 +78,8 @@ const CONFUSION_CACHE_SIZE = 256;
 const ANALYSIS_CACHE_SIZE = 16;
 // Weight maps are tiny and a user clicks through many of them.
 const WEIGHT_CACHE_SIZE = 128;
+// Compare mode needs two runs' metadata at a time.
+const RUN_META_CACHE_SIZE = 8;
 
 type CachedRequest<T> = (key: string, path: string, signal?: AbortSignal) => Promise<T>;
 
@@ -101,6 +108,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<WeightSliceResponse>);
   const cachedAnalyses = new Map<AnalysisKind, CachedRequest<AnalysisResponse>>();
   const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal));
+  const cachedRunMeta = makeRequestCache(RUN_META_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<RunMeta>);
   const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
     `/api/${resource}?a=${encodeURIComponent(`${a.runId}:${a.phase}:${a.epoch}`)}&b=${encodeURIComponent(`${b.runId}:${b.phase}:${b.epoch}`)}`;
   const epochPath = (runId: string, pin: EpochPin, resource: string): string =>
@@ -237,6 +245,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     },
     weightDrift: (runId, signal) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/weight-drift`, signal) as Promise<WeightDriftResponse>,
     metrics: (runId, signal) => fetchJson(`/api/runs/${encodeURIComponent(runId)}/metrics`, signal) as Promise<MetricsResponse>,
+    runMeta: (runId, signal) => cachedRunMeta(runId, `/api/runs/${encodeURIComponent(runId)}`, signal),
     weightSlice(runId, pin, layer, from, to, signal) {
       const resource = `layers/${layer}/weights?from=${from}&to=${to}`;
       return cachedWeights(`${runId}/${pin.phase}/${pin.epoch}/${resource}`, epochPath(runId, pin, resource), signal);

@@ -1,6 +1,6 @@
 // The ranking list of the feature view (paper §5.4): each important neuron with its feature visualisation,
 // its per-domain conductance histogram and its domain discriminability, sortable; checkboxes pick biplot arrows.
-import { For, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
 import { FeatureHistogram } from './feature-histogram.tsx';
 import { neuronId, type SortOrder } from './feature-model.ts';
@@ -18,6 +18,14 @@ export interface FeatureRankingProps {
   imageUrl: (neuron: FeatureNeuron) => string;
   /** Largest |weight| of the class: the bars share its scale. */
   maxWeight: number;
+  /** Compare mode: rows to flag by `neuronId`, with the badge text and its tooltip. */
+  marks?: ReadonlyMap<string, { badge: string; title: string }>;
+  /**
+   * `list` (default): a row's image loads once the row is in the list's visible part; `page`: once it is on
+   * screen too, for lists that start below the fold (compare mode's two lists would otherwise render 20 at once).
+   */
+  lazyIn?: 'list' | 'page';
+  testId?: string;
 }
 
 const WEIGHT_HINT =
@@ -50,7 +58,8 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
           images.request(img);
         }
       }
-    }, { root: scroller, rootMargin: '40px' });
+    // With the page as root, the list's own scrolling still clips: only rows visible in both count.
+    }, props.lazyIn === 'page' ? { root: null } : { root: scroller, rootMargin: '40px' });
     pending.forEach((img) => observer!.observe(img));
     pending.clear();
   });
@@ -60,7 +69,7 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
   });
 
   return (
-    <div class="feature-ranking" ref={scroller} data-testid="feature-ranking">
+    <div class="feature-ranking" ref={scroller} data-testid={props.testId ?? 'feature-ranking'}>
       <table>
         <thead>
           <tr>
@@ -77,7 +86,7 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
         <tbody>
           <For each={props.neurons}>
             {(n) => (
-              <tr data-testid="feature-row" data-neuron={neuronId(n)}>
+              <tr data-testid="feature-row" data-neuron={neuronId(n)} data-marked={props.marks?.has(neuronId(n)) ? 'true' : undefined} classList={{ 'feature-row-marked': props.marks?.has(neuronId(n)) ?? false }}>
                 <td>
                   <input
                     type="checkbox"
@@ -88,7 +97,12 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
                   />
                 </td>
                 <td>{n.layer}</td>
-                <td>{n.neuron}</td>
+                <td>
+                  {n.neuron}
+                  <Show when={props.marks?.get(neuronId(n))}>
+                    {(mark) => <span class="chip feature-mark" data-testid="feature-mark" title={mark().title}>{mark().badge}</span>}
+                  </Show>
+                </td>
                 <td>
                   <img
                     ref={lazy}

@@ -18,6 +18,11 @@ export interface InstancePoint {
   y: number;
 }
 
+/** A point's id: the instance's identity, its domain and split index, so the same at every checkpoint of a run. */
+export function instanceId(domain: 0 | 1, index: number): string {
+  return `${domain === 0 ? 's' : 't'}${index}`;
+}
+
 /** The layout's instances whose true class is in `classes`, in layout order. */
 export function instancePoints(projection: InstanceProjection, classes: ReadonlySet<number>): InstancePoint[] {
   const points: InstancePoint[] = [];
@@ -26,7 +31,7 @@ export function instancePoints(projection: InstanceProjection, classes: Readonly
     if (classes.has(label)) {
       const domain = projection.domain[r] === 1 ? 1 : 0;
       points.push({
-        id: `${domain === 0 ? 's' : 't'}${projection.index[r]!}`, domain, index: projection.index[r]!, label,
+        id: instanceId(domain, projection.index[r]!), domain, index: projection.index[r]!, label,
         predicted: projection.predicted[r]!, x: projection.x[r]!, y: projection.y[r]!,
       });
     }

@@ -1,6 +1,8 @@
 // The instance view's ECharts option: one scatter series per domain (crosses for source, circles for target),
-// colour by class, a dark border on mispredictions, an image in the tooltip, rect/lasso brushing.
+// colour by class, a dark border on mispredictions, an image in the tooltip, rect/lasso brushing; in compare
+// mode, marked points (predictions that changed) ringed and the rest faded.
 import type { ChartOption } from './chart.ts';
+import { NEGATIVE_COLOR, POSITIVE_COLOR } from './colors.ts';
 import { classColor, type InstancePoint } from './instance-model.ts';
 
 export interface InstanceOptionInput {
@@ -11,7 +13,17 @@ export interface InstanceOptionInput {
   imageUrl: (point: InstancePoint) => string;
   /** Thumbnail data URLs by point id, or null to draw glyphs. */
   thumbnails: ReadonlyMap<string, string> | null;
+  /** Compare mode: points to ring by id (the rest fade), with a plain-text line for their tooltip. */
+  marks?: ReadonlyMap<string, InstanceMark>;
 }
+
+export interface InstanceMark {
+  /** `good` rings in the colour of an improvement (a fixed prediction), `bad` in that of a regression. */
+  tone: 'good' | 'bad';
+  note: string;
+}
+
+const MARK_COLORS = { good: POSITIVE_COLOR, bad: NEGATIVE_COLOR } as const;
 
 /** ECharts has no cross symbol: a plus of two bars, drawn rotated by 45°. */
 const CROSS = 'path://M-1,-5h2v4h4v2h-4v4h-2v-4h-4v-2h4z';
@@ -54,11 +66,14 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
           return '';
         }
         const wrong = point.predicted !== point.label;
+        const mark = input.marks?.get(point.id);
         return `<div class="instance-tooltip" data-testid="instance-tooltip">`
           + `<img data-testid="instance-tooltip-image" src="${escapeHtml(input.imageUrl(point))}" width="64" height="64" alt="">`
           + `<div><b>${DOMAINS[point.domain]}</b> validation #${point.index}<br>`
           + `true: ${escapeHtml(name(point.label))}<br>`
-          + `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(point.predicted))}${wrong ? ' ✗' : ''}</span></div></div>`;
+          + `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(point.predicted))}${wrong ? ' ✗' : ''}</span>`
+          + (mark ? `<br><b style="color:${MARK_COLORS[mark.tone]}">${escapeHtml(mark.note)}</b>` : '')
+          + '</div></div>';
       },
     },
     series: bySeries.map((points, s) => ({
@@ -74,13 +89,23 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
       data: points.map((p) => {
         const thumbnail = thumbnails?.get(p.id);
         const wrong = p.predicted !== p.label;
+        const mark = input.marks?.get(p.id);
+        if (mark) {
+          // Ringed and larger, so the few changed instances stand out from the faded rest.
+          return {
+            id: p.id,
+            value: [p.x, p.y],
+            symbolSize: s === 0 ? 17 : 14,
+            itemStyle: { color: classColor(p.label, classNames.length), opacity: 1, borderColor: MARK_COLORS[mark.tone], borderWidth: s === 0 ? 1.8 : 3 },
+          };
+        }
         return {
           id: p.id,
           value: [p.x, p.y],
           ...(thumbnail ? { symbol: `image://${thumbnail}`, symbolRotate: 0 } : {}),
           itemStyle: {
             color: classColor(p.label, classNames.length),
-            opacity: thumbnail ? 1 : 0.85,
+            opacity: input.marks ? 0.3 : thumbnail ? 1 : 0.85,
             borderColor: wrong ? MISPREDICTED_BORDER : 'rgba(255,255,255,0.6)',
             // A cross is thin: a thick border would hide its class colour.
             borderWidth: wrong ? (s === 0 ? 0.9 : 1.6) : 0.5,

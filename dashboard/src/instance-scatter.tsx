@@ -7,7 +7,8 @@ import type { InstancePoint } from './instance-model.ts';
 export interface InstanceScatterProps {
   input: InstanceOptionInput;
   /** The points inside the brush (rectangle or lasso), after every brush change and every redraw. */
-  onBrush: (points: InstancePoint[]) => void;
+  onBrush?: (points: InstancePoint[]) => void;
+  testId?: string;
 }
 
 interface BrushSelectedEvent {
@@ -23,7 +24,7 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
       const selected = ((event as BrushSelectedEvent).batch?.[0]?.selected ?? [])
         .flatMap((s) => s.dataIndex.map((i) => bySeries[s.seriesIndex]?.[i]))
         .filter((p): p is InstancePoint => p !== undefined);
-      props.onBrush(selected);
+      props.onBrush?.(selected);
     });
     // Dragging selects a rectangle straight away; the toolbox switches to the lasso or clears. Armed once the
     // first option is drawn: before that the chart has no brush to take the cursor.
@@ -35,5 +36,9 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
       }
     });
   });
-  return <div class="instance-chart" data-testid="instance-chart" data-drawn-count={props.input.points.length} ref={el} />;
+  const marked = (): number | undefined => {
+    const marks = props.input.marks;
+    return marks ? props.input.points.filter((p) => marks.has(p.id)).length : undefined;
+  };
+  return <div class="instance-chart" data-testid={props.testId ?? 'instance-chart'} data-drawn-count={props.input.points.length} data-marked-count={marked()} ref={el} />;
 }

@@ -1,5 +1,5 @@
-// The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` when two
-// checkpoints are compared. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
+// The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` (and any
+// `&class=NAME` the comparison focuses on) when two checkpoints are compared. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
 // query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { CheckpointId } from '../../monitor/compare-protocol.ts';
@@ -9,6 +9,11 @@ import type { EpochPin } from './epochs.ts';
 export interface Comparison {
   a: CheckpointId;
   b: CheckpointId;
+  /**
+   * Class names the comparison's instance and feature sections show (the first one is the focus of the
+   * class-by-class sections); absent or empty = every class. Names, since two runs' classes match by name.
+   */
+  classes?: string[];
 }
 
 export interface ViewState {
@@ -32,7 +37,9 @@ export function parseViewState(search: string): ViewState {
   const pin = parsePin(params.get('phase'), params.get('epoch'));
   const a = parseCheckpoint(params.get('a'));
   const b = parseCheckpoint(params.get('b'));
-  return { run, pin, compare: a && b ? { a, b } : null };
+  // Repeated `class` keys rather than one joined value: a folder-named class may contain any separator.
+  const classes = params.getAll('class').filter((name) => name !== '');
+  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null };
 }
 
 function parsePin(phase: string | null, epochText: string | null): EpochPin | null {
@@ -62,6 +69,9 @@ export function serializeViewState(state: ViewState): string {
   if (state.compare !== null) {
     params.set('a', checkpointParam(state.compare.a));
     params.set('b', checkpointParam(state.compare.b));
+    for (const name of state.compare.classes ?? []) {
+      params.append('class', name);
+    }
   }
   const query = params.toString();
   return query ? `?${query}` : '';

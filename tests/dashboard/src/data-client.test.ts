@@ -261,6 +261,18 @@ describe('confusion', () => {
   });
 });
 
+test('any run\'s metadata, for compare mode\'s sides, is fetched once per run', async () => {
+  const h = harness(twoRuns(), 'new');
+  await flush();
+  const before = h.calls.filter((p) => p === '/api/runs/old').length;
+  const [first, second] = await Promise.all([h.client.runMeta('old'), h.client.runMeta('old')]);
+  expect(first).toBe(second);
+  expect(first.id).toBe('old');
+  expect(h.calls.filter((p) => p === '/api/runs/old')).toHaveLength(before + 1);
+  await expect(h.client.runMeta('gone')).rejects.toThrow('No route /api/runs/gone');
+  h.dispose();
+});
+
 test('disposing the owner removes the socket listeners and leaves the room', async () => {
   const h = harness(twoRuns());
   await flush();

@@ -13,6 +13,7 @@ describe('parse and serialize', () => {
     { run: null, pin: { phase: 'source', epoch: 12 }, compare: null },
     { run: 'a run/with ?odd&chars=', pin: { phase: 'source', epoch: 1 }, compare: null },
     { run: 'r1', pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 4 }, b: { runId: 'r-2.x', phase: 'target', epoch: 10 } } },
+    { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['7', 'back pack', 'a,b&c=d'] } },
   ];
 
   test.each(states)('round trip %j', (state) => {
@@ -29,6 +30,14 @@ describe('parse and serialize', () => {
     for (const query of ['?a=r1:source:1', '?a=r1:source:1&b=r1:target', '?a=r1:source:1&b=:target:2', '?a=r1:source:1&b=r1:mid:2', '?a=r1:source:1&b=r1:target:2:3']) {
       expect([query, parseViewState(query).compare]).toEqual([query, null]);
     }
+  });
+
+  test('classes belong to the comparison: kept in order, dropped outside compare mode and when empty', () => {
+    expect(parseViewState('?a=r1:source:1&b=r1:target:2&class=3&class=1').compare?.classes).toEqual(['3', '1']);
+    expect(parseViewState('?a=r1:source:1&b=r1:target:2&class=').compare).toEqual({ a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } });
+    expect(parseViewState('?run=r1&class=3').compare).toBeNull();
+    expect(serializeViewState({ run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['3', '1'] } }))
+      .toBe('?a=r1%3Asource%3A1&b=r1%3Atarget%3A2&class=3&class=1');
   });
 
   test('reads with or without the leading question mark', () => {

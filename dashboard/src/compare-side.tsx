@@ -1,0 +1,74 @@
+// One side (A or B) of compare mode's class-by-class sections: its checkpoint's analysis of one kind, its run's
+// metadata, and the column that says which checkpoint it is and shows its loading, computing or error state.
+import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
+import type { CheckpointId } from '../../monitor/compare-protocol.ts';
+import type { AnalysisKind } from '../../monitor/analysis-protocol.ts';
+import type { RunMeta } from '../../monitor/protocol.ts';
+import { createCheckpointAnalysis, type CheckpointAnalysis } from './checkpoint-analysis.ts';
+import type { DataClient } from './data-client.ts';
+import { createLatestRequest, type LatestRequest } from './latest-request.ts';
+import { Notice } from './notice.tsx';
+
+export type Side = 'a' | 'b';
+
+export const checkpointLabel = (id: CheckpointId): string => `${id.runId} · ${id.phase} · epoch ${id.epoch}`;
+
+export interface CompareSideData<K extends AnalysisKind> {
+  analysis: CheckpointAnalysis<K>;
+  run: LatestRequest<RunMeta>;
+}
+
+/**
+ * `kind` of the side's checkpoint (none asked for when `isCheckpoint()` is false: only checkpoints store weights)
+ * and its run's metadata, re-requested only when the side names another checkpoint or run.
+ */
+export function createCompareSide<K extends AnalysisKind>(
+  kind: K, client: DataClient, side: Accessor<CheckpointId>, isCheckpoint: Accessor<boolean>,
+): CompareSideData<K> {
+  const runId = createMemo(() => side().runId);
+  return {
+    analysis: createCheckpointAnalysis(kind, client, runId, () => (isCheckpoint() ? side() : null)),
+    run: createLatestRequest(runId, (id, signal) => client.runMeta(id, signal)),
+  };
+}
+
+export interface CompareSideColumnProps<K extends AnalysisKind> {
+  side: Side;
+  id: CheckpointId;
+  isCheckpoint: boolean;
+  /** `children` are drawn once this side's analysis of exactly `id` and its run's metadata are at hand. */
+  data: CompareSideData<K>;
+  /** What is being computed, shown while loading (the first request for a checkpoint computes it). */
+  computing: string;
+  testId: string;
+  /** The side's note beside its label (e.g. the trust indicator). */
+  aside?: JSX.Element;
+  children: JSX.Element;
+}
+
+export function CompareSideColumn<K extends AnalysisKind>(props: CompareSideColumnProps<K>): JSX.Element {
+  const error = (): string | null => props.data.analysis.request.error() ?? props.data.run.error();
+  const ready = (): boolean => props.data.analysis.drawn() !== null && props.data.run.value() !== null;
+  return (
+    <div class="compare-side" data-testid={props.testId} data-side={props.side}>
+      <div class="compare-side-head">
+        <b class="compare-side-label">{props.side.toUpperCase()}</b>
+        <span>{checkpointLabel(props.id)}</span>
+        <Show when={props.data.analysis.request.loading()}><span class="muted">computing…</span></Show>
+        {props.aside}
+      </div>
+      <Switch fallback={props.children}>
+        <Match when={!props.isCheckpoint}>
+          <Notice kind="info">Not a checkpoint: only checkpoints store the weights this needs. Pick a checkpoint (marked ◆) for {props.side.toUpperCase()}.</Notice>
+        </Match>
+        <Match when={error()}>{(message) => <Notice kind="error" testId={`${props.testId}-error`}>{message()}</Notice>}</Match>
+        <Match when={!ready()}>
+          <Notice kind="info" testId={`${props.testId}-loading`}>
+            {props.computing}
+            <Show when={props.data.analysis.backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
+          </Notice>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
