@@ -1,7 +1,7 @@
 // Which stored analysis belongs to a checkpoint: pure, so the monitor (which serves and queues) and the
 // trainer (which computes) always agree on the key.
 import type { EpochRecord, Phase } from './protocol.ts';
-import type { AnalysisKey, AnalysisKind } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind } from './analysis-protocol.ts';
 import { TransferscopeError } from './errors.ts';
 
 /** A reference checkpoint the user chose (`analyze --reference`, `?reference=`) instead of the default one. */
@@ -14,6 +14,19 @@ export interface ChosenReference {
 // `features` looks at one model: its important neurons are the checkpoint model's own (as the network
 // abstraction's), and both domains are attributed through that same model.
 const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { instances: false, network: true, features: false };
+
+/**
+ * Kinds a kind reads from the store for the same checkpoint: the feature view ranks the network abstraction's
+ * important neurons, so both views name the same neurons. Without this, a feature request that ran ahead of
+ * the network stage ranked neurons of its own, and the result depended on which request came first.
+ */
+const NEEDS: Record<AnalysisKind, readonly AnalysisKind[]> = { instances: [], network: [], features: ['network'] };
+
+/** `kinds` with the kinds they need, in ANALYSIS_KINDS order (which runs every need first). */
+export function withNeeds(kinds: readonly AnalysisKind[]): AnalysisKind[] {
+  const all = new Set(kinds.flatMap((k) => [k, ...NEEDS[k]]));
+  return ANALYSIS_KINDS.filter((k) => all.has(k));
+}
 
 /**
  * The source checkpoint a checkpoint is compared against: the final source checkpoint once fine-tuning

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Phase } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
-import type { ChosenReference } from './analysis-keys.ts';
+import { withNeeds, type ChosenReference } from './analysis-keys.ts';
 import { TransferscopeError } from './errors.ts';
 import { makeConcurrencyLimit, makeSharedRequests } from './shared-requests.ts';
 
@@ -135,10 +135,12 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     // Children against another reference compute other results: they never cover each other.
     const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/`;
     const wanted = kinds ?? ANALYSIS_KINDS;
+    // What the child will compute: a features child computes the network abstraction first.
+    const computes = withNeeds(wanted);
     const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
     const id = covering?.[0] ?? checkpoint + (kinds?.join(',') ?? '*');
     const whole = shared(id, (shareSignal) => {
-      const progress: ChildProgress = { kinds: wanted, ready: new Set(), onReady: new Set() };
+      const progress: ChildProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
       inFlight.set(id, progress);
       return limit(() => spawnAnalyze(at, { kinds, reference }, progress), shareSignal).finally(() => {
         if (inFlight.get(id) === progress) {

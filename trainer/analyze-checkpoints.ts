@@ -2,7 +2,7 @@
 // what is already stored. The monitor runs it as a child process, so the tensor work never blocks the API.
 import { ANALYSIS_KINDS, type AnalysisKind } from '../monitor/analysis-protocol.ts';
 import type { EpochRecord } from '../monitor/protocol.ts';
-import { analysisKey, assertChosenReference, type ChosenReference } from '../monitor/analysis-keys.ts';
+import { analysisKey, assertChosenReference, withNeeds, type ChosenReference } from '../monitor/analysis-keys.ts';
 import { Store } from '../monitor/store/store.ts';
 import { parseEpochParams } from '../monitor/routes/runs.ts';
 import { TransferscopeError } from '../monitor/errors.ts';
@@ -44,7 +44,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
     if (chosen && (!options.only || targets.length !== 1)) {
       throw new TransferscopeError('INVALID_ARGUMENT', 'A reference goes with one checkpoint: pass --phase and --epoch too.');
     }
-    const kinds = options.kinds ?? (chosen ? ['network' as const] : ANALYSIS_KINDS);
+    const kinds = chosen ? options.kinds ?? ['network' as const] : withNeeds(options.kinds ?? ANALYSIS_KINDS);
     for (const kind of chosen ? kinds : []) {
       assertChosenReference(kind, options.runId, epochs, targets[0]!, chosen!);
     }
