@@ -117,7 +117,14 @@ async function demo(args: string[]): Promise<number> {
   // Training runs in its own process so that tensor work never blocks the API and the live updates.
   const trainer = spawn(process.execPath, [fileURLToPath(new URL('./transferscope.js', import.meta.url)), 'train',
     '--config', configFile, '--db', db, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // A SIGTERM (or a SIGINT sent to this process alone) must stop the trainer too, not orphan it: it stops after
+  // its batch, and the monitor then stops its analysis children. Completed epochs stay in the store.
+  const stopTrainer = (): void => {
+    trainer.kill('SIGTERM');
+  };
+  process.once('SIGINT', stopTrainer).once('SIGTERM', stopTrainer);
   const code = await new Promise<number>((done) => trainer.once('exit', (c) => done(c ?? 1)));
+  process.off('SIGINT', stopTrainer).off('SIGTERM', stopTrainer);
   if (code === 0) {
     console.log(`transferscope: training finished; still serving ${monitor.url}?run=${runId} (Ctrl-C stops)`);
     await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));

@@ -15,9 +15,11 @@ export interface AnalysisResults {
   instances: InstanceProjection;
 }
 export type AnalysisKind = keyof AnalysisResults;
-// Cheap kinds first: a checkpoint's instance layout (seconds) is stored before its network abstraction (a
-// minute); features run after network, whose stored important neurons they reuse.
-export const ANALYSIS_KINDS = ['instances', 'network', 'features'] as const satisfies readonly AnalysisKind[];
+// The order each checkpoint's kinds are computed in. The network abstraction first: it is the paper's core
+// view and the one the live demo must have before the next checkpoint arrives (measured: ~30 s of one core
+// with the conductance cache, against ~45 s epochs). Instances next (~10 s); features last, since they rank
+// the stored network abstraction's important neurons.
+export const ANALYSIS_KINDS = ['network', 'instances', 'features'] as const satisfies readonly AnalysisKind[];
 
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the

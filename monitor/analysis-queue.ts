@@ -1,5 +1,6 @@
 // Analyses each new checkpoint in the background, one at a time, and reports progress. One at a time
-// because a trainer usually holds the other core.
+// because a trainer usually holds the other core. Newest first: when training outpaces the analyses, the
+// checkpoint a live dashboard shows is the one worth having now; older ones fill in when the queue is free.
 import type { AnalysisEvent, EpochRef } from './protocol.ts';
 import { ANALYSIS_KINDS } from './analysis-protocol.ts';
 import { analysisKey } from './analysis-keys.ts';
@@ -14,7 +15,8 @@ export interface AnalysisQueue {
 }
 
 export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit: (event: AnalysisEvent) => void): AnalysisQueue {
-  let tail: Promise<void> = Promise.resolve();
+  const waiting: { runId: string; at: EpochRef }[] = [];
+  let working: Promise<void> | null = null;
 
   async function missingKinds(runId: string, at: EpochRef): Promise<number> {
     const epochs = await store.listEpochs(runId);
@@ -41,13 +43,26 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     emit({ runId, at, status: 'done' });
   }
 
+  async function drain(): Promise<void> {
+    for (let next = waiting.pop(); next; next = waiting.pop()) {
+      const { runId, at } = next;
+      await analyse(runId, at).catch((err: Error) => {
+        emit({ runId, at, status: 'failed', message: err.message });
+      });
+    }
+    working = null;
+  }
+
   return {
     enqueue(runId, at) {
       emit({ runId, at, status: 'queued' });
-      tail = tail.then(() => analyse(runId, at)).catch((err: Error) => {
-        emit({ runId, at, status: 'failed', message: err.message });
-      });
+      waiting.push({ runId, at });
+      working ??= drain();
     },
-    idle: () => tail,
+    idle: async () => {
+      while (working) {
+        await working;
+      }
+    },
   };
 }

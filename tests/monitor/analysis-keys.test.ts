@@ -26,7 +26,7 @@ describe('analysis keys', () => {
 
   it('runs the network stage before the features that rank its important neurons', () => {
     expect(withNeeds(['features'])).toEqual(['network', 'features']);
-    expect(withNeeds(['features', 'instances'])).toEqual(['instances', 'network', 'features']);
+    expect(withNeeds(['features', 'instances'])).toEqual(['network', 'instances', 'features']);
     expect(withNeeds(['instances'])).toEqual(['instances']);
   });
 });
