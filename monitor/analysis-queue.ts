@@ -1,8 +1,9 @@
-// Analyses each new checkpoint in the background, one at a time, and reports progress. One at a time
-// because a trainer usually holds the other core. Newest first: when training outpaces the analyses, the
-// checkpoint a live dashboard shows is the one worth having now; older ones fill in when the queue is free.
+// Analyses each new checkpoint in the background, one kind at a time, and reports progress. One at a time
+// because a trainer usually holds the other core. Network abstractions first, newest checkpoint first: the
+// analyses of a checkpoint cost more than an epoch of the demo, so when training outpaces them the network
+// abstraction of the checkpoint a live dashboard shows is computed before anything older or cheaper.
 import type { AnalysisEvent, EpochRef } from './protocol.ts';
-import { ANALYSIS_KINDS } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import { analysisKey } from './analysis-keys.ts';
 import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import type { Store } from './store/store.ts';
@@ -15,40 +16,52 @@ export interface AnalysisQueue {
 }
 
 export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit: (event: AnalysisEvent) => void): AnalysisQueue {
-  const waiting: { runId: string; at: EpochRef }[] = [];
+  /** Checkpoints with kinds left to compute, in arrival order. */
+  const waiting: { runId: string; at: EpochRef; left: AnalysisKind[]; ready: AnalysisKind[]; started: boolean }[] = [];
   let working: Promise<void> | null = null;
 
-  async function missingKinds(runId: string, at: EpochRef): Promise<number> {
-    const epochs = await store.listEpochs(runId);
-    const record = epochs.find((e) => e.step === at.step);
-    if (!record) {
-      return 0;
+  /** The next job: the earliest kind in ANALYSIS_KINDS that any checkpoint still needs, for the newest such checkpoint. */
+  function nextJob(): { item: (typeof waiting)[number]; kind: AnalysisKind } | null {
+    for (const kind of ANALYSIS_KINDS) {
+      const item = [...waiting].reverse().find((w) => w.left.includes(kind));
+      if (item) {
+        return { item, kind };
+      }
     }
-    const keys = ANALYSIS_KINDS.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
-    const stored = await Promise.all(keys.map(([kind, key]) => (key ? store.hasAnalysis(kind, key) : true)));
-    return stored.filter((s) => !s).length;
+    return null;
   }
 
-  async function analyse(runId: string, at: EpochRef): Promise<void> {
-    if ((await missingKinds(runId, at)) > 0) {
-      emit({ runId, at, status: 'running' });
-      const ready: string[] = [];
-      await analyze({ runId, phase: at.phase, epoch: at.epoch }, {
-        onReady: (kind) => {
-          ready.push(kind);
-          emit({ runId, at, status: 'running', message: `${ready.join(', ')} ready` });
-        },
-      });
-    }
-    emit({ runId, at, status: 'done' });
+  async function isStored(runId: string, at: EpochRef, kind: AnalysisKind): Promise<boolean> {
+    const epochs = await store.listEpochs(runId);
+    const record = epochs.find((e) => e.step === at.step);
+    const key = record ? analysisKey(kind, runId, epochs, record) : null;
+    return key === null || (await store.hasAnalysis(kind, key));
   }
 
   async function drain(): Promise<void> {
-    for (let next = waiting.pop(); next; next = waiting.pop()) {
-      const { runId, at } = next;
-      await analyse(runId, at).catch((err: Error) => {
-        emit({ runId, at, status: 'failed', message: err.message });
-      });
+    for (let job = nextJob(); job; job = nextJob()) {
+      const { item, kind } = job;
+      const { runId, at } = item;
+      item.left = item.left.filter((k) => k !== kind);
+      if (!item.started) {
+        item.started = true;
+        emit({ runId, at, status: 'running' });
+      }
+      try {
+        if (!(await isStored(runId, at, kind))) {
+          await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind] });
+        }
+        item.ready.push(kind);
+        if (item.left.length > 0) {
+          emit({ runId, at, status: 'running', message: `${item.ready.join(', ')} ready` });
+        } else {
+          waiting.splice(waiting.indexOf(item), 1);
+          emit({ runId, at, status: 'done' });
+        }
+      } catch (err) {
+        waiting.splice(waiting.indexOf(item), 1);
+        emit({ runId, at, status: 'failed', message: (err as Error).message });
+      }
     }
     working = null;
   }
@@ -56,7 +69,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
   return {
     enqueue(runId, at) {
       emit({ runId, at, status: 'queued' });
-      waiting.push({ runId, at });
+      waiting.push({ runId, at, left: [...ANALYSIS_KINDS], ready: [], started: false });
       working ??= drain();
     },
     idle: async () => {

@@ -19,6 +19,8 @@ export interface MonitorOptions {
   pollIntervalMs?: number;
   /** Analyse every new checkpoint in the background (a child process each), not only on request. */
   analyzeCheckpoints?: boolean;
+  /** Analysis children at once (default MAX_ANALYSIS_CHILDREN); `demo` runs one, since its trainer holds a core. */
+  analysisChildren?: number;
 }
 
 export interface RunningMonitor {
@@ -46,7 +48,7 @@ function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoin
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const analyze = makeChildProcessAnalyzer(options.store.uri);
+  const analyze = makeChildProcessAnalyzer(options.store.uri, options.analysisChildren);
   const server = await listen(options, host, analyze);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {

@@ -19,12 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-it('analyses one checkpoint at a time, the newest waiting one first, and reports a failure without stopping', async () => {
-  const started: number[] = [];
+it('computes one kind at a time: network abstractions first, newest checkpoint first; a failure ends only its checkpoint', async () => {
+  const started: string[] = [];
   let release!: () => void;
-  // Stands in for the child processes (tested in tests/integration): the first call is held until released.
-  const analyze: AnalyzeCheckpoint = async (at: CheckpointRef) => {
-    started.push(at.epoch);
+  // Stands in for the child processes (tested in tests/integration); the first call is held until released.
+  const analyze: AnalyzeCheckpoint = async (at: CheckpointRef, options = {}) => {
+    started.push(`${options.kinds?.join(',')} ${at.epoch}`);
     if (started.length === 1) {
       await new Promise<void>((resolve) => {
         release = resolve;
@@ -38,14 +38,19 @@ it('analyses one checkpoint at a time, the newest waiting one first, and reports
   const queue = makeAnalysisQueue(store, analyze, (e) => events.push(e));
   queue.enqueue('q', { phase: 'source', epoch: 1, step: 1 });
   await expect.poll(() => started.length).toBe(1);
-  // Three more arrive while the first is analysed: the newest goes next, then the next newest.
   for (const epoch of [2, 3, 4]) {
     queue.enqueue('q', { phase: 'source', epoch, step: epoch });
   }
   release();
   await queue.idle();
-  expect(started).toEqual([1, 4, 3, 2]);
+  // Source epoch 1 has no network abstraction (nothing earlier to compare with), so its instances came first.
+  expect(started).toEqual([
+    'instances 1', 'network 4', 'network 3', 'network 2', 'instances 4', 'instances 2', 'features 4', 'features 2', 'features 1',
+  ]);
   const last = (epoch: number) => events.filter((e) => e.at.epoch === epoch).at(-1);
   expect(last(3)).toMatchObject({ status: 'failed', message: 'child failed' });
   expect([1, 2, 4].map((epoch) => last(epoch)?.status)).toEqual(['done', 'done', 'done']);
+  expect(events.filter((e) => e.at.epoch === 4).map((e) => e.status + (e.message ? `: ${e.message}` : ''))).toEqual([
+    'queued', 'running', 'running: network ready', 'running: network, instances ready', 'done',
+  ]);
 });
