@@ -130,7 +130,18 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     check();
   });
 
-  const analyze: AnalyzeCheckpoint = (at, options = {}) => {
+  const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+    // Named kinds run as one child each (a kind's needs first: features need the network abstraction), so each
+    // waits in line with its own kind's priority. All kinds (none named) go to one child.
+    if (!options.kinds) {
+      return analyzeInOneChild(at, options);
+    }
+    for (const kind of withNeeds(options.kinds)) {
+      await analyzeInOneChild(at, { ...options, kinds: [kind], onReady: options.kinds.includes(kind) ? options.onReady : undefined });
+    }
+  };
+
+  const analyzeInOneChild: AnalyzeCheckpoint = (at, options = {}) => {
     const { kinds, signal, onReady, reference } = options;
     // Children against another reference compute other results: they never cover each other.
     const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/`;
@@ -142,7 +153,10 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     const whole = shared(id, (shareSignal) => {
       const progress: ChildProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
       inFlight.set(id, progress);
-      return limit(() => spawnAnalyze(at, { kinds, reference }, progress), shareSignal).finally(() => {
+      // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
+      // cheaper or lower kinds of any checkpoint (the priority is the first kind's place in ANALYSIS_KINDS).
+      const priority = ANALYSIS_KINDS.indexOf(computes[0]!);
+      return limit(() => spawnAnalyze(at, { kinds, reference }, progress), shareSignal, priority).finally(() => {
         if (inFlight.get(id) === progress) {
           inFlight.delete(id);
         }

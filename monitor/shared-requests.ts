@@ -93,13 +93,15 @@ export function makeCachedRequests<T>(size: number): SharedRequest<T> {
 }
 
 /**
- * Runs tasks with at most `max` in flight; the rest start in call order as earlier ones settle. A waiting task
- * whose `signal` aborts leaves the line without running (rejecting with the signal's reason).
+ * Runs tasks with at most `max` in flight; the rest start as earlier ones settle, lowest `priority` first (default
+ * 0) and in call order among equals. A waiting task whose `signal` aborts leaves the line without running
+ * (rejecting with the signal's reason).
  */
-export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T> {
+export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal, priority?: number) => Promise<T> {
   let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task, signal) => {
+  // Kept sorted: lower priority first, call order among equals.
+  const waiting: { take: () => void; priority: number }[] = [];
+  return async (task, signal, priority = 0) => {
     signal?.throwIfAborted();
     if (running < max) {
       running++;
@@ -107,14 +109,16 @@ export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, s
       // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
       await new Promise<void>((resolve, reject) => {
         const leave = (): void => {
-          waiting.splice(waiting.indexOf(take), 1);
+          waiting.splice(waiting.indexOf(entry), 1);
           reject(signal!.reason);
         };
         const take = (): void => {
           signal?.removeEventListener('abort', leave);
           resolve();
         };
-        waiting.push(take);
+        const entry = { take, priority };
+        const at = waiting.findIndex((w) => w.priority > priority);
+        waiting.splice(at < 0 ? waiting.length : at, 0, entry);
         signal?.addEventListener('abort', leave, { once: true });
       });
     }
@@ -123,7 +127,7 @@ export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, s
     } finally {
       const next = waiting.shift();
       if (next) {
-        next();
+        next.take();
       } else {
         running--;
       }

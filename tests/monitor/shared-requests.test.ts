@@ -154,3 +154,22 @@ describe('makeConcurrencyLimit', () => {
     await expect(limit(async () => 1, abandoned.signal)).rejects.toThrow('scrubbed on');
   });
 });
+
+describe('makeConcurrencyLimit priorities', () => {
+  it('starts the lowest priority waiting task first, in call order among equals', async () => {
+    const limit = makeConcurrencyLimit(1);
+    const started: string[] = [];
+    let release!: () => void;
+    const first = limit(() => new Promise<void>((resolve) => {
+      started.push('first');
+      release = resolve;
+    }));
+    const task = (name: string, priority: number) => limit(async () => {
+      started.push(name);
+    }, undefined, priority);
+    const rest = [task('features', 2), task('network-old', 0), task('instances', 1), task('network-new', 0)];
+    release();
+    await Promise.all([first, ...rest]);
+    expect(started).toEqual(['first', 'network-old', 'network-new', 'instances', 'features']);
+  });
+});
