@@ -1,7 +1,7 @@
 // One kind of per-checkpoint analysis for a view: the request for the checkpoint the view shows (only the newest
 // answer kept) and the background queue's progress on that checkpoint, shared by the network, feature and instance views.
 import { createMemo, type Accessor } from 'solid-js';
-import type { AnalysisEvent } from '../../monitor/protocol.ts';
+import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
@@ -32,6 +32,11 @@ export interface CheckpointAnalysis<K extends AnalysisKind> {
   drawn: Accessor<CheckpointKey | null>;
   /** The background analysis's status for that checkpoint (`running`, `failed: …`), null if it reported none. */
   backgroundStatus: Accessor<string | null>;
+}
+
+/** The checkpoint a view's target analyses: only a `checkpoint` target (not `none`, nor the network view's `first-source`). */
+export function analysedCheckpoint(target: { kind: string; checkpoint?: EpochRecord }): EpochRecord | null {
+  return target.kind === 'checkpoint' ? target.checkpoint ?? null : null;
 }
 
 /**

@@ -1,7 +1,9 @@
-// The title-bar note of a per-checkpoint view: which checkpoint it draws (and that it stands in for the
-// scrubbed epoch when that is not a checkpoint), and whether the answer is still computing.
+// The notes of a per-checkpoint view: in the title bar, which checkpoint it draws (and that it stands in for the
+// scrubbed epoch when that is not a checkpoint); in the body, that its analysis is still computing and how far
+// the monitor's background analysis of that checkpoint got.
 import { Show, type JSX } from 'solid-js';
 import type { EpochRecord } from '../../monitor/protocol.ts';
+import { Notice } from './notice.tsx';
 
 export interface CheckpointAsideProps {
   /** The checkpoint drawn, null when there is none at or before the scrubbed epoch. */
@@ -24,5 +26,23 @@ export function CheckpointAside(props: CheckpointAsideProps): JSX.Element {
         );
       }}
     </Show>
+  );
+}
+
+export interface AnalysisPendingProps {
+  testId: string;
+  /** What is being computed and how long it takes, one sentence. */
+  children: JSX.Element;
+  /** The background analysis's status for the checkpoint (`backgroundStatus()`), null when it reported none. */
+  status: string | null;
+}
+
+/** The body of a per-checkpoint view while its analysis is computed. */
+export function AnalysisPending(props: AnalysisPendingProps): JSX.Element {
+  return (
+    <Notice kind="info" testId={props.testId}>
+      {props.children}
+      <Show when={props.status}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
+    </Notice>
   );
 }

@@ -7,6 +7,7 @@ import type { RunMeta } from '../../monitor/protocol.ts';
 import { createCheckpointAnalysis, type CheckpointAnalysis } from './checkpoint-analysis.ts';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';
+import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 
 export type Side = 'a' | 'b';
@@ -63,10 +64,7 @@ export function CompareSideColumn<K extends AnalysisKind>(props: CompareSideColu
         </Match>
         <Match when={error()}>{(message) => <Notice kind="error" testId={`${props.testId}-error`}>{message()}</Notice>}</Match>
         <Match when={!ready()}>
-          <Notice kind="info" testId={`${props.testId}-loading`}>
-            {props.computing}
-            <Show when={props.data.analysis.backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
-          </Notice>
+          <AnalysisPending testId={`${props.testId}-loading`} status={props.data.analysis.backgroundStatus()}>{props.computing}</AnalysisPending>
         </Match>
       </Switch>
     </div>

@@ -4,12 +4,12 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
-import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
 import { FeatureRanking } from './feature-ranking.tsx';
 import { featureImageUrl } from './network-model.ts';
-import { CheckpointAside } from './checkpoint-aside.tsx';
+import { AnalysisPending, CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
@@ -30,10 +30,7 @@ const HINT =
 
 export function FeatureView(props: FeatureViewProps): JSX.Element {
   const target = createMemo(() => featureTarget(props.client.state.epochs, props.timeline.current()));
-  const { request: features, key, backgroundStatus } = createCheckpointAnalysis('features', props.client, () => props.run?.id, () => {
-    const t = target();
-    return t.kind === 'checkpoint' ? t.checkpoint : null;
-  });
+  const { request: features, key, backgroundStatus } = createCheckpointAnalysis('features', props.client, () => props.run?.id, () => analysedCheckpoint(target()));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -82,10 +79,9 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
           {(error) => <Notice kind="error" testId="feature-error">Could not load the feature analysis: {error()}</Notice>}
         </Match>
         <Match when={!features.value()}>
-          <Notice kind="info" testId="feature-loading">
+          <AnalysisPending testId="feature-loading" status={backgroundStatus()}>
             Computing the feature analysis (conductance of both domains, then a domain SVM per class)… first time takes up to a minute.
-            <Show when={backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
-          </Notice>
+          </AnalysisPending>
         </Match>
         <Match when={true}>
           <div class="network-controls">

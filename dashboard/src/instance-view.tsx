@@ -10,7 +10,7 @@ import { InstanceTrust } from './instance-trust.tsx';
 import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { instanceThumbnails } from './instance-thumbnails.ts';
 import { networkTarget } from './network-model.ts';
-import { CheckpointAside } from './checkpoint-aside.tsx';
+import { AnalysisPending, CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
@@ -104,10 +104,9 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
           {(error) => <Notice kind="error" testId="instance-error">Could not load the instance layout: {error()}</Notice>}
         </Match>
         <Match when={!layout.value()}>
-          <Notice kind="info" testId="instance-loading">
+          <AnalysisPending testId="instance-loading" status={backgroundStatus()}>
             Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet.
-            <Show when={backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
-          </Notice>
+          </AnalysisPending>
         </Match>
         <Match when={layout.value()}>
           {(shown) => (

@@ -4,13 +4,14 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest } from './latest-request.ts';
-import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
 import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
 import { NetworkWeightDetail } from './network-weight-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
+import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
@@ -32,10 +33,7 @@ const HINT =
 
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const { request: network, key, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => {
-    const t = target();
-    return t.kind === 'checkpoint' ? t.checkpoint : null;
-  });
+  const { request: network, key, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => analysedCheckpoint(target()));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -164,10 +162,9 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
             </Notice>
           </Match>
           <Match when={!network.value()}>
-            <Notice kind="info" testId="network-loading">
+            <AnalysisPending testId="network-loading" status={backgroundStatus()}>
               Computing the network abstraction… first time takes up to a minute.
-              <Show when={backgroundStatus()}>{(status) => <span class="muted"> (background analysis: {status()})</span>}</Show>
-            </Notice>
+            </AnalysisPending>
           </Match>
           <Match when={true}>
             <div class="network-controls">
