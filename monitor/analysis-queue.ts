@@ -1,7 +1,9 @@
 // Analyses each new checkpoint in the background, one kind at a time, and reports progress. One at a time
 // because a trainer usually holds the other core. Network abstractions first, newest checkpoint first: the
 // analyses of a checkpoint cost more than an epoch of the demo, so when training outpaces them the network
-// abstraction of the checkpoint a live dashboard shows is computed before anything older or cheaper.
+// abstraction of the checkpoint a live dashboard shows is computed before anything older or cheaper. A more
+// urgent kind does not wait for a running job of a less urgent one: it starts beside it, and the analyzer
+// pauses the less urgent child while the two would share a slot.
 import type { AnalysisEvent, EpochRef } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import { analysisKey } from './analysis-keys.ts';
@@ -18,7 +20,6 @@ export interface AnalysisQueue {
 export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit: (event: AnalysisEvent) => void): AnalysisQueue {
   /** Checkpoints with kinds left to compute, in arrival order. */
   const waiting: { runId: string; at: EpochRef; left: AnalysisKind[]; ready: AnalysisKind[]; started: boolean }[] = [];
-  let working: Promise<void> | null = null;
 
   /** The next job: the earliest kind in ANALYSIS_KINDS that any checkpoint still needs, for the newest such checkpoint. */
   function nextJob(): { item: (typeof waiting)[number]; kind: AnalysisKind } | null {
@@ -38,43 +39,61 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     return key === null || (await store.hasAnalysis(kind, key));
   }
 
-  async function drain(): Promise<void> {
-    for (let job = nextJob(); job; job = nextJob()) {
+  /** The jobs in flight, and their kinds. */
+  const running = new Set<Promise<void>>();
+  const runningKinds: AnalysisKind[] = [];
+  const urgency = (kind: AnalysisKind): number => ANALYSIS_KINDS.indexOf(kind);
+
+  /** Starts the next jobs: one when nothing runs, or one more urgent than every job in flight. */
+  function pump(): void {
+    for (let job = nextJob(); job && runningKinds.every((k) => urgency(job!.kind) < urgency(k)); job = nextJob()) {
       const { item, kind } = job;
-      const { runId, at } = item;
-      item.left = item.left.filter((k) => k !== kind);
-      if (!item.started) {
-        item.started = true;
-        emit({ runId, at, status: 'running' });
+      const settled = run(item, kind).finally(() => {
+        running.delete(settled);
+        runningKinds.splice(runningKinds.indexOf(kind), 1);
+        pump();
+      });
+      running.add(settled);
+      runningKinds.push(kind);
+    }
+  }
+
+  async function run(item: (typeof waiting)[number], kind: AnalysisKind): Promise<void> {
+    const { runId, at } = item;
+    item.left = item.left.filter((k) => k !== kind);
+    if (!item.started) {
+      item.started = true;
+      emit({ runId, at, status: 'running' });
+    }
+    try {
+      if (!(await isStored(runId, at, kind))) {
+        await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind] });
       }
-      try {
-        if (!(await isStored(runId, at, kind))) {
-          await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind] });
-        }
-        item.ready.push(kind);
-        if (item.left.length > 0) {
-          emit({ runId, at, status: 'running', message: `${item.ready.join(', ')} ready` });
-        } else {
-          waiting.splice(waiting.indexOf(item), 1);
-          emit({ runId, at, status: 'done' });
-        }
-      } catch (err) {
+      item.ready.push(kind);
+      if (item.left.length > 0 || item.ready.length < ANALYSIS_KINDS.length) {
+        emit({ runId, at, status: 'running', message: `${item.ready.join(', ')} ready` });
+      } else {
+        waiting.splice(waiting.indexOf(item), 1);
+        emit({ runId, at, status: 'done' });
+      }
+    } catch (err) {
+      item.left = [];
+      if (waiting.includes(item)) {
         waiting.splice(waiting.indexOf(item), 1);
         emit({ runId, at, status: 'failed', message: (err as Error).message });
       }
     }
-    working = null;
   }
 
   return {
     enqueue(runId, at) {
       emit({ runId, at, status: 'queued' });
       waiting.push({ runId, at, left: [...ANALYSIS_KINDS], ready: [], started: false });
-      working ??= drain();
+      pump();
     },
     idle: async () => {
-      while (working) {
-        await working;
+      while (running.size > 0) {
+        await Promise.allSettled(running);
       }
     },
   };

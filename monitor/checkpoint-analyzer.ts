@@ -7,7 +7,8 @@ import type { Phase } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import { withNeeds, type ChosenReference } from './analysis-keys.ts';
 import { TransferscopeError } from './errors.ts';
-import { makeConcurrencyLimit, makeSharedRequests } from './shared-requests.ts';
+import { makeConcurrencyLimit, type Slot } from './concurrency-limit.ts';
+import { makeSharedRequests } from './shared-requests.ts';
 
 export interface CheckpointRef {
   runId: string;
@@ -69,6 +70,11 @@ interface ChildProgress {
  * When every caller of a waiting child has withdrawn (the user scrubbed past the checkpoint), it leaves the
  * line, so the checkpoint now on screen does not wait behind abandoned ones. A child that already started is
  * left to finish: its result is stored and reused, and killing it would throw away up to a minute of work.
+ *
+ * Children wait in line by kind (network, instances, features: see ANALYSIS_KINDS). When every slot is held and
+ * a more urgent kind arrives, the least urgent running child is paused (SIGSTOP) and continues once a slot is
+ * free: with the demo's one slot, a new checkpoint's network abstraction no longer waits for an older
+ * checkpoint's features.
  */
 export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): ChildProcessAnalyzer {
   const limit = makeConcurrencyLimit(maxChildren);
@@ -77,7 +83,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
   const children = new Map<ChildProcess, Promise<void>>();
   let closed = false;
 
-  const spawnAnalyze = (at: CheckpointRef, options: AnalyzeOptions, progress: ChildProgress) => new Promise<void>((resolve, reject) => {
+  const spawnAnalyze = (at: CheckpointRef, options: AnalyzeOptions, progress: ChildProgress, slot: Slot) => new Promise<void>((resolve, reject) => {
     if (closed) {
       reject(new TransferscopeError('INTERNAL', `The monitor is shutting down; ${at.phase} epoch ${at.epoch} of run '${at.runId}' was not analysed.`));
       return;
@@ -88,6 +94,10 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     ];
     const child = spawn(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
       { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (process.platform !== 'win32') {
+      // A stopped child keeps its memory and its work; Windows has no SIGSTOP, so there the line only waits.
+      slot.pausable({ pause: () => child.kill('SIGSTOP'), resume: () => child.kill('SIGCONT') });
+    }
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       // Only the last line is reported; keep a bounded tail.
@@ -156,7 +166,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
       // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
       // cheaper or lower kinds of any checkpoint (the priority is the first kind's place in ANALYSIS_KINDS).
       const priority = ANALYSIS_KINDS.indexOf(computes[0]!);
-      return limit(() => spawnAnalyze(at, { kinds, reference }, progress), shareSignal, priority).finally(() => {
+      return limit((slot) => spawnAnalyze(at, { kinds, reference }, progress, slot), shareSignal, priority).finally(() => {
         if (inFlight.get(id) === progress) {
           inFlight.delete(id);
         }
@@ -176,6 +186,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
       const exits = [...children.values()];
       for (const child of children.keys()) {
         child.kill('SIGTERM');
+        child.kill('SIGCONT'); // a paused child acts on the SIGTERM only once it runs again
       }
       await Promise.all(exits);
     },

@@ -1,7 +1,7 @@
 // Work that every caller asking for the same key shares, and that stops only when every caller has given up:
 // a view that scrubbed on drops its request, but a request another view (or the background queue) still waits
-// for keeps going; and a line for work that may only run a few at a time. Used by the monitor's child
-// processes (analyses, feature images) and by the dashboard's data client.
+// for keeps going. Used by the monitor's child processes (analyses, feature images) and by the dashboard's data
+// client.
 
 /**
  * Asks for `key`'s work, calling `start` only when no call for `key` is in flight; the answer rejects with the
@@ -90,47 +90,4 @@ export function makeCachedRequests<T>(size: number): SharedRequest<T> {
   return (key, start, signal) => answers.has(key)
     ? Promise.resolve(answers.get(key)!)
     : shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
-}
-
-/**
- * Runs tasks with at most `max` in flight; the rest start as earlier ones settle, lowest `priority` first (default
- * 0) and in call order among equals. A waiting task whose `signal` aborts leaves the line without running
- * (rejecting with the signal's reason).
- */
-export function makeConcurrencyLimit(max: number): <T>(task: () => Promise<T>, signal?: AbortSignal, priority?: number) => Promise<T> {
-  let running = 0;
-  // Kept sorted: lower priority first, call order among equals.
-  const waiting: { take: () => void; priority: number }[] = [];
-  return async (task, signal, priority = 0) => {
-    signal?.throwIfAborted();
-    if (running < max) {
-      running++;
-    } else {
-      // A settling task hands its slot straight to the next waiter, so `running` never exceeds `max`.
-      await new Promise<void>((resolve, reject) => {
-        const leave = (): void => {
-          waiting.splice(waiting.indexOf(entry), 1);
-          reject(signal!.reason);
-        };
-        const take = (): void => {
-          signal?.removeEventListener('abort', leave);
-          resolve();
-        };
-        const entry = { take, priority };
-        const at = waiting.findIndex((w) => w.priority > priority);
-        waiting.splice(at < 0 ? waiting.length : at, 0, entry);
-        signal?.addEventListener('abort', leave, { once: true });
-      });
-    }
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) {
-        next.take();
-      } else {
-        running--;
-      }
-    }
-  };
 }

@@ -10,7 +10,8 @@ import type { Store } from '../store/store.ts';
 import { TransferscopeError } from '../errors.ts';
 import { LAYER_NAMES } from '../protocol.ts';
 import { parseEpochParams } from './runs.ts';
-import { makeCachedRequests, makeConcurrencyLimit } from '../shared-requests.ts';
+import { makeConcurrencyLimit } from '../concurrency-limit.ts';
+import { makeCachedRequests } from '../shared-requests.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url));
 // Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.

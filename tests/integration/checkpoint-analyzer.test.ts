@@ -2,6 +2,7 @@
 // kind of that checkpoint (the background queue's) and is answered when its kind is stored, not at the end.
 import { beforeAll, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Store } from '../../monitor/store/store.ts';
 import { makeChildProcessAnalyzer } from '../../monitor/checkpoint-analyzer.ts';
@@ -59,3 +60,36 @@ it('refuses a reference without a checkpoint, in one line and a non-zero exit', 
   expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
   expect(failed?.stderr).toContain('pass --phase and --epoch too');
 });
+
+/** The run states ('R', 'S', 'T' for stopped, …) of this db's analysis children computing `kind`. */
+function childStates(kind: string): string[] {
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!args.includes('analyze') || !args.includes(db) || args[args.indexOf('--kind') + 1] !== kind) {
+        return [];
+      }
+      return [readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0]!];
+    } catch {
+      return []; // exited meanwhile
+    }
+  });
+}
+
+it.runIf(process.platform === 'linux')('pauses a running instance layout while a more urgent network abstraction takes its slot', async () => {
+  const analyze = makeChildProcessAnalyzer(db, 1);
+  const finished: string[] = [];
+  const layout = analyze({ runId: 'joined', phase: 'source', epoch: 1 }, { kinds: ['instances'] }).then(() => finished.push('instances'));
+  const network = analyze({ runId: 'joined', phase: 'target', epoch: 1 }, { kinds: ['network'], reference: { phase: 'source', epoch: 1 } })
+    .then(() => finished.push('network'));
+  // While the network child runs, the instance child is stopped (SIGSTOP), not killed.
+  await expect.poll(() => childStates('instances'), { timeout: 20_000 }).toEqual(['T']);
+  await Promise.all([layout, network]);
+  expect(finished).toEqual(['network', 'instances']);
+  const store = await Store.open(db);
+  try {
+    expect(await store.hasAnalysis('instances', { runId: 'joined', phase: 'source', epoch: 1, referencePhase: null, referenceEpoch: null })).toBe(true);
+  } finally {
+    store.close();
+  }
+}, 300_000);
