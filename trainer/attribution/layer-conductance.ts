@@ -17,6 +17,13 @@ export interface LayerConductanceOptions {
    * bias-free ReLUs sit on their kink with gradient 0: measured on a fresh AlexNet-32, that step's ~2% is lost.
    */
   method?: IntegrationMethod;
+  /**
+   * How each step's gradient is taken (default 'left', Captum's): at the step's start, dF/dy(a_k), or the mean
+   * of both ends, (dF/dy(a_k) + dF/dy(a_{k+1})) / 2. The second is the trapezoid rule of the same Stieltjes
+   * integral, second order instead of first, from the same passes (the last point's gradient is computed
+   * anyway); see docs/decisions.md for what it buys at few steps.
+   */
+  sum?: StieltjesSum;
   /** Class whose logit is attributed, per instance; default: the model's predicted class. */
   targets?: ArrayLike<number>;
   /** Layers to attribute (default conv1..fc8); all are done in the same passes. */
@@ -26,6 +33,8 @@ export interface LayerConductanceOptions {
   /** Path points per forward/backward pass (default 128, at least 2); bounds memory, not results. */
   batchSize?: number;
 }
+
+export type StieltjesSum = 'left' | 'trapezoid';
 
 /** One layer's conductances, instance-major: entry `i * neurons + n` is instance i's neuron n. */
 export interface LayerConductance {
@@ -86,6 +95,11 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   const logitAtInput = Float32Array.from(targets, (c, i) => inputLogits[i * classes + c]!);
   const logitAtBaseline = Float32Array.from(targets, (c) => baselineLogits[c]!);
 
+  const sum = options.sum ?? 'left';
+  if (sum !== 'left' && sum !== 'trapezoid') {
+    throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance got sum '${String(sum)}'; use 'left' (Captum's) or 'trapezoid'.`);
+  }
+
   const layers = geometry.map((g) => ({
     layer: g.name,
     neurons: g.neurons,
@@ -97,19 +111,13 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   const open = new Map<number, Float64Array[]>();
   const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry };
   for (const segments of planPathChunks(count, alphas.length, batchSize)) {
-    const perLayer = await conductanceOfChunk(pass, segments);
-    const instances = distinctInstances(segments);
-    instances.forEach((instance, j) => {
-      const maps = open.get(instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
-      maps.forEach((map, l) => {
-        const block = perLayer[l]!.subarray(j * map.length, (j + 1) * map.length);
-        for (let d = 0; d < map.length; d++) {
-          map[d]! += block[d]!;
-        }
-      });
-      open.set(instance, maps);
-    });
+    const { outputs, gradients } = await passOfChunk(pass, segments);
+    let row = 0;
     for (const s of segments) {
+      const maps = open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
+      maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from, sum));
+      open.set(s.instance, maps);
+      row += s.to - s.from + 1;
       if (s.to === alphas.length - 1) {
         reduceSpatially(open.get(s.instance)!, geometry, layers, s.instance);
         open.delete(s.instance);
@@ -131,40 +139,38 @@ interface ChunkPass {
   geometry: LayerGeometry[];
 }
 
-/** Per layer, the chunk's conductance maps summed per instance: (instances in chunk) x (positions * neurons). */
-async function conductanceOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<Float32Array[]> {
+/**
+ * One forward and backward pass over the chunk's path points: per layer, its output y and dF/dy, row-major
+ * (rows x positions * neurons, rows in segment order). The products and sums are left to `addStieltjesSum`:
+ * done with tensor ops (row slices and a selection matmul per layer) they cost as much as the conv passes.
+ */
+async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ outputs: Float32Array[]; gradients: Float32Array[] }> {
   const { pixels, alphas, classes, geometry } = pass;
   const rows = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
-  const instances = distinctInstances(segments);
   const inputs = new Float32Array(rows * pixels);
-  // The target weights select F per row; a segment's last point only supplies y(a_{k+1}) to its predecessor.
+  // Every row's F is attributed, the segment ends' too: the trapezoid sum takes dF/dy there.
   const targetWeights = new Float32Array(rows * classes);
-  const perInstance = new Float32Array(instances.length * (rows - 1));
   let r = 0;
   for (const s of segments) {
     const x = pass.images.subarray(s.instance * pixels, (s.instance + 1) * pixels);
-    const j = instances.indexOf(s.instance);
     for (let k = s.from; k <= s.to; k++, r++) {
       const a = alphas[k]!;
       for (let p = 0; p < pixels; p++) {
         inputs[r * pixels + p] = pass.baseline[p]! + a * (x[p]! - pass.baseline[p]!);
       }
-      if (k < s.to) {
-        targetWeights[r * classes + pass.targets[s.instance]!] = 1;
-        perInstance[j * (rows - 1) + r] = 1;
-      }
+      targetWeights[r * classes + pass.targets[s.instance]!] = 1;
     }
   }
   const layerIndex = new Map(geometry.map((g, l) => [g.name, l]));
   const outputs: tf.Tensor[] = [];
-  let sums: tf.Tensor[];
+  let grads: tf.Tensor[] = [];
   try {
-    sums = tf.tidy(() => {
+    grads = tf.tidy(() => {
       const x = tf.tensor(inputs, [rows, ...pass.shape]);
       const weights = tf.tensor2d(targetWeights, [rows, classes]);
       // Zero probes added to each layer's output: dF/d(probe) is dF/d(output), so one backward pass gives every layer.
       const probes = geometry.map((g) => tf.zeros([rows, ...g.shape]));
-      const grads = tf.grads((...p: tf.Tensor[]) => {
+      return tf.grads((...p: tf.Tensor[]) => {
         const logits = runLayers(pass.model, x, (name, y) => {
           const l = layerIndex.get(name);
           if (l === undefined) {
@@ -177,27 +183,34 @@ async function conductanceOfChunk(pass: ChunkPass, segments: PathSegment[]): Pro
         });
         return tf.sum(tf.mul(logits, weights)) as tf.Scalar;
       })(probes);
-      const select = tf.tensor2d(perInstance, [instances.length, rows - 1]);
-      return geometry.map((g, l) => {
-        const width = g.positions * g.neurons;
-        const y = tf.reshape(outputs[l]!, [rows, width]);
-        const change = tf.sub(tf.slice(y, [1, 0], [rows - 1, width]), tf.slice(y, [0, 0], [rows - 1, width]));
-        const gradient = tf.slice(tf.reshape(grads[l]!, [rows, width]), [0, 0], [rows - 1, width]);
-        return tf.matMul(select, tf.mul(gradient, change));
-      });
     });
+    const [y, dy] = await Promise.all([Promise.all(outputs.map((t) => t.data())), Promise.all(grads.map((t) => t.data()))]);
+    return { outputs: y as Float32Array[], gradients: dy as Float32Array[] };
   } finally {
     outputs.forEach((t) => t.dispose());
-  }
-  try {
-    return (await Promise.all(sums.map((t) => t.data()))) as Float32Array[];
-  } finally {
-    sums.forEach((t) => t.dispose());
+    grads.forEach((t) => t.dispose());
   }
 }
 
-function distinctInstances(segments: PathSegment[]): number[] {
-  return [...new Set(segments.map((s) => s.instance))];
+/**
+ * Adds one path segment's `steps` terms to an instance's map: sum over k of dF/dy(a_k) (left) or the mean of
+ * dF/dy at both ends (trapezoid) times y(a_{k+1}) - y(a_k), with the segment's points at rows `first`..`first + steps`.
+ */
+function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number, sum: StieltjesSum): void {
+  const width = map.length;
+  for (let k = first; k < first + steps; k++) {
+    const here = k * width;
+    const next = here + width;
+    if (sum === 'left') {
+      for (let d = 0; d < width; d++) {
+        map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
+      }
+    } else {
+      for (let d = 0; d < width; d++) {
+        map[d]! += 0.5 * (dy[here + d]! + dy[next + d]!) * (y[next + d]! - y[here + d]!);
+      }
+    }
+  }
 }
 
 function reduceSpatially(maps: Float64Array[], geometry: LayerGeometry[], layers: LayerConductance[], instance: number): void {
