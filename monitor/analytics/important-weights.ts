@@ -2,7 +2,7 @@
 // connections the target instances of c activate most often.
 import { TransferscopeError } from '../errors.ts';
 import { defaultK, selectRows, type InstanceMatrix } from './network-matrix.ts';
-import { topK } from './network-top-k.ts';
+import { topK, topKUnordered } from './network-top-k.ts';
 
 /**
  * The weights between two layers, in tfjs layout, with what the activations matrix must hold:
@@ -77,12 +77,14 @@ export function importantWeights(boundary: WeightBoundary, activations: Instance
   const counts = new Int32Array(pairs);
   const summedLevels = new Float64Array(pairs);
   const meanLevels = new Float64Array(pairs);
+  const scratch = new Float64Array(pairs);
   for (const r of rows) {
     const levels = levelsWith(prepared, activations.values, r * activationWidth, options.level ?? 'signed');
     for (let pair = 0; pair < pairs; pair++) {
       meanLevels[pair]! += levels[pair]! / rows.length;
     }
-    for (const pair of topK(levels, k)) {
+    // Only membership counts here, so the unordered selection (same set as topK) will do.
+    for (const pair of topKUnordered(levels, k, scratch)) {
       counts[pair]! += 1;
       summedLevels[pair]! += levels[pair]!;
     }
