@@ -22,7 +22,7 @@ export interface FeaturesOptions {
 }
 
 /**
- * 4 steps, not the network stage's 16: the cost is one forward and backward pass per path point, and on a
+ * 4 steps, not the network stage's 8: the cost is one forward and backward pass per path point, and on a
  * trained AlexNet-32 the SVM's cross-validated accuracy and top neurons barely move between 4 and 32 steps
  * (docs/decisions.md has the measurement). Both domains use the same steps, so integration error cannot
  * masquerade as a domain difference.

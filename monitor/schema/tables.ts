@@ -115,7 +115,7 @@ export interface StoredConductance {
 }
 
 export interface ConductanceKey extends EpochKey {
-  /** Which instances and path, e.g. `network:steps=16:perClass=20`; conductances of other settings never mix. */
+  /** Which instances and path, e.g. `network:steps=8:perClass=20`; conductances of other settings never mix. */
   setting: string;
 }
 

@@ -156,11 +156,11 @@ describe('networkAbstraction', () => {
     expect(inheritedCount).toBeGreaterThan(0);
   });
 
-  it('defaults to 16 steps and 20 instances per class, and gives empty classes for no instances', async () => {
+  it('defaults to 8 steps and 20 instances per class, and gives empty classes for no instances', async () => {
     const before = tf.memory().numTensors;
     const none = { sourceWeights, targetWeights, images: new Float32Array(0), labels: new Int32Array(0) };
     const empty = await networkAbstraction({ ...none, classCount: 10 });
-    expect([empty.steps, empty.maxPerClass]).toEqual([16, 20]);
+    expect([empty.steps, empty.maxPerClass]).toEqual([8, 20]);
     expect(empty.classes.map((c) => [c.instances.length, c.layers[0]!.importantNeurons.length, c.boundaries[0]!.target.from.length])).toEqual(Array(10).fill([0, 0, 0]));
     await expect(networkAbstraction({ ...none, classCount: 3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(tf.memory().numTensors).toBe(before);

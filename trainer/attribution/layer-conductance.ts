@@ -17,13 +17,6 @@ export interface LayerConductanceOptions {
    * bias-free ReLUs sit on their kink with gradient 0: measured on a fresh AlexNet-32, that step's ~2% is lost.
    */
   method?: IntegrationMethod;
-  /**
-   * How each step's gradient is taken (default 'left', Captum's): at the step's start, dF/dy(a_k), or the mean
-   * of both ends, (dF/dy(a_k) + dF/dy(a_{k+1})) / 2. The second is the trapezoid rule of the same Stieltjes
-   * integral, second order instead of first, from the same passes (the last point's gradient is computed
-   * anyway); see docs/decisions.md for what it buys at few steps.
-   */
-  sum?: StieltjesSum;
   /** Class whose logit is attributed, per instance; default: the model's predicted class. */
   targets?: ArrayLike<number>;
   /** Layers to attribute (default conv1..fc8); all are done in the same passes. */
@@ -33,8 +26,6 @@ export interface LayerConductanceOptions {
   /** Path points per forward/backward pass (default 128, at least 2); bounds memory, not results. */
   batchSize?: number;
 }
-
-export type StieltjesSum = 'left' | 'trapezoid';
 
 /** One layer's conductances, instance-major: entry `i * neurons + n` is instance i's neuron n. */
 export interface LayerConductance {
@@ -95,11 +86,6 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   const logitAtInput = Float32Array.from(targets, (c, i) => inputLogits[i * classes + c]!);
   const logitAtBaseline = Float32Array.from(targets, (c) => baselineLogits[c]!);
 
-  const sum = options.sum ?? 'left';
-  if (sum !== 'left' && sum !== 'trapezoid') {
-    throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance got sum '${String(sum)}'; use 'left' (Captum's) or 'trapezoid'.`);
-  }
-
   const layers = geometry.map((g) => ({
     layer: g.name,
     neurons: g.neurons,
@@ -115,7 +101,7 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
     let row = 0;
     for (const s of segments) {
       const maps = open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
-      maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from, sum));
+      maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from));
       open.set(s.instance, maps);
       row += s.to - s.from + 1;
       if (s.to === alphas.length - 1) {
@@ -148,7 +134,7 @@ async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ 
   const { pixels, alphas, classes, geometry } = pass;
   const rows = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
   const inputs = new Float32Array(rows * pixels);
-  // Every row's F is attributed, the segment ends' too: the trapezoid sum takes dF/dy there.
+  // Every row's F is attributed; a segment's last point only supplies y(a_{k+1}), its gradient goes unused.
   const targetWeights = new Float32Array(rows * classes);
   let r = 0;
   for (const s of segments) {
@@ -192,23 +178,14 @@ async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ 
   }
 }
 
-/**
- * Adds one path segment's `steps` terms to an instance's map: sum over k of dF/dy(a_k) (left) or the mean of
- * dF/dy at both ends (trapezoid) times y(a_{k+1}) - y(a_k), with the segment's points at rows `first`..`first + steps`.
- */
-function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number, sum: StieltjesSum): void {
+/** Adds one path segment's `steps` terms dF/dy(a_k) * (y(a_{k+1}) - y(a_k)), its points at rows `first`..`first + steps`, to an instance's map. */
+function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number): void {
   const width = map.length;
   for (let k = first; k < first + steps; k++) {
     const here = k * width;
     const next = here + width;
-    if (sum === 'left') {
-      for (let d = 0; d < width; d++) {
-        map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
-      }
-    } else {
-      for (let d = 0; d < width; d++) {
-        map[d]! += 0.5 * (dy[here + d]! + dy[next + d]!) * (y[next + d]! - y[here + d]!);
-      }
+    for (let d = 0; d < width; d++) {
+      map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
     }
   }
 }
