@@ -17,10 +17,25 @@ export interface NewtonFactor {
 
 /** Factors I + stiffness·Σ x̂ᵢx̂ᵢᵀ over the rows of problem.X starting at `bandOffsets`. */
 export function factorBandHessian(problem: SvmProblem, bandOffsets: ArrayLike<number>, stiffness: number): NewtonFactor {
-  const { X, d, B } = problem;
+  const { X, d, B, kernels } = problem;
   const p = d + 1;
   const A = new Float64Array(p * p);
-  addOuterProducts(A, X, d, B, bandOffsets, new Float64Array(bandOffsets.length).fill(stiffness), bandOffsets.length);
+  if (kernels) {
+    const count = bandOffsets.length;
+    kernels.gram(bandOffsets, count, A, p);
+    // The bias feature's row: Σ B·xᵢ and Σ B².
+    const sums = new Float64Array(d);
+    kernels.combine(bandOffsets, count, new Float64Array(count).fill(B), sums);
+    A.set(sums, d * p);
+    A[d * p + d] = count * B * B;
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b <= a; b++) {
+        A[a * p + b]! *= stiffness;
+      }
+    }
+  } else {
+    addOuterProducts(A, X, d, B, bandOffsets, new Float64Array(bandOffsets.length).fill(stiffness), bandOffsets.length);
+  }
   for (let a = 0; a < p; a++) {
     A[a * p + a]! += 1;
   }

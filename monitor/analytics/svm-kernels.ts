@@ -1,0 +1,190 @@
+// Row passes over one row-major float32 matrix in WebAssembly SIMD (svm-kernels.wat): the linear SVM
+// solvers' Xv, Xᵀu, Hessian-vector products and Gram matrices, and the plot's covariance products.
+// Measured at 20,000 x 500: a pass 8 ms against 12 ms in JavaScript (bound by reading X from memory),
+// 3.7x in cache, the 880-row Gram 30 ms against 105 ms.
+import { SVM_KERNELS_WASM_BASE64 } from './svm-kernels-wasm.ts';
+
+interface KernelExports {
+  dots(x: number, offs: number, count: number, d: number, v: number, out: number): void;
+  dots2(x: number, offs: number, count: number, d: number, v1: number, v2: number, out1: number, out2: number): void;
+  combine(x: number, offs: number, count: number, d: number, coefs: number, out: number): void;
+  gramProduct(x: number, offs: number, count: number, d: number, v: number, shift: number, scale: number, out: number): number;
+  gather(x: number, offs: number, count: number, n: number, d: number, T: number): void;
+  gram(T: number, n: number, m: number, p: number, S: number): void;
+}
+
+/** Rows per Gram chunk: bounds the feature-major copy to d x 1024 doubles (4 MB at d = 500). */
+const GRAM_CHUNK = 1024;
+const PAGE = 65536;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(SVM_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+    } catch {
+      // A runtime without WebAssembly SIMD: callers keep their plain loops.
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether this runtime can run the kernels (WebAssembly with fixed-width SIMD). */
+export function rowKernelsAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/**
+ * A copy of X (n x d row-major) in the memory of its own WebAssembly instance, and passes over its rows.
+ * Rows are named by their offset in X (row r at r·d), as in the solvers' problems, so a fold or a band is
+ * a list of offsets, not a copy. Vectors go in and out as plain typed arrays. Memory is sized once here
+ * (never grown, so views stay valid) and freed with the object.
+ */
+export class RowKernels {
+  readonly n: number;
+  readonly d: number;
+  readonly #exports: KernelExports;
+  readonly #offs: Uint32Array;
+  readonly #outA: Float64Array;
+  readonly #outB: Float64Array;
+  readonly #vecA: Float64Array;
+  readonly #vecB: Float64Array;
+  readonly #T: Float64Array;
+  readonly #S: Float64Array;
+
+  /** Copies X. Returns null when the runtime lacks WebAssembly SIMD or X does not fit a 32-bit memory. */
+  static for(X: Float32Array, d: number): RowKernels | null {
+    const module = kernelModule();
+    if (module === null || X.length % d !== 0) {
+      return null;
+    }
+    const n = X.length / d;
+    const layout = new Layout();
+    const x = layout.take(4 * X.length);
+    const offs = layout.take(4 * n);
+    const outA = layout.take(8 * n);
+    const outB = layout.take(8 * n);
+    const vecA = layout.take(8 * d);
+    const vecB = layout.take(8 * d);
+    const chunk = Math.min(GRAM_CHUNK, n + (n % 2));
+    const T = layout.take(8 * d * chunk);
+    const S = layout.take(8 * d * d);
+    if (layout.end > 2 ** 31) {
+      return null;
+    }
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(layout.end / PAGE) });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const { buffer } = memory;
+    new Float32Array(buffer, x, X.length).set(X);
+    return new RowKernels(instance.exports as unknown as KernelExports, n, d, {
+      offs: new Uint32Array(buffer, offs, n),
+      outA: new Float64Array(buffer, outA, n),
+      outB: new Float64Array(buffer, outB, n),
+      vecA: new Float64Array(buffer, vecA, d),
+      vecB: new Float64Array(buffer, vecB, d),
+      T: new Float64Array(buffer, T, d * chunk),
+      S: new Float64Array(buffer, S, d * d),
+    });
+  }
+
+  private constructor(exports: KernelExports, n: number, d: number, views: { offs: Uint32Array; outA: Float64Array; outB: Float64Array; vecA: Float64Array; vecB: Float64Array; T: Float64Array; S: Float64Array }) {
+    this.#exports = exports;
+    this.n = n;
+    this.d = d;
+    this.#offs = views.offs;
+    this.#outA = views.outA;
+    this.#outB = views.outB;
+    this.#vecA = views.vecA;
+    this.#vecB = views.vecB;
+    this.#T = views.T;
+    this.#S = views.S;
+  }
+
+  /** out[i] = Σ_{k<d} X[offsets[i] + k]·v[k] for i < count (v may be longer than d: the rest is ignored). */
+  dots(offsets: ArrayLike<number>, count: number, v: Float64Array, out: Float64Array): void {
+    this.#load(offsets, count);
+    this.#vecA.set(v.subarray(0, this.d));
+    this.#exports.dots(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, this.#outA.byteOffset);
+    out.set(this.#outA.subarray(0, count));
+  }
+
+  /** `dots` of two vectors in one pass over the rows. */
+  dots2(offsets: ArrayLike<number>, count: number, v1: Float64Array, v2: Float64Array, out1: Float64Array, out2: Float64Array): void {
+    this.#load(offsets, count);
+    this.#vecA.set(v1.subarray(0, this.d));
+    this.#vecB.set(v2.subarray(0, this.d));
+    this.#exports.dots2(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, this.#vecB.byteOffset, this.#outA.byteOffset, this.#outB.byteOffset);
+    out1.set(this.#outA.subarray(0, count));
+    out2.set(this.#outB.subarray(0, count));
+  }
+
+  /** out[k] += Σ_{i<count} coefs[i]·X[offsets[i] + k] for k < d (Xᵀu over the named rows). */
+  combine(offsets: ArrayLike<number>, count: number, coefs: ArrayLike<number>, out: Float64Array): void {
+    this.#load(offsets, count);
+    this.#outA.set(coefs instanceof Float64Array ? coefs.subarray(0, count) : Float64Array.from({ length: count }, (_, i) => coefs[i]!));
+    this.#vecA.set(out.subarray(0, this.d));
+    this.#exports.combine(0, this.#offs.byteOffset, count, this.d, this.#outA.byteOffset, this.#vecA.byteOffset);
+    out.set(this.#vecA);
+  }
+
+  /**
+   * out[k] += Σ_i sᵢ·X[offsets[i] + k] for k < d, with sᵢ = scale·(xᵢ·v − shift); returns Σ sᵢ. Each row is
+   * read once for both products: with shift = −B·v[d] it is the SVM's band Hessian product, with shift = μ·v
+   * the centred covariance product.
+   */
+  gramProduct(offsets: ArrayLike<number>, count: number, v: Float64Array, shift: number, scale: number, out: Float64Array): number {
+    this.#load(offsets, count);
+    this.#vecA.set(v.subarray(0, this.d));
+    this.#vecB.set(out.subarray(0, this.d));
+    const total = this.#exports.gramProduct(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, shift, scale, this.#vecB.byteOffset);
+    out.set(this.#vecB);
+    return total;
+  }
+
+  /**
+   * S[a·p + b] += Σ_i X[offsets[i] + a]·X[offsets[i] + b] for b <= a < d: the lower triangle of the named
+   * rows' Gram matrix, into the leading d x d block of the p x p row-major S (p >= d). Entries above the
+   * diagonal may be written too; they are not meaningful.
+   */
+  gram(offsets: ArrayLike<number>, count: number, S: Float64Array, p: number): void {
+    const { d } = this;
+    const chunkRows = this.#T.length / d;
+    this.#S.fill(0);
+    for (let start = 0; start < count; start += chunkRows) {
+      const rows = Math.min(chunkRows, count - start);
+      const padded = rows + (rows % 2);
+      for (let i = 0; i < rows; i++) {
+        this.#offs[i] = offsets[start + i]!;
+      }
+      this.#exports.gather(0, this.#offs.byteOffset, rows, padded, d, this.#T.byteOffset);
+      this.#exports.gram(this.#T.byteOffset, padded, d, d, this.#S.byteOffset);
+    }
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b <= a; b++) {
+        S[a * p + b]! += this.#S[a * d + b]!;
+      }
+    }
+  }
+
+  #load(offsets: ArrayLike<number>, count: number): void {
+    if (offsets instanceof Uint32Array) {
+      this.#offs.set(offsets.subarray(0, count));
+    } else {
+      for (let i = 0; i < count; i++) {
+        this.#offs[i] = offsets[i]!;
+      }
+    }
+  }
+}
+
+/** Byte ranges of one memory, each 16-byte aligned for the SIMD loads. */
+class Layout {
+  end = 0;
+  take(bytes: number): number {
+    const start = this.end;
+    this.end = start + Math.ceil(bytes / 16) * 16;
+    return start;
+  }
+}
