@@ -118,6 +118,11 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
   }
   const requested = options.solver ?? 'auto';
   const newtonFits = d <= 2048 && 4 * (d + 1) <= l;
+  // Problems that small (the demo's 40 x 75 per class) stay in plain loops: copying X would cost more.
+  const kernels = newtonFits || requested === 'newton' ? rowKernelsFor(X, d, options.kernels) : undefined;
+  if (kernels) {
+    problem.kernels = kernels;
+  }
   let dual: DualCdResult | undefined;
   let probeStart: Float64Array | undefined;
   let solver: 'dual-cd' | 'newton' = requested === 'newton' ? 'newton' : 'dual-cd';
@@ -133,10 +138,6 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
   }
   let newton: NewtonFit | undefined;
   if (solver === 'newton') {
-    const kernels = rowKernelsFor(X, d, options.kernels);
-    if (kernels) {
-      problem.kernels = kernels;
-    }
     let w0: Float64Array | undefined = probeStart;
     if (options.warmStart) {
       w0 = new Float64Array(d + 1);

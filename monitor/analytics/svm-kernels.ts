@@ -11,6 +11,17 @@ interface KernelExports {
   gramProduct(x: number, offs: number, count: number, d: number, v: number, shift: number, scale: number, out: number): number;
   gather(x: number, offs: number, count: number, n: number, d: number, T: number): void;
   gram(T: number, n: number, m: number, p: number, S: number): void;
+  dualCdPass(x: number, offs: number, y: number, qd: number, alpha: number, index: number, active: number, d: number, w: number, B: number, C: number, pgMaxOld: number, pgMinOld: number, shrinking: number, stats: number): number;
+}
+
+/** Dual coordinate descent's state in the kernels' memory, for passes by `dualCdPass`. */
+export interface DualCdSession {
+  /** Visiting order of the training rows: shuffle its active part in place between passes. */
+  index: Uint32Array;
+  /** One pass over index[0..active); returns the new active size and the pass's projected-gradient range. */
+  pass(active: number, pgMaxOld: number, pgMinOld: number, shrinking: boolean): { active: number; pgMax: number; pgMin: number };
+  /** Copies α and ŵ (d + 1 entries) out into the given arrays. */
+  read(alpha: Float64Array, w: Float64Array): void;
 }
 
 /** Rows per Gram chunk: bounds the feature-major copy to d x 1024 doubles (4 MB at d = 500). */
@@ -53,6 +64,9 @@ export class RowKernels {
   readonly #vecB: Float64Array;
   readonly #T: Float64Array;
   readonly #S: Float64Array;
+  readonly #alpha: Float64Array;
+  readonly #index: Uint32Array;
+  readonly #stats: Float64Array;
 
   /** Copies X. Returns null when the runtime lacks WebAssembly SIMD or X does not fit a 32-bit memory. */
   static for(X: Float32Array, d: number): RowKernels | null {
@@ -66,11 +80,15 @@ export class RowKernels {
     const offs = layout.take(4 * n);
     const outA = layout.take(8 * n);
     const outB = layout.take(8 * n);
-    const vecA = layout.take(8 * d);
-    const vecB = layout.take(8 * d);
+    // d + 1: dual coordinate descent keeps ŵ with its bias entry here.
+    const vecA = layout.take(8 * (d + 1));
+    const vecB = layout.take(8 * (d + 1));
     const chunk = Math.min(GRAM_CHUNK, n + (n % 2));
     const T = layout.take(8 * d * chunk);
     const S = layout.take(8 * d * d);
+    const alpha = layout.take(8 * n);
+    const index = layout.take(4 * n);
+    const stats = layout.take(16);
     if (layout.end > 2 ** 31) {
       return null;
     }
@@ -86,10 +104,13 @@ export class RowKernels {
       vecB: new Float64Array(buffer, vecB, d),
       T: new Float64Array(buffer, T, d * chunk),
       S: new Float64Array(buffer, S, d * d),
+      alpha: new Float64Array(buffer, alpha, n),
+      index: new Uint32Array(buffer, index, n),
+      stats: new Float64Array(buffer, stats, 2),
     });
   }
 
-  private constructor(exports: KernelExports, n: number, d: number, views: { offs: Uint32Array; outA: Float64Array; outB: Float64Array; vecA: Float64Array; vecB: Float64Array; T: Float64Array; S: Float64Array }) {
+  private constructor(exports: KernelExports, n: number, d: number, views: Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha', Float64Array> & Record<'offs' | 'index', Uint32Array> & { stats: Float64Array }) {
     this.#exports = exports;
     this.n = n;
     this.d = d;
@@ -100,6 +121,44 @@ export class RowKernels {
     this.#vecB = views.vecB;
     this.#T = views.T;
     this.#S = views.S;
+    this.#alpha = views.alpha;
+    this.#index = views.index;
+    this.#stats = views.stats;
+  }
+
+  /**
+   * Loads a dual coordinate descent problem: the training rows' offsets, labels (±1), Qᵢᵢ, α (one per row)
+   * and ŵ (d + 1). The session is valid until the next call on these kernels.
+   */
+  dualCd(offsets: Uint32Array, y: Int8Array, QD: Float64Array, alpha: Float64Array, w: Float64Array, B: number, C: number): DualCdSession {
+    const l = offsets.length;
+    const { d } = this;
+    this.#load(offsets, l);
+    for (let i = 0; i < l; i++) {
+      this.#outA[i] = y[i]!;
+    }
+    this.#outB.set(QD);
+    this.#alpha.set(alpha);
+    const wView = new Float64Array(this.#vecA.buffer, this.#vecA.byteOffset, d + 1);
+    wView.set(w);
+    const index = this.#index.subarray(0, l);
+    for (let i = 0; i < l; i++) {
+      index[i] = i;
+    }
+    const ex = this.#exports;
+    const stats = this.#stats;
+    const addresses = [this.#offs.byteOffset, this.#outA.byteOffset, this.#outB.byteOffset, this.#alpha.byteOffset, index.byteOffset] as const;
+    return {
+      index,
+      pass: (active, pgMaxOld, pgMinOld, shrinking) => {
+        const next = ex.dualCdPass(0, addresses[0], addresses[1], addresses[2], addresses[3], addresses[4], active, d, wView.byteOffset, B, C, pgMaxOld, pgMinOld, shrinking ? 1 : 0, stats.byteOffset);
+        return { active: next, pgMax: stats[0]!, pgMin: stats[1]! };
+      },
+      read: (alphaOut, wOut) => {
+        alphaOut.set(this.#alpha.subarray(0, l));
+        wOut.set(wView);
+      },
+    };
   }
 
   /** out[i] = Σ_{k<d} X[offsets[i] + k]·v[k] for i < count (v may be longer than d: the rest is ignored). */

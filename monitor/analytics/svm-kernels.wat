@@ -217,4 +217,60 @@
   (func $addSum (param $dst i32) (param $s0 v128) (param $s1 v128)
     (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0)))))
     (f64.store offset=8 (local.get $dst) (f64.add (f64.load offset=8 (local.get $dst)) (f64.add (f64x2.extract_lane 0 (local.get $s1)) (f64x2.extract_lane 1 (local.get $s1))))))
+
+  ;; One pass of liblinear's dual coordinate descent (linear-svm-dual-cd.ts, Hsieh et al. 2008 Algorithms 1
+  ;; and 3) over index[0..active): per row one product with w, and an update of w while the row is in L1.
+  ;; y, QD and alpha are f64 per training row, offs their rows in X, w has d + 1 entries (the last one times
+  ;; B is the bias). Writes the pass's projected-gradient maximum and minimum to stats[0..1]; returns the
+  ;; active size after shrinking.
+  (func (export "dualCdPass") (param $x i32) (param $offs i32) (param $y i32) (param $qd i32) (param $alpha i32)
+    (param $index i32) (param $active i32) (param $d i32) (param $w i32) (param $B f64) (param $C f64)
+    (param $pgMaxOld f64) (param $pgMinOld f64) (param $shrinking i32) (param $stats i32) (result i32)
+    (local $s i32) (local $i i32) (local $row i32) (local $wd i32) (local $yi f64) (local $G f64) (local $a f64)
+    (local $PG f64) (local $next f64) (local $delta f64) (local $pgMax f64) (local $pgMin f64) (local $slot i32)
+    (local.set $pgMax (f64.const -inf))
+    (local.set $pgMin (f64.const inf))
+    (local.set $wd (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 3))))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $s) (local.get $active)))
+      (local.set $slot (i32.add (local.get $index) (i32.shl (local.get $s) (i32.const 2))))
+      (local.set $i (i32.load (local.get $slot)))
+      (local.set $row (call $rowAt (local.get $x) (local.get $offs) (local.get $i)))
+      (local.set $yi (f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $G (f64.sub (f64.mul (local.get $yi)
+        (f64.add (call $dot (local.get $row) (local.get $d) (local.get $w)) (f64.mul (f64.load (local.get $wd)) (local.get $B)))) (f64.const 1)))
+      (local.set $a (f64.load (i32.add (local.get $alpha) (i32.shl (local.get $i) (i32.const 3)))))
+      (block $shrunk
+        (block $kept
+          (if (f64.eq (local.get $a) (f64.const 0))
+            (then
+              (br_if $shrunk (i32.and (local.get $shrinking) (f64.gt (local.get $G) (local.get $pgMaxOld))))
+              (local.set $PG (f64.min (local.get $G) (f64.const 0))))
+            (else
+              (if (f64.eq (local.get $a) (local.get $C))
+                (then
+                  (br_if $shrunk (i32.and (local.get $shrinking) (f64.lt (local.get $G) (local.get $pgMinOld))))
+                  (local.set $PG (f64.max (local.get $G) (f64.const 0))))
+                (else (local.set $PG (local.get $G))))))
+          (local.set $pgMax (f64.max (local.get $pgMax) (local.get $PG)))
+          (local.set $pgMin (f64.min (local.get $pgMin) (local.get $PG)))
+          (if (f64.gt (f64.abs (local.get $PG)) (f64.const 1e-12))
+            (then
+              (local.set $next (f64.min (f64.max (f64.sub (local.get $a)
+                (f64.div (local.get $G) (f64.load (i32.add (local.get $qd) (i32.shl (local.get $i) (i32.const 3)))))) (f64.const 0)) (local.get $C)))
+              (f64.store (i32.add (local.get $alpha) (i32.shl (local.get $i) (i32.const 3))) (local.get $next))
+              (local.set $delta (f64.mul (f64.sub (local.get $next) (local.get $a)) (local.get $yi)))
+              (call $axpy (local.get $delta) (local.get $row) (local.get $d) (local.get $w))
+              (f64.store (local.get $wd) (f64.add (f64.load (local.get $wd)) (f64.mul (local.get $delta) (local.get $B))))))
+          (local.set $s (i32.add (local.get $s) (i32.const 1)))
+          (br $rows))
+        (unreachable))
+      ;; Shrunk: swap the row to the end of the active part and look at slot s again.
+      (local.set $active (i32.sub (local.get $active) (i32.const 1)))
+      (i32.store (local.get $slot) (i32.load (i32.add (local.get $index) (i32.shl (local.get $active) (i32.const 2)))))
+      (i32.store (i32.add (local.get $index) (i32.shl (local.get $active) (i32.const 2))) (local.get $i))
+      (br $rows)))
+    (f64.store (local.get $stats) (local.get $pgMax))
+    (f64.store offset=8 (local.get $stats) (local.get $pgMin))
+    (local.get $active))
 )
