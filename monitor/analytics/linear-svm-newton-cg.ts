@@ -107,7 +107,11 @@ export function smoothedHingeNewtonCg(problem: SvmProblem, options: NewtonCgOpti
     : (v: Float64Array, out: Float64Array) => bandHessianProduct(bandRows, bandSize, p, stiffness, v, out);
   const precondition = (r: Float64Array, z: Float64Array) => {
     z.set(r);
-    factorSolveInPlace(tracker.factor.R, p, z);
+    if (kernels) {
+      kernels.factorSolve(tracker.factor, z);
+    } else {
+      factorSolveInPlace(tracker.factor.R, p, z);
+    }
   };
 
   const g = new Float64Array(p);

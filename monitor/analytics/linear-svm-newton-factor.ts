@@ -13,6 +13,8 @@ export interface NewtonFactor {
   stiffness: number;
   /** Offsets in X of the rows F whose x̂ᵢx̂ᵢᵀ the factor includes: rows identify themselves across folds. */
   rows: Set<number>;
+  /** Bumped whenever R changes in place (rank-one updates), so a copy of R elsewhere knows it is stale. */
+  version: number;
 }
 
 /** Factors I + stiffness·Σ x̂ᵢx̂ᵢᵀ over the rows of problem.X starting at `bandOffsets`. */
@@ -40,7 +42,7 @@ export function factorBandHessian(problem: SvmProblem, bandOffsets: ArrayLike<nu
     A[a * p + a]! += 1;
   }
   // I + PSD has every eigenvalue >= 1, so only a broken input (NaN) can make a pivot non-positive.
-  if (!choleskyInPlace(A, p)) {
+  if (!(kernels ? kernels.cholesky(A, p) : choleskyInPlace(A, p))) {
     throw new RangeError('linear SVM: the Newton Hessian is not positive definite; the features contain NaN or infinite values.');
   }
   // R = Lᵀ: rank-one updates and the back substitution then walk rows of R, which are contiguous.
@@ -50,7 +52,7 @@ export function factorBandHessian(problem: SvmProblem, bandOffsets: ArrayLike<nu
       R[j * p + i] = A[i * p + j]!;
     }
   }
-  return { R, p, stiffness, rows: new Set(Array.from(bandOffsets)) };
+  return { R, p, stiffness, rows: new Set(Array.from(bandOffsets)), version: 0 };
 }
 
 export function copyFactor(factor: NewtonFactor): NewtonFactor {

@@ -11,6 +11,8 @@ interface KernelExports {
   gramProduct(x: number, offs: number, count: number, d: number, v: number, shift: number, scale: number, out: number): number;
   gather(x: number, offs: number, count: number, n: number, d: number, T: number): void;
   gram(T: number, n: number, m: number, p: number, S: number): void;
+  factorSolve(R: number, p: number, z: number): void;
+  cholesky(A: number, p: number): number;
   dualCdPass(x: number, offs: number, y: number, qd: number, alpha: number, index: number, active: number, d: number, w: number, B: number, C: number, pgMaxOld: number, pgMinOld: number, shrinking: number, stats: number): number;
 }
 
@@ -67,6 +69,12 @@ export class RowKernels {
   readonly #alpha: Float64Array;
   readonly #index: Uint32Array;
   readonly #stats: Float64Array;
+  readonly #R: Float64Array;
+  readonly #z: Float64Array;
+  readonly #A: Float64Array;
+  /** The factor whose R is in #R, and its version then: reloaded (2 MB at p = 501) only when either changed. */
+  #loadedR: Float64Array | undefined;
+  #loadedVersion = -1;
 
   /** Copies X. Returns null when the runtime lacks WebAssembly SIMD or X does not fit a 32-bit memory. */
   static for(X: Float32Array, d: number): RowKernels | null {
@@ -89,6 +97,10 @@ export class RowKernels {
     const alpha = layout.take(8 * n);
     const index = layout.take(4 * n);
     const stats = layout.take(16);
+    // The Newton preconditioner (p = d + 1): the factor last solved with, a solve's vector, a factorisation.
+    const R = layout.take(8 * (d + 1) * (d + 1));
+    const z = layout.take(8 * (d + 1));
+    const A = layout.take(8 * (d + 1) * (d + 1));
     if (layout.end > 2 ** 31) {
       return null;
     }
@@ -107,10 +119,13 @@ export class RowKernels {
       alpha: new Float64Array(buffer, alpha, n),
       index: new Uint32Array(buffer, index, n),
       stats: new Float64Array(buffer, stats, 2),
+      R: new Float64Array(buffer, R, (d + 1) * (d + 1)),
+      z: new Float64Array(buffer, z, d + 1),
+      A: new Float64Array(buffer, A, (d + 1) * (d + 1)),
     });
   }
 
-  private constructor(exports: KernelExports, n: number, d: number, views: Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha', Float64Array> & Record<'offs' | 'index', Uint32Array> & { stats: Float64Array }) {
+  private constructor(exports: KernelExports, n: number, d: number, views: Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha' | 'stats' | 'R' | 'z' | 'A', Float64Array> & Record<'offs' | 'index', Uint32Array>) {
     this.#exports = exports;
     this.n = n;
     this.d = d;
@@ -124,6 +139,39 @@ export class RowKernels {
     this.#alpha = views.alpha;
     this.#index = views.index;
     this.#stats = views.stats;
+    this.#R = views.R;
+    this.#z = views.z;
+    this.#A = views.A;
+  }
+
+  /**
+   * Solves RᵀRz = z in place for an upper triangular p x p factor (p = d + 1, linear-svm-newton-factor.ts).
+   * `version` must change whenever R's entries do: the copy in the kernels' memory is reused until then.
+   */
+  factorSolve(factor: { R: Float64Array; p: number; version: number }, z: Float64Array): void {
+    const { R, p, version } = factor;
+    if (p !== this.d + 1) {
+      throw new RangeError(`RowKernels.factorSolve: the factor is ${p} x ${p}; these kernels solve ${this.d + 1} x ${this.d + 1}.`);
+    }
+    if (R !== this.#loadedR || version !== this.#loadedVersion) {
+      this.#R.set(R);
+      this.#loadedR = R;
+      this.#loadedVersion = version;
+    }
+    this.#z.set(z);
+    this.#exports.factorSolve(this.#R.byteOffset, p, this.#z.byteOffset);
+    z.set(this.#z);
+  }
+
+  /** `choleskyInPlace` (linear-svm-linalg.ts) for p = d + 1: the lower triangle of A becomes L; false if not SPD. */
+  cholesky(A: Float64Array, p: number): boolean {
+    if (p !== this.d + 1) {
+      throw new RangeError(`RowKernels.cholesky: A is ${p} x ${p}; these kernels factor ${this.d + 1} x ${this.d + 1}.`);
+    }
+    this.#A.set(A);
+    const ok = this.#exports.cholesky(this.#A.byteOffset, p) === 1;
+    A.set(this.#A);
+    return ok;
   }
 
   /**

@@ -273,4 +273,92 @@
     (f64.store (local.get $stats) (local.get $pgMax))
     (f64.store offset=8 (local.get $stats) (local.get $pgMin))
     (local.get $active))
+
+  ;; dst[j] -= c·src[j] for j < count, float64 both.
+  (func $subScaled (param $c f64) (param $src i32) (param $dst i32) (param $count i32)
+    (local $end i32) (local $cc v128)
+    (local.set $cc (f64x2.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
+    (block $b (loop $l
+      (br_if $b (i32.ge_u (local.get $src) (local.get $end)))
+      (v128.store (local.get $dst) (f64x2.sub (v128.load (local.get $dst)) (f64x2.mul (local.get $cc) (v128.load (local.get $src)))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l)))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then (f64.store (local.get $dst) (f64.sub (f64.load (local.get $dst)) (f64.mul (local.get $c) (f64.load (local.get $src))))))))
+
+  ;; Σ_j a[j]·b[j] for j < count, float64 both, two f64x2 accumulators.
+  (func $dotDense (param $a i32) (param $b i32) (param $count i32) (result f64)
+    (local $end i32) (local $s0 v128) (local $s1 v128) (local $s f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 3))))
+    (block $b4 (loop $l4
+      (br_if $b4 (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br $l4)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 3))))
+    (block $b1 (loop $l1
+      (br_if $b1 (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $b (i32.add (local.get $b) (i32.const 8)))
+      (br $l1)))
+    (local.get $s))
+
+  ;; Solves RᵀRz = z in place for the upper triangular p x p row-major R (linear-svm-newton-factor.ts):
+  ;; forward by rows of R (each solved entry subtracted from those after it), then back by row products.
+  (func (export "factorSolve") (param $R i32) (param $p i32) (param $z i32)
+    (local $k i32) (local $row i32) (local $zk i32) (local $yk f64) (local $rest i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $p) (i32.const 3)))
+    (block $fb (loop $fl
+      (br_if $fb (i32.ge_u (local.get $k) (local.get $p)))
+      (local.set $row (i32.add (local.get $R) (i32.mul (local.get $k) (i32.add (local.get $rowBytes) (i32.const 8)))))
+      (local.set $zk (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $yk (f64.div (f64.load (local.get $zk)) (f64.load (local.get $row))))
+      (f64.store (local.get $zk) (local.get $yk))
+      (local.set $rest (i32.sub (i32.sub (local.get $p) (local.get $k)) (i32.const 1)))
+      (call $subScaled (local.get $yk) (i32.add (local.get $row) (i32.const 8)) (i32.add (local.get $zk) (i32.const 8)) (local.get $rest))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $fl)))
+    (block $bb (loop $bl
+      (br_if $bb (i32.eqz (local.get $k)))
+      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+      (local.set $row (i32.add (local.get $R) (i32.mul (local.get $k) (i32.add (local.get $rowBytes) (i32.const 8)))))
+      (local.set $zk (i32.add (local.get $z) (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $rest (i32.sub (i32.sub (local.get $p) (local.get $k)) (i32.const 1)))
+      (f64.store (local.get $zk) (f64.div
+        (f64.sub (f64.load (local.get $zk)) (call $dotDense (i32.add (local.get $row) (i32.const 8)) (i32.add (local.get $zk) (i32.const 8)) (local.get $rest)))
+        (f64.load (local.get $row))))
+      (br $bl))))
+
+  ;; Overwrites the lower triangle of the symmetric positive definite p x p row-major A with its Cholesky
+  ;; factor L (row by row, each entry one product of two finished rows). Returns 0 if a pivot is not positive.
+  (func (export "cholesky") (param $A i32) (param $p i32) (result i32)
+    (local $i i32) (local $j i32) (local $ri i32) (local $rj i32) (local $rowBytes i32) (local $v f64) (local $at i32)
+    (local.set $rowBytes (i32.shl (local.get $p) (i32.const 3)))
+    (block $ib (loop $il
+      (br_if $ib (i32.ge_u (local.get $i) (local.get $p)))
+      (local.set $ri (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $rowBytes))))
+      (local.set $j (i32.const 0))
+      (block $jb (loop $jl
+        (br_if $jb (i32.gt_u (local.get $j) (local.get $i)))
+        (local.set $rj (i32.add (local.get $A) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $at (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $v (f64.sub (f64.load (local.get $at)) (call $dotDense (local.get $ri) (local.get $rj) (local.get $j))))
+        (if (i32.eq (local.get $i) (local.get $j))
+          (then
+            (if (i32.eqz (f64.gt (local.get $v) (f64.const 0))) (then (return (i32.const 0))))
+            (f64.store (local.get $at) (f64.sqrt (local.get $v))))
+          (else
+            (f64.store (local.get $at) (f64.div (local.get $v) (f64.load (i32.add (local.get $rj) (i32.shl (local.get $j) (i32.const 3))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jl)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $il)))
+    (i32.const 1))
 )
