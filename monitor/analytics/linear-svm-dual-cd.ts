@@ -95,28 +95,15 @@ function plainPass(problem: SvmProblem, QD: Float64Array, alpha: Float64Array, w
     const yi = y[i]!;
     const G = yi * (rowDot(X, off, w, d) + w[d]! * B) - 1;
     const a = alpha[i]!;
-    let PG = 0;
-    if (a === 0) {
-      if (shrinking && G > pgMaxOld) {
-        activeSize--;
-        index[s] = index[activeSize]!;
-        index[activeSize] = i;
-        s--;
-        continue;
-      }
-      PG = Math.min(G, 0);
-    } else if (a === C) {
-      if (shrinking && G < pgMinOld) {
-        activeSize--;
-        index[s] = index[activeSize]!;
-        index[activeSize] = i;
-        s--;
-        continue;
-      }
-      PG = Math.max(G, 0);
-    } else {
-      PG = G;
+    // A variable at a bound whose gradient points past last pass's range is shrunk: swapped behind the active part.
+    if (shrinking && ((a === 0 && G > pgMaxOld) || (a === C && G < pgMinOld))) {
+      activeSize--;
+      index[s] = index[activeSize]!;
+      index[activeSize] = i;
+      s--;
+      continue;
     }
+    const PG = a === 0 ? Math.min(G, 0) : a === C ? Math.max(G, 0) : G;
     pgMax = Math.max(pgMax, PG);
     pgMin = Math.min(pgMin, PG);
     if (Math.abs(PG) > 1e-12) {

@@ -26,6 +26,8 @@ export interface DualCdSession {
   read(alpha: Float64Array, w: Float64Array): void;
 }
 
+type KernelViews = Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha' | 'stats' | 'R' | 'z' | 'A', Float64Array> & Record<'offs' | 'index', Uint32Array>;
+
 /** Rows per Gram chunk: bounds the feature-major copy to d x 1024 doubles (4 MB at d = 500). */
 const GRAM_CHUNK = 1024;
 const PAGE = 65536;
@@ -59,19 +61,8 @@ export class RowKernels {
   readonly n: number;
   readonly d: number;
   readonly #exports: KernelExports;
-  readonly #offs: Uint32Array;
-  readonly #outA: Float64Array;
-  readonly #outB: Float64Array;
-  readonly #vecA: Float64Array;
-  readonly #vecB: Float64Array;
-  readonly #T: Float64Array;
-  readonly #S: Float64Array;
-  readonly #alpha: Float64Array;
-  readonly #index: Uint32Array;
-  readonly #stats: Float64Array;
-  readonly #R: Float64Array;
-  readonly #z: Float64Array;
-  readonly #A: Float64Array;
+  /** Views of the instance's memory regions (see `for`). */
+  readonly #m: KernelViews;
   /** The factor whose R is in #R, and its version then: reloaded (2 MB at p = 501) only when either changed. */
   #loadedR: Float64Array | undefined;
   #loadedVersion = -1;
@@ -125,23 +116,11 @@ export class RowKernels {
     });
   }
 
-  private constructor(exports: KernelExports, n: number, d: number, views: Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha' | 'stats' | 'R' | 'z' | 'A', Float64Array> & Record<'offs' | 'index', Uint32Array>) {
+  private constructor(exports: KernelExports, n: number, d: number, views: KernelViews) {
     this.#exports = exports;
     this.n = n;
     this.d = d;
-    this.#offs = views.offs;
-    this.#outA = views.outA;
-    this.#outB = views.outB;
-    this.#vecA = views.vecA;
-    this.#vecB = views.vecB;
-    this.#T = views.T;
-    this.#S = views.S;
-    this.#alpha = views.alpha;
-    this.#index = views.index;
-    this.#stats = views.stats;
-    this.#R = views.R;
-    this.#z = views.z;
-    this.#A = views.A;
+    this.#m = views;
   }
 
   /**
@@ -150,27 +129,23 @@ export class RowKernels {
    */
   factorSolve(factor: { R: Float64Array; p: number; version: number }, z: Float64Array): void {
     const { R, p, version } = factor;
-    if (p !== this.d + 1) {
-      throw new RangeError(`RowKernels.factorSolve: the factor is ${p} x ${p}; these kernels solve ${this.d + 1} x ${this.d + 1}.`);
-    }
+    this.#checkOrder('factorSolve', p);
     if (R !== this.#loadedR || version !== this.#loadedVersion) {
-      this.#R.set(R);
+      this.#m.R.set(R);
       this.#loadedR = R;
       this.#loadedVersion = version;
     }
-    this.#z.set(z);
-    this.#exports.factorSolve(this.#R.byteOffset, p, this.#z.byteOffset);
-    z.set(this.#z);
+    this.#m.z.set(z);
+    this.#exports.factorSolve(this.#m.R.byteOffset, p, this.#m.z.byteOffset);
+    z.set(this.#m.z);
   }
 
   /** `choleskyInPlace` (linear-svm-linalg.ts) for p = d + 1: the lower triangle of A becomes L; false if not SPD. */
   cholesky(A: Float64Array, p: number): boolean {
-    if (p !== this.d + 1) {
-      throw new RangeError(`RowKernels.cholesky: A is ${p} x ${p}; these kernels factor ${this.d + 1} x ${this.d + 1}.`);
-    }
-    this.#A.set(A);
-    const ok = this.#exports.cholesky(this.#A.byteOffset, p) === 1;
-    A.set(this.#A);
+    this.#checkOrder('cholesky', p);
+    this.#m.A.set(A);
+    const ok = this.#exports.cholesky(this.#m.A.byteOffset, p) === 1;
+    A.set(this.#m.A);
     return ok;
   }
 
@@ -183,19 +158,19 @@ export class RowKernels {
     const { d } = this;
     this.#load(offsets, l);
     for (let i = 0; i < l; i++) {
-      this.#outA[i] = y[i]!;
+      this.#m.outA[i] = y[i]!;
     }
-    this.#outB.set(QD);
-    this.#alpha.set(alpha);
-    const wView = new Float64Array(this.#vecA.buffer, this.#vecA.byteOffset, d + 1);
+    this.#m.outB.set(QD);
+    this.#m.alpha.set(alpha);
+    const wView = new Float64Array(this.#m.vecA.buffer, this.#m.vecA.byteOffset, d + 1);
     wView.set(w);
-    const index = this.#index.subarray(0, l);
+    const index = this.#m.index.subarray(0, l);
     for (let i = 0; i < l; i++) {
       index[i] = i;
     }
     const ex = this.#exports;
-    const stats = this.#stats;
-    const addresses = [this.#offs.byteOffset, this.#outA.byteOffset, this.#outB.byteOffset, this.#alpha.byteOffset, index.byteOffset] as const;
+    const stats = this.#m.stats;
+    const addresses = [this.#m.offs.byteOffset, this.#m.outA.byteOffset, this.#m.outB.byteOffset, this.#m.alpha.byteOffset, index.byteOffset] as const;
     return {
       index,
       pass: (active, pgMaxOld, pgMinOld, shrinking) => {
@@ -203,7 +178,7 @@ export class RowKernels {
         return { active: next, pgMax: stats[0]!, pgMin: stats[1]! };
       },
       read: (alphaOut, wOut) => {
-        alphaOut.set(this.#alpha.subarray(0, l));
+        alphaOut.set(this.#m.alpha.subarray(0, l));
         wOut.set(wView);
       },
     };
@@ -212,28 +187,28 @@ export class RowKernels {
   /** out[i] = Σ_{k<d} X[offsets[i] + k]·v[k] for i < count (v may be longer than d: the rest is ignored). */
   dots(offsets: ArrayLike<number>, count: number, v: Float64Array, out: Float64Array): void {
     this.#load(offsets, count);
-    this.#vecA.set(v.subarray(0, this.d));
-    this.#exports.dots(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, this.#outA.byteOffset);
-    out.set(this.#outA.subarray(0, count));
+    this.#m.vecA.set(v.subarray(0, this.d));
+    this.#exports.dots(0, this.#m.offs.byteOffset, count, this.d, this.#m.vecA.byteOffset, this.#m.outA.byteOffset);
+    out.set(this.#m.outA.subarray(0, count));
   }
 
   /** `dots` of two vectors in one pass over the rows. */
   dots2(offsets: ArrayLike<number>, count: number, v1: Float64Array, v2: Float64Array, out1: Float64Array, out2: Float64Array): void {
     this.#load(offsets, count);
-    this.#vecA.set(v1.subarray(0, this.d));
-    this.#vecB.set(v2.subarray(0, this.d));
-    this.#exports.dots2(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, this.#vecB.byteOffset, this.#outA.byteOffset, this.#outB.byteOffset);
-    out1.set(this.#outA.subarray(0, count));
-    out2.set(this.#outB.subarray(0, count));
+    this.#m.vecA.set(v1.subarray(0, this.d));
+    this.#m.vecB.set(v2.subarray(0, this.d));
+    this.#exports.dots2(0, this.#m.offs.byteOffset, count, this.d, this.#m.vecA.byteOffset, this.#m.vecB.byteOffset, this.#m.outA.byteOffset, this.#m.outB.byteOffset);
+    out1.set(this.#m.outA.subarray(0, count));
+    out2.set(this.#m.outB.subarray(0, count));
   }
 
   /** out[k] += Σ_{i<count} coefs[i]·X[offsets[i] + k] for k < d (Xᵀu over the named rows). */
   combine(offsets: ArrayLike<number>, count: number, coefs: ArrayLike<number>, out: Float64Array): void {
     this.#load(offsets, count);
-    this.#outA.set(coefs instanceof Float64Array ? coefs.subarray(0, count) : Float64Array.from({ length: count }, (_, i) => coefs[i]!));
-    this.#vecA.set(out.subarray(0, this.d));
-    this.#exports.combine(0, this.#offs.byteOffset, count, this.d, this.#outA.byteOffset, this.#vecA.byteOffset);
-    out.set(this.#vecA);
+    this.#m.outA.set(coefs instanceof Float64Array ? coefs.subarray(0, count) : Float64Array.from({ length: count }, (_, i) => coefs[i]!));
+    this.#m.vecA.set(out.subarray(0, this.d));
+    this.#exports.combine(0, this.#m.offs.byteOffset, count, this.d, this.#m.outA.byteOffset, this.#m.vecA.byteOffset);
+    out.set(this.#m.vecA);
   }
 
   /**
@@ -243,10 +218,10 @@ export class RowKernels {
    */
   gramProduct(offsets: ArrayLike<number>, count: number, v: Float64Array, shift: number, scale: number, out: Float64Array): number {
     this.#load(offsets, count);
-    this.#vecA.set(v.subarray(0, this.d));
-    this.#vecB.set(out.subarray(0, this.d));
-    const total = this.#exports.gramProduct(0, this.#offs.byteOffset, count, this.d, this.#vecA.byteOffset, shift, scale, this.#vecB.byteOffset);
-    out.set(this.#vecB);
+    this.#m.vecA.set(v.subarray(0, this.d));
+    this.#m.vecB.set(out.subarray(0, this.d));
+    const total = this.#exports.gramProduct(0, this.#m.offs.byteOffset, count, this.d, this.#m.vecA.byteOffset, shift, scale, this.#m.vecB.byteOffset);
+    out.set(this.#m.vecB);
     return total;
   }
 
@@ -257,30 +232,37 @@ export class RowKernels {
    */
   gram(offsets: ArrayLike<number>, count: number, S: Float64Array, p: number): void {
     const { d } = this;
-    const chunkRows = this.#T.length / d;
-    this.#S.fill(0);
+    const chunkRows = this.#m.T.length / d;
+    this.#m.S.fill(0);
     for (let start = 0; start < count; start += chunkRows) {
       const rows = Math.min(chunkRows, count - start);
       const padded = rows + (rows % 2);
       for (let i = 0; i < rows; i++) {
-        this.#offs[i] = offsets[start + i]!;
+        this.#m.offs[i] = offsets[start + i]!;
       }
-      this.#exports.gather(0, this.#offs.byteOffset, rows, padded, d, this.#T.byteOffset);
-      this.#exports.gram(this.#T.byteOffset, padded, d, d, this.#S.byteOffset);
+      this.#exports.gather(0, this.#m.offs.byteOffset, rows, padded, d, this.#m.T.byteOffset);
+      this.#exports.gram(this.#m.T.byteOffset, padded, d, d, this.#m.S.byteOffset);
     }
     for (let a = 0; a < d; a++) {
       for (let b = 0; b <= a; b++) {
-        S[a * p + b]! += this.#S[a * d + b]!;
+        S[a * p + b]! += this.#m.S[a * d + b]!;
       }
+    }
+  }
+
+  /** The preconditioner's matrices are (d + 1) x (d + 1): their memory is sized for exactly that. */
+  #checkOrder(name: string, p: number): void {
+    if (p !== this.d + 1) {
+      throw new RangeError(`RowKernels.${name}: got a ${p} x ${p} matrix; kernels made for d = ${this.d} take ${this.d + 1} x ${this.d + 1}.`);
     }
   }
 
   #load(offsets: ArrayLike<number>, count: number): void {
     if (offsets instanceof Uint32Array) {
-      this.#offs.set(offsets.subarray(0, count));
+      this.#m.offs.set(offsets.subarray(0, count));
     } else {
       for (let i = 0; i < count; i++) {
-        this.#offs[i] = offsets[i]!;
+        this.#m.offs[i] = offsets[i]!;
       }
     }
   }
