@@ -1,10 +1,13 @@
-// Domain classifier benchmark (paper §5.4): 10-fold CV of the C = 100 linear SVM on 20,000 x 500 two-domain
-// conductances, today's Newton directions against the Cholesky ones they replaced, and ours against ml-svm
-// on 1,000 x 40. `npx tsx bench/svm.ts [--skip-reference] [--cold-folds]` prints JSON.
+// Domain classifier benchmark (paper §5.4): Algorithm 1 (scaling, 10-fold CV of the C = 100 linear SVM, the
+// plot's projection) on 20,000 x 500 two-domain conductances, with the WebAssembly SIMD kernels (default)
+// against the plain loops they replaced, and ours against ml-svm on 1,000 x 40.
+// `npx tsx bench/svm.ts [--skip-reference] [--cold-folds]` prints JSON.
 import { pathToFileURL } from 'node:url';
-import { domainDiscriminability, scaleToUnitRange } from '../monitor/analytics/domain-discriminability.ts';
+import { type DomainDiscriminability, domainDiscriminability, scaleToUnitRange } from '../monitor/analytics/domain-discriminability.ts';
+import { discriminabilityProjection } from '../monitor/analytics/domain-discriminability-projection.ts';
 import { predict, svmObjectives, trainLinearSvm } from '../monitor/analytics/linear-svm.ts';
-import { type CrossValidationOptions, type CrossValidationResult, crossValidateLinearSvm } from '../monitor/analytics/linear-svm-cv.ts';
+import { type CrossValidationOptions, crossValidateLinearSvm } from '../monitor/analytics/linear-svm-cv.ts';
+import { RowKernels } from '../monitor/analytics/svm-kernels.ts';
 import { agreement, cosine, trainMlSvm, twoDomains } from '../tests/monitor/analytics/linear-svm-fixtures.ts';
 
 export interface SvmBench {
@@ -14,9 +17,9 @@ export interface SvmBench {
   cv10CpuSeconds20000x500: number;
   cvAccuracy: number;
   /**
-   * The CV alone (all-data fit + 10 folds), same data and run, side by side: before = Newton directions
-   * by forming and factoring the 501 x 501 Hessian every step (`newtonDirections: 'cholesky'`); after =
-   * preconditioned CG (the default). Wall and CPU seconds.
+   * The whole domainDiscriminability call, same data and run, side by side: before = the plain JavaScript
+   * loops (`kernels: 'js'`, the code before the kernels); after = the WebAssembly SIMD kernels (the default).
+   * Wall and CPU seconds.
    */
   cv10SecondsBefore: number;
   cv10SecondsAfter: number;
@@ -42,22 +45,42 @@ function timed<T>(run: () => T): { value: T; wall: number; cpu: number } {
   return { value, wall: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6 };
 }
 
-function foldsIdentical(a: CrossValidationResult, b: CrossValidationResult): boolean {
+const seconds = (t: { wall: number; cpu: number }) => ({ wall: round(t.wall), cpu: round(t.cpu) });
+
+function foldsIdentical(a: { foldAccuracies: Float64Array }, b: { foldAccuracies: Float64Array }): boolean {
   return a.foldAccuracies.every((v, f) => v === b.foldAccuracies[f]);
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) {
+    largest = Math.max(largest, Math.abs(a[i]! - b[i]!));
+  }
+  return largest;
 }
 
 export async function benchSvm(options: { skipReference?: boolean; coldFolds?: boolean } = {}): Promise<SvmBench> {
   // Two overlapping domains: 8 shared latent factors, 10 of 500 neurons shifted by 0.6 (about half their
   // spread) in the source domain; the Bayes accuracy is well below 100%, the hard case for C = 100.
   const big = twoDomains(11, 10_000, 10_000, 500);
-  const whole = timed(() => domainDiscriminability({ source: big.source, target: big.target, d: 500 }));
-  const result = whole.value;
+  const run = (kernels: 'wasm' | 'js') => timed(() => domainDiscriminability({ source: big.source, target: big.target, d: 500, kernels }));
+  const before = run('js');
+  const after = run('wasm');
+  const result: DomainDiscriminability = after.value;
+  // Where the after time goes, phase by phase on the same data.
+  const combined = new Float32Array(big.source.length + big.target.length);
+  combined.set(big.source);
+  combined.set(big.target, big.source.length);
+  const scaling = timed(() => scaleToUnitRange(combined, 500));
+  const copy = timed(() => RowKernels.for(result.scaled, 500)!);
+  const kernels = copy.value;
   const labels20000 = new Int8Array(20_000).fill(-1).fill(1, 0, 10_000);
-  const cv = (extra: CrossValidationOptions) => timed(() => crossValidateLinearSvm(result.scaled, labels20000, 500, { C: 100, folds: 10, ...extra }));
-  const before = cv({ newtonDirections: 'cholesky' });
-  const after = cv({});
+  const cv = (extra: CrossValidationOptions) => timed(() => crossValidateLinearSvm(result.scaled, labels20000, 500, { C: 100, folds: 10, kernels, ...extra }));
+  const allData = timed(() => trainLinearSvm(result.scaled, labels20000, 500, { C: 100, kernels }));
+  const cvAfter = cv({});
+  const projection = timed(() => discriminabilityProjection(result.scaled, 500, cvAfter.value.model, 0, kernels));
   // Cold folds (each from 0, no shared preconditioner) must land on the same held-out predictions.
-  const cold = options.coldFolds ? cv({ warmStartFolds: false }) : null;
+  const cold: ReturnType<typeof cv> | null = options.coldFolds ? cv({ warmStartFolds: false }) : null;
   const ranked = Array.from(result.weights, (w, k) => [k, Math.abs(w)] as const).sort((a, b) => b[1] - a[1]);
   const topTenAreShifted = ranked.slice(0, 10).filter(([k]) => k < 10).length;
 
@@ -79,8 +102,8 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
     }
   }
   return {
-    cv10Seconds20000x500: whole.wall,
-    cv10CpuSeconds20000x500: whole.cpu,
+    cv10Seconds20000x500: after.wall,
+    cv10CpuSeconds20000x500: after.cpu,
     cvAccuracy: result.cvAccuracy,
     cv10SecondsBefore: before.wall,
     cv10SecondsAfter: after.wall,
@@ -95,16 +118,25 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
       solver20000x500: result.solver,
       converged20000x500: result.converged,
       foldAccuracies: Array.from(result.foldAccuracies, round),
-      cvAccuracyBefore: before.value.accuracy,
-      cvAccuracyAfter: after.value.accuracy,
+      cvAccuracyBefore: before.value.cvAccuracy,
+      cvAccuracyAfter: after.value.cvAccuracy,
       foldAccuraciesIdenticalBeforeAfter: foldsIdentical(before.value, after.value),
-      weightCosineBeforeVsAfter: round(cosine(before.value.model.weights, after.value.model.weights)),
-      workBefore: before.value.work,
-      workAfter: after.value.work,
+      weightCosineBeforeVsAfter: round(cosine(before.value.weights, after.value.weights)),
+      maxWeightDifferenceBeforeVsAfter: round(maxDifference(before.value.weights, after.value.weights)),
+      maxPlotDifferenceBeforeVsAfter: round(Math.max(maxDifference(before.value.projection.x, after.value.projection.x), maxDifference(before.value.projection.y, after.value.projection.y))),
+      phasesAfter: {
+        scaling: seconds(scaling),
+        copyIntoKernels: seconds(copy),
+        allDataFit: seconds(allData),
+        crossValidation: seconds(cvAfter),
+        foldsOnly: { wall: round(cvAfter.wall - allData.wall), cpu: round(cvAfter.cpu - allData.cpu) },
+        projection: seconds(projection),
+      },
+      workAfter: cvAfter.value.work,
       coldFolds: cold && {
         cvAccuracy: cold.value.accuracy,
-        foldAccuraciesIdenticalToWarm: foldsIdentical(cold.value, after.value),
-        maxHeldOutDecisionValueDifference: round(Math.max(...cold.value.heldOutDecisionValues.map((v, i) => Math.abs(v - after.value.heldOutDecisionValues[i]!)))),
+        foldAccuraciesIdenticalToWarm: foldsIdentical(cold.value, cvAfter.value),
+        maxHeldOutDecisionValueDifference: round(maxDifference(cold.value.heldOutDecisionValues, cvAfter.value.heldOutDecisionValues)),
         cpuSeconds: round(cold.cpu),
         work: cold.value.work,
       },

@@ -1,7 +1,8 @@
 // Paper §5.4: how well the domain classifier generalises, by stratified k-fold cross-validation, plus the
 // all-data fit whose weights the feature view shows.
 import { SeededRandom } from '../../datasets/seeded-random.ts';
-import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionValues, trainLinearSvm } from './linear-svm.ts';
+import type { RowKernels } from './svm-kernels.ts';
+import { type LinearSvmModel, type LinearSvmOptions, type SvmLabels, decisionValues, rowKernelsFor, trainLinearSvm } from './linear-svm.ts';
 
 export interface CrossValidationOptions extends Omit<LinearSvmOptions, 'rows' | 'warmStart' | 'widenBand' | 'newtonFactor'> {
   /** Number of folds; default 10. Clamped to the number of rows, as liblinear does. */
@@ -86,7 +87,9 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
   }
   const folds = Math.min(requested, n);
   const seed = options.seed ?? 0;
-  const svmOptions: LinearSvmOptions = { ...options };
+  // One copy of X in the kernels' memory serves the all-data fit, every fold and the held-out rows.
+  const kernels = rowKernelsFor(X, d, options.kernels);
+  const svmOptions: LinearSvmOptions = { ...options, kernels: kernels ?? 'js' };
   const model = trainLinearSvm(X, labels, d, svmOptions);
   const work: SolverWork = { newtonSteps: 0, dualPasses: 0, cgIterations: 0, factorizations: 0, rankOneUpdates: 0 };
   addWork(work, model);
@@ -109,9 +112,7 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
       newtonFactor: warm ? model.newtonFactor : undefined,
     });
     addWork(work, foldModel);
-    const testX = new Float32Array(testRows.length * d);
-    testRows.forEach((r, j) => testX.set(X.subarray(r * d, r * d + d), j * d));
-    const values = decisionValues(foldModel, testX);
+    const values = heldOutValues(X, d, foldModel, testRows, kernels);
     let correct = 0;
     testRows.forEach((r, j) => {
       heldOutDecisionValues[r] = values[j]!;
@@ -123,4 +124,15 @@ export function crossValidateLinearSvm(X: Float32Array, labels: SvmLabels, d: nu
   }
   const accuracy = foldAccuracies.reduce((s, a) => s + a, 0) / folds;
   return { accuracy, foldAccuracies, folds, foldOf, heldOutDecisionValues, model, work };
+}
+
+function heldOutValues(X: Float32Array, d: number, model: LinearSvmModel, rows: number[], kernels: RowKernels | undefined): Float64Array {
+  if (kernels === undefined) {
+    const testX = new Float32Array(rows.length * d);
+    rows.forEach((r, j) => testX.set(X.subarray(r * d, r * d + d), j * d));
+    return decisionValues(model, testX);
+  }
+  const values = new Float64Array(rows.length);
+  kernels.dots(rows.map((r) => r * d), rows.length, Float64Array.from(model.weights), values);
+  return values.map((v) => v + model.bias);
 }

@@ -43,7 +43,8 @@ export function dualCoordinateDescent(problem: SvmProblem, options: DualCdOption
     }
     QD[i] = q;
   }
-  const index = Uint32Array.from({ length: l }, (_, i) => i);
+  const session = problem.kernels?.dualCd(offsets, y, QD, alpha, w, B, C);
+  const index = session?.index ?? Uint32Array.from({ length: l }, (_, i) => i);
   const random = new SeededRandom(options.seed);
   let activeSize = l;
   // Shrinking: a variable at a bound whose gradient lies beyond last pass's projected-gradient range
@@ -53,52 +54,16 @@ export function dualCoordinateDescent(problem: SvmProblem, options: DualCdOption
   let iteration = 0;
   let converged = false;
   while (iteration < maxIterations) {
-    let pgMaxNew = -Infinity;
-    let pgMinNew = Infinity;
     for (let s = 0; s < activeSize - 1; s++) {
       const j = s + random.int(activeSize - s);
       const t = index[s]!;
       index[s] = index[j]!;
       index[j] = t;
     }
-    for (let s = 0; s < activeSize; s++) {
-      const i = index[s]!;
-      const off = offsets[i]!;
-      const yi = y[i]!;
-      const G = yi * (rowDot(X, off, w, d) + w[d]! * B) - 1;
-      const a = alpha[i]!;
-      let PG = 0;
-      if (a === 0) {
-        if (shrinking && G > pgMaxOld) {
-          activeSize--;
-          index[s] = index[activeSize]!;
-          index[activeSize] = i;
-          s--;
-          continue;
-        }
-        PG = Math.min(G, 0);
-      } else if (a === C) {
-        if (shrinking && G < pgMinOld) {
-          activeSize--;
-          index[s] = index[activeSize]!;
-          index[activeSize] = i;
-          s--;
-          continue;
-        }
-        PG = Math.max(G, 0);
-      } else {
-        PG = G;
-      }
-      pgMaxNew = Math.max(pgMaxNew, PG);
-      pgMinNew = Math.min(pgMinNew, PG);
-      if (Math.abs(PG) > 1e-12) {
-        const next = Math.min(Math.max(a - G / QD[i]!, 0), C);
-        alpha[i] = next;
-        const delta = (next - a) * yi;
-        rowAxpy(delta, X, off, w, d);
-        w[d]! += delta * B;
-      }
-    }
+    // The kernels run the same pass in WebAssembly, the row staying in L1 between its product and update.
+    const pass = session ? session.pass(activeSize, pgMaxOld, pgMinOld, shrinking) : plainPass(problem, QD, alpha, w, index, activeSize, pgMaxOld, pgMinOld, shrinking);
+    activeSize = pass.active;
+    const { pgMax: pgMaxNew, pgMin: pgMinNew } = pass;
     iteration++;
     const passed = activeSize === 0 || (pgMaxNew - pgMinNew <= eps && Math.abs(pgMaxNew) <= eps && Math.abs(pgMinNew) <= eps);
     if (passed) {
@@ -114,5 +79,40 @@ export function dualCoordinateDescent(problem: SvmProblem, options: DualCdOption
     pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
     pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
   }
+  session?.read(alpha, w);
   return { w, alpha, iterations: iteration, converged, activeSize };
+}
+
+/** One pass over index[0..active) in plain JavaScript; shrunk rows are swapped behind the active part. */
+function plainPass(problem: SvmProblem, QD: Float64Array, alpha: Float64Array, w: Float64Array, index: Uint32Array, active: number, pgMaxOld: number, pgMinOld: number, shrinking: boolean): { active: number; pgMax: number; pgMin: number } {
+  const { X, d, offsets, y, B, C } = problem;
+  let activeSize = active;
+  let pgMax = -Infinity;
+  let pgMin = Infinity;
+  for (let s = 0; s < activeSize; s++) {
+    const i = index[s]!;
+    const off = offsets[i]!;
+    const yi = y[i]!;
+    const G = yi * (rowDot(X, off, w, d) + w[d]! * B) - 1;
+    const a = alpha[i]!;
+    // A variable at a bound whose gradient points past last pass's range is shrunk: swapped behind the active part.
+    if (shrinking && ((a === 0 && G > pgMaxOld) || (a === C && G < pgMinOld))) {
+      activeSize--;
+      index[s] = index[activeSize]!;
+      index[activeSize] = i;
+      s--;
+      continue;
+    }
+    const PG = a === 0 ? Math.min(G, 0) : a === C ? Math.max(G, 0) : G;
+    pgMax = Math.max(pgMax, PG);
+    pgMin = Math.min(pgMin, PG);
+    if (Math.abs(PG) > 1e-12) {
+      const next = Math.min(Math.max(a - G / QD[i]!, 0), C);
+      alpha[i] = next;
+      const delta = (next - a) * yi;
+      rowAxpy(delta, X, off, w, d);
+      w[d]! += delta * B;
+    }
+  }
+  return { active: activeSize, pgMax, pgMin };
 }

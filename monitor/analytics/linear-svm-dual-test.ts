@@ -37,11 +37,24 @@ export function projectedGradientTest(problem: SvmProblem, alpha: Float64Array, 
  * same pass, reading each row once for both products (measured 1.4x the time of one product, not 2x).
  */
 export function marginChangesAndDualTest(problem: SvmProblem, m: Float64Array, g: Float64Array, h: number, eps: number, dir: Float64Array, delta: Float64Array): boolean {
-  const { X, d, offsets, y, B, C } = problem;
+  const { X, d, offsets, y, B, C, kernels } = problem;
   const gB = g[d]! * B;
   const dirB = dir[d]! * B;
   let high = 0;
   let low = 0;
+  if (kernels) {
+    const gx = new Float64Array(offsets.length);
+    kernels.dots2(offsets, offsets.length, g, dir, gx, delta);
+    for (let i = 0; i < offsets.length; i++) {
+      const yi = y[i]!;
+      delta[i] = yi * (delta[i]! + dirB);
+      const mi = m[i]!;
+      const PG = projectedGradient(mi - yi * (gx[i]! + gB) - 1, C * Math.min(1, Math.max(0, (1 - mi) / h)), C);
+      high = Math.max(high, PG);
+      low = Math.min(low, PG);
+    }
+    return high - low <= eps;
+  }
   for (let i = 0; i < offsets.length; i++) {
     const off = offsets[i]!;
     let g0 = 0;
@@ -74,8 +87,15 @@ export function marginChangesAndDualTest(problem: SvmProblem, m: Float64Array, g
 
 /** Fills delta with yᵢdir·x̂ᵢ, the change of each margin per unit step along dir. */
 export function marginChanges(problem: SvmProblem, dir: Float64Array, delta: Float64Array): void {
-  const { X, d, offsets, y, B } = problem;
+  const { X, d, offsets, y, B, kernels } = problem;
   const dirB = dir[d]! * B;
+  if (kernels) {
+    kernels.dots(offsets, offsets.length, dir, delta);
+    for (let i = 0; i < offsets.length; i++) {
+      delta[i] = y[i]! * (delta[i]! + dirB);
+    }
+    return;
+  }
   for (let i = 0; i < offsets.length; i++) {
     delta[i] = y[i]! * (rowDot(X, offsets[i]!, dir, d) + dirB);
   }

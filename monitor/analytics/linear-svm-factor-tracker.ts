@@ -98,6 +98,7 @@ export class FactorTracker {
     }
     v[d] = scale * B;
     this.updates++;
+    this.factor.version++;
     if (sign > 0) {
       this.factor.rows.add(off);
     } else {

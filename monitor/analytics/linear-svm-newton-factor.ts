@@ -13,19 +13,36 @@ export interface NewtonFactor {
   stiffness: number;
   /** Offsets in X of the rows F whose x̂ᵢx̂ᵢᵀ the factor includes: rows identify themselves across folds. */
   rows: Set<number>;
+  /** Bumped whenever R changes in place (rank-one updates), so a copy of R elsewhere knows it is stale. */
+  version: number;
 }
 
 /** Factors I + stiffness·Σ x̂ᵢx̂ᵢᵀ over the rows of problem.X starting at `bandOffsets`. */
 export function factorBandHessian(problem: SvmProblem, bandOffsets: ArrayLike<number>, stiffness: number): NewtonFactor {
-  const { X, d, B } = problem;
+  const { X, d, B, kernels } = problem;
   const p = d + 1;
   const A = new Float64Array(p * p);
-  addOuterProducts(A, X, d, B, bandOffsets, new Float64Array(bandOffsets.length).fill(stiffness), bandOffsets.length);
+  if (kernels) {
+    const count = bandOffsets.length;
+    kernels.gram(bandOffsets, count, A, p);
+    // The bias feature's row: Σ B·xᵢ and Σ B².
+    const sums = new Float64Array(d);
+    kernels.combine(bandOffsets, count, new Float64Array(count).fill(B), sums);
+    A.set(sums, d * p);
+    A[d * p + d] = count * B * B;
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b <= a; b++) {
+        A[a * p + b]! *= stiffness;
+      }
+    }
+  } else {
+    addOuterProducts(A, X, d, B, bandOffsets, new Float64Array(bandOffsets.length).fill(stiffness), bandOffsets.length);
+  }
   for (let a = 0; a < p; a++) {
     A[a * p + a]! += 1;
   }
   // I + PSD has every eigenvalue >= 1, so only a broken input (NaN) can make a pivot non-positive.
-  if (!choleskyInPlace(A, p)) {
+  if (!(kernels ? kernels.cholesky(A, p) : choleskyInPlace(A, p))) {
     throw new RangeError('linear SVM: the Newton Hessian is not positive definite; the features contain NaN or infinite values.');
   }
   // R = Lᵀ: rank-one updates and the back substitution then walk rows of R, which are contiguous.
@@ -35,7 +52,7 @@ export function factorBandHessian(problem: SvmProblem, bandOffsets: ArrayLike<nu
       R[j * p + i] = A[i * p + j]!;
     }
   }
-  return { R, p, stiffness, rows: new Set(Array.from(bandOffsets)) };
+  return { R, p, stiffness, rows: new Set(Array.from(bandOffsets)), version: 0 };
 }
 
 export function copyFactor(factor: NewtonFactor): NewtonFactor {

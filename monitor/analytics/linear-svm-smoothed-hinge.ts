@@ -45,10 +45,24 @@ export class SmoothedHingeIterate {
 
   /** g = ∇F(ŵ) = ŵ − C·Σ_loss yᵢx̂ᵢ − (C/h)·Σ_band (1 − mᵢ)yᵢx̂ᵢ. */
   gradient(g: Float64Array): void {
-    const { X, d, offsets, y, B, C } = this.#problem;
+    const { X, d, offsets, y, B, C, kernels } = this.#problem;
     const stiffness = C / this.#h;
     for (let k = 0; k <= d; k++) {
       g[k] = this.w[k]! - C * this.sumLoss[k]!;
+    }
+    if (kernels) {
+      const rows: number[] = [];
+      const coefs: number[] = [];
+      for (let i = 0; i < offsets.length; i++) {
+        if (this.piece[i] === BAND) {
+          const c = -stiffness * (1 - this.m[i]!) * y[i]!;
+          rows.push(offsets[i]!);
+          coefs.push(c);
+          g[d]! += c * B;
+        }
+      }
+      kernels.combine(rows, rows.length, coefs, g);
+      return;
     }
     for (let i = 0; i < offsets.length; i++) {
       if (this.piece[i] === BAND) {

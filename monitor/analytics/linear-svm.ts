@@ -5,6 +5,7 @@ import { rowDot } from './linear-svm-linalg.ts';
 import type { NewtonFactor } from './linear-svm-newton-factor.ts';
 import { type NewtonFit, fitByNewton } from './linear-svm-newton-fit.ts';
 import { makeProblem, margins, weightsFromAlphas } from './linear-svm-problem.ts';
+import { RowKernels } from './svm-kernels.ts';
 
 export type SvmLabels = Int8Array | Float32Array;
 
@@ -62,6 +63,12 @@ export interface LinearSvmOptions {
   newtonFactor?: NewtonFactor;
   /** `auto`: start Newton from the dual probe's w rather than from 0 (fewer rows change piece early). Default true. */
   newtonFromProbe?: boolean;
+  /**
+   * How the Newton solver passes over rows: `wasm` (default) by the WebAssembly SIMD kernels of
+   * svm-kernels.ts on a copy of X, `js` by the plain loops (the solver before them; also the fallback where
+   * WebAssembly SIMD is missing), or kernels already holding this X (cross-validation shares one copy).
+   */
+  kernels?: 'wasm' | 'js' | RowKernels;
 }
 
 export interface LinearSvmModel {
@@ -111,6 +118,11 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
   }
   const requested = options.solver ?? 'auto';
   const newtonFits = d <= 2048 && 4 * (d + 1) <= l;
+  // Problems that small (the demo's 40 x 75 per class) stay in plain loops: copying X would cost more.
+  const kernels = newtonFits || requested === 'newton' ? rowKernelsFor(X, d, options.kernels) : undefined;
+  if (kernels) {
+    problem.kernels = kernels;
+  }
   let dual: DualCdResult | undefined;
   let probeStart: Float64Array | undefined;
   let solver: 'dual-cd' | 'newton' = requested === 'newton' ? 'newton' : 'dual-cd';
@@ -162,6 +174,17 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
     rankOneUpdates: newton?.rankOneUpdates ?? 0,
     newtonFactor: newton?.factor,
   };
+}
+
+/** The kernels the Newton solver should use on X: none for `js` or where WebAssembly SIMD is missing. */
+export function rowKernelsFor(X: Float32Array, d: number, choice: LinearSvmOptions['kernels']): RowKernels | undefined {
+  if (choice instanceof RowKernels) {
+    if (choice.d !== d || choice.n * d !== X.length) {
+      throw new RangeError(`linear SVM: the kernels hold ${choice.n} x ${choice.d} values but X is ${X.length / d} x ${d}. Pass kernels made from this X.`);
+    }
+    return choice;
+  }
+  return choice === 'js' ? undefined : RowKernels.for(X, d) ?? undefined;
 }
 
 /** w·x + bias for every row of X (n x d row-major, d = weights.length). */

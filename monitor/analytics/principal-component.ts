@@ -1,6 +1,7 @@
 // Paper §5.4: the discriminability plot's second axis starts from the data's first principal component.
 // The covariance is only applied, as Xcᵀ(Xc·v): O(n·d) per product, never forming d x d or n x n.
 import { SeededRandom } from '../../datasets/seeded-random.ts';
+import type { RowKernels } from './svm-kernels.ts';
 
 export interface PrincipalComponentOptions {
   /**
@@ -17,6 +18,8 @@ export interface PrincipalComponentOptions {
   seed?: number;
   /** A unit vector (length d) to exclude: the result is then the top eigenvector of PCP, P = I − uuᵀ. */
   orthogonalTo?: ArrayLike<number>;
+  /** X's rows in WebAssembly SIMD passes (made from this X): each covariance product reads X once, ~6x faster. */
+  kernels?: RowKernels;
 }
 
 export interface PrincipalComponent {
@@ -49,8 +52,20 @@ function removeComponent(v: Float64Array, u: ArrayLike<number> | undefined): voi
 }
 
 /** Makes the covariance operator v ↦ (P)C(P)v of the rows of X. */
-function covarianceOperator(X: Float32Array, d: number, mean: Float64Array, u: ArrayLike<number> | undefined): (v: Float64Array) => Float64Array {
+function covarianceOperator(X: Float32Array, d: number, mean: Float64Array, u: ArrayLike<number> | undefined, kernels: RowKernels | undefined): (v: Float64Array) => Float64Array {
   const n = X.length / d;
+  if (kernels) {
+    const rows = Uint32Array.from({ length: n }, (_, r) => r * d);
+    return (v) => {
+      const out = new Float64Array(d);
+      const sTotal = kernels.gramProduct(rows, n, v, dot(mean, v), 1, out);
+      for (let k = 0; k < d; k++) {
+        out[k] = (out[k]! - sTotal * mean[k]!) / (n - 1);
+      }
+      removeComponent(out, u);
+      return out;
+    };
+  }
   return (v) => {
     // C·v = (1/(n−1)) Σ (xᵣ − μ)((xᵣ − μ)·v), accumulated as Σ sᵣxᵣ − (Σ sᵣ)μ.
     const out = new Float64Array(d);
@@ -158,7 +173,7 @@ export function firstPrincipalComponent(X: Float32Array, d: number, options: Pri
   removeComponent(start, orthogonalTo);
   const startNorm = Math.sqrt(dot(start, start));
   start.forEach((x, k) => (start[k] = x / startNorm));
-  const result = n < 2 ? { vector: start, value: 0, iterations: 0, converged: false } : (method === 'power' ? powerIteration : lanczos)(covarianceOperator(X, d, mean, orthogonalTo), start, tolerance, maxIterations);
+  const result = n < 2 ? { vector: start, value: 0, iterations: 0, converged: false } : (method === 'power' ? powerIteration : lanczos)(covarianceOperator(X, d, mean, orthogonalTo, options.kernels), start, tolerance, maxIterations);
   const v = result.value > 0 ? result.vector : start;
   let largest = 0;
   v.forEach((x, k) => {

@@ -44,6 +44,17 @@ describe('domainDiscriminability', () => {
     expect(Math.abs(chance.cvAccuracy - 0.5)).toBeLessThan(0.1);
   });
 
+  it('gives the plain loops\' answer with the WebAssembly kernels (fits, principal component, projection)', () => {
+    const js = domainDiscriminability({ ...domains, d, folds: 5, seed: 1, kernels: 'js' });
+    expect(Array.from(result.foldAccuracies)).toEqual(Array.from(js.foldAccuracies));
+    expect(dot(result.weights, js.weights) / Math.hypot(...result.weights) / Math.hypot(...js.weights)).toBeGreaterThan(0.99999);
+    const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+    expect(worst(result.projection.xAxis, js.projection.xAxis)).toBeLessThan(1e-4);
+    expect(worst(result.projection.yAxis, js.projection.yAxis)).toBeLessThan(1e-4);
+    expect(worst(result.projection.x, js.projection.x)).toBeLessThan(1e-3);
+    expect(worst(result.projection.y, js.projection.y)).toBeLessThan(1e-3);
+  });
+
   it('scales over both domains together, source rows first', () => {
     const all = new Float32Array([...domains.source, ...domains.target]);
     expect(Array.from(result.scaled)).toEqual(Array.from(scaleToUnitRange(all, d).scaled));

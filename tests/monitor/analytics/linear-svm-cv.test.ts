@@ -100,6 +100,20 @@ describe('crossValidateLinearSvm', () => {
     expect(warm.work.factorizations).toBeLessThan(cold.work.factorizations);
   });
 
+  it('the WebAssembly kernels give the plain loops\' fold accuracies, held-out values and all-data weights', () => {
+    const d = 20;
+    const { source, target } = twoDomains(33, 900, 900, d, { discriminative: 3, shift: 0.5 });
+    const { scaled } = scaleToUnitRange(new Float32Array([...source, ...target]), d);
+    const labels = new Int8Array(1800).fill(-1).fill(1, 0, 900);
+    const wasm = crossValidateLinearSvm(scaled, labels, d, { C: 100 });
+    const js = crossValidateLinearSvm(scaled, labels, d, { C: 100, kernels: 'js' });
+    expect(wasm.model.solver).toBe('newton');
+    expect(Array.from(wasm.foldAccuracies)).toEqual(Array.from(js.foldAccuracies));
+    const worst = Math.max(...wasm.heldOutDecisionValues.map((v, i) => Math.abs(v - js.heldOutDecisionValues[i]!)));
+    expect(worst).toBeLessThan(1e-4);
+    expect(cosine(wasm.model.weights, js.model.weights)).toBeGreaterThan(0.99999);
+  });
+
   it('clamps the folds to the rows and rejects fewer than two', () => {
     const data = shiftedGaussians(25, 4, 2, 3);
     expect(crossValidateLinearSvm(data.X, data.labels, 2, { folds: 10 }).folds).toBe(4);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LinearSvmModel, type LinearSvmSolver, decisionValues, predict, svmObjectives, trainLinearSvm } from '../../../monitor/analytics/linear-svm.ts';
+import { RowKernels } from '../../../monitor/analytics/svm-kernels.ts';
 import { agreement, cosine, shiftedGaussians, trainMlSvm } from './linear-svm-fixtures.ts';
 
 const solvers = ['dual-cd', 'newton'] as const satisfies readonly LinearSvmSolver[];
@@ -19,9 +20,11 @@ describe('trainLinearSvm against ml-svm (SMO, linear kernel)', () => {
     const train = shiftedGaussians(7, 150, 6, shift);
     const test = shiftedGaussians(8, 400, 6, shift);
     const reference = trainMlSvm(train, C);
-    for (const [solver, newtonDirections] of [...solvers.map((s) => [s, undefined] as const), ['newton', 'cholesky'] as const]) {
-      it(`${name}: ${solver}${newtonDirections ? ` (${newtonDirections} directions)` : ''} finds ml-svm's hyperplane`, () => {
-        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3, newtonDirections });
+    const variants = [...solvers.map((s) => [s, undefined, undefined] as const), ['newton', 'cholesky', undefined] as const, ['newton', undefined, 'js'] as const];
+    for (const [solver, newtonDirections, kernels] of variants) {
+      const how = [newtonDirections && `${newtonDirections} directions`, kernels && `${kernels} kernels`].filter(Boolean).join(', ');
+      it(`${name}: ${solver}${how ? ` (${how})` : ''} finds ml-svm's hyperplane`, () => {
+        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3, newtonDirections, kernels });
         expect(model.converged).toBe(true);
         // ml-svm leaves its bias unregularised and liblinear regularises it, so only near-equality is expected.
         expect(cosine(model.weights, reference.weights)).toBeGreaterThan(0.99);
@@ -146,6 +149,26 @@ describe('trainLinearSvm behaviour', () => {
     expect(agreement(predict(cg, data.X), predict(cholesky, data.X))).toBeGreaterThanOrEqual(0.999);
     const gap = svmObjectives(data.X, data.labels, 30, cg);
     expect((gap.primal + gap.dual) / gap.primal).toBeLessThan(1e-2);
+  });
+
+  it('the WebAssembly kernels and the plain loops give the same Newton model and objective at C = 100', () => {
+    const data = shiftedGaussians(13, 1200, 37, 0.6, 5);
+    const wasm = trainLinearSvm(data.X, data.labels, 37, { solver: 'newton' });
+    const js = trainLinearSvm(data.X, data.labels, 37, { solver: 'newton', kernels: 'js' });
+    expect(wasm.converged && js.converged).toBe(true);
+    expect(cosine(wasm.weights, js.weights)).toBeGreaterThan(0.99999);
+    expect(Math.abs(wasm.bias - js.bias)).toBeLessThan(1e-3 * (1 + Math.abs(js.bias)));
+    const a = svmObjectives(data.X, data.labels, 37, wasm);
+    const b = svmObjectives(data.X, data.labels, 37, js);
+    expect(Math.abs(a.primal - b.primal) / b.primal).toBeLessThan(1e-4);
+    expect(agreement(predict(wasm, data.X), predict(js, data.X))).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('rejects kernels made from another matrix', () => {
+    const data = shiftedGaussians(14, 200, 5, 1);
+    const other = shiftedGaussians(15, 100, 5, 1);
+    const kernels = RowKernels.for(other.X, 5)!;
+    expect(() => trainLinearSvm(data.X, data.labels, 5, { solver: 'newton', kernels })).toThrow(/kernels hold 100 x 5/);
   });
 
   it('converges to the same optimum from a warm start', () => {

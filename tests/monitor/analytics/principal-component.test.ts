@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstPrincipalComponent } from '../../../monitor/analytics/principal-component.ts';
 import { SeededRandom } from '../../../datasets/seeded-random.ts';
+import { RowKernels } from '../../../monitor/analytics/svm-kernels.ts';
 
 /** n rows of 3 correlated features: x = A·z with z standard normal. */
 function correlated(n: number, seed: number): Float32Array {
@@ -66,6 +67,16 @@ describe('firstPrincipalComponent', () => {
       pc.mean.forEach((m) => expect(m).toBeGreaterThan(4));
     });
   }
+
+  it('gives the same component and variance with the WebAssembly kernels', () => {
+    const kernels = RowKernels.for(X, 3)!;
+    for (const orthogonalTo of [undefined, [0, 0.6, 0.8]]) {
+      const plain = firstPrincipalComponent(X, 3, { seed: 2, orthogonalTo });
+      const ours = firstPrincipalComponent(X, 3, { seed: 2, orthogonalTo, kernels });
+      ours.component.forEach((v, k) => expect(v).toBeCloseTo(plain.component[k]!, 8));
+      expect(ours.variance).toBeCloseTo(plain.variance, 8);
+    }
+  });
 
   it('is deterministic and fixes the sign by the largest entry', () => {
     const a = firstPrincipalComponent(X, 3, { seed: 1 });
