@@ -9,11 +9,16 @@ import { createLatestRequest, type LatestRequest } from './latest-request.ts';
 
 export interface CheckpointKey extends EpochPin {
   runId: string;
+  /** A chosen reference checkpoint instead of the kind's default one (the network view's picker). */
+  reference?: EpochPin;
 }
+
+const samePin = (a: EpochPin | undefined, b: EpochPin | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.phase === b.phase && a.epoch === b.epoch);
 
 /** Equal keys must not re-request: the scrubber moves between epochs that share a checkpoint. */
 export function sameCheckpointKey(a: CheckpointKey | null, b: CheckpointKey | null): boolean {
-  return a === b || (a !== null && b !== null && a.runId === b.runId && a.phase === b.phase && a.epoch === b.epoch);
+  return a === b || (a !== null && b !== null && a.runId === b.runId && samePin(a, b) && samePin(a.reference, b.reference));
 }
 
 /** The monitor's latest progress report for `key`'s checkpoint (`queued`, `running: …`), null for another one. */
@@ -45,19 +50,22 @@ export function analysedCheckpoint(target: { kind: string; checkpoint?: EpochRec
  */
 export function createCheckpointAnalysis<K extends AnalysisKind>(
   kind: K, client: DataClient, runId: Accessor<string | undefined>, checkpoint: Accessor<EpochPin | null>,
+  reference: Accessor<EpochPin | null> = () => null,
 ): CheckpointAnalysis<K> {
   const key = createMemo<CheckpointKey | null>(() => {
     const id = runId();
     const at = checkpoint();
-    return id && at ? { runId: id, phase: at.phase, epoch: at.epoch } : null;
+    const chosen = reference();
+    return id && at ? { runId: id, phase: at.phase, epoch: at.epoch, ...(chosen ? { reference: { phase: chosen.phase, epoch: chosen.epoch } } : {}) } : null;
   }, null, { equals: sameCheckpointKey });
-  const request = createLatestRequest(key, (k, signal) => client.analysis(kind, k.runId, k, signal));
+  const request = createLatestRequest(key, (k, signal) => client.analysis(kind, k.runId, k, signal, k.reference));
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
   const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());
   const drawn = (): CheckpointKey | null => {
     const shown = request.value();
     const k = key();
-    return shown && k && !request.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
+    const asked = !k?.reference || (shown?.key.referencePhase === k.reference.phase && shown.key.referenceEpoch === k.reference.epoch);
+    return shown && k && asked && !request.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
   };
   return { key, request, drawn, backgroundStatus };
 }

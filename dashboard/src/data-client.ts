@@ -50,9 +50,10 @@ export interface DataClient {
   confusion(runId: string, pin: EpochPin, signal?: AbortSignal): Promise<ConfusionResponse>;
   /**
    * One kind of analysis (network, …) of the checkpoint at `pin` of `runId` (may take a minute the first time:
-   * the monitor computes it while the request waits); cached per kind/run/phase/epoch, failures are not.
+   * the monitor computes it while the request waits); cached per kind/run/phase/epoch/reference, failures are not.
+   * `reference` replaces the comparing kinds' default reference checkpoint (`?reference=P:E`).
    */
-  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal): Promise<AnalysisResponse<K>>;
+  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal, reference?: EpochPin | null): Promise<AnalysisResponse<K>>;
   /** Two epochs side by side (cached: committed epochs never change). */
   compare(a: CheckpointId, b: CheckpointId, signal?: AbortSignal): Promise<CompareResponse>;
   /** How important neurons and weights changed from a to b; may take minutes when either is not analysed yet. */
@@ -227,13 +228,14 @@ export function createDataClient(options: DataClientOptions): DataClient {
     confusion(runId, pin, signal) {
       return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'), signal);
     },
-    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal) {
+    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal, reference?: EpochPin | null) {
       let cached = cachedAnalyses.get(kind);
       if (!cached) {
         cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path, shareSignal) => fetchJson(path, shareSignal) as Promise<AnalysisResponse>);
         cachedAnalyses.set(kind, cached);
       }
-      return cached(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, kind), signal) as Promise<AnalysisResponse<K>>;
+      const query = reference ? `?reference=${reference.phase}:${reference.epoch}` : '';
+      return cached(`${runId}/${pin.phase}/${pin.epoch}${query}`, epochPath(runId, pin, kind) + query, signal) as Promise<AnalysisResponse<K>>;
     },
     compare(a, b, signal) {
       const path = comparePath('compare', a, b);

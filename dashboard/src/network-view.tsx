@@ -3,6 +3,7 @@
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
+import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
@@ -31,9 +32,35 @@ const HINT =
   'important neuron\'s weights to the other layer\'s non-important neurons, with a pie of how many are important ' +
   '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map.';
 
+const REFERENCE_HINT =
+  'The checkpoint the viewed model is compared with (its neurons are the red, "source" side). By default the final ' +
+  'source checkpoint, or the previous one during the source phase; any other checkpoint of the run can be picked, ' +
+  'for example an earlier fine-tuning epoch to see what changed since. A new pair is computed on request (tens of ' +
+  'seconds the first time) and stored.';
+
+/** `phase:epoch` from the reference select, null for the default option. */
+function parseReferenceOption(value: string): EpochPin | null {
+  const [phase, epoch] = value.split(':');
+  return (phase === 'source' || phase === 'target') && Number(epoch) >= 1 ? { phase, epoch: Number(epoch) } : null;
+}
+
 export function NetworkView(props: NetworkViewProps): JSX.Element {
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const { request: network, key, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, () => analysedCheckpoint(target()));
+  // The checkpoint compared with: null for the default (the final source checkpoint, the previous one in the
+  // source phase), or one the user picked; a pick equal to the viewed checkpoint falls back to the default.
+  const [pickedReference, setPickedReference] = createSignal<EpochPin | null>(null);
+  const reference = createMemo<EpochPin | null>(() => {
+    const chosen = pickedReference();
+    const t = target();
+    return chosen && t.kind !== 'none' && !(chosen.phase === t.checkpoint.phase && chosen.epoch === t.checkpoint.epoch) ? chosen : null;
+  });
+  // The first source checkpoint has no default reference, but can be compared with a picked one.
+  const analysed = (): EpochPin | null => {
+    const t = target();
+    return t.kind === 'first-source' && reference() ? t.checkpoint : analysedCheckpoint(t);
+  };
+  const { request: network, key, drawn, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, analysed, reference);
+  const referenceChoices = createMemo(() => props.client.state.epochs.filter((e) => e.checkpoint));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -108,11 +135,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
-    const shown = network.value();
-    const k = key();
-    return shown && k && !network.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch
-      ? `${k.phase}/${k.epoch}/${classIndex()}`
-      : '';
+    const k = drawn();
+    return k ? `${k.phase}/${k.epoch}/${classIndex()}${k.reference ? `@${k.reference.phase}:${k.reference.epoch}` : ''}` : '';
   };
 
   const aside = (): JSX.Element => {
@@ -128,8 +152,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
         <Show when={network.loading()}><span class="muted">computing… </span></Show>
         <Show when={!t.exact}>{`checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}</Show>
         <Show when={t.exact}>{shown}</Show>
-        <Show when={t.kind === 'checkpoint' && reference}>
-          {(ref) => ` · vs source · epoch ${ref().referenceEpoch}`}
+        <Show when={network.value() && drawn() && reference}>
+          {(ref) => ` · vs ${ref().referencePhase} · epoch ${ref().referenceEpoch}`}
         </Show>
       </>
     );
@@ -143,13 +167,35 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   return (
     <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} aside={aside()}>
       <div class="network-root">
+        <Show when={target().kind !== 'none'}>
+          <div class="network-controls">
+            <label title={REFERENCE_HINT}>
+              compared with{' '}
+              <select data-testid="network-reference-select" onChange={(e) => setPickedReference(parseReferenceOption(e.currentTarget.value))}>
+                <option value="" selected={!reference()}>{target().kind === 'first-source' ? 'pick a checkpoint' : 'default (final source)'}</option>
+                <For each={referenceChoices()}>
+                  {(e) => {
+                    const t = target();
+                    const viewed = t.kind !== 'none' && t.checkpoint.step === e.step;
+                    return (
+                      <option value={`${e.phase}:${e.epoch}`} disabled={viewed} selected={reference()?.phase === e.phase && reference()?.epoch === e.epoch}>
+                        {`${e.phase} · epoch ${e.epoch}${viewed ? ' (viewed)' : ''}`}
+                      </option>
+                    );
+                  }}
+                </For>
+              </select>
+            </label>
+          </div>
+        </Show>
         <Switch>
           <Match when={target().kind === 'none'}>
             <Notice kind="info">No checkpoint at or before this epoch yet: the network view needs stored weights.</Notice>
           </Match>
-          <Match when={target().kind === 'first-source'}>
+          <Match when={target().kind === 'first-source' && !reference()}>
             <Notice kind="info">
-              This is the first source checkpoint: there is no earlier source model to compare it with. Scrub to a later checkpoint.
+              This is the first source checkpoint: there is no earlier source model to compare it with. Scrub to a later
+              checkpoint, or pick one to compare with above.
             </Notice>
           </Match>
           <Match when={network.error()}>

@@ -127,10 +127,23 @@ describe('network relation view in Chromium', () => {
     // A dozen feature images, each rendered in its own child process on a shared 2-core machine.
   }, 300_000);
 
-  it('says why the first source checkpoint has nothing to show', async () => {
+  it('says why the first source checkpoint has nothing to show, and compares it with a picked checkpoint', async () => {
     await page.goto(new URL('?run=net&phase=source&epoch=1', session.monitor.url).href);
-    await expect.poll(async () => (await panel().textContent({ timeout: 1000 }).catch(() => null)) ?? '', { timeout: 20_000 })
-      .toMatch(/first source checkpoint/);
+    const text = async () => (await panel().textContent({ timeout: 1000 }).catch(() => null)) ?? '';
+    await expect.poll(text, { timeout: 20_000 }).toMatch(/first source checkpoint/);
+    const select = page.getByTestId('network-reference-select');
+    // Every checkpoint of the run is offered; the viewed one cannot be picked.
+    expect(await select.locator('option').allTextContents()).toEqual(['pick a checkpoint', 'source · epoch 1 (viewed)', 'target · epoch 1']);
+    expect(await select.locator('option[disabled]').getAttribute('value')).toBe('source:1');
+    await select.selectOption('target:1');
+    await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe('source/1/0@target:1');
+    expect(await page.getByTestId('network-matrix').count()).toBe(8);
+    expect(await text()).toContain('vs target · epoch 1');
+    // The reference model's neurons are the red side: its important neurons are listed there.
+    expect(await panel().getByTestId('network-source-neuron').count()).toBeGreaterThan(0);
+    await select.selectOption('');
+    await expect.poll(text).toMatch(/first source checkpoint/);
+    expect(await renderedKey()).toBe('');
     expect(session.pageErrors).toEqual([]);
-  });
+  }, 180_000);
 });
