@@ -164,8 +164,10 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
       const progress: ChildProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
       inFlight.set(id, progress);
       // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
-      // cheaper or lower kinds of any checkpoint (the priority is the first kind's place in ANALYSIS_KINDS).
-      const priority = ANALYSIS_KINDS.indexOf(computes[0]!);
+      // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
+      // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a child of their own first, so a
+      // features child has nothing else left to compute (ranked as network, it was never paused for instances).
+      const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind)));
       return limit((slot) => spawnAnalyze(at, { kinds, reference }, progress, slot), shareSignal, priority).finally(() => {
         if (inFlight.get(id) === progress) {
           inFlight.delete(id);

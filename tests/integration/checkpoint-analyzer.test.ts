@@ -76,19 +76,27 @@ function childStates(kind: string): string[] {
   });
 }
 
-it.runIf(process.platform === 'linux')('pauses a running instance layout while a more urgent network abstraction takes its slot', async () => {
+it.runIf(process.platform === 'linux')('pauses a less urgent running child for a more urgent one: features for instances, instances for network', async () => {
   const analyze = makeChildProcessAnalyzer(db, 1);
   const finished: string[] = [];
-  const layout = analyze({ runId: 'joined', phase: 'source', epoch: 1 }, { kinds: ['instances'] }).then(() => finished.push('instances'));
-  const network = analyze({ runId: 'joined', phase: 'target', epoch: 1 }, { kinds: ['network'], reference: { phase: 'source', epoch: 1 } })
+  const source1 = { runId: 'joined', phase: 'source', epoch: 1 } as const;
+  // A view's features request (its network need has nothing to compute at the first source checkpoint).
+  const features = analyze(source1, { kinds: ['features'] }).then(() => finished.push('features'));
+  await expect.poll(() => childStates('features'), { timeout: 30_000, interval: 50 }).toHaveLength(1);
+  // The queue's instance layout is more urgent: the features child is stopped (SIGSTOP), not killed.
+  const layout = analyze(source1, { kinds: ['instances'] }).then(() => finished.push('instances'));
+  await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
+  await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toHaveLength(1);
+  // A network abstraction is more urgent still: now the instance child waits too.
+  const network = analyze({ runId: 'joined', phase: 'target', epoch: 1 }, { kinds: ['network'], reference: source1 })
     .then(() => finished.push('network'));
-  // While the network child runs, the instance child is stopped (SIGSTOP), not killed.
-  await expect.poll(() => childStates('instances'), { timeout: 20_000 }).toEqual(['T']);
-  await Promise.all([layout, network]);
-  expect(finished).toEqual(['network', 'instances']);
+  await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
+  await Promise.all([features, layout, network]);
+  expect(finished).toEqual(['network', 'instances', 'features']);
   const store = await Store.open(db);
   try {
-    expect(await store.hasAnalysis('instances', { runId: 'joined', phase: 'source', epoch: 1, referencePhase: null, referenceEpoch: null })).toBe(true);
+    const key = { ...source1, referencePhase: null, referenceEpoch: null };
+    expect([await store.hasAnalysis('instances', key), await store.hasAnalysis('features', key)]).toEqual([true, true]);
   } finally {
     store.close();
   }
