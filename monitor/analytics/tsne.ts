@@ -5,7 +5,7 @@
 import { SeededRandom } from '../../datasets/seeded-random.ts';
 import { nearestNeighbours, rowCount } from './neighbour-search.ts';
 import { inputAffinities, type SparseAffinities } from './tsne-affinities.ts';
-import { attractiveForces, upperTriangle } from './tsne-attraction.ts';
+import { makeAttraction, upperTriangle } from './tsne-attraction.ts';
 import { makeRepulsion, type RepulsionMethod } from './tsne-repulsion.ts';
 
 export interface TsneOptions {
@@ -119,7 +119,7 @@ export function embedAffinities(P: SparseAffinities, options: TsneOptions = {}):
   if (n < 2) {
     return new Float32Array(2 * n);
   }
-  const upper = upperTriangle(P);
+  const attractiveForces = makeAttraction(upperTriangle(P));
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const attraction = new Float64Array(2 * n);
@@ -131,7 +131,7 @@ export function embedAffinities(P: SparseAffinities, options: TsneOptions = {}):
     const momentum = exaggerating ? START_MOMENTUM : FINAL_MOMENTUM;
     const rate = exaggerating ? learningRate : finalLearningRate;
     const z = repulsiveForces(Y, repulsion);
-    attractiveForces(upper, Y, attraction);
+    attractiveForces(Y, attraction);
     for (let c = 0; c < 2 * n; c++) {
       // ∂KL/∂yᵢ = 4 Σⱼ (pᵢⱼ - qᵢⱼ) wᵢⱼ (yᵢ - yⱼ), with qᵢⱼ = wᵢⱼ / Z (2014 paper, eq. 5).
       const grad = 4 * (exaggeration * attraction[c]! - repulsion[c]! / z);
