@@ -1,9 +1,9 @@
-// t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256), before and after the FFT repulsion
-// and the step schedule, each lever alone, ours against tsne-js (exact, O(n²)) on 500 points, and the PCA-50 path.
-// `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
+// t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256) with the SIMD kernels and with the JS
+// loops side by side, before and after the FFT repulsion and step schedule, ours against tsne-js (exact, O(n²)) on
+// 500 points, and the PCA-50 path. `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { nearestNeighbours } from '../monitor/analytics/neighbour-search.ts';
+import { nearestNeighbours, type NeighbourGraph } from '../monitor/analytics/neighbour-search.ts';
 import { meanOf, preservationFromGraph } from '../monitor/analytics/neighbour-preservation.ts';
 import { principalCoordinates } from '../monitor/analytics/principal-coordinates.ts';
 import { firstColumns, projectCheckpoint } from '../monitor/analytics/projection.ts';
@@ -23,6 +23,11 @@ export interface TsneBench {
   before5000CpuSeconds: number;
   /** before / after, in CPU time. */
   speedupVsBefore: number;
+  /** The default layout with the JS loops for the neighbour search and the attraction (`simd: false`). */
+  jsLoops5000Seconds: number;
+  jsLoops5000CpuSeconds: number;
+  /** JS loops / SIMD kernels, in CPU time of the whole layout (same neighbours, same layout bits). */
+  speedupVsJsLoops: number;
   /** tsne-js on 500 x 256 (perplexity 30, its documented settings); null when skipped. */
   referenceSeconds500: number | null;
   /** Ours on the same 500 points and perplexity. */
@@ -37,6 +42,8 @@ export interface TsneBench {
     neighboursSeconds5000: number;
     affinitiesSeconds5000: number;
     prepareCpuSeconds5000: number;
+    /** The exact kNN (k = 120) of 5,000 x 256 and the score's (k = 15) of 1,500 x 1,024, by each kernel. */
+    neighbours: Record<string, NeighbourRun>;
     /** The optimisation alone, per variant, on the same P: wall and CPU seconds, gradient steps, quality. */
     optimise5000: Record<string, OptimiseRun>;
     oursKl500: number;
@@ -58,6 +65,16 @@ export interface OptimiseRun {
   preservation: number;
 }
 
+export interface NeighbourRun {
+  n: number;
+  d: number;
+  k: number;
+  jsCpuSeconds: number;
+  simdCpuSeconds: number;
+  /** Share of the JS search's neighbours the SIMD search found (both are exact: 1 unless one is wrong). */
+  recall: number;
+}
+
 /** The optimisation as it was before the FFT repulsion and the larger final step: Barnes-Hut, 1,000 steps at 100. */
 export const BEFORE: TsneOptions = { repulsion: 'barnes-hut', iterations: 1000, finalLearningRate: 100 };
 
@@ -67,11 +84,18 @@ const VARIANTS: Record<string, TsneOptions> = {
   scheduleOnly: { repulsion: 'barnes-hut' },
   fftOnly: { repulsion: 'fft' },
   default: {},
+  jsLoops: { simd: false },
 };
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
-function timed<T>(body: () => T): { value: T; seconds: number; cpuSeconds: number } {
+interface Timed<T> {
+  value: T;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+function timed<T>(body: () => T): Timed<T> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const value = body();
@@ -85,6 +109,10 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const big = gaussianClusters(1, 5000, 256, 10, 1);
   const loadAverageAtStart = loadavg()[0] ?? 0;
   const neighbours = timed(() => nearestNeighbours(big.data, big.d, 120));
+  const jsNeighbours = timed(() => nearestNeighbours(big.data, big.d, 120, { kernel: 'js' }));
+  const demo = gaussianClusters(3, 1500, 1024, 10, 1);
+  const demoSimd = timed(() => nearestNeighbours(demo.data, demo.d, 15));
+  const demoJs = timed(() => nearestNeighbours(demo.data, demo.d, 15, { kernel: 'js' }));
   const affinities = timed(() => inputAffinities(neighbours.value, 40));
   const high = firstColumns(neighbours.value, 15);
   const optimise5000: Record<string, OptimiseRun> = {};
@@ -104,6 +132,8 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const prepareCpuSeconds = neighbours.cpuSeconds + affinities.cpuSeconds;
   const after = optimise5000.default!;
   const before = optimise5000.before!;
+  const jsLoops = optimise5000.jsLoops!;
+  const jsPrepareCpuSeconds = jsNeighbours.cpuSeconds + affinities.cpuSeconds;
 
   const small = gaussianClusters(2, 500, 256, 10, 1);
   const ours = timed(() => tsne(small.data, small.d, { perplexity: 30 }));
@@ -117,6 +147,9 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
     before5000Seconds: prepareSeconds + before.seconds,
     before5000CpuSeconds: prepareCpuSeconds + before.cpuSeconds,
     speedupVsBefore: (prepareCpuSeconds + before.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
+    jsLoops5000Seconds: jsNeighbours.seconds + affinities.seconds + jsLoops.seconds,
+    jsLoops5000CpuSeconds: jsPrepareCpuSeconds + jsLoops.cpuSeconds,
+    speedupVsJsLoops: (jsPrepareCpuSeconds + jsLoops.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
     referenceSeconds500: reference?.seconds ?? null,
     oursSeconds500: ours.seconds,
     speedupVsReference: reference ? reference.seconds / ours.seconds : null,
@@ -127,6 +160,10 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
       neighboursSeconds5000: neighbours.seconds,
       affinitiesSeconds5000: affinities.seconds,
       prepareCpuSeconds5000: prepareCpuSeconds,
+      neighbours: {
+        tsne5000: neighbourRun(neighbours, jsNeighbours, big.d),
+        demoScore1500: neighbourRun(demoSimd, demoJs, demo.d),
+      },
       optimise5000,
       oursKl500,
       beforeKl500: layoutKlDivergence(small.data, small.d, previous, 30),
@@ -135,6 +172,21 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
       referenceSteps500: reference?.iterations ?? null,
     },
   };
+}
+
+function neighbourRun(simd: Timed<NeighbourGraph>, js: Timed<NeighbourGraph>, d: number): NeighbourRun {
+  const { n, k } = js.value;
+  let found = 0;
+  const mark = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) {
+      mark[js.value.indices[i * k + r]!] = i;
+    }
+    for (let r = 0; r < k; r++) {
+      found += mark[simd.value.indices[i * k + r]!] === i ? 1 : 0;
+    }
+  }
+  return { n, d, k, jsCpuSeconds: js.cpuSeconds, simdCpuSeconds: simd.cpuSeconds, recall: found / (n * k) };
 }
 
 export interface TsnePrincipalBench {

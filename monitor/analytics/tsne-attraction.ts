@@ -62,13 +62,14 @@ export function attractiveForces(upper: SparseAffinities, Y: Float64Array, out: 
 export type Attraction = (Y: Float64Array, out: Float64Array) => void;
 
 /**
- * `attractiveForces` over a fixed upper triangle, by the WebAssembly SIMD kernel when it runs here (P copied
- * into its memory once; the same sums in the same order, so the same bits), else the JS loop.
+ * `attractiveForces` over a fixed upper triangle, by the WebAssembly SIMD kernel when `simd` and it runs here
+ * (P copied into its memory once; the same sums in the same order, so the same bits), else the JS loop.
+ * Measured at n = 5,000 (425k pairs): 2.0 ms a step against 4.4-6.1 ms.
  */
-export function makeAttraction(upper: SparseAffinities): Attraction {
+export function makeAttraction(upper: SparseAffinities, simd = true): Attraction {
   const { n, rowStart, columns, values } = upper;
   const [starts, cols, vals, y, forces, total] = layoutRegions([4 * (n + 1), 4 * columns.length, 8 * values.length, 16 * n, 16 * n]);
-  const kernels = makeSimdKernels(total!);
+  const kernels = simd ? makeSimdKernels(total!) : null;
   if (kernels === null) {
     return (Y, out) => attractiveForces(upper, Y, out);
   }

@@ -51,6 +51,12 @@ export interface TsneOptions {
   quadrupole?: boolean;
   /** Widest box of the FFT grid in layout units (the kernel's length scale is 1); default 1, FIt-SNE's. */
   fftBoxWidth?: number;
+  /**
+   * Run the neighbour search and the attraction on the WebAssembly SIMD kernels where they run (default true);
+   * false keeps the JS loops, for comparison. Both find the same neighbours, and the same P gives the same layout
+   * bits; but the kernels sum distances in another order (last-bit differences), which a cold layout amplifies.
+   */
+  simd?: boolean;
   /** Seed of the random initial layout; the same seed and input give the same layout bit for bit. Default 0. */
   seed?: number;
   /** Starting layout (n x 2), typically the previous checkpoint's; replaces the random start. It is centred. */
@@ -86,7 +92,7 @@ export function tsne(data: Float32Array, d: number, options: TsneOptions = {}): 
     return new Float32Array(2 * n);
   }
   const perplexity = effectivePerplexity(options.perplexity ?? 40, n);
-  const graph = nearestNeighbours(data, d, Math.floor(3 * perplexity));
+  const graph = nearestNeighbours(data, d, Math.floor(3 * perplexity), { kernel: options.simd === false ? 'js' : 'auto' });
   return embedAffinities(inputAffinities(graph, perplexity), options);
 }
 
@@ -119,7 +125,7 @@ export function embedAffinities(P: SparseAffinities, options: TsneOptions = {}):
   if (n < 2) {
     return new Float32Array(2 * n);
   }
-  const attractiveForces = makeAttraction(upperTriangle(P));
+  const attractiveForces = makeAttraction(upperTriangle(P), options.simd ?? true);
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const attraction = new Float64Array(2 * n);

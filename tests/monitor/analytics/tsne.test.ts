@@ -3,7 +3,7 @@ import { nearestNeighbours } from '../../../monitor/analytics/neighbour-search.t
 import { meanDisplacement } from '../../../monitor/analytics/neighbour-preservation.ts';
 import { procrustes } from '../../../monitor/analytics/procrustes.ts';
 import { embedAffinities, tsne } from '../../../monitor/analytics/tsne.ts';
-import { sparseFromDense } from '../../../monitor/analytics/tsne-affinities.ts';
+import { inputAffinities, sparseFromDense } from '../../../monitor/analytics/tsne-affinities.ts';
 import { klDivergence, layoutKlDivergence } from '../../../monitor/analytics/tsne-kl.ts';
 import { gaussianClusters, perturbed } from './tsne-fixtures.ts';
 import { runTsneJs, type ReferenceRun } from './tsne-reference.ts';
@@ -68,6 +68,19 @@ describe('tsne', () => {
     const c = tsne(data, d, { perplexity: 15, iterations: 150, seed: 6 });
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Array.from(c)).not.toEqual(Array.from(a));
+  });
+
+  it('optimises a P to the same bits with the JS attraction as with the SIMD kernel', () => {
+    const P = inputAffinities(nearestNeighbours(data, d, 45), 15);
+    const simd = embedAffinities(P, { iterations: 150, seed: 5 });
+    const js = embedAffinities(P, { iterations: 150, seed: 5, simd: false });
+    expect(Array.from(js)).toEqual(Array.from(simd));
+  });
+
+  it('reaches the same KL with the JS loops, whose distances differ from the SIMD ones only in the last bits', () => {
+    const simd = tsne(data, d, { perplexity: 15, seed: 5 });
+    const js = tsne(data, d, { perplexity: 15, seed: 5, simd: false });
+    expect(layoutKlDivergence(data, d, simd, 15)).toBeCloseTo(layoutKlDivergence(data, d, js, 15), 1);
   });
 
   it('reports every step', () => {
