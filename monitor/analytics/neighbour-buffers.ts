@@ -1,7 +1,7 @@
 // Per-point candidate buffers for a brute-force k-nearest-neighbour search: a candidate nearer than the point's
 // k-th so far is appended, and a full buffer (2k) is cut back to its k nearest by quickselect. Each accepted
 // candidate then costs O(1) amortised instead of a heap sift; at 5,000 x 256, k = 120, sifts took 0.5 s.
-import { siftDown, sortHeaps } from './neighbour-heap.ts';
+import { siftDown, sortHeaps, swapEntries } from './neighbour-heap.ts';
 
 /** Candidates of n points with room for 2k each; `bound[i]` is point i's k-th distance once it has k. */
 export interface NeighbourBuffers {
@@ -66,14 +66,14 @@ function selectNearest(dist: Float64Array, idx: Int32Array, base: number, size: 
     }
     const pd = dist[p]!;
     const pi = idx[p]!;
-    swap(dist, idx, p, hi);
+    swapEntries(dist, idx, p, hi);
     let store = lo;
     for (let e = lo; e < hi; e++) {
       if (before(dist[e]!, idx[e]!, pd, pi)) {
-        swap(dist, idx, e, store++);
+        swapEntries(dist, idx, e, store++);
       }
     }
-    swap(dist, idx, store, hi);
+    swapEntries(dist, idx, store, hi);
     if (store === target) {
       return;
     }
@@ -83,15 +83,6 @@ function selectNearest(dist: Float64Array, idx: Int32Array, base: number, size: 
       hi = store - 1;
     }
   }
-}
-
-function swap(dist: Float64Array, idx: Int32Array, a: number, b: number): void {
-  const td = dist[a]!;
-  const ti = idx[a]!;
-  dist[a] = dist[b]!;
-  idx[a] = idx[b]!;
-  dist[b] = td;
-  idx[b] = ti;
 }
 
 /** Writes each point's k nearest candidates, nearest first, into n x k `indices` / `squaredDistances`. */

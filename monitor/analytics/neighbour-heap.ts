@@ -19,12 +19,7 @@ export function siftDown(dist: Float64Array, idx: Int32Array, base: number, size
     if (!after(dist[base + c]!, idx[base + c]!, dist[base + p]!, idx[base + p]!)) {
       return;
     }
-    const td = dist[base + p]!;
-    const ti = idx[base + p]!;
-    dist[base + p] = dist[base + c]!;
-    idx[base + p] = idx[base + c]!;
-    dist[base + c] = td;
-    idx[base + c] = ti;
+    swapEntries(dist, idx, base + p, base + c);
     p = c;
   }
 }
@@ -43,13 +38,18 @@ export function sortHeaps(dist: Float64Array, idx: Int32Array, n: number, k: num
   for (let i = 0; i < n; i++) {
     const base = i * k;
     for (let size = k - 1; size > 0; size--) {
-      const td = dist[base]!;
-      const ti = idx[base]!;
-      dist[base] = dist[base + size]!;
-      idx[base] = idx[base + size]!;
-      dist[base + size] = td;
-      idx[base + size] = ti;
+      swapEntries(dist, idx, base, base + size);
       siftDown(dist, idx, base, size, 0);
     }
   }
+}
+
+/** Swaps entries a and b of the parallel distance and index arrays. */
+export function swapEntries(dist: Float64Array, idx: Int32Array, a: number, b: number): void {
+  const td = dist[a]!;
+  const ti = idx[a]!;
+  dist[a] = dist[b]!;
+  idx[a] = idx[b]!;
+  dist[b] = td;
+  idx[b] = ti;
 }
