@@ -114,4 +114,145 @@
         (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (local.get $acc)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $iLoop))))
+
+  ;; Barnes-Hut repulsion over a quadtree built in JS (tsne-quadtree.ts), as tsne-barnes-hut.ts walks it without
+  ;; quadrupoles: each leaf's points share one walk; a cell far enough from their bounding box stands in for its
+  ;; points, other leaves meet them pair by pair. Two of the leaf's points per f64x2, so a pair costs half a
+  ;; division. The leaf meets itself pair by pair too, self-pairs included (w = 1 exactly, no force): z is
+  ;; returned with those n ones taken off. Point arrays (px, py, fx, fy: f64 in tree order) need one padding slot
+  ;; past n; node arrays: comX, comY, side2 f64, count, pointStart, firstChild, childCount, leaves i32.
+  (func (export "barnesHut")
+    (param $n i32) (param $px i32) (param $py i32) (param $comX i32) (param $comY i32) (param $side2 i32)
+    (param $count i32) (param $pointStart i32) (param $firstChild i32) (param $childCount i32)
+    (param $leaves i32) (param $leafCount i32) (param $open f64) (param $stack i32) (param $fx i32) (param $fy i32)
+    (result f64)
+    (local $l i32) (local $leaf i32) (local $s i32) (local $e i32) (local $p i32) (local $top i32) (local $node i32)
+    (local $ns i32) (local $ne i32) (local $r i32) (local $first i32) (local $c i32) (local $at i32)
+    (local $minX f64) (local $maxX f64) (local $minY f64) (local $maxY f64) (local $cx f64) (local $cy f64)
+    (local $gx f64) (local $gy f64) (local $v f64)
+    (local $z v128) (local $one v128) (local $mask v128) (local $xi v128) (local $yi v128) (local $ex v128)
+    (local $ey v128) (local $w v128) (local $ww v128) (local $ax v128) (local $ay v128) (local $zl v128)
+    (local $cxv v128) (local $cyv v128) (local $mv v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (memory.fill (local.get $fx) (i32.const 0) (i32.shl (i32.add (local.get $n) (i32.const 1)) (i32.const 3)))
+    (memory.fill (local.get $fy) (i32.const 0) (i32.shl (i32.add (local.get $n) (i32.const 1)) (i32.const 3)))
+    (block $lDone
+      (loop $lLoop
+        (br_if $lDone (i32.ge_u (local.get $l) (local.get $leafCount)))
+        (local.set $leaf (i32.load (i32.add (local.get $leaves) (i32.shl (local.get $l) (i32.const 2)))))
+        (local.set $s (i32.load (i32.add (local.get $pointStart) (i32.shl (local.get $leaf) (i32.const 2)))))
+        (local.set $e (i32.add (local.get $s) (i32.load (i32.add (local.get $count) (i32.shl (local.get $leaf) (i32.const 2))))))
+        ;; An odd group's last pair carries a point of the next leaf in lane 1: the mask drops its terms.
+        (local.set $mask (select (v128.const i64x2 -1 0) (v128.const i64x2 -1 -1) (i32.and (i32.sub (local.get $e) (local.get $s)) (i32.const 1))))
+        (local.set $minX (f64.const inf)) (local.set $maxX (f64.const -inf))
+        (local.set $minY (f64.const inf)) (local.set $maxY (f64.const -inf))
+        (local.set $p (local.get $s))
+        (block $bDone
+          (loop $bLoop
+            (br_if $bDone (i32.ge_u (local.get $p) (local.get $e)))
+            (local.set $v (f64.load (i32.add (local.get $px) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $minX (f64.min (local.get $minX) (local.get $v)))
+            (local.set $maxX (f64.max (local.get $maxX) (local.get $v)))
+            (local.set $v (f64.load (i32.add (local.get $py) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $minY (f64.min (local.get $minY) (local.get $v)))
+            (local.set $maxY (f64.max (local.get $maxY) (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $bLoop)))
+        (i32.store (local.get $stack) (i32.const 0))
+        (local.set $top (i32.const 1))
+        (block $wDone
+          (loop $wLoop
+            (br_if $wDone (i32.eqz (local.get $top)))
+            (local.set $top (i32.sub (local.get $top) (i32.const 1)))
+            (local.set $node (i32.load (i32.add (local.get $stack) (i32.shl (local.get $top) (i32.const 2)))))
+            (local.set $at (i32.shl (local.get $node) (i32.const 2)))
+            (local.set $ns (i32.load (i32.add (local.get $pointStart) (local.get $at))))
+            (local.set $ne (i32.add (local.get $ns) (i32.load (i32.add (local.get $count) (local.get $at)))))
+            (local.set $first (i32.load (i32.add (local.get $firstChild) (local.get $at))))
+            (block $next
+              ;; Cells holding the group itself are always opened: summarising them would count the group's own points.
+              (if (i32.or (i32.gt_u (local.get $ns) (local.get $s)) (i32.ge_u (local.get $s) (local.get $ne)))
+                (then
+                  (local.set $at (i32.shl (local.get $node) (i32.const 3)))
+                  (local.set $cx (f64.load (i32.add (local.get $comX) (local.get $at))))
+                  (local.set $cy (f64.load (i32.add (local.get $comY) (local.get $at))))
+                  (local.set $gx (f64.max (f64.const 0) (f64.max (f64.sub (local.get $minX) (local.get $cx)) (f64.sub (local.get $cx) (local.get $maxX)))))
+                  (local.set $gy (f64.max (f64.const 0) (f64.max (f64.sub (local.get $minY) (local.get $cy)) (f64.sub (local.get $cy) (local.get $maxY)))))
+                  (if (f64.lt (f64.load (i32.add (local.get $side2) (local.get $at)))
+                        (f64.mul (local.get $open) (f64.add (f64.mul (local.get $gx) (local.get $gx)) (f64.mul (local.get $gy) (local.get $gy)))))
+                    (then
+                      (local.set $cxv (f64x2.splat (local.get $cx)))
+                      (local.set $cyv (f64x2.splat (local.get $cy)))
+                      (local.set $mv (f64x2.splat (f64.convert_i32_u (i32.sub (local.get $ne) (local.get $ns)))))
+                      (local.set $p (local.get $s))
+                      (block $cDone
+                        (loop $cLoop
+                          (br_if $cDone (i32.ge_u (local.get $p) (local.get $e)))
+                          (local.set $at (i32.shl (local.get $p) (i32.const 3)))
+                          (local.set $ex (f64x2.sub (v128.load (i32.add (local.get $px) (local.get $at))) (local.get $cxv)))
+                          (local.set $ey (f64x2.sub (v128.load (i32.add (local.get $py) (local.get $at))) (local.get $cyv)))
+                          (local.set $w (f64x2.div (local.get $one)
+                            (f64x2.add (f64x2.add (local.get $one) (f64x2.mul (local.get $ex) (local.get $ex))) (f64x2.mul (local.get $ey) (local.get $ey)))))
+                          (if (i32.eq (i32.add (local.get $p) (i32.const 1)) (local.get $e))
+                            (then (local.set $w (v128.and (local.get $w) (local.get $mask)))))
+                          (local.set $ax (f64x2.mul (local.get $mv) (local.get $w)))
+                          (local.set $z (f64x2.add (local.get $z) (local.get $ax)))
+                          (local.set $ww (f64x2.mul (local.get $ax) (local.get $w)))
+                          (v128.store (i32.add (local.get $fx) (local.get $at))
+                            (f64x2.add (v128.load (i32.add (local.get $fx) (local.get $at))) (f64x2.mul (local.get $ww) (local.get $ex))))
+                          (v128.store (i32.add (local.get $fy) (local.get $at))
+                            (f64x2.add (v128.load (i32.add (local.get $fy) (local.get $at))) (f64x2.mul (local.get $ww) (local.get $ey))))
+                          (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                          (br $cLoop)))
+                      (br $next)))))
+              (if (i32.lt_s (local.get $first) (i32.const 0))
+                (then
+                  (local.set $p (local.get $s))
+                  (block $pDone
+                    (loop $pLoop
+                      (br_if $pDone (i32.ge_u (local.get $p) (local.get $e)))
+                      (local.set $at (i32.shl (local.get $p) (i32.const 3)))
+                      (local.set $xi (v128.load (i32.add (local.get $px) (local.get $at))))
+                      (local.set $yi (v128.load (i32.add (local.get $py) (local.get $at))))
+                      (local.set $ax (v128.const i64x2 0 0))
+                      (local.set $ay (v128.const i64x2 0 0))
+                      (local.set $zl (v128.const i64x2 0 0))
+                      (local.set $r (local.get $ns))
+                      (block $rDone
+                        (loop $rLoop
+                          (br_if $rDone (i32.ge_u (local.get $r) (local.get $ne)))
+                          (local.set $ex (f64x2.sub (local.get $xi) (v128.load64_splat (i32.add (local.get $px) (i32.shl (local.get $r) (i32.const 3))))))
+                          (local.set $ey (f64x2.sub (local.get $yi) (v128.load64_splat (i32.add (local.get $py) (i32.shl (local.get $r) (i32.const 3))))))
+                          (local.set $w (f64x2.div (local.get $one)
+                            (f64x2.add (f64x2.add (local.get $one) (f64x2.mul (local.get $ex) (local.get $ex))) (f64x2.mul (local.get $ey) (local.get $ey)))))
+                          (local.set $zl (f64x2.add (local.get $zl) (local.get $w)))
+                          (local.set $ww (f64x2.mul (local.get $w) (local.get $w)))
+                          (local.set $ax (f64x2.add (local.get $ax) (f64x2.mul (local.get $ww) (local.get $ex))))
+                          (local.set $ay (f64x2.add (local.get $ay) (f64x2.mul (local.get $ww) (local.get $ey))))
+                          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                          (br $rLoop)))
+                      (if (i32.eq (i32.add (local.get $p) (i32.const 1)) (local.get $e))
+                        (then
+                          (local.set $zl (v128.and (local.get $zl) (local.get $mask)))
+                          (local.set $ax (v128.and (local.get $ax) (local.get $mask)))
+                          (local.set $ay (v128.and (local.get $ay) (local.get $mask)))))
+                      (local.set $z (f64x2.add (local.get $z) (local.get $zl)))
+                      (v128.store (i32.add (local.get $fx) (local.get $at)) (f64x2.add (v128.load (i32.add (local.get $fx) (local.get $at))) (local.get $ax)))
+                      (v128.store (i32.add (local.get $fy) (local.get $at)) (f64x2.add (v128.load (i32.add (local.get $fy) (local.get $at))) (local.get $ay)))
+                      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                      (br $pLoop)))
+                  (br $next)))
+              ;; Children pushed last-first, so they are walked in tree order.
+              (local.set $c (i32.add (local.get $first) (i32.load (i32.add (local.get $childCount) (i32.shl (local.get $node) (i32.const 2))))))
+              (block $kDone
+                (loop $kLoop
+                  (br_if $kDone (i32.le_s (local.get $c) (local.get $first)))
+                  (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                  (i32.store (i32.add (local.get $stack) (i32.shl (local.get $top) (i32.const 2))) (local.get $c))
+                  (local.set $top (i32.add (local.get $top) (i32.const 1)))
+                  (br $kLoop))))
+            (br $wLoop)))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $lLoop)))
+    (f64.sub (call $sum (local.get $z)) (f64.convert_i32_u (local.get $n))))
 )

@@ -52,7 +52,8 @@ export interface TsneOptions {
   /** Widest box of the FFT grid in layout units (the kernel's length scale is 1); default 1, FIt-SNE's. */
   fftBoxWidth?: number;
   /**
-   * Run the neighbour search and the attraction on the WebAssembly SIMD kernels where they run (default true);
+   * Run the neighbour search, the attraction and the Barnes-Hut walk on the WebAssembly SIMD kernels where they
+   * run (default true);
    * false keeps the JS loops, for comparison. Both find the same neighbours, and the same P gives the same layout
    * bits; but the kernels sum distances in another order (last-bit differences), which a cold layout amplifies.
    */
@@ -130,7 +131,9 @@ export function embedAffinities(P: SparseAffinities, options: TsneOptions = {}):
   const gains = new Float64Array(2 * n).fill(1);
   const attraction = new Float64Array(2 * n);
   const repulsion = new Float64Array(2 * n);
-  const repulsiveForces = makeRepulsion(options.repulsion ?? 'auto', n, { theta, quadrupole: options.quadrupole ?? false, boxWidth: options.fftBoxWidth ?? 1 });
+  const repulsiveForces = makeRepulsion(options.repulsion ?? 'auto', n, {
+    theta, quadrupole: options.quadrupole ?? false, boxWidth: options.fftBoxWidth ?? 1, simd: options.simd ?? true,
+  });
   for (let iter = 0; iter < iterations; iter++) {
     const exaggerating = iter < exaggerationIterations;
     const exaggeration = exaggerating ? earlyExaggeration : 1;

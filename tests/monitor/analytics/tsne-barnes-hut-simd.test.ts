@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { repulsiveForces } from '../../../monitor/analytics/tsne-barnes-hut.ts';
+import { makeSimdBarnesHut } from '../../../monitor/analytics/tsne-barnes-hut-simd.ts';
+import { buildQuadTree, makeQuadTree } from '../../../monitor/analytics/tsne-quadtree.ts';
+import { clumpedLayout, exactRepulsion, relativeError } from './tsne-fixtures.ts';
+
+describe('Barnes-Hut repulsion by the SIMD kernel', () => {
+  function both(Y: Float64Array, n: number, theta: number) {
+    const tree = makeQuadTree(n);
+    buildQuadTree(tree, Y, n, false);
+    const js = new Float64Array(2 * n);
+    const simd = new Float64Array(2 * n);
+    const zJs = repulsiveForces(tree, theta, js);
+    const zSimd = makeSimdBarnesHut(n)!(tree, theta, simd);
+    return { zJs, zSimd, js, simd };
+  }
+
+  it('gives the JS walk\'s forces and Z to rounding, odd leaves included', () => {
+    // 1,501 points: leaves of odd size leave the kernel's second lane on a point of the next leaf.
+    for (const n of [1501, 1500, 37]) {
+      const { zJs, zSimd, js, simd } = both(clumpedLayout(11, n), n, 0.5);
+      expect(Math.abs(zSimd / zJs - 1)).toBeLessThan(1e-12);
+      expect(relativeError(simd, js)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('is exact at θ = 0', () => {
+    const n = 401;
+    const Y = clumpedLayout(4, n);
+    const { zSimd, simd } = both(Y, n, 0);
+    const exact = exactRepulsion(Y, n);
+    expect(Math.abs(zSimd / exact.z - 1)).toBeLessThan(1e-12);
+    expect(relativeError(simd, exact.forces)).toBeLessThan(1e-12);
+  });
+
+  it('handles coincident points and trees deeper than its first node capacity', () => {
+    const m = 40;
+    const same = new Float64Array(2 * m).fill(3);
+    same[0] = 5;
+    same[3] = 3 + 1e-9;
+    const { zJs, zSimd, js, simd } = both(same, m, 0.5);
+    expect(zSimd).toBeCloseTo(zJs, 9);
+    expect(relativeError(simd, js)).toBeLessThan(1e-12);
+  });
+});
