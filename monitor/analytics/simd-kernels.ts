@@ -6,6 +6,7 @@ export interface SimdKernels {
   memory: WebAssembly.Memory;
   /** See simd-kernels.wat: all offsets are in bytes, into `memory`. */
   squaredDistances(x: number, d: number, i0: number, i1: number, j0: number, j1: number, out: number): void;
+  dotProducts(a: number, b: number, len: number, i0: number, i1: number, j0: number, j1: number, out: number): void;
   attraction(n: number, rowStart: number, columns: number, values: number, y: number, out: number): void;
   barnesHut(
     n: number, px: number, py: number, comX: number, comY: number, side2: number, count: number, pointStart: number,

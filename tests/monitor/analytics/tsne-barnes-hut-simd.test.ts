@@ -34,12 +34,16 @@ describe('Barnes-Hut repulsion by the SIMD kernel', () => {
   });
 
   it('handles coincident points and trees deeper than its first node capacity', () => {
-    const m = 40;
-    const same = new Float64Array(2 * m).fill(3);
-    same[0] = 5;
-    same[3] = 3 + 1e-9;
-    const { zJs, zSimd, js, simd } = both(same, m, 0.5);
+    // Three stacks of 17 coincident points: each splits down to the depth limit, 121 nodes for 51 points.
+    const m = 51;
+    const stacks = new Float64Array(2 * m);
+    for (let i = 0; i < m; i++) {
+      stacks[2 * i] = i % 3 === 1 ? 10 : 0;
+      stacks[2 * i + 1] = i % 3 === 2 ? 10 : 0;
+    }
+    const { zJs, zSimd, js, simd } = both(stacks, m, 0.5);
     expect(zSimd).toBeCloseTo(zJs, 9);
+    expect(zSimd).toBeCloseTo(exactRepulsion(stacks, m).z, 9);
     expect(relativeError(simd, js)).toBeLessThan(1e-12);
   });
 });
