@@ -85,8 +85,9 @@
   ;; A point's (x, y) is one f64x2, so a pair costs one load, one store and one division.
   (func (export "attraction")
     (param $n i32) (param $rowStart i32) (param $columns i32) (param $values i32) (param $y i32) (param $out i32)
-    (local $i i32) (local $e i32) (local $end i32) (local $at i32)
+    (local $i i32) (local $e i32) (local $end i32) (local $at i32) (local $at1 i32)
     (local $yi v128) (local $acc v128) (local $diff v128) (local $sq v128) (local $f v128)
+    (local $diff1 v128) (local $sq1 v128) (local $q v128)
     (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $n) (i32.const 4)))
     (local.set $e (i32.load (local.get $rowStart)))
     (block $iDone
@@ -95,6 +96,31 @@
         (local.set $yi (v128.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 4)))))
         (local.set $acc (v128.const i64x2 0 0))
         (local.set $end (i32.load (i32.add (local.get $rowStart) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2)))))
+        ;; Two pairs at a time share one f64x2 division (the same quotients as two scalar ones).
+        (block $twoDone
+          (loop $twoLoop
+            (br_if $twoDone (i32.ge_u (i32.add (local.get $e) (i32.const 1)) (local.get $end)))
+            (local.set $at (i32.shl (i32.load (i32.add (local.get $columns) (i32.shl (local.get $e) (i32.const 2)))) (i32.const 4)))
+            (local.set $at1 (i32.shl (i32.load offset=4 (i32.add (local.get $columns) (i32.shl (local.get $e) (i32.const 2)))) (i32.const 4)))
+            (local.set $diff (f64x2.sub (local.get $yi) (v128.load (i32.add (local.get $y) (local.get $at)))))
+            (local.set $diff1 (f64x2.sub (local.get $yi) (v128.load (i32.add (local.get $y) (local.get $at1)))))
+            (local.set $sq (f64x2.mul (local.get $diff) (local.get $diff)))
+            (local.set $sq1 (f64x2.mul (local.get $diff1) (local.get $diff1)))
+            (local.set $q (f64x2.div (v128.load (i32.add (local.get $values) (i32.shl (local.get $e) (i32.const 3))))
+              (f64x2.add
+                (f64x2.add (f64x2.splat (f64.const 1))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $sq) (local.get $sq1)))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $sq) (local.get $sq1)))))
+            (local.set $f (f64x2.mul (local.get $diff) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $q) (local.get $q))))
+            (local.set $acc (f64x2.add (local.get $acc) (local.get $f)))
+            (local.set $at (i32.add (local.get $out) (local.get $at)))
+            (v128.store (local.get $at) (f64x2.sub (v128.load (local.get $at)) (local.get $f)))
+            (local.set $f (f64x2.mul (local.get $diff1) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $q) (local.get $q))))
+            (local.set $acc (f64x2.add (local.get $acc) (local.get $f)))
+            (local.set $at1 (i32.add (local.get $out) (local.get $at1)))
+            (v128.store (local.get $at1) (f64x2.sub (v128.load (local.get $at1)) (local.get $f)))
+            (local.set $e (i32.add (local.get $e) (i32.const 2)))
+            (br $twoLoop)))
         (block $eDone
           (loop $eLoop
             (br_if $eDone (i32.ge_u (local.get $e) (local.get $end)))
