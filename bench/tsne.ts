@@ -1,6 +1,7 @@
 // t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256) with the SIMD kernels and with the JS
-// loops side by side, before and after the FFT repulsion and step schedule, ours against tsne-js (exact, O(n²)) on
-// 500 points, and the PCA-50 path. `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
+// loops side by side, before and after the FFT repulsion and step schedule, the product's PCA-50 path and a
+// demo-sized checkpoint phase by phase, ours against tsne-js (exact, O(n²)) on 500 points.
+// `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { nearestNeighbours, type NeighbourGraph } from '../monitor/analytics/neighbour-search.ts';
@@ -28,6 +29,11 @@ export interface TsneBench {
   jsLoops5000CpuSeconds: number;
   /** JS loops / SIMD kernels, in CPU time of the whole layout (same neighbours, same layout bits). */
   speedupVsJsLoops: number;
+  /**
+   * The product's path (the instances stage): PCA to 50 dimensions, kNN there, affinities, default optimisation,
+   * CPU seconds of the same 5,000 x 256. The headline; `tsne5000CpuSeconds` is the same layout without the PCA.
+   */
+  tsne5000Pca50CpuSeconds: number;
   /** tsne-js on 500 x 256 (perplexity 30, its documented settings); null when skipped. */
   referenceSeconds500: number | null;
   /** Ours on the same 500 points and perplexity. */
@@ -46,6 +52,10 @@ export interface TsneBench {
     neighbours: Record<string, NeighbourRun>;
     /** The optimisation alone, per variant, on the same P: wall and CPU seconds, gradient steps, quality. */
     optimise5000: Record<string, OptimiseRun>;
+    /** The PCA-50 path's phases in CPU seconds (PCA by the SIMD kernel and by the JS loops), its layout's quality. */
+    productPath5000: ProductPath;
+    /** One demo-sized checkpoint (1,500 x 1,024, PCA-50), cold and then warm, phase by phase in CPU seconds. */
+    demoCheckpoint1500: DemoCheckpoint;
     oursKl500: number;
     beforeKl500: number;
     referenceKl500: number | null;
@@ -63,6 +73,27 @@ export interface OptimiseRun {
   kl: number;
   /** kNN preservation (k = 15) against the 256-D neighbours. */
   preservation: number;
+}
+
+export interface ProductPath {
+  pcaCpuSeconds: number;
+  pcaJsCpuSeconds: number;
+  neighboursCpuSeconds: number;
+  affinitiesCpuSeconds: number;
+  optimise: OptimiseRun;
+}
+
+export interface DemoCheckpoint {
+  coldCpuSeconds: number;
+  /** The warm start's phases: PCA-50 (kernel / JS loops), kNN (k = 120) in 50-D, affinities, 300 steps, and the
+   * neighbour-preservation score's kNN (k = 15) in the full 1,024-D. */
+  pcaCpuSeconds: number;
+  pcaJsCpuSeconds: number;
+  neighboursCpuSeconds: number;
+  affinitiesCpuSeconds: number;
+  optimiseCpuSeconds: number;
+  scoreNeighboursCpuSeconds: number;
+  warmCpuSeconds: number;
 }
 
 export interface NeighbourRun {
@@ -85,6 +116,8 @@ const VARIANTS: Record<string, TsneOptions> = {
   fftOnly: { repulsion: 'fft' },
   default: {},
   jsLoops: { simd: false },
+  /** The previous pass's schedule: 250 exaggeration steps (now 150 from 500 points on), 250 after. */
+  exaggeration250: { exaggerationIterations: 250, iterations: 500 },
 };
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -135,6 +168,9 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const jsLoops = optimise5000.jsLoops!;
   const jsPrepareCpuSeconds = jsNeighbours.cpuSeconds + affinities.cpuSeconds;
 
+  const productPath5000 = productPath(big.data, big.d, high);
+  const demoCheckpoint1500 = demoCheckpoint(demo.data, demo.d);
+
   const small = gaussianClusters(2, 500, 256, 10, 1);
   const ours = timed(() => tsne(small.data, small.d, { perplexity: 30 }));
   const previous = tsne(small.data, small.d, { perplexity: 30, ...BEFORE });
@@ -150,6 +186,7 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
     jsLoops5000Seconds: jsNeighbours.seconds + affinities.seconds + jsLoops.seconds,
     jsLoops5000CpuSeconds: jsPrepareCpuSeconds + jsLoops.cpuSeconds,
     speedupVsJsLoops: (jsPrepareCpuSeconds + jsLoops.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
+    tsne5000Pca50CpuSeconds: productPath5000.pcaCpuSeconds + productPath5000.neighboursCpuSeconds + productPath5000.affinitiesCpuSeconds + productPath5000.optimise.cpuSeconds,
     referenceSeconds500: reference?.seconds ?? null,
     oursSeconds500: ours.seconds,
     speedupVsReference: reference ? reference.seconds / ours.seconds : null,
@@ -165,12 +202,58 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
         demoScore1500: neighbourRun(demoSimd, demoJs, demo.d),
       },
       optimise5000,
+      productPath5000,
+      demoCheckpoint1500,
       oursKl500,
       beforeKl500: layoutKlDivergence(small.data, small.d, previous, 30),
       referenceKl500,
       klVsReference500: referenceKl500 === null ? null : oursKl500 / referenceKl500,
       referenceSteps500: reference?.iterations ?? null,
     },
+  };
+}
+
+function productPath(data: Float32Array, d: number, high: NeighbourGraph): ProductPath {
+  const pcaJs = timed(() => principalCoordinates(data, d, 50, { simd: false }));
+  const pca = timed(() => principalCoordinates(data, d, 50));
+  const neighbours = timed(() => nearestNeighbours(pca.value.coordinates, 50, 120));
+  const affinities = timed(() => inputAffinities(neighbours.value, 40));
+  let steps = 0;
+  const run = timed(() => embedAffinities(affinities.value, { onProgress: (_step, total) => (steps = total) }));
+  return {
+    pcaCpuSeconds: pca.cpuSeconds,
+    pcaJsCpuSeconds: pcaJs.cpuSeconds,
+    neighboursCpuSeconds: neighbours.cpuSeconds,
+    affinitiesCpuSeconds: affinities.cpuSeconds,
+    optimise: {
+      seconds: run.seconds,
+      cpuSeconds: run.cpuSeconds,
+      steps,
+      kl: sparseKlDivergence(affinities.value, run.value),
+      preservation: meanOf(preservationFromGraph(high, run.value, 15)),
+    },
+  };
+}
+
+function demoCheckpoint(data: Float32Array, d: number): DemoCheckpoint {
+  const cold = timed(() => projectCheckpoint(data, d, null, { principalDimensions: 50 }));
+  const next = perturbed(data, 7, 0.1);
+  const pcaJs = timed(() => principalCoordinates(next, d, 50, { simd: false }));
+  const pca = timed(() => principalCoordinates(next, d, 50));
+  const neighbours = timed(() => nearestNeighbours(pca.value.coordinates, 50, 120));
+  const affinities = timed(() => inputAffinities(neighbours.value, 40));
+  const optimise = timed(() => embedAffinities(affinities.value, { init: cold.value.layout }));
+  const score = timed(() => nearestNeighbours(next, d, 15));
+  const warm = timed(() => projectCheckpoint(next, d, cold.value.layout, { principalDimensions: 50 }));
+  return {
+    coldCpuSeconds: cold.cpuSeconds,
+    pcaCpuSeconds: pca.cpuSeconds,
+    pcaJsCpuSeconds: pcaJs.cpuSeconds,
+    neighboursCpuSeconds: neighbours.cpuSeconds,
+    affinitiesCpuSeconds: affinities.cpuSeconds,
+    optimiseCpuSeconds: optimise.cpuSeconds,
+    scoreNeighboursCpuSeconds: score.cpuSeconds,
+    warmCpuSeconds: warm.cpuSeconds,
   };
 }
 
