@@ -1,9 +1,10 @@
-// t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256), before and after the FFT repulsion
-// and the step schedule, each lever alone, ours against tsne-js (exact, O(n²)) on 500 points, and the PCA-50 path.
+// t-SNE benchmark: our t-SNE on the instance view's target size (5,000 x 256) with the SIMD kernels and with the JS
+// loops side by side, before and after the FFT repulsion and step schedule, the product's PCA-50 path and a
+// demo-sized checkpoint phase by phase, ours against tsne-js (exact, O(n²)) on 500 points.
 // `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { nearestNeighbours } from '../monitor/analytics/neighbour-search.ts';
+import { nearestNeighbours, type NeighbourGraph } from '../monitor/analytics/neighbour-search.ts';
 import { meanOf, preservationFromGraph } from '../monitor/analytics/neighbour-preservation.ts';
 import { principalCoordinates } from '../monitor/analytics/principal-coordinates.ts';
 import { firstColumns, projectCheckpoint } from '../monitor/analytics/projection.ts';
@@ -23,6 +24,16 @@ export interface TsneBench {
   before5000CpuSeconds: number;
   /** before / after, in CPU time. */
   speedupVsBefore: number;
+  /** The default layout with the JS loops for the neighbour search and the attraction (`simd: false`). */
+  jsLoops5000Seconds: number;
+  jsLoops5000CpuSeconds: number;
+  /** JS loops / SIMD kernels, in CPU time of the whole layout (same neighbours, same layout bits). */
+  speedupVsJsLoops: number;
+  /**
+   * The product's path (the instances stage): PCA to 50 dimensions, kNN there, affinities, default optimisation,
+   * CPU seconds of the same 5,000 x 256. The headline; `tsne5000CpuSeconds` is the same layout without the PCA.
+   */
+  tsne5000Pca50CpuSeconds: number;
   /** tsne-js on 500 x 256 (perplexity 30, its documented settings); null when skipped. */
   referenceSeconds500: number | null;
   /** Ours on the same 500 points and perplexity. */
@@ -37,8 +48,14 @@ export interface TsneBench {
     neighboursSeconds5000: number;
     affinitiesSeconds5000: number;
     prepareCpuSeconds5000: number;
+    /** The exact kNN (k = 120) of 5,000 x 256 and the score's (k = 15) of 1,500 x 1,024, by each kernel. */
+    neighbours: Record<string, NeighbourRun>;
     /** The optimisation alone, per variant, on the same P: wall and CPU seconds, gradient steps, quality. */
     optimise5000: Record<string, OptimiseRun>;
+    /** The PCA-50 path's phases in CPU seconds (PCA by the SIMD kernel and by the JS loops), its layout's quality. */
+    productPath5000: ProductPath;
+    /** One demo-sized checkpoint (1,500 x 1,024, PCA-50), cold and then warm, phase by phase in CPU seconds. */
+    demoCheckpoint1500: DemoCheckpoint;
     oursKl500: number;
     beforeKl500: number;
     referenceKl500: number | null;
@@ -58,6 +75,37 @@ export interface OptimiseRun {
   preservation: number;
 }
 
+export interface ProductPath {
+  pcaCpuSeconds: number;
+  pcaJsCpuSeconds: number;
+  neighboursCpuSeconds: number;
+  affinitiesCpuSeconds: number;
+  optimise: OptimiseRun;
+}
+
+export interface DemoCheckpoint {
+  coldCpuSeconds: number;
+  /** The warm start's phases: PCA-50 (kernel / JS loops), kNN (k = 120) in 50-D, affinities, 300 steps, and the
+   * neighbour-preservation score's kNN (k = 15) in the full 1,024-D. */
+  pcaCpuSeconds: number;
+  pcaJsCpuSeconds: number;
+  neighboursCpuSeconds: number;
+  affinitiesCpuSeconds: number;
+  optimiseCpuSeconds: number;
+  scoreNeighboursCpuSeconds: number;
+  warmCpuSeconds: number;
+}
+
+export interface NeighbourRun {
+  n: number;
+  d: number;
+  k: number;
+  jsCpuSeconds: number;
+  simdCpuSeconds: number;
+  /** Share of the JS search's neighbours the SIMD search found (both are exact: 1 unless one is wrong). */
+  recall: number;
+}
+
 /** The optimisation as it was before the FFT repulsion and the larger final step: Barnes-Hut, 1,000 steps at 100. */
 export const BEFORE: TsneOptions = { repulsion: 'barnes-hut', iterations: 1000, finalLearningRate: 100 };
 
@@ -67,11 +115,20 @@ const VARIANTS: Record<string, TsneOptions> = {
   scheduleOnly: { repulsion: 'barnes-hut' },
   fftOnly: { repulsion: 'fft' },
   default: {},
+  jsLoops: { simd: false },
+  /** The previous pass's schedule: 250 exaggeration steps (now 150 from 500 points on), 250 after. */
+  exaggeration250: { exaggerationIterations: 250, iterations: 500 },
 };
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
-function timed<T>(body: () => T): { value: T; seconds: number; cpuSeconds: number } {
+interface Timed<T> {
+  value: T;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+function timed<T>(body: () => T): Timed<T> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const value = body();
@@ -85,6 +142,10 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const big = gaussianClusters(1, 5000, 256, 10, 1);
   const loadAverageAtStart = loadavg()[0] ?? 0;
   const neighbours = timed(() => nearestNeighbours(big.data, big.d, 120));
+  const jsNeighbours = timed(() => nearestNeighbours(big.data, big.d, 120, { kernel: 'js' }));
+  const demo = gaussianClusters(3, 1500, 1024, 10, 1);
+  const demoSimd = timed(() => nearestNeighbours(demo.data, demo.d, 15));
+  const demoJs = timed(() => nearestNeighbours(demo.data, demo.d, 15, { kernel: 'js' }));
   const affinities = timed(() => inputAffinities(neighbours.value, 40));
   const high = firstColumns(neighbours.value, 15);
   const optimise5000: Record<string, OptimiseRun> = {};
@@ -104,6 +165,11 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const prepareCpuSeconds = neighbours.cpuSeconds + affinities.cpuSeconds;
   const after = optimise5000.default!;
   const before = optimise5000.before!;
+  const jsLoops = optimise5000.jsLoops!;
+  const jsPrepareCpuSeconds = jsNeighbours.cpuSeconds + affinities.cpuSeconds;
+
+  const productPath5000 = productPath(big.data, big.d, high);
+  const demoCheckpoint1500 = demoCheckpoint(demo.data, demo.d);
 
   const small = gaussianClusters(2, 500, 256, 10, 1);
   const ours = timed(() => tsne(small.data, small.d, { perplexity: 30 }));
@@ -117,6 +183,10 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
     before5000Seconds: prepareSeconds + before.seconds,
     before5000CpuSeconds: prepareCpuSeconds + before.cpuSeconds,
     speedupVsBefore: (prepareCpuSeconds + before.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
+    jsLoops5000Seconds: jsNeighbours.seconds + affinities.seconds + jsLoops.seconds,
+    jsLoops5000CpuSeconds: jsPrepareCpuSeconds + jsLoops.cpuSeconds,
+    speedupVsJsLoops: (jsPrepareCpuSeconds + jsLoops.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
+    tsne5000Pca50CpuSeconds: productPath5000.pcaCpuSeconds + productPath5000.neighboursCpuSeconds + productPath5000.affinitiesCpuSeconds + productPath5000.optimise.cpuSeconds,
     referenceSeconds500: reference?.seconds ?? null,
     oursSeconds500: ours.seconds,
     speedupVsReference: reference ? reference.seconds / ours.seconds : null,
@@ -127,7 +197,13 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
       neighboursSeconds5000: neighbours.seconds,
       affinitiesSeconds5000: affinities.seconds,
       prepareCpuSeconds5000: prepareCpuSeconds,
+      neighbours: {
+        tsne5000: neighbourRun(neighbours, jsNeighbours, big.d),
+        demoScore1500: neighbourRun(demoSimd, demoJs, demo.d),
+      },
       optimise5000,
+      productPath5000,
+      demoCheckpoint1500,
       oursKl500,
       beforeKl500: layoutKlDivergence(small.data, small.d, previous, 30),
       referenceKl500,
@@ -135,6 +211,65 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
       referenceSteps500: reference?.iterations ?? null,
     },
   };
+}
+
+function productPath(data: Float32Array, d: number, high: NeighbourGraph): ProductPath {
+  const pcaJs = timed(() => principalCoordinates(data, d, 50, { simd: false }));
+  const pca = timed(() => principalCoordinates(data, d, 50));
+  const neighbours = timed(() => nearestNeighbours(pca.value.coordinates, 50, 120));
+  const affinities = timed(() => inputAffinities(neighbours.value, 40));
+  let steps = 0;
+  const run = timed(() => embedAffinities(affinities.value, { onProgress: (_step, total) => (steps = total) }));
+  return {
+    pcaCpuSeconds: pca.cpuSeconds,
+    pcaJsCpuSeconds: pcaJs.cpuSeconds,
+    neighboursCpuSeconds: neighbours.cpuSeconds,
+    affinitiesCpuSeconds: affinities.cpuSeconds,
+    optimise: {
+      seconds: run.seconds,
+      cpuSeconds: run.cpuSeconds,
+      steps,
+      kl: sparseKlDivergence(affinities.value, run.value),
+      preservation: meanOf(preservationFromGraph(high, run.value, 15)),
+    },
+  };
+}
+
+function demoCheckpoint(data: Float32Array, d: number): DemoCheckpoint {
+  const cold = timed(() => projectCheckpoint(data, d, null, { principalDimensions: 50 }));
+  const next = perturbed(data, 7, 0.1);
+  const pcaJs = timed(() => principalCoordinates(next, d, 50, { simd: false }));
+  const pca = timed(() => principalCoordinates(next, d, 50));
+  const neighbours = timed(() => nearestNeighbours(pca.value.coordinates, 50, 120));
+  const affinities = timed(() => inputAffinities(neighbours.value, 40));
+  const optimise = timed(() => embedAffinities(affinities.value, { init: cold.value.layout }));
+  const score = timed(() => nearestNeighbours(next, d, 15));
+  const warm = timed(() => projectCheckpoint(next, d, cold.value.layout, { principalDimensions: 50 }));
+  return {
+    coldCpuSeconds: cold.cpuSeconds,
+    pcaCpuSeconds: pca.cpuSeconds,
+    pcaJsCpuSeconds: pcaJs.cpuSeconds,
+    neighboursCpuSeconds: neighbours.cpuSeconds,
+    affinitiesCpuSeconds: affinities.cpuSeconds,
+    optimiseCpuSeconds: optimise.cpuSeconds,
+    scoreNeighboursCpuSeconds: score.cpuSeconds,
+    warmCpuSeconds: warm.cpuSeconds,
+  };
+}
+
+function neighbourRun(simd: Timed<NeighbourGraph>, js: Timed<NeighbourGraph>, d: number): NeighbourRun {
+  const { n, k } = js.value;
+  let found = 0;
+  const mark = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) {
+      mark[js.value.indices[i * k + r]!] = i;
+    }
+    for (let r = 0; r < k; r++) {
+      found += mark[simd.value.indices[i * k + r]!] === i ? 1 : 0;
+    }
+  }
+  return { n, d, k, jsCpuSeconds: js.cpuSeconds, simdCpuSeconds: simd.cpuSeconds, recall: found / (n * k) };
 }
 
 export interface TsnePrincipalBench {

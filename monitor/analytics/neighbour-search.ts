@@ -2,6 +2,8 @@
 // and of neighbour preservation. High-dimensional pairs are first screened by their distance in a
 // 16-dimensional principal subspace, a lower bound at 1/16 of the cost (d = 256) that ruled out 63% of the
 // pairs of the benchmark's overlapping clusters and 87% of well-separated ones; 5,000 x 256 took 4.3 s, not 10.
+import { offer, sortHeaps } from './neighbour-heap.ts';
+import { simdNearestNeighbours } from './neighbour-search-simd.ts';
 import { principalSubspace, project } from './neighbour-subspace.ts';
 
 export interface NeighbourGraph {
@@ -29,35 +31,6 @@ export function rowCount(data: Float32Array, d: number, caller: string): number 
     throw new RangeError(`${caller}: data has ${data.length} values, which is not n rows of d = ${d}. Pass an n x d row-major Float32Array and its d.`);
   }
   return data.length / d;
-}
-
-// Max-heap order on (distance, index): `a` ranks after `b` when it is farther, or as far with a larger index.
-// Ordering ties by index makes the result independent of the order in which pairs are visited.
-const after = (da: number, ia: number, db: number, ib: number) => da > db || (da === db && ia > ib);
-
-function siftDown(dist: Float64Array, idx: Int32Array, base: number, size: number, start: number): void {
-  let p = start;
-  for (;;) {
-    const l = 2 * p + 1;
-    if (l >= size) {
-      return;
-    }
-    let c = l;
-    const r = l + 1;
-    if (r < size && after(dist[base + r]!, idx[base + r]!, dist[base + l]!, idx[base + l]!)) {
-      c = r;
-    }
-    if (!after(dist[base + c]!, idx[base + c]!, dist[base + p]!, idx[base + p]!)) {
-      return;
-    }
-    const td = dist[base + p]!;
-    const ti = idx[base + p]!;
-    dist[base + p] = dist[base + c]!;
-    idx[base + p] = idx[base + c]!;
-    dist[base + c] = td;
-    idx[base + c] = ti;
-    p = c;
-  }
 }
 
 /** Rows and their screening coordinates, copied in order of the first principal coordinate. */
@@ -118,12 +91,26 @@ function squaredDistance(x: Float32Array, a: number, b: number, d: number): numb
   return s0 + s1 + (s2 + s3);
 }
 
+/** How pair distances are computed: WebAssembly SIMD blocks, the screened JS loop, or 'auto' (default). */
+export type NeighbourKernel = 'auto' | 'simd' | 'js';
+
+export interface NeighbourSearchOptions {
+  /**
+   * 'auto' takes the SIMD kernel from SIMD_MIN_D dimensions on where WebAssembly SIMD runs, the JS loop
+   * otherwise; 'simd' falls back to the JS loop where SIMD is unavailable. Both give the same neighbours.
+   */
+  kernel?: NeighbourKernel;
+}
+
+/** Dimensions from which the SIMD kernel beats the screened JS loop (measured: see decisions.md). */
+export const SIMD_MIN_D = 8;
+
 /**
  * The k nearest other points of every row of `data` (n x d, row-major), by squared Euclidean distance.
- * k is clipped to n - 1, so fewer than two points give k = 0 and empty arrays. Exact: the early exit
- * only skips pairs already farther than both points' current k-th neighbour.
+ * k is clipped to n - 1, so fewer than two points give k = 0 and empty arrays. Exact: every pair is either
+ * computed or, on the JS path, skipped only when already farther than both points' current k-th neighbour.
  */
-export function nearestNeighbours(data: Float32Array, d: number, k: number): NeighbourGraph {
+export function nearestNeighbours(data: Float32Array, d: number, k: number, options: NeighbourSearchOptions = {}): NeighbourGraph {
   const n = rowCount(data, d, 'nearestNeighbours');
   const kk = Math.max(0, Math.min(Math.floor(k), n - 1));
   const indices = new Int32Array(n * kk).fill(-1);
@@ -131,6 +118,17 @@ export function nearestNeighbours(data: Float32Array, d: number, k: number): Nei
   if (kk === 0) {
     return { n, k: kk, indices, squaredDistances };
   }
+  const kernel = options.kernel ?? 'auto';
+  const simd = kernel === 'simd' || (kernel === 'auto' && d >= SIMD_MIN_D);
+  if (!simd || !simdNearestNeighbours(data, n, d, kk, indices, squaredDistances)) {
+    jsNeighbourHeaps(data, n, d, kk, indices, squaredDistances);
+    sortHeaps(squaredDistances, indices, n, kk);
+  }
+  return { n, k: kk, indices, squaredDistances };
+}
+
+/** The screened, blocked JS search into the k-heaps (see the module header). */
+function jsNeighbourHeaps(data: Float32Array, n: number, d: number, kk: number, indices: Int32Array, squaredDistances: Float64Array): void {
   const m = d >= SCREEN_MIN_D && n > 4 * BLOCK_ROWS ? SCREEN_DIMS : 0;
   const { rows, screen, original } = m > 0 ? screenedOrder(data, n, d, m) : { rows: data, screen: new Float64Array(0), original: null };
   const blocks = Math.ceil(n / BLOCK_ROWS);
@@ -153,32 +151,10 @@ export function nearestNeighbours(data: Float32Array, d: number, k: number): Nei
             continue;
           }
           const s = squaredDistance(rows, a * d, b * d, d);
-          if (after(squaredDistances[hi]!, indices[hi]!, s, j)) {
-            squaredDistances[hi] = s;
-            indices[hi] = j;
-            siftDown(squaredDistances, indices, hi, kk, 0);
-          }
-          if (after(squaredDistances[hj]!, indices[hj]!, s, i)) {
-            squaredDistances[hj] = s;
-            indices[hj] = i;
-            siftDown(squaredDistances, indices, hj, kk, 0);
-          }
+          offer(squaredDistances, indices, hi, kk, s, j);
+          offer(squaredDistances, indices, hj, kk, s, i);
         }
       }
     }
   }
-  // Heap-sort each row in place: repeatedly move the farthest to the end, giving nearest first.
-  for (let i = 0; i < n; i++) {
-    const base = i * kk;
-    for (let size = kk - 1; size > 0; size--) {
-      const td = squaredDistances[base]!;
-      const ti = indices[base]!;
-      squaredDistances[base] = squaredDistances[base + size]!;
-      indices[base] = indices[base + size]!;
-      squaredDistances[base + size] = td;
-      indices[base + size] = ti;
-      siftDown(squaredDistances, indices, base, size, 0);
-    }
-  }
-  return { n, k: kk, indices, squaredDistances };
 }

@@ -6,48 +6,70 @@ import { SeededRandom } from '../../datasets/seeded-random.ts';
 /** Power iterations: enough for the bound to catch the dominant (between-cluster) directions. */
 const POWER_ITERATIONS = 2;
 
+/** The two products of subspace iteration over the centred rows Xc = X - mean of one data matrix (n x d). */
+export interface SubspaceProducts {
+  /** out (n x m) = Xc · basis, basis d x m. */
+  scores(basis: Float64Array, m: number, out: Float64Array): void;
+  /** out (d x m) = Xcᵀ · scores, scores n x m. */
+  transposed(scores: Float64Array, m: number, out: Float64Array): void;
+}
+
 /**
  * Orthonormal d x m basis (row-major, column c is direction c) approximating the top-m principal subspace
  * of `data` (n x d row-major). Deterministic: the random start uses a fixed seed. Requires m <= d.
+ * `products` computes the iteration's matrix products (default: the JS loops below).
  */
-export function principalSubspace(data: Float32Array, n: number, d: number, m: number): Float64Array {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < d; t++) {
-      mean[t] = mean[t]! + data[i * d + t]! / n;
-    }
-  }
+export function principalSubspace(data: Float32Array, n: number, d: number, m: number, products = subspaceProducts(data, n, d)): Float64Array {
   const random = new SeededRandom(0x5eed);
   let basis = Float64Array.from({ length: d * m }, () => random.normal());
   orthonormalise(basis, d, m);
   const scores = new Float64Array(n * m);
   for (let it = 0; it < POWER_ITERATIONS; it++) {
     // scores = (X - mean) Q, then Q = orth((X - mean)ᵀ scores).
-    const shift = new Float64Array(m);
-    for (let t = 0; t < d; t++) {
-      for (let c = 0; c < m; c++) {
-        shift[c] = shift[c]! + mean[t]! * basis[t * m + c]!;
-      }
-    }
-    project(data, n, d, basis, m, scores);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < m; c++) {
-        scores[i * m + c] = scores[i * m + c]! - shift[c]!;
-      }
-    }
+    products.scores(basis, m, scores);
     const next = new Float64Array(d * m);
-    for (let i = 0; i < n; i++) {
-      for (let t = 0; t < d; t++) {
-        const x = data[i * d + t]! - mean[t]!;
-        for (let c = 0; c < m; c++) {
-          next[t * m + c] = next[t * m + c]! + x * scores[i * m + c]!;
-        }
-      }
-    }
+    products.transposed(scores, m, next);
     orthonormalise(next, d, m);
     basis = next;
   }
   return basis;
+}
+
+/** The products by JS loops; Xc is never formed (the mean is taken off the scores). */
+export function subspaceProducts(data: Float32Array, n: number, d: number): SubspaceProducts {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) {
+      mean[t] = mean[t]! + data[i * d + t]! / n;
+    }
+  }
+  return {
+    scores(basis, m, out) {
+      const shift = new Float64Array(m);
+      for (let t = 0; t < d; t++) {
+        for (let c = 0; c < m; c++) {
+          shift[c] = shift[c]! + mean[t]! * basis[t * m + c]!;
+        }
+      }
+      project(data, n, d, basis, m, out);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < m; c++) {
+          out[i * m + c] = out[i * m + c]! - shift[c]!;
+        }
+      }
+    },
+    transposed(scores, m, out) {
+      out.fill(0);
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < d; t++) {
+          const x = data[i * d + t]! - mean[t]!;
+          for (let c = 0; c < m; c++) {
+            out[t * m + c] = out[t * m + c]! + x * scores[i * m + c]!;
+          }
+        }
+      }
+    },
+  };
 }
 
 /** Writes the coordinates of every row of `data` in `basis` (d x m) into `out` (n x m). */

@@ -3,6 +3,7 @@
 // `auto`, which takes whichever of the two is cheaper for the layout at hand.
 import { fftGridSize, fftRepulsiveForces, makeFftRepulsion } from './tsne-fft-repulsion.ts';
 import { repulsiveForces } from './tsne-barnes-hut.ts';
+import { makeSimdBarnesHut } from './tsne-barnes-hut-simd.ts';
 import { buildQuadTree, makeQuadTree } from './tsne-quadtree.ts';
 
 export type RepulsionMethod = 'barnes-hut' | 'fft' | 'auto';
@@ -17,20 +18,23 @@ export interface RepulsionOptions {
   quadrupole: boolean;
   /** Box width of the FFT grid, in layout units. */
   boxWidth: number;
+  /** Walk the tree by the WebAssembly SIMD kernel where it runs (monopole cells only). */
+  simd: boolean;
 }
 
 /** A repulsion estimator for layouts of n >= 1 points, holding its buffers across steps. */
 export function makeRepulsion(method: RepulsionMethod, n: number, options: RepulsionOptions): Repulsion {
   const state = method === 'barnes-hut' ? null : makeFftRepulsion(n, options.boxWidth);
   const tree = method === 'fft' ? null : makeQuadTree(n);
+  const simdWalk = tree !== null && options.simd && !options.quadrupole ? makeSimdBarnesHut(n) : null;
   // θ = 0 asks for exact forces, which only the tree gives.
   const largestFftGrid = method === 'fft' ? Infinity : options.theta === 0 ? 0 : autoFftLimit(n);
   return (y, out) => {
     if (state !== null && (tree === null || fftGridSize(extentOf(y, n), options.boxWidth) <= largestFftGrid)) {
       return fftRepulsiveForces(state, y, n, out);
     }
-    buildQuadTree(tree!, y, n);
-    return repulsiveForces(tree!, options.theta, out, options.quadrupole);
+    buildQuadTree(tree!, y, n, options.quadrupole);
+    return simdWalk === null ? repulsiveForces(tree!, options.theta, out, options.quadrupole) : simdWalk(tree!, options.theta, out);
   };
 }
 

@@ -49,3 +49,41 @@ describe('nearestNeighbours', () => {
     expect(() => nearestNeighbours(data, 4, 2)).toThrow(/15 values, which is not n rows of d = 4/);
   });
 });
+
+describe('nearestNeighbours on the SIMD kernel', () => {
+  const rows = (graph: { n: number; k: number; indices: Int32Array }) =>
+    Array.from({ length: graph.n }, (_, i) => Array.from(graph.indices.subarray(i * graph.k, (i + 1) * graph.k)));
+
+  it('finds the brute-force neighbours when n is no multiple of 4 and d is odd (padded rows and blocks)', () => {
+    const { data, d } = gaussianClusters(4, 203, 65, 6, 1);
+    const graph = nearestNeighbours(data, d, 25, { kernel: 'simd' });
+    expect(rows(graph)).toEqual(bruteForce(data, d, 25));
+    const js = nearestNeighbours(data, d, 25, { kernel: 'js' });
+    for (let e = 0; e < graph.squaredDistances.length; e++) {
+      expect(Math.abs(graph.squaredDistances[e]! - js.squaredDistances[e]!)).toBeLessThanOrEqual(1e-12 * js.squaredDistances[e]!);
+    }
+  });
+
+  it('gives the JS search its neighbours on the t-SNE bench shape, k larger than a cluster', () => {
+    const { data, d } = gaussianClusters(5, 700, 96, 10, 1);
+    expect(rows(nearestNeighbours(data, d, 120, { kernel: 'simd' }))).toEqual(rows(nearestNeighbours(data, d, 120, { kernel: 'js' })));
+  });
+
+  it('orders duplicate rows and equal distances by index', () => {
+    // 40 points in 8-D on a small integer lattice, each twice: distances tie everywhere, duplicates at 0.
+    const random = new SeededRandom(9);
+    const base = Float32Array.from({ length: 40 * 8 }, () => Math.floor(random.next() * 3));
+    const data = new Float32Array(80 * 8);
+    data.set(base);
+    data.set(base, 40 * 8);
+    const graph = nearestNeighbours(data, 8, 30, { kernel: 'simd' });
+    expect(rows(graph)).toEqual(bruteForce(data, 8, 30));
+    expect(graph.squaredDistances[0]).toBe(0);
+  });
+
+  it('handles the smallest inputs', () => {
+    const two = Float32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(nearestNeighbours(two, 8, 5, { kernel: 'simd' })).toMatchObject({ n: 2, k: 1, indices: Int32Array.from([1, 0]), squaredDistances: Float64Array.from([8, 8]) });
+    expect(nearestNeighbours(two.subarray(0, 8), 8, 5, { kernel: 'simd' })).toMatchObject({ n: 1, k: 0 });
+  });
+});

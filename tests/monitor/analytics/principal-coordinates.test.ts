@@ -80,6 +80,17 @@ describe('principalCoordinates', () => {
     }
   });
 
+  it('gives the same coordinates by the SIMD kernel as by the JS loops, to float32 rounding', () => {
+    // m = 7, d = 61: odd shapes take the kernel's padded paths.
+    const odd = plantedSubspace(301, 61, 8, 2);
+    const simd = principalCoordinates(odd.data, 61, 7);
+    const js = principalCoordinates(odd.data, 61, 7, { simd: false });
+    expect(simd.capturedVariance).toBeCloseTo(js.capturedVariance, 12);
+    for (let e = 0; e < js.coordinates.length; e++) {
+      expect(Math.abs(simd.coordinates[e]! - js.coordinates[e]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(js.coordinates[e]!)));
+    }
+  });
+
   it('only centres when m >= d, and rejects bad m', () => {
     const { coordinates, m, capturedVariance } = principalCoordinates(data, d, 80);
     expect(m).toBe(d);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../datasets/seeded-random.ts';
 import { sparseFromDense } from '../../../monitor/analytics/tsne-affinities.ts';
-import { attractiveForces, upperTriangle } from '../../../monitor/analytics/tsne-attraction.ts';
+import { attractiveForces, makeAttraction, upperTriangle } from '../../../monitor/analytics/tsne-attraction.ts';
 
 describe('attractive forces', () => {
   const n = 30;
@@ -45,6 +45,23 @@ describe('attractive forces', () => {
       }
       expect(out[2 * i]).toBeCloseTo(fx, 12);
       expect(out[2 * i + 1]).toBeCloseTo(fy, 12);
+    }
+  });
+
+  it('gives the same bits from the SIMD kernel as from the JS loop, step after step', () => {
+    const upper = upperTriangle(sparseFromDense(dense, n));
+    const simd = makeAttraction(upper);
+    const js = makeAttraction(upper, false);
+    for (const scale of [1, 40]) {
+      const layout = Y.map((v) => v * scale);
+      const a = new Float64Array(2 * n).fill(7);
+      const b = new Float64Array(2 * n).fill(-7);
+      simd(layout, a);
+      js(layout, b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+      const direct = new Float64Array(2 * n);
+      attractiveForces(upper, layout, direct);
+      expect(Array.from(a)).toEqual(Array.from(direct));
     }
   });
 });

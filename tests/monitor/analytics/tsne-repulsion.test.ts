@@ -3,7 +3,7 @@ import { autoFftLimit, makeRepulsion } from '../../../monitor/analytics/tsne-rep
 import { clumpedLayout } from './tsne-fixtures.ts';
 
 describe('repulsion method', () => {
-  const options = { theta: 0.5, quadrupole: false, boxWidth: 1 };
+  const options = { theta: 0.5, quadrupole: false, boxWidth: 1, simd: true };
 
   function forces(method: 'barnes-hut' | 'fft' | 'auto', Y: Float64Array, n: number): number[] {
     const out = new Float64Array(2 * n);
