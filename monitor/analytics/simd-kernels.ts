@@ -1,6 +1,7 @@
 // The WebAssembly SIMD kernels (simd-kernels.wat) behind a typed face: one instance per caller, each with its own
 // memory, so a layout holding P in its memory and a neighbour search in between never share bytes.
 import { SIMD_KERNELS_BASE64 } from './simd-kernels-wasm.ts';
+import { lazyWasmModule } from './wasm-module.ts';
 
 export interface SimdKernels {
   memory: WebAssembly.Memory;
@@ -15,19 +16,9 @@ export interface SimdKernels {
 }
 
 const PAGE = 65536;
-let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is not available (then callers keep their JS loops). */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(SIMD_KERNELS_BASE64), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const simdModule = lazyWasmModule(SIMD_KERNELS_BASE64);
 
 /** Whether the SIMD kernels can run here (Node >= 16.4 and current browsers can). */
 export function simdAvailable(): boolean {

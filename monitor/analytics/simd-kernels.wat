@@ -1,6 +1,6 @@
 ;; SIMD kernels of the instance layout's hot loops: kNN distances, PCA products, t-SNE attraction and Barnes-Hut
 ;; (f64x2: two lanes of float64, so results match the JS loops to rounding).
-;; Compiled by `npx tsx bin/build-simd-kernels.ts` into simd-kernels-wasm.ts; the JS owns the memory layout.
+;; Compiled by `npm run build:kernels` (scripts/build-wasm-kernels.ts) into simd-kernels-wasm.ts; the JS owns the memory layout.
 (module
   (memory (export "memory") 1)
 

@@ -1,5 +1,5 @@
-// Generated from svm-kernels.wat by scripts/build-svm-kernels.ts (`npm run build:kernels`); do not edit.
-// The WebAssembly SIMD module of svm-kernels.ts, as base64.
+// Generated from svm-kernels.wat by scripts/build-wasm-kernels.ts (`npm run build:kernels`); do not edit.
+// The WebAssembly SIMD module, as base64 (tests check it matches the .wat).
 export const SVM_KERNELS_WASM_BASE64 =
   'AGFzbQEAAAABYwtgA39/fwF8YAR8f39/AGADf39/AX9gBn9/f39/fwBgCH9/f39/f39/AGAIf39/f398fH8BfGAFf39/f38AYAN/' +
   'e3sAYA9/f39/f39/f398fHx8f38Bf2ADf39/AGACf38BfwIPAQNlbnYGbWVtb3J5AgABAxEQAAECAwQDBQMABgcIAQAJCgdeCQRk' +

