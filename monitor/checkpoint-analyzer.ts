@@ -52,6 +52,20 @@ export interface ChildProcessAnalyzer extends AnalyzeCheckpoint {
 /** The line a child prints on stdout when a kind of a checkpoint is stored (or has nothing to compute): kind, phase, epoch. */
 export const READY_LINE = /^transferscope: ready (\w+) (\w+) (\d+)$/;
 
+/**
+ * Children stopped (SIGSTOP) for a more urgent one, across analyzers. A stopped child never exits by itself, so
+ * when this process ends without `close()` (an uncaught error, `process.exit`) they are continued and terminated
+ * on the way out. Only a SIGKILL of the monitor skips this; in a terminal the kernel then hangs up the orphaned
+ * process group, elsewhere the stopped child stays until killed (it holds memory, never a half-written result).
+ */
+const stoppedChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of stoppedChildren) {
+    child.kill('SIGTERM');
+    child.kill('SIGCONT');
+  }
+});
+
 /** A child in flight: which kinds it computes and which of them are stored so far. */
 interface ChildProgress {
   kinds: readonly AnalysisKind[];
@@ -96,7 +110,16 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
       { stdio: ['ignore', 'pipe', 'pipe'] });
     if (process.platform !== 'win32') {
       // A stopped child keeps its memory and its work; Windows has no SIGSTOP, so there the line only waits.
-      slot.pausable({ pause: () => child.kill('SIGSTOP'), resume: () => child.kill('SIGCONT') });
+      slot.pausable({
+        pause: () => {
+          child.kill('SIGSTOP');
+          stoppedChildren.add(child);
+        },
+        resume: () => {
+          child.kill('SIGCONT');
+          stoppedChildren.delete(child);
+        },
+      });
     }
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -114,6 +137,7 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
     child.once('error', reject);
     child.once('close', (code) => {
       children.delete(child);
+      stoppedChildren.delete(child);
       if (code === 0) {
         resolve();
       } else {

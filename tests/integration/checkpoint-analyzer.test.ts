@@ -101,3 +101,15 @@ it.runIf(process.platform === 'linux')('pauses a less urgent running child for a
     store.close();
   }
 }, 300_000);
+
+it.runIf(process.platform === 'linux')('continues and terminates a stopped child when the monitor dies of an uncaught error', async () => {
+  const crashed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/integration/fixtures/crash-while-paused.ts', db, 'joined'])
+    .then(() => null, (err: { code: number; stdout: string; stderr: string }) => err);
+  expect(crashed?.stdout.trim()).toBe('paused');
+  expect(crashed?.stderr).toContain('crashed while a child was stopped');
+  // The stopped features child got SIGTERM and SIGCONT on the way out: it is gone, not left stopped for ever.
+  await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 100 }).toEqual([]);
+  // The network child was running, not stopped: it finishes by itself (before the test's folder goes).
+  await expect.poll(() => childStates('network'), { timeout: 60_000, interval: 100 }).toEqual([]);
+}, 120_000);
+
