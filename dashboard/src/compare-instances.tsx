@@ -1,16 +1,17 @@
 // "Instances, A | B": both checkpoints' t-SNE layouts (paper §5.2) side by side for the same classes, B aligned onto
 // A when they hold the same instances, and the instances whose prediction changed ringed in both and listed.
-import { createMemo, For, Show, type JSX } from 'solid-js';
+import { createMemo, Show, type JSX } from 'solid-js';
 import type { CompareResponse } from '../../monitor/compare-protocol.ts';
 import type { InstanceProjection } from '../../monitor/instances-protocol.ts';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import { alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
+import { ClassToggles } from './class-toggles.tsx';
 import { CompareInstanceChanges } from './compare-instance-changes.tsx';
 import { checkpointLabel, CompareSideColumn, createCompareSide, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import type { InstanceMark } from './instance-option.ts';
-import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
+import { instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { InstanceTrust } from './instance-trust.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
@@ -136,25 +137,14 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
   return (
     <Panel class="span-3" title="Instances, A | B" testId="compare-instances" hint={HINT} renderedKey={renderedKey()}>
       <div class="instance-controls">
-        <div class="instance-classes" role="group" aria-label="classes shown">
-          <For each={allClasses()}>
-            {(name, c) => (
-              <button
-                type="button"
-                class="instance-class"
-                classList={{ off: !selected().has(name) }}
-                aria-pressed={selected().has(name)}
-                data-testid="compare-class-toggle"
-                title={`Show or hide class ${name} (kept in the URL)`}
-                onClick={() => toggleClass(name)}
-              >
-                <span class="instance-swatch" style={{ background: classColor(c(), allClasses().length) }} />
-                {name}
-              </button>
-            )}
-          </For>
-          <button type="button" class="instance-class" title="Show every class" onClick={() => props.onClasses(undefined)}>all</button>
-        </div>
+        <ClassToggles
+          names={allClasses()}
+          shown={(name) => selected().has(name)}
+          onToggle={(name) => toggleClass(name)}
+          onAll={() => props.onClasses(undefined)}
+          testId="compare-class-toggle"
+          note="kept in the URL"
+        />
         <span class="muted" data-testid="compare-alignment">
           <Show when={sameData() === false}>A and B are runs over different validation data: the layouts are not aligned and instances are not matched.</Show>
           <Show when={aligned()}>{(fit) => `B aligned onto A over ${plural(fit().shared, 'shared instance')} (rms distance ${fit().rmsd.toFixed(2)})`}</Show>

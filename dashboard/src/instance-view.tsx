@@ -1,13 +1,14 @@
 // The instance view (paper §5.2 with DeepVisualInsight's time travel): both domains' validation instances laid out
 // by t-SNE of the model's activations before the dense layers, at the checkpoint shown; scrubbing moves the points.
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../monitor/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { ClassToggles } from './class-toggles.tsx';
 import { InstanceScatter } from './instance-scatter.tsx';
 import { InstanceSelectionList } from './instance-selection-list.tsx';
 import { InstanceTrust } from './instance-trust.tsx';
-import { classColor, instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
+import { instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { instanceThumbnails } from './instance-thumbnails.ts';
 import { networkTarget } from './network-model.ts';
 import { AnalysisPending, CheckpointAside } from './checkpoint-aside.tsx';
@@ -112,26 +113,14 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
           {(shown) => (
             <>
               <div class="instance-controls">
-                <div class="instance-classes" role="group" aria-label="classes shown">
-                  <For each={classNames()}>
-                    {(name, c) => (
-                      <button
-                        type="button"
-                        class="instance-class"
-                        classList={{ off: hidden().has(c()) }}
-                        aria-pressed={!hidden().has(c())}
-                        data-testid="instance-class-toggle"
-                        title={`Show or hide class ${name}`}
-                        onClick={() => toggleClass(c())}
-                      >
-                        <span class="instance-swatch" style={{ background: classColor(c(), classNames().length) }} />
-                        {name}
-                      </button>
-                    )}
-                  </For>
-                  <button type="button" class="instance-class" title="Show every class" onClick={() => setHidden(new Set<number>())}>all</button>
-                  <button type="button" class="instance-class" title="Hide every class, then pick some" onClick={() => setHidden(new Set(classNames().map((_, c) => c)))}>none</button>
-                </div>
+                <ClassToggles
+                  names={classNames()}
+                  shown={(_, c) => !hidden().has(c)}
+                  onToggle={(_, c) => toggleClass(c)}
+                  onAll={() => setHidden(new Set<number>())}
+                  onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
+                  testId="instance-class-toggle"
+                />
                 <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
                   <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} /> images
                 </label>
