@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildAlexNet } from '../trainer/alexnet.ts';
-import { pathAlphas } from '../trainer/attribution/integration-path.ts';
-import { runLayers } from '../trainer/attribution/layer-chain.ts';
-import { layerConductance } from '../trainer/attribution/layer-conductance.ts';
-import { LAYER_NAMES } from '../monitor/protocol.ts';
+import { pathAlphas } from '../analysis/attribution/integration-path.ts';
+import { runLayers } from '../analysis/attribution/layer-chain.ts';
+import { layerConductance } from '../analysis/attribution/layer-conductance.ts';
+import { LAYER_NAMES } from '../core/protocol.ts';
 
 export interface BenchConductanceOptions {
   /** Images attributed (default 16). */

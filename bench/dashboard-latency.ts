@@ -1,10 +1,11 @@
 // Dashboard latencies in real headless Chromium: scrubber move -> every view re-rendered, and an epoch
 // committed to LanceDB -> the dashboard showing it.
 import { resolve } from 'node:path';
-import { VALIDATION_SPLITS, type Store } from '../monitor/store/store.ts';
+import type { Store } from '../store/store.ts';
+import { VALIDATION_SPLITS } from '../core/protocol.ts';
 import { startMonitor } from '../monitor/server.ts';
 import { launchChromium } from '../tests/helpers/browser.ts';
-import type { EpochRecord } from '../monitor/protocol.ts';
+import type { EpochRecord } from '../core/protocol.ts';
 
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 import { writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../monitor/store/store.ts';
+import { Store } from '../store/store.ts';
 import { loadConfig } from '../trainer/config.ts';
 import { trainRun } from '../trainer/run-training.ts';
 import { measureDashboardLatency, percentile } from './dashboard-latency.ts';

@@ -1,8 +1,8 @@
 // Writing and reading one full epoch record (metrics, predictions, every layer's weights) in LanceDB.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { Store } from '../monitor/store/store.ts';
-import type { EpochRecord, RunMeta } from '../monitor/protocol.ts';
+import { Store } from '../store/store.ts';
+import type { EpochRecord, RunMeta } from '../core/protocol.ts';
 import { buildAlexNet } from '../trainer/alexnet.ts';
 import { readLayerWeights } from '../trainer/layer-weights.ts';
 import { percentile } from './dashboard-latency.ts';

@@ -3,12 +3,12 @@
 // against the plain loops they replaced, and ours against ml-svm on 1,000 x 40.
 // `npx tsx bench/svm.ts [--skip-reference] [--cold-folds]` prints JSON.
 import { pathToFileURL } from 'node:url';
-import { type DomainDiscriminability, domainDiscriminability, scaleToUnitRange } from '../monitor/analytics/domain-discriminability.ts';
-import { discriminabilityProjection } from '../monitor/analytics/domain-discriminability-projection.ts';
-import { predict, svmObjectives, trainLinearSvm } from '../monitor/analytics/linear-svm.ts';
-import { type CrossValidationOptions, crossValidateLinearSvm } from '../monitor/analytics/linear-svm-cv.ts';
-import { RowKernels } from '../monitor/analytics/svm-kernels.ts';
-import { agreement, cosine, trainMlSvm, twoDomains } from '../tests/monitor/analytics/linear-svm-fixtures.ts';
+import { type DomainDiscriminability, domainDiscriminability, scaleToUnitRange } from '../analysis/domain-discriminability.ts';
+import { discriminabilityProjection } from '../analysis/domain-discriminability-projection.ts';
+import { predict, svmObjectives, trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';
+import { type CrossValidationOptions, crossValidateLinearSvm } from '../lib/linear-svm/linear-svm-cv.ts';
+import { RowKernels } from '../lib/wasm/svm-kernels.ts';
+import { agreement, cosine, trainMlSvm, twoDomains } from '../tests/lib/linear-svm/linear-svm-fixtures.ts';
 
 export interface SvmBench {
   /** Wall time of domainDiscriminability on 10,000 source + 10,000 target rows x 500 neurons: scaling, all-data fit, 10 fold fits, plot projection. */

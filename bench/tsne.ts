@@ -4,15 +4,15 @@
 // `npx tsx bench/tsne.ts [--skip-reference] [--skip-pca | --pca-only]` prints JSON.
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { nearestNeighbours, type NeighbourGraph } from '../monitor/analytics/neighbour-search.ts';
-import { meanOf, preservationFromGraph } from '../monitor/analytics/neighbour-preservation.ts';
-import { principalCoordinates } from '../monitor/analytics/principal-coordinates.ts';
-import { firstColumns, projectCheckpoint } from '../monitor/analytics/projection.ts';
-import { embedAffinities, tsne, type TsneOptions } from '../monitor/analytics/tsne.ts';
-import { inputAffinities } from '../monitor/analytics/tsne-affinities.ts';
-import { layoutKlDivergence, sparseKlDivergence } from '../monitor/analytics/tsne-kl.ts';
-import { gaussianClusters, perturbed } from '../tests/monitor/analytics/tsne-fixtures.ts';
-import { runTsneJs } from '../tests/monitor/analytics/tsne-reference.ts';
+import { nearestNeighbours, type NeighbourGraph } from '../lib/neighbours/neighbour-search.ts';
+import { meanOf, preservationFromGraph } from '../lib/neighbours/neighbour-preservation.ts';
+import { principalCoordinates } from '../lib/neighbours/principal-coordinates.ts';
+import { firstColumns, projectCheckpoint } from '../analysis/checkpoint-projection.ts';
+import { embedAffinities, tsne, type TsneOptions } from '../lib/tsne/tsne.ts';
+import { inputAffinities } from '../lib/tsne/tsne-affinities.ts';
+import { layoutKlDivergence, sparseKlDivergence } from '../lib/tsne/tsne-kl.ts';
+import { gaussianClusters, perturbed } from '../tests/lib/tsne/tsne-fixtures.ts';
+import { runTsneJs } from '../tests/lib/tsne/tsne-reference.ts';
 
 export interface TsneBench {
   /** Wall time of t-SNE on 5,000 x 256 with the default options (neighbours, affinities, optimisation). */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DB = '.transferscope/db';
@@ -53,7 +53,7 @@ async function parseBackend(value: string | undefined) {
 
 async function serve(args: string[]): Promise<number> {
   const flags = parse(args, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
-  const { Store } = await import('../monitor/store/store.ts');
+  const { Store } = await import('../store/store.ts');
   const { startMonitor } = await import('../monitor/server.ts');
   const db = flags.db ?? DEFAULT_DB;
   const store = await Store.open(db);
@@ -102,7 +102,7 @@ async function demo(args: string[]): Promise<number> {
   const flags = parse(args, {
     config: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
   });
-  const { Store } = await import('../monitor/store/store.ts');
+  const { Store } = await import('../store/store.ts');
   const { startMonitor } = await import('../monitor/server.ts');
   const { loadConfig } = await import('../trainer/config.ts');
   const { defaultRunId } = await import('../trainer/run-training.ts');
@@ -146,7 +146,7 @@ async function analyze(args: string[]): Promise<number> {
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
   }
-  const { ANALYSIS_KINDS } = await import('../monitor/analysis-protocol.ts');
+  const { ANALYSIS_KINDS } = await import('../core/analysis-protocol.ts');
   const kinds = flags.kind?.split(',');
   const unknown = kinds?.find((k) => !(ANALYSIS_KINDS as readonly string[]).includes(k));
   if (unknown !== undefined) {
@@ -158,10 +158,10 @@ async function analyze(args: string[]): Promise<number> {
   if (flags.reference !== undefined && flags.phase === undefined) {
     usageError('--reference P:E names what one checkpoint is compared with: pass --phase and --epoch too.');
   }
-  const { parseReference } = await import('../monitor/routes/runs.ts');
+  const { parseReference } = await import('../core/params.ts');
   const reference = flags.reference === undefined ? undefined : parseReference(flags.reference);
   const backend = await parseBackend(flags.backend);
-  const { analyzeCheckpoints } = await import('../trainer/analyze-checkpoints.ts');
+  const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
     db: flags.db ?? DEFAULT_DB, runId: flags.run, backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
@@ -185,8 +185,8 @@ async function feature(args: string[]): Promise<number> {
       usageError(`Missing --${name}.`);
     }
   }
-  const { parseEpochParams } = await import('../monitor/routes/runs.ts');
-  const { renderFeatureImage, parseNeuron } = await import('../trainer/feature-image.ts');
+  const { parseEpochParams } = await import('../core/params.ts');
+  const { renderFeatureImage, parseNeuron } = await import('../analysis/jobs/feature-image.ts');
   const { writeFileSync } = await import('node:fs');
   const { phase, epoch } = parseEpochParams(flags.phase!, flags.epoch!);
   const { layer, neuron } = parseNeuron(flags.layer!, flags.neuron!);

@@ -1,7 +1,7 @@
 // Source and target are matched by class name: the paper's transfer needs one label space, and
 // users' folders rarely list exactly the same classes.
-import { TransferscopeError } from '../monitor/errors.ts';
-import type { Domain } from '../monitor/protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import type { Domain } from '../core/protocol.ts';
 import { rowsReader, type ImageReader } from './image-reader.ts';
 
 export interface MatchedDomains {

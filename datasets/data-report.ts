@@ -1,6 +1,6 @@
 // What loading a domain skipped or converted, and the one-line summary of it that the CLI prints
-// and the run stores (monitor/protocol.ts `DataReport`).
-import type { DataReport, Domain, SkippedFile } from '../monitor/protocol.ts';
+// and the run stores (core/protocol.ts `DataReport`).
+import type { DataReport, Domain, SkippedFile } from '../core/protocol.ts';
 
 /** One domain's share of the report, before classes are matched. */
 export interface DomainLoadReport {

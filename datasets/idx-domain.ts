@@ -1,11 +1,11 @@
 // An IDX image + label file pair as a domain (MNIST, or SVHN/USPS converted to IDX), held in memory as
 // 8-bit pixels and resampled to the model's input when loaded: the paper's second case study uses
 // 1,500 source and 150 target images per class, a few hundred MB at most.
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { axisTaps, type AxisTaps } from './grey-resample.ts';
 import { allocateImageSet, imageAt, type ImageSet } from './image-set.ts';
 import { readIdxFile } from './idx-file.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 
 export interface IdxDomainOptions {
   images: string;

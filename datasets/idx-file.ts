@@ -2,7 +2,7 @@
 // tensors with a big-endian header.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 
 export interface IdxTensor {
   /** e.g. [60000, 28, 28] for images, [60000] for labels. */

@@ -1,6 +1,6 @@
 // Pixel filters for the synthetic source domain: blur, stroke thickening/thinning and sensor noise,
 // all in place on preallocated buffers because they run once per generated image.
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../lib/random/index.ts';
 
 /** Reusable scratch space for `gaussianBlurRgb`, sized for one `width x height` RGB image. */
 export class BlurScratch {

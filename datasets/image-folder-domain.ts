@@ -2,14 +2,14 @@
 // ones (the validation split must not shrink mid-run), then decoded again per batch while training,
 // so only labels and file names stay in memory.
 import { join } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
-import type { Domain } from '../monitor/protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import type { Domain } from '../core/protocol.ts';
 import { cropInto } from './augment.ts';
 import { emptyDomainReport, type DomainLoadReport } from './data-report.ts';
 import { decodeErrorDetail, decodeSide, decodeSquare, inspectImage, isUnsupportedFormat } from './image-decode.ts';
 import { scanImageFolder } from './image-folder-scan.ts';
 import type { ImageReader } from './image-reader.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 
 export interface ImageFolderOptions {
   path: string;

@@ -2,8 +2,8 @@
 // Office-31 and most labelled image sets ship in). Nothing is decoded here.
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
-import type { Domain } from '../monitor/protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import type { Domain } from '../core/protocol.ts';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'] as const;
 

@@ -1,7 +1,7 @@
 // The trainer's view of a domain: labels known up front, pixels read batch by batch, so a domain
 // larger than memory (an image folder decoded on demand) trains like the in-memory digit sets.
 import type { ImageSet } from './image-set.ts';
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../lib/random/index.ts';
 import { shiftInto } from './augment.ts';
 
 /** A labelled collection of same-sized RGB images that hands out batches. */

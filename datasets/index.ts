@@ -6,6 +6,6 @@ export {
 } from './image-set.ts';
 export { loadMnistDigits, MNIST_TOTAL, type MnistDigitsOptions } from './mnist-digits.ts';
 export { renderContactSheet, type ContactSheet, type ContactSheetOptions } from './preview.ts';
-export { SeededRandom } from './seeded-random.ts';
+export { SeededRandom } from '../lib/random/index.ts';
 export { splitDomain, type SplitOptions } from './split-domain.ts';
 export { makeSyntheticDigits, type SyntheticDigitsOptions } from './synthetic-digits.ts';

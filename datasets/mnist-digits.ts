@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { DIGIT_CLASS_NAMES } from './digit-classes.ts';
 import { axisTaps, resampleGreyToRgb } from './grey-resample.ts';
 import { allocateImageSet, imageAt, type ImageSet } from './image-set.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 
 /** Side of an MNIST digit as the package stores it. */
 export const MNIST_SIDE = 28;

@@ -1,6 +1,6 @@
 // Colours, backgrounds and compositing for the synthetic source domain: the clutter that makes
 // printed digits look like SVHN house-number crops rather than clean glyphs on a flat field.
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../lib/random/index.ts';
 
 export type Rgb = readonly [number, number, number];
 

@@ -1,8 +1,8 @@
 // The paper's per-domain split: 85% of every class for training, 15% held out for validation,
 // stratified so both parts keep the domain's class mix.
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { indicesByClass, subset, type DomainSplit, type ImageSet } from './image-set.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 import { rowsReader, type ImageReader, type ReaderSplit } from './image-reader.ts';
 
 export interface SplitOptions {

@@ -1,6 +1,6 @@
 // The SOURCE domain: printed digits in the manner of Synthetic Digits / SVHN crops, drawn from real
 // DejaVu font outlines over cluttered colour backgrounds with neighbouring digits cut off at the edges.
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { CoverageRaster } from './coverage-raster.ts';
 import { DIGIT_CLASS_NAMES } from './digit-classes.ts';
 import { loadDigitFaces, type DigitFace } from './digit-fonts.ts';
@@ -9,7 +9,7 @@ import { allocateImageSet, imageAt, type ImageSet } from './image-set.ts';
 import {
   addValueNoise, colourWithLuminance, compositeMask, ellipsePolygon, paintLinearGradient, rectanglePolygon,
 } from './scene-painting.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 
 export interface SyntheticDigitsOptions {
   /** Number of images, a non-negative integer. */

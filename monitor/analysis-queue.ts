@@ -4,11 +4,11 @@
 // abstraction of the checkpoint a live dashboard shows is computed before anything older or cheaper. A more
 // urgent kind does not wait for a running job of a less urgent one: it starts beside it, and the analyzer
 // pauses the less urgent child while the two would share a slot.
-import type { AnalysisEvent, EpochRef } from './protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
-import { analysisKey } from './analysis-keys.ts';
+import type { AnalysisEvent, EpochRef } from '../core/protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
+import { analysisKey } from '../core/analysis-keys.ts';
 import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
-import type { Store } from './store/store.ts';
+import type { Store } from '../store/store.ts';
 
 export interface AnalysisQueue {
   /** Queues the checkpoint `at` of `runId`; one whose analyses are all stored is reported done at once. */

@@ -3,12 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Phase } from './protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
-import { withNeeds, type ChosenReference } from './analysis-keys.ts';
-import { TransferscopeError } from './errors.ts';
+import type { Phase } from '../core/protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
+import { withNeeds, type ChosenReference } from '../core/analysis-keys.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { makeConcurrencyLimit, type Slot } from './concurrency-limit.ts';
-import { makeSharedRequests } from './shared-requests.ts';
+import { makeSharedRequests } from '../core/shared-requests.ts';
 
 export interface CheckpointRef {
   runId: string;

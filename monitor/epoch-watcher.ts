@@ -1,7 +1,7 @@
 // Notices epochs and run changes committed by any process (a trainer may run in its own process),
 // by polling the store, and hands each one to a listener exactly once.
-import type { EpochRecord, RunSummary } from './protocol.ts';
-import type { Store } from './store/store.ts';
+import type { EpochRecord, RunSummary } from '../core/protocol.ts';
+import type { Store } from '../store/store.ts';
 
 export interface WatcherListener {
   epoch(runId: string, record: EpochRecord): void;

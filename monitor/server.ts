@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Server as SocketServer } from 'socket.io';
 import type { Server as HttpServer } from 'node:http';
-import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
-import { Store, assertRunId } from './store/store.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../core/protocol.ts';
+import { Store } from '../store/store.ts';
+import { assertRunId } from '../core/params.ts';
 import { createApp } from './app.ts';
 import { startEpochWatcher } from './epoch-watcher.ts';
-import { TransferscopeError } from './errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { makeChildProcessAnalyzer, type AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
 

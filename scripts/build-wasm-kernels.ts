@@ -1,4 +1,4 @@
-// Compiles the WebAssembly SIMD kernels (monitor/analytics/*.wat) into committed TypeScript modules holding their
+// Compiles the WebAssembly SIMD kernels (lib/wasm/*.wat) into committed TypeScript modules holding their
 // bytes as base64, so the service needs no WebAssembly toolchain at run time. `npm run build:kernels`; a test
 // checks each committed module against its .wat.
 import { readFile, writeFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import wabtInit from 'wabt';
 
 export interface KernelModule {
-  /** The source, in monitor/analytics. */
+  /** The source, in lib/wasm. */
   wat: string;
   /** The generated module beside it, and the name of its one export. */
   module: string;
@@ -19,12 +19,12 @@ export const KERNEL_MODULES: readonly KernelModule[] = [
   { wat: 'svm-kernels.wat', module: 'svm-kernels-wasm.ts', constant: 'SVM_KERNELS_WASM_BASE64' },
 ];
 
-const inAnalytics = (file: string): string => fileURLToPath(new URL(`../monitor/analytics/${file}`, import.meta.url));
+const inWasmLib = (file: string): string => fileURLToPath(new URL(`../lib/wasm/${file}`, import.meta.url));
 
 /** The module's bytes, from the .wat (SIMD enabled, no debug names, so the bytes depend on the text only). */
 export async function compileKernels(kernel: KernelModule): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(kernel.wat, await readFile(inAnalytics(kernel.wat), 'utf8'), { simd: true });
+  const parsed = wabt.parseWat(kernel.wat, await readFile(inWasmLib(kernel.wat), 'utf8'), { simd: true });
   try {
     parsed.validate();
     return Uint8Array.from(parsed.toBinary({ log: false, write_debug_names: false }).buffer);
@@ -46,13 +46,13 @@ export function kernelModuleText(kernel: KernelModule, bytes: Uint8Array): strin
 }
 
 export function readCommittedModule(kernel: KernelModule): Promise<string> {
-  return readFile(inAnalytics(kernel.module), 'utf8');
+  return readFile(inWasmLib(kernel.module), 'utf8');
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const kernel of KERNEL_MODULES) {
     const bytes = await compileKernels(kernel);
-    await writeFile(inAnalytics(kernel.module), kernelModuleText(kernel, bytes));
-    console.log(`wrote monitor/analytics/${kernel.module} (${bytes.length} bytes of WebAssembly)`);
+    await writeFile(inWasmLib(kernel.module), kernelModuleText(kernel, bytes));
+    console.log(`wrote lib/wasm/${kernel.module} (${bytes.length} bytes of WebAssembly)`);
   }
 }

@@ -1,7 +1,7 @@
 // The paper's AlexNet: five convolution layers and three dense layers named conv1..conv5, fc6..fc8
 // (its Layer 1 to Layer 8), at the original 227x227 input or scaled for 32x32 digits.
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerName } from '../monitor/protocol.ts';
+import type { LayerName } from '../core/protocol.ts';
 import type { ModelVariant } from './config.ts';
 
 export interface AlexNetOptions {

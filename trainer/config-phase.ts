@@ -1,6 +1,6 @@
 // One training phase's settings, including the fine-tuning knobs users vary between runs:
 // per-layer-group learning rates, frozen leading layers, augmentation.
-import { LAYER_NAMES, type LayerName } from '../monitor/protocol.ts';
+import { LAYER_NAMES, type LayerName } from '../core/protocol.ts';
 import { fail, readBoolean, readNumber, readObject, rejectUnknown, type Json } from './config-read.ts';
 
 /** Keys of `learningRates`: a layer group or one layer; a layer's own entry wins over its group's. */

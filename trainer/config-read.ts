@@ -1,6 +1,6 @@
 // Field readers for config validation: each names the field's path and what it got in its message.
 import { isAbsolute, resolve } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 
 export type Json = Record<string, unknown>;
 

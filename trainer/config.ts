@@ -2,7 +2,7 @@
 // Validation happens once, where the file enters the program; every message names the field and the fix.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { IN_MEMORY_KINDS, readDomain, type DomainSpec } from './config-domains.ts';
 import { readPhase, type PhaseConfig } from './config-phase.ts';
 import { fail, readNumber, readObject, readPath, rejectUnknown, type Json } from './config-read.ts';

@@ -2,9 +2,14 @@
 // predictions on both validation sets, which the confusion table needs.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageReader } from '../datasets/image-reader.ts';
+import type { ImageReader, ReaderSplit } from '../datasets/image-reader.ts';
 import { readBatches } from './read-batches.ts';
-import type { TrainingData } from './train-loop.ts';
+
+/** Both domains' train and validation readers, as the loop and the evaluation read them. */
+export interface TrainingData {
+  source: ReaderSplit;
+  target: ReaderSplit;
+}
 
 export interface EpochEvaluation {
   accSourceTrain: number;

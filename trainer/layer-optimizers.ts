@@ -2,7 +2,7 @@
 // gradient at all, and each distinct learning rate gets its own Adam over its layers' variables.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LAYER_NAMES } from '../monitor/protocol.ts';
+import { LAYER_NAMES } from '../core/protocol.ts';
 import { layerLearningRate, type PhaseConfig } from './config-phase.ts';
 
 export interface PhaseOptimizer {

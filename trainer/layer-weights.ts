@@ -1,7 +1,7 @@
 // Reads every named layer's weights out of a model as typed arrays (what checkpoints store).
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LAYER_NAMES, type LayerShape } from '../monitor/protocol.ts';
-import type { LayerWeights } from '../monitor/schema/tables.ts';
+import { LAYER_NAMES, type LayerShape } from '../core/protocol.ts';
+import type { LayerWeights } from '../store/schema/tables.ts';
 
 /** conv1..fc8 in order; kernel in tfjs layout ([kh, kw, in, out] or [in, out]), copied out of the backend. */
 export function readLayerWeights(model: tfl.LayersModel): LayerWeights[] {

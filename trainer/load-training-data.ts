@@ -1,6 +1,6 @@
 // Turns a config's two domain specs into split readers: embedded digits, IDX files or image folders,
 // matched by class name, with a report of what was skipped for the run's metadata.
-import type { DataReport, Domain } from '../monitor/protocol.ts';
+import type { DataReport, Domain } from '../core/protocol.ts';
 import { makeSyntheticDigits, loadMnistDigits } from '../datasets/index.ts';
 import { matchClasses } from '../datasets/class-matching.ts';
 import { combineReports, emptyDomainReport, type DomainLoadReport } from '../datasets/data-report.ts';
@@ -10,7 +10,7 @@ import { memoryReader, type ImageReader } from '../datasets/image-reader.ts';
 import { splitReader } from '../datasets/split-domain.ts';
 import type { DomainSpec, TrainConfig } from './config.ts';
 import { INPUT_SIZE } from './alexnet.ts';
-import type { TrainingData } from './train-loop.ts';
+import type { TrainingData } from './evaluate.ts';
 
 export interface LoadedTrainingData extends TrainingData {
   /** Present when a domain comes from files (image folders, IDX) or classes had to be matched. */

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { TransferscopeError } from '../monitor/errors.ts';
+import { TransferscopeError } from '../core/errors.ts';
 
 /** An IOHandler that loads `modelJson` and the shard files its weights manifest names (relative to it). */
 export function modelFilesHandler(modelJson: string): tf.io.IOHandler {

@@ -1,8 +1,8 @@
 // A pretrained source model: a Layers model (e.g. a Keras AlexNet through tensorflowjs_converter)
 // whose Conv2D and Dense layers, in order, become conv1..conv5 and fc6..fc8 of our AlexNet.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { TransferscopeError } from '../monitor/errors.ts';
-import { LAYER_NAMES, type PretrainedSource } from '../monitor/protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import { LAYER_NAMES, type PretrainedSource } from '../core/protocol.ts';
 import type { ModelVariant } from './config.ts';
 import { buildAlexNet, INPUT_SIZE } from './alexnet.ts';
 import { modelFilesHandler } from './model-files.ts';

@@ -1,6 +1,6 @@
 // Terminal progress for long training: epoch, batch, images/s and ETA on one line (a TTY) or a line
 // every few seconds (logs, CI).
-import type { Phase } from '../monitor/protocol.ts';
+import type { Phase } from '../core/protocol.ts';
 import type { TrainingCallbacks } from './train-loop.ts';
 
 const clock = (seconds: number) => {

@@ -1,7 +1,7 @@
 // Batches of a reader in a given order, decoding the next batch while the caller works on this one:
 // sharp decodes on libuv threads, so image-folder decoding overlaps the (single-threaded) WASM step.
 import type { ImageReader } from '../datasets/image-reader.ts';
-import type { SeededRandom } from '../datasets/seeded-random.ts';
+import type { SeededRandom } from '../lib/random/index.ts';
 
 export interface ReadBatch {
   /** NHWC floats of rows `order[from..to)`. */

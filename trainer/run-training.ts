@@ -1,8 +1,9 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
 // `train` and `demo` commands.
-import type { RunMeta } from '../monitor/protocol.ts';
-import { Store, assertRunId } from '../monitor/store/store.ts';
-import { TransferscopeError } from '../monitor/errors.ts';
+import type { RunMeta } from '../core/protocol.ts';
+import { Store } from '../store/store.ts';
+import { assertRunId } from '../core/params.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
 import type { TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';

@@ -1,7 +1,7 @@
 // The training callback that writes each finished epoch (metrics, predictions, checkpoint weights)
 // to the store, and keeps the run's metadata current.
-import type { EpochRecord, RunMeta } from '../monitor/protocol.ts';
-import type { Store } from '../monitor/store/store.ts';
+import type { EpochRecord, RunMeta } from '../core/protocol.ts';
+import type { Store } from '../store/store.ts';
 import type { EpochEnd, TrainingCallbacks } from './train-loop.ts';
 
 export interface SnapshotRecorder extends TrainingCallbacks {

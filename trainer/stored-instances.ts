@@ -1,6 +1,7 @@
 // The validation instances a run stores (labels for all, 8-bit pixels at the model's input size), which
 // the confusion table and the network abstraction read back.
-import type { StoredInstances, ValidationSplit } from '../monitor/schema/tables.ts';
+import type { StoredInstances } from '../store/schema/tables.ts';
+import type { ValidationSplit } from '../core/protocol.ts';
 import type { ImageReader } from '../datasets/image-reader.ts';
 import { predictBatchSize } from './evaluate.ts';
 import { readBatches } from './read-batches.ts';

@@ -3,16 +3,17 @@
 // callbacks. Tensors never leave this folder: callbacks get numbers and typed arrays.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Phase } from '../monitor/protocol.ts';
-import type { LayerWeights } from '../monitor/schema/tables.ts';
-import type { ImageReader, ReaderSplit } from '../datasets/image-reader.ts';
+import type { Phase } from '../core/protocol.ts';
+import type { LayerWeights } from '../store/schema/tables.ts';
+import type { ImageReader } from '../datasets/image-reader.ts';
 import type { TrainConfig } from './config.ts';
 import { buildAlexNet } from './alexnet.ts';
-import { evaluateEpoch, meanLoss, sampleRows, type EpochEvaluation } from './evaluate.ts';
+import { evaluateEpoch, meanLoss, sampleRows, type EpochEvaluation, type TrainingData } from './evaluate.ts';
+
 import { makePhaseOptimizer, type PhaseOptimizer } from './layer-optimizers.ts';
 import { readBatches } from './read-batches.ts';
 import { readLayerWeights } from './layer-weights.ts';
-import { SeededRandom } from '../datasets/seeded-random.ts';
+import { SeededRandom } from '../lib/random/index.ts';
 
 export interface BatchEnd {
   phase: Phase;
@@ -40,11 +41,6 @@ export interface TrainingCallbacks {
   onPhaseStart?(phase: Phase, epochs: number, batchesPerEpoch: number): void | Promise<void>;
   onBatchEnd?(info: BatchEnd): void;
   onEpochEnd?(info: EpochEnd): void | Promise<void>;
-}
-
-export interface TrainingData {
-  source: ReaderSplit;
-  target: ReaderSplit;
 }
 
 /** One optimiser step on a batch (x: NHWC images, y: one-hot labels); resolves with the batch's mean loss. */

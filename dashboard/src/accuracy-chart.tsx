@@ -1,6 +1,6 @@
 // The accuracy line chart of the statistics view; the option itself is built in accuracy-option.ts.
 import { onMount, type JSX } from 'solid-js';
-import type { EpochRecord, Phase } from '../../monitor/protocol.ts';
+import type { EpochRecord, Phase } from '../../core/protocol.ts';
 import { accuracyChartOption } from './accuracy-option.ts';
 import { createChart } from './chart.ts';
 

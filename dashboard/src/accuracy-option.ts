@@ -1,6 +1,6 @@
 // The statistics view's accuracy chart (paper §5.1): both models' accuracy over the whole run, one colour
 // per data set and one symbol per model, with the phase boundary and the scrubbed epoch marked.
-import type { EpochRecord, Phase } from '../../monitor/protocol.ts';
+import type { EpochRecord, Phase } from '../../core/protocol.ts';
 import type { ChartOption } from './chart.ts';
 import { SOURCE_COLOR, TARGET_COLOR, VALIDATION_COLOR } from './colors.ts';
 import { percent } from './format.ts';

@@ -1,5 +1,5 @@
 // REST requests to the monitor (same origin), turning failures into one readable line for the views.
-import type { ApiError } from '../../monitor/protocol.ts';
+import type { ApiError } from '../../core/protocol.ts';
 
 /** A failed request. `message` is the server's own `error.message` when it sent one. */
 export class ApiRequestError extends Error {

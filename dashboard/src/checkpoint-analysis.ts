@@ -1,8 +1,8 @@
 // One kind of per-checkpoint analysis for a view: the request for the checkpoint the view shows (only the newest
 // answer kept) and the background queue's progress on that checkpoint, shared by the network, feature and instance views.
 import { createMemo, type Accessor } from 'solid-js';
-import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
-import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
+import type { AnalysisEvent, EpochRecord } from '../../core/protocol.ts';
+import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';

@@ -2,7 +2,7 @@
 // scrubbed epoch when that is not a checkpoint); in the body, that its analysis is still computing and how far
 // the monitor's background analysis of that checkpoint got.
 import { Show, type JSX } from 'solid-js';
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
 import { Notice } from './notice.tsx';
 
 export interface CheckpointAsideProps {

@@ -1,6 +1,6 @@
 // The comparison "Compare…" opens with: the model fine-tuning started from against the epoch being viewed,
 // the question most users come with ("what did fine-tuning change?").
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
 import type { Comparison } from './url-state.ts';
 
 /**

@@ -1,6 +1,6 @@
 // Pure shaping of two checkpoints' feature analyses for compare mode (paper §5.4, side by side): each side's
 // most discriminative neurons of a class, and which of them are top-ranked at one side only.
-import type { FeatureClassAnalysis, FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { FeatureClassAnalysis, FeatureNeuron } from '../../core/features-protocol.ts';
 import { neuronId, sortNeurons } from './feature-model.ts';
 
 /** How many of a side's neurons count as its top: the length of each side's list. */

@@ -1,8 +1,8 @@
 // "Features, A | B": for the focused class, each checkpoint's domain discriminability (paper §5.4) side by side: the
 // cross-validated domain accuracy, the most discriminative neurons (those top-ranked at one side only flagged) and the biplot.
 import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 'solid-js';
-import type { CompareResponse } from '../../monitor/compare-protocol.ts';
-import type { FeatureClassAnalysis, FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { CompareResponse } from '../../core/compare-protocol.ts';
+import type { FeatureClassAnalysis, FeatureNeuron } from '../../core/features-protocol.ts';
 import { featureClass, oneSidedTop, TOP_NEURONS, topNeurons, type OneSidedMark } from './compare-features-model.ts';
 import { checkpointLabel, CompareSideColumn, createCompareSide, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';

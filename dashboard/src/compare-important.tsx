@@ -1,7 +1,7 @@
 // Which important neurons (paper §5.3, Figure 3A) and important weights (Figure 3B) of a class stayed, came
 // and went between A and B. Needs both sides' network abstractions, which the monitor computes on request.
 import { createMemo, For, Show, type JSX } from 'solid-js';
-import type { SetChange } from '../../monitor/compare-protocol.ts';
+import type { SetChange } from '../../core/compare-protocol.ts';
 import { checkpointLabel } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest } from './latest-request.ts';

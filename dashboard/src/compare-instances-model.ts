@@ -1,9 +1,9 @@
 // Pure shaping of two checkpoints' instance layouts for compare mode (paper §5.2, side by side): which instances
 // are the same at both sides, B's layout aligned onto A's, and whose prediction changed from A to B.
-import type { RunMeta } from '../../monitor/protocol.ts';
-import type { InstanceProjection } from '../../monitor/instances-protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
+import type { InstanceProjection } from '../../core/instances-protocol.ts';
 // A pure module without imports: the same fit the trainer uses between consecutive checkpoints.
-import { procrustes } from '../../monitor/analytics/procrustes.ts';
+import { procrustes } from '../../lib/procrustes/index.ts';
 import { instanceId } from './instance-model.ts';
 
 /** fixed: mispredicted at A, right at B; broken: right at A, mispredicted at B. */

@@ -1,9 +1,9 @@
 // "Instances, A | B": both checkpoints' t-SNE layouts (paper §5.2) side by side for the same classes, B aligned onto
 // A when they hold the same instances, and the instances whose prediction changed ringed in both and listed.
 import { createMemo, Show, type JSX } from 'solid-js';
-import type { CompareResponse } from '../../monitor/compare-protocol.ts';
-import type { InstanceProjection } from '../../monitor/instances-protocol.ts';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { CompareResponse } from '../../core/compare-protocol.ts';
+import type { InstanceProjection } from '../../core/instances-protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import { alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
 import { ClassToggles } from './class-toggles.tsx';
 import { CompareInstanceChanges } from './compare-instance-changes.tsx';

@@ -1,7 +1,7 @@
 // Per layer, how far B's weights are from A's: the relative L2 distance as a bar, and per-neuron cosine
 // similarity of incoming weights with the neurons that changed most.
 import { For, Show, type JSX } from 'solid-js';
-import type { CompareResponse } from '../../monitor/compare-protocol.ts';
+import type { CompareResponse } from '../../core/compare-protocol.ts';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import { LAYER_COLORS } from './weight-drift-option.ts';

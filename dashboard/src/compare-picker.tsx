@@ -1,8 +1,8 @@
 // Picks one side of a comparison: any run, then any of its committed epochs (checkpoints marked, since only
 // they have weights to compare).
 import { createMemo, For, Show, type JSX } from 'solid-js';
-import type { CheckpointId } from '../../monitor/compare-protocol.ts';
-import type { RunSummary } from '../../monitor/protocol.ts';
+import type { CheckpointId } from '../../core/compare-protocol.ts';
+import type { RunSummary } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest } from './latest-request.ts';
 

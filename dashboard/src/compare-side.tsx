@@ -1,9 +1,9 @@
 // One side (A or B) of compare mode's class-by-class sections: its checkpoint's analysis of one kind, its run's
 // metadata, and the column that says which checkpoint it is and shows its loading, computing or error state.
 import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
-import type { CheckpointId } from '../../monitor/compare-protocol.ts';
-import type { AnalysisKind } from '../../monitor/analysis-protocol.ts';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { CheckpointId } from '../../core/compare-protocol.ts';
+import type { AnalysisKind } from '../../core/analysis-protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import { createCheckpointAnalysis, type CheckpointAnalysis } from './checkpoint-analysis.ts';
 import type { DataClient } from './data-client.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';

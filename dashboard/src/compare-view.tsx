@@ -3,8 +3,8 @@
 // instance layouts and feature analyses, and each run's weight drift. The URL holds both sides and the classes
 // in focus, so a comparison can be shared.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import type { ClassAccuracyChange } from '../../monitor/compare-protocol.ts';
-import type { ValidationSplit } from '../../monitor/schema/tables.ts';
+import type { ClassAccuracyChange } from '../../core/compare-protocol.ts';
+import type { ValidationSplit } from '../../core/protocol.ts';
 import { signColor } from './colors.ts';
 import { ComparePicker } from './compare-picker.tsx';
 import { CompareLayers } from './compare-layers.tsx';

@@ -1,6 +1,6 @@
 // Sorting of the confusion table (paper §5.1): by class, by either model's accuracy, by their difference, or
 // by how many instances are mispredicted.
-import type { ConfusionRow } from '../../monitor/protocol.ts';
+import type { ConfusionRow } from '../../core/protocol.ts';
 
 export type ConfusionSortKey = 'class' | 'sourceModelAccuracy' | 'targetModelAccuracy' | 'difference' | 'mispredicted';
 export type SortDirection = 'asc' | 'desc';

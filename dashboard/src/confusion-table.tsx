@@ -1,7 +1,7 @@
 // The statistics view's confusion table (paper §5.1): per class, how the source and target models do on
 // target validation, the difference fine-tuning made, and where the instances go when mispredicted.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import type { ConfusionRow } from '../../monitor/protocol.ts';
+import type { ConfusionRow } from '../../core/protocol.ts';
 import { signColor } from './colors.ts';
 import {
   DEFAULT_CONFUSION_SORT, nextConfusionSort, sortConfusionRows, type ConfusionSortKey,

@@ -4,12 +4,12 @@ import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js
 import { createStore, reconcile } from 'solid-js/store';
 import type {
   AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, LayerName, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
-} from '../../monitor/protocol.ts';
-import type { AnalysisKind, AnalysisResponse } from '../../monitor/analysis-protocol.ts';
-import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../monitor/compare-protocol.ts';
-import type { WeightSliceResponse } from '../../monitor/network-protocol.ts';
+} from '../../core/protocol.ts';
+import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
+import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../core/compare-protocol.ts';
+import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
-import { makeCachedRequests } from '../../monitor/shared-requests.ts';
+import { makeCachedRequests } from '../../core/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
 import type { LiveSocket } from './socket.ts';
 

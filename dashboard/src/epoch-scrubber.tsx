@@ -1,7 +1,7 @@
 // The epoch scrubber that drives every view: a slider over all committed epochs of both phases, step and
 // play controls, arrow keys, and a live toggle that follows each newly committed epoch.
 import { createMemo, For, onCleanup, Show, type JSX } from 'solid-js';
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
 import { sourceEpochCount } from './epochs.ts';
 import { Icon } from './icons.tsx';
 import type { Timeline } from './timeline.ts';

@@ -1,6 +1,6 @@
 // Epoch lists as the dashboard keeps them (one record per step, ordered by step), and how a pinned
 // `{ phase, epoch }` from the URL maps onto such a list.
-import type { EpochRecord, Phase } from '../../monitor/protocol.ts';
+import type { EpochRecord, Phase } from '../../core/protocol.ts';
 
 /** A position on the timeline as the URL names it; `null` elsewhere means "live" (follow the newest epoch). */
 export interface EpochPin {

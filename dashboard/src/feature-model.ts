@@ -1,7 +1,7 @@
 // Pure shaping of the features analysis (paper §5.4) for the feature view: which checkpoint to show, the
 // ranking order, which neurons get biplot arrows by default, and histogram bar geometry.
-import type { EpochRecord } from '../../monitor/protocol.ts';
-import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
+import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import { networkTarget } from './network-model.ts';
 
 /** The checkpoint the feature view shows at `at`; `exact` is false when an earlier checkpoint stands in for it. */

@@ -1,6 +1,6 @@
 // The discriminability plot's ECharts option (paper §5.4, Figure 5): instances on the SVM's unit normal (x)
 // and the orthonormalised first principal component (y), the vertical decision boundary, biplot arrows.
-import type { FeatureClassAnalysis } from '../../monitor/features-protocol.ts';
+import type { FeatureClassAnalysis } from '../../core/features-protocol.ts';
 import type { ChartOption } from './chart.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import { centroid, neuronId } from './feature-model.ts';

@@ -1,6 +1,6 @@
 // The discriminability plot of the feature view (paper §5.4) with the cross-validated domain accuracy beside it.
 import { createMemo, onMount, type JSX } from 'solid-js';
-import type { FeatureClassAnalysis } from '../../monitor/features-protocol.ts';
+import type { FeatureClassAnalysis } from '../../core/features-protocol.ts';
 import { createChart } from './chart.ts';
 import { biplotArrows, featurePlotOption } from './feature-plot-option.ts';
 import { percent } from './format.ts';

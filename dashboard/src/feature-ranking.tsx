@@ -1,7 +1,7 @@
 // The ranking list of the feature view (paper §5.4): each important neuron with its feature visualisation,
 // its per-domain conductance histogram and its domain discriminability, sortable; checkboxes pick biplot arrows.
 import { For, onCleanup, onMount, Show, type JSX } from 'solid-js';
-import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import { FeatureHistogram } from './feature-histogram.tsx';
 import { neuronId, type SortOrder } from './feature-model.ts';
 import { makeImageQueue } from './image-queue.ts';

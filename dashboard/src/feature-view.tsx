@@ -1,8 +1,8 @@
 // The feature view (paper §5.4, Algorithm 1): for one class at the checkpoint shown, which important neurons
 // tell source from target instances, the ranking list beside the discriminability plot.
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
-import type { RunMeta } from '../../monitor/protocol.ts';
-import type { FeatureNeuron } from '../../monitor/features-protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
+import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';

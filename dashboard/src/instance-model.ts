@@ -1,6 +1,6 @@
 // Pure shaping of a checkpoint's instance layout (paper §5.2) for the instance view: which points to draw,
 // in which colour, where their images are, and how to read the trust numbers.
-import type { InstanceAtlasColumns, InstanceDomains, InstanceProjection } from '../../monitor/instances-protocol.ts';
+import type { InstanceAtlasColumns, InstanceDomains, InstanceProjection } from '../../core/instances-protocol.ts';
 
 /** Split names by `domain` value, restated: the dashboard may import only types from the monitor. */
 export const INSTANCE_SPLITS = ['source-validation', 'target-validation'] as const satisfies InstanceDomains;

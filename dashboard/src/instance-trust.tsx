@@ -1,7 +1,7 @@
 // The instance view's trust indicator: how many of each instance's nearest neighbours in the model's activations
 // stay its neighbours on screen, and how far points moved since the previous checkpoint's layout.
 import { Show, type JSX } from 'solid-js';
-import type { InstanceProjection } from '../../monitor/instances-protocol.ts';
+import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import { trustLevel } from './instance-model.ts';
 
 const TRUST_HINT = (p: InstanceProjection) =>

@@ -1,7 +1,7 @@
 // The instance view (paper §5.2 with DeepVisualInsight's time travel): both domains' validation instances laid out
 // by t-SNE of the model's activations before the dense layers, at the checkpoint shown; scrubbing moves the points.
 import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
 import { ClassToggles } from './class-toggles.tsx';

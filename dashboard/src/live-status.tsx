@@ -1,6 +1,6 @@
 // The header's live line: the newest committed epoch, its phase and training throughput, and the connection.
 import { Show, type JSX } from 'solid-js';
-import type { AnalysisEvent, EpochRecord } from '../../monitor/protocol.ts';
+import type { AnalysisEvent, EpochRecord } from '../../core/protocol.ts';
 import { imagesPerSecond } from './format.ts';
 
 export interface LiveStatusProps {

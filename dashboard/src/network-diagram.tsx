@@ -1,7 +1,7 @@
 // The diagonal diagram of the network relation view (paper §5.3.3, Figure 4), drawn as SVG: per layer its
 // similarity matrix split into four regions, and in the corners between them the weights in their four regions.
 import { For, Show, type JSX } from 'solid-js';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import { cellCentre, NETWORK_GEOMETRY as G, type AxisLabels, type AxisLayout, type MatrixLayout, type NetworkLayout, type WeightBlockLayout } from './network-layout.ts';
 import { similarityFill, similarityMatrix, weightCells } from './network-model.ts';

@@ -1,7 +1,7 @@
 // Geometry of the network relation view's diagonal layout (paper §5.3.3, Figure 4): one similarity matrix per
 // layer on the diagonal of a block grid, source and target sides alternating, so the weights between layer i
 // and i+1 fill the corner block the two matrices share (alternately right of and below the diagonal).
-import type { LayerName } from '../../monitor/protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
 
 /**
  * Pixel sizes: a matrix cell; the strip of a non-important region (histograms, boxplots); the lane before each

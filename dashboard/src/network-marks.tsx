@@ -1,7 +1,7 @@
 // The small SVG marks of the network relation view's non-important regions (paper §5.3.3, Figure 4): a histogram
 // filling a region, a boxplot along a strip, and a pie of important and inherited weights. Each carries a tooltip.
 import { For, Show, type JSX } from 'solid-js';
-import type { NetworkHistogram, NetworkWeightGroup } from '../../monitor/network-protocol.ts';
+import type { NetworkHistogram, NetworkWeightGroup } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 
 export interface Rect {

@@ -1,9 +1,9 @@
 // Pure shaping of a network abstraction (paper §5.3.3, Figure 4) for the network relation view: which
 // checkpoint to show, the important x important regions of the similarity matrices and weights, peers, summaries.
-import type { EpochRecord, LayerName } from '../../monitor/protocol.ts';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
+import type { EpochRecord, LayerName } from '../../core/protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
 
-/** LAYER_NAMES of monitor/protocol.ts, restated: the dashboard may import only types from there. */
+/** LAYER_NAMES of core/protocol.ts, restated: the dashboard may import only types from there. */
 export const NETWORK_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'] as const satisfies readonly LayerName[];
 
 /** What the view can show at an epoch; `exact` is false when an earlier checkpoint stands in for it. */

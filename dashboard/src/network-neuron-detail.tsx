@@ -1,7 +1,7 @@
 // The detail of one clicked important neuron, of either model: its feature visualisation and its five most
 // similar neurons in the other model with theirs (paper §5.3.3).
 import { For, type JSX } from 'solid-js';
-import type { LayerName } from '../../monitor/protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
 import type { SimilarNeuron } from './network-model.ts';
 
 export interface NetworkNeuronDetailProps {

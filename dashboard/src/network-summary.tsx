@@ -1,7 +1,7 @@
 // One line per layer under the network diagram: how many important neurons, how alike they are to the source
 // model's, and how many of the important weights into the layer the target inherited (paper §5.3.3).
 import { For, type JSX } from 'solid-js';
-import type { LayerName } from '../../monitor/protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
 import type { LayerSummary } from './network-model.ts';
 
 export interface NetworkSummaryProps {

@@ -1,7 +1,7 @@
 // The network relation view (paper §5.3.3, Figure 4): for one class at the checkpoint shown, how the fine-tuned
 // target model's important neurons and weights relate to the source model's, layer by layer.
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';

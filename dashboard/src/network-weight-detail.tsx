@@ -1,8 +1,8 @@
 // The detail of one clicked weight n1 -> n2 (paper §5.3.3): the two neurons it joins and its weight map in the
 // target model and in the reference source model side by side, on one colour scale.
 import { For, Show, type JSX } from 'solid-js';
-import type { LayerName } from '../../monitor/protocol.ts';
-import type { WeightSliceResponse } from '../../monitor/network-protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
+import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { weightFill, type WeightCell } from './network-model.ts';
 
 export interface NetworkWeightDetailProps {

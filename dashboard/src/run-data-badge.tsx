@@ -1,6 +1,6 @@
 // One header badge for what a run's data loading skipped (image folders) and whether its source model was imported.
 import { Show, type JSX } from 'solid-js';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import { runDataSummary } from './run-data-summary.ts';
 
 export function RunDataBadge(props: { run: RunMeta | null }): JSX.Element {

@@ -1,5 +1,5 @@
 // The text of the header's data badge: what loading skipped, and whether the source model was imported.
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 
 /** Short badge text and its hover detail, or null for runs with nothing to say (the digit runs). */
 export function runDataSummary(run: Pick<RunMeta, 'dataReport' | 'pretrained'> | null): { text: string; detail: string } | null {

@@ -1,6 +1,6 @@
 // Chooses the run every view shows (the newest unless the URL names one), with its status and backend.
 import { For, Show, type JSX } from 'solid-js';
-import type { RunSummary } from '../../monitor/protocol.ts';
+import type { RunSummary } from '../../core/protocol.ts';
 
 export interface RunPickerProps {
   runs: readonly RunSummary[];

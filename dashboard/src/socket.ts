@@ -1,7 +1,7 @@
 // The live connection to the monitor: socket.io on the page's own origin (default path `/socket.io`).
 import { onCleanup } from 'solid-js';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../monitor/protocol.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../core/protocol.ts';
 
 export type MonitorSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,7 +1,7 @@
 // The statistics view (paper §5.1): accuracy of both models over the run, the transferability score, and the
 // per-class confusion table, all at the scrubbed epoch.
 import { createMemo, Show, type JSX } from 'solid-js';
-import type { RunMeta } from '../../monitor/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import { AccuracyChart } from './accuracy-chart.tsx';
 import { ConfusionTable } from './confusion-table.tsx';
 import type { DataClient } from './data-client.ts';

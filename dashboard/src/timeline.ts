@@ -1,6 +1,6 @@
 // The scrubber's state: which committed epoch every view shows, live following, and playback.
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
-import type { EpochRecord } from '../../monitor/protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
 import { pinOf, resolvePin, samePin, type EpochPin } from './epochs.ts';
 import type { HistoryMode } from './url-state.ts';
 

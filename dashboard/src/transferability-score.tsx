@@ -1,6 +1,6 @@
 // The transferability score (paper §5.1) up to the scrubbed epoch, coloured by its sign.
 import { Show, type JSX } from 'solid-js';
-import type { Transferability } from '../../monitor/protocol.ts';
+import type { Transferability } from '../../core/protocol.ts';
 import { signColor } from './colors.ts';
 import { percent, signedPoints } from './format.ts';
 

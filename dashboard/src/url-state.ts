@@ -2,7 +2,7 @@
 // `&class=NAME` the comparison focuses on) when two checkpoints are compared. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
 // query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
-import type { CheckpointId } from '../../monitor/compare-protocol.ts';
+import type { CheckpointId } from '../../core/compare-protocol.ts';
 import type { EpochPin } from './epochs.ts';
 
 /** Two epochs compared side by side; differences are B − A. */

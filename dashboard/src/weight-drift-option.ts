@@ -1,7 +1,7 @@
 // The "how much did fine-tuning change each layer" chart: each layer's relative L2 distance from the source
 // model's weights over the target epochs, with the epochs of interest marked.
-import { LAYER_NAMES, type LayerName } from '../../monitor/protocol.ts';
-import type { WeightDriftResponse } from '../../monitor/compare-protocol.ts';
+import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { ChartOption } from './chart.ts';
 
 // Early layers in cool colours, late ones warm: the usual finding (early layers barely move) reads at a glance.

@@ -1,7 +1,7 @@
 // The weight-drift panel: how far each layer of a run has moved from the source model, refreshed as new
 // checkpoints arrive, with the epochs the user is looking at marked.
 import { createMemo, onMount, Show, type Accessor, type JSX } from 'solid-js';
-import type { WeightDriftResponse } from '../../monitor/compare-protocol.ts';
+import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
 import { createChart } from './chart.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { Notice } from './notice.tsx';

@@ -3,12 +3,12 @@
 // A network abstraction can be asked against any other checkpoint of the run instead of the default reference.
 // Mounted under /api/runs.
 import { Hono } from 'hono';
-import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../analysis-protocol.ts';
-import { analysisKey, assertChosenReference } from '../analysis-keys.ts';
+import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../../core/analysis-protocol.ts';
+import { analysisKey, assertChosenReference } from '../../core/analysis-keys.ts';
 import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
-import type { Store } from '../store/store.ts';
-import { TransferscopeError } from '../errors.ts';
-import { parseEpochParams, parseReference } from './runs.ts';
+import type { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { parseEpochParams, parseReference } from '../../core/params.ts';
 
 export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   const app = new Hono();

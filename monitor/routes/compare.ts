@@ -1,20 +1,21 @@
 // GET /api/compare (any two epochs side by side), /api/compare/important (how important neurons and weights
 // changed) and /api/runs/:id/weight-drift (each layer's distance from the source model over fine-tuning).
 import { Hono } from 'hono';
-import type { EpochRecord } from '../protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
 import type {
   CheckpointId, ClassAccuracyChange, CompareResponse, CompareSide, ImportantChangesResponse, LayerChange, WeightDriftResponse,
-} from '../compare-protocol.ts';
-import type { NetworkAbstraction } from '../network-protocol.ts';
-import type { Store } from '../store/store.ts';
+} from '../../core/compare-protocol.ts';
+import type { NetworkAbstraction } from '../../core/network-protocol.ts';
+import type { Store } from '../../store/store.ts';
 import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
-import { VALIDATION_SPLITS, type LayerWeights } from '../schema/tables.ts';
-import { TransferscopeError } from '../errors.ts';
-import { analysisKey } from '../analysis-keys.ts';
-import { perClassAccuracy } from '../analytics/confusion.ts';
-import { relativeL2 } from '../analytics/weight-change.ts';
-import { classAccuracyChanges, importantChanges, layerChanges } from '../analytics/checkpoint-comparison.ts';
-import { parseEpochParams } from './runs.ts';
+import type { LayerWeights } from '../../store/schema/tables.ts';
+import { VALIDATION_SPLITS } from '../../core/protocol.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
+import { perClassAccuracy } from '../../analysis/confusion.ts';
+import { relativeL2 } from '../../analysis/weight-change.ts';
+import { classAccuracyChanges, importantChanges, layerChanges } from '../../analysis/checkpoint-comparison.ts';
+import { parseEpochParams } from '../../core/params.ts';
 
 /** Parses `RUN:PHASE:EPOCH` from the query parameter `name` (it enters the program here). */
 export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {

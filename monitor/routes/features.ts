@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '../store/store.ts';
-import { TransferscopeError } from '../errors.ts';
-import { LAYER_NAMES } from '../protocol.ts';
-import { parseEpochParams } from './runs.ts';
+import type { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { LAYER_NAMES } from '../../core/protocol.ts';
+import { parseEpochParams } from '../../core/params.ts';
 import { makeConcurrencyLimit } from '../concurrency-limit.ts';
-import { makeCachedRequests } from '../shared-requests.ts';
+import { makeCachedRequests } from '../../core/shared-requests.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url));
 // Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.

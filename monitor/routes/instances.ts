@@ -2,11 +2,12 @@
 // (the instance view's hover), and every instance of a split in one grid (its thumbnails, one request).
 // Mounted under /api/runs. A run's instances are written once when it starts, so the answers never change.
 import { Hono } from 'hono';
-import { INSTANCE_ATLAS_COLUMNS } from '../instances-protocol.ts';
-import { encodePng } from '../png-encode.ts';
-import { VALIDATION_SPLITS, type ValidationSplit, type StoredInstances } from '../schema/tables.ts';
-import type { Store } from '../store/store.ts';
-import { TransferscopeError } from '../errors.ts';
+import { INSTANCE_ATLAS_COLUMNS } from '../../core/instances-protocol.ts';
+import { encodePng } from '../../lib/png/index.ts';
+import type { StoredInstances } from '../../store/schema/tables.ts';
+import { VALIDATION_SPLITS, type ValidationSplit } from '../../core/protocol.ts';
+import type { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
 
 // A split of the digits demo is ~2.7 MB of pixels; a few splits cover the runs being looked at.
 const SPLIT_CACHE_LIMIT = 4;

@@ -1,31 +1,11 @@
 // /api/runs: run list, metadata, per-epoch metrics, and the per-class confusion table of any epoch.
 import { Hono } from 'hono';
-import type { ConfusionResponse, EpochRef, Phase } from '../protocol.ts';
-import type { Store } from '../store/store.ts';
-import { TransferscopeError } from '../errors.ts';
-import { confusionRows } from '../analytics/confusion.ts';
-import { transferability } from '../analytics/transferability.ts';
-
-/** Validates `:phase` and `:epoch` path parameters (they enter the program here). */
-export function parseEpochParams(phase: string, epoch: string): { phase: Phase; epoch: number } {
-  if (phase !== 'source' && phase !== 'target') {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown phase '${phase}': use 'source' or 'target'.`);
-  }
-  const n = Number(epoch);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid epoch '${epoch}': epochs are whole numbers starting at 1.`);
-  }
-  return { phase, epoch: n };
-}
-
-/** `PHASE:EPOCH`, as `?reference=` and `analyze --reference` take a checkpoint of the same run. */
-export function parseReference(value: string): { phase: Phase; epoch: number } {
-  const [phase, epoch, ...rest] = value.split(':');
-  if (phase === undefined || epoch === undefined || rest.length > 0) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid reference '${value}': use PHASE:EPOCH, e.g. source:2.`);
-  }
-  return parseEpochParams(phase, epoch);
-}
+import type { ConfusionResponse, EpochRef } from '../../core/protocol.ts';
+import type { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { parseEpochParams } from '../../core/params.ts';
+import { confusionRows } from '../../analysis/confusion.ts';
+import { transferability } from '../../analysis/transferability.ts';
 
 export function runsRoutes(store: Store): Hono {
   const app = new Hono();

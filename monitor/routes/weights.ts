@@ -1,13 +1,13 @@
 // GET /:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2 — one connection's weight map at a checkpoint
 // (paper §5.3.3: a clicked weight of the network relation view). Mounted under /api/runs.
 import { Hono } from 'hono';
-import type { Store } from '../store/store.ts';
-import { TransferscopeError } from '../errors.ts';
-import { LAYER_NAMES, type LayerName } from '../protocol.ts';
-import type { WeightSliceResponse } from '../network-protocol.ts';
-import { roundAll, roundSignificant } from '../analytics/distribution.ts';
-import { weightSlice } from '../analytics/weight-slice.ts';
-import { parseEpochParams } from './runs.ts';
+import type { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import type { WeightSliceResponse } from '../../core/network-protocol.ts';
+import { roundAll, roundSignificant } from '../../analysis/distribution.ts';
+import { weightSlice } from '../../analysis/weight-slice.ts';
+import { parseEpochParams } from '../../core/params.ts';
 
 function parseNeuron(name: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value)) {

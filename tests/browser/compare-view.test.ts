@@ -3,7 +3,7 @@
 // swapped, and opened from the header's button.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { FeaturesResponse, InstancesResponse } from '../../monitor/analysis-protocol.ts';
+import type { FeaturesResponse, InstancesResponse } from '../../core/analysis-protocol.ts';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

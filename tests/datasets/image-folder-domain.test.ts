@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadImageFolder } from '../../datasets/image-folder-domain.ts';
 import { scanImageFolder } from '../../datasets/image-folder-scan.ts';
 import { readAll } from '../../datasets/image-reader.ts';
-import { SeededRandom } from '../../datasets/seeded-random.ts';
+import { SeededRandom } from '../../lib/random/index.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { writeClassImages, writeDomainPair } from '../helpers/image-folders.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader, readAll, rowsReader } from '../../datasets/image-reader.ts';
 import { allocateImageSet } from '../../datasets/image-set.ts';
-import { SeededRandom } from '../../datasets/seeded-random.ts';
+import { SeededRandom } from '../../lib/random/index.ts';
 import { splitReader, splitDomain } from '../../datasets/split-domain.ts';
 
 function ramp(count: number, side: number) {

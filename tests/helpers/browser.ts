@@ -2,7 +2,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

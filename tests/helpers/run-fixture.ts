@@ -1,7 +1,7 @@
 // Builds small but realistic run metadata and epoch payloads for store and route tests.
-import type { EpochRecord, LayerName, Phase, RunMeta } from '../../monitor/protocol.ts';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../monitor/network-protocol.ts';
-import type { LayerWeights } from '../../monitor/schema/tables.ts';
+import type { EpochRecord, LayerName, Phase, RunMeta } from '../../core/protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
+import type { LayerWeights } from '../../store/schema/tables.ts';
 
 export function runMeta(id: string, overrides: Partial<RunMeta> = {}): RunMeta {
   const now = Date.now();

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
-import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../../monitor/protocol.ts';
-import type { FeaturesResponse, NetworkResponse } from '../../monitor/analysis-protocol.ts';
+import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../../core/protocol.ts';
+import type { FeaturesResponse, NetworkResponse } from '../../core/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const dir = useTempDir();

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { modelFilesSaver } from '../../trainer/model-files.ts';
 import { selectBackend } from '../../trainer/backend.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

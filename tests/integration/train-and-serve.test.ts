@@ -7,10 +7,10 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
-import type { ConfusionResponse, MetricsResponse, RunMeta } from '../../monitor/protocol.ts';
-import type { NetworkResponse } from '../../monitor/analysis-protocol.ts';
+import type { ConfusionResponse, MetricsResponse, RunMeta } from '../../core/protocol.ts';
+import type { NetworkResponse } from '../../core/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const run = promisify(execFile);

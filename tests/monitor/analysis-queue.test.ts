@@ -1,10 +1,10 @@
 // The background queue's order on a real store: one kind at a time, the newest waiting checkpoint first, and a
 // more urgent kind beside a running less urgent one.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { makeAnalysisQueue } from '../../monitor/analysis-queue.ts';
 import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/checkpoint-analyzer.ts';
-import type { AnalysisEvent } from '../../monitor/protocol.ts';
+import type { AnalysisEvent } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
 

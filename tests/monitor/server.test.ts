@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../monitor/protocol.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
 

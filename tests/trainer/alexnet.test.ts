@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildAlexNet } from '../../trainer/alexnet.ts';
 import { readLayerWeights } from '../../trainer/layer-weights.ts';
-import { LAYER_NAMES } from '../../monitor/protocol.ts';
+import { LAYER_NAMES } from '../../core/protocol.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryReader } from '../../datasets/image-reader.ts';
 import { allocateImageSet } from '../../datasets/image-set.ts';
-import { Store } from '../../monitor/store/store.ts';
+import { Store } from '../../store/store.ts';
 import { PIXELS_PER_CLASS, storedInstances } from '../../trainer/stored-instances.ts';
 import { runMeta } from '../helpers/run-fixture.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

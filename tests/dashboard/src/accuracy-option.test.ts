@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { EpochRecord } from '../../../monitor/protocol.ts';
+import type { EpochRecord } from '../../../core/protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import { accuracyChartOption, CROSS_SYMBOL } from '../../../dashboard/src/accuracy-option.ts';
 

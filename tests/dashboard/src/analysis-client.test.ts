@@ -1,7 +1,7 @@
 import '../solid-browser-build.ts';
 import { expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
-import type { NetworkResponse } from '../../../monitor/analysis-protocol.ts';
+import type { NetworkResponse } from '../../../core/analysis-protocol.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
 import { createDataClient } from '../../../dashboard/src/data-client.ts';
 import type { LiveSocket } from '../../../dashboard/src/socket.ts';

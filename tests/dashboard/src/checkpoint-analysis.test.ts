@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { AnalysisEvent } from '../../../monitor/protocol.ts';
+import type { AnalysisEvent } from '../../../core/protocol.ts';
 import { backgroundAnalysisStatus } from '../../../dashboard/src/checkpoint-analysis.ts';
 
 test('a background report counts only for the same run and checkpoint (compare mode shows other runs too)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { FeatureNeuron } from '../../../monitor/features-protocol.ts';
+import type { FeatureNeuron } from '../../../core/features-protocol.ts';
 import { discriminabilityRank, oneSidedTop, topNeurons } from '../../../dashboard/src/compare-features-model.ts';
 import { neuronId } from '../../../dashboard/src/feature-model.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { InstanceProjection } from '../../../monitor/instances-protocol.ts';
-import type { RunMeta } from '../../../monitor/protocol.ts';
+import type { InstanceProjection } from '../../../core/instances-protocol.ts';
+import type { RunMeta } from '../../../core/protocol.ts';
 import {
   alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices,
 } from '../../../dashboard/src/compare-instances-model.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { ConfusionRow } from '../../../monitor/protocol.ts';
+import type { ConfusionRow } from '../../../core/protocol.ts';
 import { nextConfusionSort, sortConfusionRows, type ConfusionSortKey } from '../../../dashboard/src/confusion-sort.ts';
 
 function row(classIndex: number, source: number | null, target: number | null, mispredicted: number[] = []): ConfusionRow {

@@ -1,7 +1,7 @@
 import '../solid-browser-build.ts';
 import { describe, expect, test } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
-import type { ConfusionResponse, MetricsResponse, RunSummary } from '../../../monitor/protocol.ts';
+import type { ConfusionResponse, MetricsResponse, RunSummary } from '../../../core/protocol.ts';
 import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
 import { createDataClient, type DataClient } from '../../../dashboard/src/data-client.ts';

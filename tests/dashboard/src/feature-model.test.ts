@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { EpochRecord } from '../../../monitor/protocol.ts';
-import type { FeatureClassAnalysis, FeatureNeuron } from '../../../monitor/features-protocol.ts';
+import type { EpochRecord } from '../../../core/protocol.ts';
+import type { FeatureClassAnalysis, FeatureNeuron } from '../../../core/features-protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import { centroid, defaultAxes, featureTarget, histogramBars, neuronId, sortNeurons } from '../../../dashboard/src/feature-model.ts';
 import { biplotArrows, CROSS_SYMBOL, featurePlotOption } from '../../../dashboard/src/feature-plot-option.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { EpochRecord } from '../../../monitor/protocol.ts';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../../monitor/network-protocol.ts';
+import type { EpochRecord } from '../../../core/protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../../core/network-protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import {
   layerSummary, networkTarget, similarityFill, similarityMatrix, similarNeurons, weightCells, weightFill,

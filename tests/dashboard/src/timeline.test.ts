@@ -1,7 +1,7 @@
 import '../solid-browser-build.ts';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
-import type { EpochRecord } from '../../../monitor/protocol.ts';
+import type { EpochRecord } from '../../../core/protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import type { EpochPin } from '../../../dashboard/src/epochs.ts';
 import { createTimeline, PLAY_INTERVAL_MS, type Timeline } from '../../../dashboard/src/timeline.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
 import type { AnalyzeCheckpoint } from '../../../monitor/checkpoint-analyzer.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

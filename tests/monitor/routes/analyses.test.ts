@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { analysisRoutes } from '../../../monitor/routes/analyses.ts';
 import type { AnalyzeOptions, CheckpointRef } from '../../../monitor/checkpoint-analyzer.ts';
-import { TransferscopeError } from '../../../monitor/errors.ts';
-import { analysisKey } from '../../../monitor/analysis-keys.ts';
-import type { ApiError } from '../../../monitor/protocol.ts';
-import type { AnalysisKey, NetworkResponse } from '../../../monitor/analysis-protocol.ts';
-import type { NetworkAbstraction } from '../../../monitor/network-protocol.ts';
+import { TransferscopeError } from '../../../core/errors.ts';
+import { analysisKey } from '../../../core/analysis-keys.ts';
+import type { ApiError } from '../../../core/protocol.ts';
+import type { AnalysisKey, NetworkResponse } from '../../../core/analysis-protocol.ts';
+import type { NetworkAbstraction } from '../../../core/network-protocol.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../../helpers/run-fixture.ts';
 

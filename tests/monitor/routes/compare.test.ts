@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
-import type { ApiError, Phase } from '../../../monitor/protocol.ts';
-import type { CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../../monitor/compare-protocol.ts';
-import type { NetworkAbstraction } from '../../../monitor/network-protocol.ts';
-import type { LayerWeights } from '../../../monitor/schema/tables.ts';
+import type { ApiError, Phase } from '../../../core/protocol.ts';
+import type { CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../../core/compare-protocol.ts';
+import type { NetworkAbstraction } from '../../../core/network-protocol.ts';
+import type { LayerWeights } from '../../../store/schema/tables.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, networkLayer, runMeta } from '../../helpers/run-fixture.ts';
 

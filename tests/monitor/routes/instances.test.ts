@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
 import { startMonitor } from '../../../monitor/server.ts';
-import type { ApiError } from '../../../monitor/protocol.ts';
+import type { ApiError } from '../../../core/protocol.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { runMeta } from '../../helpers/run-fixture.ts';
 

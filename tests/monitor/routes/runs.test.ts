@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
-import type { ConfusionResponse, EpochRecord, MetricsResponse, RunMeta, RunSummary } from '../../../monitor/protocol.ts';
+import type { ConfusionResponse, EpochRecord, MetricsResponse, RunMeta, RunSummary } from '../../../core/protocol.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
 

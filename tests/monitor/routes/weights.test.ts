@@ -1,11 +1,11 @@
 // The weight-map route over a real LanceDB store: conv, flatten (conv5 -> fc6) and dense slices of a stored
 // checkpoint, and JSON 4xx answers for what it cannot serve.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../monitor/store/store.ts';
+import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
-import type { ApiError } from '../../../monitor/protocol.ts';
-import type { WeightSliceResponse } from '../../../monitor/network-protocol.ts';
-import type { LayerWeights } from '../../../monitor/schema/tables.ts';
+import type { ApiError } from '../../../core/protocol.ts';
+import type { WeightSliceResponse } from '../../../core/network-protocol.ts';
+import type { LayerWeights } from '../../../store/schema/tables.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
 

@@ -1,0 +1,59 @@
+// `transferscope feature`: the feature visualisation of one neuron at a stored checkpoint, as a PNG.
+// Tensor work, so the monitor runs it in a child process.
+import { LAYER_NAMES, type LayerName, type Phase } from '../../core/protocol.ts';
+import { Store } from '../../store/store.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { validateConfig } from '../../trainer/config.ts';
+import { selectBackend, type BackendChoice } from '../../trainer/backend.ts';
+import { modelFromWeights } from './network-abstraction.ts';
+import { featureVisualisation } from '../attribution/feature-visualisation.ts';
+import { encodePng } from '../../lib/png/index.ts';
+import { INPUT_SIZE } from '../../trainer/alexnet.ts';
+
+export interface FeatureImageRequest {
+  db: string;
+  runId: string;
+  phase: Phase;
+  epoch: number;
+  layer: string;
+  neuron: number;
+  backend?: BackendChoice;
+}
+
+/** Validates a layer name and neuron index where they enter (CLI or URL). */
+export function parseNeuron(layer: string, neuron: string): { layer: LayerName; neuron: number } {
+  if (!(LAYER_NAMES as readonly string[]).includes(layer)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${layer}': use one of ${LAYER_NAMES.join(', ')}.`);
+  }
+  const n = Number(neuron);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid neuron '${neuron}': neurons are whole numbers from 0.`);
+  }
+  return { layer: layer as LayerName, neuron: n };
+}
+
+/** PNG bytes of the image that maximises `neuron` of `layer` in the checkpoint's model (seeded, so repeatable). */
+export async function renderFeatureImage(request: FeatureImageRequest): Promise<Buffer> {
+  const { layer, neuron } = parseNeuron(request.layer, String(request.neuron));
+  const store = await Store.open(request.db);
+  try {
+    const run = await store.getRun(request.runId);
+    const config = validateConfig(run.config, `run '${request.runId}'`);
+    const weights = await store.getWeights({ runId: request.runId, phase: request.phase, epoch: request.epoch });
+    const units = weights.find((w) => w.layer === layer)?.bias.length ?? 0;
+    if (neuron >= units) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Layer '${layer}' has ${units} neurons, so neuron ${neuron} does not exist (use 0-${units - 1}).`);
+    }
+    await selectBackend(request.backend ?? 'auto');
+    const model = modelFromWeights(config.model, run.classNames.length, weights);
+    try {
+      const rgb = await featureVisualisation(model, { layer, neuron, seed: neuron + 1 });
+      const size = INPUT_SIZE[config.model];
+      return encodePng(rgb, size, size);
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,125 @@
+// The `features` analysis stage (paper §5.4, Algorithm 1): Layer Conductance of a checkpoint's model on
+// source- and target-validation instances of every class, then the domain classifier per class.
+import type { FeaturesAnalysis } from '../../core/features-protocol.ts';
+import type { AnalysisKey } from '../../core/analysis-protocol.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
+import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { importantNeurons } from '../important-neurons.ts';
+import { domainFeatures } from '../domain-features.ts';
+import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
+import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
+import { modelFromWeights } from './network-abstraction.ts';
+import { firstPerClass } from './first-per-class.ts';
+
+export interface FeaturesOptions {
+  /** Conductance integration steps (default FEATURES_STEPS). */
+  steps?: number;
+  /** At most this many instances per class and domain, the first ones in split order (default 20). */
+  maxPerClass?: number;
+  /** SVM C (default 100, as the paper's code). */
+  C?: number;
+}
+
+/**
+ * 4 steps, not the network stage's 8: the cost is one forward and backward pass per path point, and on a
+ * trained AlexNet-32 the SVM's cross-validated accuracy and top neurons barely move between 4 and 32 steps
+ * (docs/decisions.md has the measurement). Both domains use the same steps, so integration error cannot
+ * masquerade as a domain difference.
+ */
+export const FEATURES_STEPS = 4;
+
+/** Important neurons of one class per layer, as the network abstraction of the same checkpoint has them. */
+type ImportantByLayer = Map<LayerName, number[]>;
+
+/** Computes the features analysis of the checkpoint of `key` (which has no reference: one model). */
+export async function computeFeatures(context: AnalysisContext, key: AnalysisKey, options: FeaturesOptions = {}): Promise<FeaturesAnalysis> {
+  const started = performance.now();
+  const steps = options.steps ?? FEATURES_STEPS;
+  const maxPerClass = options.maxPerClass ?? 20;
+  const C = options.C ?? 100;
+  if (!Number.isInteger(maxPerClass) || maxPerClass < 1 || !Number.isInteger(steps) || steps < 1) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `computeFeatures needs integer steps >= 1 and maxPerClass >= 1 (got steps ${steps}, maxPerClass ${maxPerClass}).`);
+  }
+  const { store } = context;
+  const [{ meta, config }, source, target, weights, stored] = await Promise.all([
+    context.run(),
+    context.inputs('source-validation'),
+    context.inputs('target-validation'),
+    store.getWeights({ runId: key.runId, phase: key.phase, epoch: key.epoch }),
+    storedImportantNeurons(context, key),
+  ]);
+  const classCount = meta.classNames.length;
+  const sourceByClass = firstPerClass(source.labels, classCount, maxPerClass, source.withoutPixels);
+  const targetByClass = firstPerClass(target.labels, classCount, maxPerClass, target.withoutPixels);
+  const sourceRows = sourceByClass.flat();
+  const targetRows = targetByClass.flat();
+  // Source and target instances go through one conductance call: same model, same path points.
+  const images = new Float32Array((sourceRows.length + targetRows.length) * pixelsOf(source));
+  gather(source, sourceRows, images, 0);
+  gather(target, targetRows, images, sourceRows.length);
+  const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...targetRows.map((i) => target.labels[i]!)]);
+  const model = modelFromWeights(config.model, classCount, weights);
+  let conductance: ConductanceResult;
+  try {
+    conductance = await layerConductance(model, images, { steps, targets: classes });
+  } finally {
+    model.dispose();
+  }
+
+  let sourceOffset = 0;
+  let targetOffset = sourceRows.length;
+  const results = sourceByClass.map((sourceInstances, classIndex) => {
+    const targetInstances = targetByClass[classIndex]!;
+    const sRows = sourceInstances.map((_, j) => sourceOffset + j);
+    const tRows = targetInstances.map((_, j) => targetOffset + j);
+    sourceOffset += sourceInstances.length;
+    targetOffset += targetInstances.length;
+    const neurons = LAYER_NAMES.flatMap((layer, l) => {
+      const values = conductance.layers[l]!;
+      const important = stored?.[classIndex]?.get(layer)
+        ?? Array.from(importantNeurons({ values: values.values, instances: conductance.count, neurons: values.neurons }, { rows: tRows }).indices);
+      return important.map((neuron) => ({ layer, neuron, l }));
+    });
+    const matrix = (rows: number[]) => {
+      const out = new Float32Array(rows.length * neurons.length);
+      rows.forEach((r, j) => neurons.forEach(({ l, neuron }, k) => {
+        const layer = conductance.layers[l]!;
+        out[j * neurons.length + k] = layer.values[r * layer.neurons + neuron]!;
+      }));
+      return out;
+    };
+    return domainFeatures({
+      classIndex,
+      neurons: neurons.map(({ layer, neuron }) => ({ layer, neuron })),
+      source: matrix(sRows),
+      target: matrix(tRows),
+      sourceInstances,
+      targetInstances,
+      C,
+    });
+  });
+  return { steps, maxPerClass, C, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), classes: results };
+}
+
+/**
+ * The important neurons of the network abstraction stored for the same checkpoint (`transferscope analyze`
+ * runs the network stage first), so both views name the same neurons; null where there is none (the first
+ * source checkpoint), and the stage then ranks the target instances' conductances itself, the same way.
+ */
+async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey): Promise<ImportantByLayer[] | null> {
+  const epochs = await context.store.listEpochs(key.runId);
+  const at = epochs.find((e) => e.phase === key.phase && e.epoch === key.epoch);
+  const networkKey = at ? analysisKey('network', key.runId, epochs, at) : null;
+  const network = networkKey ? await context.store.getAnalysis('network', networkKey) : null;
+  return network?.classes.map((c) => new Map(c.layers.map((layer) => [layer.layer, layer.importantNeurons]))) ?? null;
+}
+
+function pixelsOf(inputs: ModelInputs): number {
+  return inputs.height * inputs.width * 3;
+}
+
+function gather(inputs: ModelInputs, rows: number[], out: Float32Array, firstRow: number): void {
+  const pixels = pixelsOf(inputs);
+  rows.forEach((r, j) => out.set(inputs.pixels.subarray(r * pixels, (r + 1) * pixels), (firstRow + j) * pixels));
+}

@@ -1,0 +1,342 @@
+// The only way into LanceDB. Writers commit an epoch by adding its `epochs` row last, so readers,
+// which only trust epochs that have that row, never see a half-written epoch.
+import * as lancedb from '@lancedb/lancedb';
+import type { Table as ArrowTable, Vector } from 'apache-arrow';
+import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunStatus, type RunSummary } from '../core/protocol.ts';
+import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../core/analysis-protocol.ts';
+import { NO_REFERENCE } from './schema/analysis-table.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import { assertRunId } from '../core/params.ts';
+import {
+  TABLE_SCHEMAS,
+  type ConductanceKey, type EpochKey, type LayerWeights, type SplitPredictions, type StoredConductance, type StoredInstances, type TableName,
+} from './schema/tables.ts';
+import { makeRecordTable, listRow } from './arrow-columns.ts';
+import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const epochFilter = (k: EpochKey) =>
+  `run_id = ${sqlString(k.runId)} AND phase = ${sqlString(k.phase)} AND epoch = ${k.epoch}`;
+
+function analysisFilter(kind: AnalysisKind, key: AnalysisKey): string {
+  assertRunId(key.runId);
+  for (const [name, value] of [['epoch', key.epoch], ['referenceEpoch', key.referenceEpoch ?? NO_REFERENCE.epoch]] as const) {
+    if (!Number.isInteger(value)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `An analysis key's ${name} must be a whole number (got ${value}).`);
+    }
+  }
+  return `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(key.referencePhase ?? NO_REFERENCE.phase)}`
+    + ` AND reference_epoch = ${key.referenceEpoch ?? NO_REFERENCE.epoch}`;
+}
+
+/** Everything stored for one epoch besides its metrics row. */
+export interface EpochPayload {
+  record: EpochRecord;
+  predictions: SplitPredictions[];
+  /** Present at checkpoints: every layer's weights. */
+  weights?: LayerWeights[];
+}
+
+export class Store {
+  private constructor(
+    readonly uri: string,
+    private readonly db: lancedb.Connection,
+    private readonly tables: Record<TableName, lancedb.Table>,
+  ) {}
+
+  /** Opens (creating if needed) the store at a LanceDB URI: a folder path or any URI LanceDB accepts. */
+  static async open(uri: string): Promise<Store> {
+    let db: lancedb.Connection;
+    try {
+      // readConsistencyInterval 0: every read sees other processes' latest commits (a trainer in its own process).
+      db = await lancedb.connect(uri, { readConsistencyInterval: 0 });
+    } catch (err) {
+      throw new TransferscopeError('STORE_UNAVAILABLE', `Cannot open the LanceDB store at '${uri}' (${(err as Error).message}). Check the --db path.`);
+    }
+    const entries = await Promise.all(
+      (Object.keys(TABLE_SCHEMAS) as TableName[]).map(async (name) => {
+        const table = await db.createEmptyTable(name, TABLE_SCHEMAS[name], { mode: 'create', existOk: true });
+        return [name, table] as const;
+      }),
+    );
+    return new Store(uri, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+  }
+
+  close(): void {
+    for (const t of Object.values(this.tables)) {
+      t.close();
+    }
+    this.db.close();
+  }
+
+  async runExists(id: string): Promise<boolean> {
+    assertRunId(id);
+    return (await this.tables.runs.countRows(`id = ${sqlString(id)}`)) > 0;
+  }
+
+  /** Registers a new run. Refuses (RUN_EXISTS) an id that is already stored, so nothing is overwritten. */
+  async createRun(meta: RunMeta): Promise<void> {
+    if (await this.runExists(meta.id)) {
+      throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in ${this.uri}. Pass another --run id, or omit --run to get a new one.`);
+    }
+    await this.tables.runs.add(makeRecordTable(TABLE_SCHEMAS.runs, {
+      id: [meta.id], status: [meta.status], created_at: [meta.createdAt], updated_at: [meta.updatedAt], meta_json: [JSON.stringify(meta)],
+    }));
+  }
+
+  /** Replaces the stored metadata of an existing run. */
+  async updateRun(meta: RunMeta): Promise<void> {
+    await this.tables.runs.update({
+      where: `id = ${sqlString(meta.id)}`,
+      values: { status: meta.status, updated_at: meta.updatedAt, meta_json: JSON.stringify(meta) },
+    });
+  }
+
+  async getRun(id: string): Promise<RunMeta> {
+    assertRunId(id);
+    const rows = await this.tables.runs.query().where(`id = ${sqlString(id)}`).select(['meta_json']).toArray();
+    if (rows.length === 0) {
+      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in ${this.uri}. List runs with GET /api/runs.`);
+    }
+    const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
+    return { ...meta, lastEpoch: await this.lastEpoch(id) };
+  }
+
+  /** All runs, newest first, each with its last committed epoch. */
+  async listRuns(): Promise<RunSummary[]> {
+    const rows = await this.tables.runs.query().select(['meta_json']).toArray();
+    const last = await this.lastEpochs();
+    return rows
+      .map((r) => JSON.parse(String(r.meta_json)) as RunMeta)
+      .map((meta) => summaryFromMeta(meta, last.get(meta.id) ?? null))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  private async lastEpochs(filter?: string): Promise<Map<string, EpochRef>> {
+    let query = this.tables.epochs.query().select(['run_id', 'phase', 'epoch', 'step']);
+    if (filter) {
+      query = query.where(filter);
+    }
+    const last = new Map<string, EpochRef>();
+    for (const r of await query.toArray()) {
+      const prev = last.get(r.run_id);
+      if (!prev || r.step > prev.step) {
+        last.set(String(r.run_id), { phase: r.phase as Phase, epoch: Number(r.epoch), step: Number(r.step) });
+      }
+    }
+    return last;
+  }
+
+  private async lastEpoch(id: string): Promise<EpochRef | null> {
+    return (await this.lastEpochs(`run_id = ${sqlString(id)}`)).get(id) ?? null;
+  }
+
+  /**
+   * Commits one epoch: bulk rows first, the `epochs` row last. Leftovers of an earlier attempt at the same
+   * epoch that never committed (a killed process) are deleted first.
+   */
+  async commitEpoch(runId: string, payload: EpochPayload): Promise<EpochRecord> {
+    const key: EpochKey = { runId, phase: payload.record.phase, epoch: payload.record.epoch };
+    if ((await this.tables.epochs.countRows(epochFilter(key))) > 0) {
+      throw new TransferscopeError('RUN_EXISTS', `Epoch ${key.phase} ${key.epoch} of run '${runId}' is already committed; refusing to overwrite it.`);
+    }
+    await Promise.all([this.tables.predictions.delete(epochFilter(key)), this.tables.weights.delete(epochFilter(key))]);
+    const base = (n: number) => ({
+      run_id: Array<string>(n).fill(runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
+    });
+    if (payload.weights && payload.weights.length > 0) {
+      const w = payload.weights;
+      await this.tables.weights.add(makeRecordTable(TABLE_SCHEMAS.weights, {
+        ...base(w.length),
+        layer: w.map((l) => l.layer),
+        kernel_shape: w.map((l) => Int32Array.from(l.kernelShape)),
+        kernel: w.map((l) => l.kernel),
+        bias: w.map((l) => l.bias),
+      }));
+    }
+    const p = payload.predictions;
+    if (p.length > 0) {
+      await this.tables.predictions.add(makeRecordTable(TABLE_SCHEMAS.predictions, {
+        ...base(p.length), split: p.map((x) => x.split), predicted: p.map((x) => x.predicted),
+      }));
+    }
+    const record: EpochRecord = { ...payload.record, checkpoint: Boolean(payload.weights?.length), committedAt: Date.now() };
+    await this.tables.epochs.add(makeRecordTable(TABLE_SCHEMAS.epochs, epochColumns(runId, [record])));
+    return record;
+  }
+
+  /** Every committed epoch of a run, ordered by step. Throws RUN_NOT_FOUND for an unknown run. */
+  async listEpochs(runId: string): Promise<EpochRecord[]> {
+    if (!(await this.runExists(runId))) {
+      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${runId}' in ${this.uri}. List runs with GET /api/runs.`);
+    }
+    const rows = await this.tables.epochs.query().where(`run_id = ${sqlString(runId)}`).toArray();
+    return rows.map(epochFromRow).sort((a, b) => a.step - b.step);
+  }
+
+  /** Epochs of any run committed after `since` (ms), for watchers in other processes. */
+  async epochsCommittedAfter(since: number): Promise<{ runId: string; record: EpochRecord }[]> {
+    const rows = await this.tables.epochs.query().where(`committed_at > ${since}`).toArray();
+    return rows
+      .map((r) => ({ runId: String(r.run_id), record: epochFromRow(r) }))
+      .sort((a, b) => a.record.committedAt - b.record.committedAt);
+  }
+
+  /** The committed epoch record, or EPOCH_NOT_FOUND. */
+  async getEpoch(key: EpochKey): Promise<EpochRecord> {
+    assertRunId(key.runId);
+    const rows = await this.tables.epochs.query().where(epochFilter(key)).toArray();
+    if (rows.length === 0) {
+      await this.getRun(key.runId);
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Run '${key.runId}' has no committed epoch ${key.epoch} in phase '${key.phase}'. Epochs start at 1; see GET /api/runs/${key.runId}/metrics.`);
+    }
+    return epochFromRow(rows[0]);
+  }
+
+  /** Predictions of a committed epoch, keyed by validation split. */
+  async getPredictions(key: EpochKey): Promise<Map<ValidationSplit, Int16Array>> {
+    await this.getEpoch(key);
+    const table = await this.tables.predictions.query().where(epochFilter(key)).select(['split', 'predicted']).toArrow();
+    const split = table.getChild('split')!;
+    const predicted = table.getChild('predicted')!;
+    const out = new Map<ValidationSplit, Int16Array>();
+    for (let i = 0; i < table.numRows; i++) {
+      out.set(split.get(i) as ValidationSplit, Int16Array.from(listRow<Int16Array>(predicted, i)));
+    }
+    return out;
+  }
+
+  /**
+   * Every layer's weights at a committed checkpoint, in the order they were written; only the layers in `only` when given
+   * (one layer is a fraction of a checkpoint's floats, which matters for per-click reads).
+   */
+  async getWeights(key: EpochKey, only?: readonly LayerName[]): Promise<LayerWeights[]> {
+    const record = await this.getEpoch(key);
+    if (!record.checkpoint) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${key.epoch} of phase '${key.phase}' in run '${key.runId}' is not a checkpoint; pick an epoch with checkpoint=true.`);
+    }
+    if (only?.length === 0) {
+      return [];
+    }
+    const filter = only ? ` AND layer IN (${only.map(sqlString).join(', ')})` : '';
+    const table: ArrowTable = await this.tables.weights.query().where(epochFilter(key) + filter).toArrow();
+    const col = (name: string): Vector => table.getChild(name)!;
+    const layers: LayerWeights[] = [];
+    for (let i = 0; i < table.numRows; i++) {
+      layers.push({
+        layer: col('layer').get(i),
+        kernelShape: Array.from(listRow<Int32Array>(col('kernel_shape'), i)),
+        kernel: Float32Array.from(listRow<Float32Array>(col('kernel'), i)),
+        bias: Float32Array.from(listRow<Float32Array>(col('bias'), i)),
+      });
+    }
+    return layers;
+  }
+
+  /** Stores a run's validation instances (written once, when the run starts). */
+  async putInstances(runId: string, sets: StoredInstances[]): Promise<void> {
+    const columns = {
+      run_id: [] as string[], split: [] as string[], index: [] as number[], label: [] as number[],
+      height: [] as number[], width: [] as number[], pixels: [] as Uint8Array[],
+    };
+    for (const s of sets) {
+      const size = s.height * s.width * 3;
+      let stored = 0;
+      for (let i = 0; i < s.labels.length; i++) {
+        const hasPixels = s.pixelRows === undefined || s.pixelRows[stored] === i;
+        columns.run_id.push(runId); columns.split.push(s.split); columns.index.push(i); columns.label.push(s.labels[i]!);
+        columns.height.push(s.height); columns.width.push(s.width);
+        columns.pixels.push(hasPixels ? s.pixels.subarray(stored * size, (stored + 1) * size) : new Uint8Array(0));
+        stored += hasPixels ? 1 : 0;
+      }
+    }
+    await this.tables.instances.add(makeRecordTable(TABLE_SCHEMAS.instances, columns));
+  }
+
+  /** A run's stored validation split (labels and 8-bit pixels), in instance order; empty when none is stored. */
+  async getInstances(runId: string, split: ValidationSplit): Promise<StoredInstances> {
+    assertRunId(runId);
+    const table: ArrowTable = await this.tables.instances.query()
+      .where(`run_id = ${sqlString(runId)} AND split = ${sqlString(split)}`).select(['index', 'label', 'height', 'width', 'pixels']).toArrow();
+    const n = table.numRows;
+    const height = n > 0 ? Number(table.getChild('height')!.get(0)) : 0;
+    const width = n > 0 ? Number(table.getChild('width')!.get(0)) : 0;
+    const size = height * width * 3;
+    const labels = new Int32Array(n);
+    const pixels = new Uint8Array(n * size);
+    const withoutPixels: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const i = Number(table.getChild('index')!.get(r));
+      labels[i] = Number(table.getChild('label')!.get(r));
+      const bytes = table.getChild('pixels')!.get(r) as Uint8Array;
+      if (bytes.length === 0 && size > 0) {
+        withoutPixels.push(i);
+      }
+      pixels.set(bytes, i * size);
+    }
+    return { split, labels, height, width, pixels, ...(withoutPixels.length > 0 ? { withoutPixels: Int32Array.from(withoutPixels).sort() } : {}) };
+  }
+
+  /** The stored analysis of `kind` under `key`, or null if none was stored. */
+  async getAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey): Promise<AnalysisResults[K] | null> {
+    const rows = await this.tables.analyses.query().where(analysisFilter(kind, key)).select(['result_json']).limit(1).toArray();
+    return rows.length === 0 ? null : (JSON.parse(String(rows[0].result_json)) as AnalysisResults[K]);
+  }
+
+  async hasAnalysis(kind: AnalysisKind, key: AnalysisKey): Promise<boolean> {
+    return (await this.tables.analyses.countRows(analysisFilter(kind, key))) > 0;
+  }
+
+  /** Stores `result` under (`kind`, `key`); refuses (RUN_EXISTS) if one is stored already, so nothing is overwritten. */
+  async putAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey, result: AnalysisResults[K]): Promise<void> {
+    if (await this.hasAnalysis(kind, key)) {
+      throw new TransferscopeError('RUN_EXISTS', `A ${kind} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`);
+    }
+    await this.tables.analyses.add(makeRecordTable(TABLE_SCHEMAS.analyses, {
+      run_id: [key.runId], kind: [kind], phase: [key.phase], epoch: [key.epoch],
+      reference_phase: [key.referencePhase ?? NO_REFERENCE.phase], reference_epoch: [key.referenceEpoch ?? NO_REFERENCE.epoch],
+      created_at: [Date.now()], result_json: [JSON.stringify(result)],
+    }));
+  }
+
+  /** The conductances stored for `key` in layer order, or null when none are. */
+  async getConductances(key: ConductanceKey): Promise<StoredConductance[] | null> {
+    assertRunId(key.runId);
+    const table: ArrowTable = await this.tables.conductances.query()
+      .where(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`).select(['layer', 'neurons', 'values']).toArrow();
+    const layers = new Map<LayerName, StoredConductance>();
+    for (let i = 0; i < table.numRows; i++) {
+      const layer = table.getChild('layer')!.get(i) as LayerName;
+      // Two analysis children may both have stored the same (deterministic) numbers; either copy will do.
+      if (!layers.has(layer)) {
+        layers.set(layer, { layer, neurons: Number(table.getChild('neurons')!.get(i)), values: Float32Array.from(listRow<Float32Array>(table.getChild('values')!, i)) });
+      }
+    }
+    return layers.size === 0 ? null : LAYER_NAMES.flatMap((name) => layers.get(name) ?? []);
+  }
+
+  /** Stores `layers` under `key` unless some are stored already (they are a cache of a deterministic computation). */
+  async putConductances(key: ConductanceKey, layers: StoredConductance[]): Promise<void> {
+    assertRunId(key.runId);
+    if (layers.length === 0 || (await this.tables.conductances.countRows(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`)) > 0) {
+      return;
+    }
+    const n = layers.length;
+    await this.tables.conductances.add(makeRecordTable(TABLE_SCHEMAS.conductances, {
+      run_id: Array<string>(n).fill(key.runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
+      setting: Array<string>(n).fill(key.setting), layer: layers.map((l) => l.layer), neurons: layers.map((l) => l.neurons), values: layers.map((l) => l.values),
+    }));
+  }
+
+  /** Labels of a run's validation split, in instance order. */
+  async getLabels(runId: string, split: ValidationSplit): Promise<Int32Array> {
+    const rows = await this.tables.instances.query()
+      .where(`run_id = ${sqlString(runId)} AND split = ${sqlString(split)}`).select(['index', 'label']).toArray();
+    const labels = new Int32Array(rows.length);
+    for (const r of rows) {
+      labels[Number(r.index)] = Number(r.label);
+    }
+    return labels;
+  }
+}
+

@@ -1,0 +1,125 @@
+// The features stage on a real smoke run in a temporary LanceDB: both validation domains attributed through
+// the checkpoint's model, the important neurons of the stored network abstraction reused, compact results.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../trainer/config.ts';
+import { trainRun } from '../../../trainer/run-training.ts';
+import { makeAnalysisContext } from '../../../analysis/jobs/analysis-context.ts';
+import { computeFeatures } from '../../../analysis/jobs/features-job.ts';
+import { Store } from '../../../store/store.ts';
+import { LAYER_NAMES } from '../../../core/protocol.ts';
+import type { AnalysisKey } from '../../../core/analysis-protocol.ts';
+import type { FeaturesAnalysis } from '../../../core/features-protocol.ts';
+import type { NetworkAbstraction } from '../../../core/network-protocol.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { networkLayer } from '../../helpers/run-fixture.ts';
+
+const dir = useTempDir();
+const db = `${dir}/db`;
+const NEURONS = [32, 64, 96, 96, 64, 256, 128, 10];
+const IMPORTANT = NEURONS.map((n) => Math.max(1, Math.round(n / 10)));
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const key = (phase: 'source' | 'target'): AnalysisKey => ({ runId: 'smoke', phase, epoch: 1, referencePhase: null, referenceEpoch: null });
+
+let features: FeaturesAnalysis;
+let reused: FeaturesAnalysis;
+let sourceLabels: Int32Array;
+let targetLabels: Int32Array;
+let tensorsBefore = 0;
+let tensorsAfter = 0;
+
+/** A network abstraction naming chosen important neurons: only `importantNeurons` matters to the stage. */
+function networkNaming(neuron: (layer: number, classIndex: number) => number[]): NetworkAbstraction {
+  return {
+    steps: 16, maxPerClass: 20, seconds: 0,
+    classes: Array.from({ length: 10 }, (_, classIndex) => ({
+      classIndex, instances: [], boundaries: [],
+      layers: LAYER_NAMES.map((layer, l) => networkLayer(layer, neuron(l, classIndex), NEURONS[l]!)),
+    })),
+  };
+}
+
+beforeAll(async () => {
+  await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'smoke', progress: null, log: () => {} });
+  const store = await Store.open(db);
+  try {
+    sourceLabels = await store.getLabels('smoke', 'source-validation');
+    targetLabels = await store.getLabels('smoke', 'target-validation');
+    const context = makeAnalysisContext(store, 'smoke');
+    tensorsBefore = tf.memory().numTensors;
+    // Two steps keep the file fast; the stage's default is FEATURES_STEPS.
+    features = await computeFeatures(context, key('target'), { steps: 2 });
+    tensorsAfter = tf.memory().numTensors;
+    // The target checkpoint's network abstraction, as `analyze` stores it before the features stage runs.
+    await store.putAnalysis('network', { ...key('target'), referencePhase: 'source', referenceEpoch: 1 }, networkNaming((l, c) => [l === 7 ? c : l + 1, l]));
+    reused = await computeFeatures(context, key('target'), { steps: 2, maxPerClass: 3 });
+  } finally {
+    store.close();
+  }
+}, 120_000);
+
+describe('computeFeatures', () => {
+  it('leaves no tensor behind', () => {
+    expect(tensorsAfter).toBe(tensorsBefore);
+  });
+
+  it('uses the first instances of each class of both validation splits', () => {
+    expect([features.steps, features.maxPerClass, features.C]).toEqual([2, 20, 100]);
+    expect(features.classes.map((c) => c.classIndex)).toEqual([...Array(10).keys()]);
+    for (const cls of features.classes) {
+      const expectedSource = [...sourceLabels.keys()].filter((i) => sourceLabels[i] === cls.classIndex).slice(0, 20);
+      const expectedTarget = [...targetLabels.keys()].filter((i) => targetLabels[i] === cls.classIndex).slice(0, 20);
+      expect(cls.sourceInstances).toEqual(expectedSource);
+      expect(cls.targetInstances).toEqual(expectedTarget);
+    }
+  });
+
+  it('ranks 10% of each layer, with finite weights, full histograms and a plot point per instance', () => {
+    for (const cls of features.classes) {
+      const ns = cls.sourceInstances.length;
+      const nt = cls.targetInstances.length;
+      if (nt === 0) {
+        expect(cls.neurons).toEqual([]);
+        continue;
+      }
+      expect(LAYER_NAMES.map((layer) => cls.neurons.filter((n) => n.layer === layer).length)).toEqual(IMPORTANT);
+      for (const n of cls.neurons) {
+        expect(Number.isFinite(n.weight)).toBe(true);
+        expect(n.neuron).toBeLessThan(NEURONS[LAYER_NAMES.indexOf(n.layer)]!);
+        expect(sum(n.source)).toBe(ns);
+        expect(sum(n.target)).toBe(nt);
+        expect(n.axis.every(Number.isFinite)).toBe(true);
+      }
+      if (ns > 0) {
+        expect(cls.cvAccuracy).toBeGreaterThanOrEqual(0);
+        expect(cls.cvAccuracy).toBeLessThanOrEqual(1);
+        expect(cls.folds).toBe(Math.min(10, ns + nt));
+        expect(cls.x).toHaveLength(ns + nt);
+        expect(cls.y).toHaveLength(ns + nt);
+        expect(cls.neurons.some((n) => n.weight !== 0)).toBe(true);
+      }
+    }
+    // Printed and handwritten digits differ a lot, even through a model trained one epoch.
+    const accuracies = features.classes.flatMap((c) => (c.cvAccuracy === null ? [] : [c.cvAccuracy]));
+    expect(accuracies.length).toBeGreaterThan(5);
+    expect(sum(accuracies) / accuracies.length).toBeGreaterThan(0.7);
+  });
+
+  it('reuses the important neurons of the stored network abstraction of the same checkpoint', () => {
+    for (const cls of reused.classes) {
+      expect(cls.neurons.map((n) => [n.layer, n.neuron])).toEqual(LAYER_NAMES.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])));
+      expect(cls.sourceInstances.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('analyses the first source checkpoint too: it needs no reference', async () => {
+    const store = await Store.open(db);
+    try {
+      const first = await computeFeatures(makeAnalysisContext(store, 'smoke'), key('source'), { steps: 1, maxPerClass: 2 });
+      expect(first.classes).toHaveLength(10);
+      expect(first.classes.some((c) => c.cvAccuracy !== null)).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+});
