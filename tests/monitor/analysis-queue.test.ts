@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Store } from '../../store/store.ts';
 import { makeAnalysisQueue } from '../../monitor/analysis-queue.ts';
-import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/analysis-workers.ts';
 import type { AnalysisEvent } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
