@@ -95,32 +95,37 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     }
   }
 
-  const enqueue = (runId: string, at: EpochRef): void => {
-    if (seen.has(`${runId}/${at.step}`)) {
-      return; // the watcher and a catch-up both found it
+  /** Adds `at` to the waiting checkpoints unless it was queued before (the watcher and a catch-up may both find it). */
+  const add = (runId: string, at: EpochRef): void => {
+    if (!seen.has(`${runId}/${at.step}`)) {
+      seen.add(`${runId}/${at.step}`);
+      emit({ runId, at, status: 'queued' });
+      waiting.push({ runId, at, left: [...ANALYSIS_KINDS], ready: [], started: false });
     }
-    seen.add(`${runId}/${at.step}`);
-    emit({ runId, at, status: 'queued' });
-    waiting.push({ runId, at, left: [...ANALYSIS_KINDS], ready: [], started: false });
-    pump();
   };
 
   async function catchUpRun(runId: string): Promise<void> {
     const epochs = await store.listEpochs(runId);
-    // Step order, so the newest checkpoint is the last queued and the first served (see nextJob).
+    const lacking: EpochRef[] = [];
     for (const record of epochs.filter((e) => e.checkpoint && !seen.has(`${runId}/${e.step}`))) {
       const keys = ANALYSIS_KINDS.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
       const stored = await Promise.all(keys.map(([kind, key]) => key === null || store.hasAnalysis(kind, key)));
       if (stored.includes(false)) {
-        enqueue(runId, { phase: record.phase, epoch: record.epoch, step: record.step });
+        lacking.push({ phase: record.phase, epoch: record.epoch, step: record.step });
       } else {
         seen.add(`${runId}/${record.step}`);
       }
     }
+    // All at once, in step order, so the line starts with the newest checkpoint (see nextJob).
+    lacking.forEach((at) => add(runId, at));
+    pump();
   }
 
   return {
-    enqueue,
+    enqueue(runId, at) {
+      add(runId, at);
+      pump();
+    },
     catchUp(runId) {
       const caughtUp = (async () => {
         const runs = runId === undefined ? (await store.listRuns()).map((r) => r.id) : [runId];

@@ -3,20 +3,44 @@
 // workers pause for more urgent ones and die with their monitor, however it ends.
 import { beforeAll, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Store } from '../../store/store.ts';
 import { makeAnalysisWorkers } from '../../monitor/analysis-workers.ts';
+import { startMonitor } from '../../monitor/server.ts';
+import { ANALYSIS_KINDS } from '../../core/analysis-protocol.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
+/** The same run, trained with no monitor running and never analysed. */
+const unanalysedDb = `${dir}/unanalysed`;
 
 beforeAll(async () => {
   await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'joined', progress: null, log: () => {} });
+  cpSync(db, unanalysedDb, { recursive: true });
 }, 120_000);
+
+it('analyses on start-up every checkpoint committed while no monitor ran', async () => {
+  const store = await Store.open(unanalysedDb);
+  const monitor = await startMonitor({ store, port: 0, analyzeCheckpoints: true });
+  try {
+    const epochs = await store.listEpochs('joined');
+    const wanted = epochs.filter((e) => e.checkpoint).flatMap((at) => ANALYSIS_KINDS.flatMap((kind) => {
+      const key = analysisKey(kind, 'joined', epochs, at);
+      return key ? [{ kind, key }] : [];
+    }));
+    expect(wanted).toHaveLength(5); // the first source checkpoint has no network abstraction
+    const missing = async () => (await Promise.all(wanted.map(async ({ kind, key }) => (await store.hasAnalysis(kind, key)) ? [] : [`${kind} ${key.phase} ${key.epoch}`]))).flat();
+    await expect.poll(missing, { timeout: 280_000, interval: 500 }).toEqual([]);
+  } finally {
+    await monitor.close();
+    store.close();
+  }
+}, 300_000);
 
 it('answers a one-kind request from the worker computing all kinds, as soon as that kind is stored', async () => {
   // One slot: a second worker for the instance request could only start after the first one ended.
@@ -41,8 +65,9 @@ it('answers a one-kind request from the worker computing all kinds, as soon as t
 }, 300_000);
 
 it('analyses a chosen pair: the source checkpoint against the fine-tuned one, reusing both stored conductances', async () => {
-  const { analyze } = makeAnalysisWorkers(db, 1);
-  await analyze({ runId: 'joined', phase: 'source', epoch: 1 }, { kinds: ['network'], reference: { phase: 'target', epoch: 1 } });
+  const workers = makeAnalysisWorkers(db, 1);
+  await workers.analyze({ runId: 'joined', phase: 'source', epoch: 1 }, { kinds: ['network'], reference: { phase: 'target', epoch: 1 } });
+  await workers.close();
   const store = await Store.open(db);
   try {
     const pair = await store.getAnalysis('network', { runId: 'joined', phase: 'source', epoch: 1, referencePhase: 'target', referenceEpoch: 1 });

@@ -57,3 +57,34 @@ it('computes network abstractions first, newest checkpoint first, without waitin
     'queued', 'running', 'running: network ready', 'running: network, instances ready', 'done',
   ]);
 });
+
+it('catches up on checkpoints committed while no monitor ran: every one lacking an analysis, once, newest first', async () => {
+  const catchUpStore = await Store.open(`${dir}/catch-up`);
+  try {
+    await catchUpStore.createRun(runMeta('c'));
+    for (const epoch of [1, 2, 3]) {
+      await catchUpStore.commitEpoch('c', { record: { ...epochRecord('source', epoch, epoch), checkpoint: true }, predictions: [], weights: [layerWeights('conv1', 2, 0.1)] });
+    }
+    await catchUpStore.commitEpoch('c', { record: epochRecord('source', 4, 4), predictions: [] });
+    // Epoch 1 is fully analysed already (it has no network abstraction: nothing earlier to compare with).
+    const own = { runId: 'c', phase: 'source' as const, epoch: 1, referencePhase: null, referenceEpoch: null };
+    await catchUpStore.putAnalysis('instances', own, { points: [] } as never);
+    await catchUpStore.putAnalysis('features', own, { classes: [] } as never);
+    const started: string[] = [];
+    const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+      started.push(`${options.kinds?.join(',')} ${at.epoch}`);
+    };
+    const events: AnalysisEvent[] = [];
+    const queue = makeAnalysisQueue(catchUpStore, analyze, (e) => events.push(e));
+    await Promise.all([queue.catchUp(), queue.catchUp('c')]);
+    await queue.catchUp();
+    await queue.idle();
+    expect(events.filter((e) => e.status === 'queued').map((e) => e.at.epoch)).toEqual([2, 3]);
+    expect(started).toEqual(['network 3', 'network 2', 'instances 3', 'instances 2', 'features 3', 'features 2']);
+    // The watcher announcing one of them later queues nothing more.
+    queue.enqueue('c', { phase: 'source', epoch: 3, step: 3 });
+    expect(events.filter((e) => e.status === 'queued')).toHaveLength(2);
+  } finally {
+    catchUpStore.close();
+  }
+});
