@@ -111,10 +111,10 @@ async function demo(args: string[]): Promise<number> {
   const backend = await parseBackend(flags.backend);
   const db = flags.db ?? DEFAULT_DB;
   const store = await Store.open(db);
-  // One analysis child: the trainer holds the other core, and two children sharing one core slowed the newest
+  // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
   const monitor = await startMonitor({
-    store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisChildren: 1,
+    store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisWorkers: 1,
   });
   const runId = defaultRunId(config);
   console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${db}; Ctrl-C stops)`);
@@ -168,8 +168,6 @@ async function analyze(args: string[]): Promise<number> {
     ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
     ...(reference ? { reference } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
-    // The monitor reads these (READY_LINE) to answer a request as soon as its kind is stored.
-    onReady: (kind, at) => console.log(`transferscope: ready ${kind} ${at.phase} ${at.epoch}`),
   });
   console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);
   return 0;

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'EPOCH_NOT_FOUND'
   | 'PORT_IN_USE'
   | 'STORE_UNAVAILABLE'
+  | 'BUSY'
   | 'NOT_FOUND'
   | 'INTERNAL';
 
@@ -22,9 +23,16 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   EPOCH_NOT_FOUND: 404,
   PORT_IN_USE: 409,
   STORE_UNAVAILABLE: 503,
+  /** Too much work already waiting (feature renders): try again shortly. */
+  BUSY: 503,
   NOT_FOUND: 404,
   INTERNAL: 500,
 };
+
+/** Whether `value` is one of the ErrorCode strings (for codes that crossed a process boundary). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(STATUS_BY_CODE, value);
+}
 
 export class TransferscopeError extends Error {
   readonly code: ErrorCode;

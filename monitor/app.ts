@@ -9,7 +9,7 @@ import { TransferscopeError } from '../core/errors.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
 import { compareRoutes } from './routes/compare.ts';
-import type { AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.ts';
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
 import { instanceRoutes } from './routes/instances.ts';
@@ -19,6 +19,8 @@ export interface AppOptions {
   dashboardDir?: string;
   /** Serves per-checkpoint analyses (network, …) when given, computing missing ones with it. */
   analyze?: AnalyzeCheckpoint;
+  /** Serves neuron feature images when given, rendering them with it. */
+  renderFeatureImage?: RenderFeatureImage;
 }
 
 const errorBody = (code: string, message: string): ApiError => ({ error: { code, message } });
@@ -39,7 +41,9 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   });
 
   app.route('/api/runs', runsRoutes(store));
-  app.route('/api/runs', featureRoutes(store));
+  if (options.renderFeatureImage) {
+    app.route('/api/runs', featureRoutes(store, options.renderFeatureImage));
+  }
   app.route('/api', compareRoutes(store, options.analyze ?? null));
   app.route('/api/runs', weightRoutes(store));
   app.route('/api/runs', instanceRoutes(store));

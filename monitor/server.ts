@@ -9,7 +9,7 @@ import { assertRunId } from '../core/params.ts';
 import { createApp } from './app.ts';
 import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from '../core/errors.ts';
-import { makeChildProcessAnalyzer, type AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
+import { makeAnalysisWorkers, type AnalysisWorkers } from './analysis-workers.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
 
 export interface MonitorOptions {
@@ -18,10 +18,10 @@ export interface MonitorOptions {
   host?: string;
   dashboardDir?: string;
   pollIntervalMs?: number;
-  /** Analyse every new checkpoint in the background (a child process each), not only on request. */
+  /** Analyse every checkpoint in the background (a worker process per job), not only on request. */
   analyzeCheckpoints?: boolean;
-  /** Analysis children at once (default MAX_ANALYSIS_CHILDREN); `demo` runs one, since its trainer holds a core. */
-  analysisChildren?: number;
+  /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
+  analysisWorkers?: number;
 }
 
 export interface RunningMonitor {
@@ -31,8 +31,8 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoint): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze });
+function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze: workers.analyze, renderFeatureImage: workers.renderFeatureImage });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -49,8 +49,8 @@ function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoin
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const analyze = makeChildProcessAnalyzer(options.store.uri, options.analysisChildren);
-  const server = await listen(options, host, analyze);
+  const workers = makeAnalysisWorkers(options.store.uri, options.analysisWorkers);
+  const server = await listen(options, host, workers);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {
     socket.on('subscribe', (runId) => {
@@ -64,8 +64,13 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
   const analysis = options.analyzeCheckpoints
-    ? makeAnalysisQueue(options.store, analyze, (event) => io.to(event.runId).emit('analysis', event))
+    ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event))
     : null;
+  // Checkpoints committed while no monitor ran (or that the watcher's clock missed) are queued too.
+  const catchUp = (runId?: string): void => {
+    analysis?.catchUp(runId).catch((err: Error) => console.error(`monitor: catching up on unanalysed checkpoints failed: ${err.message}`));
+  };
+  catchUp();
   const watcher = startEpochWatcher(options.store, {
     epoch(runId, record) {
       io.to(runId).emit('epoch', { runId, record });
@@ -77,6 +82,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     },
     run(run) {
       io.emit('run', run);
+      catchUp(run.id);
     },
   }, options.pollIntervalMs);
   const port = (server.address() as AddressInfo).port;
@@ -86,8 +92,8 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     io,
     async close() {
       await watcher.stop();
-      // Children still writing into the store would outlive the monitor (and a test's temporary folder).
-      await analyze.close();
+      // Workers still writing into the store would outlive the monitor (and a test's temporary folder).
+      await workers.close();
       await analysis?.idle();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       server.closeAllConnections?.();

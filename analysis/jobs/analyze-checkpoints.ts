@@ -1,5 +1,6 @@
 // `transferscope analyze`: computes and stores every kind of analysis of a run's checkpoints, skipping
-// what is already stored. The monitor runs it as a child process, so the tensor work never blocks the API.
+// what is already stored. The monitor runs it in a worker process (analysis/worker.ts), so the tensor work never
+// blocks the API; `transferscope analyze` runs it in-process.
 import { ANALYSIS_KINDS, type AnalysisKind } from '../../core/analysis-protocol.ts';
 import type { EpochRecord } from '../../core/protocol.ts';
 import { analysisKey, assertChosenReference, withNeeds, type ChosenReference } from '../../core/analysis-keys.ts';

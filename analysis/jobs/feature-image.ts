@@ -1,5 +1,5 @@
 // `transferscope feature`: the feature visualisation of one neuron at a stored checkpoint, as a PNG.
-// Tensor work, so the monitor runs it in a child process.
+// Tensor work, so the monitor runs it in a worker process (analysis/worker.ts).
 import { LAYER_NAMES, type LayerName, type Phase } from '../../core/protocol.ts';
 import { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';

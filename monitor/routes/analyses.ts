@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../../core/analysis-protocol.ts';
 import { analysisKey, assertChosenReference } from '../../core/analysis-keys.ts';
-import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { parseEpochParams, parseReference } from '../../core/params.ts';

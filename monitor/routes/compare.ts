@@ -7,7 +7,7 @@ import type {
 } from '../../core/compare-protocol.ts';
 import type { NetworkAbstraction } from '../../core/network-protocol.ts';
 import type { Store } from '../../store/store.ts';
-import type { AnalyzeCheckpoint } from '../checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { LayerWeights } from '../../store/schema/tables.ts';
 import { VALIDATION_SPLITS } from '../../core/protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';

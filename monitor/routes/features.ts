@@ -1,68 +1,69 @@
 // /api/runs/:id/epochs/:phase/:epoch/layers/:layer/neurons/:neuron/feature.png: the feature visualisation
-// of one neuron at a checkpoint (paper §5.3.3's detail panel), rendered in a child process and cached.
+// of one neuron at a checkpoint (paper §5.3.3's detail panel), rendered by an analysis worker and cached.
 import { Hono } from 'hono';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
-import { parseEpochParams } from '../../core/params.ts';
-import { makeConcurrencyLimit } from '../concurrency-limit.ts';
+import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import { clip, parseBoundedInteger, parseEpochParams } from '../../core/params.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
+import type { RenderFeatureImage } from '../analysis-workers.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url));
 // Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.
 const CACHE_LIMIT = 512;
-
-function render(db: string, args: string[]): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), 'transferscope-feature-'));
-  const out = join(dir, 'feature.png');
-  return new Promise<Buffer>((resolve, reject) => {
-    execFile(process.execPath, [CLI, 'feature', '--db', db, ...args, '--out', out], (err, _stdout, stderr) => {
-      try {
-        if (err) {
-          const line = stderr.trim().split('\n').at(-1)?.replace(/^transferscope: /, '') ?? err.message;
-          reject(new TransferscopeError(/does not exist|Unknown layer|Invalid neuron/.test(line) ? 'INVALID_ARGUMENT' : 'INTERNAL', line));
-        } else {
-          resolve(readFileSync(out));
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
-}
-
 /**
- * Each image is a child process of a second or two; a ranking list asks for dozens. At most this many render at
- * once, so images never take both cores from the analysis children and the trainer.
+ * A failed render is answered from memory this long: a view asks for the same broken image on every redraw,
+ * and each retry would fork a worker. Briefly, since a failure may be passing (the store was busy).
  */
-const MAX_RENDER_CHILDREN = 2;
+export const FAILURE_CACHE_MS = 30_000;
+/** Far above AlexNet's widest layer (4,096), so any index the store could hold passes the shape check below. */
+const MAX_NEURON = 1_000_000;
 
-export function featureRoutes(store: Store): Hono {
+export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureImage): Hono {
   const app = new Hono();
-  const cached = makeCachedRequests<Buffer>(CACHE_LIMIT);
-  const limit = makeConcurrencyLimit(MAX_RENDER_CHILDREN);
+  const cached = makeCachedRequests<Uint8Array>(CACHE_LIMIT);
+  const failures = new Map<string, { error: TransferscopeError; until: number }>();
+
+  const rememberFailure = (key: string, error: TransferscopeError): void => {
+    failures.set(key, { error, until: Date.now() + FAILURE_CACHE_MS });
+    if (failures.size > CACHE_LIMIT) {
+      failures.delete(failures.keys().next().value!);
+    }
+  };
 
   app.get('/:id/epochs/:phase/:epoch/layers/:layer/neurons/:neuron/feature.png', async (c) => {
     const runId = c.req.param('id');
     const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
     const layer = c.req.param('layer');
-    const neuron = c.req.param('neuron');
-    if (!(LAYER_NAMES as readonly string[]).includes(layer) || !/^\d+$/.test(neuron)) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${layer}' or neuron '${neuron}': layers are ${LAYER_NAMES.join(', ')}; neurons are whole numbers from 0.`);
+    if (!(LAYER_NAMES as readonly string[]).includes(layer)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(layer)}': use one of ${LAYER_NAMES.join(', ')}.`);
+    }
+    const neuron = parseBoundedInteger(c.req.param('neuron'), 'neuron', 0, MAX_NEURON);
+    // Checked against the run's recorded shapes before any worker starts: a bad index costs a store read only.
+    const run = await store.getRun(runId);
+    const units = run.layers.find((l) => l.name === layer)?.biasShape[0];
+    if (units !== undefined && neuron >= units) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Layer '${layer}' has ${units} neurons, so neuron ${neuron} does not exist (use 0-${units - 1}).`);
     }
     const at = await store.getEpoch({ runId, phase, epoch });
     if (!at.checkpoint) {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`);
     }
     const key = `${runId}/${phase}/${epoch}/${layer}/${neuron}`;
-    // A view that scrolled or scrubbed on drops its image request; a render still waiting for a slot then leaves.
-    const png = await cached(key, (signal) => limit(() => render(store.uri, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]), signal), c.req.raw.signal);
-    return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
+    const failed = failures.get(key);
+    if (failed && failed.until > Date.now()) {
+      throw failed.error;
+    }
+    // A view that scrolled or scrubbed on drops its image request; a render still waiting for a worker then leaves.
+    const render = (signal: AbortSignal) => renderFeatureImage({ runId, phase, epoch, layer: layer as LayerName, neuron }, signal)
+      .catch((err: unknown) => {
+        // BUSY says nothing about this image, so only the render's own failures are remembered.
+        if (err instanceof TransferscopeError && err.code !== 'BUSY') {
+          rememberFailure(key, err);
+        }
+        throw err;
+      });
+    const png = await cached(key, render, c.req.raw.signal);
+    return c.body(png as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
   });
 
   return app;

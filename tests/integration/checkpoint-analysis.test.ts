@@ -1,5 +1,5 @@
 // A monitor with background analysis on: a trainer in another process writes checkpoints, and the monitor
-// computes each one's instance layout and network abstraction in a child process, announcing progress over socket.io.
+// computes each one's instance layout and network abstraction in analysis workers, announcing progress over socket.io.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';

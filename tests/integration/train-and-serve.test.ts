@@ -71,7 +71,7 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(typeof body.transferability.score).toBe('number');
   });
 
-  it('computes a checkpoint\'s network abstraction in a child process, stores it, and serves it again from the store', async () => {
+  it('computes a checkpoint\'s network abstraction in an analysis worker, stores it, and serves it again from the store', async () => {
     const url = `${monitor.url}api/runs/smoke/epochs/target/1/network`;
     const first = await fetch(url);
     expect(first.status).toBe(200);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Store } from '../../store/store.ts';
 import { makeAnalysisQueue } from '../../monitor/analysis-queue.ts';
-import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/analysis-workers.ts';
 import type { AnalysisEvent } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
@@ -56,4 +56,35 @@ it('computes network abstractions first, newest checkpoint first, without waitin
   expect(events.filter((e) => e.at.epoch === 4).map((e) => e.status + (e.message ? `: ${e.message}` : ''))).toEqual([
     'queued', 'running', 'running: network ready', 'running: network, instances ready', 'done',
   ]);
+});
+
+it('catches up on checkpoints committed while no monitor ran: every one lacking an analysis, once, newest first', async () => {
+  const catchUpStore = await Store.open(`${dir}/catch-up`);
+  try {
+    await catchUpStore.createRun(runMeta('c'));
+    for (const epoch of [1, 2, 3]) {
+      await catchUpStore.commitEpoch('c', { record: { ...epochRecord('source', epoch, epoch), checkpoint: true }, predictions: [], weights: [layerWeights('conv1', 2, 0.1)] });
+    }
+    await catchUpStore.commitEpoch('c', { record: epochRecord('source', 4, 4), predictions: [] });
+    // Epoch 1 is fully analysed already (it has no network abstraction: nothing earlier to compare with).
+    const own = { runId: 'c', phase: 'source' as const, epoch: 1, referencePhase: null, referenceEpoch: null };
+    await catchUpStore.putAnalysis('instances', own, { points: [] } as never);
+    await catchUpStore.putAnalysis('features', own, { classes: [] } as never);
+    const started: string[] = [];
+    const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+      started.push(`${options.kinds?.join(',')} ${at.epoch}`);
+    };
+    const events: AnalysisEvent[] = [];
+    const queue = makeAnalysisQueue(catchUpStore, analyze, (e) => events.push(e));
+    await Promise.all([queue.catchUp(), queue.catchUp('c')]);
+    await queue.catchUp();
+    await queue.idle();
+    expect(events.filter((e) => e.status === 'queued').map((e) => e.at.epoch)).toEqual([2, 3]);
+    expect(started).toEqual(['network 3', 'network 2', 'instances 3', 'instances 2', 'features 3', 'features 2']);
+    // The watcher announcing one of them later queues nothing more.
+    queue.enqueue('c', { phase: 'source', epoch: 3, step: 3 });
+    expect(events.filter((e) => e.status === 'queued')).toHaveLength(2);
+  } finally {
+    catchUpStore.close();
+  }
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
-import type { AnalyzeCheckpoint } from '../../../monitor/checkpoint-analyzer.ts';
+import type { AnalyzeCheckpoint } from '../../../monitor/analysis-workers.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../../helpers/run-fixture.ts';
 

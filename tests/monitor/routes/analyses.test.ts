@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { Store } from '../../../store/store.ts';
 import { analysisRoutes } from '../../../monitor/routes/analyses.ts';
-import type { AnalyzeOptions, CheckpointRef } from '../../../monitor/checkpoint-analyzer.ts';
+import type { AnalyzeOptions, CheckpointRef } from '../../../monitor/analysis-workers.ts';
 import { TransferscopeError } from '../../../core/errors.ts';
 import { analysisKey } from '../../../core/analysis-keys.ts';
 import type { ApiError } from '../../../core/protocol.ts';

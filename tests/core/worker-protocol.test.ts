@@ -1,0 +1,40 @@
+// The worker messages' validators: what crosses the process boundary is checked field by field.
+import { expect, it } from 'vitest';
+import { parseWorkerReport, parseWorkerRequest } from '../../core/worker-protocol.ts';
+
+const analyse = { type: 'analyse', jobId: 'a-1', db: '/tmp/db', runId: 'r', phase: 'target', epoch: 2, kinds: ['network'], reference: { phase: 'source', epoch: 1 } };
+
+it('accepts each well-formed request and refuses a malformed one with a one-line INTERNAL error', () => {
+  expect(parseWorkerRequest(analyse)).toEqual(analyse);
+  const render = { type: 'render-feature', jobId: 'f-1', db: '/tmp/db', runId: 'r', phase: 'source', epoch: 1, layer: 'conv2', neuron: 3 };
+  expect(parseWorkerRequest(render)).toEqual(render);
+  expect(parseWorkerRequest({ type: 'cancel', jobId: 'a-1' })).toEqual({ type: 'cancel', jobId: 'a-1' });
+  for (const bad of [
+    null, 'analyse', { ...analyse, jobId: 1 }, { ...analyse, kinds: ['weights'] }, { ...analyse, phase: 'middle' }, { ...analyse, epoch: -1 },
+    { ...analyse, reference: { phase: 'source' } }, { ...render, layer: 'conv9' }, { ...render, neuron: 1.5 }, { ...analyse, type: 'train' },
+  ]) {
+    expect(() => parseWorkerRequest(bad)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/^Malformed worker request[^\n]*$/) }));
+  }
+});
+
+it('accepts each well-formed report, png bytes included, and refuses a malformed one', () => {
+  const reports = [
+    { type: 'progress', jobId: 'a-1', line: 'network: target epoch 1…' },
+    { type: 'stored', jobId: 'a-1', kind: 'instances', phase: 'target', epoch: 1 },
+    { type: 'done', jobId: 'a-1', computed: 2, stored: 1 },
+    { type: 'feature', jobId: 'f-1', png: new Uint8Array([137, 80, 78, 71]) },
+    { type: 'failed', jobId: 'a-1', error: { code: 'EPOCH_NOT_FOUND', message: 'Epoch 9 …' } },
+  ];
+  for (const report of reports) {
+    expect(parseWorkerReport(report)).toEqual(report);
+  }
+  for (const bad of [
+    { type: 'stored', jobId: 'a-1', kind: 'weights', phase: 'target', epoch: 1 },
+    { type: 'feature', jobId: 'f-1', png: [137, 80] },
+    { type: 'failed', jobId: 'a-1', error: { code: 'OOPS', message: 'x' } },
+    { type: 'failed', jobId: 'a-1', error: 'stack trace' },
+    { type: 'done', jobId: 'a-1', computed: '2', stored: 1 },
+  ]) {
+    expect(() => parseWorkerReport(bad)).toThrow(/^Malformed worker report/);
+  }
+});
