@@ -3,8 +3,8 @@ import { nearestNeighbours } from '../../../lib/neighbours/neighbour-search.ts';
 import { meanDisplacement } from '../../../lib/neighbours/neighbour-preservation.ts';
 import { procrustes } from '../../../lib/procrustes/index.ts';
 import { embedAffinities, tsne } from '../../../lib/tsne/tsne.ts';
-import { inputAffinities, sparseFromDense } from '../../../lib/tsne/tsne-affinities.ts';
-import { klDivergence, layoutKlDivergence, sparseKlDivergence } from '../../../lib/tsne/tsne-kl.ts';
+import { inputAffinities } from '../../../lib/tsne/tsne-affinities.ts';
+import { klDivergence, layoutKlDivergence, sparseKlDivergence, sparseFromDense } from './tsne-kl.ts';
 import { gaussianClusters, perturbed } from './tsne-fixtures.ts';
 import { runTsneJs, type ReferenceRun } from './tsne-reference.ts';
 
