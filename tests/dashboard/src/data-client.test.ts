@@ -1,4 +1,3 @@
-import '../solid-browser-build.ts';
 import { describe, expect, test } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
 import type { ConfusionResponse, MetricsResponse, RunSummary, SubscribeAck } from '../../../core/protocol.ts';
