@@ -22,7 +22,8 @@ export interface DomainDiscriminabilityInput {
   solver?: LinearSvmSolver;
   /**
    * `wasm` (default): one copy of the scaled rows in WebAssembly SIMD kernels serves every fit and the plot's
-   * principal component; `js`: the plain loops throughout (what it was before; the benchmark's baseline).
+   * principal component; `js`: the plain loops throughout (the fallback where WebAssembly SIMD is missing,
+   * and the tests' reference).
    */
   kernels?: 'wasm' | 'js';
 }

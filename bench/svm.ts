@@ -1,12 +1,12 @@
 // Domain classifier benchmark (paper §5.4): Algorithm 1 (scaling, 10-fold CV of the C = 100 linear SVM, the
-// plot's projection) on 20,000 x 500 two-domain conductances, with the WebAssembly SIMD kernels (default)
-// against the plain loops they replaced, and ours against ml-svm on 1,000 x 40.
-// `npx tsx bench/svm.ts [--skip-reference] [--cold-folds]` prints JSON.
+// plot's projection) on 20,000 x 500 two-domain conductances as the feature view runs it, phase by phase,
+// and ours against ml-svm on 1,000 x 40.
+// `npx tsx bench/svm.ts [--skip-reference]` prints JSON.
 import { pathToFileURL } from 'node:url';
 import { type DomainDiscriminability, domainDiscriminability, scaleToUnitRange } from '../analysis/domain-discriminability.ts';
 import { discriminabilityProjection } from '../analysis/domain-discriminability-projection.ts';
 import { predict, svmObjectives, trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';
-import { type CrossValidationOptions, crossValidateLinearSvm } from '../lib/linear-svm/linear-svm-cv.ts';
+import { crossValidateLinearSvm } from '../lib/linear-svm/linear-svm-cv.ts';
 import { RowKernels } from '../lib/wasm/svm-kernels.ts';
 import { agreement, cosine, trainMlSvm, twoDomains } from '../tests/lib/linear-svm/linear-svm-fixtures.ts';
 
@@ -16,17 +16,6 @@ export interface SvmBench {
   /** The same call's CPU time (process.cpuUsage, user + system): what it costs the machine when others share it. */
   cv10CpuSeconds20000x500: number;
   cvAccuracy: number;
-  /**
-   * The whole domainDiscriminability call, same data and run, side by side: before = the plain JavaScript
-   * loops (`kernels: 'js'`, the code before the kernels); after = the WebAssembly SIMD kernels (the default).
-   * Wall and CPU seconds.
-   */
-  cv10SecondsBefore: number;
-  cv10SecondsAfter: number;
-  cv10CpuSecondsBefore: number;
-  cv10CpuSecondsAfter: number;
-  /** CPU before / CPU after (wall times stretch with other jobs on the machine; CPU time less so). */
-  speedupVsBefore: number;
   /** One fit of ours on 1,000 x 40 (scaled to [−1, 1]) at C = 1, the reference's default. */
   oursSeconds1000x40: number;
   /** ml-svm (SMO, linear kernel) on the same data and C; null when skipped or when it gave up (max iterations). */
@@ -47,27 +36,13 @@ function timed<T>(run: () => T): { value: T; wall: number; cpu: number } {
 
 const seconds = (t: { wall: number; cpu: number }) => ({ wall: round(t.wall), cpu: round(t.cpu) });
 
-function foldsIdentical(a: { foldAccuracies: Float64Array }, b: { foldAccuracies: Float64Array }): boolean {
-  return a.foldAccuracies.every((v, f) => v === b.foldAccuracies[f]);
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let largest = 0;
-  for (let i = 0; i < a.length; i++) {
-    largest = Math.max(largest, Math.abs(a[i]! - b[i]!));
-  }
-  return largest;
-}
-
-export async function benchSvm(options: { skipReference?: boolean; coldFolds?: boolean } = {}): Promise<SvmBench> {
+export async function benchSvm(options: { skipReference?: boolean } = {}): Promise<SvmBench> {
   // Two overlapping domains: 8 shared latent factors, 10 of 500 neurons shifted by 0.6 (about half their
   // spread) in the source domain; the Bayes accuracy is well below 100%, the hard case for C = 100.
   const big = twoDomains(11, 10_000, 10_000, 500);
-  const run = (kernels: 'wasm' | 'js') => timed(() => domainDiscriminability({ source: big.source, target: big.target, d: 500, kernels }));
-  const before = run('js');
-  const after = run('wasm');
-  const result: DomainDiscriminability = after.value;
-  // Where the after time goes, phase by phase on the same data.
+  const whole = timed(() => domainDiscriminability({ source: big.source, target: big.target, d: 500 }));
+  const result: DomainDiscriminability = whole.value;
+  // Where the time goes, phase by phase on the same data.
   const combined = new Float32Array(big.source.length + big.target.length);
   combined.set(big.source);
   combined.set(big.target, big.source.length);
@@ -75,12 +50,9 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
   const copy = timed(() => RowKernels.for(result.scaled, 500)!);
   const kernels = copy.value;
   const labels20000 = new Int8Array(20_000).fill(-1).fill(1, 0, 10_000);
-  const cv = (extra: CrossValidationOptions) => timed(() => crossValidateLinearSvm(result.scaled, labels20000, 500, { C: 100, folds: 10, kernels, ...extra }));
   const allData = timed(() => trainLinearSvm(result.scaled, labels20000, 500, { C: 100, kernels }));
-  const cvAfter = cv({});
-  const projection = timed(() => discriminabilityProjection(result.scaled, 500, cvAfter.value.model, 0, kernels));
-  // Cold folds (each from 0, no shared preconditioner) must land on the same held-out predictions.
-  const cold: ReturnType<typeof cv> | null = options.coldFolds ? cv({ warmStartFolds: false }) : null;
+  const crossValidation = timed(() => crossValidateLinearSvm(result.scaled, labels20000, 500, { C: 100, folds: 10, kernels }));
+  const projection = timed(() => discriminabilityProjection(result.scaled, 500, crossValidation.value.model, 0, kernels));
   const ranked = Array.from(result.weights, (w, k) => [k, Math.abs(w)] as const).sort((a, b) => b[1] - a[1]);
   const topTenAreShifted = ranked.slice(0, 10).filter(([k]) => k < 10).length;
 
@@ -102,14 +74,9 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
     }
   }
   return {
-    cv10Seconds20000x500: after.wall,
-    cv10CpuSeconds20000x500: after.cpu,
+    cv10Seconds20000x500: whole.wall,
+    cv10CpuSeconds20000x500: whole.cpu,
     cvAccuracy: result.cvAccuracy,
-    cv10SecondsBefore: before.wall,
-    cv10SecondsAfter: after.wall,
-    cv10CpuSecondsBefore: before.cpu,
-    cv10CpuSecondsAfter: after.cpu,
-    speedupVsBefore: before.cpu / after.cpu,
     oursSeconds1000x40: ours.wall,
     referenceSeconds1000x40: reference?.seconds ?? null,
     speedupVsReference: reference ? reference.seconds / ours.wall : null,
@@ -118,28 +85,15 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
       solver20000x500: result.solver,
       converged20000x500: result.converged,
       foldAccuracies: Array.from(result.foldAccuracies, round),
-      cvAccuracyBefore: before.value.cvAccuracy,
-      cvAccuracyAfter: after.value.cvAccuracy,
-      foldAccuraciesIdenticalBeforeAfter: foldsIdentical(before.value, after.value),
-      weightCosineBeforeVsAfter: round(cosine(before.value.weights, after.value.weights)),
-      maxWeightDifferenceBeforeVsAfter: round(maxDifference(before.value.weights, after.value.weights)),
-      maxPlotDifferenceBeforeVsAfter: round(Math.max(maxDifference(before.value.projection.x, after.value.projection.x), maxDifference(before.value.projection.y, after.value.projection.y))),
-      phasesAfter: {
+      phases: {
         scaling: seconds(scaling),
         copyIntoKernels: seconds(copy),
         allDataFit: seconds(allData),
-        crossValidation: seconds(cvAfter),
-        foldsOnly: { wall: round(cvAfter.wall - allData.wall), cpu: round(cvAfter.cpu - allData.cpu) },
+        crossValidation: seconds(crossValidation),
+        foldsOnly: { wall: round(crossValidation.wall - allData.wall), cpu: round(crossValidation.cpu - allData.cpu) },
         projection: seconds(projection),
       },
-      workAfter: cvAfter.value.work,
-      coldFolds: cold && {
-        cvAccuracy: cold.value.accuracy,
-        foldAccuraciesIdenticalToWarm: foldsIdentical(cold.value, cvAfter.value),
-        maxHeldOutDecisionValueDifference: round(maxDifference(cold.value.heldOutDecisionValues, cvAfter.value.heldOutDecisionValues)),
-        cpuSeconds: round(cold.cpu),
-        work: cold.value.work,
-      },
+      work: crossValidation.value.work,
       shiftedNeuronsAmongTopTenWeights: topTenAreShifted,
       solver1000x40: ours.value.solver,
       newtonSteps1000x40: ours.value.newtonSteps,
@@ -156,5 +110,5 @@ export async function benchSvm(options: { skipReference?: boolean; coldFolds?: b
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(JSON.stringify(await benchSvm({ skipReference: process.argv.includes('--skip-reference'), coldFolds: process.argv.includes('--cold-folds') }), null, 2));
+  console.log(JSON.stringify(await benchSvm({ skipReference: process.argv.includes('--skip-reference') }), null, 2));
 }

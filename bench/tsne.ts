@@ -10,7 +10,7 @@ import { principalCoordinates } from '../lib/neighbours/principal-coordinates.ts
 import { firstColumns, projectCheckpoint } from '../analysis/checkpoint-projection.ts';
 import { embedAffinities, tsne, type TsneOptions } from '../lib/tsne/tsne.ts';
 import { inputAffinities } from '../lib/tsne/tsne-affinities.ts';
-import { layoutKlDivergence, sparseKlDivergence } from '../lib/tsne/tsne-kl.ts';
+import { layoutKlDivergence, sparseKlDivergence } from '../tests/lib/tsne/tsne-kl.ts';
 import { gaussianClusters, perturbed } from '../tests/lib/tsne/tsne-fixtures.ts';
 import { runTsneJs } from '../tests/lib/tsne/tsne-reference.ts';
 

@@ -50,7 +50,7 @@ export interface LayerShape {
   biasShape: number[];
 }
 
-/** A file of a domain left out of a run, and why (issue 6: broken files are reported, not fatal). */
+/** A file of a domain left out of a run, and why: broken files are reported, not fatal. */
 export interface SkippedFile {
   domain: Domain;
   /** Path relative to the domain's folder. */
@@ -71,7 +71,7 @@ export interface DataReport {
   droppedClasses: { domain: Domain; className: string; reason: 'only-in-one-domain' | 'empty-folder' }[];
 }
 
-/** A source model loaded from a TensorFlow.js Layers model instead of trained (issue 6). */
+/** A source model loaded from a TensorFlow.js Layers model instead of trained. */
 export interface PretrainedSource {
   /** The model.json it was loaded from. */
   path: string;
@@ -169,7 +169,11 @@ export interface ServerToClientEvents {
   analysis: (event: AnalysisEvent) => void;
 }
 
+/** The server's answer to `subscribe`: sent once the socket is in the run's room, or why it is not. */
+export type SubscribeAck = { ok: true; runId: string } | { ok: false; error: ApiError['error'] };
+
 export interface ClientToServerEvents {
-  subscribe: (runId: string) => void;
+  /** Joins the run's room; `ack` runs once joined, so every event of the run from then on arrives. */
+  subscribe: (runId: string, ack: (result: SubscribeAck) => void) => void;
   unsubscribe: (runId: string) => void;
 }

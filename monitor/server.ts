@@ -53,13 +53,18 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
   const server = await listen(options, host, workers);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {
-    socket.on('subscribe', (runId) => {
+    socket.on('subscribe', (runId, ack) => {
+      // A client may leave out the callback (or send garbage); the room is joined either way.
+      const reply = typeof ack === 'function' ? ack : () => {};
       try {
-        assertRunId(runId);
-        void socket.join(runId);
-      } catch {
-        // An invalid id can never match a room; ignoring it keeps a bad client from hurting others.
+        assertRunId(String(runId));
+      } catch (err) {
+        // An invalid id can never match a room: the client hears why, and others are unaffected.
+        const { code, message } = err as TransferscopeError;
+        reply({ ok: false, error: { code, message } });
+        return;
       }
+      void Promise.resolve(socket.join(runId)).then(() => reply({ ok: true, runId }));
     });
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });

@@ -33,7 +33,7 @@ async function loadDomain(spec: DomainSpec, domain: Domain, seed: number, size: 
   }
 }
 
-/** Loads, matches and splits both domains (source with `seed`, target with `seed + 1`, as before issue 6). */
+/** Loads, matches and splits both domains (source with `seed`, target with `seed + 1`, so the two domains never share a shuffle). */
 export async function loadTrainingData(config: TrainConfig): Promise<LoadedTrainingData> {
   const size = INPUT_SIZE[config.model];
   const source = await loadDomain(config.source, 'source', config.seed, size);

@@ -11,7 +11,7 @@ import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
-import type { LiveSocket } from './socket.ts';
+import { type LiveSocket, subscribeToRun } from './socket.ts';
 
 export interface DataState {
   /** Newest first. */
@@ -153,7 +153,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
     }
     // While disconnected, the connect handler subscribes instead: socket.io would otherwise send both.
     if (socket.connected) {
-      socket.emit('subscribe', runId);
+      void subscribeToRun(socket, runId);
     }
     void loadRun(runId);
   }));
@@ -162,12 +162,11 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const onConnect = (): void => {
     setState('connected', true);
     const runId = activeRunId();
-    if (runId !== null) {
-      socket.emit('subscribe', runId);
-    }
-    // The server forgets rooms on disconnect, and epochs committed meanwhile were never sent.
+    const joined = runId === null ? Promise.resolve() : subscribeToRun(socket, runId);
+    // The server forgets rooms on disconnect, and epochs committed meanwhile were never sent. Re-read once
+    // back in the room, so that no epoch falls between the read and the join.
     if (everConnected) {
-      refresh();
+      void joined.then(refresh);
     }
     everConnected = true;
   };

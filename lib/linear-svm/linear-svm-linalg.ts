@@ -239,24 +239,3 @@ export function choleskyInPlace(A: Float64Array, p: number): boolean {
   }
   return true;
 }
-
-/** Solves LLᵀx = b in place in b, with L from `choleskyInPlace`. */
-export function choleskySolveInPlace(L: Float64Array, p: number, b: Float64Array): void {
-  for (let i = 0; i < p; i++) {
-    const ri = i * p;
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) {
-      s -= L[ri + k]! * b[k]!;
-    }
-    b[i] = s / L[ri + i]!;
-  }
-  // Lᵀ is traversed by columns of L; accumulate row by row instead to keep the access contiguous.
-  for (let i = p - 1; i >= 0; i--) {
-    const ri = i * p;
-    const x = b[i]! / L[ri + i]!;
-    b[i] = x;
-    for (let k = 0; k < i; k++) {
-      b[k]! -= L[ri + k]! * x;
-    }
-  }
-}

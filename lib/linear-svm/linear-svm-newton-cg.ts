@@ -130,7 +130,7 @@ export function smoothedHingeNewtonCg(problem: SvmProblem, options: NewtonCgOpti
       b[k] = -g[k]!;
     }
     // Once the pieces stop changing the problem is one quadratic: solve it accurately so that a full step
-    // lands on the minimiser (finite termination, as the Cholesky solver) instead of creeping towards it.
+    // lands on the minimiser (finite termination, as exact Newton directions) instead of creeping towards it.
     const tolerance = lastFlips === 0 ? 1e-10 : cgTolerance;
     // Few rows changed piece since the factor was made (or last step, so the end is near): make it exact,
     // and CG takes one iteration. Many: a stale factor still preconditions well enough.

@@ -44,29 +44,23 @@ export interface LinearSvmOptions {
    */
   widenBand?: boolean;
   /**
-   * Newton solver: try liblinear's dual test at the iterates' dual points and stop once it passes (the same
-   * eps guarantee as running to the smoothed optimum, in fewer steps): after every step with `cholesky`
-   * directions, after steps that changed no row's piece with `cg` (it cannot pass earlier). Default true.
+   * Newton solver: try liblinear's dual test at the iterates' dual points, once a step changed no row's
+   * piece, and stop once it passes (the same eps guarantee as running to the smoothed optimum, in fewer
+   * steps). Default true.
    */
   testEachStep?: boolean;
   /**
-   * How Newton steps find their direction: `cg` (default) by conjugate gradient on Hessian-vector products,
-   * preconditioned by a Cholesky factor that is kept up to date by rank-one updates while few rows change
-   * piece (linear-svm-newton-cg.ts); `cholesky` (the solver before it) by forming and factoring the d + 1
-   * square Hessian at every step.
-   */
-  newtonDirections?: 'cg' | 'cholesky';
-  /**
-   * `cg` only: preconditioner to start from, e.g. the all-data model's `newtonFactor` when fitting a fold of
-   * the same X (its rows are known by their offset in X). It is only read; any factor gives the same model.
+   * Newton solver: the preconditioner of its conjugate-gradient directions to start from, e.g. the
+   * all-data model's `newtonFactor` when fitting a fold of the same X (its rows are known by their offset
+   * in X). It is only read; any factor gives the same model.
    */
   newtonFactor?: NewtonFactor;
   /** `auto`: start Newton from the dual probe's w rather than from 0 (fewer rows change piece early). Default true. */
   newtonFromProbe?: boolean;
   /**
    * How the Newton solver passes over rows: `wasm` (default) by the WebAssembly SIMD kernels of
-   * svm-kernels.ts on a copy of X, `js` by the plain loops (the solver before them; also the fallback where
-   * WebAssembly SIMD is missing), or kernels already holding this X (cross-validation shares one copy).
+   * svm-kernels.ts on a copy of X, `js` by the plain loops (the fallback where WebAssembly SIMD is missing,
+   * and the tests' reference), or kernels already holding this X (cross-validation shares one copy).
    */
   kernels?: 'wasm' | 'js' | RowKernels;
 }
@@ -84,11 +78,11 @@ export interface LinearSvmModel {
   /** Whether liblinear's projected-gradient test passed; false means maxIterations ran out. */
   converged: boolean;
   solver: 'dual-cd' | 'newton';
-  /** Work of the `cg` Newton directions (0 otherwise): CG iterations, Cholesky factorisations, rank-one updates. */
+  /** Work of the Newton directions (0 for `dual-cd`): CG iterations, Cholesky factorisations, rank-one updates. */
   cgIterations: number;
   factorizations: number;
   rankOneUpdates: number;
-  /** The `cg` Newton solver's last preconditioner: pass it as `newtonFactor` to fit a nearby problem (a fold). */
+  /** The Newton solver's last preconditioner: pass it as `newtonFactor` to fit a nearby problem (a fold). */
   newtonFactor?: NewtonFactor;
   /** Dual variables in [0, C], one per training row in `rows` order, with ŵ = Σ αᵢyᵢ[xᵢ, B]. */
   alphas: Float64Array;
@@ -151,7 +145,6 @@ export function trainLinearSvm(X: Float32Array, labels: SvmLabels, d: number, op
       shrinking,
       widenBand: options.widenBand,
       testEachStep: options.testEachStep !== false,
-      directions: options.newtonDirections ?? 'cg',
       factor: options.newtonFactor,
     });
     dual = newton.dual;

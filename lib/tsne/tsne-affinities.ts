@@ -139,21 +139,3 @@ function mergeDuplicates(n: number, start: Int32Array, cols: Int32Array, vals: F
   rowStart[n] = out;
   return { n, rowStart, columns: columns.slice(0, out), values: values.slice(0, out) };
 }
-
-/** A dense row-major n x n matrix as CSR, keeping entries > 0 off the diagonal (for tests and small n). */
-export function sparseFromDense(dense: ArrayLike<number>, n: number): SparseAffinities {
-  const rowStart = new Int32Array(n + 1);
-  const columns: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const v = dense[i * n + j]!;
-      if (i !== j && v > 0) {
-        columns.push(j);
-        values.push(v);
-      }
-    }
-    rowStart[i + 1] = columns.length;
-  }
-  return { n, rowStart, columns: Int32Array.from(columns), values: Float64Array.from(values) };
-}

@@ -110,13 +110,6 @@ describe('makeSyntheticDigits', () => {
     expect(nearestClassMeanAccuracy(train, test)).toBeGreaterThan(0.45);
   });
 
-  it('generates 2,000 images quickly', () => {
-    const started = performance.now();
-    makeSyntheticDigits({ count: 2000, seed: 9 });
-    // ~0.25 ms per image measured on one core; the bound leaves room for a busy CI machine.
-    expect(performance.now() - started).toBeLessThan(4000);
-  });
-
   it('rejects counts and sizes it cannot honour', () => {
     expect(() => makeSyntheticDigits({ count: -1, seed: 1 })).toThrow(/count must be a non-negative integer \(got -1\)/);
     expect(() => makeSyntheticDigits({ count: 2.5, seed: 1 })).toThrow(/got 2.5/);

@@ -21,7 +21,7 @@ beforeAll(async () => {
   monitor = await startMonitor({ store, port: 0, pollIntervalMs: 100, analyzeCheckpoints: true });
   socket = connect(monitor.url, { transports: ['websocket'] });
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.emit('subscribe', 'analysed');
+  expect(await socket.emitWithAck('subscribe', 'analysed')).toEqual({ ok: true, runId: 'analysed' });
   socket.on('analysis', (e) => events.push(e));
 });
 afterAll(async () => {

@@ -39,14 +39,21 @@ describe('monitor on a real port', () => {
     await writer.createRun(runMeta('live-run'));
     const runEvent = new Promise((resolve) => socket.once('run', resolve));
     await runEvent;
-    socket.emit('subscribe', 'live-run');
-    await new Promise((r) => setTimeout(r, 100));
+    // Once acknowledged the socket is in the run's room, so the epoch below cannot arrive before it.
+    expect(await socket.emitWithAck('subscribe', 'live-run')).toEqual({ ok: true, runId: 'live-run' });
     const epoch = new Promise<{ runId: string; step: number }>((resolve) =>
       socket.once('epoch', (e) => resolve({ runId: e.runId, step: e.record.step })));
     const checkpoint = new Promise<string>((resolve) => socket.once('checkpoint', (e) => resolve(`${e.at.phase}/${e.at.epoch}`)));
     await writer.commitEpoch('live-run', { record: epochRecord('source', 1, 1), predictions: [], weights: [layerWeights('conv1', 2, 0)] });
     expect(await epoch).toEqual({ runId: 'live-run', step: 1 });
     expect(await checkpoint).toBe('source/1');
+  });
+
+  it('answers a subscription to an invalid run id with the reason, and joins no room', async () => {
+    const ack = await socket.emitWithAck('subscribe', '../etc');
+    expect(ack).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(ack.ok ? '' : ack.error.message).toMatch(/Invalid run id/);
+    expect(monitor.io.of('/').adapter.rooms.has('../etc')).toBe(false);
   });
 
   it('refuses a port that is in use with a PORT_IN_USE error', async () => {

@@ -1,4 +1,3 @@
-import '../solid-browser-build.ts';
 import { expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
 import type { NetworkResponse } from '../../../core/analysis-protocol.ts';

@@ -1,7 +1,6 @@
-import '../solid-browser-build.ts';
 import { describe, expect, test } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
-import type { ConfusionResponse, MetricsResponse, RunSummary } from '../../../core/protocol.ts';
+import type { ConfusionResponse, MetricsResponse, RunSummary, SubscribeAck } from '../../../core/protocol.ts';
 import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
 import { createDataClient, type DataClient } from '../../../dashboard/src/data-client.ts';
@@ -25,8 +24,20 @@ class FakeSocket {
     return this;
   }
 
-  emit(event: string, runId: string): this {
+  /** While true, `subscribe` acknowledgements wait in `pendingAcks` until the test runs them. */
+  holdAcks = false;
+  pendingAcks: (() => void)[] = [];
+
+  emit(event: string, runId: string, ack?: (result: SubscribeAck) => void): this {
     this.sent.push(`${event} ${runId}`);
+    if (ack) {
+      const answer = () => ack({ ok: true, runId });
+      if (this.holdAcks) {
+        this.pendingAcks.push(answer);
+      } else {
+        answer();
+      }
+    }
     return this;
   }
 
@@ -196,18 +207,23 @@ describe('epochs', () => {
     h.dispose();
   });
 
-  test('a reconnect re-subscribes and re-reads what it may have missed', async () => {
+  test('a reconnect re-subscribes and, once the server has joined it to the room, re-reads what it may have missed', async () => {
     const h = harness(twoRuns());
     await flush();
     h.socket.connected = false;
     h.socket.serve('disconnect');
     expect(h.client.state.connected).toBe(false);
     const before = h.calls.filter((p) => p === '/api/runs/new/metrics').length;
+    h.socket.holdAcks = true;
     h.socket.connected = true;
     h.socket.serve('connect');
     await flush();
     expect(h.client.state.connected).toBe(true);
     expect(h.socket.sent.at(-1)).toBe('subscribe new');
+    // A read before the join could miss an epoch committed in between.
+    expect(h.calls.filter((p) => p === '/api/runs/new/metrics')).toHaveLength(before);
+    h.socket.pendingAcks.forEach((answer) => answer());
+    await flush();
     expect(h.calls.filter((p) => p === '/api/runs/new/metrics')).toHaveLength(before + 1);
     h.dispose();
   });

@@ -1,4 +1,3 @@
-import '../solid-browser-build.ts';
 import { expect, test } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
 import { createLatestRequest } from '../../../dashboard/src/latest-request.ts';

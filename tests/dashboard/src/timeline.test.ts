@@ -1,4 +1,3 @@
-import '../solid-browser-build.ts';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
 import type { EpochRecord } from '../../../core/protocol.ts';

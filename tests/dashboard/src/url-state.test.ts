@@ -1,4 +1,3 @@
-import '../solid-browser-build.ts';
 import { describe, expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
 import {

@@ -89,10 +89,8 @@ describe('crossValidateLinearSvm', () => {
     const labels = new Int8Array(1800).fill(-1).fill(1, 0, 900);
     const warm = crossValidateLinearSvm(scaled, labels, d, { C: 100 });
     const cold = crossValidateLinearSvm(scaled, labels, d, { C: 100, warmStartFolds: false });
-    const cholesky = crossValidateLinearSvm(scaled, labels, d, { C: 100, newtonDirections: 'cholesky' });
     expect(warm.model.solver).toBe('newton');
     expect(Array.from(warm.foldAccuracies)).toEqual(Array.from(cold.foldAccuracies));
-    expect(Array.from(warm.foldAccuracies)).toEqual(Array.from(cholesky.foldAccuracies));
     const worst = Math.max(...warm.heldOutDecisionValues.map((v, i) => Math.abs(v - cold.heldOutDecisionValues[i]!)));
     expect(worst).toBeLessThan(1e-4);
     // The start only saves work.

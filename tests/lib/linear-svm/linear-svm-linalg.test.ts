@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../lib/random/index.ts';
-import { addOuterProducts, choleskyInPlace, choleskySolveInPlace } from '../../../lib/linear-svm/linear-svm-linalg.ts';
+import { addOuterProducts, choleskyInPlace } from '../../../lib/linear-svm/linear-svm-linalg.ts';
+import { choleskySolveInPlace } from './smoothed-hinge-newton-reference.ts';
 
 function randomSpd(random: SeededRandom, p: number): Float64Array {
   // MᵀM + I over 2p random rows: well conditioned and dense.

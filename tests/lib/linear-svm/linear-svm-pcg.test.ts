@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../lib/random/index.ts';
-import { choleskyInPlace, choleskySolveInPlace } from '../../../lib/linear-svm/linear-svm-linalg.ts';
+import { choleskyInPlace } from '../../../lib/linear-svm/linear-svm-linalg.ts';
+import { choleskySolveInPlace } from './smoothed-hinge-newton-reference.ts';
 import { preconditionedConjugateGradient } from '../../../lib/linear-svm/linear-svm-pcg.ts';
 
 const p = 30;

@@ -20,11 +20,10 @@ describe('trainLinearSvm against ml-svm (SMO, linear kernel)', () => {
     const train = shiftedGaussians(7, 150, 6, shift);
     const test = shiftedGaussians(8, 400, 6, shift);
     const reference = trainMlSvm(train, C);
-    const variants = [...solvers.map((s) => [s, undefined, undefined] as const), ['newton', 'cholesky', undefined] as const, ['newton', undefined, 'js'] as const];
-    for (const [solver, newtonDirections, kernels] of variants) {
-      const how = [newtonDirections && `${newtonDirections} directions`, kernels && `${kernels} kernels`].filter(Boolean).join(', ');
-      it(`${name}: ${solver}${how ? ` (${how})` : ''} finds ml-svm's hyperplane`, () => {
-        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3, newtonDirections, kernels });
+    const variants = [...solvers.map((s) => [s, undefined] as const), ['newton', 'js'] as const];
+    for (const [solver, kernels] of variants) {
+      it(`${name}: ${solver}${kernels ? ` (${kernels} kernels)` : ''} finds ml-svm's hyperplane`, () => {
+        const model = trainLinearSvm(train.X, train.labels, 6, { C, solver, eps: 1e-3, kernels });
         expect(model.converged).toBe(true);
         // ml-svm leaves its bias unregularised and liblinear regularises it, so only near-equality is expected.
         expect(cosine(model.weights, reference.weights)).toBeGreaterThan(0.99);
@@ -138,15 +137,11 @@ describe('trainLinearSvm behaviour', () => {
     expect(cosine(widened.weights, dual.weights)).toBeGreaterThan(0.999);
   });
 
-  it('CG and Cholesky Newton directions give the same model at C = 100 on overlapping data', () => {
+  it('Newton at C = 100 on overlapping data takes CG directions and lands within 1% of the optimum', () => {
     const data = shiftedGaussians(12, 1500, 30, 0.6, 5);
     const cg = trainLinearSvm(data.X, data.labels, 30, { solver: 'newton' });
-    const cholesky = trainLinearSvm(data.X, data.labels, 30, { solver: 'newton', newtonDirections: 'cholesky' });
-    expect(cg.converged && cholesky.converged).toBe(true);
+    expect(cg.converged).toBe(true);
     expect(cg.cgIterations).toBeGreaterThan(0);
-    expect(cholesky.cgIterations).toBe(0);
-    expect(cosine(cg.weights, cholesky.weights)).toBeGreaterThan(0.9999);
-    expect(agreement(predict(cg, data.X), predict(cholesky, data.X))).toBeGreaterThanOrEqual(0.999);
     const gap = svmObjectives(data.X, data.labels, 30, cg);
     expect((gap.primal + gap.dual) / gap.primal).toBeLessThan(1e-2);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearestNeighbours } from '../../../lib/neighbours/neighbour-search.ts';
-import { calibrateRow, inputAffinities, sparseFromDense, type SparseAffinities } from '../../../lib/tsne/tsne-affinities.ts';
-import { jointProbabilities } from '../../../lib/tsne/tsne-kl.ts';
+import { calibrateRow, inputAffinities, type SparseAffinities } from '../../../lib/tsne/tsne-affinities.ts';
+import { jointProbabilities, sparseFromDense } from './tsne-kl.ts';
 import { gaussianClusters } from './tsne-fixtures.ts';
 
 function dense(P: SparseAffinities): Float64Array {

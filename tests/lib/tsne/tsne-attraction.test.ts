@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../lib/random/index.ts';
-import { sparseFromDense } from '../../../lib/tsne/tsne-affinities.ts';
 import { attractiveForces, makeAttraction, upperTriangle } from '../../../lib/tsne/tsne-attraction.ts';
+import { sparseFromDense } from './tsne-kl.ts';
 
 describe('attractive forces', () => {
   const n = 30;

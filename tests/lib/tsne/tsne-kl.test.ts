@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../lib/random/index.ts';
-import { sparseFromDense } from '../../../lib/tsne/tsne-affinities.ts';
-import { jointProbabilities, klDivergence, layoutKlDivergence, sparseKlDivergence } from '../../../lib/tsne/tsne-kl.ts';
+import { jointProbabilities, klDivergence, layoutKlDivergence, sparseKlDivergence, sparseFromDense } from './tsne-kl.ts';
 import { gaussianClusters } from './tsne-fixtures.ts';
 import { tsneJsJointProbabilities, tsneJsKl } from './tsne-reference.ts';
 

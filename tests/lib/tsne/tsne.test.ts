@@ -3,8 +3,8 @@ import { nearestNeighbours } from '../../../lib/neighbours/neighbour-search.ts';
 import { meanDisplacement } from '../../../lib/neighbours/neighbour-preservation.ts';
 import { procrustes } from '../../../lib/procrustes/index.ts';
 import { embedAffinities, tsne } from '../../../lib/tsne/tsne.ts';
-import { inputAffinities, sparseFromDense } from '../../../lib/tsne/tsne-affinities.ts';
-import { klDivergence, layoutKlDivergence, sparseKlDivergence } from '../../../lib/tsne/tsne-kl.ts';
+import { inputAffinities } from '../../../lib/tsne/tsne-affinities.ts';
+import { klDivergence, layoutKlDivergence, sparseKlDivergence, sparseFromDense } from './tsne-kl.ts';
 import { gaussianClusters, perturbed } from './tsne-fixtures.ts';
 import { runTsneJs, type ReferenceRun } from './tsne-reference.ts';
 
@@ -60,7 +60,7 @@ describe('t-SNE against tsne-js (exact t-SNE)', () => {
 });
 
 describe('tsne', () => {
-  const { data, d } = gaussianClusters(8, 120, 20, 4, 1);
+  const { data, d, labels } = gaussianClusters(8, 120, 20, 4, 1);
 
   it('gives the same layout bit for bit for a seed, and another for another seed', () => {
     const a = tsne(data, d, { perplexity: 15, iterations: 150, seed: 5 });
@@ -72,11 +72,13 @@ describe('tsne', () => {
 
   it('optimises a P as well with the JS loops as with the SIMD kernels (the tree walk sums in another order)', () => {
     // The attraction kernel gives the JS loop's bits (tsne-attraction.test.ts); the Barnes-Hut kernel's sums
-    // differ in the last bits, which a layout amplifies, so the two layouts are compared by their cost.
+    // may differ in the last bits, which a layout amplifies, so the two layouts are compared by quality.
     const P = inputAffinities(nearestNeighbours(data, d, 45), 15);
     const simd = embedAffinities(P, { seed: 5 });
     const js = embedAffinities(P, { seed: 5, simd: false });
-    expect(Array.from(js)).not.toEqual(Array.from(simd));
+    for (const layout of [simd, js]) {
+      expect(labelPurity(layout, labels)).toBeGreaterThan(0.97);
+    }
     // Seeds alone spread this 120-point layout's KL by ±5% (0.47-0.50).
     expect(sparseKlDivergence(P, simd)).toBeCloseTo(sparseKlDivergence(P, js), 1);
   });

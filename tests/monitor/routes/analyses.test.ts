@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { Store } from '../../../store/store.ts';
-import { analysisRoutes } from '../../../monitor/routes/analyses.ts';
-import type { AnalyzeOptions, CheckpointRef } from '../../../monitor/analysis-workers.ts';
-import { TransferscopeError } from '../../../core/errors.ts';
+import { createApp } from '../../../monitor/app.ts';
+import type { AnalyzeCheckpoint, AnalyzeOptions, CheckpointRef } from '../../../monitor/analysis-workers.ts';
 import { analysisKey } from '../../../core/analysis-keys.ts';
 import type { ApiError } from '../../../core/protocol.ts';
 import type { AnalysisKey, NetworkResponse } from '../../../core/analysis-protocol.ts';
@@ -21,7 +20,6 @@ const askedKinds: (readonly string[] | undefined)[] = [];
 async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions = {}): Promise<void> {
   analysed.push(at);
   askedKinds.push(kinds);
-  await new Promise((r) => setTimeout(r, 20));
   const epochs = await store.listEpochs(at.runId);
   const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!, reference)!;
   if (!(await store.hasAnalysis('network', key))) {
@@ -29,17 +27,8 @@ async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions =
   }
 }
 
-function makeApp(analyzeCheckpoint = analyze): Hono {
-  const app = new Hono();
-  app.onError((err, c) => {
-    if (err instanceof TransferscopeError) {
-      return c.json({ error: { code: err.code, message: err.message } } satisfies ApiError, err.status as 400);
-    }
-    return c.json({ error: { code: 'INTERNAL', message: err.message } } satisfies ApiError, 500);
-  });
-  app.route('/api/runs', analysisRoutes(store, analyzeCheckpoint));
-  return app;
-}
+// The real app, so errors go through its own onError; `analyze` only stands in for the child process.
+const makeApp = (analyzeCheckpoint: AnalyzeCheckpoint = analyze): Hono => createApp(store, { analyze: analyzeCheckpoint });
 
 beforeAll(async () => {
   store = await Store.open(`${dir}/db`);

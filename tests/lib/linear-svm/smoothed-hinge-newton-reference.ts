@@ -1,13 +1,10 @@
-// A primal solver for the same SVM when d is small and C large: dual coordinate descent moves each αᵢ by
-// about 1/‖x̂ᵢ‖² per pass, so with C = 100 and overlapping classes it needs thousands of passes (measured:
-// 18,000 x 500 not converged after 1,000). Here the hinge is Huber-smoothed over a band of width h and the
-// smooth primal is minimised by finite Newton steps with exact line search (Keerthi & DeCoste, JMLR 2005),
-// using d x d linear algebra. With h <= eps its optimum, mapped to αᵢ = −C·L'(marginᵢ), passes liblinear's
-// own stopping test for the hinge dual: every projected gradient lies in (−h, 0].
-import { marginChanges } from './linear-svm-dual-test.ts';
-import { addOuterProducts, choleskyInPlace, choleskySolveInPlace } from './linear-svm-linalg.ts';
-import type { SvmProblem } from './linear-svm-problem.ts';
-import { BAND, SmoothedHingeIterate, withBandContinuation } from './linear-svm-smoothed-hinge.ts';
+// Test reference for the truncated Newton solver (linear-svm-newton-cg.ts): the same smoothed-hinge Newton
+// steps (Keerthi & DeCoste, JMLR 2005) with each direction solved exactly by forming and factoring the
+// d + 1 square Hessian. Plain and O(d³) per step, so its minimiser is the one the CG solver must reach.
+import { marginChanges } from '../../../lib/linear-svm/linear-svm-dual-test.ts';
+import { addOuterProducts, choleskyInPlace } from '../../../lib/linear-svm/linear-svm-linalg.ts';
+import type { SvmProblem } from '../../../lib/linear-svm/linear-svm-problem.ts';
+import { BAND, SmoothedHingeIterate } from '../../../lib/linear-svm/linear-svm-smoothed-hinge.ts';
 
 export interface NewtonOptions {
   /** Width of the quadratic band of the smoothed hinge (margins in (1 − h, 1)). */
@@ -15,8 +12,6 @@ export interface NewtonOptions {
   maxSteps: number;
   /** Start point ŵ (length d + 1); default 0. */
   w?: Float64Array;
-  /** Called after every step with the current ŵ and margins; true stops early (e.g. the caller's own stopping test passed). */
-  accept?: (w: Float64Array, margins: Float64Array) => boolean;
 }
 
 export interface NewtonResult {
@@ -26,14 +21,6 @@ export interface NewtonResult {
   steps: number;
   /** True when a full Newton step left every row's piece (loss, band, zero) unchanged: w is the exact minimiser. */
   converged: boolean;
-}
-
-/** `smoothedHingeNewton` inside the band continuation (`withBandContinuation`); only final stages may accept. */
-export function smoothedHingeNewtonWithContinuation(problem: SvmProblem, h: number, w: Float64Array | undefined, widen: boolean | undefined, accept?: NewtonOptions['accept']): NewtonResult & { widened: boolean } {
-  return withBandContinuation(h, w, widen, (stageH, stageW, maxSteps, final) => {
-    const result = smoothedHingeNewton(problem, { h: stageH, maxSteps, w: stageW, accept: final ? accept : undefined });
-    return { ...result, done: result.converged };
-  });
 }
 
 /** Minimises ½‖ŵ‖² + C Σ L_h(yᵢŵ·x̂ᵢ), L_h the hinge with its kink rounded by a parabola over (1 − h, 1). */
@@ -78,7 +65,7 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
       dir[a] = -g[a]!;
     }
     if (!choleskyInPlace(A, p)) {
-      break; // Only rounding can make I + PSD indefinite; the caller's dual test (and passes) take over.
+      break; // Only rounding can make I + PSD indefinite.
     }
     choleskySolveInPlace(A, p, dir);
     marginChanges(problem, dir, delta);
@@ -94,9 +81,6 @@ export function smoothedHingeNewton(problem: SvmProblem, options: NewtonOptions)
     // With no row changing piece, F is one quadratic along the whole step, so the full Newton step is exact.
     if (flips === 0 && Math.abs(t - 1) < 1e-9) {
       converged = true;
-      break;
-    }
-    if (options.accept?.(w, m)) {
       break;
     }
     if (flips === 0 && iterate.stalled(t, dd)) {
@@ -115,4 +99,25 @@ function rebuildBandGram(problem: SvmProblem, piece: Uint8Array, bandGram: Float
     }
   }
   addOuterProducts(bandGram, problem.X, problem.d, problem.B, offs, new Float64Array(offs.length).fill(1), offs.length);
+}
+
+/** Solves LLᵀx = b in place in b, with L from `choleskyInPlace`. */
+export function choleskySolveInPlace(L: Float64Array, p: number, b: Float64Array): void {
+  for (let i = 0; i < p; i++) {
+    const ri = i * p;
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) {
+      s -= L[ri + k]! * b[k]!;
+    }
+    b[i] = s / L[ri + i]!;
+  }
+  // Lᵀ is traversed by columns of L; accumulate row by row instead to keep the access contiguous.
+  for (let i = p - 1; i >= 0; i--) {
+    const ri = i * p;
+    const x = b[i]! / L[ri + i]!;
+    b[i] = x;
+    for (let k = 0; k < i; k++) {
+      b[k]! -= L[ri + k]! * x;
+    }
+  }
 }

@@ -1,7 +1,7 @@
-// Exact t-SNE cost for evaluation on small n (O(n²) time and memory): the dense joint P of the original
-// formulation (van der Maaten & Hinton 2008, every other point a neighbour) and KL(P || Q) of a 2-D layout.
-import { rowCount } from '../neighbours/index.ts';
-import { calibrateRow, type SparseAffinities } from './tsne-affinities.ts';
+// Test and bench reference: the exact t-SNE cost on small n (O(n²) time and memory), the dense joint P of
+// the original formulation (van der Maaten & Hinton 2008, every other point a neighbour) and KL(P || Q).
+import { rowCount } from '../../../lib/neighbours/index.ts';
+import { calibrateRow, type SparseAffinities } from '../../../lib/tsne/tsne-affinities.ts';
 
 /**
  * Dense joint probabilities (n x n row-major, symmetric, zero diagonal, sums to 1 for n >= 2) of `data`
@@ -115,4 +115,22 @@ export function sparseKlDivergence(P: SparseAffinities, Y: ArrayLike<number>): n
     }
   }
   return z > 0 ? kl + mass * Math.log(z) : 0;
+}
+
+/** A dense row-major n x n matrix as CSR, keeping entries > 0 off the diagonal (small n). */
+export function sparseFromDense(dense: ArrayLike<number>, n: number): SparseAffinities {
+  const rowStart = new Int32Array(n + 1);
+  const columns: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = dense[i * n + j]!;
+      if (i !== j && v > 0) {
+        columns.push(j);
+        values.push(v);
+      }
+    }
+    rowStart[i + 1] = columns.length;
+  }
+  return { n, rowStart, columns: Int32Array.from(columns), values: Float64Array.from(values) };
 }
