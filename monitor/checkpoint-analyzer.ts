@@ -9,6 +9,7 @@ import { withNeeds, type ChosenReference } from '../core/analysis-keys.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeConcurrencyLimit, type Slot } from './concurrency-limit.ts';
 import { makeSharedRequests } from '../core/shared-requests.ts';
+import { childEnv, type StoreLocation } from '../store/storage-options.ts';
 
 export interface CheckpointRef {
   runId: string;
@@ -74,7 +75,8 @@ interface ChildProgress {
 }
 
 /**
- * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db`.
+ * An AnalyzeCheckpoint that spawns `transferscope analyze` against the store at `db` (a URI, or a URI with the
+ * explicit storage options, which reach the children through their environment).
  *
  * Concurrent calls never compute one analysis twice: a call whose kinds a child in flight for the same
  * checkpoint computes (the background queue's child computes all of them) joins that child and resolves as
@@ -90,7 +92,8 @@ interface ChildProgress {
  * free: with the demo's one slot, a new checkpoint's network abstraction no longer waits for an older
  * checkpoint's features.
  */
-export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_CHILDREN): ChildProcessAnalyzer {
+export function makeChildProcessAnalyzer(db: string | StoreLocation, maxChildren = MAX_ANALYSIS_CHILDREN): ChildProcessAnalyzer {
+  const location: StoreLocation = typeof db === 'string' ? { uri: db } : db;
   const limit = makeConcurrencyLimit(maxChildren);
   const shared = makeSharedRequests<void>();
   const inFlight = new Map<string, ChildProgress>();
@@ -106,8 +109,8 @@ export function makeChildProcessAnalyzer(db: string, maxChildren = MAX_ANALYSIS_
       ...(options.kinds ? ['--kind', options.kinds.join(',')] : []),
       ...(options.reference ? ['--reference', `${options.reference.phase}:${options.reference.epoch}`] : []),
     ];
-    const child = spawn(process.execPath, [CLI, 'analyze', '--db', db, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'analyze', '--db', location.uri, '--run', at.runId, '--phase', at.phase, '--epoch', String(at.epoch), ...only],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(location) });
     if (process.platform !== 'win32') {
       // A stopped child keeps its memory and its work; Windows has no SIGSTOP, so there the line only waits.
       slot.pausable({

@@ -49,7 +49,7 @@ function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoin
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const analyze = makeChildProcessAnalyzer(options.store.uri, options.analysisChildren);
+  const analyze = makeChildProcessAnalyzer(options.store.location, options.analysisChildren);
   const server = await listen(options, host, analyze);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../../store/store.ts';
+import { childEnv, type StoreLocation } from '../../store/storage-options.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { LAYER_NAMES } from '../../core/protocol.ts';
 import { parseEpochParams } from '../../core/params.ts';
@@ -17,11 +18,11 @@ const CLI = fileURLToPath(new URL('../../bin/transferscope.js', import.meta.url)
 // Images are a few hundred bytes and deterministic for a checkpoint, so a bounded in-memory cache suffices.
 const CACHE_LIMIT = 512;
 
-function render(db: string, args: string[]): Promise<Buffer> {
+function render(db: StoreLocation, args: string[]): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-feature-'));
   const out = join(dir, 'feature.png');
   return new Promise<Buffer>((resolve, reject) => {
-    execFile(process.execPath, [CLI, 'feature', '--db', db, ...args, '--out', out], (err, _stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'feature', '--db', db.uri, ...args, '--out', out], { env: childEnv(db) }, (err, _stdout, stderr) => {
       try {
         if (err) {
           const line = stderr.trim().split('\n').at(-1)?.replace(/^transferscope: /, '') ?? err.message;
@@ -61,7 +62,7 @@ export function featureRoutes(store: Store): Hono {
     }
     const key = `${runId}/${phase}/${epoch}/${layer}/${neuron}`;
     // A view that scrolled or scrubbed on drops its image request; a render still waiting for a slot then leaves.
-    const png = await cached(key, (signal) => limit(() => render(store.uri, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]), signal), c.req.raw.signal);
+    const png = await cached(key, (signal) => limit(() => render(store.location, ['--run', runId, '--phase', phase, '--epoch', String(epoch), '--layer', layer, '--neuron', neuron]), signal), c.req.raw.signal);
     return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' });
   });
 
