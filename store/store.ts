@@ -50,7 +50,7 @@ const SECRET_ENV = /^(AWS|AZURE|GOOGLE)_.*(SECRET|TOKEN|KEY|SAS)/;
 function causeLine(err: unknown, storageOptions: StorageOptions): string {
   const envSecrets = Object.fromEntries(Object.entries(process.env)
     .filter(([name, value]) => SECRET_ENV.test(name) && value)
-    .map(([name, value]) => [`${name.toLowerCase()}`, value!]));
+    .map(([name, value]) => [name.toLowerCase(), value!]));
   const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/\s+/g, ' ');
   const line = redactSecrets(first, { ...envSecrets, ...storageOptions });
   return line.length > 240 ? `${line.slice(0, 240)}…` : line;
