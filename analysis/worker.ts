@@ -2,6 +2,7 @@
 // image). It runs the job code in-process and talks to the monitor only through typed messages (process.send).
 import { parseWorkerRequest, type WorkerReport, type WorkerRequest } from '../core/worker-protocol.ts';
 import { TransferscopeError } from '../core/errors.ts';
+import { storageOptionsFromEnv } from '../store/storage-options.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../trainer/backend.ts';
 
 type Job = Exclude<WorkerRequest, { type: 'cancel' }>;
@@ -30,13 +31,13 @@ async function run(job: Job): Promise<WorkerReport> {
   const backend = parseBackend(job.backend);
   if (job.type === 'render-feature') {
     const { renderFeatureImage } = await import('./jobs/feature-image.ts');
-    const png = await renderFeatureImage({ ...job, backend });
+    const png = await renderFeatureImage({ ...job, backend, storageOptions: storageOptionsFromEnv() });
     return { type: 'feature', jobId, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
   }
   const { analyzeCheckpoints } = await import('./jobs/analyze-checkpoints.ts');
   const pending: Promise<void>[] = [];
   const { computed, stored } = await analyzeCheckpoints({
-    db: job.db, runId: job.runId, backend,
+    db: job.db, storageOptions: storageOptionsFromEnv(), runId: job.runId, backend,
     only: { phase: job.phase, epoch: String(job.epoch) },
     ...(job.kinds ? { kinds: job.kinds } : {}),
     ...(job.reference ? { reference: job.reference } : {}),

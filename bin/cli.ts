@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { TransferscopeError } from '../core/errors.ts';
+import { childEnv, parseStorageOptions, storageOptionsFromEnv, type StoreLocation } from '../store/storage-options.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DB = '.transferscope/db';
@@ -17,19 +18,37 @@ const USAGE = `usage:
   transferscope serve [--db DIR] [--port N] [--host H]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
-defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)`;
+defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)
+--db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
+  --storage-option KEY=VALUE (repeatable; e.g. aws_endpoint=http://127.0.0.1:9000), besides AWS_* and the like`;
 
 function usageError(message: string): never {
   throw new TransferscopeError('INVALID_ARGUMENT', `${message} Run 'transferscope help' for usage.`);
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
+/** Every command opens a store, so each takes these. */
+const STORE_FLAGS = { db: { type: 'string' }, 'storage-option': { type: 'string', multiple: true } } as const;
+
+/**
+ * A command's flags, and the store it opens: --db (or the default folder) with the options of --storage-option
+ * over those a parent transferscope process passed down (see STORAGE_OPTIONS_ENV).
+ */
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): { flags: Record<string, string | undefined>; location: StoreLocation } {
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    values = parseArgs({ args, options: { ...options, ...STORE_FLAGS }, strict: true, allowPositionals: false }).values;
   } catch (err) {
     return usageError(`${(err as Error).message}.`);
   }
+  const { 'storage-option': storageFlags, ...flags } = values;
+  const storageOptions = { ...storageOptionsFromEnv(), ...parseStorageOptions((storageFlags ?? []) as string[]) };
+  return { flags: flags as Record<string, string | undefined>, location: { uri: (flags.db as string | undefined) ?? DEFAULT_DB, storageOptions } };
 }
+
+const openStore = async (location: StoreLocation) => {
+  const { Store } = await import('../store/store.ts');
+  return Store.open(location.uri, { storageOptions: location.storageOptions });
+};
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) {
@@ -52,13 +71,11 @@ async function parseBackend(value: string | undefined) {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const flags = parse(args, { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
-  const { Store } = await import('../store/store.ts');
+  const { flags, location } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
   const { startMonitor } = await import('../monitor/server.ts');
-  const db = flags.db ?? DEFAULT_DB;
-  const store = await Store.open(db);
+  const store = await openStore(location);
   const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
-  console.log(`transferscope: monitor on ${monitor.url} (store ${db})`);
+  console.log(`transferscope: monitor on ${monitor.url} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
   store.close();
@@ -66,7 +83,7 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function train(args: string[]): Promise<number> {
-  const flags = parse(args, { config: { type: 'string' }, db: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
+  const { flags, location } = parse(args, { config: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
   if (!flags.config) {
     usageError('Missing --config FILE (for example --config configs/digits.json).');
   }
@@ -84,7 +101,7 @@ async function train(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    const run = await trainRun({ config, db: flags.db ?? DEFAULT_DB, runId: flags.run, backend, signal: stop.signal });
+    const run = await trainRun({ config, db: location.uri, storageOptions: location.storageOptions, runId: flags.run, backend, signal: stop.signal });
     console.log(`transferscope: run ${run.id} finished (${run.lastEpoch?.step ?? 0} epochs stored)`);
     return 0;
   } catch (err) {
@@ -99,28 +116,26 @@ async function train(args: string[]): Promise<number> {
 }
 
 async function demo(args: string[]): Promise<number> {
-  const flags = parse(args, {
-    config: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
+  const { flags, location } = parse(args, {
+    config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
   });
-  const { Store } = await import('../store/store.ts');
   const { startMonitor } = await import('../monitor/server.ts');
   const { loadConfig } = await import('../trainer/config.ts');
   const { defaultRunId } = await import('../trainer/run-training.ts');
   const configFile = flags.config ?? resolve(ROOT, 'configs/digits.json');
   const config = loadConfig(configFile);
   const backend = await parseBackend(flags.backend);
-  const db = flags.db ?? DEFAULT_DB;
-  const store = await Store.open(db);
+  const store = await openStore(location);
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
   const monitor = await startMonitor({
     store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisWorkers: 1,
   });
   const runId = defaultRunId(config);
-  console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${db}; Ctrl-C stops)`);
+  console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);
   // Training runs in its own process so that tensor work never blocks the API and the live updates.
   const trainer = spawn(process.execPath, [fileURLToPath(new URL('./transferscope.js', import.meta.url)), 'train',
-    '--config', configFile, '--db', db, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'] });
+    '--config', configFile, '--db', location.uri, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'], env: childEnv(location) });
   // A SIGTERM (or a SIGINT sent to this process alone) must stop the trainer too, not orphan it: it stops after
   // its batch, and the monitor then stops its analysis children. Completed epochs stay in the store.
   const stopTrainer = (): void => {
@@ -139,8 +154,8 @@ async function demo(args: string[]): Promise<number> {
 }
 
 async function analyze(args: string[]): Promise<number> {
-  const flags = parse(args, {
-    db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, kind: { type: 'string' }, backend: { type: 'string' },
+  const { flags, location } = parse(args, {
+    run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, kind: { type: 'string' }, backend: { type: 'string' },
     reference: { type: 'string' },
   });
   if (!flags.run) {
@@ -163,7 +178,7 @@ async function analyze(args: string[]): Promise<number> {
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
-    db: flags.db ?? DEFAULT_DB, runId: flags.run, backend,
+    db: location.uri, storageOptions: location.storageOptions, runId: flags.run, backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
     ...(reference ? { reference } : {}),
@@ -174,8 +189,8 @@ async function analyze(args: string[]): Promise<number> {
 }
 
 async function feature(args: string[]): Promise<number> {
-  const flags = parse(args, {
-    db: { type: 'string' }, run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' },
+  const { flags, location } = parse(args, {
+    run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' },
     layer: { type: 'string' }, neuron: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' },
   });
   for (const name of ['run', 'phase', 'epoch', 'layer', 'neuron', 'out'] as const) {
@@ -188,7 +203,7 @@ async function feature(args: string[]): Promise<number> {
   const { writeFileSync } = await import('node:fs');
   const { phase, epoch } = parseEpochParams(flags.phase!, flags.epoch!);
   const { layer, neuron } = parseNeuron(flags.layer!, flags.neuron!);
-  const png = await renderFeatureImage({ db: flags.db ?? DEFAULT_DB, runId: flags.run!, phase, epoch, layer, neuron, backend: await parseBackend(flags.backend) });
+  const png = await renderFeatureImage({ db: location.uri, storageOptions: location.storageOptions, runId: flags.run!, phase, epoch, layer, neuron, backend: await parseBackend(flags.backend) });
   writeFileSync(flags.out!, png);
   return 0;
 }

@@ -8,6 +8,7 @@ import { TransferscopeError } from '../core/errors.ts';
 import { makeSharedRequests } from '../core/shared-requests.ts';
 import { makeConcurrencyLimit } from './concurrency-limit.ts';
 import { makeWorkerProcesses } from './worker-processes.ts';
+import { childEnv, type StoreLocation } from '../store/storage-options.ts';
 
 export interface CheckpointRef {
   runId: string;
@@ -107,9 +108,12 @@ const readyAll = (progress: JobProgress, wanted: readonly AnalysisKind[], onRead
  * once a slot is free: with the demo's one slot, a new checkpoint's network abstraction no longer waits for an
  * older checkpoint's features.
  */
-export function makeAnalysisWorkers(db: string, maxWorkers = MAX_ANALYSIS_WORKERS): AnalysisWorkers {
+export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = MAX_ANALYSIS_WORKERS): AnalysisWorkers {
+  // Explicit storage options reach the workers through their environment, never their command line or messages.
+  const location: StoreLocation = typeof store === 'string' ? { uri: store } : store;
+  const db = location.uri;
   const limit = makeConcurrencyLimit(maxWorkers);
-  const processes = makeWorkerProcesses();
+  const processes = makeWorkerProcesses(childEnv(location));
   const shared = makeSharedRequests<void>();
   const inFlight = new Map<string, JobProgress>();
   let jobs = 0;

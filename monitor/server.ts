@@ -49,7 +49,7 @@ function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers)
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
-  const workers = makeAnalysisWorkers(options.store.uri, options.analysisWorkers);
+  const workers = makeAnalysisWorkers(options.store.location, options.analysisWorkers);
   const server = await listen(options, host, workers);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   io.on('connection', (socket) => {

@@ -34,7 +34,7 @@ function describe(job: WorkerJob): string[] {
   return [job.type, '--db', job.db, '--run', job.runId, '--phase', job.phase, '--epoch', String(job.epoch), ...what];
 }
 
-export function makeWorkerProcesses(): WorkerProcesses {
+export function makeWorkerProcesses(env: NodeJS.ProcessEnv = process.env): WorkerProcesses {
   const workers = new Map<ChildProcess, { jobId: string; exited: Promise<void> }>();
   const stopped = new Set<ChildProcess>();
   let watchdog: ChildProcess | null = null;
@@ -69,7 +69,7 @@ export function makeWorkerProcesses(): WorkerProcesses {
       return;
     }
     const worker = fork(WORKER_ENTRY, describe(job), {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [], env,
     });
     started++;
     tellWatchdog({ type: 'watch', pid: worker.pid! });

@@ -13,6 +13,7 @@ import {
 } from './schema/tables.ts';
 import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
+import { displayUri, redactSecrets, type StorageOptions, type StoreLocation } from './storage-options.ts';
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const epochFilter = (k: EpochKey) =>
@@ -37,29 +38,70 @@ export interface EpochPayload {
   weights?: LayerWeights[];
 }
 
+export interface OpenOptions {
+  /** Object-store options for a remote URI (credentials, endpoint); see store/storage-options.ts. */
+  storageOptions?: StorageOptions;
+}
+
+// Environment variables whose values never appear in a message about a store that failed to open.
+const SECRET_ENV = /^(AWS|AZURE|GOOGLE)_.*(SECRET|TOKEN|KEY|SAS)/;
+
+/** A store error's cause as one short line, with every known secret masked. */
+function causeLine(err: unknown, storageOptions: StorageOptions): string {
+  const envSecrets = Object.fromEntries(Object.entries(process.env)
+    .filter(([name, value]) => SECRET_ENV.test(name) && value)
+    .map(([name, value]) => [name.toLowerCase(), value!]));
+  const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/\s+/g, ' ');
+  const line = redactSecrets(first, { ...envSecrets, ...storageOptions });
+  return line.length > 240 ? `${line.slice(0, 240)}…` : line;
+}
+
 export class Store {
+  /** Where the store is, safe to print: no user, password or secret query values. */
+  readonly displayUri: string;
+
   private constructor(
-    readonly uri: string,
+    readonly location: StoreLocation,
     private readonly db: lancedb.Connection,
     private readonly tables: Record<TableName, lancedb.Table>,
-  ) {}
+  ) {
+    this.displayUri = displayUri(location.uri);
+  }
 
-  /** Opens (creating if needed) the store at a LanceDB URI: a folder path or any URI LanceDB accepts. */
-  static async open(uri: string): Promise<Store> {
+  get uri(): string {
+    return this.location.uri;
+  }
+
+  /**
+   * Opens (creating if needed) the store at a LanceDB URI: a folder path, or `s3://bucket/prefix`, `gs://…`,
+   * `az://…` with credentials and endpoint from `storageOptions` or the variables LanceDB reads (AWS_ACCESS_KEY_ID,
+   * AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT or AWS_ENDPOINT_URL, AWS_REGION, AWS_ALLOW_HTTP …).
+   * Throws STORE_UNAVAILABLE, in one line without secrets, when the store cannot be reached or created.
+   */
+  static async open(uri: string, options: OpenOptions = {}): Promise<Store> {
+    const storageOptions = options.storageOptions ?? {};
+    const unavailable = (err: unknown) => new TransferscopeError('STORE_UNAVAILABLE',
+      `Cannot open the LanceDB store at '${displayUri(uri)}' (${causeLine(err, storageOptions)}). Check --db, and for object storage the credentials and endpoint (--storage-option KEY=VALUE or the AWS_* variables).`);
     let db: lancedb.Connection;
     try {
       // readConsistencyInterval 0: every read sees other processes' latest commits (a trainer in its own process).
-      db = await lancedb.connect(uri, { readConsistencyInterval: 0 });
+      db = await lancedb.connect(uri, { readConsistencyInterval: 0, ...(Object.keys(storageOptions).length > 0 ? { storageOptions: { ...storageOptions } } : {}) });
     } catch (err) {
-      throw new TransferscopeError('STORE_UNAVAILABLE', `Cannot open the LanceDB store at '${uri}' (${(err as Error).message}). Check the --db path.`);
+      throw unavailable(err);
     }
-    const entries = await Promise.all(
-      (Object.keys(TABLE_SCHEMAS) as TableName[]).map(async (name) => {
-        const table = await db.createEmptyTable(name, TABLE_SCHEMAS[name], { mode: 'create', existOk: true });
-        return [name, table] as const;
-      }),
-    );
-    return new Store(uri, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+    try {
+      // A remote store is first reached here: connecting to a URI only parses it.
+      const entries = await Promise.all(
+        (Object.keys(TABLE_SCHEMAS) as TableName[]).map(async (name) => {
+          const table = await db.createEmptyTable(name, TABLE_SCHEMAS[name], { mode: 'create', existOk: true });
+          return [name, table] as const;
+        }),
+      );
+      return new Store({ uri, storageOptions }, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+    } catch (err) {
+      db.close();
+      throw unavailable(err);
+    }
   }
 
   close(): void {
@@ -77,7 +119,7 @@ export class Store {
   /** Registers a new run. Refuses (RUN_EXISTS) an id that is already stored, so nothing is overwritten. */
   async createRun(meta: RunMeta): Promise<void> {
     if (await this.runExists(meta.id)) {
-      throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in ${this.uri}. Pass another --run id, or omit --run to get a new one.`);
+      throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in ${this.displayUri}. Pass another --run id, or omit --run to get a new one.`);
     }
     await this.tables.runs.add(makeRecordTable(TABLE_SCHEMAS.runs, {
       id: [meta.id], status: [meta.status], created_at: [meta.createdAt], updated_at: [meta.updatedAt], meta_json: [JSON.stringify(meta)],
@@ -96,7 +138,7 @@ export class Store {
     assertRunId(id);
     const rows = await this.tables.runs.query().where(`id = ${sqlString(id)}`).select(['meta_json']).toArray();
     if (rows.length === 0) {
-      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in ${this.uri}. List runs with GET /api/runs.`);
+      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in this store. List runs with GET /api/runs.`);
     }
     const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
     return { ...meta, lastEpoch: await this.lastEpoch(id) };
@@ -168,7 +210,7 @@ export class Store {
   /** Every committed epoch of a run, ordered by step. Throws RUN_NOT_FOUND for an unknown run. */
   async listEpochs(runId: string): Promise<EpochRecord[]> {
     if (!(await this.runExists(runId))) {
-      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${runId}' in ${this.uri}. List runs with GET /api/runs.`);
+      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${runId}' in this store. List runs with GET /api/runs.`);
     }
     const rows = await this.tables.epochs.query().where(`run_id = ${sqlString(runId)}`).toArray();
     return rows.map(epochFromRow).sort((a, b) => a.step - b.step);

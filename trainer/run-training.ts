@@ -2,6 +2,7 @@
 // `train` and `demo` commands.
 import type { RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
+import type { StorageOptions } from '../store/storage-options.ts';
 import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
@@ -20,7 +21,9 @@ export { loadTrainingData } from './load-training-data.ts';
 
 export interface TrainOptions {
   config: TrainConfig;
+  /** A LanceDB URI: a folder, or s3://, gs://, az:// with `storageOptions` or the usual environment variables. */
   db: string;
+  storageOptions?: StorageOptions;
   runId?: string;
   backend?: BackendChoice;
   /** Progress lines go here; null silences them. */
@@ -46,10 +49,10 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runId = options.runId ?? defaultRunId(config);
   assertRunId(runId);
-  const store = await Store.open(options.db);
+  const store = await Store.open(options.db, { storageOptions: options.storageOptions });
   try {
     if (await store.runExists(runId)) {
-      throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${options.db}. Pass another --run id, or omit --run to get a new one.`);
+      throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${store.displayUri}. Pass another --run id, or omit --run to get a new one.`);
     }
     const backend = await selectBackend(options.backend ?? 'auto');
     log(`transferscope: backend ${backend.name}`);
@@ -87,7 +90,7 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
         await storedInstances('source-validation', data.source.validation),
         await storedInstances('target-validation', data.target.validation),
       ]);
-      log(`transferscope: run ${runId} stored in ${options.db}`);
+      log(`transferscope: run ${runId} stored in ${store.displayUri}`);
       const recorder = makeSnapshotRecorder(store, meta);
       const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
       const model = pretrained?.model;

@@ -5,6 +5,7 @@ import { ANALYSIS_KINDS, type AnalysisKind } from '../../core/analysis-protocol.
 import type { EpochRecord } from '../../core/protocol.ts';
 import { analysisKey, assertChosenReference, withNeeds, type ChosenReference } from '../../core/analysis-keys.ts';
 import { Store } from '../../store/store.ts';
+import type { StorageOptions } from '../../store/storage-options.ts';
 import { parseEpochParams } from '../../core/params.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { selectBackend, type BackendChoice } from '../../trainer/backend.ts';
@@ -13,6 +14,7 @@ import { ANALYSIS_STAGES } from './analysis-stages.ts';
 
 export interface AnalyzeOptions {
   db: string;
+  storageOptions?: StorageOptions;
   runId: string;
   backend?: BackendChoice;
   /** One checkpoint (strings as given on the command line); all of the run's checkpoints when omitted. */
@@ -29,7 +31,7 @@ export interface AnalyzeOptions {
 /** Counts analyses (one per kind and checkpoint), not checkpoints. */
 export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ computed: number; stored: number }> {
   const log = options.log ?? (() => {});
-  const store = await Store.open(options.db);
+  const store = await Store.open(options.db, { storageOptions: options.storageOptions });
   try {
     const epochs = await store.listEpochs(options.runId);
     let targets = epochs.filter((e) => e.checkpoint);

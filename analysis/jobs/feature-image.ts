@@ -2,6 +2,7 @@
 // Tensor work, so the monitor runs it in a worker process (analysis/worker.ts).
 import { LAYER_NAMES, type LayerName, type Phase } from '../../core/protocol.ts';
 import { Store } from '../../store/store.ts';
+import type { StorageOptions } from '../../store/storage-options.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { validateConfig } from '../../trainer/config.ts';
 import { selectBackend, type BackendChoice } from '../../trainer/backend.ts';
@@ -12,6 +13,7 @@ import { INPUT_SIZE } from '../../trainer/alexnet.ts';
 
 export interface FeatureImageRequest {
   db: string;
+  storageOptions?: StorageOptions;
   runId: string;
   phase: Phase;
   epoch: number;
@@ -35,7 +37,7 @@ export function parseNeuron(layer: string, neuron: string): { layer: LayerName; 
 /** PNG bytes of the image that maximises `neuron` of `layer` in the checkpoint's model (seeded, so repeatable). */
 export async function renderFeatureImage(request: FeatureImageRequest): Promise<Buffer> {
   const { layer, neuron } = parseNeuron(request.layer, String(request.neuron));
-  const store = await Store.open(request.db);
+  const store = await Store.open(request.db, { storageOptions: request.storageOptions });
   try {
     const run = await store.getRun(request.runId);
     const config = validateConfig(run.config, `run '${request.runId}'`);
