@@ -1,6 +1,7 @@
 // DVI's background (§4.3): a grid over the layout decoded to the representation and classified by the model's own
 // head, each cell in its class's hue, paler as the classifier is less sure, and white on the decision boundaries.
 import type { Classify } from './boundary-points.ts';
+import { runnerUpClass, topClass } from './class-scores.ts';
 
 export interface BoundaryMapOptions {
   /** Cells per side, R (default 200, at most 400). */
@@ -85,19 +86,9 @@ export async function boundaryMap(
     const probabilities = await classify(await decode(points), size);
     const classCount = probabilities.length / size;
     for (let k = 0; k < size; k++) {
-      let top = 0;
-      for (let c = 1; c < classCount; c++) {
-        if (probabilities[k * classCount + c]! > probabilities[k * classCount + top]!) {
-          top = c;
-        }
-      }
-      let second = -Infinity;
-      for (let c = 0; c < classCount; c++) {
-        if (c !== top) {
-          second = Math.max(second, probabilities[k * classCount + c]!);
-        }
-      }
-      const gap = classCount > 1 ? probabilities[k * classCount + top]! - second : 1;
+      const top = topClass(probabilities, k, classCount);
+      const second = runnerUpClass(probabilities, k, classCount, top);
+      const gap = second < 0 ? 1 : probabilities[k * classCount + top]! - probabilities[k * classCount + second]!;
       const colour = options.classColours?.[top] ?? hueColour((360 * top) / classCount).map((v) => 255 * v);
       rgb.set(cellColour(colour as [number, number, number], gap, boundaryGap), (start + k) * 3);
       classes[start + k] = top;

@@ -2,6 +2,7 @@
 // the segment between them in input space until the two classes' min-max normalised scores are within 0.1, so the
 // visualisation model sees samples on the decision boundary, not just the instances on either side of it.
 import { SeededRandom } from '../random/index.ts';
+import { runnerUpClass, topClass } from './class-scores.ts';
 
 /** Class scores of n inputs (n x inputSize row-major): n x C row-major probabilities or logits. */
 export type Classify = (inputs: Float32Array, n: number) => Promise<Float32Array>;
@@ -43,16 +44,6 @@ export function normalisedGap(scores: Float32Array, row: number, classes: number
   return max > min ? Math.abs(scores[row * classes + a]! - scores[row * classes + b]!) / (max - min) : 0;
 }
 
-function argmax(scores: Float32Array, row: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) {
-    if (scores[row * classes + c]! > scores[row * classes + best]!) {
-      best = c;
-    }
-  }
-  return best;
-}
-
 /**
  * Boundary points between classes of `inputs` (n x inputSize). Pairs are drawn as DVI draws them: two different
  * predicted classes at random, then one instance of each with probability inversely proportional to its score gap
@@ -70,7 +61,7 @@ export async function boundaryPoints(inputs: Float32Array, inputSize: number, cl
   const classes = scores.length / Math.max(n, 1);
   const members: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < n; i++) {
-    members[argmax(scores, i, classes)]!.push(i);
+    members[topClass(scores, i, classes)]!.push(i);
   }
   const predicted = members.flatMap((list, c) => (list.length > 0 ? [c] : []));
   const found = { inputs: [] as Float32Array[], classes: [] as number[], gaps: [] as number[] };
@@ -148,8 +139,8 @@ async function bisectPairs(
       const lambda = (lower[p]! + upper[p]!) / 2;
       const between = normalisedGap(scores, row, classes, a, b);
       // Accept only where a and b are the two leading classes, so the point lies on the a-b boundary.
-      const top = argmax(scores, row, classes);
-      const leadsWith = (top === a || top === b) && between < gap && secondOf(scores, row, classes, top) === (top === a ? b : a);
+      const top = topClass(scores, row, classes);
+      const leadsWith = (top === a || top === b) && between < gap && runnerUpClass(scores, row, classes, top) === (top === a ? b : a);
       if (leadsWith) {
         accepted.push({ input: mixed.slice(row * inputSize, (row + 1) * inputSize), a, b, gap: between });
         return;
@@ -164,14 +155,4 @@ async function bisectPairs(
     open = stillOpen;
   }
   return accepted;
-}
-
-function secondOf(scores: Float32Array, row: number, classes: number, top: number): number {
-  let best = -1;
-  for (let c = 0; c < classes; c++) {
-    if (c !== top && (best < 0 || scores[row * classes + c]! > scores[row * classes + best]!)) {
-      best = c;
-    }
-  }
-  return best;
 }

@@ -3,6 +3,7 @@
 // screen as much as their neighbourhoods change between checkpoints.
 import { meanOf, nearestNeighbours, neighbourPreservation, rowCount } from '../neighbours/index.ts';
 import type { Classify } from './boundary-points.ts';
+import { topClass } from './class-scores.ts';
 
 /** Neighbour preservation at k (DVI reports it out of k): the mean share of high-d neighbours kept on screen. */
 export { neighbourPreservation };
@@ -83,19 +84,9 @@ export async function predictionPreservation(
   const classes = original.length / n;
   let same = 0;
   for (let i = 0; i < n; i++) {
-    same += argmaxRow(original, i, classes) === argmaxRow(rebuilt, i, classes) ? 1 : 0;
+    same += topClass(original, i, classes) === topClass(rebuilt, i, classes) ? 1 : 0;
   }
   return same / n;
-}
-
-function argmaxRow(scores: Float32Array, row: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) {
-    if (scores[row * classes + c]! > scores[row * classes + best]!) {
-      best = c;
-    }
-  }
-  return best;
 }
 
 /** One checkpoint-to-checkpoint transition of the same n instances. */
