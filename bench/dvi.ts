@@ -127,6 +127,7 @@ export async function measureDvi(options: { skip5000?: boolean } = {}): Promise<
     const model = demo.warm.model;
     const map = await timed(() => boundaryMap(demo.warm.layout, (points) => decode(model, points), demo.classifier.classify, { resolution }));
     maps[`boundaryMap${resolution}Ms`] = map.seconds * 1000;
+    maps[`boundaryMap${resolution}CpuMs`] = map.cpuSeconds * 1000;
   }
   demo.classifier.dispose();
   let large: DviBenchCheckpoint | null = null;
