@@ -4,7 +4,6 @@ import { buildMobileNet32 } from '../../../trainer/models/mobilenet-32.ts';
 import { prepareBackends } from '../kernels/compare-backends.ts';
 import { CLASS_COUNT, itTrainsOnWasm } from './model-checks.ts';
 
-
 beforeAll(prepareBackends);
 
 describe('buildMobileNet32', () => {

@@ -4,7 +4,6 @@ import { buildResNet20 } from '../../../trainer/models/resnet-20.ts';
 import { prepareBackends } from '../kernels/compare-backends.ts';
 import { CLASS_COUNT, itTrainsOnWasm } from './model-checks.ts';
 
-
 beforeAll(prepareBackends);
 
 describe('buildResNet20', () => {
