@@ -28,7 +28,7 @@ interface BackpropFilterArgs {
 
 /**
  * The (output index, input index, filter tap) triples of one spatial axis whose tap reads inside
- * the input, so the kernels' loops skip padding without tests. `i = o·stride + k − pad`.
+ * the input (`i = o·stride + k − pad`): padding taps are left out.
  */
 export function axisTaps(outSize: number, inSize: number, filterSize: number, stride: number, pad: number): Int32Array {
   const taps: number[] = [];
@@ -43,10 +43,27 @@ export function axisTaps(outSize: number, inSize: number, filterSize: number, st
   return Int32Array.from(taps);
 }
 
-function spatialTaps(info: backend_util.Conv2DInfo): { rows: Int32Array; cols: Int32Array } {
+/**
+ * For one image: the offsets [xAt, dyAt, wAt] of channel 0 for every (output position, filter tap)
+ * that reads inside x; image n adds n times the image sizes (`xImage`, `dyImage`) to xAt and dyAt.
+ * Both kernels walk this list, so their loops hold no bounds tests.
+ */
+function imageTapOffsets(info: backend_util.Conv2DInfo): { offsets: Int32Array; xImage: number; dyImage: number } {
+  const rows = axisTaps(info.outHeight, info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top);
+  const cols = axisTaps(info.outWidth, info.inWidth, info.filterWidth, info.strideWidth, info.padInfo.left);
+  const offsets = new Int32Array((rows.length / 3) * (cols.length / 3) * 3);
+  let at = 0;
+  for (let r = 0; r < rows.length; r += 3) {
+    for (let q = 0; q < cols.length; q += 3) {
+      offsets[at++] = (rows[r + 1]! * info.inWidth + cols[q + 1]!) * info.inChannels;
+      offsets[at++] = (rows[r]! * info.outWidth + cols[q]!) * info.outChannels;
+      offsets[at++] = (rows[r + 2]! * info.filterWidth + cols[q + 2]!) * info.outChannels;
+    }
+  }
   return {
-    rows: axisTaps(info.outHeight, info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top),
-    cols: axisTaps(info.outWidth, info.inWidth, info.filterWidth, info.strideWidth, info.padInfo.left),
+    offsets,
+    xImage: info.inHeight * info.inWidth * info.inChannels,
+    dyImage: info.outHeight * info.outWidth * info.outChannels,
   };
 }
 
@@ -83,29 +100,23 @@ function depthwiseBackpropInput(args: BackpropInputArgs): TensorInfo {
   dx.fill(0);
   const channels = info.inChannels;
   const multiplier = info.outChannels / channels;
-  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, filterWidth } = info;
-  const { rows, cols } = spatialTaps(info);
-  // Plain nested loops: a per-tap callback measured ~2x slower (V8 did not inline it).
-  for (let n = 0; n < batchSize; n++) {
-    for (let r = 0; r < rows.length; r += 3) {
-      const dyRowAt = (n * outHeight + rows[r]!) * outWidth;
-      const xRowAt = (n * inHeight + rows[r + 1]!) * inWidth;
-      const tapRow = rows[r + 2]! * filterWidth;
-      for (let q = 0; q < cols.length; q += 3) {
-        const dyAt = (dyRowAt + cols[q]!) * outChannels;
-        const xAt = (xRowAt + cols[q + 1]!) * channels;
-        const wAt = (tapRow + cols[q + 2]!) * outChannels;
-        if (multiplier === 1) {
-          multiplyAdd(dx, xAt, dyValues, dyAt, w, wAt, channels);
-          continue;
+  const { offsets, xImage, dyImage } = imageTapOffsets(info);
+  // Plain loops over a precomputed list: a per-tap callback measured ~2x slower (V8 did not inline it).
+  for (let n = 0; n < info.batchSize; n++) {
+    for (let t = 0; t < offsets.length; t += 3) {
+      const xAt = n * xImage + offsets[t]!;
+      const dyAt = n * dyImage + offsets[t + 1]!;
+      const wAt = offsets[t + 2]!;
+      if (multiplier === 1) {
+        multiplyAdd(dx, xAt, dyValues, dyAt, w, wAt, channels);
+        continue;
+      }
+      for (let c = 0, j = 0; c < channels; c++) {
+        let sum = 0;
+        for (let m = 0; m < multiplier; m++, j++) {
+          sum += dyValues[dyAt + j]! * w[wAt + j]!;
         }
-        for (let c = 0, j = 0; c < channels; c++) {
-          let sum = 0;
-          for (let m = 0; m < multiplier; m++, j++) {
-            sum += dyValues[dyAt + j]! * w[wAt + j]!;
-          }
-          dx[xAt + c]! += sum;
-        }
+        dx[xAt + c]! += sum;
       }
     }
   }
@@ -131,28 +142,22 @@ function depthwiseBackpropFilter(args: BackpropFilterArgs): TensorInfo {
   const out = backend.makeOutput(attrs.filterShape, 'float32');
   const xValues = backend.typedArrayFromHeap(x) as Float32Array;
   const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
-  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, filterWidth } = info;
-  const { rows, cols } = spatialTaps(info);
-  for (let n = 0; n < batchSize; n++) {
-    for (let r = 0; r < rows.length; r += 3) {
-      const dyRowAt = (n * outHeight + rows[r]!) * outWidth;
-      const xRowAt = (n * inHeight + rows[r + 1]!) * inWidth;
-      const tapRow = rows[r + 2]! * filterWidth;
-      for (let q = 0; q < cols.length; q += 3) {
-        const dyAt = (dyRowAt + cols[q]!) * outChannels;
-        const xAt = (xRowAt + cols[q + 1]!) * channels;
-        const wAt = (tapRow + cols[q + 2]!) * outChannels;
-        if (multiplier === 1) {
-          for (let c = 0; c < channels; c++) {
-            sums[wAt + c]! += xValues[xAt + c]! * dyValues[dyAt + c]!;
-          }
-          continue;
+  const { offsets, xImage, dyImage } = imageTapOffsets(info);
+  for (let n = 0; n < info.batchSize; n++) {
+    for (let t = 0; t < offsets.length; t += 3) {
+      const xAt = n * xImage + offsets[t]!;
+      const dyAt = n * dyImage + offsets[t + 1]!;
+      const wAt = offsets[t + 2]!;
+      if (multiplier === 1) {
+        for (let c = 0; c < channels; c++) {
+          sums[wAt + c]! += xValues[xAt + c]! * dyValues[dyAt + c]!;
         }
-        for (let c = 0, j = 0; c < channels; c++) {
-          const xValue = xValues[xAt + c]!;
-          for (let m = 0; m < multiplier; m++, j++) {
-            sums[wAt + j]! += xValue * dyValues[dyAt + j]!;
-          }
+        continue;
+      }
+      for (let c = 0, j = 0; c < channels; c++) {
+        const xValue = xValues[xAt + c]!;
+        for (let m = 0; m < multiplier; m++, j++) {
+          sums[wAt + j]! += xValue * dyValues[dyAt + j]!;
         }
       }
     }
