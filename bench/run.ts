@@ -62,6 +62,21 @@ async function main(): Promise<void> {
     results.train_images_per_s = { value: round(r.trainImagesPerSecond), unit: 'images/s', description: `training throughput; ${setup}` };
   });
 
+  await section('ResNet-20 and MobileNet training speed', [
+    ['resnet20_train_vs_infer_cost', 'ratio', 'ResNet-20: time per training image / time per inference image'],
+    ['mobilenet_train_vs_infer_cost', 'ratio', 'MobileNet-32: time per training image / time per inference image'],
+    ['resnet20_train_images_per_s', 'images/s', 'ResNet-20 training images per second'],
+    ['mobilenet_train_images_per_s', 'images/s', 'MobileNet-32 training images per second'],
+  ], async () => {
+    const { measureModelSpeeds } = await import('./model-speed.ts');
+    const r = await measureModelSpeeds({});
+    const setup = 'batch 64, 32x32x3, default backend (WASM + our training kernels here)';
+    for (const [prefix, name, speed] of [['resnet20', 'ResNet-20', r.resnet20], ['mobilenet', 'MobileNet-32', r.mobilenet]] as const) {
+      results[`${prefix}_train_vs_infer_cost`] = { value: round(speed.trainVsInferCost), unit: 'ratio', description: `${name}: time per training image / time per inference image; ${setup}`, inferImagesPerSecond: round(speed.inferImagesPerSecond) };
+      results[`${prefix}_train_images_per_s`] = { value: round(speed.trainImagesPerSecond), unit: 'images/s', description: `${name} training throughput; ${setup}` };
+    }
+  });
+
   const conductanceKeys: [string, string, string][] = [
     ['conductance_all_layers_vs_passes', 'ratio', 'all-layer Layer Conductance time / same number of plain forward+backward passes'],
     ['conductance_per_layer_speedup', 'ratio', 'one-layer-at-a-time time / all-layer time'],

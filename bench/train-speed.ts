@@ -2,6 +2,7 @@
 // AlexNet (32x32x3 input), after registering our wasm training kernels. Run: npx tsx bench/train-speed.ts
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import { buildAlexNet } from '../trainer/alexnet.ts';
 import { trainBatch } from '../trainer/train-loop.ts';
@@ -31,11 +32,19 @@ function median(values: number[]): number {
 
 /**
  * Builds the product's scaled AlexNet on wasm and times predict and one training step on random
- * data. Rounds interleave predicts and steps and the medians are reported, so load from other
- * processes on the machine hits both sides alike. Leaves the backend set to 'wasm' and frees
- * every tensor it made.
+ * data (see `timeTrainVsInfer`). Leaves the backend set to 'wasm' and frees every tensor it made.
  */
 export async function measureTrainVsInfer(opts: TrainSpeedOptions = {}): Promise<TrainSpeedResult> {
+  return timeTrainVsInfer(() => buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: 3 }), opts);
+}
+
+/**
+ * Builds `build()`'s model (32x32x3 input, 10 logits) on wasm with our training kernels and times
+ * predict and one training step on random data. Rounds interleave predicts and steps and the medians
+ * are reported, so load from other processes on the machine hits both sides alike. Leaves the
+ * backend set to 'wasm' and frees every tensor it made, the model included.
+ */
+export async function timeTrainVsInfer(build: () => tfl.LayersModel, opts: TrainSpeedOptions = {}): Promise<TrainSpeedResult> {
   const { batchSize = 64, warmupSteps = 2, rounds = 8 } = opts;
   if (!Number.isInteger(batchSize) || batchSize < 1 || !Number.isInteger(rounds) || rounds < 1) {
     throw new Error(`batchSize and rounds must be positive integers (got ${batchSize} and ${rounds}).`);
@@ -43,8 +52,8 @@ export async function measureTrainVsInfer(opts: TrainSpeedOptions = {}): Promise
   registerWasmTrainingKernels();
   await tf.setBackend('wasm');
   await tf.ready();
-  // The product's model and training step (Adam, softmax cross-entropy on fc8's logits), not a stand-in.
-  const model = buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: 3 });
+  // The product's training step (Adam, softmax cross-entropy on the logits), not a stand-in.
+  const model = build();
   const optimizer = tf.train.adam(0.001);
   const xs = tf.randomUniform([batchSize, 32, 32, 3], 0, 1, 'float32', 7);
   const labels = tf.tidy(() => tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32', 11) as tf.Tensor1D, 10)) as tf.Tensor2D;

@@ -38,7 +38,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /**
  * Computes the forward conv geometry for a backprop kernel after rejecting unsupported attrs
  * (NCHW, dilations other than 1, non-float32 inputs, a dy whose shape the forward conv cannot produce).
- * `xShape` and `filterShape` are the forward conv's NHWC input and [KH, KW, Cin, Cout] filter shapes.
+ * `xShape` and `filterShape` are the forward conv's NHWC input and [KH, KW, Cin, Cout] filter shapes,
+ * or [KH, KW, C, multiplier] for a depthwise conv (`depthwise` true: output channels C * multiplier).
  */
 export function forwardConvGeometry(
   kernelName: string,
@@ -47,6 +48,7 @@ export function forwardConvGeometry(
   dy: TensorInfo,
   others: TensorInfo[],
   attrs: ConvBackpropAttrs,
+  depthwise = false,
 ): ForwardConvGeometry {
   if (attrs.dataFormat !== 'NHWC') {
     throw new Error(
@@ -71,7 +73,7 @@ export function forwardConvGeometry(
     1,
     attrs.pad,
     attrs.dimRoundingMode,
-    false,
+    depthwise,
     'channelsLast',
   );
   if (!sameShape(dy.shape, info.outShape)) {

@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import {
   BatchMatMul,
+  Mean,
   Sum,
   getKernel,
   registerKernel,
@@ -12,22 +13,28 @@ import {
 import { makeBatchMatMulConfig } from './batch-mat-mul.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.ts';
 import { identityAliasConfig } from './identity-alias.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
-import { makeSumConfig } from './sum-leading-axes.ts';
+import { makeMeanConfig, makeSumConfig } from './reduce-leading-axes.ts';
+import { tileBlocksConfig } from './tile-blocks.ts';
 
 /** Replacements that need nothing from the kernel they replace. */
 const standaloneConfigs: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
+  depthwiseConv2dBackpropFilterConfig,
+  depthwiseConv2dBackpropInputConfig,
   maxPoolGradConfig,
   identityAliasConfig,
+  tileBlocksConfig,
 ];
 
 /** Replacements that fall back to the backend's original kernel for the shapes they don't speed up. */
 const wrapperFactories: ReadonlyMap<string, (original: KernelConfig) => KernelConfig> = new Map([
   [BatchMatMul, makeBatchMatMulConfig],
   [Sum, makeSumConfig],
+  [Mean, makeMeanConfig],
 ]);
 
 const installed = new Set<KernelConfig>();
@@ -41,12 +48,12 @@ function install(config: KernelConfig): void {
 }
 
 /**
- * Registers, for backendName 'wasm': Conv2DBackpropFilter (missing from the backend),
- * Conv2DBackpropInput and MaxPoolGrad (replacing slow ones), an Identity that aliases instead of
- * copying, and BatchMatMul and Sum wrappers that route transposed / leading-axis cases to fast
- * paths. Idempotent: a second call changes
- * nothing. Works before or after `tf.setBackend('wasm')`; NHWC float32 only, and the conv kernels
- * throw for dilations other than 1.
+ * Registers, for backendName 'wasm': Conv2DBackpropFilter and both depthwise backprop kernels
+ * (missing from the backend), Conv2DBackpropInput, MaxPoolGrad and Tile (replacing slow ones), an
+ * Identity that aliases instead of copying, and BatchMatMul, Sum and Mean wrappers that route
+ * transposed / leading-axis cases to fast paths. Idempotent: a second call changes nothing. Works
+ * before or after `tf.setBackend('wasm')`; NHWC float32 only, and the conv kernels throw for
+ * dilations other than 1.
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of standaloneConfigs) {

@@ -42,6 +42,30 @@ describe('wasm Sum wrapper', () => {
   });
 });
 
+describe('wasm Mean wrapper', () => {
+  const means: [number[], number[], boolean][] = [
+    [[64, 16, 16, 8], [0, 1, 2], false], // batch norm moments: the pooled path
+    [[64, 16, 16, 8], [0, 1, 2], true], // as tfjs-layers asks for them, keepDims
+    [[300, 7], [0], false],
+    [[5, 4, 3], [0], false], // too few rows: the backend's own Mean
+    [[6, 5, 4], [1, 2], false], // trailing axes (global average pooling): the backend's own Mean
+    [[101, 16384], [0], false], // too wide to pool: the backend's own Mean
+  ];
+
+  it.each(means)('matches cpu for shape %j over axes %j (keepDims %s)', async (shape, axis, keepDims) => {
+    const values = seededValues(product(shape), 14);
+    const error = await wasmVsCpu(() => [tf.mean(tf.tensor(values, shape), axis, keepDims)]);
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it('means int32 tensors with the backend kernel', async () => {
+    await tf.setBackend('wasm');
+    const m = tf.tidy(() => tf.mean(tf.fill([100, 2], 3, 'int32'), 0));
+    expect(Array.from(await m.data())).toEqual([3, 3]);
+    m.dispose();
+  });
+});
+
 describe('wasm BatchMatMul wrapper', () => {
   const products: [number[], number[], boolean, boolean][] = [
     [[64, 256], [1024, 256], false, true], // fc6 input gradient: swapped orientation

@@ -4,7 +4,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../../trainer/kernels/register-wasm-training-kernels.ts';
 import { backendDataIds, prepareBackends, relativeError, seededValues } from './compare-backends.ts';
 
-const kernelNames = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'BatchMatMul', 'Sum'];
+const kernelNames = [
+  'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+  'MaxPoolGrad', 'Identity', 'Tile', 'BatchMatMul', 'Sum', 'Mean',
+];
 
 /** conv2d + maxPooling2d + dense with seeded initialisers, so cpu and wasm start from equal weights. */
 function buildTinyModel(): tfl.Sequential {
