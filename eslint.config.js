@@ -61,6 +61,8 @@ export default defineConfig(
   },
   js.configs.recommended,
   tseslint.configs.recommended,
+  // Before our rules: it turns `curly` off, which with 'all' does not fight Prettier.
+  prettierConfig,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: root },
@@ -109,5 +111,4 @@ export default defineConfig(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
-  prettierConfig,
 );

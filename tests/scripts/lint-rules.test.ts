@@ -1,0 +1,61 @@
+// The import direction in eslint.config.js catches an upward import and lets a downward one through: linted as if
+// the text were a file at that path, through ESLint's Node API with the project's own config.
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+// The direction rules need resolved paths, not types: skipping the type-aware program keeps this test to seconds.
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+  ruleFilter: ({ ruleId }) => ruleId === 'import-x/no-restricted-paths' || ruleId === 'no-restricted-properties',
+});
+
+/** The rule ids ESLint reports for `text` as the file `filePath` (relative to the repository). */
+async function reportedRules(filePath: string, text: string): Promise<string[]> {
+  const [result] = await eslint.lintText(text, { filePath: `${root}${filePath}` });
+  return (result?.messages ?? []).map((message) => message.ruleId ?? `fatal: ${message.message}`);
+}
+
+describe('import direction', () => {
+  it.each([
+    ['core importing the monitor', 'core/probe.ts', "import { startMonitor } from '../monitor/server.ts';"],
+    ['core importing lib', 'core/probe.ts', "import { SeededRandom } from '../lib/random/index.ts';"],
+    ['lib importing core', 'lib/tsne/probe.ts', "import { TransferscopeError } from '../../core/errors.ts';"],
+    ['one lib importing the internals of another', 'lib/tsne/probe.ts', "import { trainLinearSvm } from '../linear-svm/linear-svm.ts';"],
+    ['analysis importing lib internals', 'analysis/probe.ts', "import { trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';"],
+    ['datasets importing the store', 'datasets/probe.ts', "import { Store } from '../store/store.ts';"],
+    ['store importing the trainer', 'store/probe.ts', "import { loadConfig } from '../trainer/config.ts';"],
+    ['the trainer importing analysis', 'trainer/probe.ts', "import { perClassAccuracy } from '../analysis/confusion.ts';"],
+    ['analysis importing the monitor', 'analysis/probe.ts', "import { startMonitor } from '../monitor/server.ts';"],
+    ['the monitor importing a worker job', 'monitor/probe.ts', "import { analyzeCheckpoints } from '../analysis/jobs/analyze-checkpoints.ts';"],
+    ['the monitor importing the trainer', 'monitor/probe.ts', "import { loadConfig } from '../trainer/config.ts';"],
+    ['the server importing a route', 'monitor/server-probe.ts', "import { runsRoutes } from './routes/runs.ts';"],
+    ['the CLI importing a route', 'bin/probe.ts', "import { runsRoutes } from '../monitor/routes/runs.ts';"],
+    ['the dashboard importing the store', 'dashboard/src/probe.ts', "import type { Store } from '../../store/store.ts';"],
+  ])('reports %s', async (_, filePath, text) => {
+    expect(await reportedRules(filePath, text)).toEqual(['import-x/no-restricted-paths']);
+  });
+
+  it.each([
+    ['lib importing another lib through its index.ts', 'lib/tsne/probe.ts', "import { SeededRandom } from '../random/index.ts';"],
+    ['a lib importing its own internals', 'lib/linear-svm/probe.ts', "import { trainLinearSvm } from './linear-svm.ts';"],
+    ['the trainer importing datasets and the store', 'trainer/probe.ts', "import { Store } from '../store/store.ts';\nimport { splitDomain } from '../datasets/split-domain.ts';"],
+    ['the monitor importing analysis', 'monitor/probe.ts', "import { perClassAccuracy } from '../analysis/confusion.ts';"],
+    ['the app mounting a route', 'monitor/app.ts', "import { runsRoutes } from './routes/runs.ts';"],
+    ['a route importing a route', 'monitor/routes/probe.ts', "import { runsRoutes } from './runs.ts';"],
+    ['the dashboard importing core and lib', 'dashboard/src/probe.ts', "import type { RunSummary } from '../../core/protocol.ts';\nimport { procrustes } from '../../lib/procrustes/index.ts';"],
+    ['the CLI importing a worker job', 'bin/probe.ts', "import { analyzeCheckpoints } from '../analysis/jobs/analyze-checkpoints.ts';"],
+    ['a test importing lib internals and a route', 'tests/probe.test.ts', "import { trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';\nimport { runsRoutes } from '../monitor/routes/runs.ts';"],
+  ])('allows %s', async (_, filePath, text) => {
+    expect(await reportedRules(filePath, text)).toEqual([]);
+  });
+});
+
+describe('focused tests', () => {
+  it.each(['describe', 'it', 'test'])('reports %s.only in a test file', async (name) => {
+    expect(await reportedRules('tests/probe.test.ts', `${name}.only('focused', () => {});`)).toEqual(['no-restricted-properties']);
+  });
+});
