@@ -96,7 +96,11 @@ export default defineConfig(
     rules: {
       'no-restricted-properties': [
         'error',
-        ...['describe', 'it', 'test'].map((object) => ({ object, property: 'only', message: 'A focused test skips the rest of the file in CI: remove .only.' })),
+        ...['describe', 'it', 'test'].map((object) => ({
+          object,
+          property: 'only',
+          message: 'A focused test skips the rest of the file in CI: remove .only.',
+        })),
       ],
     },
   },

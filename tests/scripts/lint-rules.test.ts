@@ -42,13 +42,25 @@ describe('import direction', () => {
   it.each([
     ['lib importing another lib through its index.ts', 'lib/tsne/probe.ts', "import { SeededRandom } from '../random/index.ts';"],
     ['a lib importing its own internals', 'lib/linear-svm/probe.ts', "import { trainLinearSvm } from './linear-svm.ts';"],
-    ['the trainer importing datasets and the store', 'trainer/probe.ts', "import { Store } from '../store/store.ts';\nimport { splitDomain } from '../datasets/split-domain.ts';"],
+    [
+      'the trainer importing datasets and the store',
+      'trainer/probe.ts',
+      "import { Store } from '../store/store.ts';\nimport { splitDomain } from '../datasets/split-domain.ts';",
+    ],
     ['the monitor importing analysis', 'monitor/probe.ts', "import { perClassAccuracy } from '../analysis/confusion.ts';"],
     ['the app mounting a route', 'monitor/app.ts', "import { runsRoutes } from './routes/runs.ts';"],
     ['a route importing a route', 'monitor/routes/probe.ts', "import { runsRoutes } from './runs.ts';"],
-    ['the dashboard importing core and lib', 'dashboard/src/probe.ts', "import type { RunSummary } from '../../core/protocol.ts';\nimport { procrustes } from '../../lib/procrustes/index.ts';"],
+    [
+      'the dashboard importing core and lib',
+      'dashboard/src/probe.ts',
+      "import type { RunSummary } from '../../core/protocol.ts';\nimport { procrustes } from '../../lib/procrustes/index.ts';",
+    ],
     ['the CLI importing a worker job', 'bin/probe.ts', "import { analyzeCheckpoints } from '../analysis/jobs/analyze-checkpoints.ts';"],
-    ['a test importing lib internals and a route', 'tests/probe.test.ts', "import { trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';\nimport { runsRoutes } from '../monitor/routes/runs.ts';"],
+    [
+      'a test importing lib internals and a route',
+      'tests/probe.test.ts',
+      "import { trainLinearSvm } from '../lib/linear-svm/linear-svm.ts';\nimport { runsRoutes } from '../monitor/routes/runs.ts';",
+    ],
   ])('allows %s', async (_, filePath, text) => {
     expect(await reportedRules(filePath, text)).toEqual([]);
   });
