@@ -14,8 +14,8 @@ const eslint = new ESLint({
 });
 
 /** The rule ids ESLint reports for `text` as the file `filePath` (relative to the repository). */
-async function reportedRules(filePath: string, text: string): Promise<string[]> {
-  const [result] = await eslint.lintText(text, { filePath: `${root}${filePath}` });
+async function reportedRules(filePath: string, text: string, linter = eslint): Promise<string[]> {
+  const [result] = await linter.lintText(text, { filePath: `${root}${filePath}` });
   return (result?.messages ?? []).map((message) => message.ruleId ?? `fatal: ${message.message}`);
 }
 
@@ -69,5 +69,23 @@ describe('import direction', () => {
 describe('focused tests', () => {
   it.each(['describe', 'it', 'test'])('reports %s.only in a test file', async (name) => {
     expect(await reportedRules('tests/probe.test.ts', `${name}.only('focused', () => {});`)).toEqual(['no-restricted-properties']);
+  });
+});
+
+describe('import cycles', () => {
+  const cycles = new ESLint({
+    cwd: root,
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+    ruleFilter: ({ ruleId }) => ruleId === 'import-x/no-cycle',
+  });
+
+  it('reports a file importing a module that imports it back', async () => {
+    // core/params.ts imports TransferscopeError from core/errors.ts.
+    expect(await reportedRules('core/errors.ts', "import { parseReference } from './params.ts';", cycles)).toEqual(['import-x/no-cycle']);
+  });
+
+  it('allows importing a module whose import back is type-only, which leaves no cycle at run time', async () => {
+    // core/analysis-keys.ts imports only types from core/protocol.ts.
+    expect(await reportedRules('core/protocol.ts', "import { analysisKey } from './analysis-keys.ts';", cycles)).toEqual([]);
   });
 });
