@@ -1,17 +1,23 @@
-// The import direction in eslint.config.js catches an upward import and lets a downward one through: linted as if
-// the text were a file at that path, through ESLint's Node API with the project's own config.
+// The rules of eslint.config.js that guard the layout: an upward import, a focused test and an import cycle are
+// reported, their allowed counterparts are not. Each text is linted as if it were a file at that path, through
+// ESLint's Node API with the project's own config.
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-// The direction rules need resolved paths, not types: skipping the type-aware program keeps this test to seconds.
-const eslint = new ESLint({
-  cwd: root,
-  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
-  ruleFilter: ({ ruleId }) => ruleId === 'import-x/no-restricted-paths' || ruleId === 'no-restricted-properties',
-});
+/** The project's config, running only `ruleIds`. These rules need resolved paths, not types: skipping the
+ * type-aware program keeps this test to seconds. */
+function linterFor(...ruleIds: string[]): ESLint {
+  return new ESLint({
+    cwd: root,
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+    ruleFilter: ({ ruleId }) => ruleIds.includes(ruleId),
+  });
+}
+
+const eslint = linterFor('import-x/no-restricted-paths', 'no-restricted-properties');
 
 /** The rule ids ESLint reports for `text` as the file `filePath` (relative to the repository). */
 async function reportedRules(filePath: string, text: string, linter = eslint): Promise<string[]> {
@@ -73,11 +79,7 @@ describe('focused tests', () => {
 });
 
 describe('import cycles', () => {
-  const cycles = new ESLint({
-    cwd: root,
-    overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
-    ruleFilter: ({ ruleId }) => ruleId === 'import-x/no-cycle',
-  });
+  const cycles = linterFor('import-x/no-cycle');
 
   it('reports a file importing a module that imports it back', async () => {
     // core/params.ts imports TransferscopeError from core/errors.ts.
