@@ -96,8 +96,12 @@ function kthSmallest(values: Float64Array, rank: number): number {
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
+      while (values[i]! < pivot) {
+        i++;
+      }
+      while (values[j]! > pivot) {
+        j--;
+      }
       if (i <= j) {
         const t = values[i]!;
         values[i++] = values[j]!;

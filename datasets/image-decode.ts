@@ -39,7 +39,7 @@ export async function decodeSquare(file: string, side: number): Promise<Uint8Arr
 export async function inspectImage(file: string): Promise<ImageFormatFacts> {
   const m = await sharp(file).metadata();
   return {
-    greyscale: m.space === 'b-w' || m.space === 'grey16' || (m.channels ?? 3) <= 2,
+    greyscale: m.space === 'b-w' || m.space === 'grey16' || m.channels <= 2,
     cmyk: m.space === 'cmyk',
     sixteenBit: m.depth === 'ushort' || m.space === 'rgb16' || m.space === 'grey16',
     alpha: m.hasAlpha === true,

@@ -100,8 +100,9 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       // Workers still writing into the store would outlive the monitor (and a test's temporary folder).
       await workers.close();
       await analysis?.idle();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      server.closeAllConnections?.();
+      // Settles once the HTTP server it is attached to has closed.
+      await io.close();
+      server.closeAllConnections();
     },
   };
 }

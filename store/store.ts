@@ -2,7 +2,7 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunStatus, type RunSummary } from '../core/protocol.ts';
+import { LAYER_NAMES, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunSummary } from '../core/protocol.ts';
 import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
 import { TransferscopeError } from '../core/errors.ts';

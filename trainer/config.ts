@@ -40,7 +40,7 @@ const UNUSED_SOURCE_PHASE = { epochs: 1, learningRate: 0.001 };
  */
 export function validateConfig(raw: unknown, file = 'config', baseDir?: string): TrainConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    fail(file, `expected a JSON object (got ${JSON.stringify(raw)?.slice(0, 40)}).`);
+    fail(file, `expected a JSON object (got ${String(JSON.stringify(raw)).slice(0, 40)}).`);
   }
   const obj = raw as Json;
   rejectUnknown(obj, FIELDS, '', file);

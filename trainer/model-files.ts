@@ -10,16 +10,16 @@ export function modelFilesHandler(modelJson: string): tf.io.IOHandler {
   const path = resolve(modelJson);
   return {
     async load() {
-      let json: tf.io.ModelJSON;
+      let json: unknown;
       try {
-        json = JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+        json = JSON.parse(readFileSync(path, 'utf8'));
       } catch (err) {
         throw new TransferscopeError('DATASET_NOT_FOUND', `Cannot read the pretrained model '${path}' (${(err as Error).message.split('\n')[0]}). Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
       }
-      if (typeof json !== 'object' || json === null || json.modelTopology === undefined) {
+      if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
         throw new TransferscopeError('INVALID_ARGUMENT', `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`);
       }
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+      return tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
         const shards = manifest.flatMap((group) => group.paths).map((shard) => {
           const file = join(dirname(path), shard);

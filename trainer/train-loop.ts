@@ -115,7 +115,6 @@ export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingDat
       // variables' data, so the source model can go now: at 227x227 it holds 230 MB of WASM heap.
       model.setWeights(previous.getWeights());
       previous.dispose();
-      previous = null;
     }
     const optimizer = makePhaseOptimizer(model, settings);
     const trainSet = data[phase].train;

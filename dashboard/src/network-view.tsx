@@ -201,7 +201,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
           <Match when={network.error()}>
             {(error) => <Notice kind="error" testId="network-error">Could not load the network abstraction: {error()}</Notice>}
           </Match>
-          <Match when={network.value()?.result.classes.some((c) => c.layers.some((l) => !l.similarityRegions))}>
+          {/* A store written by an older transferscope lacks similarityRegions, whatever the wire type says. */}
+          <Match when={network.value()?.result.classes.some((c) => c.layers.some((l) => !(l as Partial<typeof l>).similarityRegions))}>
             <Notice kind="error" testId="network-error">
               This checkpoint's network abstraction was stored by an older transferscope without the non-important regions.
               Analyse the run again into a fresh store (transferscope analyze) to see it.

@@ -3,7 +3,7 @@
 // Hessian. While hundreds of rows change piece per step a stale factor still preconditions well (10-20
 // CG iterations); once few do, rank-one updates make it exact and a step costs one CG iteration.
 // Cross-validation folds start from the all-data fit's factor.
-import { denseAxpy, denseDot, rowAxpy, rowDot } from './linear-svm-linalg.ts';
+import { denseAxpy, denseDot } from './linear-svm-linalg.ts';
 import { type NewtonFactor, factorSolveInPlace } from './linear-svm-newton-factor.ts';
 import { marginChanges, marginChangesAndDualTest } from './linear-svm-dual-test.ts';
 import { FactorTracker } from './linear-svm-factor-tracker.ts';

@@ -17,8 +17,9 @@ beforeAll(async () => {
   page = session.page;
 });
 afterAll(async () => {
-  trainer?.kill();
-  await session?.close();
+  // Unset when setup or the test failed early; cleaning up must not hide that failure.
+  (trainer as ChildProcess | undefined)?.kill();
+  await (session as DashboardSession | undefined)?.close();
 });
 
 const label = () => page.getByTestId('scrubber-label');

@@ -19,7 +19,8 @@ beforeAll(async () => {
   page = session.page;
 }, 180_000);
 afterAll(async () => {
-  await session?.close();
+  // Unset when beforeAll failed; closing must not hide that failure.
+  await (session as DashboardSession | undefined)?.close();
 });
 
 const panel = () => page.getByTestId('network-panel');

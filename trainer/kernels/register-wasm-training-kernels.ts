@@ -5,12 +5,12 @@ import {
   BatchMatMul,
   Mean,
   Sum,
-  getKernel,
   registerKernel,
   unregisterKernel,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-mat-mul.ts';
+import { registeredWasmKernel } from './wasm-kernel-runner.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.ts';
@@ -40,7 +40,7 @@ const wrapperFactories: ReadonlyMap<string, (original: KernelConfig) => KernelCo
 const installed = new Set<KernelConfig>();
 
 function install(config: KernelConfig): void {
-  if (getKernel(config.kernelName, 'wasm') !== undefined) {
+  if (registeredWasmKernel(config.kernelName) !== undefined) {
     unregisterKernel(config.kernelName, 'wasm');
   }
   registerKernel(config);
@@ -57,12 +57,12 @@ function install(config: KernelConfig): void {
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of standaloneConfigs) {
-    if (getKernel(config.kernelName, 'wasm') !== config) {
+    if (registeredWasmKernel(config.kernelName) !== config) {
       install(config);
     }
   }
   for (const [kernelName, wrap] of wrapperFactories) {
-    const current = getKernel(kernelName, 'wasm');
+    const current = registeredWasmKernel(kernelName);
     if (current !== undefined && installed.has(current)) {
       continue;
     }

@@ -14,6 +14,14 @@ export interface WasmKernelRunner {
   disposeIntermediates(keep: TensorInfo): void;
 }
 
+/**
+ * The kernel registered as `kernelName` for the wasm backend, or undefined if none is. tfjs types `getKernel`
+ * as always returning a config, but it returns undefined for a kernel that is not registered.
+ */
+export function registeredWasmKernel(kernelName: string): KernelConfig | undefined {
+  return getKernel(kernelName, 'wasm');
+}
+
 // A kernel's setupFunc runs only when its backend initialises; a config we unregistered before that
 // (or re-registered under our own name) never got it, so run it once per backend ourselves.
 const setUpConfigs = new WeakMap<BackendWasm, Set<KernelConfig>>();
@@ -49,7 +57,7 @@ export function makeWasmKernelRunner(backend: BackendWasm): WasmKernelRunner {
   };
   return {
     run(kernelName, inputs, attrs) {
-      const config = getKernel(kernelName, 'wasm');
+      const config = registeredWasmKernel(kernelName);
       if (config === undefined) {
         throw new Error(
           `No wasm kernel named ${kernelName} is registered. Import '@tensorflow/tfjs-backend-wasm' before training.`,

@@ -221,7 +221,9 @@ describe('computeNetwork', () => {
     const planted = (count: number) => Promise.resolve(LAYER_NAMES.map((layer, l) => {
       // Neuron 0 of every layer dominates every instance: it must come out most important in every class.
       const values = new Float32Array(count * NEURONS[l]!);
-      for (let i = 0; i < count; i++) values[i * NEURONS[l]!] = 100;
+      for (let i = 0; i < count; i++) {
+        values[i * NEURONS[l]!] = 100;
+      }
       return { layer, neurons: NEURONS[l]!, values };
     }));
     const result = await networkAbstraction({ sourceWeights, targetWeights, images, labels, classCount: 10 }, {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../../trainer/kernels/register-wasm-training-kernels.ts';
+import { registeredWasmKernel } from '../../../trainer/kernels/wasm-kernel-runner.ts';
 import { backendDataIds, prepareBackends, relativeError, seededValues } from './compare-backends.ts';
 
 const kernelNames = [
@@ -48,10 +49,10 @@ beforeAll(prepareBackends);
 
 describe('registerWasmTrainingKernels', () => {
   it('is idempotent: a second call keeps the same kernels', () => {
-    const first = kernelNames.map((name) => tf.getKernel(name, 'wasm'));
+    const first = kernelNames.map(registeredWasmKernel);
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(kernelNames.map((name) => tf.getKernel(name, 'wasm'))).toEqual(first);
+    expect(kernelNames.map(registeredWasmKernel)).toEqual(first);
     expect(first.every((config) => config !== undefined)).toBe(true);
   });
 
