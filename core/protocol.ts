@@ -172,4 +172,6 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (runId: string) => void;
   unsubscribe: (runId: string) => void;
+  /** Receive `run` summaries of every run (the run list), not only of the runs subscribed to. */
+  subscribeRuns: () => void;
 }

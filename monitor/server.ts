@@ -11,6 +11,10 @@ import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeChildProcessAnalyzer, type AnalyzeCheckpoint } from './checkpoint-analyzer.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
+import { isLoopbackHost, socketAuthorized, socketRefusal, type AccessPolicy } from './access-guard.ts';
+
+// The room of sockets that asked for every run's summary (the dashboard's run list).
+const RUN_LIST_ROOM = 'transferscope:runs';
 
 export interface MonitorOptions {
   store: Store;
@@ -22,6 +26,8 @@ export interface MonitorOptions {
   analyzeCheckpoints?: boolean;
   /** Analysis children at once (default MAX_ANALYSIS_CHILDREN); `demo` runs one, since its trainer holds a core. */
   analysisChildren?: number;
+  /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
+  token?: string | null;
 }
 
 export interface RunningMonitor {
@@ -31,8 +37,8 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoint): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze });
+function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoint, access: AccessPolicy): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze, access });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -50,9 +56,21 @@ function listen(options: MonitorOptions, host: string, analyze: AnalyzeCheckpoin
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
   const analyze = makeChildProcessAnalyzer(options.store.uri, options.analysisChildren);
-  const server = await listen(options, host, analyze);
-  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
+  const access: AccessPolicy = { loopbackOnly: isLoopbackHost(host), token: options.token ?? null };
+  const server = await listen(options, host, analyze, access);
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, {
+    serveClient: false,
+    // Any web page may open a websocket to loopback; only the dashboard's own origin is let in.
+    allowRequest: (request, callback) => {
+      const refusal = socketRefusal(request, access);
+      callback(refusal, refusal === null);
+    },
+  });
+  io.use((socket, next) => {
+    next(socketAuthorized(socket.handshake.auth, access) ? undefined : new Error('This monitor requires its access token (socket.io auth: { token }).'));
+  });
   io.on('connection', (socket) => {
+    socket.on('subscribeRuns', () => void socket.join(RUN_LIST_ROOM));
     socket.on('subscribe', (runId) => {
       try {
         assertRunId(runId);
@@ -76,7 +94,8 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       }
     },
     run(run) {
-      io.emit('run', run);
+      // A socket in both rooms gets it once.
+      io.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
     },
   }, options.pollIntervalMs);
   const port = (server.address() as AddressInfo).port;

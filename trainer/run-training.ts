@@ -1,11 +1,12 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
 // `train` and `demo` commands.
+import { existsSync } from 'node:fs';
 import type { RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
-import type { TrainConfig } from './config.ts';
+import { checkConfigFiles, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import { buildAlexNet } from './alexnet.ts';
 import { layerShapes } from './layer-weights.ts';
@@ -46,15 +47,18 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runId = options.runId ?? defaultRunId(config);
   assertRunId(runId);
-  const store = await Store.open(options.db);
+  // Everything the run needs is checked before a store is created: a run that cannot start leaves no store behind.
+  checkConfigFiles(config);
+  // An existing store may already hold the id: refused before the data load, which can take minutes.
+  let store = existsSync(options.db) ? await Store.open(options.db) : null;
   try {
-    if (await store.runExists(runId)) {
+    if (store && (await store.runExists(runId))) {
       throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${options.db}. Pass another --run id, or omit --run to get a new one.`);
     }
     const backend = await selectBackend(options.backend ?? 'auto');
-    log(`transferscope: backend ${backend.name}`);
     const started = performance.now();
     const data = await loadTrainingData(config);
+    log(`transferscope: backend ${backend.name}`);
     log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
     if (data.report) {
       log(`transferscope: data: ${describeDataReport(data.report)}`);
@@ -65,6 +69,7 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       log(`transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`);
     }
     try {
+      store ??= await Store.open(options.db);
       const probe = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
       const layers = layerShapes(probe);
       probe.dispose();
@@ -106,6 +111,6 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       pretrained?.model.dispose();
     }
   } finally {
-    store.close();
+    store?.close();
   }
 }

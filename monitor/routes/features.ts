@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { LAYER_NAMES } from '../../core/protocol.ts';
-import { parseEpochParams } from '../../core/params.ts';
+import { clip, parseEpochParams, parseNeuronIndex } from '../../core/params.ts';
 import { makeConcurrencyLimit } from '../concurrency-limit.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 
@@ -51,10 +51,10 @@ export function featureRoutes(store: Store): Hono {
     const runId = c.req.param('id');
     const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
     const layer = c.req.param('layer');
-    const neuron = c.req.param('neuron');
-    if (!(LAYER_NAMES as readonly string[]).includes(layer) || !/^\d+$/.test(neuron)) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${layer}' or neuron '${neuron}': layers are ${LAYER_NAMES.join(', ')}; neurons are whole numbers from 0.`);
+    if (!(LAYER_NAMES as readonly string[]).includes(layer)) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(layer)}': use one of ${LAYER_NAMES.join(', ')}.`);
     }
+    const neuron = String(parseNeuronIndex(c.req.param('neuron'), 'neuron'));
     const at = await store.getEpoch({ runId, phase, epoch });
     if (!at.checkpoint) {
       throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`);
