@@ -13,8 +13,8 @@ import { makeChildProcessAnalyzer, type AnalyzeCheckpoint } from './checkpoint-a
 import { makeAnalysisQueue } from './analysis-queue.ts';
 import { isLoopbackHost, socketAuthorized, socketRefusal, type AccessPolicy } from './access-guard.ts';
 
-// The room of sockets that asked for every run's summary (the dashboard's run list).
-const RUN_LIST_ROOM = 'transferscope:runs';
+/** The room of sockets that asked for every run's summary (the dashboard's run list). */
+export const RUN_LIST_ROOM = 'transferscope:runs';
 
 export interface MonitorOptions {
   store: Store;
