@@ -28,7 +28,9 @@ function parse(args: string[], options: Record<string, { type: 'string' | 'boole
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
   } catch (err) {
-    return usageError(`${(err as Error).message}.`);
+    // parseArgs explains some faults over several lines; the CLI's errors are one line.
+    const message = (err as Error).message.replace(/\s*\n\s*/g, ' ');
+    return usageError(/[.?]$/.test(message) ? message : `${message}.`);
   }
 }
 

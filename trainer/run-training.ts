@@ -58,13 +58,15 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     const backend = await selectBackend(options.backend ?? 'auto');
     const started = performance.now();
     const data = await loadTrainingData(config);
+    const dataSeconds = (performance.now() - started) / 1000;
+    const classCount = data.source.train.classNames.length;
+    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
+    // Progress is printed once every input has loaded, so a run refused for its inputs prints its one error line only.
     log(`transferscope: backend ${backend.name}`);
-    log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
+    log(`transferscope: data ready in ${dataSeconds.toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${classCount} classes)`);
     if (data.report) {
       log(`transferscope: data: ${describeDataReport(data.report)}`);
     }
-    const classCount = data.source.train.classNames.length;
-    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
     if (pretrained) {
       log(`transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`);
     }
