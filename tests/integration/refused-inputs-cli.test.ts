@@ -2,27 +2,17 @@
 // that is not JSON, a config nested 100,000 deep, a gzip bomb, /dev/zero, numbers past their bounds. Each must stop with
 // exit code 2 and one line on stderr, quote no file contents, and leave no store folder behind.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx } from '../../datasets/idx-file.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
 const dir = useTempDir();
 const db = join(dir, 'db');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/transferscope.js', ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, 60_000);
 
 const DIGITS = { kind: 'synthetic-digits', count: 20 };
 
