@@ -2,6 +2,7 @@
 // that is not JSON, a config nested 100,000 deep, a gzip bomb, /dev/zero, numbers past their bounds. Each must stop with
 // exit code 2 and one line on stderr, quote no file contents, and leave no store folder behind.
 import { describe, expect, it, beforeAll } from 'vitest';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -115,4 +116,26 @@ describe('numbers past their bounds exit 2 with one line', () => {
   ])('%j', async (args, pattern) => {
     await expectRefused(args, pattern);
   });
+});
+
+describe('serve on a network address', () => {
+  it('warns in one line that the API is reachable from the network, suggesting --token', async () => {
+    const child = spawn(process.execPath, ['bin/transferscope.js', 'serve', '--db', join(dir, 'network-db'), '--host', '0.0.0.0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    try {
+      // The monitor prints its URL once listening; the warning comes before it.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('monitor on') && resolve());
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      expect(stderr).toBe('transferscope: warning: --host 0.0.0.0 makes the API reachable from the network; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token.\n');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  }, 60_000);
 });
