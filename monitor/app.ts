@@ -31,15 +31,16 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
-    if (err instanceof TransferscopeError && err.status < 500) {
+    // INTERNAL and STORE_UNAVAILABLE messages may hold a query, a path on disk or a library's text; others are
+    // written for the client (a 503 that says to retry shortly, say).
+    if (err instanceof TransferscopeError && err.code !== 'INTERNAL' && err.code !== 'STORE_UNAVAILABLE') {
       return c.json(errorBody(err.code, err.message), err.status as 400);
     }
     if (c.req.raw.signal.aborted) {
       // The client left (a view scrubbed past this checkpoint): nobody reads the answer, and it is no fault.
       return c.body(null, 499 as 400);
     }
-    // A 5xx message may hold a query, a path on disk or a library's text: it goes to the server log under an id,
-    // and the client gets only the id to quote.
+    // The details go to the server log under an id, and the client gets only the id to quote.
     const id = randomBytes(4).toString('hex');
     console.error(`monitor: error ${id}: ${c.req.method} ${c.req.path} failed:`, err);
     const code = err instanceof TransferscopeError ? err.code : 'INTERNAL';
