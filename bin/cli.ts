@@ -13,14 +13,15 @@ export const DEFAULT_PORT = 4640;
 const DASHBOARD_DIR = resolve(ROOT, 'dashboard/dist');
 
 const USAGE = `usage:
-  transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
+  transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--token T] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
-  transferscope serve [--db DIR] [--port N] [--host H]
+  transferscope serve [--db DIR] [--port N] [--host H] [--token T]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)
 --db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
-  --storage-option KEY=VALUE (repeatable; e.g. aws_endpoint=http://127.0.0.1:9000), besides AWS_* and the like`;
+  --storage-option KEY=VALUE (repeatable; e.g. aws_endpoint=http://127.0.0.1:9000), besides AWS_* and the like
+--token T (or TRANSFERSCOPE_TOKEN=T) requires Authorization: Bearer T for the API and the socket.`;
 
 function usageError(message: string): never {
   throw new TransferscopeError('INVALID_ARGUMENT', `${message} Run 'transferscope help' for usage.`);
@@ -38,7 +39,9 @@ function parse(args: string[], options: Record<string, { type: 'string' | 'boole
   try {
     values = parseArgs({ args, options: { ...options, ...STORE_FLAGS }, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    return usageError(`${(err as Error).message}.`);
+    // parseArgs explains some faults over several lines; the CLI's errors are one line.
+    const message = (err as Error).message.replace(/\s*\n\s*/g, ' ');
+    return usageError(/[.?]$/.test(message) ? message : `${message}.`);
   }
   const { 'storage-option': storageFlags, ...flags } = values;
   const storageOptions = { ...storageOptionsFromEnv(), ...parseStorageOptions((storageFlags ?? []) as string[]) };
@@ -50,15 +53,35 @@ const openStore = async (location: StoreLocation) => {
   return Store.open(location.uri, { storageOptions: location.storageOptions });
 };
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined) {
-    return DEFAULT_PORT;
+async function parsePortFlag(value: string | undefined): Promise<number> {
+  const { parsePort } = await import('../core/params.ts');
+  return value === undefined ? DEFAULT_PORT : parsePort(value);
+}
+
+/**
+ * The monitor's access settings from --host, --token and TRANSFERSCOPE_TOKEN. A host other than loopback is reachable
+ * from the network, which the operator is told once, with the remedy when no token is set.
+ */
+async function monitorAccess(flags: Record<string, string | undefined>): Promise<{ host: string; token: string | null }> {
+  const { isLoopbackHost, validateToken } = await import('../monitor/access-guard.ts');
+  const host = flags.host ?? '127.0.0.1';
+  const fromEnv = process.env.TRANSFERSCOPE_TOKEN;
+  const token = flags.token !== undefined ? validateToken(flags.token, '--token')
+    : fromEnv !== undefined && fromEnv !== '' ? validateToken(fromEnv, 'TRANSFERSCOPE_TOKEN') : null;
+  if (!isLoopbackHost(host)) {
+    console.error(`transferscope: warning: --host ${host} makes the API reachable from the network${token === null ? '; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token' : ' (token required)'}.`);
   }
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    usageError(`Invalid --port '${value}': use a whole number from 0 to 65535 (0 picks a free port).`);
+  return { host, token };
+}
+
+/** The dashboard URL to print: with the token, so opening it signs the page in (the page then hides it). */
+function dashboardUrl(base: string, query: Record<string, string>, token: string | null): string {
+  const params = new URLSearchParams(query);
+  if (token !== null) {
+    params.set('token', token);
   }
-  return port;
+  const search = params.toString();
+  return search === '' ? base : `${base}?${search}`;
 }
 
 async function parseBackend(value: string | undefined) {
@@ -71,11 +94,13 @@ async function parseBackend(value: string | undefined) {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { flags, location } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
+  const { flags, location } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } });
+  const port = await parsePortFlag(flags.port);
+  const { host, token } = await monitorAccess(flags);
   const { startMonitor } = await import('../monitor/server.ts');
   const store = await openStore(location);
-  const monitor = await startMonitor({ store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
-  console.log(`transferscope: monitor on ${monitor.url} (store ${store.displayUri})`);
+  const monitor = await startMonitor({ store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
+  console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
   store.close();
@@ -86,6 +111,10 @@ async function train(args: string[]): Promise<number> {
   const { flags, location } = parse(args, { config: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
   if (!flags.config) {
     usageError('Missing --config FILE (for example --config configs/digits.json).');
+  }
+  if (flags.run !== undefined) {
+    const { assertRunId } = await import('../core/params.ts');
+    assertRunId(flags.run);
   }
   const { loadConfig } = await import('../trainer/config.ts');
   const { trainRun } = await import('../trainer/run-training.ts');
@@ -118,21 +147,27 @@ async function train(args: string[]): Promise<number> {
 async function demo(args: string[]): Promise<number> {
   const { flags, location } = parse(args, {
     config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
+    token: { type: 'string' },
   });
+  const port = await parsePortFlag(flags.port);
+  const { host, token } = await monitorAccess(flags);
   const { startMonitor } = await import('../monitor/server.ts');
-  const { loadConfig } = await import('../trainer/config.ts');
+  const { loadConfig, checkConfigFiles } = await import('../trainer/config.ts');
   const { defaultRunId } = await import('../trainer/run-training.ts');
   const configFile = flags.config ?? resolve(ROOT, 'configs/digits.json');
   const config = loadConfig(configFile);
+  // The store is created below; a missing data file must stop the demo before it exists.
+  checkConfigFiles(config);
   const backend = await parseBackend(flags.backend);
   const store = await openStore(location);
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
   const monitor = await startMonitor({
-    store, port: parsePort(flags.port), host: flags.host, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisWorkers: 1,
+    store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisWorkers: 1,
   });
   const runId = defaultRunId(config);
-  console.log(`transferscope: open ${monitor.url}?run=${runId} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);
+  const url = dashboardUrl(monitor.url, { run: runId }, token);
+  console.log(`transferscope: open ${url} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);
   // Training runs in its own process so that tensor work never blocks the API and the live updates.
   const trainer = spawn(process.execPath, [fileURLToPath(new URL('./transferscope.js', import.meta.url)), 'train',
     '--config', configFile, '--db', location.uri, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'], env: childEnv(location) });
@@ -145,7 +180,7 @@ async function demo(args: string[]): Promise<number> {
   const code = await new Promise<number>((done) => trainer.once('exit', (c) => done(c ?? 1)));
   process.off('SIGINT', stopTrainer).off('SIGTERM', stopTrainer);
   if (code === 0) {
-    console.log(`transferscope: training finished; still serving ${monitor.url}?run=${runId} (Ctrl-C stops)`);
+    console.log(`transferscope: training finished; still serving ${url} (Ctrl-C stops)`);
     await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   }
   await monitor.close();
@@ -173,7 +208,11 @@ async function analyze(args: string[]): Promise<number> {
   if (flags.reference !== undefined && flags.phase === undefined) {
     usageError('--reference P:E names what one checkpoint is compared with: pass --phase and --epoch too.');
   }
-  const { parseReference } = await import('../core/params.ts');
+  const { assertRunId, parseEpochParams, parseReference } = await import('../core/params.ts');
+  assertRunId(flags.run);
+  if (flags.phase !== undefined) {
+    parseEpochParams(flags.phase, flags.epoch!);
+  }
   const reference = flags.reference === undefined ? undefined : parseReference(flags.reference);
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
@@ -198,11 +237,12 @@ async function feature(args: string[]): Promise<number> {
       usageError(`Missing --${name}.`);
     }
   }
-  const { parseEpochParams } = await import('../core/params.ts');
+  const { assertRunId, parseEpochParams, parseNeuronIndex } = await import('../core/params.ts');
   const { renderFeatureImage, parseNeuron } = await import('../analysis/jobs/feature-image.ts');
   const { writeFileSync } = await import('node:fs');
+  assertRunId(flags.run!);
   const { phase, epoch } = parseEpochParams(flags.phase!, flags.epoch!);
-  const { layer, neuron } = parseNeuron(flags.layer!, flags.neuron!);
+  const { layer, neuron } = parseNeuron(flags.layer!, String(parseNeuronIndex(flags.neuron, '--neuron')));
   const png = await renderFeatureImage({ db: location.uri, storageOptions: location.storageOptions, runId: flags.run!, phase, epoch, layer, neuron, backend: await parseBackend(flags.backend) });
   writeFileSync(flags.out!, png);
   return 0;

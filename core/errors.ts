@@ -4,6 +4,8 @@
 export type ErrorCode =
   | 'INVALID_CONFIG'
   | 'INVALID_ARGUMENT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'DATASET_NOT_FOUND'
   | 'RUN_EXISTS'
   | 'RUN_NOT_FOUND'
@@ -17,6 +19,8 @@ export type ErrorCode =
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_CONFIG: 400,
   INVALID_ARGUMENT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   DATASET_NOT_FOUND: 404,
   RUN_EXISTS: 409,
   RUN_NOT_FOUND: 404,

@@ -30,12 +30,33 @@ export function parseBoundedInteger(value: string, name: string, min: number, ma
   return n;
 }
 
+/** The largest neuron index accepted: above any layer's width (AlexNet's widest has 4,096 units). */
+export const MAX_NEURON_INDEX = 65_535;
+
+/** Parses a neuron index (`:neuron`, `?from=`, `?to=`, `--neuron`): a whole number from 0 to MAX_NEURON_INDEX. */
+export function parseNeuronIndex(value: string | undefined, name: string): number {
+  if (value === undefined) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Missing ${name}: pass a neuron index, a whole number from 0 to ${MAX_NEURON_INDEX}.`);
+  }
+  return parseBoundedInteger(value, name, 0, MAX_NEURON_INDEX);
+}
+
+/** Parses a TCP port (`--port`): 0 to 65535, where 0 lets the system pick a free one. */
+export function parsePort(value: string): number {
+  return parseBoundedInteger(value, '--port', 0, 65_535);
+}
+
 /** Validates `:phase` and `:epoch` path parameters (they enter the program here). */
 export function parseEpochParams(phase: string, epoch: string): { phase: Phase; epoch: number } {
+  return { phase: parsePhase(phase), epoch: parseBoundedInteger(epoch, 'epoch', 1, MAX_EPOCH) };
+}
+
+/** Throws INVALID_ARGUMENT unless `phase` is 'source' or 'target'. */
+export function parsePhase(phase: string): Phase {
   if (phase !== 'source' && phase !== 'target') {
     throw new TransferscopeError('INVALID_ARGUMENT', `Unknown phase '${clip(phase)}': use 'source' or 'target'.`);
   }
-  return { phase, epoch: parseBoundedInteger(epoch, 'epoch', 1, MAX_EPOCH) };
+  return phase;
 }
 
 /** `PHASE:EPOCH`, as `?reference=` and `analyze --reference` take a checkpoint of the same run. */
@@ -47,7 +68,12 @@ export function parseReference(value: string): { phase: Phase; epoch: number } {
   return parseEpochParams(phase, epoch);
 }
 
-/** Echoes at most 40 characters of what was received, so a hostile value cannot fill a log line or an error body. */
+/**
+ * Echoes at most 40 characters of what was received, control characters as '?', so a hostile value can neither
+ * fill a log line or an error body nor break it into several lines.
+ */
 export function clip(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  // eslint-disable-next-line no-control-regex
+  const printable = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }

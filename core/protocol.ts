@@ -176,4 +176,6 @@ export interface ClientToServerEvents {
   /** Joins the run's room; `ack` runs once joined, so every event of the run from then on arrives. */
   subscribe: (runId: string, ack: (result: SubscribeAck) => void) => void;
   unsubscribe: (runId: string) => void;
+  /** Receive `run` summaries of every run (the run list), not only of the runs subscribed to. */
+  subscribeRuns: () => void;
 }

@@ -52,6 +52,9 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<{ re
   for (const file of scan.notImages) {
     report.skipped.push({ domain: options.domain, file, reason: 'not-an-image', detail: file.endsWith('/') ? 'a folder inside a class folder' : 'not a .jpg, .jpeg, .png or .webp file' });
   }
+  for (const link of scan.skippedLinks) {
+    report.skipped.push({ domain: options.domain, file: link.file, reason: 'unreadable', detail: link.detail });
+  }
   const side = decodeSide(options.size);
   const random = new SeededRandom(options.seed);
   const files: string[] = [];

@@ -1,7 +1,7 @@
 // Lists an image-folder domain: one sub-folder per class holding JPEG/PNG/WebP files (the layout
 // Office-31 and most labelled image sets ship in). Nothing is decoded here.
-import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
 import { TransferscopeError } from '../core/errors.ts';
 import type { Domain } from '../core/protocol.ts';
 
@@ -16,6 +16,31 @@ export interface FolderScan {
   emptyClasses: string[];
   /** Entries of class folders that are not image files (relative to `root`). */
   notImages: string[];
+  /** Symbolic links left out, with why: broken, or resolving outside the data folder (relative to `root`, folders end in '/'). */
+  skippedLinks: { file: string; detail: string }[];
+}
+
+type EntryKind = 'file' | 'directory' | 'other' | { skipped: string };
+
+/**
+ * What `entry` of `dir` is, symbolic links followed when they resolve inside `boundary` (the data folder, links
+ * resolved): a link may arrange a data set without copying it, but must not pull in files from elsewhere.
+ */
+function entryKind(dir: string, entry: Dirent, boundary: string): EntryKind {
+  if (!entry.isSymbolicLink()) {
+    return entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other';
+  }
+  let target: string;
+  try {
+    target = realpathSync(join(dir, entry.name));
+  } catch {
+    return { skipped: 'a broken symbolic link' };
+  }
+  if (target !== boundary && !target.startsWith(`${boundary}${sep}`)) {
+    return { skipped: 'a symbolic link to outside the data folder' };
+  }
+  const stats = statSync(target);
+  return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
 }
 
 function listDir(path: string): Dirent[] {
@@ -40,24 +65,34 @@ export function scanImageFolder(path: string, domain: Domain): FolderScan {
   if (!isDir(root)) {
     throw new TransferscopeError('DATASET_NOT_FOUND', `The ${domain} image folder '${root}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`);
   }
-  let entries = listDir(root);
-  if (entries.length === 1 && entries[0]!.name === 'images' && entries[0]!.isDirectory()) {
+  const boundary = realpathSync(root);
+  const scan: FolderScan = { root, classes: [], emptyClasses: [], notImages: [], skippedLinks: [] };
+  const kinded = (dir: string) => listDir(dir).map((entry) => ({ name: entry.name, kind: entryKind(dir, entry, boundary) }));
+  let entries = kinded(root);
+  if (entries.length === 1 && entries[0]!.name === 'images' && entries[0]!.kind === 'directory') {
     root = join(root, 'images');
-    entries = listDir(root);
+    scan.root = root;
+    entries = kinded(root);
   }
-  const folders = entries.filter((e) => e.isDirectory());
+  for (const entry of entries) {
+    if (typeof entry.kind === 'object') {
+      scan.skippedLinks.push({ file: `${entry.name}/`, detail: entry.kind.skipped });
+    }
+  }
+  const folders = entries.filter((e) => e.kind === 'directory');
   if (folders.length === 0) {
     throw new TransferscopeError('DATASET_NOT_FOUND', `The ${domain} image folder '${root}' has no class sub-folders (found ${entries.length} files). Put each class's images in a sub-folder named after the class.`);
   }
-  const scan: FolderScan = { root, classes: [], emptyClasses: [], notImages: [] };
   for (const folder of folders) {
     const files: string[] = [];
-    for (const entry of listDir(join(root, folder.name))) {
+    for (const entry of kinded(join(root, folder.name))) {
       const file = join(folder.name, entry.name);
-      if (entry.isFile() && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) {
+      if (typeof entry.kind === 'object') {
+        scan.skippedLinks.push({ file, detail: entry.kind.skipped });
+      } else if (entry.kind === 'file' && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) {
         files.push(file);
       } else {
-        scan.notImages.push(entry.isDirectory() ? `${file}/` : file);
+        scan.notImages.push(entry.kind === 'directory' ? `${file}/` : file);
       }
     }
     if (files.length === 0) {

@@ -1,4 +1,5 @@
 // The monitor's HTTP app: the JSON API under /api and the built dashboard at /.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -13,6 +14,7 @@ import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.t
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { hostGuard, tokenGuard, type AccessPolicy } from './access-guard.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
@@ -21,6 +23,8 @@ export interface AppOptions {
   analyze?: AnalyzeCheckpoint;
   /** Serves neuron feature images when given, rendering them with it. */
   renderFeatureImage?: RenderFeatureImage;
+  /** Host and token checks (startMonitor derives them from the bind address and --token); none when omitted. */
+  access?: AccessPolicy;
 }
 
 const errorBody = (code: string, message: string): ApiError => ({ error: { code, message } });
@@ -29,16 +33,26 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
-    if (err instanceof TransferscopeError) {
+    // INTERNAL and STORE_UNAVAILABLE messages may hold a query, a path on disk or a library's text; others are
+    // written for the client (a 503 that says to retry shortly, say).
+    if (err instanceof TransferscopeError && err.code !== 'INTERNAL' && err.code !== 'STORE_UNAVAILABLE') {
       return c.json(errorBody(err.code, err.message), err.status as 400);
     }
     if (c.req.raw.signal.aborted) {
       // The client left (a view scrubbed past this checkpoint): nobody reads the answer, and it is no fault.
       return c.body(null, 499 as 400);
     }
-    console.error(`monitor: ${c.req.method} ${c.req.path} failed:`, err);
-    return c.json(errorBody('INTERNAL', `Internal error while serving ${c.req.path}: ${err.message}`), 500);
+    // The details go to the server log under an id, and the client gets only the id to quote.
+    const id = randomBytes(4).toString('hex');
+    console.error(`monitor: error ${id}: ${c.req.method} ${c.req.path} failed:`, err);
+    const code = err instanceof TransferscopeError ? err.code : 'INTERNAL';
+    const status = err instanceof TransferscopeError ? err.status : 500;
+    return c.json(errorBody(code, `Internal error ${id}; the server log has the details.`), status as 500);
   });
+
+  const access = options.access ?? { loopbackOnly: false, token: null };
+  app.use('*', hostGuard(access));
+  app.use('/api/*', tokenGuard(access));
 
   app.route('/api/runs', runsRoutes(store));
   if (options.renderFeatureImage) {

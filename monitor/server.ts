@@ -11,6 +11,10 @@ import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeAnalysisWorkers, type AnalysisWorkers } from './analysis-workers.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
+import { isLoopbackHost, socketAuthorized, socketRefusal, type AccessPolicy } from './access-guard.ts';
+
+/** The room of sockets that asked for every run's summary (the dashboard's run list). */
+export const RUN_LIST_ROOM = 'transferscope:runs';
 
 export interface MonitorOptions {
   store: Store;
@@ -22,6 +26,8 @@ export interface MonitorOptions {
   analyzeCheckpoints?: boolean;
   /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
   analysisWorkers?: number;
+  /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
+  token?: string | null;
 }
 
 export interface RunningMonitor {
@@ -31,8 +37,8 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze: workers.analyze, renderFeatureImage: workers.renderFeatureImage });
+function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers, access: AccessPolicy): Promise<HttpServer> {
+  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze: workers.analyze, renderFeatureImage: workers.renderFeatureImage, access });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -50,9 +56,21 @@ function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers)
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
   const workers = makeAnalysisWorkers(options.store.location, options.analysisWorkers);
-  const server = await listen(options, host, workers);
-  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
+  const access: AccessPolicy = { loopbackOnly: isLoopbackHost(host), token: options.token ?? null };
+  const server = await listen(options, host, workers, access);
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, {
+    serveClient: false,
+    // Any web page may open a websocket to loopback; only the dashboard's own origin is let in.
+    allowRequest: (request, callback) => {
+      const refusal = socketRefusal(request, access);
+      callback(refusal, refusal === null);
+    },
+  });
+  io.use((socket, next) => {
+    next(socketAuthorized(socket.handshake.auth, access) ? undefined : new Error('This monitor requires its access token (socket.io auth: { token }).'));
+  });
   io.on('connection', (socket) => {
+    socket.on('subscribeRuns', () => void socket.join(RUN_LIST_ROOM));
     socket.on('subscribe', (runId, ack) => {
       // A client may leave out the callback (or send garbage); the room is joined either way.
       const reply = typeof ack === 'function' ? ack : () => {};
@@ -86,7 +104,8 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       }
     },
     run(run) {
-      io.emit('run', run);
+      // A socket in both rooms gets it once.
+      io.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
       catchUp(run.id);
     },
   }, options.pollIntervalMs);

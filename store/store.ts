@@ -2,11 +2,11 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import { LAYER_NAMES, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunSummary } from '../core/protocol.ts';
-import type { AnalysisKey, AnalysisKind, AnalysisResults } from '../core/analysis-protocol.ts';
+import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunStatus, type RunSummary } from '../core/protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
 import { TransferscopeError } from '../core/errors.ts';
-import { assertRunId } from '../core/params.ts';
+import { assertRunId, clip, MAX_EPOCH, parsePhase } from '../core/params.ts';
 import {
   TABLE_SCHEMAS,
   type ConductanceKey, type EpochKey, type LayerWeights, type SplitPredictions, type StoredConductance, type StoredInstances, type TableName,
@@ -15,20 +15,46 @@ import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
 import { displayUri, redactSecrets, type StorageOptions, type StoreLocation } from './storage-options.ts';
 
+// Filters are SQL text, so every value in one is a validated run id, a known name or a validated integer: a number
+// written as text (1e21) or past 2^31 would otherwise reach LanceDB and fail there, echoing its internals.
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const epochFilter = (k: EpochKey) =>
-  `run_id = ${sqlString(k.runId)} AND phase = ${sqlString(k.phase)} AND epoch = ${k.epoch}`;
+const runFilter = (runId: string) => {
+  assertRunId(runId);
+  return `run_id = ${sqlString(runId)}`;
+};
+
+function sqlInteger(value: number, name: string, min: number, max: number): string {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid ${name} ${String(value).slice(0, 24)}: use a whole number from ${min} to ${max}.`);
+  }
+  return String(value);
+}
+
+function epochFilter(k: EpochKey): string {
+  return `${runFilter(k.runId)} AND phase = ${sqlString(parsePhase(k.phase))} AND epoch = ${sqlInteger(k.epoch, 'epoch', 1, MAX_EPOCH)}`;
+}
 
 function analysisFilter(kind: AnalysisKind, key: AnalysisKey): string {
-  assertRunId(key.runId);
-  for (const [name, value] of [['epoch', key.epoch], ['referenceEpoch', key.referenceEpoch ?? NO_REFERENCE.epoch]] as const) {
-    if (!Number.isInteger(value)) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `An analysis key's ${name} must be a whole number (got ${value}).`);
-    }
+  if (!(ANALYSIS_KINDS as readonly string[]).includes(kind)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown analysis kind '${clip(kind)}': use ${ANALYSIS_KINDS.join(', ')}.`);
   }
-  return `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(key.referencePhase ?? NO_REFERENCE.phase)}`
-    + ` AND reference_epoch = ${key.referenceEpoch ?? NO_REFERENCE.epoch}`;
+  const referencePhase = key.referencePhase ?? NO_REFERENCE.phase;
+  if (referencePhase !== NO_REFERENCE.phase) {
+    parsePhase(referencePhase);
+  }
+  return `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(referencePhase)}`
+    + ` AND reference_epoch = ${sqlInteger(key.referenceEpoch ?? NO_REFERENCE.epoch, 'reference epoch', NO_REFERENCE.epoch, MAX_EPOCH)}`;
 }
+
+function splitFilter(runId: string, split: ValidationSplit): string {
+  if (!(VALIDATION_SPLITS as readonly string[]).includes(split)) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown split '${clip(split)}': use ${VALIDATION_SPLITS.join(' or ')}.`);
+  }
+  return `${runFilter(runId)} AND split = ${sqlString(split)}`;
+}
+
+const runNotFound = (id: string) =>
+  new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in this store. List runs with GET /api/runs.`);
 
 /** Everything stored for one epoch besides its metrics row. */
 export interface EpochPayload {
@@ -119,7 +145,7 @@ export class Store {
   /** Registers a new run. Refuses (RUN_EXISTS) an id that is already stored, so nothing is overwritten. */
   async createRun(meta: RunMeta): Promise<void> {
     if (await this.runExists(meta.id)) {
-      throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in ${this.displayUri}. Pass another --run id, or omit --run to get a new one.`);
+      throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in this store. Pass another --run id, or omit --run to get a new one.`);
     }
     await this.tables.runs.add(makeRecordTable(TABLE_SCHEMAS.runs, {
       id: [meta.id], status: [meta.status], created_at: [meta.createdAt], updated_at: [meta.updatedAt], meta_json: [JSON.stringify(meta)],
@@ -128,6 +154,7 @@ export class Store {
 
   /** Replaces the stored metadata of an existing run. */
   async updateRun(meta: RunMeta): Promise<void> {
+    assertRunId(meta.id);
     await this.tables.runs.update({
       where: `id = ${sqlString(meta.id)}`,
       values: { status: meta.status, updated_at: meta.updatedAt, meta_json: JSON.stringify(meta) },
@@ -138,7 +165,7 @@ export class Store {
     assertRunId(id);
     const rows = await this.tables.runs.query().where(`id = ${sqlString(id)}`).select(['meta_json']).toArray();
     if (rows.length === 0) {
-      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in this store. List runs with GET /api/runs.`);
+      throw runNotFound(id);
     }
     const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
     return { ...meta, lastEpoch: await this.lastEpoch(id) };
@@ -170,7 +197,7 @@ export class Store {
   }
 
   private async lastEpoch(id: string): Promise<EpochRef | null> {
-    return (await this.lastEpochs(`run_id = ${sqlString(id)}`)).get(id) ?? null;
+    return (await this.lastEpochs(runFilter(id))).get(id) ?? null;
   }
 
   /**
@@ -210,15 +237,15 @@ export class Store {
   /** Every committed epoch of a run, ordered by step. Throws RUN_NOT_FOUND for an unknown run. */
   async listEpochs(runId: string): Promise<EpochRecord[]> {
     if (!(await this.runExists(runId))) {
-      throw new TransferscopeError('RUN_NOT_FOUND', `No run '${runId}' in this store. List runs with GET /api/runs.`);
+      throw runNotFound(runId);
     }
-    const rows = await this.tables.epochs.query().where(`run_id = ${sqlString(runId)}`).toArray();
+    const rows = await this.tables.epochs.query().where(runFilter(runId)).toArray();
     return rows.map(epochFromRow).sort((a, b) => a.step - b.step);
   }
 
   /** Epochs of any run committed after `since` (ms), for watchers in other processes. */
   async epochsCommittedAfter(since: number): Promise<{ runId: string; record: EpochRecord }[]> {
-    const rows = await this.tables.epochs.query().where(`committed_at > ${since}`).toArray();
+    const rows = await this.tables.epochs.query().where(`committed_at > ${sqlInteger(Math.floor(since), 'commit time', 0, Number.MAX_SAFE_INTEGER)}`).toArray();
     return rows
       .map((r) => ({ runId: String(r.run_id), record: epochFromRow(r) }))
       .sort((a, b) => a.record.committedAt - b.record.committedAt);
@@ -226,7 +253,6 @@ export class Store {
 
   /** The committed epoch record, or EPOCH_NOT_FOUND. */
   async getEpoch(key: EpochKey): Promise<EpochRecord> {
-    assertRunId(key.runId);
     const rows = await this.tables.epochs.query().where(epochFilter(key)).toArray();
     if (rows.length === 0) {
       await this.getRun(key.runId);
@@ -259,6 +285,10 @@ export class Store {
     }
     if (only?.length === 0) {
       return [];
+    }
+    const unknown = only?.find((layer) => !(LAYER_NAMES as readonly string[]).includes(layer));
+    if (unknown !== undefined) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(unknown)}': use one of ${LAYER_NAMES.join(', ')}.`);
     }
     const filter = only ? ` AND layer IN (${only.map(sqlString).join(', ')})` : '';
     const table: ArrowTable = await this.tables.weights.query().where(epochFilter(key) + filter).toArrow();
@@ -297,9 +327,8 @@ export class Store {
 
   /** A run's stored validation split (labels and 8-bit pixels), in instance order; empty when none is stored. */
   async getInstances(runId: string, split: ValidationSplit): Promise<StoredInstances> {
-    assertRunId(runId);
     const table: ArrowTable = await this.tables.instances.query()
-      .where(`run_id = ${sqlString(runId)} AND split = ${sqlString(split)}`).select(['index', 'label', 'height', 'width', 'pixels']).toArrow();
+      .where(splitFilter(runId, split)).select(['index', 'label', 'height', 'width', 'pixels']).toArrow();
     const n = table.numRows;
     const height = n > 0 ? Number(table.getChild('height')!.get(0)) : 0;
     const width = n > 0 ? Number(table.getChild('width')!.get(0)) : 0;
@@ -343,7 +372,6 @@ export class Store {
 
   /** The conductances stored for `key` in layer order, or null when none are. */
   async getConductances(key: ConductanceKey): Promise<StoredConductance[] | null> {
-    assertRunId(key.runId);
     const table: ArrowTable = await this.tables.conductances.query()
       .where(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`).select(['layer', 'neurons', 'values']).toArrow();
     const layers = new Map<LayerName, StoredConductance>();
@@ -359,7 +387,6 @@ export class Store {
 
   /** Stores `layers` under `key` unless some are stored already (they are a cache of a deterministic computation). */
   async putConductances(key: ConductanceKey, layers: StoredConductance[]): Promise<void> {
-    assertRunId(key.runId);
     if (layers.length === 0 || (await this.tables.conductances.countRows(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`)) > 0) {
       return;
     }
@@ -372,8 +399,7 @@ export class Store {
 
   /** Labels of a run's validation split, in instance order. */
   async getLabels(runId: string, split: ValidationSplit): Promise<Int32Array> {
-    const rows = await this.tables.instances.query()
-      .where(`run_id = ${sqlString(runId)} AND split = ${sqlString(split)}`).select(['index', 'label']).toArray();
+    const rows = await this.tables.instances.query().where(splitFilter(runId, split)).select(['index', 'label']).toArray();
     const labels = new Int32Array(rows.length);
     for (const r of rows) {
       labels[Number(r.index)] = Number(r.label);

@@ -1,6 +1,6 @@
 // The training config: its type, its defaults, and the validation that turns a JSON file into it.
 // Validation happens once, where the file enters the program; every message names the field and the fix.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TransferscopeError } from '../core/errors.ts';
 import { IN_MEMORY_KINDS, readDomain, type DomainSpec } from './config-domains.ts';
@@ -8,6 +8,7 @@ import { readPhase, type PhaseConfig } from './config-phase.ts';
 import { fail, readNumber, readObject, readPath, rejectUnknown, type Json } from './config-read.ts';
 
 export type { DomainSpec } from './config-domains.ts';
+export { checkConfigFiles } from './config-files.ts';
 export type { LearningRateKey, PhaseConfig } from './config-phase.ts';
 export type ModelVariant = 'alexnet-32' | 'alexnet-227';
 
@@ -83,19 +84,62 @@ export function validateConfig(raw: unknown, file = 'config', baseDir?: string):
   };
 }
 
-/** Reads and validates a config file; a missing file or bad JSON is an INVALID_CONFIG error too. */
+// A config is a few hundred bytes; these bounds only keep a hostile file (a device, a deep nest) from hurting.
+const MAX_CONFIG_BYTES = 1 << 20;
+const MAX_CONFIG_DEPTH = 32;
+
+/** The deepest nesting of objects and arrays in JSON text (brackets inside strings do not count). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') {
+        i++;
+      } else if (ch === '"') {
+        inString = false;
+      }
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === '{' || ch === '[') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Reads and validates a config file; a missing, oversized, too deeply nested file or bad JSON is INVALID_CONFIG too. */
 export function loadConfig(file: string): TrainConfig {
+  const cannotRead = (why: string) =>
+    new TransferscopeError('INVALID_CONFIG', `Cannot read config file '${file}': ${why}. Check the path; the shipped configs are in configs/.`);
   let text: string;
   try {
+    const stats = statSync(file);
+    if (!stats.isFile()) {
+      throw cannotRead('it is not a regular file');
+    }
+    if (stats.size > MAX_CONFIG_BYTES) {
+      throw cannotRead(`it has ${stats.size} bytes, more than a config's limit of ${MAX_CONFIG_BYTES}`);
+    }
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new TransferscopeError('INVALID_CONFIG', `Cannot read config file '${file}'. Check the path; the shipped configs are in configs/.`);
+  } catch (err) {
+    throw err instanceof TransferscopeError ? err : cannotRead('it does not exist or is not readable');
+  }
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    throw new TransferscopeError('INVALID_CONFIG', `Config file '${file}' nests objects and arrays ${depth} deep; a config needs at most ${MAX_CONFIG_DEPTH}.`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new TransferscopeError('INVALID_CONFIG', `Config file '${file}' is not valid JSON (${(err as Error).message}).`);
+    // V8's message quotes the text around the fault; the position is enough to find it.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new TransferscopeError('INVALID_CONFIG', `Config file '${file}' is not valid JSON${at === undefined ? '' : ` (error at character ${at})`}.`);
   }
   return validateConfig(raw, file, dirname(resolve(file)));
 }

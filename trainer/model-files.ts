@@ -14,7 +14,9 @@ export function modelFilesHandler(modelJson: string): tf.io.IOHandler {
       try {
         json = JSON.parse(readFileSync(path, 'utf8'));
       } catch (err) {
-        throw new TransferscopeError('DATASET_NOT_FOUND', `Cannot read the pretrained model '${path}' (${(err as Error).message.split('\n')[0]}). Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
+        // A JSON error's message quotes the file's text, which may not be text at all: only say which fault it is.
+        const fault = err instanceof SyntaxError ? 'it is not valid JSON' : 'it cannot be read';
+        throw new TransferscopeError('DATASET_NOT_FOUND', `Cannot read the pretrained model '${path}': ${fault}. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
       }
       if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
         throw new TransferscopeError('INVALID_ARGUMENT', `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`);

@@ -1,12 +1,13 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
 // `train` and `demo` commands.
+import { existsSync } from 'node:fs';
 import type { RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import type { StorageOptions } from '../store/storage-options.ts';
 import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
-import type { TrainConfig } from './config.ts';
+import { checkConfigFiles, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import { buildAlexNet } from './alexnet.ts';
 import { layerShapes } from './layer-weights.ts';
@@ -49,25 +50,34 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runId = options.runId ?? defaultRunId(config);
   assertRunId(runId);
-  const store = await Store.open(options.db, { storageOptions: options.storageOptions });
+  // Everything the run needs is checked before a store is created: a run that cannot start leaves no local store
+  // behind. An object-storage URI is opened at once (whether it exists costs a request either way).
+  checkConfigFiles(config);
+  const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.db);
+  const openStore = () => Store.open(options.db, { storageOptions: options.storageOptions });
+  // An existing store may already hold the id: refused before the data load, which can take minutes.
+  let store = !local || existsSync(options.db) ? await openStore() : null;
   try {
-    if (await store.runExists(runId)) {
+    if (store && (await store.runExists(runId))) {
       throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${store.displayUri}. Pass another --run id, or omit --run to get a new one.`);
     }
     const backend = await selectBackend(options.backend ?? 'auto');
-    log(`transferscope: backend ${backend.name}`);
     const started = performance.now();
     const data = await loadTrainingData(config);
-    log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
+    const dataSeconds = (performance.now() - started) / 1000;
+    const classCount = data.source.train.classNames.length;
+    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
+    // Progress is printed once every input has loaded, so a run refused for its inputs prints its one error line only.
+    log(`transferscope: backend ${backend.name}`);
+    log(`transferscope: data ready in ${dataSeconds.toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${classCount} classes)`);
     if (data.report) {
       log(`transferscope: data: ${describeDataReport(data.report)}`);
     }
-    const classCount = data.source.train.classNames.length;
-    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
     if (pretrained) {
       log(`transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`);
     }
     try {
+      store ??= await openStore();
       const probe = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
       const layers = layerShapes(probe);
       probe.dispose();
@@ -109,6 +119,6 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       pretrained?.model.dispose();
     }
   } finally {
-    store.close();
+    store?.close();
   }
 }

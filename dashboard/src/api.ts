@@ -1,5 +1,35 @@
-// REST requests to the monitor (same origin), turning failures into one readable line for the views.
+// REST requests to the monitor (same origin), turning failures into one readable line for the views, with the
+// monitor's access token when it was started with --token.
 import type { ApiError } from '../../core/protocol.ts';
+
+const TOKEN_KEY = 'transferscope-token';
+
+/**
+ * Takes `?token=` out of the page URL into `storage` (so it survives reloads of this tab but leaves the address bar,
+ * history and shared links) and answers the stored token, or null without one.
+ */
+export function takeAccessToken(href: string, storage: Pick<Storage, 'getItem' | 'setItem'>, replaceUrl: (url: string) => void): string | null {
+  const url = new URL(href);
+  const given = url.searchParams.get('token');
+  if (given !== null) {
+    url.searchParams.delete('token');
+    replaceUrl(`${url.pathname}${url.search}${url.hash}`);
+    if (given !== '') {
+      storage.setItem(TOKEN_KEY, given);
+    }
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+// Read while the module loads, before the URL state rewrites the address bar.
+const pageToken: string | null = typeof window === 'undefined'
+  ? null
+  : takeAccessToken(window.location.href, window.sessionStorage, (url) => window.history.replaceState(window.history.state, '', url));
+
+/** The monitor's access token this page was opened with, or null. */
+export function accessToken(): string | null {
+  return pageToken;
+}
 
 /** A failed request. `message` is the server's own `error.message` when it sent one. */
 export class ApiRequestError extends Error {
@@ -31,10 +61,14 @@ function isApiError(body: unknown): body is ApiError {
  * on a 4xx/5xx (carrying the server's `{ error: { code, message } }` when present), or on a body that isn't JSON;
  * with the signal's reason once `signal` aborts.
  */
-export async function fetchJson(path: string, signal?: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+export async function fetchJson(path: string, signal?: AbortSignal, fetchImpl: typeof fetch = fetch, token = accessToken()): Promise<unknown> {
   let response: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token !== null) {
+    headers.authorization = `Bearer ${token}`;
+  }
   try {
-    response = await fetchImpl(path, { headers: { accept: 'application/json' }, signal });
+    response = await fetchImpl(path, { headers, signal });
   } catch (err) {
     if (signal?.aborted) {
       throw signal.reason;

@@ -2,16 +2,26 @@
 import { onCleanup } from 'solid-js';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../../core/protocol.ts';
+import { accessToken } from './api.ts';
 
 export type MonitorSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The part of a socket the data client uses, so tests can hand it a stand-in. */
 export type LiveSocket = Pick<MonitorSocket, 'on' | 'off' | 'emit' | 'connected'>;
 
-/** Connects to the page's origin; disconnects with the owner. */
+/** Connects to the page's origin with the page's access token, following the run list; disconnects with the owner. */
 export function createSocket(): MonitorSocket {
-  const socket: MonitorSocket = io();
-  onCleanup(() => socket.disconnect());
+  const token = accessToken();
+  const socket: MonitorSocket = io(token === null ? {} : { auth: { token } });
+  // The server forgets rooms on disconnect, so the run list is asked for on every connect.
+  const followRunList = (): void => {
+    socket.emit('subscribeRuns');
+  };
+  socket.on('connect', followRunList);
+  onCleanup(() => {
+    socket.off('connect', followRunList);
+    socket.disconnect();
+  });
   return socket;
 }
 

@@ -15,14 +15,15 @@ import { analysisKey } from '../../core/analysis-keys.ts';
 import { perClassAccuracy } from '../../analysis/confusion.ts';
 import { relativeL2 } from '../../analysis/weight-change.ts';
 import { classAccuracyChanges, importantChanges, layerChanges } from '../../analysis/checkpoint-comparison.ts';
-import { parseEpochParams } from '../../core/params.ts';
+import { assertRunId, clip, parseEpochParams } from '../../core/params.ts';
 
 /** Parses `RUN:PHASE:EPOCH` from the query parameter `name` (it enters the program here). */
 export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {
   const parts = value?.split(':') ?? [];
   if (parts.length !== 3 || !parts[0]) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be RUN:PHASE:EPOCH, e.g. ${name}=digits-1:target:3 (got '${value ?? ''}').`);
+    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be RUN:PHASE:EPOCH, e.g. ${name}=digits-1:target:3 (got '${clip(value ?? '')}').`);
   }
+  assertRunId(parts[0]);
   return { runId: parts[0], ...parseEpochParams(parts[1]!, parts[2]!) };
 }
 

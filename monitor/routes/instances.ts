@@ -8,6 +8,7 @@ import type { StoredInstances } from '../../store/schema/tables.ts';
 import { VALIDATION_SPLITS, type ValidationSplit } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
+import { clip } from '../../core/params.ts';
 
 // A split of the digits demo is ~2.7 MB of pixels; a few splits cover the runs being looked at.
 const SPLIT_CACHE_LIMIT = 4;
@@ -33,7 +34,7 @@ export function instanceAtlas(stored: StoredInstances, columns: number): { rgb: 
 
 function parseSplit(split: string): ValidationSplit {
   if (!(VALIDATION_SPLITS as readonly string[]).includes(split)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown split '${split}': instances are served from ${VALIDATION_SPLITS.join(' or ')}.`);
+    throw new TransferscopeError('INVALID_ARGUMENT', `Unknown split '${clip(split)}': instances are served from ${VALIDATION_SPLITS.join(' or ')}.`);
   }
   return split as ValidationSplit;
 }
@@ -79,7 +80,7 @@ export function instanceRoutes(store: Store): Hono {
     }
     const match = /^(\d{1,9})\.png$/.exec(file);
     if (!match) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid instance file '${file}': ask for <index>.png (a whole number from 0) or atlas.png.`);
+      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid instance file '${clip(file)}': ask for <index>.png (a whole number from 0) or atlas.png.`);
     }
     const index = Number(match[1]);
     const stored = await loadSplit(runId, split);

@@ -7,14 +7,7 @@ import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
 import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { roundAll, roundSignificant } from '../../analysis/distribution.ts';
 import { weightSlice } from '../../analysis/weight-slice.ts';
-import { parseEpochParams } from '../../core/params.ts';
-
-function parseNeuron(name: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be a neuron index, a whole number from 0 (got ${value === undefined ? 'nothing' : `'${value}'`}).`);
-  }
-  return Number(value);
-}
+import { clip, parseEpochParams, parseNeuronIndex } from '../../core/params.ts';
 
 export function weightRoutes(store: Store): Hono {
   const app = new Hono();
@@ -25,10 +18,10 @@ export function weightRoutes(store: Store): Hono {
     const layer = c.req.param('layer');
     const index = (LAYER_NAMES as readonly string[]).indexOf(layer);
     if (index < 1) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${layer}': weights between layers end in one of ${LAYER_NAMES.slice(1).join(', ')} (the layer whose kernel holds them).`);
+      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${clip(layer)}': weights between layers end in one of ${LAYER_NAMES.slice(1).join(', ')} (the layer whose kernel holds them).`);
     }
-    const from = parseNeuron('from', c.req.query('from'));
-    const to = parseNeuron('to', c.req.query('to'));
+    const from = parseNeuronIndex(c.req.query('from'), "query parameter 'from'");
+    const to = parseNeuronIndex(c.req.query('to'), "query parameter 'to'");
     const fromLayer = LAYER_NAMES[index - 1]!;
     // Only the two layers involved: one kernel is at most ~1M floats, the whole checkpoint a few times that.
     const stored = await store.getWeights({ runId, phase, epoch }, [fromLayer, layer as LayerName]);

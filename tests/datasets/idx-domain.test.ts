@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeIdx, parseIdx } from '../../datasets/idx-file.ts';
+import { encodeIdx, MAX_IDX_VALUES, parseIdx, readIdxFile } from '../../datasets/idx-file.ts';
 import { loadIdxDomain } from '../../datasets/idx-domain.ts';
 import { classCounts } from '../../datasets/image-set.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -39,6 +39,31 @@ describe('parseIdx', () => {
     floats[2] = 0x0d;
     expect(() => parseIdx(floats, 'f.idx')).toThrow(/holds float values; only unsigned bytes/);
     expect(() => parseIdx(encodeIdx([4, 4], new Uint8Array(16)).subarray(0, 20), 't.idx')).toThrow(/truncated: its header announces 4x4 = 16 values but only 8 bytes follow/);
+  });
+});
+
+describe('hostile IDX files', () => {
+  it('inflates a gzip bomb only up to the size its header announces', () => {
+    // One small real member, then members of 64 MiB of zeros each: 1 GiB once inflated, refused after 22 bytes.
+    const zeros = gzipSync(Buffer.alloc(64 << 20));
+    const bomb = Buffer.concat([gzipSync(encodeIdx([2, 3], new Uint8Array(6))), ...Array.from({ length: 16 }, () => zeros)]);
+    expect(() => parseIdx(bomb, 'bomb.gz')).toThrow("'bomb.gz' inflates to more than the 18 bytes its IDX header announces; it is damaged or not an IDX file.");
+  });
+
+  it('refuses a header announcing more values than the limit before inflating anything', () => {
+    const claim = encodeIdx([MAX_IDX_VALUES, 2], new Uint8Array(0));
+    expect(() => parseIdx(gzipSync(claim), 'huge.gz')).toThrow(new RegExp(`'huge.gz' announces ${MAX_IDX_VALUES}x2 values, more than the ${MAX_IDX_VALUES}`));
+    expect(() => parseIdx(claim, 'huge.idx')).toThrow(/announces/);
+  });
+
+  it('refuses devices and folders instead of reading them', () => {
+    expect(() => readIdxFile('/dev/zero')).toThrow("IDX file '/dev/zero' is not a regular file (a device, pipe or folder); point the config at the file itself.");
+    expect(() => readIdxFile(dir)).toThrow(/is not a regular file/);
+  });
+
+  it('reads a gzip file whose first compressed block holds the header with the data', () => {
+    const data = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251);
+    expect(parseIdx(gzipSync(encodeIdx([50, 100], data))).data).toEqual(data);
   });
 });
 

@@ -27,7 +27,7 @@ export interface DashboardSession {
   close(): Promise<void>;
 }
 
-export async function openDashboardSession(db: string, options: { pollIntervalMs?: number } = {}): Promise<DashboardSession> {
+export async function openDashboardSession(db: string, options: { pollIntervalMs?: number; token?: string } = {}): Promise<DashboardSession> {
   const store = await Store.open(db);
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist'), ...options });
   const browser = await launchChromium();

@@ -1,30 +1,20 @@
 // Issue 6 as a new user meets it: `transferscope train --config my.json` on an Office-31-like folder pair
 // with broken files, then on a pretrained Layers model; both read back through the Store.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Store } from '../../store/store.ts';
 import { modelFilesSaver } from '../../trainer/model-files.ts';
 import { selectBackend } from '../../trainer/backend.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { runCli } from '../helpers/cli.ts';
 import { writeDomainPair } from '../helpers/image-folders.ts';
 import { kerasStyleAlexNet32 } from '../helpers/keras-style-model.ts';
 
-const run = promisify(execFile);
 const dir = useTempDir();
 const db = join(dir, 'db');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/transferscope.js', ...args], { timeout: 110_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, 110_000);
 
 function writeConfig(name: string, extra: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`);

@@ -19,6 +19,7 @@ beforeAll(async () => {
   monitor = await startMonitor({ store, port: 0, pollIntervalMs: 50 });
   socket = connect(monitor.url, { transports: ['websocket'] });
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.emit('subscribeRuns');
 });
 afterAll(async () => {
   socket.close();

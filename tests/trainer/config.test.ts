@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { loadConfig, validateConfig } from '../../trainer/config.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonNestingDepth, loadConfig, validateConfig } from '../../trainer/config.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
 
 const valid = {
   name: 'ok', source: { kind: 'synthetic-digits', count: 100 }, target: { kind: 'mnist', count: 100 },
@@ -81,5 +84,33 @@ describe('config validation: issue 6 fields', () => {
     [{ ...folders, pretrained: { file: 'm.json' } }, /unknown field 'pretrained.file'/],
   ])('rejects a bad issue-6 field with one line naming it (%#)', (raw, message) => {
     expect(() => validateConfig(raw, 'my.json')).toThrow(message);
+  });
+});
+
+describe('hostile config files', () => {
+  const dir = useTempDir();
+
+  it('counts nesting outside strings only', () => {
+    expect(jsonNestingDepth('{"a": [1, {"b": "[[[{{{"}], "c": "\\"[["}')).toBe(3);
+    expect(jsonNestingDepth('[]')).toBe(1);
+    expect(jsonNestingDepth('42')).toBe(0);
+  });
+
+  it('refuses deep nesting before parsing, and bad JSON without quoting the file', () => {
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`);
+    expect(() => loadConfig(deep)).toThrow(/nests objects and arrays 50000 deep; a config needs at most 32\./);
+    const garbled = join(dir, 'garbled.json');
+    writeFileSync(garbled, '{"name": SECRET-TEXT}');
+    expect(() => loadConfig(garbled)).toThrow(/^Config file '.*garbled\.json' is not valid JSON( \(error at character \d+\))?\.$/);
+    expect(() => loadConfig(garbled)).not.toThrow(/SECRET/);
+  });
+
+  it('refuses devices, folders and oversized files', () => {
+    expect(() => loadConfig('/dev/zero')).toThrow(/Cannot read config file '\/dev\/zero': it is not a regular file\./);
+    expect(() => loadConfig(dir)).toThrow(/it is not a regular file/);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `{"name": "x", "$comment": "${'x'.repeat(2 << 20)}"}`);
+    expect(() => loadConfig(big)).toThrow(/more than a config's limit of 1048576/);
   });
 });

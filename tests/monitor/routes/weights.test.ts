@@ -68,9 +68,11 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights', () => {
     for (const [query, pattern] of [
       ['layers/conv1/weights?from=0&to=0', /Invalid layer 'conv1'/],
       ['layers/pool1/weights?from=0&to=0', /Invalid layer 'pool1'/],
-      ['layers/conv2/weights?to=0', /'from' must be .* \(got nothing\)/],
-      ['layers/conv2/weights?from=-1&to=0', /'from' .*got '-1'/],
-      ['layers/conv2/weights?from=0&to=1.5', /'to' .*got '1.5'/],
+      ['layers/conv2/weights?to=0', /Missing query parameter 'from': pass a neuron index/],
+      ['layers/conv2/weights?from=-1&to=0', /Invalid query parameter 'from' '-1'/],
+      ['layers/conv2/weights?from=0&to=1.5', /Invalid query parameter 'to' '1.5'/],
+      ['layers/conv2/weights?from=1e21&to=0', /Invalid query parameter 'from' '1e21': use a whole number from 0 to 65535/],
+      ['layers/conv2/weights?from=0&to=4294967296', /Invalid query parameter 'to' '4294967296'/],
       ['layers/conv2/weights?from=2&to=0', /'from' must be in \[0, 2\)/],
     ] as const) {
       const { status, body } = await get<ApiError>(`/api/runs/run-w/epochs/source/1/${query}`);
