@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
-import { clip, parseBoundedInteger, parseEpochParams } from '../../core/params.ts';
+import { clip, parseEpochParams, parseNeuronIndex } from '../../core/params.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 import type { RenderFeatureImage } from '../analysis-workers.ts';
 
@@ -15,8 +15,6 @@ const CACHE_LIMIT = 512;
  * and each retry would fork a worker. Briefly, since a failure may be passing (the store was busy).
  */
 export const FAILURE_CACHE_MS = 30_000;
-/** Far above AlexNet's widest layer (4,096), so any index the store could hold passes the shape check below. */
-const MAX_NEURON = 1_000_000;
 
 export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureImage): Hono {
   const app = new Hono();
@@ -37,7 +35,7 @@ export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureIma
     if (!(LAYER_NAMES as readonly string[]).includes(layer)) {
       throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(layer)}': use one of ${LAYER_NAMES.join(', ')}.`);
     }
-    const neuron = parseBoundedInteger(c.req.param('neuron'), 'neuron', 0, MAX_NEURON);
+    const neuron = parseNeuronIndex(c.req.param('neuron'), 'neuron');
     // Checked against the run's recorded shapes before any worker starts: a bad index costs a store read only.
     const run = await store.getRun(runId);
     const units = run.layers.find((l) => l.name === layer)?.biasShape[0];

@@ -19,6 +19,7 @@ beforeAll(async () => {
   app = createApp(store, {
     // Every fuzzed request is invalid in at least one place, so none may get as far as computing an analysis.
     analyze: () => Promise.reject(new Error('the fuzzer reached an analysis: a bad parameter passed validation')),
+    renderFeatureImage: () => Promise.reject(new Error('the fuzzer reached a feature render: a bad parameter passed validation')),
   });
   await store.createRun(runMeta('run-f'));
   await store.commitEpoch('run-f', { record: epochRecord('source', 1, 1), predictions: [], weights: [layerWeights('conv1', 2, 0), layerWeights('conv2', 2, 1)] });
