@@ -14,6 +14,7 @@ const DASHBOARD_DIR = resolve(ROOT, 'dashboard/dist');
 const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
+  transferscope train --resume RUN [--db DIR] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
@@ -66,13 +67,17 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function train(args: string[]): Promise<number> {
-  const flags = parse(args, { config: { type: 'string' }, db: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
-  if (!flags.config) {
-    usageError('Missing --config FILE (for example --config configs/digits.json).');
+  const flags = parse(args, { config: { type: 'string' }, db: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' }, resume: { type: 'string' } });
+  if (flags.resume !== undefined && (flags.config !== undefined || flags.run !== undefined)) {
+    usageError('--resume RUN continues a stored run with its stored config: leave out --config and --run.');
+  }
+  if (!flags.config && flags.resume === undefined) {
+    usageError('Missing --config FILE (for example --config configs/digits.json), or --resume RUN to continue a stopped run.');
   }
   const { loadConfig } = await import('../trainer/config.ts');
   const { trainRun } = await import('../trainer/run-training.ts');
-  const config = loadConfig(flags.config);
+  const { resumeRun } = await import('../trainer/resume-run.ts');
+  const config = flags.config === undefined ? undefined : loadConfig(flags.config);
   const backend = await parseBackend(flags.backend);
   const stop = new AbortController();
   const onSignal = () => {
@@ -84,12 +89,15 @@ async function train(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    const run = await trainRun({ config, db: flags.db ?? DEFAULT_DB, runId: flags.run, backend, signal: stop.signal });
+    const db = flags.db ?? DEFAULT_DB;
+    const run = config === undefined
+      ? await resumeRun({ db, runId: flags.resume!, backend, signal: stop.signal })
+      : await trainRun({ config, db, runId: flags.run, backend, signal: stop.signal });
     console.log(`transferscope: run ${run.id} finished (${run.lastEpoch?.step ?? 0} epochs stored)`);
     return 0;
   } catch (err) {
     if (stop.signal.aborted) {
-      console.error('transferscope: training interrupted; the completed epochs are stored.');
+      console.error(`transferscope: training interrupted; the completed epochs are stored (continue with 'transferscope train --resume RUN').`);
       return 130;
     }
     throw err;

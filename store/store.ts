@@ -13,6 +13,9 @@ import {
 } from './schema/tables.ts';
 import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
+import { deriveRunStatus } from '../core/run-status.ts';
+import type { OptimizerState } from './schema/recovery-tables.ts';
+import { RunRecovery, lastSignOfLife } from './run-recovery.ts';
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const epochFilter = (k: EpochKey) =>
@@ -35,17 +38,32 @@ export interface EpochPayload {
   predictions: SplitPredictions[];
   /** Present at checkpoints: every layer's weights. */
   weights?: LayerWeights[];
+  /** Present at checkpoints a resume can continue their phase from: the optimiser's state after this epoch. */
+  optimizerState?: OptimizerState;
+}
+
+export interface StoreOpenOptions {
+  /**
+   * For writers (a trainer): delete the rows of epochs that never committed (a killed trainer's) of runs whose
+   * trainer is not alive. Readers need not: they never read uncommitted rows.
+   */
+  removeUncommitted?: boolean;
 }
 
 export class Store {
+  /** Heartbeats, checkpoint optimiser states and the cleanup of uncommitted rows. */
+  readonly recovery: RunRecovery;
+
   private constructor(
     readonly uri: string,
     private readonly db: lancedb.Connection,
     private readonly tables: Record<TableName, lancedb.Table>,
-  ) {}
+  ) {
+    this.recovery = new RunRecovery(tables, { run: (id) => `run_id = ${sqlString(id)}`, epoch: epochFilter });
+  }
 
   /** Opens (creating if needed) the store at a LanceDB URI: a folder path or any URI LanceDB accepts. */
-  static async open(uri: string): Promise<Store> {
+  static async open(uri: string, options: StoreOpenOptions = {}): Promise<Store> {
     let db: lancedb.Connection;
     try {
       // readConsistencyInterval 0: every read sees other processes' latest commits (a trainer in its own process).
@@ -59,7 +77,12 @@ export class Store {
         return [name, table] as const;
       }),
     );
-    return new Store(uri, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+    const store = new Store(uri, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+    if (options.removeUncommitted) {
+      const live = (await store.listRuns()).filter((r) => r.status === 'running').map((r) => r.id);
+      await store.recovery.removeUncommittedRows({ live: new Set(live) });
+    }
+    return store;
   }
 
   close(): void {
@@ -99,15 +122,18 @@ export class Store {
       throw new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in ${this.uri}. List runs with GET /api/runs.`);
     }
     const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
-    return { ...meta, lastEpoch: await this.lastEpoch(id) };
+    const status = deriveRunStatus(meta.status, await this.recovery.lastHeartbeat(meta), Date.now());
+    return { ...meta, status, lastEpoch: await this.lastEpoch(id) };
   }
 
-  /** All runs, newest first, each with its last committed epoch. */
+  /** All runs, newest first, each with its last committed epoch and its status as derived from its heartbeat. */
   async listRuns(): Promise<RunSummary[]> {
     const rows = await this.tables.runs.query().select(['meta_json']).toArray();
-    const last = await this.lastEpochs();
+    const [last, beats] = await Promise.all([this.lastEpochs(), this.recovery.heartbeats()]);
+    const now = Date.now();
     return rows
       .map((r) => JSON.parse(String(r.meta_json)) as RunMeta)
+      .map((meta) => ({ ...meta, status: deriveRunStatus(meta.status, lastSignOfLife(meta, beats.get(meta.id)), now) }))
       .map((meta) => summaryFromMeta(meta, last.get(meta.id) ?? null))
       .sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -132,7 +158,7 @@ export class Store {
   }
 
   /**
-   * Commits one epoch: bulk rows first, the `epochs` row last. Leftovers of an earlier attempt at the same
+   * Commits one epoch: bulk rows (predictions, weights, optimiser state) first, the `epochs` row last. Leftovers of an earlier attempt at the same
    * epoch that never committed (a killed process) are deleted first.
    */
   async commitEpoch(runId: string, payload: EpochPayload): Promise<EpochRecord> {
@@ -140,7 +166,7 @@ export class Store {
     if ((await this.tables.epochs.countRows(epochFilter(key))) > 0) {
       throw new TransferscopeError('RUN_EXISTS', `Epoch ${key.phase} ${key.epoch} of run '${runId}' is already committed; refusing to overwrite it.`);
     }
-    await Promise.all([this.tables.predictions.delete(epochFilter(key)), this.tables.weights.delete(epochFilter(key))]);
+    await Promise.all([this.tables.predictions, this.tables.weights, this.tables.optimizer_states].map((t) => t.delete(epochFilter(key))));
     const base = (n: number) => ({
       run_id: Array<string>(n).fill(runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
     });
@@ -160,8 +186,14 @@ export class Store {
         ...base(p.length), split: p.map((x) => x.split), predicted: p.map((x) => x.predicted),
       }));
     }
+    if (payload.optimizerState) {
+      await this.recovery.writeOptimizerState(key, payload.record.step, payload.optimizerState);
+    }
     const record: EpochRecord = { ...payload.record, checkpoint: Boolean(payload.weights?.length), committedAt: Date.now() };
     await this.tables.epochs.add(makeRecordTable(TABLE_SCHEMAS.epochs, epochColumns(runId, [record])));
+    if (record.checkpoint) {
+      await this.recovery.pruneOptimizerStates(runId, record.step);
+    }
     return record;
   }
 

@@ -1,5 +1,5 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
-// `train` and `demo` commands.
+// `train` and `demo` commands; `resume-run.ts` continues a killed run through `trainRecorded`.
 import type { RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import { assertRunId } from '../core/params.ts';
@@ -11,10 +11,13 @@ import { buildAlexNet } from './alexnet.ts';
 import { layerShapes } from './layer-weights.ts';
 import { makeSnapshotRecorder } from './snapshot-recorder.ts';
 import { makeProgressPrinter } from './progress.ts';
-import { runTwoPhaseTraining, type TrainingCallbacks } from './train-loop.ts';
+import { runTwoPhaseTraining, type TrainingCallbacks, type TrainingStart } from './train-loop.ts';
 import { loadTrainingData } from './load-training-data.ts';
 import { loadPretrainedSource } from './pretrained-import.ts';
 import { storedInstances } from './stored-instances.ts';
+import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
+import type { StoredInstances } from '../store/schema/tables.ts';
+import type { TrainingData } from './evaluate.ts';
 
 export { loadTrainingData } from './load-training-data.ts';
 
@@ -27,7 +30,12 @@ export interface TrainOptions {
   progress?: NodeJS.WriteStream | null;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** How often the run's heartbeat is written; TRANSFERSCOPE_HEARTBEAT_MS or 10 s by default. */
+  heartbeatMs?: number;
 }
+
+/** What training a stored run needs besides its config, data and start. */
+export type RecordingOptions = Pick<TrainOptions, 'progress' | 'signal'>;
 
 function combine(...all: TrainingCallbacks[]): TrainingCallbacks {
   return {
@@ -40,25 +48,57 @@ function combine(...all: TrainingCallbacks[]): TrainingCallbacks {
 export const defaultRunId = (config: TrainConfig) =>
   `${config.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 
+export const logToStderr = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Both validation splits as the store keeps them for the views. */
+export async function validationInstances(data: TrainingData): Promise<StoredInstances[]> {
+  return [await storedInstances('source-validation', data.source.validation), await storedInstances('target-validation', data.target.validation)];
+}
+
+/** Loads both domains of `config`, logging how long it took and what was skipped. */
+export async function loadLoggedData(config: TrainConfig, log: (line: string) => void): Promise<Awaited<ReturnType<typeof loadTrainingData>>> {
+  const started = performance.now();
+  const data = await loadTrainingData(config);
+  log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
+  if (data.report) {
+    log(`transferscope: data: ${describeDataReport(data.report)}`);
+  }
+  return data;
+}
+
+/**
+ * Trains the stored run `meta` from `start`, committing every epoch, and records how it ended; resolves with
+ * the run's final metadata. Callers keep its heartbeat beating meanwhile (`withHeartbeat`).
+ */
+export async function trainRecorded(store: Store, meta: RunMeta, config: TrainConfig, data: TrainingData, start: TrainingStart, options: RecordingOptions): Promise<RunMeta> {
+  const recorder = makeSnapshotRecorder(store, meta);
+  const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
+  try {
+    await runTwoPhaseTraining(config, data, combine(recorder, progress), options.signal, start);
+  } catch (err) {
+    const aborted = options.signal?.aborted === true;
+    await recorder.finish(aborted ? 'interrupted' : 'failed', aborted ? 'stopped by the user' : (err as Error).message);
+    throw err;
+  }
+  await recorder.finish('finished');
+  return await store.getRun(meta.id);
+}
+
 /** Trains both phases into the store at `db`; resolves with the run's final metadata. */
 export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? logToStderr;
   const runId = options.runId ?? defaultRunId(config);
   assertRunId(runId);
-  const store = await Store.open(options.db);
+  const heartbeatMs = options.heartbeatMs ?? heartbeatIntervalMs();
+  const store = await Store.open(options.db, { removeUncommitted: true });
   try {
     if (await store.runExists(runId)) {
       throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${options.db}. Pass another --run id, or omit --run to get a new one.`);
     }
     const backend = await selectBackend(options.backend ?? 'auto');
     log(`transferscope: backend ${backend.name}`);
-    const started = performance.now();
-    const data = await loadTrainingData(config);
-    log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
-    if (data.report) {
-      log(`transferscope: data: ${describeDataReport(data.report)}`);
-    }
+    const data = await loadLoggedData(config, log);
     const classCount = data.source.train.classNames.length;
     let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
     if (pretrained) {
@@ -83,24 +123,13 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
         ...(pretrained ? { pretrained: pretrained.info } : {}),
       };
       await store.createRun(meta);
-      await store.putInstances(runId, [
-        await storedInstances('source-validation', data.source.validation),
-        await storedInstances('target-validation', data.target.validation),
-      ]);
-      log(`transferscope: run ${runId} stored in ${options.db}`);
-      const recorder = makeSnapshotRecorder(store, meta);
-      const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
-      const model = pretrained?.model;
-      pretrained = undefined;
-      try {
-        await runTwoPhaseTraining(config, data, combine(recorder, progress), options.signal, model);
-      } catch (err) {
-        const aborted = options.signal?.aborted === true;
-        await recorder.finish(aborted ? 'interrupted' : 'failed', aborted ? 'stopped by the user' : (err as Error).message);
-        throw err;
-      }
-      await recorder.finish('finished');
-      return await store.getRun(runId);
+      return await withHeartbeat(store, runId, heartbeatMs, log, async () => {
+        await store.putInstances(runId, await validationInstances(data));
+        log(`transferscope: run ${runId} stored in ${options.db}`);
+        const model = pretrained?.model;
+        pretrained = undefined;
+        return await trainRecorded(store, meta, config, data, model ? { pretrained: model } : {}, options);
+      });
     } finally {
       // Still set only when something failed before training took the model over.
       pretrained?.model.dispose();
