@@ -1,6 +1,7 @@
 // What lets a killed run be told apart from a running one and resumed: the trainers' heartbeats, the optimiser
 // state stored with checkpoints, and the cleanup of rows a killed commit left without their `epochs` row.
 // `Store` owns one of these (`store.recovery`) over its tables, and hands it its SQL filter builders.
+import { Worker } from 'node:worker_threads';
 import type * as lancedb from '@lancedb/lancedb';
 import type { RunMeta } from '../core/protocol.ts';
 import { assertRunId } from '../core/params.ts';
@@ -27,11 +28,69 @@ export function lastSignOfLife(meta: Pick<RunMeta, 'updatedAt'>, beat: Heartbeat
 
 const keyText = (k: EpochKey) => `${k.runId}\u0000${k.phase}\u0000${k.epoch}`;
 
+export interface BeatingOptions {
+  /** Beats between compactions of the heartbeat table; ~5 minutes at the default interval. */
+  compactEvery?: number;
+  /** Table versions younger than this survive a compaction, so a reader mid-query keeps the files it reads. */
+  keepVersionsMs?: number;
+  /** Called with a one-line reason when a beat could not be written (the next one is tried anyway). */
+  onError?: (message: string) => void;
+}
+
+export interface Beating {
+  /** Beats written by the worker so far (after the first one). */
+  readonly beats: number;
+  /** Stops beating; resolves once a beat under way is written and the worker has exited. */
+  stop(): Promise<void>;
+}
+
 export class RunRecovery {
   constructor(
+    private readonly uri: string,
     private readonly tables: Record<TableName, lancedb.Table>,
     private readonly filters: RecoveryFilters,
   ) {}
+
+  /**
+   * Beats for `runId` now, then every `intervalMs` from a worker thread with its own connection, so a main thread
+   * busy for seconds in tensor work still beats and only a dead (or stopped) process goes stale.
+   */
+  async startBeating(runId: string, intervalMs: number, options: BeatingOptions = {}): Promise<Beating> {
+    await this.beat(runId, intervalMs);
+    const worker = new Worker(new URL('./heartbeat-worker.js', import.meta.url), {
+      workerData: {
+        uri: this.uri, where: this.filters.run(runId), intervalMs,
+        compactEvery: options.compactEvery ?? 30, keepVersionsMs: options.keepVersionsMs ?? Math.max(60_000, 3 * intervalMs),
+      },
+    });
+    let beats = 0;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (message: unknown) => {
+        if (message === 'started') {
+          resolve();
+        } else if (typeof message === 'object' && message !== null && 'beats' in message) {
+          beats = Number(message.beats);
+        } else if (typeof message === 'object' && message !== null && 'error' in message) {
+          options.onError?.(String(message.error));
+        }
+      });
+    });
+    await started;
+    worker.on('error', (err: Error) => options.onError?.(err.message));
+    // Training keeps the process alive; the heartbeat alone never should.
+    worker.unref();
+    return {
+      get beats() { return beats; },
+      async stop() {
+        const stopped = new Promise<void>((resolve) => worker.on('message', (m: unknown) => { if (m === 'stopped') { resolve(); } }));
+        worker.postMessage('stop');
+        await Promise.race([stopped, exited]);
+        await worker.terminate();
+      },
+    };
+  }
 
   /** Records that the trainer of `runId` is alive and will beat again within `intervalMs` (one row per run, updated in place). */
   async beat(runId: string, intervalMs: number): Promise<void> {
@@ -65,14 +124,6 @@ export class RunRecovery {
   /** The newest sign of life of a run's trainer (its heartbeat, or its last metadata update). */
   async lastHeartbeat(meta: Pick<RunMeta, 'id' | 'updatedAt'>): Promise<Heartbeat> {
     return lastSignOfLife(meta, (await this.heartbeats(meta.id)).get(meta.id));
-  }
-
-  /**
-   * Compacts the heartbeat table and deletes its versions older than `keepMs` (the current one always stays):
-   * every beat is a new table version, so without this a long run's beats would grow the store without bound.
-   */
-  async compactHeartbeats(keepMs: number): Promise<void> {
-    await this.tables.heartbeats.optimize({ cleanupOlderThan: new Date(Date.now() - keepMs) });
   }
 
   /** Adds the optimiser state of a checkpoint; part of `commitEpoch`, before the epoch's commit row. */

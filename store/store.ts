@@ -59,7 +59,7 @@ export class Store {
     private readonly db: lancedb.Connection,
     private readonly tables: Record<TableName, lancedb.Table>,
   ) {
-    this.recovery = new RunRecovery(tables, { run: (id) => `run_id = ${sqlString(id)}`, epoch: epochFilter });
+    this.recovery = new RunRecovery(uri, tables, { run: (id) => `run_id = ${sqlString(id)}`, epoch: epochFilter });
   }
 
   /** Opens (creating if needed) the store at a LanceDB URI: a folder path or any URI LanceDB accepts. */

@@ -1,18 +1,9 @@
-// The trainer's sign of life: a heartbeat written to the store on a timer while a run trains, so readers can
-// tell a run whose trainer was killed (SIGKILL, power loss) from one still training (core/run-status.ts).
+// The trainer's sign of life while a run trains: a heartbeat in the store, so readers can tell a run whose
+// trainer was killed (SIGKILL, power loss) from one still training (core/run-status.ts). The beats are
+// written from a worker thread (store/heartbeat-worker.js), so a long tensor step never makes a run look dead.
 import { TransferscopeError } from '../core/errors.ts';
 import { DEFAULT_HEARTBEAT_MS } from '../core/run-status.ts';
 import type { Store } from '../store/store.ts';
-
-export interface RunHeartbeat {
-  /** Stops beating; resolves once a beat under way is written. */
-  stop(): Promise<void>;
-}
-
-/** Beats between compactions of the heartbeat table: ~5 minutes at the default interval. */
-const BEATS_PER_COMPACTION = 30;
-/** Table versions newer than this survive a compaction, so a reader mid-query never loses the files it reads. */
-const KEEP_VERSIONS_MS = 60_000;
 
 /** The heartbeat interval from TRANSFERSCOPE_HEARTBEAT_MS (whole milliseconds, 50 to 600000), or the default. */
 export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -28,42 +19,16 @@ export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): numbe
 }
 
 /**
- * Beats for `runId` now and every `intervalMs`. A failed write is logged and retried at the next beat: a
- * heartbeat must never stop training, and a few missed beats are tolerated by readers.
+ * Runs `work` while the run's heartbeat beats every `intervalMs`; the heartbeat stops when `work` settles,
+ * however it ends. A beat that fails is logged and the next one tried: a heartbeat never stops training.
  */
-export async function startHeartbeat(store: Store, runId: string, intervalMs: number, log: (line: string) => void): Promise<RunHeartbeat> {
-  let beats = 0;
-  let pending: Promise<void> | null = null;
-  const beat = async () => {
-    await store.recovery.beat(runId, intervalMs);
-    beats += 1;
-    if (beats % BEATS_PER_COMPACTION === 0) {
-      await store.recovery.compactHeartbeats(Math.max(KEEP_VERSIONS_MS, 3 * intervalMs));
-    }
-  };
-  await beat();
-  const timer = setInterval(() => {
-    // A slow write (a busy disk) skips a beat instead of queueing writes behind it.
-    pending ??= beat()
-      .catch((err: Error) => log(`transferscope: heartbeat of run ${runId} not written (${err.message}); retrying`))
-      .finally(() => { pending = null; });
-  }, intervalMs);
-  // Training keeps the process alive; the heartbeat alone never should.
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await pending;
-    },
-  };
-}
-
-/** Runs `work` while beating for `runId`; the heartbeat stops when `work` settles, however it ends. */
 export async function withHeartbeat<T>(store: Store, runId: string, intervalMs: number, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
-  const heartbeat = await startHeartbeat(store, runId, intervalMs, log);
+  const beating = await store.recovery.startBeating(runId, intervalMs, {
+    onError: (message) => log(`transferscope: heartbeat of run ${runId} not written (${message}); retrying`),
+  });
   try {
     return await work();
   } finally {
-    await heartbeat.stop();
+    await beating.stop();
   }
 }
