@@ -85,6 +85,8 @@ export class RunRecovery {
       get beats() { return beats; },
       async stop() {
         const stopped = new Promise<void>((resolve) => worker.on('message', (m: unknown) => { if (m === 'stopped') { resolve(); } }));
+        // Unreferenced, the worker would let the process exit before it answers.
+        worker.ref();
         worker.postMessage('stop');
         await Promise.race([stopped, exited]);
         await worker.terminate();

@@ -92,15 +92,16 @@ describe('train --resume after kill -9', () => {
     expect(killed.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt)).toEqual(beforeResume.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt));
     const later = killed.filter((e) => e.step > checkpoint.step);
     expect(later.length).toBeGreaterThan(0);
-    for (const e of later) {
+    const differences = later.map((e) => {
       const r = reference.find((x) => x.step === e.step)!;
-      // Same weights, Adam state, data order and dropout masks in the same WASM kernels: measured identical (0).
-      // The tolerance leaves room only for float32 rounding of Adam's recomputed bias correction.
-      expect(Math.abs(e.loss - r.loss)).toBeLessThan(1e-4);
-      for (const k of ['accSourceTrain', 'accTargetTrain', 'accSourceValidation', 'accTargetValidation'] as const) {
-        expect([e.step, k, Math.abs(e[k] - r[k])]).toEqual([e.step, k, expect.any(Number)]);
-        expect(Math.abs(e[k] - r[k])).toBeLessThanOrEqual(1 / 30);
-      }
+      const accuracies = (['accSourceTrain', 'accTargetTrain', 'accSourceValidation', 'accTargetValidation'] as const).map((k) => Math.abs(e[k] - r[k]));
+      return { step: e.step, loss: Math.abs(e.loss - r.loss), accuracy: Math.max(...accuracies) };
+    });
+    // Same weights, Adam state, per-epoch data order and dropout masks through the same WASM kernels: measured
+    // identical (every difference 0). The bounds (loss 5e-5, accuracy 0.005, under one instance of 30) leave
+    // room for float32 rounding only: Adam's bias correction is recomputed as beta^(t+1) on restore.
+    for (const d of differences) {
+      expect(d).toEqual({ step: d.step, loss: expect.closeTo(0, 4), accuracy: expect.closeTo(0, 2) });
     }
 
     const again = await cli('train', '--resume', 'killed', '--db', db);
