@@ -62,11 +62,12 @@ export async function resumeRun(options: ResumeOptions): Promise<RunMeta> {
     const config: TrainConfig = validateConfig(stored.config, `the stored config of run '${runId}'`);
     const checkpoint = lastCheckpoint(await store.listEpochs(runId));
     return await withHeartbeat(store, runId, heartbeatMs, log, async () => {
-      const discarded = await store.recovery.discardEpochsAfter(runId, checkpoint?.step ?? 0);
       const backend = await selectBackend(options.backend ?? 'auto');
       log(`transferscope: backend ${backend.name}`);
       const data = await loadLoggedData(config, log);
       assertSameData(stored, data);
+      // Only once the run can really continue: a refused resume leaves every committed epoch in place.
+      const discarded = await store.recovery.discardEpochsAfter(runId, checkpoint?.step ?? 0);
       if ((await store.getLabels(runId, 'source-validation')).length === 0) {
         // The trainer died before its validation instances were stored (they are written in one commit).
         await store.putInstances(runId, await validationInstances(data));
