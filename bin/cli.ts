@@ -15,6 +15,7 @@ const DASHBOARD_DIR = resolve(ROOT, 'dashboard/dist');
 const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--token T] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
+  transferscope train --resume RUN [--db DIR] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H] [--token T]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
@@ -108,17 +109,23 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function train(args: string[]): Promise<number> {
-  const { flags, location } = parse(args, { config: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } });
-  if (!flags.config) {
-    usageError('Missing --config FILE (for example --config configs/digits.json).');
+  const { flags, location } = parse(args, { config: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' }, resume: { type: 'string' } });
+  if (flags.resume !== undefined && (flags.config !== undefined || flags.run !== undefined)) {
+    usageError('--resume RUN continues a stored run with its stored config: leave out --config and --run.');
   }
-  if (flags.run !== undefined) {
-    const { assertRunId } = await import('../core/params.ts');
-    assertRunId(flags.run);
+  if (!flags.config && flags.resume === undefined) {
+    usageError('Missing --config FILE (for example --config configs/digits.json), or --resume RUN to continue a stopped run.');
+  }
+  const { assertRunId } = await import('../core/params.ts');
+  for (const id of [flags.run, flags.resume]) {
+    if (id !== undefined) {
+      assertRunId(id);
+    }
   }
   const { loadConfig } = await import('../trainer/config.ts');
   const { trainRun } = await import('../trainer/run-training.ts');
-  const config = loadConfig(flags.config);
+  const { resumeRun } = await import('../trainer/resume-run.ts');
+  const config = flags.config === undefined ? undefined : loadConfig(flags.config);
   const backend = await parseBackend(flags.backend);
   const stop = new AbortController();
   const onSignal = () => {
@@ -130,12 +137,16 @@ async function train(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    const run = await trainRun({ config, db: location.uri, storageOptions: location.storageOptions, runId: flags.run, backend, signal: stop.signal });
+    const db = location.uri;
+    const storageOptions = location.storageOptions;
+    const run = config === undefined
+      ? await resumeRun({ db, storageOptions, runId: flags.resume!, backend, signal: stop.signal })
+      : await trainRun({ config, db, storageOptions, runId: flags.run, backend, signal: stop.signal });
     console.log(`transferscope: run ${run.id} finished (${run.lastEpoch?.step ?? 0} epochs stored)`);
     return 0;
   } catch (err) {
     if (stop.signal.aborted) {
-      console.error('transferscope: training interrupted; the completed epochs are stored.');
+      console.error(`transferscope: training interrupted; the completed epochs are stored (continue with 'transferscope train --resume RUN').`);
       return 130;
     }
     throw err;

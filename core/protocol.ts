@@ -12,6 +12,11 @@ export type Phase = 'source' | 'target';
 export const VALIDATION_SPLITS = ['source-validation', 'target-validation'] as const;
 export type ValidationSplit = (typeof VALIDATION_SPLITS)[number];
 export type Domain = 'source' | 'target';
+/**
+ * A run's status as readers see it. `running` only while its trainer's heartbeat is fresh; `interrupted` when
+ * training stopped before the end (Ctrl-C, or a trainer that died: its heartbeat went stale), resumable with
+ * `transferscope train --resume RUN`; `finished` and `failed` are recorded by the trainer itself.
+ */
 export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
 
 /** A point on the run's timeline: epochs are 1-based within their phase, `step` is 1-based over both phases. */

@@ -41,7 +41,8 @@ export function startEpochWatcher(store: Store, listener: WatcherListener, inter
     // Commits in the same millisecond as `since` are re-read; `announced` keeps them single.
     const fresh = await store.epochsCommittedAfter(since - 1);
     for (const { runId, record } of fresh) {
-      const key = `${runId}/${record.step}`;
+      // A resumed run commits its discarded steps again: the commit time tells the new commit from the old.
+      const key = `${runId}/${record.step}/${record.committedAt}`;
       if (!announced.has(key)) {
         announced.add(key);
         listener.epoch(runId, record);

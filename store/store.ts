@@ -14,6 +14,9 @@ import {
 import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
 import { displayUri, redactSecrets, type StorageOptions, type StoreLocation } from './storage-options.ts';
+import { deriveRunStatus } from '../core/run-status.ts';
+import type { OptimizerState } from './schema/recovery-tables.ts';
+import { RunRecovery, lastSignOfLife } from './run-recovery.ts';
 
 // Filters are SQL text, so every value in one is a validated run id, a known name or a validated integer: a number
 // written as text (1e21) or past 2^31 would otherwise reach LanceDB and fail there, echoing its internals.
@@ -62,11 +65,18 @@ export interface EpochPayload {
   predictions: SplitPredictions[];
   /** Present at checkpoints: every layer's weights. */
   weights?: LayerWeights[];
+  /** Present at checkpoints a resume can continue their phase from: the optimiser's state after this epoch. */
+  optimizerState?: OptimizerState;
 }
 
 export interface OpenOptions {
   /** Object-store options for a remote URI (credentials, endpoint); see store/storage-options.ts. */
   storageOptions?: StorageOptions;
+  /**
+   * For writers (a trainer): delete the rows of epochs that never committed (a killed trainer's) of runs whose
+   * trainer is not alive. Readers need not: they never read uncommitted rows.
+   */
+  removeUncommitted?: boolean;
 }
 
 // Environment variables whose values never appear in a message about a store that failed to open.
@@ -85,6 +95,8 @@ function causeLine(err: unknown, storageOptions: StorageOptions): string {
 export class Store {
   /** Where the store is, safe to print: no user, password or secret query values. */
   readonly displayUri: string;
+  /** Heartbeats, checkpoint optimiser states and the cleanup of uncommitted rows. */
+  readonly recovery: RunRecovery;
 
   private constructor(
     readonly location: StoreLocation,
@@ -92,6 +104,7 @@ export class Store {
     private readonly tables: Record<TableName, lancedb.Table>,
   ) {
     this.displayUri = displayUri(location.uri);
+    this.recovery = new RunRecovery(location, tables, { run: (id) => `run_id = ${sqlString(id)}`, epoch: epochFilter });
   }
 
   get uri(): string {
@@ -115,6 +128,7 @@ export class Store {
     } catch (err) {
       throw unavailable(err);
     }
+    let store: Store;
     try {
       // A remote store is first reached here: connecting to a URI only parses it.
       const entries = await Promise.all(
@@ -123,11 +137,16 @@ export class Store {
           return [name, table] as const;
         }),
       );
-      return new Store({ uri, storageOptions }, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+      store = new Store({ uri, storageOptions }, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
     } catch (err) {
       db.close();
       throw unavailable(err);
     }
+    if (options.removeUncommitted) {
+      const live = (await store.listRuns()).filter((r) => r.status === 'running').map((r) => r.id);
+      await store.recovery.removeUncommittedRows({ live: new Set(live) });
+    }
+    return store;
   }
 
   close(): void {
@@ -168,15 +187,18 @@ export class Store {
       throw runNotFound(id);
     }
     const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
-    return { ...meta, lastEpoch: await this.lastEpoch(id) };
+    const status = deriveRunStatus(meta.status, await this.recovery.lastHeartbeat(meta), Date.now());
+    return { ...meta, status, lastEpoch: await this.lastEpoch(id) };
   }
 
-  /** All runs, newest first, each with its last committed epoch. */
+  /** All runs, newest first, each with its last committed epoch and its status as derived from its heartbeat. */
   async listRuns(): Promise<RunSummary[]> {
     const rows = await this.tables.runs.query().select(['meta_json']).toArray();
-    const last = await this.lastEpochs();
+    const [last, beats] = await Promise.all([this.lastEpochs(), this.recovery.heartbeats()]);
+    const now = Date.now();
     return rows
       .map((r) => JSON.parse(String(r.meta_json)) as RunMeta)
+      .map((meta) => ({ ...meta, status: deriveRunStatus(meta.status, lastSignOfLife(meta, beats.get(meta.id)), now) }))
       .map((meta) => summaryFromMeta(meta, last.get(meta.id) ?? null))
       .sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -201,7 +223,7 @@ export class Store {
   }
 
   /**
-   * Commits one epoch: bulk rows first, the `epochs` row last. Leftovers of an earlier attempt at the same
+   * Commits one epoch: bulk rows (predictions, weights, optimiser state) first, the `epochs` row last. Leftovers of an earlier attempt at the same
    * epoch that never committed (a killed process) are deleted first.
    */
   async commitEpoch(runId: string, payload: EpochPayload): Promise<EpochRecord> {
@@ -209,7 +231,7 @@ export class Store {
     if ((await this.tables.epochs.countRows(epochFilter(key))) > 0) {
       throw new TransferscopeError('RUN_EXISTS', `Epoch ${key.phase} ${key.epoch} of run '${runId}' is already committed; refusing to overwrite it.`);
     }
-    await Promise.all([this.tables.predictions.delete(epochFilter(key)), this.tables.weights.delete(epochFilter(key))]);
+    await Promise.all([this.tables.predictions, this.tables.weights, this.tables.optimizer_states].map((t) => t.delete(epochFilter(key))));
     const base = (n: number) => ({
       run_id: Array<string>(n).fill(runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
     });
@@ -229,8 +251,14 @@ export class Store {
         ...base(p.length), split: p.map((x) => x.split), predicted: p.map((x) => x.predicted),
       }));
     }
+    if (payload.optimizerState) {
+      await this.recovery.writeOptimizerState(key, payload.record.step, payload.optimizerState);
+    }
     const record: EpochRecord = { ...payload.record, checkpoint: Boolean(payload.weights?.length), committedAt: Date.now() };
     await this.tables.epochs.add(makeRecordTable(TABLE_SCHEMAS.epochs, epochColumns(runId, [record])));
+    if (record.checkpoint) {
+      await this.recovery.pruneOptimizerStates(runId, record.step);
+    }
     return record;
   }
 

@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { LAYER_NAMES } from '../core/protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import type { OptimizerState } from '../store/schema/recovery-tables.ts';
 import { layerLearningRate, type PhaseConfig } from './config-phase.ts';
 
 export interface PhaseOptimizer {
@@ -10,6 +12,10 @@ export interface PhaseOptimizer {
   step(x: tf.Tensor4D, y: tf.Tensor2D): Promise<number>;
   /** Learning rate per trained layer and the frozen ones, for logs and tests. */
   readonly plan: { frozen: string[]; rates: Record<string, number> };
+  /** Every group's Adam state (step count, first and second moments), copied out of the backend. */
+  readState(): Promise<OptimizerState>;
+  /** Puts back a state `readState` returned for the same model and settings; before the first step only. */
+  restoreState(state: OptimizerState): Promise<void>;
   dispose(): void;
 }
 
@@ -47,6 +53,44 @@ export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig): 
       const loss = (await value.data())[0]!;
       value.dispose();
       return loss;
+    },
+    async readState() {
+      const state: OptimizerState = [];
+      for (const { optimizer } of optimizers) {
+        // [iterations, every variable's first moment, then every second moment]; the moments are live variables.
+        const [iterations, ...moments] = await optimizer.getWeights();
+        const count = (await iterations!.tensor.data())[0]!;
+        iterations!.tensor.dispose();
+        state.push({
+          iterations: count,
+          moments: await Promise.all(moments.map(async (m) => ({ shape: m.tensor.shape.slice(), values: Float32Array.from(await m.tensor.data()) }))),
+        });
+      }
+      return state;
+    },
+    async restoreState(state) {
+      const mismatch = (what: string) => new TransferscopeError('INVALID_CONFIG', `The optimiser state stored with this checkpoint does not fit the model (${what}); the run's stored config or checkpoint was changed.`);
+      if (state.length !== optimizers.length) {
+        throw mismatch(`${state.length} learning-rate groups stored, ${optimizers.length} configured`);
+      }
+      for (const [g, { optimizer, variables }] of optimizers.entries()) {
+        const { iterations, moments } = state[g]!;
+        if (moments.length !== 2 * variables.length) {
+          throw mismatch(`group ${g}: ${moments.length} moments stored for ${variables.length} variables`);
+        }
+        const named = moments.map((m, slot) => {
+          const variable = variables[slot % variables.length]!;
+          if (m.shape.join('x') !== variable.shape.join('x')) {
+            throw mismatch(`${variable.name}: shape ${m.shape.join('x')} stored, ${variable.shape.join('x')} in the model`);
+          }
+          // Adam matches moments to variables by position, so the names are only labels.
+          return { name: `${variable.name}/${slot < variables.length ? 'm' : 'v'}`, tensor: tf.tensor(m.values, m.shape) };
+        });
+        const count = tf.scalar(iterations, 'int32');
+        await optimizer.setWeights([{ name: 'iter', tensor: count }, ...named]);
+        // setWeights made its own variables of these tensors.
+        tf.dispose([count, ...named.map((n) => n.tensor)]);
+      }
     },
     dispose() {
       for (const { optimizer } of optimizers) {

@@ -1,4 +1,5 @@
-// Reads every named layer's weights out of a model as typed arrays (what checkpoints store).
+// Reads every named layer's weights out of a model as typed arrays (what checkpoints store), and puts them back.
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { LAYER_NAMES, type LayerShape } from '../core/protocol.ts';
 import type { LayerWeights } from '../store/schema/tables.ts';
@@ -12,6 +13,14 @@ export function readLayerWeights(model: tfl.LayersModel): LayerWeights[] {
     }
     return { layer: name, kernelShape: kernel.shape.slice(), kernel: Float32Array.from(kernel.dataSync()), bias: Float32Array.from(bias.dataSync()) };
   });
+}
+
+/** Sets each listed layer's kernel and bias from a checkpoint (`readLayerWeights`' output); other layers are left as they are. */
+export function writeLayerWeights(model: tfl.LayersModel, weights: readonly LayerWeights[]): void {
+  for (const w of weights) {
+    // setWeights copies into the layer's variables, so the temporary tensors go with the tidy.
+    tf.tidy(() => model.getLayer(w.layer).setWeights([tf.tensor(w.kernel, w.kernelShape), tf.tensor1d(w.bias)]));
+  }
 }
 
 export function layerShapes(model: tfl.LayersModel): LayerShape[] {

@@ -20,6 +20,9 @@ export async function* readBatches(reader: ImageReader, order: Int32Array, batch
   };
   let pending = order.length > 0 ? read(0) : null;
   for (let from = 0; from < order.length; from += batchSize) {
+    // WASM kernels resolve through microtasks only; without a macrotask turn per batch, timers (the run's
+    // heartbeat) and signal events (Ctrl-C) would wait for a whole epoch's training or evaluation.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const pixels = await pending!;
     pending = from + batchSize < order.length ? read(from + batchSize) : null;
     yield { pixels, from, to: Math.min(order.length, from + batchSize) };

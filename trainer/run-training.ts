@@ -1,5 +1,5 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
-// `train` and `demo` commands.
+// `train` and `demo` commands; `resume-run.ts` continues a killed run through `trainRecorded`.
 import { existsSync } from 'node:fs';
 import type { RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
@@ -13,10 +13,13 @@ import { buildAlexNet } from './alexnet.ts';
 import { layerShapes } from './layer-weights.ts';
 import { makeSnapshotRecorder } from './snapshot-recorder.ts';
 import { makeProgressPrinter } from './progress.ts';
-import { runTwoPhaseTraining, type TrainingCallbacks } from './train-loop.ts';
+import { runTwoPhaseTraining, type TrainingCallbacks, type TrainingStart } from './train-loop.ts';
 import { loadTrainingData } from './load-training-data.ts';
 import { loadPretrainedSource } from './pretrained-import.ts';
 import { storedInstances } from './stored-instances.ts';
+import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
+import type { StoredInstances } from '../store/schema/tables.ts';
+import type { TrainingData } from './evaluate.ts';
 
 export { loadTrainingData } from './load-training-data.ts';
 
@@ -31,7 +34,12 @@ export interface TrainOptions {
   progress?: NodeJS.WriteStream | null;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** How often the run's heartbeat is written; TRANSFERSCOPE_HEARTBEAT_MS or 10 s by default. */
+  heartbeatMs?: number;
 }
+
+/** What training a stored run needs besides its config, data and start. */
+export type RecordingOptions = Pick<TrainOptions, 'progress' | 'signal'>;
 
 function combine(...all: TrainingCallbacks[]): TrainingCallbacks {
   return {
@@ -44,17 +52,54 @@ function combine(...all: TrainingCallbacks[]): TrainingCallbacks {
 export const defaultRunId = (config: TrainConfig) =>
   `${config.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 
+export const logToStderr = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Both validation splits as the store keeps them for the views. */
+export async function validationInstances(data: TrainingData): Promise<StoredInstances[]> {
+  return [await storedInstances('source-validation', data.source.validation), await storedInstances('target-validation', data.target.validation)];
+}
+
+/** Loads both domains of `config`, logging how long it took and what was skipped. */
+export async function loadLoggedData(config: TrainConfig, log: (line: string) => void): Promise<Awaited<ReturnType<typeof loadTrainingData>>> {
+  const started = performance.now();
+  const data = await loadTrainingData(config);
+  log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
+  if (data.report) {
+    log(`transferscope: data: ${describeDataReport(data.report)}`);
+  }
+  return data;
+}
+
+/**
+ * Trains the stored run `meta` from `start`, committing every epoch, and records how it ended; resolves with
+ * the run's final metadata. Callers keep its heartbeat beating meanwhile (`withHeartbeat`).
+ */
+export async function trainRecorded(store: Store, meta: RunMeta, config: TrainConfig, data: TrainingData, start: TrainingStart, options: RecordingOptions): Promise<RunMeta> {
+  const recorder = makeSnapshotRecorder(store, meta);
+  const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
+  try {
+    await runTwoPhaseTraining(config, data, combine(recorder, progress), options.signal, start);
+  } catch (err) {
+    const aborted = options.signal?.aborted === true;
+    await recorder.finish(aborted ? 'interrupted' : 'failed', aborted ? 'stopped by the user' : (err as Error).message);
+    throw err;
+  }
+  await recorder.finish('finished');
+  return await store.getRun(meta.id);
+}
+
 /** Trains both phases into the store at `db`; resolves with the run's final metadata. */
 export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? logToStderr;
   const runId = options.runId ?? defaultRunId(config);
   assertRunId(runId);
+  const heartbeatMs = options.heartbeatMs ?? heartbeatIntervalMs();
   // Everything the run needs is checked before a store is created: a run that cannot start leaves no local store
   // behind. An object-storage URI is opened at once (whether it exists costs a request either way).
   checkConfigFiles(config);
   const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.db);
-  const openStore = () => Store.open(options.db, { storageOptions: options.storageOptions });
+  const openStore = () => Store.open(options.db, { storageOptions: options.storageOptions, removeUncommitted: true });
   // An existing store may already hold the id: refused before the data load, which can take minutes.
   let store = !local || existsSync(options.db) ? await openStore() : null;
   try {
@@ -62,17 +107,13 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${store.displayUri}. Pass another --run id, or omit --run to get a new one.`);
     }
     const backend = await selectBackend(options.backend ?? 'auto');
-    const started = performance.now();
-    const data = await loadTrainingData(config);
-    const dataSeconds = (performance.now() - started) / 1000;
+    // Progress is printed once every input has loaded, so a run refused for its inputs prints its one error line only.
+    const held: string[] = [];
+    const data = await loadLoggedData(config, (line) => held.push(line));
     const classCount = data.source.train.classNames.length;
     let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
-    // Progress is printed once every input has loaded, so a run refused for its inputs prints its one error line only.
     log(`transferscope: backend ${backend.name}`);
-    log(`transferscope: data ready in ${dataSeconds.toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${classCount} classes)`);
-    if (data.report) {
-      log(`transferscope: data: ${describeDataReport(data.report)}`);
-    }
+    held.forEach((line) => log(line));
     if (pretrained) {
       log(`transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`);
     }
@@ -96,24 +137,14 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
         ...(pretrained ? { pretrained: pretrained.info } : {}),
       };
       await store.createRun(meta);
-      await store.putInstances(runId, [
-        await storedInstances('source-validation', data.source.validation),
-        await storedInstances('target-validation', data.target.validation),
-      ]);
-      log(`transferscope: run ${runId} stored in ${store.displayUri}`);
-      const recorder = makeSnapshotRecorder(store, meta);
-      const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
-      const model = pretrained?.model;
-      pretrained = undefined;
-      try {
-        await runTwoPhaseTraining(config, data, combine(recorder, progress), options.signal, model);
-      } catch (err) {
-        const aborted = options.signal?.aborted === true;
-        await recorder.finish(aborted ? 'interrupted' : 'failed', aborted ? 'stopped by the user' : (err as Error).message);
-        throw err;
-      }
-      await recorder.finish('finished');
-      return await store.getRun(runId);
+      const writer = store;
+      return await withHeartbeat(writer, runId, heartbeatMs, log, async () => {
+        await writer.putInstances(runId, await validationInstances(data));
+        log(`transferscope: run ${runId} stored in ${writer.displayUri}`);
+        const model = pretrained?.model;
+        pretrained = undefined;
+        return await trainRecorded(writer, meta, config, data, model ? { pretrained: model } : {}, options);
+      });
     } finally {
       // Still set only when something failed before training took the model over.
       pretrained?.model.dispose();

@@ -1,5 +1,5 @@
-// The training callback that writes each finished epoch (metrics, predictions, checkpoint weights)
-// to the store, and keeps the run's metadata current.
+// The training callback that writes each finished epoch (metrics, predictions, checkpoint weights and
+// optimiser state) to the store, and keeps the run's metadata current.
 import type { EpochRecord, RunMeta } from '../core/protocol.ts';
 import type { Store } from '../store/store.ts';
 import type { EpochEnd, TrainingCallbacks } from './train-loop.ts';
@@ -31,6 +31,7 @@ export function makeSnapshotRecorder(store: Store, meta: RunMeta, onCommitted?: 
           { split: 'target-validation', predicted: e.targetValidationPredicted },
         ],
         ...(info.weights ? { weights: info.weights } : {}),
+        ...(info.optimizerState ? { optimizerState: info.optimizerState } : {}),
       });
       await save({ lastEpoch: { phase: info.phase, epoch: info.epoch, step: info.step } });
       onCommitted?.(record);

@@ -3,8 +3,9 @@
 // callbacks. Tensors never leave this folder: callbacks get numbers and typed arrays.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Phase } from '../core/protocol.ts';
+import type { EpochRef, Phase } from '../core/protocol.ts';
 import type { LayerWeights } from '../store/schema/tables.ts';
+import type { OptimizerState } from '../store/schema/recovery-tables.ts';
 import type { ImageReader } from '../datasets/image-reader.ts';
 import type { TrainConfig } from './config.ts';
 import { buildAlexNet } from './alexnet.ts';
@@ -12,8 +13,9 @@ import { evaluateEpoch, meanLoss, sampleRows, type EpochEvaluation, type Trainin
 
 import { makePhaseOptimizer, type PhaseOptimizer } from './layer-optimizers.ts';
 import { readBatches } from './read-batches.ts';
-import { readLayerWeights } from './layer-weights.ts';
-import { SeededRandom } from '../lib/random/index.ts';
+import { readLayerWeights, writeLayerWeights } from './layer-weights.ts';
+import { epochRandom } from './epoch-random.ts';
+import type { SeededRandom } from '../lib/random/index.ts';
 
 export interface BatchEnd {
   phase: Phase;
@@ -35,6 +37,23 @@ export interface EpochEnd {
   evaluation: EpochEvaluation;
   /** Every layer's weights, present at checkpoints only. */
   weights?: LayerWeights[];
+  /** The optimiser's state, present at checkpoints before the last epoch of a phase (what a resume continues with). */
+  optimizerState?: OptimizerState;
+}
+
+/** Where a resumed run continues: its last committed checkpoint. */
+export interface ResumePoint {
+  at: EpochRef;
+  weights: LayerWeights[];
+  /** The optimiser state stored with it; null at a phase's last epoch (the next phase starts a fresh Adam). */
+  optimizerState: OptimizerState | null;
+}
+
+/** How training starts: from scratch, from an imported source model, or from a checkpoint of a killed run. */
+export interface TrainingStart {
+  /** Taken over (and disposed) by the loop: the source phase only evaluates it. */
+  pretrained?: tfl.LayersModel;
+  resume?: ResumePoint;
 }
 
 export interface TrainingCallbacks {
@@ -66,9 +85,6 @@ async function trainEpoch(
   let lossSum = 0;
   let b = 0;
   for await (const { pixels, from, to } of readBatches(reader, order, batchSize, augment)) {
-    // WASM kernels resolve through microtasks only; without a macrotask turn a Ctrl-C (a signal event)
-    // would wait for the epoch's store writes instead of stopping after this batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
     const n = to - from;
     const x = tf.tensor4d(pixels, [n, reader.height, reader.width, 3]);
@@ -90,39 +106,84 @@ async function evaluatePretrained(model: tfl.LayersModel, config: TrainConfig, d
   await callbacks.onEpochEnd?.({ phase: 'source', epoch: 1, step: 1, loss, trainSeconds: 0, trainImagesPerSecond: 0, evaluation, weights: readLayerWeights(model) });
 }
 
+/** True when `at` is its phase's last epoch, so the next phase starts from its weights with a fresh optimiser. */
+export function endsPhase(config: TrainConfig, at: Pick<EpochRef, 'phase' | 'epoch'>): boolean {
+  // An imported source model's only source epoch is its evaluation.
+  return at.epoch >= config.phases[at.phase].epochs || (at.phase === 'source' && config.pretrained !== undefined);
+}
+
+/** The phases still to train after `resume`, and whether the checkpoint ends its phase. */
+function remainingPhases(config: TrainConfig, resume: ResumePoint): { phases: Phase[]; endsPhase: boolean } {
+  const { phase } = resume.at;
+  const ends = endsPhase(config, resume.at);
+  if (phase === 'target') {
+    return { phases: ends ? [] : ['target'], endsPhase: ends };
+  }
+  return { phases: ends ? ['target'] : ['source', 'target'], endsPhase: ends };
+}
+
 /**
  * Runs both phases. Epoch callbacks are awaited before the next epoch starts, so a recorder's commit
- * is durable before training moves on. `signal` stops training between batches. With `pretrained`
- * (taken over, and disposed, by this function) the source phase only evaluates that model.
+ * is durable before training moves on. `signal` stops training between batches. With `start.resume`
+ * training continues after that checkpoint with its weights and optimiser state; each epoch's data
+ * order depends only on (seed, phase, epoch), so the epochs after it match an uninterrupted run's.
  */
-export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks, signal?: AbortSignal, pretrained?: tfl.LayersModel): Promise<void> {
+export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks, signal?: AbortSignal, start: TrainingStart = {}): Promise<void> {
   const classCount = data.source.train.classNames.length;
-  const rng = new SeededRandom(config.seed);
-  // Augmentation draws from its own stream, so turning it on leaves the batch order unchanged.
-  const augmentRng = new SeededRandom(config.seed ^ 0x5eed);
+  const build = () => buildAlexNet({ variant: config.model, classCount, seed: config.seed });
+  const { pretrained, resume } = start;
   let step = 0;
   let previous: tfl.LayersModel | null = null;
-  if (pretrained) {
+  // The checkpoint's model when training continues inside the checkpoint's phase.
+  let continued: { model: tfl.LayersModel; resume: ResumePoint } | null = null;
+  let phases: Phase[] = ['source', 'target'];
+  if (resume) {
+    pretrained?.dispose();
+    const model = build();
+    writeLayerWeights(model, resume.weights);
+    const remaining = remainingPhases(config, resume);
+    phases = remaining.phases;
+    step = resume.at.step;
+    if (remaining.endsPhase) {
+      previous = model;
+    } else {
+      continued = { model, resume };
+    }
+  } else if (pretrained) {
     await evaluatePretrained(pretrained, config, data, callbacks);
     previous = pretrained;
     step = 1;
+    phases = ['target'];
   }
-  for (const phase of pretrained ? (['target'] as const) : (['source', 'target'] as const)) {
+  for (const phase of phases) {
     const settings = config.phases[phase];
-    const model = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
-    if (previous) {
-      // Fine-tuning starts from every weight of the final source model. The copies share the source
-      // variables' data, so the source model can go now: at 227x227 it holds 230 MB of WASM heap.
-      model.setWeights(previous.getWeights());
-      previous.dispose();
+    let model: tfl.LayersModel;
+    let firstEpoch = 1;
+    if (continued?.resume.at.phase === phase) {
+      model = continued.model;
+      firstEpoch = continued.resume.at.epoch + 1;
+    } else {
+      model = build();
+      if (previous) {
+        // Fine-tuning starts from every weight of the final source model. The copies share the source
+        // variables' data, so the source model can go now: at 227x227 it holds 230 MB of WASM heap.
+        model.setWeights(previous.getWeights());
+        previous.dispose();
+        previous = null;
+      }
     }
     const optimizer = makePhaseOptimizer(model, settings);
     const trainSet = data[phase].train;
-    await callbacks.onPhaseStart?.(phase, settings.epochs, Math.ceil(trainSet.count / settings.batchSize));
     try {
-      for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      if (continued?.resume.at.phase === phase && continued.resume.optimizerState) {
+        await optimizer.restoreState(continued.resume.optimizerState);
+      }
+      await callbacks.onPhaseStart?.(phase, settings.epochs, Math.ceil(trainSet.count / settings.batchSize));
+      for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
         step += 1;
-        const { loss, seconds } = await trainEpoch(optimizer, trainSet, settings.batchSize, rng, settings.augment ? augmentRng : undefined, (batch, batches, batchLoss, elapsed) => {
+        const shuffle = epochRandom(config.seed, phase, epoch, 'shuffle');
+        const augment = settings.augment ? epochRandom(config.seed, phase, epoch, 'augment') : undefined;
+        const { loss, seconds } = await trainEpoch(optimizer, trainSet, settings.batchSize, shuffle, augment, (batch, batches, batchLoss, elapsed) => {
           callbacks.onBatchEnd?.({ phase, epoch, batch, batches, loss: batchLoss, imagesPerSecond: (Math.min(batch * settings.batchSize, trainSet.count)) / elapsed });
         }, signal);
         const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + step);
@@ -130,11 +191,13 @@ export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingDat
         await callbacks.onEpochEnd?.({
           phase, epoch, step, loss, trainSeconds: seconds, trainImagesPerSecond: trainSet.count / seconds, evaluation,
           ...(isCheckpoint ? { weights: readLayerWeights(model) } : {}),
+          ...(isCheckpoint && epoch < settings.epochs ? { optimizerState: await optimizer.readState() } : {}),
         });
       }
     } catch (err) {
       optimizer.dispose();
       model.dispose();
+      previous?.dispose();
       throw err;
     }
     optimizer.dispose();

@@ -1,6 +1,7 @@
 // Chooses the run every view shows (the newest unless the URL names one), with its status and backend.
 import { For, Show, type JSX } from 'solid-js';
 import type { RunSummary } from '../../core/protocol.ts';
+import { runStatusTitle } from './run-status.ts';
 
 export interface RunPickerProps {
   runs: readonly RunSummary[];
@@ -36,7 +37,7 @@ export function RunPicker(props: RunPickerProps): JSX.Element {
       <Show when={active()}>
         {(run) => (
           <>
-            <span class={`badge status-${run().status}`} data-testid="run-status" title="Run status">{run().status}</span>
+            <span class={`badge status-${run().status}`} data-testid="run-status" title={runStatusTitle(run().status, run().id)}>{run().status}</span>
             <span class="badge backend" data-testid="run-backend" title="TensorFlow.js backend the trainer runs on">{run().backend}</span>
           </>
         )}

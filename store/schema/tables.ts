@@ -4,6 +4,7 @@
 // so "everything about run R at epoch E" is one equality filter per table.
 import { arrow } from './arrow.ts';
 import { analysisSchema } from './analysis-table.ts';
+import { heartbeatsSchema, optimizerStatesSchema } from './recovery-tables.ts';
 
 const { Field, Float32, Float64, Int32, List, Schema, Utf8, Bool, Binary, Int16 } = arrow;
 import type { LayerName, Phase, ValidationSplit } from '../../core/protocol.ts';
@@ -93,6 +94,8 @@ export const TABLE_SCHEMAS = {
   instances: instancesSchema,
   analyses: analysisSchema,
   conductances: conductancesSchema,
+  heartbeats: heartbeatsSchema,
+  optimizer_states: optimizerStatesSchema,
 } as const;
 export type TableName = keyof typeof TABLE_SCHEMAS;
 
