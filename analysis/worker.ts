@@ -55,7 +55,7 @@ function failure(jobId: string, err: unknown): WorkerReport {
   }
   // The stack stays on this process's stderr (the monitor keeps its tail); the monitor gets one line.
   console.error((err as Error).stack ?? String(err));
-  const message = (err as Error).message?.split('\n')[0] ?? String(err);
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
   return { type: 'failed', jobId, error: { code: 'INTERNAL', message } };
 }
 

@@ -71,11 +71,11 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
 /** `value` as a WorkerReport; throws INTERNAL naming what was wrong with it. */
 export function parseWorkerReport(value: unknown): WorkerReport {
   const m = fields(value, 'worker report');
-  const error = m.error as Fields | undefined;
+  const error: unknown = m.error;
   const valid = (m.type === 'progress' && isString(m.line))
     || (m.type === 'stored' && isKind(m.kind) && isPhase(m.phase) && isCount(m.epoch))
     || (m.type === 'done' && isCount(m.computed) && isCount(m.stored))
     || (m.type === 'feature' && m.png instanceof Uint8Array)
-    || (m.type === 'failed' && typeof error === 'object' && error !== null && isErrorCode(error.code) && isString(error.message));
+    || (m.type === 'failed' && typeof error === 'object' && error !== null && isErrorCode((error as Fields).code) && isString((error as Fields).message));
   return valid ? (m as WorkerReport) : malformed('worker report', m);
 }

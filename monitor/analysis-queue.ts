@@ -109,7 +109,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     const lacking: EpochRef[] = [];
     for (const record of epochs.filter((e) => e.checkpoint && !seen.has(`${runId}/${e.step}`))) {
       const keys = ANALYSIS_KINDS.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
-      const stored = await Promise.all(keys.map(([kind, key]) => key === null || store.hasAnalysis(kind, key)));
+      const stored = await Promise.all(keys.map(([kind, key]) => (key === null ? Promise.resolve(true) : store.hasAnalysis(kind, key))));
       if (stored.includes(false)) {
         lacking.push({ phase: record.phase, epoch: record.epoch, step: record.step });
       } else {

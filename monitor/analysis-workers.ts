@@ -176,11 +176,12 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
       throw new TransferscopeError('BUSY', `${waitingRenders} feature images are already waiting to be rendered; try again in a few seconds.`);
     }
     waitingRenders++;
-    let waiting = true;
+    // Set from the slot's callback, which the type checker cannot follow.
+    const line = { waiting: true };
     const job = { type: 'render-feature' as const, jobId: `render-${++jobs}`, db, ...neuron };
     try {
       const report = await limit((slot) => {
-        waiting = false;
+        line.waiting = false;
         waitingRenders--;
         return processes.run(job, slot, () => {});
       }, signal, FEATURE_IMAGE_PRIORITY);
@@ -189,7 +190,7 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
       }
       return report.png;
     } finally {
-      if (waiting) {
+      if (line.waiting) {
         waitingRenders--; // it left the line without running (aborted, or the pool closed)
       }
     }

@@ -2,7 +2,7 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunStatus, type RunSummary } from '../core/protocol.ts';
+import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunSummary } from '../core/protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
 import { TransferscopeError } from '../core/errors.ts';
@@ -87,7 +87,7 @@ function causeLine(err: unknown, storageOptions: StorageOptions): string {
   const envSecrets = Object.fromEntries(Object.entries(process.env)
     .filter(([name, value]) => SECRET_ENV.test(name) && value)
     .map(([name, value]) => [name.toLowerCase(), value!]));
-  const first = String((err as Error)?.message ?? err).split('\n')[0]!.replace(/\s+/g, ' ');
+  const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/\s+/g, ' ');
   const line = redactSecrets(first, { ...envSecrets, ...storageOptions });
   return line.length > 240 ? `${line.slice(0, 240)}…` : line;
 }

@@ -17,7 +17,8 @@ beforeAll(async () => {
   await session.store.commitEpoch('token-run', { record: epochRecord('source', 1, 1), predictions: [{ split: 'target-validation', predicted: Int16Array.from([0, 1, 1]) }] });
 });
 afterAll(async () => {
-  await session?.close();
+  // Unset when the setup failed.
+  await (session as DashboardSession | undefined)?.close();
 });
 
 const loadImage = (path: string) => new Promise<string>((resolve) => {

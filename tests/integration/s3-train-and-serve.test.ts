@@ -52,12 +52,13 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (serve && serve.exitCode === null) {
+  // Unset when the setup failed.
+  if ((serve as ChildProcess | undefined)?.exitCode === null) {
     const exited = new Promise((resolve) => serve.once('exit', resolve));
     serve.kill('SIGTERM');
     await exited;
   }
-  await server?.stop();
+  await (server as S3TestServer | undefined)?.stop();
 });
 
 describe('digits-smoke trained into s3:// and served from it', () => {

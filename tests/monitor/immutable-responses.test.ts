@@ -20,7 +20,7 @@ function appWith(produce: () => Promise<{ contentType: string; body: string | Ui
 describe('immutable responses', () => {
   it('produces a body once for concurrent and later requests, and serves the same bytes', async () => {
     const { app, produced } = appWith(async () => ({ contentType: 'application/json', body: bigJson }));
-    const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('/r/a')));
+    const answers = await Promise.all(Array.from({ length: 5 }, async () => app.request('/r/a')));
     const later = await app.request('/r/a');
     expect(produced()).toBe(1);
     for (const res of [...answers, later]) {

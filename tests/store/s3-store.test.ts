@@ -16,7 +16,8 @@ beforeAll(async () => {
   server = await startS3Server();
 });
 afterAll(async () => {
-  await server?.stop();
+  // Unset when the setup failed.
+  await (server as S3TestServer | undefined)?.stop();
 });
 
 const projection = (seconds: number) => ({ seconds, points: [] }) as unknown as AnalysisResults['instances'];

@@ -49,7 +49,7 @@ it('answers a failed render again from memory, without another worker, with the 
   expect(workers.startedJobs).toBe(before + 1);
   // The run's config is no model: the worker's TransferscopeError crossed the process boundary as code and message.
   expect([first.status, firstError.code]).toEqual([400, 'INVALID_CONFIG']);
-  expect(firstError.message).not.toMatch(/\n|    at /);
+  expect(firstError.message).not.toMatch(/\n| {4}at /);
   const again = await image('source/1/layers/conv1/neurons/2');
   expect([again.status, await error(again)]).toEqual([400, firstError]);
   expect(workers.startedJobs).toBe(before + 1);
