@@ -13,6 +13,8 @@ const gzipAsync = promisify(gzip);
 const GZIP_MIN_BYTES = 1024;
 
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** For JSON whose URL always answers the same: the browser keeps it and revalidates by ETag (a 304 costs nothing). */
+export const REVALIDATE_CACHE_CONTROL = 'no-cache';
 
 export interface EncodedResponse {
   contentType: string;
@@ -25,6 +27,8 @@ export interface EncodedResponse {
 export interface ImmutableResponses {
   /** The encoded response under `key`, produced (once, however many callers ask at a time) when missing. */
   get(key: string, produce: () => Promise<{ contentType: string; body: string | Uint8Array }>): Promise<EncodedResponse>;
+  /** The encoded response under `key` when held, without producing it. */
+  peek(key: string): EncodedResponse | undefined;
   /** Bytes held now. */
   size(): number;
 }
@@ -52,13 +56,20 @@ export function makeImmutableResponses(limitBytes = 256 * 2 ** 20): ImmutableRes
     }
   };
 
+  const peek = (key: string): EncodedResponse | undefined => {
+    const hit = entries.get(key);
+    if (hit) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      entries.delete(key);
+      entries.set(key, hit);
+    }
+    return hit;
+  };
+
   return {
     get(key, produce) {
-      const hit = entries.get(key);
+      const hit = peek(key);
       if (hit) {
-        // Map order is insertion order: re-inserting marks it most recently used.
-        entries.delete(key);
-        entries.set(key, hit);
         return Promise.resolve(hit);
       }
       return shared(key, async () => {
@@ -75,6 +86,7 @@ export function makeImmutableResponses(limitBytes = 256 * 2 ** 20): ImmutableRes
         return entry;
       });
     },
+    peek,
     size: () => bytes,
   };
 }
