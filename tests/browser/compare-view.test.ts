@@ -1,13 +1,14 @@
 // Compare mode in real headless Chromium: two trained smoke runs (two fine-tuning learning rates from the
 // same config) compared side by side from a shared URL, with both instance layouts and feature analyses,
-// swapped, and opened from the header's button.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// swapped, and opened from the header's button. Each case opens its URL on a fresh page; the two trained runs,
+// the monitor and the browser are shared.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { FeaturesResponse, InstancesResponse } from '../../core/analysis-protocol.ts';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -41,6 +42,8 @@ const api = async <T>(path: string): Promise<T> => (await (await fetch(new URL(p
 async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]> {
   const canvas = page.getByTestId(testId).locator('canvas').first();
   await canvas.scrollIntoViewIfNeeded();
+  // Pixels are read once the entry animation has ended.
+  await waitForStillCanvas(canvas);
   const found = await canvas.evaluate((c: HTMLCanvasElement) => {
     const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
     const scale = c.width / c.clientWidth;
@@ -91,10 +94,13 @@ const topIds = (neurons: FeaturesResponse['result']['classes'][number]['neurons'
   neurons.map((n, i) => ({ n, i })).sort((x, y) => Math.abs(y.n.weight) - Math.abs(x.n.weight) || x.i - y.i)
     .filter(({ n }) => n.weight !== 0).slice(0, k).map(({ n }) => `${n.layer}:${n.neuron}`);
 
-describe('compare mode in Chromium', () => {
+describe('compare mode in Chromium, opened from a shared URL', () => {
+  beforeEach(async () => {
+    await session.open('?a=slow:target:1&b=fast:target:1');
+    await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 30_000 }).toBe(AB);
+  });
+
   it('opens two runs side by side from a shared URL with per-class deltas and per-layer weight change', async () => {
-    await page.goto(new URL('?a=slow:target:1&b=fast:target:1', session.monitor.url).href);
-    await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 30_000 }).toBe('slow · target · epoch 1|fast · target · epoch 1');
     expect(await page.getByTestId('compare-class-row').count()).toBe(10);
     expect(await page.getByTestId('compare-overall-row').count()).toBe(2);
     const layers = await page.getByTestId('compare-layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')));
@@ -154,7 +160,6 @@ describe('compare mode in Chromium', () => {
     expect(listed.sort()).toEqual(expected.sort());
 
     // Hovering a ringed point shows its image and what changed, as the instance view's tooltip does.
-    await page.waitForTimeout(1500);
     const spots = await ringedGlyphs('compare-instance-chart-b');
     expect(spots.length).toBeGreaterThan(0);
     const tooltip = page.getByTestId('compare-instance-chart-b').getByTestId('instance-tooltip');
@@ -199,16 +204,16 @@ describe('compare mode in Chromium', () => {
       if (reopen) {
         // A fresh navigation, as a shared link opens: a reload, or Chromium's same-URL navigation (which it treats
         // as one), would restore the scroll position too.
-        const shared = page.url();
-        await page.goto('about:blank');
-        await page.goto(shared);
+        await session.open(page.url());
       }
-      await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 30_000 }).toBe(`${AB}|3`);
-      await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 30_000 }).toBe(`${AB}|3`);
+      // The first pass may still wait for the analyses being computed; the reopened page reads them from the store.
+      const timeout = reopen ? 30_000 : 150_000;
+      await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout, interval: 500 }).toBe(`${AB}|3`);
+      await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout, interval: 500 }).toBe(`${AB}|3`);
       const inClass3 = (await api<InstancesResponse>('api/runs/slow/epochs/target/1/instances')).result.label.filter((c) => c === 3).length;
       expect(Number(await page.getByTestId('compare-instance-chart-a').getAttribute('data-drawn-count'))).toBe(inClass3);
       expect(await page.getByTestId('compare-change-row').count()).toBe(1);
-      await expect.poll(attribute('compare-important', 'data-rendered-key'), { timeout: 30_000 }).toBe('3');
+      await expect.poll(attribute('compare-important', 'data-rendered-key'), { timeout, interval: 500 }).toBe('3');
     }
     // Opened afresh, the page is at its top: the lists below the fold have asked for no feature image yet,
     // and one scrolled into view gets its own, rendered for B's checkpoint.
@@ -218,7 +223,7 @@ describe('compare mode in Chromium', () => {
     await expect.poll(async () => images.first().evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 }).toBe(32);
     expect(await images.first().getAttribute('src')).toMatch(/^\/api\/runs\/fast\/epochs\/target\/1\/layers\/\w+\/neurons\/\d+\/feature\.png$/);
     expect(session.pageErrors).toEqual([]);
-  }, 200_000);
+  }, 300_000);
 
   it('swaps the sides in the URL and leaves compare mode', async () => {
     await page.getByTestId('compare-swap').click();
@@ -229,9 +234,11 @@ describe('compare mode in Chromium', () => {
     await page.getByTestId('statistics-view').waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).searchParams.get('a')).toBeNull();
   });
+});
 
+describe('compare mode in Chromium, opened from the header', () => {
   it('starts from the model fine-tuning began with against the epoch shown', async () => {
-    await page.goto(new URL('?run=slow&phase=target&epoch=1', session.monitor.url).href);
+    await session.open('?run=slow&phase=target&epoch=1');
     await page.getByTestId('compare-open').click();
     await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 20_000 }).toBe('slow · source · epoch 1|slow · target · epoch 1');
     expect(new URL(page.url()).searchParams.get('a')).toBe('slow:source:1');
