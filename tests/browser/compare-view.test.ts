@@ -1,13 +1,14 @@
 // Compare mode in real headless Chromium: two trained smoke runs (two fine-tuning learning rates from the
 // same config) compared side by side from a shared URL, with both instance layouts and feature analyses,
-// swapped, and opened from the header's button.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// swapped, and opened from the header's button. Each case opens its URL on a fresh page; the two trained runs,
+// the monitor and the browser are shared.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { FeaturesResponse, InstancesResponse } from '../../core/analysis-protocol.ts';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -42,6 +43,8 @@ const api = async <T>(path: string): Promise<T> => (await (await fetch(new URL(p
 async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]> {
   const canvas = page.getByTestId(testId).locator('canvas').first();
   await canvas.scrollIntoViewIfNeeded();
+  // Pixels are read once the entry animation has ended.
+  await waitForStillCanvas(canvas);
   const found = await canvas.evaluate((c: HTMLCanvasElement) => {
     const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
     const scale = c.width / c.clientWidth;
@@ -92,10 +95,17 @@ const topIds = (neurons: FeaturesResponse['result']['classes'][number]['neurons'
   neurons.map((n, i) => ({ n, i })).sort((x, y) => Math.abs(y.n.weight) - Math.abs(x.n.weight) || x.i - y.i)
     .filter(({ n }) => n.weight !== 0).slice(0, k).map(({ n }) => `${n.layer}:${n.neuron}`);
 
-describe('compare mode in Chromium', () => {
+describe('compare mode in Chromium, opened from a shared URL', () => {
+  // Every case starts with all sections drawn: the first visit, whichever case makes it, computes both
+  // checkpoints' instance layouts, feature analyses and network abstractions; later visits read them from the store.
+  beforeEach(async () => {
+    await session.open('?a=slow:target:1&b=fast:target:1');
+    await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 30_000 }).toBe(AB);
+    const sections = ['compare-instances', 'compare-features', 'compare-important'].map((id) => attribute(id, 'data-rendered-key'));
+    await expect.poll(async () => Promise.all(sections.map((key) => key())), { timeout: 270_000, interval: 500 }).toEqual([`${AB}|${ALL}`, `${AB}|0`, '0']);
+  }, 300_000);
+
   it('opens two runs side by side from a shared URL with per-class deltas and per-layer weight change', async () => {
-    await page.goto(new URL('?a=slow:target:1&b=fast:target:1', session.monitor.url).href);
-    await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 30_000 }).toBe('slow · target · epoch 1|fast · target · epoch 1');
     expect(await page.getByTestId('compare-class-row').count()).toBe(10);
     expect(await page.getByTestId('compare-overall-row').count()).toBe(2);
     const layers = await page.getByTestId('compare-layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')));
@@ -155,7 +165,6 @@ describe('compare mode in Chromium', () => {
     expect(listed.sort()).toEqual(expected.sort());
 
     // Hovering a ringed point shows its image and what changed, as the instance view's tooltip does.
-    await page.waitForTimeout(1500);
     const spots = await ringedGlyphs('compare-instance-chart-b');
     expect(spots.length).toBeGreaterThan(0);
     const tooltip = page.getByTestId('compare-instance-chart-b').getByTestId('instance-tooltip');
@@ -200,9 +209,7 @@ describe('compare mode in Chromium', () => {
       if (reopen) {
         // A fresh navigation, as a shared link opens: a reload, or Chromium's same-URL navigation (which it treats
         // as one), would restore the scroll position too.
-        const shared = page.url();
-        await page.goto('about:blank');
-        await page.goto(shared);
+        await session.open(page.url());
       }
       await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 30_000 }).toBe(`${AB}|3`);
       await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 30_000 }).toBe(`${AB}|3`);
@@ -230,22 +237,25 @@ describe('compare mode in Chromium', () => {
     await page.getByTestId('statistics-view').waitFor({ timeout: 10_000 });
     expect(new URL(page.url()).searchParams.get('a')).toBeNull();
   });
+});
 
+describe('compare mode in Chromium, opened from the header', () => {
   it('starts from the model fine-tuning began with against the epoch shown', async () => {
-    await page.goto(new URL('?run=slow&phase=target&epoch=1', session.monitor.url).href);
+    await session.open('?run=slow&phase=target&epoch=1');
     await page.getByTestId('compare-open').click();
     await expect.poll(attribute('compare-view', 'data-rendered-key'), { timeout: 20_000 }).toBe('slow · source · epoch 1|slow · target · epoch 1');
     expect(new URL(page.url()).searchParams.get('a')).toBe('slow:source:1');
-    // One run: the same instances at both sides, so B's layout is aligned onto A's over all of them.
-    await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 120_000, interval: 500 }).toBe(`slow · source · epoch 1|slow · target · epoch 1|${ALL}`);
+    // One run: the same instances at both sides, so B's layout is aligned onto A's over all of them. Both sides'
+    // layouts may still be computing (when no other case has visited the run).
+    await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 180_000, interval: 500 }).toBe(`slow · source · epoch 1|slow · target · epoch 1|${ALL}`);
     const count = (await api<InstancesResponse>('api/runs/slow/epochs/source/1/instances')).result.count;
     expect(await page.getByTestId('compare-alignment').textContent()).toContain(`B aligned onto A over ${count} shared instances`);
     // The source checkpoint's feature analysis is computed on request: let its child finish before the store goes.
-    await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 120_000, interval: 500 }).toBe('slow · source · epoch 1|slow · target · epoch 1|0');
+    await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 180_000, interval: 500 }).toBe('slow · source · epoch 1|slow · target · epoch 1|0');
     // The weight drift of the viewed run also shows outside compare mode, on the statistics view.
     await page.goBack();
     await page.getByTestId('statistics-view').waitFor({ timeout: 10_000 });
     await expect.poll(attribute('weight-drift-panel', 'data-rendered-key'), { timeout: 20_000 }).toBe('slow/1');
     expect(session.pageErrors).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 });

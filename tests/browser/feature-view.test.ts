@@ -32,8 +32,7 @@ const arrows = async (): Promise<string[]> => ((await page.getByTestId('feature-
 
 /** Each case starts from a fresh page at the target checkpoint (class 0, most discriminative first). */
 async function openTargetCheckpoint(): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(new URL('?run=feat&phase=target&epoch=1', session.monitor.url).href);
+  await session.open('?run=feat&phase=target&epoch=1');
   // The first visit computes the analysis; later ones read it from the store.
   await expect.poll(renderedKey, { timeout: 150_000, interval: 500 }).toBe('target/1/0/descending');
 }
@@ -104,7 +103,7 @@ describe('feature view in Chromium, at the target checkpoint', () => {
 
 describe('feature view in Chromium, at the first source checkpoint', () => {
   it('shows the first source checkpoint too: it needs no reference model', async () => {
-    await page.goto(new URL('?run=feat&phase=source&epoch=1', session.monitor.url).href);
+    await session.open('?run=feat&phase=source&epoch=1');
     await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe('source/1/0/descending');
     expect(await panel().getByTestId('feature-row').count()).toBeGreaterThan(8);
     expect(session.pageErrors).toEqual([]);

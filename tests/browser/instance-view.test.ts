@@ -1,12 +1,13 @@
 // The instance view in real headless Chromium: a trained smoke run's target checkpoint is laid out and drawn;
 // hovering a glyph shows the instance's image; hiding a class removes its points; scrubbing redraws the layout.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Each case starts from a fresh page at the target checkpoint; the trained store, monitor and browser are shared.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import type { InstancesResponse } from '../../core/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -28,12 +29,13 @@ const renderedKey = async (): Promise<string> => (await panel().getAttribute('da
 const drawnCount = async (): Promise<number> => Number(await page.getByTestId('instance-chart').getAttribute('data-drawn-count'));
 const ALL = '0,1,2,3,4,5,6,7,8,9';
 
+const chartCanvas = () => page.getByTestId('instance-chart').locator('canvas').first();
 /** The chart canvas's pixels as a data URL: changes whenever what is drawn changes. */
-const canvasImage = () => page.getByTestId('instance-chart').locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+const canvasImage = () => chartCanvas().evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
 /** Page coordinates of a strongly coloured canvas pixel below the toolbox: a glyph, since the axes are hidden. */
 async function glyphPosition(): Promise<{ x: number; y: number }> {
-  const canvas = page.getByTestId('instance-chart').locator('canvas').first();
+  const canvas = chartCanvas();
   // The mouse only reaches what is inside the viewport.
   await canvas.scrollIntoViewIfNeeded();
   const found = await canvas.evaluate((c: HTMLCanvasElement) => {
@@ -62,22 +64,26 @@ async function glyphPosition(): Promise<{ x: number; y: number }> {
   return { x: box.x + found!.x, y: box.y + found!.y };
 }
 
-describe('instance view in Chromium', () => {
+describe('instance view in Chromium, at the target checkpoint', () => {
   let layout: InstancesResponse;
 
-  it('lays out and draws every validation instance of the target checkpoint', async () => {
-    await page.goto(new URL('?run=inst&phase=target&epoch=1', session.monitor.url).href);
-    await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe(`target/1/${ALL}`);
+  // The first visit computes the layout; later ones read it from the store.
+  beforeEach(async () => {
+    await session.open('?run=inst&phase=target&epoch=1');
+    await expect.poll(renderedKey, { timeout: 150_000, interval: 500 }).toBe(`target/1/${ALL}`);
     layout = (await (await fetch(new URL('api/runs/inst/epochs/target/1/instances', session.monitor.url))).json()) as InstancesResponse;
+  }, 180_000);
+
+  it('lays out and draws every validation instance of the target checkpoint', async () => {
     expect(layout.result.count).toBeGreaterThan(30);
     expect(await drawnCount()).toBe(layout.result.count);
     expect(await page.getByTestId('instance-trust').textContent()).toMatch(/neighbours kept \d\.\d\d/);
     expect(await page.getByTestId('instance-class-toggle').count()).toBe(10);
-  }, 180_000);
+  });
 
   it('shows the instance image, its domain, true label and prediction on hover', async () => {
-    // Let the entry animation settle before reading pixels.
-    await page.waitForTimeout(1500);
+    // Pixels are read once the entry animation has ended.
+    await waitForStillCanvas(chartCanvas());
     const at = await glyphPosition();
     await page.mouse.move(at.x, at.y);
     const tooltip = page.getByTestId('instance-tooltip');
@@ -101,8 +107,10 @@ describe('instance view in Chromium', () => {
   });
 
   it('lists the instances inside a brushed rectangle', async () => {
-    const canvas = page.getByTestId('instance-chart').locator('canvas').first();
+    const canvas = chartCanvas();
     await canvas.scrollIntoViewIfNeeded();
+    // The brush takes the cursor once the first drawing has finished.
+    await waitForStillCanvas(canvas);
     const box = (await canvas.boundingBox())!;
     // The rectangle brush is on from the start: a drag that starts inside the plot area (8 px in, 36 px down) selects.
     await page.mouse.move(box.x + 10, box.y + 38);
@@ -120,17 +128,15 @@ describe('instance view in Chromium', () => {
   });
 
   it('draws the images themselves when switched to images', async () => {
-    await page.waitForTimeout(1000);
+    await waitForStillCanvas(chartCanvas());
     const before = await canvasImage();
     await page.getByTestId('instance-images-toggle').check();
     await expect.poll(async () => (await page.locator('.instance-legend').textContent()) ?? '', { timeout: 20_000 }).not.toMatch(/loading images/);
-    await page.waitForTimeout(1000);
-    expect(await canvasImage()).not.toBe(before);
-    await page.getByTestId('instance-images-toggle').uncheck();
+    await expect.poll(canvasImage, { timeout: 10_000 }).not.toBe(before);
   });
 
   it('redraws another layout when scrubbing to the source checkpoint', async () => {
-    await page.waitForTimeout(1000);
+    await waitForStillCanvas(chartCanvas());
     const before = await canvasImage();
     await page.getByTestId('scrubber-prev').click();
     await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe(`source/1/${ALL}`);
@@ -138,8 +144,7 @@ describe('instance view in Chromium', () => {
     expect(source.result.x).not.toEqual(layout.result.x);
     // The target layout was started from this one and aligned to it.
     expect(layout.result.warmStartedFrom).toMatchObject({ phase: 'source', epoch: 1 });
-    await page.waitForTimeout(1500);
-    expect(await canvasImage()).not.toBe(before);
+    await expect.poll(canvasImage, { timeout: 10_000 }).not.toBe(before);
     expect(await drawnCount()).toBe(source.result.count);
     await page.getByTestId('instance-panel').screenshot({ path: `${dir}/instance-view.png` });
     if (process.env.INSTANCE_SCREENSHOT) {

@@ -1,43 +1,61 @@
 // The user's path in real headless Chromium: open the dashboard, watch a trainer in another process
-// deliver epochs live, scrub back to an earlier epoch, share the URL, and return to live.
+// deliver epochs live, scrub back to an earlier epoch, share the URL, and return to live. The live case watches
+// a store of its own from empty; the others open a run trained beforehand, each on a fresh page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import type { Page } from 'playwright-core';
+import { loadConfig } from '../../trainer/config.ts';
+import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
-const db = `${dir}/db`;
 let session: DashboardSession;
 let page: Page;
-let trainer: ChildProcess;
+let trainer: ChildProcess | undefined;
 
 beforeAll(async () => {
+  const db = `${dir}/db`;
+  await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'browser-run', progress: null, log: () => {} });
   session = await openDashboardSession(db, { pollIntervalMs: 100 });
   page = session.page;
-});
+}, 180_000);
 afterAll(async () => {
   // Unset when setup or the test failed early; cleaning up must not hide that failure.
   (trainer as ChildProcess | undefined)?.kill();
   await (session as DashboardSession | undefined)?.close();
 });
 
-const label = () => page.getByTestId('scrubber-label');
+const label = (on: Page = page) => on.getByTestId('scrubber-label');
+const labelText = (on: Page = page) => async (): Promise<string> => (await label(on).textContent({ timeout: 1000 }).catch(() => null)) ?? '';
 
 describe('dashboard in Chromium', () => {
   it('shows the empty state, then a run training in another process, live', async () => {
-    await page.goto(session.monitor.url);
-    await page.getByTestId('no-runs').waitFor({ timeout: 20_000 });
-    trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'browser-run'], { stdio: 'ignore' });
-    await expect.poll(async () => (await label().textContent({ timeout: 1000 }).catch(() => null)) ?? '', { timeout: 120_000, interval: 250 })
-      .toMatch(/source · epoch 1/);
-    await expect.poll(async () => (await label().textContent()) ?? '', { timeout: 120_000, interval: 250 }).toMatch(/target · epoch 1/);
-    expect(await page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('true');
-  });
+    const db = `${dir}/live-db`;
+    const live = await openDashboardSession(db, { pollIntervalMs: 100, browser: session.browser });
+    try {
+      await live.open('');
+      await live.page.getByTestId('no-runs').waitFor({ timeout: 20_000 });
+      trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'browser-run'], { stdio: 'ignore' });
+      const exited = once(trainer, 'exit');
+      // The trainer shares two cores with the analyses the other cases' views asked the shared monitor for.
+      await expect.poll(labelText(live.page), { timeout: 200_000, interval: 250 }).toMatch(/source · epoch 1/);
+      await expect.poll(labelText(live.page), { timeout: 120_000, interval: 250 }).toMatch(/target · epoch 1/);
+      expect(await live.page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('true');
+      // The trainer's last writes land before this store closes.
+      expect(await exited).toEqual([0, null]);
+      expect(live.pageErrors).toEqual([]);
+    } finally {
+      await live.close();
+    }
+  }, 360_000);
 
   it('scrubs back to an earlier epoch, every view follows, and the URL can be shared', async () => {
+    await session.open('?run=browser-run');
+    await expect.poll(labelText(), { timeout: 20_000 }).toMatch(/target · epoch 1/);
     await page.getByTestId('scrubber-prev').click();
-    await expect.poll(async () => label().textContent()).toMatch(/source · epoch 1/);
+    await expect.poll(labelText()).toMatch(/source · epoch 1/);
     expect(await page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('false');
     expect(page.url()).toMatch(/run=browser-run/);
     expect(page.url()).toMatch(/phase=source/);
@@ -46,16 +64,20 @@ describe('dashboard in Chromium', () => {
     await expect.poll(async () => page.getByTestId('confusion-row').count(), { timeout: 20_000 }).toBe(10);
     const shared = await session.browser.newPage();
     await shared.goto(page.url());
-    await expect.poll(async () => shared.getByTestId('scrubber-label').textContent(), { timeout: 20_000 }).toMatch(/source · epoch 1/);
+    await expect.poll(labelText(shared), { timeout: 20_000 }).toMatch(/source · epoch 1/);
     await shared.close();
   });
 
   it('returns to live and shows the newest epoch with the transferability score', async () => {
+    // A shared link to an earlier epoch: not live.
+    await session.open('?run=browser-run&phase=source&epoch=1');
+    await expect.poll(labelText(), { timeout: 20_000 }).toMatch(/source · epoch 1/);
+    expect(await page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('false');
     await page.getByTestId('scrubber-live').click();
-    await expect.poll(async () => label().textContent()).toMatch(/target · epoch 1/);
+    await expect.poll(labelText()).toMatch(/target · epoch 1/);
     await expect.poll(async () => page.getByTestId('transferability-score').textContent(), { timeout: 20_000 }).toMatch(/pp/);
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(async () => label().textContent()).toMatch(/source · epoch 1/);
+    await expect.poll(labelText()).toMatch(/source · epoch 1/);
     await page.screenshot({ path: `${dir}/dashboard.png` });
     expect(session.pageErrors).toEqual([]);
   });

@@ -1,7 +1,8 @@
 // The network relation view in real headless Chromium: a trained smoke run, opened at its target checkpoint,
 // computes and draws the diagonal of eight matrices with their region histograms; a switch hides them; another
 // class redraws it; a clicked weight shows its weight maps; clicked neurons of both models show their detail.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Each case opens its checkpoint on a fresh page; the trained store, monitor and browser are shared.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
@@ -31,10 +32,14 @@ const imagesSettled = (selector: string) => expect.poll(
 ).toBe(true);
 const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
 
-describe('network relation view in Chromium', () => {
+describe('network relation view in Chromium, at the target checkpoint', () => {
+  // The first visit computes the network abstraction; later ones read it from the store.
+  beforeEach(async () => {
+    await session.open('?run=net&phase=target&epoch=1');
+    await expect.poll(renderedKey, { timeout: 150_000, interval: 500 }).toBe('target/1/0');
+  }, 180_000);
+
   it('computes and draws the eight matrices of the target checkpoint with their region histograms', async () => {
-    await page.goto(new URL('?run=net&phase=target&epoch=1', session.monitor.url).href);
-    await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe('target/1/0');
     expect(await page.getByTestId('network-matrix').count()).toBe(8);
     const layers = await page.getByTestId('network-matrix').evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')));
     expect(layers).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
@@ -57,7 +62,7 @@ describe('network relation view in Chromium', () => {
       .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
     expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
-  }, 180_000);
+  });
 
   it('hides the non-important regions and the source weights with their switches', async () => {
     const sourceWeights = () => panel().locator('.network-source-weight').count();
@@ -127,9 +132,11 @@ describe('network relation view in Chromium', () => {
     expect(session.pageErrors).toEqual([]);
     // A dozen feature images, each rendered in its own child process on a shared 2-core machine.
   }, 300_000);
+});
 
+describe('network relation view in Chromium, at the first source checkpoint', () => {
   it('says why the first source checkpoint has nothing to show, and compares it with a picked checkpoint', async () => {
-    await page.goto(new URL('?run=net&phase=source&epoch=1', session.monitor.url).href);
+    await session.open('?run=net&phase=source&epoch=1');
     const text = async () => (await panel().textContent({ timeout: 1000 }).catch(() => null)) ?? '';
     await expect.poll(text, { timeout: 20_000 }).toMatch(/first source checkpoint/);
     const select = page.getByTestId('network-reference-select');
