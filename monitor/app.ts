@@ -13,6 +13,7 @@ import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.t
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { projectionRoutes } from './routes/projection.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
@@ -49,6 +50,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
     app.route('/api/runs', analysisRoutes(store, options.analyze));
+    app.route('/api/runs', projectionRoutes(store, options.analyze));
   }
   app.all('/api/*', (c) =>
     c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));
