@@ -8,12 +8,12 @@ import type { Store } from '../store/store.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
+import { projectionRoutes } from './routes/projection.ts';
 import { compareRoutes } from './routes/compare.ts';
 import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.ts';
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
 import { instanceRoutes } from './routes/instances.ts';
-import { projectionRoutes } from './routes/projection.ts';
 
 export interface AppOptions {
   /** Folder of the built dashboard (vite's outDir); omitted or missing means API only. */
@@ -49,8 +49,9 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.route('/api/runs', weightRoutes(store));
   app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
-    app.route('/api/runs', analysisRoutes(store, options.analyze));
+    // Before the generic kind route, whose `:kind{…}` pattern would take …/projection/background.png too.
     app.route('/api/runs', projectionRoutes(store, options.analyze));
+    app.route('/api/runs', analysisRoutes(store, options.analyze));
   }
   app.all('/api/*', (c) =>
     c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));

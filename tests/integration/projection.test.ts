@@ -40,9 +40,10 @@ describe('the DVI projection of the smoke run', () => {
   let target: ProjectionAnalysis;
 
   it('is computed for both checkpoints by `analyze --kind projection`, the second warm-started', async () => {
-    const { stderr } = await run(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'smoke', '--kind', 'projection'], { timeout: 280_000 });
-    expect(stderr).toMatch(/projection: source epoch 1[\s\S]*projection: target epoch 1/);
-    expect(stderr).toContain('2 analyses computed');
+    const { stdout, stderr } = await run(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'smoke', '--kind', 'projection'], { timeout: 280_000 });
+    const said = stdout + stderr;
+    expect(said).toMatch(/projection: source epoch 1[\s\S]*projection: target epoch 1/);
+    expect(said).toContain('2 analyses computed');
     store = await Store.open(db);
     source = (await store.getAnalysis('projection', keyOf('source')))!;
     target = (await store.getAnalysis('projection', keyOf('target')))!;
