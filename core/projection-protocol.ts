@@ -1,6 +1,7 @@
 // The DeepVisualInsight projection of a checkpoint (issue 14): a parametric layout of the validation instances of
 // both domains, the decision boundaries under it as a map, and the figures that say whether to trust it. Stored
 // once per checkpoint with the visualisation model, so the next checkpoint can warm-start from it.
+import type { LaidOutInstances } from './instances-protocol.ts';
 import type { EpochRef } from './protocol.ts';
 
 /** The area a map covers, in layout units: image column 0 is minX, image row 0 is maxY (north up). */
@@ -80,20 +81,8 @@ export interface StoredDenseLayer {
   bias: string;
 }
 
-/** What GET …/projection answers: everything but the model's weights and the PNG. */
-export interface ProjectionView {
-  /** Instances laid out; the per-instance arrays below have this length, in the same order at every checkpoint. */
-  count: number;
-  /** 0 = source-validation, 1 = target-validation. */
-  domain: number[];
-  /** Index within the instance's validation split. */
-  index: number[];
-  label: number[];
-  /** The checkpoint's stored prediction. */
-  predicted: number[];
-  /** Layout coordinates, rounded to 4 significant digits. */
-  x: number[];
-  y: number[];
+/** What GET …/projection answers: everything but the model's weights and the PNG; at most 1,500 instances. */
+export interface ProjectionView extends LaidOutInstances {
   /** Boundary points: their layout positions, the two classes each lies between, and their normalised gap. */
   boundary: { count: number; x: number[]; y: number[]; classA: number[]; classB: number[]; gap: number[] };
   map: ProjectionMap;

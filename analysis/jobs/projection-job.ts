@@ -2,7 +2,6 @@
 // boundary points laid out by a parametric encoder, warm-started from the previous checkpoint's stored model, the
 // boundary map decoded under it and classified by the checkpoint's own head, and DVI's quality figures.
 import type { AnalysisKey } from '../../core/analysis-protocol.ts';
-import { analysisKey } from '../../core/analysis-keys.ts';
 import type { ProjectionAnalysis } from '../../core/projection-protocol.ts';
 import type { EpochRecord, EpochRef } from '../../core/protocol.ts';
 import {
@@ -10,6 +9,7 @@ import {
   predictionPreservation, temporalChange, temporalCorrelation,
 } from '../../lib/dvi/index.ts';
 import type { AnalysisContext } from './analysis-context.ts';
+import { computeAfterPredecessors } from './checkpoint-chain.ts';
 import { checkpointClassifier } from './checkpoint-classifier.ts';
 import { checkpointActivations, selectInstances, type InstanceSelection } from './instance-activations.ts';
 import { modelFromWeights } from './network-abstraction.ts';
@@ -38,37 +38,10 @@ const BATCH = 512;
 const LAYER = 'flatten';
 const round = (v: number): number => Number(v.toPrecision(4));
 
-/**
- * Computes the projection of the checkpoint of `key`. Earlier checkpoints whose projections are not stored yet are
- * computed (and stored) first, in step order, so every model starts from its predecessor's.
- */
+/** Computes the projection of the checkpoint of `key`, and first those of earlier checkpoints that lack theirs. */
 export async function computeProjection(context: AnalysisContext, key: AnalysisKey, options: ProjectionOptions = {}): Promise<ProjectionAnalysis> {
-  const epochs = await context.store.listEpochs(key.runId);
-  const checkpoints = epochs.filter((e) => e.checkpoint);
-  const at = checkpoints.findIndex((e) => e.phase === key.phase && e.epoch === key.epoch);
-  if (at < 0) {
-    return projectCheckpoint(context, key, null, null, options);
-  }
-  let from = at;
-  while (from > 0 && !(await context.store.hasAnalysis('projection', projectionKey(key.runId, epochs, checkpoints[from - 1]!)))) {
-    from--;
-  }
-  let previous = from > 0 ? await context.store.getAnalysis('projection', projectionKey(key.runId, epochs, checkpoints[from - 1]!)) : null;
-  for (let c = from; c < at; c++) {
-    const missingKey = projectionKey(key.runId, epochs, checkpoints[c]!);
-    const result = await projectCheckpoint(context, missingKey, previous, c > 0 ? checkpoints[c - 1]! : null, options);
-    // A concurrent process (the background queue) may have stored it meanwhile.
-    if (!(await context.store.hasAnalysis('projection', missingKey))) {
-      await context.store.putAnalysis('projection', missingKey, result);
-    }
-    previous = result;
-  }
-  return projectCheckpoint(context, key, previous, at > 0 ? checkpoints[at - 1]! : null, options);
-}
-
-function projectionKey(runId: string, epochs: EpochRecord[], at: EpochRecord): AnalysisKey {
-  // A projection looks at one model, so every checkpoint has a key.
-  return analysisKey('projection', runId, epochs, at)!;
+  return computeAfterPredecessors(context, 'projection', key, (at, previous) =>
+    projectCheckpoint(context, at, previous?.result ?? null, previous?.at ?? null, options));
 }
 
 const ref = (e: EpochRecord): EpochRef => ({ phase: e.phase, epoch: e.epoch, step: e.step });
