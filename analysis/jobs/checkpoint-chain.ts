@@ -17,7 +17,10 @@ export type Predecessor<K extends ChainedKind> = { result: AnalysisResults[K]; a
  * checkpoint before the background queue got there costs one computation per missing checkpoint.
  */
 export async function computeAfterPredecessors<K extends ChainedKind>(
-  context: AnalysisContext, kind: K, key: AnalysisKey, compute: (key: AnalysisKey, predecessor: Predecessor<K>) => Promise<AnalysisResults[K]>,
+  context: AnalysisContext,
+  kind: K,
+  key: AnalysisKey,
+  compute: (key: AnalysisKey, predecessor: Predecessor<K>) => Promise<AnalysisResults[K]>,
 ): Promise<AnalysisResults[K]> {
   const epochs = await context.store.listEpochs(key.runId);
   const checkpoints = epochs.filter((e) => e.checkpoint);

@@ -27,7 +27,10 @@ const BATCH = 256;
 export function checkpointClassifier(model: tfl.LayersModel, representationLayer: string): CheckpointClassifier {
   const at = model.layers.findIndex((l) => l.name === representationLayer);
   if (at < 0) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `The model has no layer '${representationLayer}' (its layers: ${model.layers.map((l) => l.name).join(', ')}). Pass the layer before the dense layers.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `The model has no layer '${representationLayer}' (its layers: ${model.layers.map((l) => l.name).join(', ')}). Pass the layer before the dense layers.`,
+    );
   }
   const body = model.layers.slice(0, at + 1);
   const head = model.layers.slice(at + 1);

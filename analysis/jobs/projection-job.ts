@@ -5,8 +5,15 @@ import type { AnalysisKey } from '../../core/analysis-protocol.ts';
 import type { ProjectionAnalysis } from '../../core/projection-protocol.ts';
 import type { EpochRecord, EpochRef } from '../../core/protocol.ts';
 import {
-  boundaryNeighbourPreservation, boundaryPoints, decode, encode, fitVisualisationModel, neighbourPreservation,
-  predictionPreservation, temporalChange, temporalCorrelation,
+  boundaryNeighbourPreservation,
+  boundaryPoints,
+  decode,
+  encode,
+  fitVisualisationModel,
+  neighbourPreservation,
+  predictionPreservation,
+  temporalChange,
+  temporalCorrelation,
 } from '../../lib/dvi/index.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { computeAfterPredecessors } from './checkpoint-chain.ts';
@@ -41,14 +48,19 @@ const round = (v: number): number => Number(v.toPrecision(4));
 /** Computes the projection of the checkpoint of `key`, and first those of earlier checkpoints that lack theirs. */
 export async function computeProjection(context: AnalysisContext, key: AnalysisKey, options: ProjectionOptions = {}): Promise<ProjectionAnalysis> {
   return computeAfterPredecessors(context, 'projection', key, (at, previous) =>
-    projectCheckpoint(context, at, previous?.result ?? null, previous?.at ?? null, options));
+    projectCheckpoint(context, at, previous?.result ?? null, previous?.at ?? null, options),
+  );
 }
 
 const ref = (e: EpochRecord): EpochRef => ({ phase: e.phase, epoch: e.epoch, step: e.step });
 
 /** One checkpoint's projection; `previous` is the stored projection of the checkpoint `previousAt`, when there is one. */
 async function projectCheckpoint(
-  context: AnalysisContext, key: AnalysisKey, previous: ProjectionAnalysis | null, previousAt: EpochRecord | null, options: ProjectionOptions,
+  context: AnalysisContext,
+  key: AnalysisKey,
+  previous: ProjectionAnalysis | null,
+  previousAt: EpochRecord | null,
+  options: ProjectionOptions,
 ): Promise<ProjectionAnalysis> {
   const started = performance.now();
   const seed = options.seed ?? 0;
@@ -75,8 +87,12 @@ async function projectCheckpoint(
     const totalRows = n + found.count;
     const fitStarted = performance.now();
     const fit = await fitVisualisationModel(values, d, {
-      ...(previousModel ? { previous: previousModel } : {}), boundary: boundaryRows, seed, temporalWeight: TEMPORAL_WEIGHT,
-      epochs: epochsFor(totalRows, previousModel !== undefined, options.minSteps ?? MIN_STEPS), batchSize: BATCH,
+      ...(previousModel ? { previous: previousModel } : {}),
+      boundary: boundaryRows,
+      seed,
+      temporalWeight: TEMPORAL_WEIGHT,
+      epochs: epochsFor(totalRows, previousModel !== undefined, options.minSteps ?? MIN_STEPS),
+      batchSize: BATCH,
       ...(options.reconstructionWeight === undefined ? {} : { reconstructionWeight: options.reconstructionWeight }),
     });
     const fitSeconds = (performance.now() - fitStarted) / 1000;
@@ -106,8 +122,11 @@ async function projectCheckpoint(
       metrics: {
         k: K,
         neighbourPreservation: round(neighbourPreservation(values, d, fit.layout, K)),
-        boundaryNeighbourPreservation: found.count > 0 ? round(boundaryNeighbourPreservation(values, d, fit.layout, boundaryRows, fit.boundaryLayout, K)) : null,
-        predictionPreservation: round(await predictionPreservation(values, d, async (rows) => decode(fit.model, await encode(fit.model, rows)), classifier.classifyRepresentations)),
+        boundaryNeighbourPreservation:
+          found.count > 0 ? round(boundaryNeighbourPreservation(values, d, fit.layout, boundaryRows, fit.boundaryLayout, K)) : null,
+        predictionPreservation: round(
+          await predictionPreservation(values, d, async (rows) => decode(fit.model, await encode(fit.model, rows)), classifier.classifyRepresentations),
+        ),
         temporalCorrelation: await temporalFigure(context, key, previous, previousAt, selection, values, d, fit.layout),
       },
       settings: {
@@ -119,7 +138,12 @@ async function projectCheckpoint(
         temporalWeight: previousModel ? TEMPORAL_WEIGHT : 0,
         warmStartedFrom: fit.warmStarted && previousAt ? ref(previousAt) : null,
         previousCheckpoint: previousAt ? ref(previousAt) : null,
-        finalLosses: { total: round(lastLosses.total), umap: round(lastLosses.umap), reconstruction: round(lastLosses.reconstruction), temporal: round(lastLosses.temporal) },
+        finalLosses: {
+          total: round(lastLosses.total),
+          umap: round(lastLosses.umap),
+          reconstruction: round(lastLosses.reconstruction),
+          temporal: round(lastLosses.temporal),
+        },
         perClassCap,
         boundaryRequested: requested,
         resolution: map.view.resolution,
@@ -155,11 +179,19 @@ function selectedImages(splits: readonly { pixels: Float32Array }[], selection: 
 
 /** DVI's temporal correlation against the previous checkpoint's stored layout; null without one of the same instances. */
 async function temporalFigure(
-  context: AnalysisContext, key: AnalysisKey, previous: ProjectionAnalysis | null, previousAt: EpochRecord | null,
-  selection: InstanceSelection, values: Float32Array, d: number, layout: Float32Array,
+  context: AnalysisContext,
+  key: AnalysisKey,
+  previous: ProjectionAnalysis | null,
+  previousAt: EpochRecord | null,
+  selection: InstanceSelection,
+  values: Float32Array,
+  d: number,
+  layout: Float32Array,
 ): Promise<number | null> {
-  const same = previous !== null && previous.count === selection.index.length
-    && previous.index.every((v, r) => v === selection.index[r] && previous.domain[r] === selection.domain[r]);
+  const same =
+    previous !== null &&
+    previous.count === selection.index.length &&
+    previous.index.every((v, r) => v === selection.index[r] && previous.domain[r] === selection.domain[r]);
   if (!same || previousAt === null) {
     return null;
   }

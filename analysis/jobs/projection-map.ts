@@ -12,7 +12,11 @@ export const PROBABILITY_RESOLUTION = 50;
 
 /** The map of `layout` (n x 2, instances and boundary points) under `model`, classified by `classify`. */
 export async function projectionMap(
-  layout: Float32Array, model: VisualisationModel, classify: Classify, classCount: number, resolution: number,
+  layout: Float32Array,
+  model: VisualisationModel,
+  classify: Classify,
+  classCount: number,
+  resolution: number,
 ): Promise<{ view: ProjectionMap; png: Buffer }> {
   const toRows = (points: Float32Array) => decode(model, points);
   const map = await boundaryMap(layout, toRows, classify, { resolution });

@@ -14,7 +14,9 @@ export function float32ToBase64(values: Float32Array): string {
 export function base64ToFloat32(text: string): Float32Array {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.byteLength % 4 !== 0) {
-    throw new RangeError(`base64ToFloat32: got ${bytes.byteLength} bytes, not whole Float32 values. The stored projection is damaged; delete it and analyse again.`);
+    throw new RangeError(
+      `base64ToFloat32: got ${bytes.byteLength} bytes, not whole Float32 values. The stored projection is damaged; delete it and analyse again.`,
+    );
   }
   // Copied so the array is aligned and owns its memory (Buffer.from may share a pool at any offset).
   const copy = new Uint8Array(bytes);
@@ -22,23 +24,37 @@ export function base64ToFloat32(text: string): Float32Array {
 }
 
 const storeLayer = (layer: DenseWeights): StoredDenseLayer => ({
-  inputs: layer.inputs, outputs: layer.outputs, kernel: float32ToBase64(layer.kernel), bias: float32ToBase64(layer.bias),
+  inputs: layer.inputs,
+  outputs: layer.outputs,
+  kernel: float32ToBase64(layer.kernel),
+  bias: float32ToBase64(layer.bias),
 });
 
 const readLayer = (layer: StoredDenseLayer): DenseWeights => ({
-  inputs: layer.inputs, outputs: layer.outputs, kernel: base64ToFloat32(layer.kernel), bias: base64ToFloat32(layer.bias),
+  inputs: layer.inputs,
+  outputs: layer.outputs,
+  kernel: base64ToFloat32(layer.kernel),
+  bias: base64ToFloat32(layer.bias),
 });
 
 export function storeVisualisationModel(model: VisualisationModel): StoredVisualisationModel {
   return {
-    dimensions: model.dimensions, hidden: [...model.hidden], center: float32ToBase64(model.center), scale: model.scale,
-    encoder: model.encoder.map(storeLayer), decoder: model.decoder.map(storeLayer),
+    dimensions: model.dimensions,
+    hidden: [...model.hidden],
+    center: float32ToBase64(model.center),
+    scale: model.scale,
+    encoder: model.encoder.map(storeLayer),
+    decoder: model.decoder.map(storeLayer),
   };
 }
 
 export function readVisualisationModel(stored: StoredVisualisationModel): VisualisationModel {
   return {
-    dimensions: stored.dimensions, hidden: [...stored.hidden], center: base64ToFloat32(stored.center), scale: stored.scale,
-    encoder: stored.encoder.map(readLayer), decoder: stored.decoder.map(readLayer),
+    dimensions: stored.dimensions,
+    hidden: [...stored.hidden],
+    center: base64ToFloat32(stored.center),
+    scale: stored.scale,
+    encoder: stored.encoder.map(readLayer),
+    decoder: stored.decoder.map(readLayer),
   };
 }

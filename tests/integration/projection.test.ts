@@ -40,7 +40,9 @@ describe('the DVI projection of the smoke run', () => {
   let target: ProjectionAnalysis;
 
   it('is computed for both checkpoints by `analyze --kind projection`, the second warm-started', async () => {
-    const { stdout, stderr } = await run(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'smoke', '--kind', 'projection'], { timeout: 280_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'smoke', '--kind', 'projection'], {
+      timeout: 280_000,
+    });
     const said = stdout + stderr;
     expect(said).toMatch(/projection: source epoch 1[\s\S]*projection: target epoch 1/);
     expect(said).toContain('2 analyses computed');
@@ -62,7 +64,10 @@ describe('the DVI projection of the smoke run', () => {
     const context = makeAnalysisContext(store, 'smoke');
     const [sourceSplit, targetSplit] = await Promise.all([context.inputs('source-validation'), context.inputs('target-validation')]);
     const { config } = await context.run();
-    for (const [phase, p] of [['source', source], ['target', target]] as const) {
+    for (const [phase, p] of [
+      ['source', source],
+      ['target', target],
+    ] as const) {
       expect(p.count).toBeGreaterThan(30);
       expect(p.boundary.count).toBeGreaterThan(0);
       // Shares of k = 15: the issue asks for above 5 of 15.
@@ -83,7 +88,12 @@ describe('the DVI projection of the smoke run', () => {
       const network = modelFromWeights(config.model, 10, await store.getWeights({ runId: 'smoke', phase, epoch: 1 }));
       try {
         const { classifyRepresentations } = checkpointClassifier(network, 'flatten');
-        const preserved = await predictionPreservation(activations.values, activations.dimensions, async (rows) => decode(model, await encode(model, rows)), classifyRepresentations);
+        const preserved = await predictionPreservation(
+          activations.values,
+          activations.dimensions,
+          async (rows) => decode(model, await encode(model, rows)),
+          classifyRepresentations,
+        );
         expect(preserved).toBeCloseTo(p.metrics.predictionPreservation, 3);
       } finally {
         network.dispose();
@@ -93,7 +103,10 @@ describe('the DVI projection of the smoke run', () => {
 
   it('serves the layout, metrics and boundary points, and the map as an immutable PNG', async () => {
     monitor = await startMonitor({ store, port: 0 });
-    for (const [phase, stored] of [['source', source], ['target', target]] as const) {
+    for (const [phase, stored] of [
+      ['source', source],
+      ['target', target],
+    ] as const) {
       const res = await fetch(`${monitor.url}api/runs/smoke/epochs/${phase}/1/projection`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as ProjectionResponse;

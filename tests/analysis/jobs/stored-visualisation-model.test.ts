@@ -20,11 +20,18 @@ describe('stored visualisation model', () => {
 
   it('round-trips a model through JSON', () => {
     const model: VisualisationModel = {
-      dimensions: 3, hidden: [2], center: Float32Array.from([0.5, -0.25, 1e-7]), scale: 0.75,
-      encoder: [{ inputs: 3, outputs: 2, kernel: Float32Array.from([1, 2, 3, 4, 5, 6]), bias: Float32Array.from([0.1, 0.2]) },
-        { inputs: 2, outputs: 2, kernel: Float32Array.from([7, 8, 9, 10]), bias: Float32Array.from([0, -1]) }],
-      decoder: [{ inputs: 2, outputs: 2, kernel: Float32Array.from([1, 0, 0, 1]), bias: Float32Array.from([2, 3]) },
-        { inputs: 2, outputs: 3, kernel: Float32Array.from([0.3, 0.6, 0.9, 1.2, 1.5, 1.8]), bias: Float32Array.from([1, 1, 1]) }],
+      dimensions: 3,
+      hidden: [2],
+      center: Float32Array.from([0.5, -0.25, 1e-7]),
+      scale: 0.75,
+      encoder: [
+        { inputs: 3, outputs: 2, kernel: Float32Array.from([1, 2, 3, 4, 5, 6]), bias: Float32Array.from([0.1, 0.2]) },
+        { inputs: 2, outputs: 2, kernel: Float32Array.from([7, 8, 9, 10]), bias: Float32Array.from([0, -1]) },
+      ],
+      decoder: [
+        { inputs: 2, outputs: 2, kernel: Float32Array.from([1, 0, 0, 1]), bias: Float32Array.from([2, 3]) },
+        { inputs: 2, outputs: 3, kernel: Float32Array.from([0.3, 0.6, 0.9, 1.2, 1.5, 1.8]), bias: Float32Array.from([1, 1, 1]) },
+      ],
     };
     const back = readVisualisationModel(JSON.parse(JSON.stringify(storeVisualisationModel(model))));
     expect(back).toEqual(model);
