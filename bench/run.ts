@@ -140,6 +140,31 @@ async function main(): Promise<void> {
     results.svm_vs_reference_speedup = { value: r.speedupVsReference === null ? null : round(r.speedupVsReference), unit: 'ratio', description: svmKeys[1]![2] };
   });
 
+  const dviKeys: [string, string, string][] = [
+    ['dvi_warm_checkpoint_s', 's', 'DVI visualisation model of a demo checkpoint (1,500 instances + 150 boundary points, d = 1,024), warm-started'],
+    ['dvi_cold_checkpoint_s', 's', 'the same, cold'],
+    ['dvi_5000_warm_s', 's', 'DVI visualisation model of 5,000 instances + 500 boundary points, warm-started'],
+    ['dvi_boundary_map_200_ms', 'ms', 'DVI boundary map at R = 200 (decode and classify 40,000 points)'],
+    ['dvi_boundary_map_400_ms', 'ms', 'DVI boundary map at R = 400 (160,000 points)'],
+    ['dvi_boundary_points_s', 's', 'DVI boundary points (mixup bisection) for 1,500 instances'],
+  ];
+  await section('DVI projection', dviKeys, async () => {
+    const { measureDvi } = await import('./dvi.ts');
+    const r = (await measureDvi()) as {
+      demo: { warmSeconds: number; warmCpuSeconds: number; coldSeconds: number; coldCpuSeconds: number; boundaryPointSeconds: number };
+      large: { warmSeconds: number; warmCpuSeconds: number } | null; boundaryMap200Ms: number; boundaryMap400Ms: number;
+    } & Record<string, unknown>;
+    const [warm, cold, large, map200, map400, points] = dviKeys.map(([, , description]) => description);
+    results.dvi_warm_checkpoint_s = { value: round(r.demo.warmSeconds), unit: 's', description: warm, cpuSeconds: round(r.demo.warmCpuSeconds), target: '< 20', details: r };
+    results.dvi_cold_checkpoint_s = { value: round(r.demo.coldSeconds), unit: 's', description: cold, cpuSeconds: round(r.demo.coldCpuSeconds) };
+    results.dvi_5000_warm_s = r.large === null
+      ? { value: null, unit: 's', description: large, reason: 'skipped' }
+      : { value: round(r.large.warmSeconds), unit: 's', description: large, cpuSeconds: round(r.large.warmCpuSeconds) };
+    results.dvi_boundary_map_200_ms = { value: round(r.boundaryMap200Ms), unit: 'ms', description: map200 };
+    results.dvi_boundary_map_400_ms = { value: round(r.boundaryMap400Ms), unit: 'ms', description: map400 };
+    results.dvi_boundary_points_s = { value: round(r.demo.boundaryPointSeconds), unit: 's', description: points };
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-bench-'));
   try {
     await section('store epoch write/read', [

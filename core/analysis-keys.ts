@@ -13,14 +13,14 @@ export interface ChosenReference {
 /** Kinds that compare the checkpoint's model with a source model, and so need a reference checkpoint. */
 // `features` looks at one model: its important neurons are the checkpoint model's own (as the network
 // abstraction's), and both domains are attributed through that same model.
-const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { instances: false, network: true, features: false };
+const COMPARES_WITH_SOURCE: Record<AnalysisKind, boolean> = { instances: false, projection: false, network: true, features: false };
 
 /**
  * Kinds a kind reads from the store for the same checkpoint: the feature view ranks the network abstraction's
  * important neurons, so both views name the same neurons. Without this, a feature request that ran ahead of
  * the network stage ranked neurons of its own, and the result depended on which request came first.
  */
-const NEEDS: Record<AnalysisKind, readonly AnalysisKind[]> = { instances: [], network: [], features: ['network'] };
+const NEEDS: Record<AnalysisKind, readonly AnalysisKind[]> = { instances: [], projection: [], network: [], features: ['network'] };
 
 /** `kinds` with the kinds they need, in ANALYSIS_KINDS order (which runs every need first). */
 export function withNeeds(kinds: readonly AnalysisKind[]): AnalysisKind[] {

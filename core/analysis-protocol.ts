@@ -4,6 +4,7 @@ import type { Phase } from './protocol.ts';
 import type { FeaturesAnalysis } from './features-protocol.ts';
 import type { NetworkAbstraction, NetworkKey } from './network-protocol.ts';
 import type { InstanceProjection } from './instances-protocol.ts';
+import type { ProjectionAnalysis, ProjectionView } from './projection-protocol.ts';
 
 /** What one kind of analysis produces; a kind is computed once per key and stored as JSON. */
 export interface AnalysisResults {
@@ -13,13 +14,15 @@ export interface AnalysisResults {
   features: FeaturesAnalysis;
   /** Paper §5.2: t-SNE layout of both domains' validation instances, warm-started from the previous checkpoint. */
   instances: InstanceProjection;
+  /** DeepVisualInsight: a parametric layout with an inverse, the boundary map under it, and its quality. */
+  projection: ProjectionAnalysis;
 }
 export type AnalysisKind = keyof AnalysisResults;
 // The order each checkpoint's kinds are computed in. The network abstraction first: it is the paper's core
 // view and the one the live demo must have before the next checkpoint arrives (measured: ~30 s of one core
-// with the conductance cache, against ~45 s epochs). Instances next (~10 s); features last, since they rank
-// the stored network abstraction's important neurons.
-export const ANALYSIS_KINDS = ['network', 'instances', 'features'] as const satisfies readonly AnalysisKind[];
+// with the conductance cache, against ~45 s epochs). Instances next (~10 s), then the DVI projection (its warm-started
+// fit ~5 CPU s plus the map); features last, since they rank the stored network abstraction's important neurons.
+export const ANALYSIS_KINDS = ['network', 'instances', 'projection', 'features'] as const satisfies readonly AnalysisKind[];
 
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
@@ -38,9 +41,14 @@ export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
   kind: K;
   /** Network abstractions always have a reference checkpoint. */
   key: K extends 'network' ? NetworkKey : AnalysisKey;
-  result: AnalysisResults[K];
+  /** A projection is served without its model's weights and PNG (see ServedResults). */
+  result: ServedResults[K];
 }
+
+/** What the API serves of each kind: the stored result, slimmed where it holds what only workers need. */
+export type ServedResults = Omit<AnalysisResults, 'projection'> & { projection: ProjectionView };
 
 export type NetworkResponse = AnalysisResponse<'network'>;
 export type FeaturesResponse = AnalysisResponse<'features'>;
 export type InstancesResponse = AnalysisResponse<'instances'>;
+export type ProjectionResponse = AnalysisResponse<'projection'>;

@@ -13,7 +13,8 @@ export const INSTANCE_ATLAS_COLUMNS: InstanceAtlasColumns = 32;
 /** `domain` values index this: 0 is the source domain's validation set, 1 the target domain's. */
 export type InstanceDomains = ['source-validation', 'target-validation'];
 
-export interface InstanceProjection {
+/** Laid-out instances as parallel arrays: the part of a layout the instance view and the DVI projection share. */
+export interface LaidOutInstances {
   /** Instances laid out; every array below has this length, in the same order at every checkpoint. */
   count: number;
   /** 0 = source-validation, 1 = target-validation. */
@@ -24,9 +25,12 @@ export interface InstanceProjection {
   label: number[];
   /** The checkpoint's model's prediction (the stored one of this epoch). */
   predicted: number[];
-  /** Layout coordinates, rounded to 4 significant digits; aligned to the previous checkpoint's layout. */
+  /** Layout coordinates, rounded to 4 significant digits; t-SNE's are aligned to the previous checkpoint's layout. */
   x: number[];
   y: number[];
+}
+
+export interface InstanceProjection extends LaidOutInstances {
   /** The layer whose activations were embedded: the input of the first dense layer. */
   layer: string;
   /** Units of that layer, and the principal coordinates the affinities were computed in. */

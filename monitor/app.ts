@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
+import { projectionRoutes } from './routes/projection.ts';
 import { compareRoutes } from './routes/compare.ts';
 import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.ts';
 import { featureRoutes } from './routes/features.ts';
@@ -62,6 +63,8 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.route('/api/runs', weightRoutes(store));
   app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
+    // Before the generic kind route, whose `:kind{…}` pattern would take …/projection/background.png too.
+    app.route('/api/runs', projectionRoutes(store, options.analyze));
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }
   app.all('/api/*', (c) =>

@@ -6,6 +6,7 @@ import type { AnalysisContext } from './analysis-context.ts';
 import { computeFeatures } from './features-job.ts';
 import { computeNetwork } from './network-job.ts';
 import { computeInstances } from './instances-job.ts';
+import { computeProjection } from './projection-job.ts';
 
 export type AnalysisStage<K extends AnalysisKind> = (context: AnalysisContext, key: AnalysisKey) => Promise<AnalysisResults[K]>;
 
@@ -13,6 +14,7 @@ export const ANALYSIS_STAGES: { [K in AnalysisKind]: AnalysisStage<K> } = {
   // analysisKey() gives network keys a reference checkpoint, always.
   network: (context, key) => computeNetwork(context, key as NetworkKey),
   instances: (context, key) => computeInstances(context, key),
+  projection: (context, key) => computeProjection(context, key),
   // Runs after network, whose stored important neurons it reuses for the same checkpoint.
   features: (context, key) => computeFeatures(context, key),
 };

@@ -2,9 +2,9 @@
 // for both domains' validation instances, laid out by t-SNE warm-started from the previous checkpoint's layout
 // (DeepVisualInsight's time travel), so points move on screen only as much as the representation moved.
 import type { AnalysisKey } from '../../core/analysis-protocol.ts';
-import { analysisKey } from '../../core/analysis-keys.ts';
 import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import type { EpochRecord, EpochRef } from '../../core/protocol.ts';
+import { computeAfterPredecessors } from './checkpoint-chain.ts';
 import { projectCheckpoint } from '../checkpoint-projection.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import { checkpointActivations, selectInstances, type InstanceSelection } from './instance-activations.ts';
@@ -24,39 +24,10 @@ const MAX_INSTANCES = 5000;
 const K = 15;
 const round = (v: number): number => Number(v.toPrecision(4));
 
-/**
- * Computes the layout of the checkpoint of `key`. Previous checkpoints whose layouts are not stored yet are
- * computed (and stored) first, in step order, so every layout starts from its predecessor's: a request for a
- * late checkpoint before the background queue got there costs a few seconds per missing checkpoint.
- */
+/** Computes the layout of the checkpoint of `key`, and first those of earlier checkpoints that lack theirs. */
 export async function computeInstances(context: AnalysisContext, key: AnalysisKey, options: InstancesOptions = {}): Promise<InstanceProjection> {
-  const epochs = await context.store.listEpochs(key.runId);
-  const checkpoints = epochs.filter((e) => e.checkpoint);
-  const at = checkpoints.findIndex((e) => e.phase === key.phase && e.epoch === key.epoch);
-  if (at < 0) {
-    return layoutCheckpoint(context, key, null, options);
-  }
-  // The earliest checkpoint of the unbroken run of missing layouts that ends right before this one.
-  let from = at;
-  while (from > 0 && !(await context.store.hasAnalysis('instances', instancesKey(key.runId, epochs, checkpoints[from - 1]!)))) {
-    from--;
-  }
-  let previous = from > 0 ? await context.store.getAnalysis('instances', instancesKey(key.runId, epochs, checkpoints[from - 1]!)) : null;
-  for (let c = from; c < at; c++) {
-    const missingKey = instancesKey(key.runId, epochs, checkpoints[c]!);
-    const result = await layoutCheckpoint(context, missingKey, previous === null ? null : { layout: previous, at: checkpoints[c - 1]! }, options);
-    // A concurrent process (the background queue) may have stored the same deterministic layout meanwhile.
-    if (!(await context.store.hasAnalysis('instances', missingKey))) {
-      await context.store.putAnalysis('instances', missingKey, result);
-    }
-    previous = result;
-  }
-  return layoutCheckpoint(context, key, previous === null ? null : { layout: previous, at: checkpoints[at - 1]! }, options);
-}
-
-function instancesKey(runId: string, epochs: EpochRecord[], at: EpochRecord): AnalysisKey {
-  // Instances never compare with a source checkpoint, so every checkpoint has a key.
-  return analysisKey('instances', runId, epochs, at)!;
+  return computeAfterPredecessors(context, 'instances', key, (at, previous) =>
+    layoutCheckpoint(context, at, previous === null ? null : { layout: previous.result, at: previous.at }, options));
 }
 
 const ref = (e: EpochRecord): EpochRef => ({ phase: e.phase, epoch: e.epoch, step: e.step });

@@ -2,8 +2,9 @@
 // instances, …), computed on first request (that kind only) and served from the `analyses` table ever after.
 // A network abstraction can be asked against any other checkpoint of the run instead of the default reference.
 // Mounted under /api/runs.
-import { Hono } from 'hono';
-import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisResponse } from '../../core/analysis-protocol.ts';
+import { Hono, type HonoRequest } from 'hono';
+import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResponse, type AnalysisResults, type ServedResults } from '../../core/analysis-protocol.ts';
+import { projectionView } from '../../core/projection-protocol.ts';
 import { analysisKey, assertChosenReference } from '../../core/analysis-keys.ts';
 import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { Store } from '../../store/store.ts';
@@ -15,35 +16,52 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
 
   // The kind is part of the pattern, so other routes under /epochs/:phase/:epoch/ (confusion, …) stay theirs.
   app.get(`/:id/epochs/:phase/:epoch/:kind{${ANALYSIS_KINDS.join('|')}}`, async (c) => {
-    const runId = c.req.param('id');
-    const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
     const kind = c.req.param('kind') as AnalysisKind;
-    const at = await store.getEpoch({ runId, phase, epoch });
-    if (!at.checkpoint) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`);
-    }
-    const epochs = await store.listEpochs(runId);
-    const asked = c.req.query('reference');
-    const reference = asked === undefined ? null : parseReference(asked);
-    if (reference) {
-      assertChosenReference(kind, runId, epochs, at, reference);
-    }
-    const key = analysisKey(kind, runId, epochs, at, reference);
-    if (!key) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`);
-    }
-    let result = await store.getAnalysis(kind, key);
-    if (!result) {
-      // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
-      await analyze({ runId, phase, epoch }, { kinds: [kind], signal: c.req.raw.signal, ...(reference ? { reference } : {}) });
-      result = await store.getAnalysis(kind, key);
-    }
-    if (!result) {
-      throw new TransferscopeError('INTERNAL', `The ${kind} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`);
-    }
-    const body = { kind, key, result } as AnalysisResponse;
+    const { key, result } = await storedAnalysis(store, analyze, c.req, kind);
+    const body = { kind, key, result: servedResult(kind, result) } as AnalysisResponse;
     return c.json(body);
   });
 
   return app;
+}
+
+/**
+ * The stored `kind` analysis of the checkpoint the request's :id, :phase and :epoch (and ?reference=) name,
+ * computed first (that kind only) when missing. Throws EPOCH_NOT_FOUND for a non-checkpoint or a comparing kind
+ * with nothing to compare with. Aborting the request abandons a computation still waiting for a slot.
+ */
+export async function storedAnalysis<K extends AnalysisKind>(
+  store: Store, analyze: AnalyzeCheckpoint, req: HonoRequest, kind: K,
+): Promise<{ key: AnalysisKey; result: AnalysisResults[K] }> {
+  const runId = req.param('id')!;
+  const { phase, epoch } = parseEpochParams(req.param('phase')!, req.param('epoch')!);
+  const at = await store.getEpoch({ runId, phase, epoch });
+  if (!at.checkpoint) {
+    throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`);
+  }
+  const epochs = await store.listEpochs(runId);
+  const asked = req.query('reference');
+  const reference = asked === undefined ? null : parseReference(asked);
+  if (reference) {
+    assertChosenReference(kind, runId, epochs, at, reference);
+  }
+  const key = analysisKey(kind, runId, epochs, at, reference);
+  if (!key) {
+    throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`);
+  }
+  let result = await store.getAnalysis(kind, key);
+  if (!result) {
+    // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
+    await analyze({ runId, phase, epoch }, { kinds: [kind], signal: req.raw.signal, ...(reference ? { reference } : {}) });
+    result = await store.getAnalysis(kind, key);
+  }
+  if (!result) {
+    throw new TransferscopeError('INTERNAL', `The ${kind} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`);
+  }
+  return { key, result };
+}
+
+/** What the API sends of a stored result: a projection without its model's weights and PNG (workers' business). */
+function servedResult(kind: AnalysisKind, result: AnalysisResults[AnalysisKind]): ServedResults[AnalysisKind] {
+  return kind === 'projection' ? projectionView(result as AnalysisResults['projection']) : result;
 }

@@ -33,7 +33,7 @@ it('analyses on start-up every checkpoint committed while no monitor ran', async
       const key = analysisKey(kind, 'joined', epochs, at);
       return key ? [{ kind, key }] : [];
     }));
-    expect(wanted).toHaveLength(5); // the first source checkpoint has no network abstraction
+    expect(wanted).toHaveLength(7); // the first source checkpoint has no network abstraction
     const missing = async () => (await Promise.all(wanted.map(async ({ kind, key }) => (await store.hasAnalysis(kind, key)) ? [] : [`${kind} ${key.phase} ${key.epoch}`]))).flat();
     await expect.poll(missing, { timeout: 280_000, interval: 500 }).toEqual([]);
   } finally {

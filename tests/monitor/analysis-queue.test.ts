@@ -49,12 +49,12 @@ it('computes network abstractions first, newest checkpoint first, without waitin
   expect(started).toEqual(['instances 1', 'network 2', 'network 4', 'network 3']);
   release();
   await queue.idle();
-  expect(started.slice(4)).toEqual(['instances 4', 'instances 2', 'features 4', 'features 2', 'features 1']);
+  expect(started.slice(4)).toEqual(['instances 4', 'instances 2', 'projection 4', 'projection 2', 'projection 1', 'features 4', 'features 2', 'features 1']);
   const last = (epoch: number) => events.filter((e) => e.at.epoch === epoch).at(-1);
   expect(last(3)).toMatchObject({ status: 'failed', message: 'child failed' });
   expect([1, 2, 4].map((epoch) => last(epoch)?.status)).toEqual(['done', 'done', 'done']);
   expect(events.filter((e) => e.at.epoch === 4).map((e) => e.status + (e.message ? `: ${e.message}` : ''))).toEqual([
-    'queued', 'running', 'running: network ready', 'running: network, instances ready', 'done',
+    'queued', 'running', 'running: network ready', 'running: network, instances ready', 'running: network, instances, projection ready', 'done',
   ]);
 });
 
@@ -69,6 +69,7 @@ it('catches up on checkpoints committed while no monitor ran: every one lacking 
     // Epoch 1 is fully analysed already (it has no network abstraction: nothing earlier to compare with).
     const own = { runId: 'c', phase: 'source' as const, epoch: 1, referencePhase: null, referenceEpoch: null };
     await catchUpStore.putAnalysis('instances', own, { points: [] } as never);
+    await catchUpStore.putAnalysis('projection', own, { points: [] } as never);
     await catchUpStore.putAnalysis('features', own, { classes: [] } as never);
     const started: string[] = [];
     const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
@@ -80,7 +81,7 @@ it('catches up on checkpoints committed while no monitor ran: every one lacking 
     await queue.catchUp();
     await queue.idle();
     expect(events.filter((e) => e.status === 'queued').map((e) => e.at.epoch)).toEqual([2, 3]);
-    expect(started).toEqual(['network 3', 'network 2', 'instances 3', 'instances 2', 'features 3', 'features 2']);
+    expect(started).toEqual(['network 3', 'network 2', 'instances 3', 'instances 2', 'projection 3', 'projection 2', 'features 3', 'features 2']);
     // The watcher announcing one of them later queues nothing more.
     queue.enqueue('c', { phase: 'source', epoch: 3, step: 3 });
     expect(events.filter((e) => e.status === 'queued')).toHaveLength(2);

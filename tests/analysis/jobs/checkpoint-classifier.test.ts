@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkpointClassifier } from '../../../analysis/jobs/checkpoint-classifier.ts';
+import { buildAlexNet } from '../../../trainer/alexnet.ts';
+import { SeededRandom } from '../../../lib/random/index.ts';
+
+let model: tfl.LayersModel;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  model = buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: 3 });
+});
+afterAll(() => model.dispose());
+
+describe('checkpointClassifier', () => {
+  it('splits the model at the flatten layer: the head on the representation is the whole model on the image', async () => {
+    const classifier = checkpointClassifier(model, 'flatten');
+    const random = new SeededRandom(1);
+    const n = 3;
+    const images = Float32Array.from({ length: n * classifier.imageSize }, () => random.next());
+    const before = tf.memory().numTensors;
+    const direct = await classifier.classifyImages(images, n);
+    const rows = await classifier.representImages(images, n);
+    const viaHead = await classifier.classifyRepresentations(rows, n);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(rows.length).toBe(n * classifier.dimensions);
+    expect(direct.length).toBe(n * 10);
+    for (let i = 0; i < direct.length; i++) {
+      expect(viaHead[i]).toBeCloseTo(direct[i]!, 5);
+    }
+    // Softmax rows: probabilities summing to 1.
+    const first = direct.subarray(0, 10).reduce((a, b) => a + b, 0);
+    expect(first).toBeCloseTo(1, 5);
+    // And the same as the model's own predict, softmaxed (dropout off in both).
+    const predicted = tf.tidy(() => tf.softmax(model.predict(tf.tensor(images, [n, 32, 32, 3])) as tf.Tensor2D));
+    const expected = await predicted.data();
+    predicted.dispose();
+    for (let i = 0; i < direct.length; i++) {
+      expect(direct[i]).toBeCloseTo(expected[i]!, 5);
+    }
+  });
+
+  it('names the layers when the representation layer is missing', () => {
+    expect(() => checkpointClassifier(model, 'pool9')).toThrow(/no layer 'pool9'.*conv1/);
+  });
+});
