@@ -10,16 +10,29 @@ import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { parseEpochParams, parseReference } from '../../core/params.ts';
+import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
 
 export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   const app = new Hono();
 
   // The kind is part of the pattern, so other routes under /epochs/:phase/:epoch/ (confusion, …) stay theirs.
+  // A stored analysis never changes (checkpoints are never rewritten, a resume re-commits only later epochs), so
+  // each URL's answer is serialised and gzipped once and served from memory to every dashboard after that.
+  const responses = makeImmutableResponses();
+
   app.get(`/:id/epochs/:phase/:epoch/:kind{${ANALYSIS_KINDS.join('|')}}`, async (c) => {
     const kind = c.req.param('kind') as AnalysisKind;
+    // Only ?reference= selects an answer; other query parameters never create entries of their own.
+    const reference = c.req.query('reference');
+    const url = reference === undefined ? c.req.path : `${c.req.path}?reference=${reference}`;
+    const held = responses.peek(url);
+    if (held) {
+      return sendEncoded(c, held, REVALIDATE_CACHE_CONTROL);
+    }
     const { key, result } = await storedAnalysis(store, analyze, c.req, kind);
     const body = { kind, key, result: servedResult(kind, result) } as AnalysisResponse;
-    return c.json(body);
+    const encoded = await responses.get(url, async () => ({ contentType: 'application/json', body: JSON.stringify(body) }));
+    return sendEncoded(c, encoded, REVALIDATE_CACHE_CONTROL);
   });
 
   return app;

@@ -71,6 +71,35 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     expect(third).toEqual(first);
   });
 
+  it('serves a URL it answered before from memory, and 304 for the ETag the client holds', async () => {
+    const app = makeApp();
+    const path = '/api/runs/run-n/epochs/target/1/network';
+    const first = await app.request(path);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const body = await first.text();
+    // The store is not read again for an answer already held.
+    const reads = { epochs: 0 };
+    const getEpoch = store.getEpoch.bind(store);
+    store.getEpoch = (key) => {
+      reads.epochs++;
+      return getEpoch(key);
+    };
+    try {
+      const again = await app.request(path);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(await again.text()).toBe(body);
+      const revalidated = await app.request(path, { headers: { 'if-none-match': etag! } });
+      expect(revalidated.status).toBe(304);
+      // Another reference is another answer, not the held one.
+      const other = await get<NetworkResponse>(app, `${path}?reference=target:3`);
+      expect(other.body.key.referenceEpoch).toBe(3);
+    } finally {
+      store.getEpoch = getEpoch;
+    }
+    expect(reads.epochs).toBe(1);
+  });
+
   it('compares a source checkpoint with the previous source checkpoint', async () => {
     const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/3/network');
     expect(status).toBe(200);
