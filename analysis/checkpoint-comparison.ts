@@ -68,17 +68,19 @@ export function importantChanges(
       return [];
     }
     const weightIds = (list: { from: number[]; to: number[] }) => list.from.map((f, i) => `${f}>${list.to[i]}`);
-    return [{
-      className,
-      layers: classB.layers.map((lb) => ({
-        layer: lb.layer,
-        neurons: setChanges(classA.layers.find((l) => l.layer === lb.layer)?.importantNeurons ?? [], lb.importantNeurons),
-      })),
-      boundaries: classB.boundaries.map((bb) => {
-        const ba = classA.boundaries.find((x) => x.fromLayer === bb.fromLayer && x.toLayer === bb.toLayer);
-        return { fromLayer: bb.fromLayer, toLayer: bb.toLayer, weights: setChanges(ba ? weightIds(ba.target) : [], weightIds(bb.target)) };
-      }),
-    }];
+    return [
+      {
+        className,
+        layers: classB.layers.map((lb) => ({
+          layer: lb.layer,
+          neurons: setChanges(classA.layers.find((l) => l.layer === lb.layer)?.importantNeurons ?? [], lb.importantNeurons),
+        })),
+        boundaries: classB.boundaries.map((bb) => {
+          const ba = classA.boundaries.find((x) => x.fromLayer === bb.fromLayer && x.toLayer === bb.toLayer);
+          return { fromLayer: bb.fromLayer, toLayer: bb.toLayer, weights: setChanges(ba ? weightIds(ba.target) : [], weightIds(bb.target)) };
+        }),
+      },
+    ];
   });
 }
 

@@ -1,6 +1,14 @@
 // The instance view's layouts across checkpoints: each checkpoint's activations get a t-SNE layout started
 // from the previous one and Procrustes-aligned to it, with the numbers that say whether to trust the picture.
-import { meanDisplacement, meanOf, nearestNeighbours, preservationFromGraph, principalCoordinates, rowCount, type NeighbourGraph } from '../lib/neighbours/index.ts';
+import {
+  meanDisplacement,
+  meanOf,
+  nearestNeighbours,
+  preservationFromGraph,
+  principalCoordinates,
+  rowCount,
+  type NeighbourGraph,
+} from '../lib/neighbours/index.ts';
 import { procrustes } from '../lib/procrustes/index.ts';
 import { effectivePerplexity, embedAffinities, inputAffinities, type TsneOptions } from '../lib/tsne/index.ts';
 

@@ -24,9 +24,17 @@ export interface DiscriminabilityProjection {
  * The y axis is the first principal component after Gram–Schmidt against u; if that component is (nearly)
  * parallel to u, it is the top principal direction within u's orthogonal complement instead.
  */
-export function discriminabilityProjection(X: Float32Array, d: number, model: { weights: Float32Array; bias: number }, seed = 0, kernels?: RowKernels): DiscriminabilityProjection {
+export function discriminabilityProjection(
+  X: Float32Array,
+  d: number,
+  model: { weights: Float32Array; bias: number },
+  seed = 0,
+  kernels?: RowKernels,
+): DiscriminabilityProjection {
   if (model.weights.length !== d || X.length % d !== 0) {
-    throw new RangeError(`discriminabilityProjection: ${model.weights.length} weights and ${X.length} values for d = ${d}. Pass the model trained on this n x d data.`);
+    throw new RangeError(
+      `discriminabilityProjection: ${model.weights.length} weights and ${X.length} values for d = ${d}. Pass the model trained on this n x d data.`,
+    );
   }
   const n = X.length / d;
   let wNorm = 0;
@@ -61,7 +69,14 @@ export function discriminabilityProjection(X: Float32Array, d: number, model: { 
 function projectByKernels(kernels: RowKernels, n: number, d: number, u: Float64Array, yAxis: Float32Array): { x: Float32Array; y: Float32Array } {
   const sx = new Float64Array(n);
   const sy = new Float64Array(n);
-  kernels.dots2(Uint32Array.from({ length: n }, (_, r) => r * d), n, u, Float64Array.from(yAxis), sx, sy);
+  kernels.dots2(
+    Uint32Array.from({ length: n }, (_, r) => r * d),
+    n,
+    u,
+    Float64Array.from(yAxis),
+    sx,
+    sy,
+  );
   return { x: Float32Array.from(sx), y: Float32Array.from(sy) };
 }
 

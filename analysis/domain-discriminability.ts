@@ -97,7 +97,9 @@ export function scaleToUnitRange(X: Float32Array, d: number): UnitRangeScaling {
 export function domainDiscriminability(input: DomainDiscriminabilityInput): DomainDiscriminability {
   const { source, target, d, C = 100, folds = 10, seed = 0 } = input;
   if (!Number.isInteger(d) || d < 1 || source.length % d !== 0 || target.length % d !== 0) {
-    throw new RangeError(`domainDiscriminability: source has ${source.length} and target ${target.length} values for d = ${d}. Pass ns x d and nt x d row-major matrices.`);
+    throw new RangeError(
+      `domainDiscriminability: source has ${source.length} and target ${target.length} values for d = ${d}. Pass ns x d and nt x d row-major matrices.`,
+    );
   }
   const sourceCount = source.length / d;
   const targetCount = target.length / d;
@@ -111,10 +113,18 @@ export function domainDiscriminability(input: DomainDiscriminabilityInput): Doma
     throw new RangeError('domainDiscriminability: conductances contain NaN or infinite values. Check the attribution step.');
   }
   const { scaled, min, max } = scaleToUnitRange(combined, d);
-  const kernels = input.kernels === 'js' ? undefined : RowKernels.for(scaled, d) ?? undefined;
+  const kernels = input.kernels === 'js' ? undefined : (RowKernels.for(scaled, d) ?? undefined);
   const labels = new Int8Array(sourceCount + targetCount).fill(-1);
   labels.fill(1, 0, sourceCount);
-  const cv = crossValidateLinearSvm(scaled, labels, d, { C, folds, seed, eps: input.eps, maxIterations: input.maxIterations, solver: input.solver, kernels: kernels ?? 'js' });
+  const cv = crossValidateLinearSvm(scaled, labels, d, {
+    C,
+    folds,
+    seed,
+    eps: input.eps,
+    maxIterations: input.maxIterations,
+    solver: input.solver,
+    kernels: kernels ?? 'js',
+  });
   return {
     weights: cv.model.weights,
     bias: cv.model.bias,

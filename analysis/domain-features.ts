@@ -46,7 +46,9 @@ export function domainFeatures(input: DomainFeaturesInput): FeatureClassAnalysis
   const ns = input.sourceInstances.length;
   const nt = input.targetInstances.length;
   if (input.source.length !== ns * d || input.target.length !== nt * d) {
-    throw new RangeError(`domainFeatures: class ${input.classIndex} got ${input.source.length} source and ${input.target.length} target values for ${ns} + ${nt} instances of ${d} neurons. Pass one row per listed instance.`);
+    throw new RangeError(
+      `domainFeatures: class ${input.classIndex} got ${input.source.length} source and ${input.target.length} target values for ${ns} + ${nt} instances of ${d} neurons. Pass one row per listed instance.`,
+    );
   }
   const empty = { classIndex: input.classIndex, sourceInstances: input.sourceInstances, targetInstances: input.targetInstances };
   if (d === 0) {

@@ -69,7 +69,10 @@ export function importantWeights(boundary: WeightBoundary, activations: Instance
   const prepared = prepare(boundary);
   const { inputs, outputs, activationWidth } = boundaryNeurons(boundary);
   if (activations.neurons !== activationWidth) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `importantWeights: a ${boundary.kind} boundary needs ${activationWidth} activations per instance (got ${activations.neurons}).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `importantWeights: a ${boundary.kind} boundary needs ${activationWidth} activations per instance (got ${activations.neurons}).`,
+    );
   }
   const rows = selectRows(activations, options.rows, 'importantWeights');
   const pairs = inputs * outputs;
@@ -113,7 +116,10 @@ function prepare(boundary: WeightBoundary): PreparedBoundary {
   const { inputs, outputs, activationWidth } = boundaryNeurons(boundary);
   const expected = boundary.kind === 'conv' ? boundary.kernelHeight * boundary.kernelWidth * inputs * outputs : activationWidth * outputs;
   if (boundary.kernel.length !== expected || !Number.isInteger(activationWidth)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `importantWeights: a ${boundary.kind} kernel for ${inputs} -> ${outputs} neurons has ${expected} weights (got ${boundary.kernel.length}). Pass the kernel in tfjs layout.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `importantWeights: a ${boundary.kind} kernel for ${inputs} -> ${outputs} neurons has ${expected} weights (got ${boundary.kernel.length}). Pass the kernel in tfjs layout.`,
+    );
   }
   if (boundary.kind === 'conv') {
     const summed = new Float64Array(inputs * outputs);

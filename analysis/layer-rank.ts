@@ -16,7 +16,7 @@ export function rankAscending(values: ArrayLike<number>): Float64Array {
   }
   order.sort((a, b) => values[a]! - values[b]! || a - b);
   const ranks = new Float64Array(n);
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && values[order[end]!] === values[order[start]!]) {
       end++;

@@ -30,10 +30,11 @@ export function abstractLayer(name: LayerName, source: InstanceMatrix, target: I
   const importantSource = importantNeurons(source, { rows });
   const regions = similarityRegions(similarity, importantSource.indices, important.indices);
   const best = Array.from({ length: target.neurons }, (_, n) => mostSimilarSource(similarity, n));
-  const peers = (side: 'source' | 'target', neurons: Int32Array) => Array.from(neurons, (n) => {
-    const p = mostSimilarNeurons(similarity, side, n, PEERS);
-    return { neurons: Array.from(p.neurons), values: roundAll(p.values) };
-  });
+  const peers = (side: 'source' | 'target', neurons: Int32Array) =>
+    Array.from(neurons, (n) => {
+      const p = mostSimilarNeurons(similarity, side, n, PEERS);
+      return { neurons: Array.from(p.neurons), values: roundAll(p.values) };
+    });
   const { important: cells, ...histograms } = regions;
   return {
     similarity,
@@ -66,7 +67,7 @@ export function abstractBoundary(from: LayerWork, to: LayerWork, target: Importa
     importantTo: to.abstraction.importantNeurons,
     weights: { from: target.from, to: target.to, inherited: inherited.inherited },
   });
-  const group = (g: (typeof regions.fromImportant)[number]) => ({ ...g, levels: g.levels && roundAll(g.levels) as typeof g.levels });
+  const group = (g: (typeof regions.fromImportant)[number]) => ({ ...g, levels: g.levels && (roundAll(g.levels) as typeof g.levels) });
   return {
     fromLayer: from.abstraction.layer,
     toLayer: to.abstraction.layer,
@@ -87,7 +88,12 @@ function weightList(w: ImportantWeights): NetworkWeightList {
 }
 
 /** Paper §5.3: which important target weights the source model's important weights explain (`weightInheritance`). */
-function inheritance(target: ImportantWeights, source: ImportantWeights, fromSimilarity: NeuronSimilarity, toSimilarity: NeuronSimilarity): NetworkBoundaryAbstraction['inheritance'] {
+function inheritance(
+  target: ImportantWeights,
+  source: ImportantWeights,
+  fromSimilarity: NeuronSimilarity,
+  toSimilarity: NeuronSimilarity,
+): NetworkBoundaryAbstraction['inheritance'] {
   const inherited = weightInheritance({ targetWeights: target, sourceWeights: source, fromSimilarity, toSimilarity });
   return {
     sourceFrom: Array.from(inherited.sourceFrom),

@@ -16,7 +16,10 @@ export interface InstanceMatrix {
 export function selectRows(matrix: InstanceMatrix, rows: ArrayLike<number> | undefined, caller: string): Int32Array {
   const { values, instances, neurons } = matrix;
   if (!Number.isInteger(instances) || !Number.isInteger(neurons) || instances < 0 || neurons < 0 || values.length !== instances * neurons) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `${caller} got ${values.length} values for ${instances} instances x ${neurons} neurons. Pass an instance-major array of exactly that size.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `${caller} got ${values.length} values for ${instances} instances x ${neurons} neurons. Pass an instance-major array of exactly that size.`,
+    );
   }
   if (rows === undefined) {
     return Int32Array.from({ length: instances }, (_, i) => i);

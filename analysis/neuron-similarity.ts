@@ -17,7 +17,10 @@ export interface NeuronSimilarity {
  */
 export function neuronSimilarity(source: InstanceMatrix, target: InstanceMatrix, rows?: ArrayLike<number>): NeuronSimilarity {
   if (source.instances !== target.instances) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `neuronSimilarity needs both models' attributions on the same instances (got ${source.instances} and ${target.instances}).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `neuronSimilarity needs both models' attributions on the same instances (got ${source.instances} and ${target.instances}).`,
+    );
   }
   const selected = selectRows(source, rows, 'neuronSimilarity');
   selectRows(target, rows, 'neuronSimilarity');

@@ -21,7 +21,12 @@ export const SIMILARITY_BINS = 20;
  * Splits S by the source model's and the target model's important neurons of the layer (each the model's own,
  * from its own conductances). A region without cells gets a histogram of zeros.
  */
-export function similarityRegions(similarity: NeuronSimilarity, importantSource: ArrayLike<number>, importantTarget: ArrayLike<number>, bins = SIMILARITY_BINS): SimilarityRegions {
+export function similarityRegions(
+  similarity: NeuronSimilarity,
+  importantSource: ArrayLike<number>,
+  importantTarget: ArrayLike<number>,
+  bins = SIMILARITY_BINS,
+): SimilarityRegions {
   const { values, sourceNeurons, targetNeurons } = similarity;
   const sourceSet = neuronSet(importantSource, sourceNeurons, 'source');
   const targetSet = neuronSet(importantTarget, targetNeurons, 'target');
@@ -86,7 +91,10 @@ function neuronSet(neurons: ArrayLike<number>, size: number, side: string): Set<
   for (let i = 0; i < neurons.length; i++) {
     const n = neurons[i]!;
     if (!Number.isInteger(n) || n < 0 || n >= size || set.has(n)) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `similarityRegions: important ${side} neuron ${n} at position ${i} is repeated or outside the layer's ${size} neurons.`);
+      throw new TransferscopeError(
+        'INVALID_ARGUMENT',
+        `similarityRegions: important ${side} neuron ${n} at position ${i} is repeated or outside the layer's ${size} neurons.`,
+      );
     }
     set.add(n);
   }

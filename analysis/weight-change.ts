@@ -9,8 +9,10 @@ export interface LayerParameters {
 }
 
 const sameShape = (a: LayerParameters, b: LayerParameters): boolean =>
-  a.kernelShape.length === b.kernelShape.length && a.kernelShape.every((n, i) => n === b.kernelShape[i])
-  && a.kernel.length === b.kernel.length && a.bias.length === b.bias.length;
+  a.kernelShape.length === b.kernelShape.length &&
+  a.kernelShape.every((n, i) => n === b.kernelShape[i]) &&
+  a.kernel.length === b.kernel.length &&
+  a.bias.length === b.bias.length;
 
 /**
  * ||current - reference|| / ||reference|| over kernel and bias together; 0 for identical weights. Null when
@@ -22,7 +24,10 @@ export function relativeL2(reference: LayerParameters, current: LayerParameters)
   }
   let diff = 0;
   let norm = 0;
-  for (const [r, c] of [[reference.kernel, current.kernel], [reference.bias, current.bias]] as const) {
+  for (const [r, c] of [
+    [reference.kernel, current.kernel],
+    [reference.bias, current.bias],
+  ] as const) {
     for (let i = 0; i < r.length; i++) {
       const d = c[i]! - r[i]!;
       diff += d * d;

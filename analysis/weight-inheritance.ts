@@ -40,7 +40,10 @@ export function weightInheritance(input: WeightInheritanceInput): WeightInherita
   const { targetWeights, sourceWeights, fromSimilarity, toSimilarity } = input;
   const n = targetWeights.from.length;
   if (targetWeights.to.length !== n || sourceWeights.to.length !== sourceWeights.from.length) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `weightInheritance: each weight list needs as many 'from' as 'to' ends (got ${n}/${targetWeights.to.length} and ${sourceWeights.from.length}/${sourceWeights.to.length}).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `weightInheritance: each weight list needs as many 'from' as 'to' ends (got ${n}/${targetWeights.to.length} and ${sourceWeights.from.length}/${sourceWeights.to.length}).`,
+    );
   }
   const important = new Set(Array.from(sourceWeights.from, (f, j) => `${f}:${sourceWeights.to[j]}`));
   const result: WeightInheritance = {
@@ -73,7 +76,10 @@ const SIMILARITY_TOLERANCE = 1e-6;
 export function mostSimilarSource(similarity: NeuronSimilarity, targetNeuron: number): [number, number] {
   const { values, sourceNeurons, targetNeurons } = similarity;
   if (!Number.isInteger(targetNeuron) || targetNeuron < 0 || targetNeuron >= targetNeurons) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `weightInheritance: target neuron ${targetNeuron} is outside the similarity matrix's ${targetNeurons} target neurons.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `weightInheritance: target neuron ${targetNeuron} is outside the similarity matrix's ${targetNeurons} target neurons.`,
+    );
   }
   let best = -1;
   let bestValue = 0;

@@ -46,7 +46,10 @@ export interface WeightRegions {
 export function weightRegions(input: WeightRegionsInput): WeightRegions {
   const { levels, inputs, outputs, importantFrom, importantTo, weights } = input;
   if (levels.length !== inputs * outputs) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `weightRegions got ${levels.length} levels for ${inputs} x ${outputs} weights. Pass one mean level per weight, n1 * outputs + n2.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `weightRegions got ${levels.length} levels for ${inputs} x ${outputs} weights. Pass one mean level per weight, n1 * outputs + n2.`,
+    );
   }
   const fromSet = indexSet(importantFrom, inputs, 'from');
   const toSet = indexSet(importantTo, outputs, 'to');
@@ -68,8 +71,18 @@ export function weightRegions(input: WeightRegionsInput): WeightRegions {
   };
   const otherFrom = range(inputs).filter((n1) => !fromSet.has(n1));
   const otherTo = range(outputs).filter((n2) => !toSet.has(n2));
-  const fromImportant = Array.from(importantFrom, (n1) => group(n1, otherTo.map((n2) => n1 * outputs + n2)));
-  const toImportant = Array.from(importantTo, (n2) => group(n2, otherFrom.map((n1) => n1 * outputs + n2)));
+  const fromImportant = Array.from(importantFrom, (n1) =>
+    group(
+      n1,
+      otherTo.map((n2) => n1 * outputs + n2),
+    ),
+  );
+  const toImportant = Array.from(importantTo, (n2) =>
+    group(
+      n2,
+      otherFrom.map((n1) => n1 * outputs + n2),
+    ),
+  );
 
   const restLevels = new Float64Array(otherFrom.length * otherTo.length);
   let important = 0;

@@ -37,7 +37,10 @@ async function run(job: Job): Promise<WorkerReport> {
   const { analyzeCheckpoints } = await import('./jobs/analyze-checkpoints.ts');
   const pending: Promise<void>[] = [];
   const { computed, stored } = await analyzeCheckpoints({
-    db: job.db, storageOptions: storageOptionsFromEnv(), runId: job.runId, backend,
+    db: job.db,
+    storageOptions: storageOptionsFromEnv(),
+    runId: job.runId,
+    backend,
     only: { phase: job.phase, epoch: String(job.epoch) },
     ...(job.kinds ? { kinds: job.kinds } : {}),
     ...(job.reference ? { reference: job.reference } : {}),
@@ -81,7 +84,14 @@ process.on('message', (value: unknown) => {
     return;
   }
   job = request;
-  run(request).then((ending) => ending, (err: unknown) => failure(request.jobId, err))
+  run(request)
+    .then(
+      (ending) => ending,
+      (err: unknown) => failure(request.jobId, err),
+    )
     .then(report)
-    .then(() => process.exit(0), () => process.exit(1));
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 });

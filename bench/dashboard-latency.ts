@@ -63,7 +63,8 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
       const committed = performance.now();
       await page.waitForFunction(
         (want) => document.querySelector('[data-testid="scrubber-label"]')?.textContent.includes(want) ?? false,
-        `${source.phase} · epoch ${source.epoch}`, { timeout: 10_000, polling: 'raf' },
+        `${source.phase} · epoch ${source.epoch}`,
+        { timeout: 10_000, polling: 'raf' },
       );
       liveMs.push(performance.now() - committed);
     }

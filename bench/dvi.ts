@@ -64,10 +64,22 @@ function representations(n: number, drift: number): Float32Array {
 /** A small dense classifier d -> 64 (ReLU) -> 10 (softmax): random first layer, class means of its features after. */
 function denseClassifier(rows: Float32Array, n: number): { classify: Classify; dispose: () => void } {
   const random = new SeededRandom(3);
-  const first = tf.tensor2d(Float32Array.from({ length: D * 64 }, () => random.normal() / Math.sqrt(D)), [D, 64]);
+  const first = tf.tensor2d(
+    Float32Array.from({ length: D * 64 }, () => random.normal() / Math.sqrt(D)),
+    [D, 64],
+  );
   const { kernel, bias } = tf.tidy(() => {
     const features = tf.relu(tf.matMul(tf.tensor2d(rows, [n, D]), first));
-    const labels = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % CLASSES), 'int32'), CLASSES), 'float32');
+    const labels = tf.cast(
+      tf.oneHot(
+        tf.tensor1d(
+          Int32Array.from({ length: n }, (_, i) => i % CLASSES),
+          'int32',
+        ),
+        CLASSES,
+      ),
+      'float32',
+    );
     const means = tf.div(tf.matMul(labels, features, true, false), tf.expandDims(tf.sum(labels, 0), 1)); // C x 64
     return { kernel: tf.keep(tf.transpose(means)), bias: tf.keep(tf.mul(tf.sum(tf.square(means), 1), -0.5)) };
   });
@@ -94,7 +106,9 @@ export interface DviBenchCheckpoint {
   predictionPreservation: number;
 }
 
-async function checkpointPair(n: number): Promise<{ result: DviBenchCheckpoint; warm: VisualisationFit; rows: Float32Array; classifier: ReturnType<typeof denseClassifier> }> {
+async function checkpointPair(
+  n: number,
+): Promise<{ result: DviBenchCheckpoint; warm: VisualisationFit; rows: Float32Array; classifier: ReturnType<typeof denseClassifier> }> {
   const first = representations(n, 0);
   const classifier = denseClassifier(first, n);
   const boundary = await timed(() => boundaryPoints(first, D, classifier.classify, { count: Math.round(n / 10), seed: 1 }));

@@ -79,15 +79,21 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
       fetch(`${url}/api/runs/${runId}`).then((r) => r.json() as Promise<RunMeta>),
       fetch(`${url}/api/runs/${runId}/metrics`).then((r) => r.json() as Promise<{ epochs: EpochRecord[] }>),
     ]);
-    await Promise.all(Array.from({ length: clients }, () => new Promise<void>((resolve, reject) => {
-      const socket = io(url, { transports: ['websocket'], forceNew: true });
-      sockets.push(socket);
-      socket.once('connect_error', reject);
-      socket.once('connect', () => {
-        socket.emit('subscribe', runId);
-        resolve();
-      });
-    })));
+    await Promise.all(
+      Array.from(
+        { length: clients },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const socket = io(url, { transports: ['websocket'], forceNew: true });
+            sockets.push(socket);
+            socket.once('connect_error', reject);
+            socket.once('connect', () => {
+              socket.emit('subscribe', runId);
+              resolve();
+            });
+          }),
+      ),
+    );
 
     const mix = routeMix(runId, metrics.epochs, meta);
     const total = mix.reduce((sum, route) => sum + route.weight, 0);
@@ -103,23 +109,28 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
     let failures = 0;
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < plan.length) {
-        const { kind, path } = plan[next++]!;
-        const t0 = performance.now();
-        const res = await fetch(url + path);
-        await res.arrayBuffer();
-        const ms = performance.now() - t0;
-        if (!res.ok) {
-          failures++;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < plan.length) {
+          const { kind, path } = plan[next++]!;
+          const t0 = performance.now();
+          const res = await fetch(url + path);
+          await res.arrayBuffer();
+          const ms = performance.now() - t0;
+          if (!res.ok) {
+            failures++;
+          }
+          latencies.push(ms);
+          byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
         }
-        latencies.push(ms);
-        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
-      }
-    }));
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     return {
-      clients, requests, concurrency, failures,
+      clients,
+      requests,
+      concurrency,
+      failures,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       requestsPerSecond: requests / seconds,

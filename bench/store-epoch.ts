@@ -22,10 +22,21 @@ export async function measureStoreEpoch(db: string, repeats = 20): Promise<Store
   const store = await Store.open(db);
   const now = Date.now();
   const meta: RunMeta = {
-    id: 'store-bench', status: 'running', configName: 'bench', backend: 'cpu', createdAt: now, updatedAt: now, lastEpoch: null,
-    config: {}, classNames: Array.from({ length: 10 }, (_, i) => String(i)), seed: 1,
+    id: 'store-bench',
+    status: 'running',
+    configName: 'bench',
+    backend: 'cpu',
+    createdAt: now,
+    updatedAt: now,
+    lastEpoch: null,
+    config: {},
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    seed: 1,
     datasetSizes: { sourceTrain: 5100, sourceValidation: 900, targetTrain: 2550, targetValidation: 450 },
-    plannedEpochs: { source: repeats, target: 0 }, layers: [], finishedAt: null, error: null,
+    plannedEpochs: { source: repeats, target: 0 },
+    layers: [],
+    finishedAt: null,
+    error: null,
   };
   await store.createRun(meta);
   const write: number[] = [];
@@ -33,8 +44,18 @@ export async function measureStoreEpoch(db: string, repeats = 20): Promise<Store
   try {
     for (let epoch = 1; epoch <= repeats; epoch++) {
       const record: EpochRecord = {
-        phase: 'source', epoch, step: epoch, loss: 1, accSourceTrain: 0.5, accTargetTrain: 0.3, accSourceValidation: 0.5,
-        accTargetValidation: 0.3, trainSeconds: 1, trainImagesPerSecond: 100, checkpoint: true, committedAt: 0,
+        phase: 'source',
+        epoch,
+        step: epoch,
+        loss: 1,
+        accSourceTrain: 0.5,
+        accTargetTrain: 0.3,
+        accSourceValidation: 0.5,
+        accTargetValidation: 0.3,
+        trainSeconds: 1,
+        trainImagesPerSecond: 100,
+        checkpoint: true,
+        committedAt: 0,
       };
       const predictions = [
         { split: 'source-validation' as const, predicted: Int16Array.from({ length: 900 }, (_, i) => i % 10) },
@@ -52,7 +73,11 @@ export async function measureStoreEpoch(db: string, repeats = 20): Promise<Store
     store.close();
   }
   return {
-    writeMs: percentile(write, 50), readMs: percentile(read, 50), writeP95Ms: percentile(write, 95), readP95Ms: percentile(read, 95),
-    repeats, floats: weights.reduce((n, w) => n + w.kernel.length + w.bias.length, 0),
+    writeMs: percentile(write, 50),
+    readMs: percentile(read, 50),
+    writeP95Ms: percentile(write, 95),
+    readP95Ms: percentile(read, 95),
+    repeats,
+    floats: weights.reduce((n, w) => n + w.kernel.length + w.bias.length, 0),
   };
 }

@@ -174,7 +174,9 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
   const small = gaussianClusters(2, 500, 256, 10, 1);
   const ours = timed(() => tsne(small.data, small.d, { perplexity: 30 }));
   const previous = tsne(small.data, small.d, { perplexity: 30, ...BEFORE });
-  const reference = options.skipReference ? null : runTsneJs(small.data, small.d, { perplexity: 30, earlyExaggeration: 4, learningRate: 100, iterations: 1000 }, 1);
+  const reference = options.skipReference
+    ? null
+    : runTsneJs(small.data, small.d, { perplexity: 30, earlyExaggeration: 4, learningRate: 100, iterations: 1000 }, 1);
   const oursKl500 = layoutKlDivergence(small.data, small.d, ours.value, 30);
   const referenceKl500 = reference ? layoutKlDivergence(small.data, small.d, reference.layout, 30) : null;
   return {
@@ -186,7 +188,8 @@ export async function benchTsne(options: { skipReference?: boolean } = {}): Prom
     jsLoops5000Seconds: jsNeighbours.seconds + affinities.seconds + jsLoops.seconds,
     jsLoops5000CpuSeconds: jsPrepareCpuSeconds + jsLoops.cpuSeconds,
     speedupVsJsLoops: (jsPrepareCpuSeconds + jsLoops.cpuSeconds) / (prepareCpuSeconds + after.cpuSeconds),
-    tsne5000Pca50CpuSeconds: productPath5000.pcaCpuSeconds + productPath5000.neighboursCpuSeconds + productPath5000.affinitiesCpuSeconds + productPath5000.optimise.cpuSeconds,
+    tsne5000Pca50CpuSeconds:
+      productPath5000.pcaCpuSeconds + productPath5000.neighboursCpuSeconds + productPath5000.affinitiesCpuSeconds + productPath5000.optimise.cpuSeconds,
     referenceSeconds500: reference?.seconds ?? null,
     oursSeconds500: ours.seconds,
     speedupVsReference: reference ? reference.seconds / ours.seconds : null,

@@ -35,7 +35,10 @@ const STORE_FLAGS = { db: { type: 'string' }, 'storage-option': { type: 'string'
  * A command's flags, and the store it opens: --db (or the default folder) with the options of --storage-option
  * over those a parent transferscope process passed down (see STORAGE_OPTIONS_ENV).
  */
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): { flags: Record<string, string | undefined>; location: StoreLocation } {
+function parse(
+  args: string[],
+  options: Record<string, { type: 'string' | 'boolean' }>,
+): { flags: Record<string, string | undefined>; location: StoreLocation } {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({ args, options: { ...options, ...STORE_FLAGS }, strict: true, allowPositionals: false }).values;
@@ -67,10 +70,16 @@ async function monitorAccess(flags: Record<string, string | undefined>): Promise
   const { isLoopbackHost, validateToken } = await import('../monitor/access-guard.ts');
   const host = flags.host ?? '127.0.0.1';
   const fromEnv = process.env.TRANSFERSCOPE_TOKEN;
-  const token = flags.token !== undefined ? validateToken(flags.token, '--token')
-    : fromEnv !== undefined && fromEnv !== '' ? validateToken(fromEnv, 'TRANSFERSCOPE_TOKEN') : null;
+  const token =
+    flags.token !== undefined
+      ? validateToken(flags.token, '--token')
+      : fromEnv !== undefined && fromEnv !== ''
+        ? validateToken(fromEnv, 'TRANSFERSCOPE_TOKEN')
+        : null;
   if (!isLoopbackHost(host)) {
-    console.error(`transferscope: warning: --host ${host} makes the API reachable from the network${token === null ? '; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token' : ' (token required)'}.`);
+    console.error(
+      `transferscope: warning: --host ${host} makes the API reachable from the network${token === null ? '; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token' : ' (token required)'}.`,
+    );
   }
   return { host, token };
 }
@@ -139,9 +148,10 @@ async function train(args: string[]): Promise<number> {
   try {
     const db = location.uri;
     const storageOptions = location.storageOptions;
-    const run = config === undefined
-      ? await resumeRun({ db, storageOptions, runId: flags.resume!, backend, signal: stop.signal })
-      : await trainRun({ config, db, storageOptions, runId: flags.run, backend, signal: stop.signal });
+    const run =
+      config === undefined
+        ? await resumeRun({ db, storageOptions, runId: flags.resume!, backend, signal: stop.signal })
+        : await trainRun({ config, db, storageOptions, runId: flags.run, backend, signal: stop.signal });
     console.log(`transferscope: run ${run.id} finished (${run.lastEpoch?.step ?? 0} epochs stored)`);
     return 0;
   } catch (err) {
@@ -157,7 +167,10 @@ async function train(args: string[]): Promise<number> {
 
 async function demo(args: string[]): Promise<number> {
   const { flags, location } = parse(args, {
-    config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, backend: { type: 'string' },
+    config: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    backend: { type: 'string' },
     token: { type: 'string' },
   });
   const port = await parsePortFlag(flags.port);
@@ -174,14 +187,34 @@ async function demo(args: string[]): Promise<number> {
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
   const monitor = await startMonitor({
-    store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, analysisWorkers: 1,
+    store,
+    port,
+    host,
+    token,
+    dashboardDir: DASHBOARD_DIR,
+    analyzeCheckpoints: true,
+    analysisWorkers: 1,
   });
   const runId = defaultRunId(config);
   const url = dashboardUrl(monitor.url, { run: runId }, token);
   console.log(`transferscope: open ${url} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);
   // Training runs in its own process so that tensor work never blocks the API and the live updates.
-  const trainer = spawn(process.execPath, [fileURLToPath(new URL('./transferscope.js', import.meta.url)), 'train',
-    '--config', configFile, '--db', location.uri, '--run', runId, '--backend', backend], { stdio: ['ignore', 'inherit', 'inherit'], env: childEnv(location) });
+  const trainer = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./transferscope.js', import.meta.url)),
+      'train',
+      '--config',
+      configFile,
+      '--db',
+      location.uri,
+      '--run',
+      runId,
+      '--backend',
+      backend,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: childEnv(location) },
+  );
   // A SIGTERM (or a SIGINT sent to this process alone) must stop the trainer too, not orphan it: it stops after
   // its batch, and the monitor then stops its analysis children. Completed epochs stay in the store.
   const stopTrainer = (): void => {
@@ -201,7 +234,11 @@ async function demo(args: string[]): Promise<number> {
 
 async function analyze(args: string[]): Promise<number> {
   const { flags, location } = parse(args, {
-    run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' }, kind: { type: 'string' }, backend: { type: 'string' },
+    run: { type: 'string' },
+    phase: { type: 'string' },
+    epoch: { type: 'string' },
+    kind: { type: 'string' },
+    backend: { type: 'string' },
     reference: { type: 'string' },
   });
   if (!flags.run) {
@@ -228,9 +265,12 @@ async function analyze(args: string[]): Promise<number> {
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
-    db: location.uri, storageOptions: location.storageOptions, runId: flags.run, backend,
+    db: location.uri,
+    storageOptions: location.storageOptions,
+    runId: flags.run,
+    backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
-    ...(kinds ? { kinds: kinds as typeof ANALYSIS_KINDS[number][] } : {}),
+    ...(kinds ? { kinds: kinds as (typeof ANALYSIS_KINDS)[number][] } : {}),
     ...(reference ? { reference } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
@@ -240,8 +280,13 @@ async function analyze(args: string[]): Promise<number> {
 
 async function feature(args: string[]): Promise<number> {
   const { flags, location } = parse(args, {
-    run: { type: 'string' }, phase: { type: 'string' }, epoch: { type: 'string' },
-    layer: { type: 'string' }, neuron: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' },
+    run: { type: 'string' },
+    phase: { type: 'string' },
+    epoch: { type: 'string' },
+    layer: { type: 'string' },
+    neuron: { type: 'string' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
   });
   for (const name of ['run', 'phase', 'epoch', 'layer', 'neuron', 'out'] as const) {
     if (flags[name] === undefined) {
@@ -254,7 +299,16 @@ async function feature(args: string[]): Promise<number> {
   assertRunId(flags.run!);
   const { phase, epoch } = parseEpochParams(flags.phase!, flags.epoch!);
   const { layer, neuron } = parseNeuron(flags.layer!, String(parseNeuronIndex(flags.neuron, '--neuron')));
-  const png = await renderFeatureImage({ db: location.uri, storageOptions: location.storageOptions, runId: flags.run!, phase, epoch, layer, neuron, backend: await parseBackend(flags.backend) });
+  const png = await renderFeatureImage({
+    db: location.uri,
+    storageOptions: location.storageOptions,
+    runId: flags.run!,
+    phase,
+    epoch,
+    layer,
+    neuron,
+    backend: await parseBackend(flags.backend),
+  });
   writeFileSync(flags.out!, png);
   return 0;
 }
@@ -264,12 +318,20 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'demo': return await demo(rest);
-      case 'train': return await train(rest);
-      case 'serve': return await serve(rest);
-      case 'analyze': return await analyze(rest);
-      case 'feature': return await feature(rest);
-      case 'help': case '--help': case '-h': case undefined:
+      case 'demo':
+        return await demo(rest);
+      case 'train':
+        return await train(rest);
+      case 'serve':
+        return await serve(rest);
+      case 'analyze':
+        return await analyze(rest);
+      case 'feature':
+        return await feature(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+      case undefined:
         console.log(USAGE);
         return command === undefined ? 2 : 0;
       default:

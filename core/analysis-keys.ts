@@ -62,10 +62,16 @@ export function analysisKey(kind: AnalysisKind, runId: string, epochs: EpochReco
 export function assertChosenReference(kind: AnalysisKind, runId: string, epochs: EpochRecord[], at: EpochRecord, chosen: ChosenReference): void {
   if (!COMPARES_WITH_SOURCE[kind]) {
     const comparing = (Object.keys(COMPARES_WITH_SOURCE) as AnalysisKind[]).filter((k) => COMPARES_WITH_SOURCE[k]);
-    throw new TransferscopeError('INVALID_ARGUMENT', `The ${kind} analysis looks at one model, so it takes no reference; only ${comparing.join(', ')} does. Leave the reference out.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `The ${kind} analysis looks at one model, so it takes no reference; only ${comparing.join(', ')} does. Leave the reference out.`,
+    );
   }
   const checkpoints = epochs.filter((e) => e.checkpoint && e.step !== at.step);
   if (!checkpoints.some((e) => e.phase === chosen.phase && e.epoch === chosen.epoch)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Reference ${chosen.phase}:${chosen.epoch} is not another checkpoint of run '${runId}'. Pick one of: ${checkpoints.map((e) => `${e.phase}:${e.epoch}`).join(', ') || '(none yet)'}.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `Reference ${chosen.phase}:${chosen.epoch} is not another checkpoint of run '${runId}'. Pick one of: ${checkpoints.map((e) => `${e.phase}:${e.epoch}`).join(', ') || '(none yet)'}.`,
+    );
   }
 }

@@ -38,7 +38,10 @@ export function makeSharedRequests<T>(): SharedRequest<T> {
     if (!entry) {
       const controller = new AbortController();
       const created: Entry<T> = { answer: start(controller.signal), controller, holders: 0, pinned: false };
-      created.answer.then(() => forget(key, created), () => forget(key, created));
+      created.answer.then(
+        () => forget(key, created),
+        () => forget(key, created),
+      );
       inFlight.set(key, created);
       entry = created;
     }
@@ -87,7 +90,6 @@ export function makeCachedRequests<T>(size: number): SharedRequest<T> {
     }
     return answer;
   };
-  return (key, start, signal) => answers.has(key)
-    ? Promise.resolve(answers.get(key)!)
-    : shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
+  return (key, start, signal) =>
+    answers.has(key) ? Promise.resolve(answers.get(key)!) : shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
 }

@@ -9,18 +9,18 @@ import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
 /** What the monitor asks of a worker. A worker runs one job, then exits; `cancel` ends it without storing anything. */
 export type WorkerRequest =
   | {
-    type: 'analyse';
-    jobId: string;
-    db: string;
-    runId: string;
-    phase: Phase;
-    epoch: number;
-    /** Only these kinds (default: all of them). */
-    kinds?: AnalysisKind[];
-    reference?: ChosenReference;
-    /** A trainer backend choice (`auto`, `wasm`, …); the worker checks it against the trainer's list. */
-    backend?: string;
-  }
+      type: 'analyse';
+      jobId: string;
+      db: string;
+      runId: string;
+      phase: Phase;
+      epoch: number;
+      /** Only these kinds (default: all of them). */
+      kinds?: AnalysisKind[];
+      reference?: ChosenReference;
+      /** A trainer backend choice (`auto`, `wasm`, …); the worker checks it against the trainer's list. */
+      backend?: string;
+    }
   | { type: 'render-feature'; jobId: string; db: string; runId: string; phase: Phase; epoch: number; layer: LayerName; neuron: number; backend?: string }
   | { type: 'cancel'; jobId: string };
 
@@ -44,27 +44,33 @@ const isPhase = (v: unknown): v is Phase => v === 'source' || v === 'target';
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isKind = (v: unknown): v is AnalysisKind => (ANALYSIS_KINDS as readonly unknown[]).includes(v);
 const isOptional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
-const isReference = (v: unknown): v is ChosenReference =>
-  typeof v === 'object' && v !== null && isPhase((v as Fields).phase) && isCount((v as Fields).epoch);
+const isReference = (v: unknown): v is ChosenReference => typeof v === 'object' && v !== null && isPhase((v as Fields).phase) && isCount((v as Fields).epoch);
 const isCheckpoint = (m: Fields): boolean => isString(m.db) && isString(m.runId) && isPhase(m.phase) && isCount(m.epoch) && isOptional(m.backend, isString);
 
 function fields(value: unknown, side: string): Fields & { type: unknown; jobId: string } {
   if (typeof value !== 'object' || value === null || !isString((value as Fields).jobId)) {
-    throw new TransferscopeError('INTERNAL', `Malformed ${side} message (got ${value === null ? 'null' : typeof value}, no jobId): the monitor and its workers must run the same transferscope version.`);
+    throw new TransferscopeError(
+      'INTERNAL',
+      `Malformed ${side} message (got ${value === null ? 'null' : typeof value}, no jobId): the monitor and its workers must run the same transferscope version.`,
+    );
   }
   return value as Fields & { type: unknown; jobId: string };
 }
 
 function malformed(side: string, m: Fields): never {
-  throw new TransferscopeError('INTERNAL', `Malformed ${side} message of type '${String(m.type).slice(0, 40)}': the monitor and its workers must run the same transferscope version.`);
+  throw new TransferscopeError(
+    'INTERNAL',
+    `Malformed ${side} message of type '${String(m.type).slice(0, 40)}': the monitor and its workers must run the same transferscope version.`,
+  );
 }
 
 /** `value` as a WorkerRequest; throws INTERNAL naming what was wrong with it. */
 export function parseWorkerRequest(value: unknown): WorkerRequest {
   const m = fields(value, 'worker request');
-  const valid = m.type === 'cancel'
-    || (m.type === 'analyse' && isCheckpoint(m) && isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) && isOptional(m.reference, isReference))
-    || (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron));
+  const valid =
+    m.type === 'cancel' ||
+    (m.type === 'analyse' && isCheckpoint(m) && isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) && isOptional(m.reference, isReference)) ||
+    (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron));
   return valid ? (m as WorkerRequest) : malformed('worker request', m);
 }
 
@@ -72,10 +78,11 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
 export function parseWorkerReport(value: unknown): WorkerReport {
   const m = fields(value, 'worker report');
   const error: unknown = m.error;
-  const valid = (m.type === 'progress' && isString(m.line))
-    || (m.type === 'stored' && isKind(m.kind) && isPhase(m.phase) && isCount(m.epoch))
-    || (m.type === 'done' && isCount(m.computed) && isCount(m.stored))
-    || (m.type === 'feature' && m.png instanceof Uint8Array)
-    || (m.type === 'failed' && typeof error === 'object' && error !== null && isErrorCode((error as Fields).code) && isString((error as Fields).message));
+  const valid =
+    (m.type === 'progress' && isString(m.line)) ||
+    (m.type === 'stored' && isKind(m.kind) && isPhase(m.phase) && isCount(m.epoch)) ||
+    (m.type === 'done' && isCount(m.computed) && isCount(m.stored)) ||
+    (m.type === 'feature' && m.png instanceof Uint8Array) ||
+    (m.type === 'failed' && typeof error === 'object' && error !== null && isErrorCode((error as Fields).code) && isString((error as Fields).message));
   return valid ? (m as WorkerReport) : malformed('worker report', m);
 }

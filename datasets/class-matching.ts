@@ -23,9 +23,16 @@ export function matchClasses(source: ImageReader, target: ImageReader): MatchedD
   if (same && source.classNames.every((n, i) => n === target.classNames[i])) {
     return { source, target, onlyInOne: [] };
   }
-  const list = (names: string[]) => `${names.slice(0, 4).map((n) => `'${n}'`).join(', ')}${names.length > 4 ? `, … (${names.length})` : ''}`;
+  const list = (names: string[]) =>
+    `${names
+      .slice(0, 4)
+      .map((n) => `'${n}'`)
+      .join(', ')}${names.length > 4 ? `, … (${names.length})` : ''}`;
   if (shared.length === 0) {
-    throw new TransferscopeError('INVALID_CONFIG', `The source and target domains share no class name (source has ${list(source.classNames)}, target has ${list(target.classNames)}); name each class's folder the same in both.`);
+    throw new TransferscopeError(
+      'INVALID_CONFIG',
+      `The source and target domains share no class name (source has ${list(source.classNames)}, target has ${list(target.classNames)}); name each class's folder the same in both.`,
+    );
   }
   const index = new Map(shared.map((name, i) => [name, i]));
   const restrict = (reader: ImageReader) => {

@@ -44,7 +44,9 @@ export function describeDataReport(report: DataReport): string {
   }
   const converted = (['source', 'target'] as const).flatMap((d) => {
     const c = report.converted[d];
-    const kinds = Object.entries(c).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
+    const kinds = Object.entries(c)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`);
     return kinds.length > 0 ? [`${d} ${kinds.join(' + ')}`] : [];
   });
   if (converted.length > 0) {

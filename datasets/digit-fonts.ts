@@ -19,12 +19,26 @@ export interface DigitFace {
 // 21 faces: Sans, Serif and Mono designs in regular/bold/oblique/condensed/extra-light cuts.
 // DejaVuMathTeXGyre is left out: it is a math font, not one you would see on a house-number plate.
 export const DIGIT_FONT_FILES: readonly string[] = [
-  'DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf',
-  'DejaVuSans-ExtraLight.ttf', 'DejaVuSansCondensed.ttf', 'DejaVuSansCondensed-Bold.ttf',
-  'DejaVuSansCondensed-Oblique.ttf', 'DejaVuSansCondensed-BoldOblique.ttf', 'DejaVuSansMono.ttf',
-  'DejaVuSansMono-Bold.ttf', 'DejaVuSansMono-Oblique.ttf', 'DejaVuSansMono-BoldOblique.ttf',
-  'DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-BoldItalic.ttf',
-  'DejaVuSerifCondensed.ttf', 'DejaVuSerifCondensed-Bold.ttf', 'DejaVuSerifCondensed-Italic.ttf',
+  'DejaVuSans.ttf',
+  'DejaVuSans-Bold.ttf',
+  'DejaVuSans-Oblique.ttf',
+  'DejaVuSans-BoldOblique.ttf',
+  'DejaVuSans-ExtraLight.ttf',
+  'DejaVuSansCondensed.ttf',
+  'DejaVuSansCondensed-Bold.ttf',
+  'DejaVuSansCondensed-Oblique.ttf',
+  'DejaVuSansCondensed-BoldOblique.ttf',
+  'DejaVuSansMono.ttf',
+  'DejaVuSansMono-Bold.ttf',
+  'DejaVuSansMono-Oblique.ttf',
+  'DejaVuSansMono-BoldOblique.ttf',
+  'DejaVuSerif.ttf',
+  'DejaVuSerif-Bold.ttf',
+  'DejaVuSerif-Italic.ttf',
+  'DejaVuSerif-BoldItalic.ttf',
+  'DejaVuSerifCondensed.ttf',
+  'DejaVuSerifCondensed-Bold.ttf',
+  'DejaVuSerifCondensed-Italic.ttf',
   'DejaVuSerifCondensed-BoldItalic.ttf',
 ];
 

@@ -50,17 +50,25 @@ export function loadIdxDomain(options: IdxDomainOptions): ImageSet {
   const labels = readIdxFile(options.labels);
   const [n = 0, h = 0, w = 0, channels = 1] = images.shape;
   if (images.shape.length < 3 || images.shape.length > 4 || (channels !== 1 && channels !== 3)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `IDX images '${options.images}' have shape ${images.shape.join('x')}; expected count x height x width (x 1 or 3 channels).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `IDX images '${options.images}' have shape ${images.shape.join('x')}; expected count x height x width (x 1 or 3 channels).`,
+    );
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== n) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `IDX labels '${options.labels}' have shape ${labels.shape.join('x')} but the images file holds ${n} images; pass the matching labels file.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `IDX labels '${options.labels}' have shape ${labels.shape.join('x')} but the images file holds ${n} images; pass the matching labels file.`,
+    );
   }
   const values = [...new Set(labels.data)].sort((a, b) => a - b);
   const classOf = new Map(values.map((v, i) => [v, i]));
   const random = new SeededRandom(options.seed);
   const byClass = values.map((): number[] => []);
   labels.data.forEach((v, row) => byClass[classOf.get(v)!]!.push(row));
-  const picked = random.shuffle(byClass.flatMap((rows) => (options.perClass !== undefined && rows.length > options.perClass ? random.shuffle(rows).slice(0, options.perClass) : rows)));
+  const picked = random.shuffle(
+    byClass.flatMap((rows) => (options.perClass !== undefined && rows.length > options.perClass ? random.shuffle(rows).slice(0, options.perClass) : rows)),
+  );
   const canvas = (side: number) => (side === 28 ? 32 : side);
   const ty = axisTaps(h, canvas(h), options.size);
   const tx = axisTaps(w, canvas(w), options.size);

@@ -26,11 +26,17 @@ const hex = (bytes: Uint8Array) => Array.from(bytes.subarray(0, 4), (b) => b.toS
 /** Shape and header length from the first bytes of IDX data; refuses other formats and oversized shapes. */
 function readHeader(head: Uint8Array, name: string): { shape: number[]; start: number; size: number } {
   if (head.length < 4 || head[0] !== 0 || head[1] !== 0) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `'${name}' is not an IDX file (its first bytes are ${hex(head)}, expected 00 00 08 0n). Convert the set with an IDX writer first.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `'${name}' is not an IDX file (its first bytes are ${hex(head)}, expected 00 00 08 0n). Convert the set with an IDX writer first.`,
+    );
   }
   const type = head[2]!;
   if (type !== 0x08) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `'${name}' holds ${TYPE_NAMES[type] ?? `type 0x${type.toString(16)}`} values; only unsigned bytes (type 0x08) are supported.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `'${name}' holds ${TYPE_NAMES[type] ?? `type 0x${type.toString(16)}`} values; only unsigned bytes (type 0x08) are supported.`,
+    );
   }
   const rank = head[3]!;
   const start = 4 + rank * 4;
@@ -41,7 +47,10 @@ function readHeader(head: Uint8Array, name: string): { shape: number[]; start: n
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + i * 4, false));
   const size = shape.reduce((a, b) => a * b, 1);
   if (size > MAX_IDX_VALUES) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `'${name}' announces ${shape.join('x')} values, more than the ${MAX_IDX_VALUES} an IDX file may hold here; use a subset of the set.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `'${name}' announces ${shape.join('x')} values, more than the ${MAX_IDX_VALUES} an IDX file may hold here; use a subset of the set.`,
+    );
   }
   return { shape, start, size };
 }
@@ -62,9 +71,12 @@ function gunzipBounded(bytes: Uint8Array, name: string): Uint8Array {
     return new Uint8Array(gunzipSync(bytes, { maxOutputLength: start + size }));
   } catch (err) {
     const tooLarge = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new TransferscopeError('INVALID_ARGUMENT', tooLarge
-      ? `'${name}' inflates to more than the ${start + size} bytes its IDX header announces; it is damaged or not an IDX file.`
-      : `'${name}' is a damaged gzip file; check that the download is complete.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      tooLarge
+        ? `'${name}' inflates to more than the ${start + size} bytes its IDX header announces; it is damaged or not an IDX file.`
+        : `'${name}' is a damaged gzip file; check that the download is complete.`,
+    );
   }
 }
 
@@ -73,7 +85,10 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
   const raw = isGzip(bytes) ? gunzipBounded(bytes, name) : bytes;
   const { shape, start, size } = readHeader(raw, name);
   if (raw.length - start < size) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `'${name}' is truncated: its header announces ${shape.join('x')} = ${size} values but only ${raw.length - start} bytes follow.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `'${name}' is truncated: its header announces ${shape.join('x')} = ${size} values but only ${raw.length - start} bytes follow.`,
+    );
   }
   return { shape, data: raw.subarray(start, start + size) };
 }
@@ -87,13 +102,22 @@ export function checkIdxFile(path: string): void {
   try {
     stats = statSync(path);
   } catch {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `IDX file '${path}' cannot be read. Check the path in the config (relative paths start at the config file's folder).`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `IDX file '${path}' cannot be read. Check the path in the config (relative paths start at the config file's folder).`,
+    );
   }
   if (!stats.isFile()) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `IDX file '${path}' is not a regular file (a device, pipe or folder); point the config at the file itself.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `IDX file '${path}' is not a regular file (a device, pipe or folder); point the config at the file itself.`,
+    );
   }
   if (stats.size > MAX_IDX_FILE_BYTES) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `IDX file '${path}' has ${stats.size} bytes, more than the ${MAX_IDX_FILE_BYTES} read here; use a subset of the set.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `IDX file '${path}' has ${stats.size} bytes, more than the ${MAX_IDX_FILE_BYTES} read here; use a subset of the set.`,
+    );
   }
 }
 
@@ -104,7 +128,10 @@ export function readIdxFile(path: string): IdxTensor {
   try {
     bytes = readFileSync(path);
   } catch {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `IDX file '${path}' cannot be read. Check the path in the config (relative paths start at the config file's folder).`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `IDX file '${path}' cannot be read. Check the path in the config (relative paths start at the config file's folder).`,
+    );
   }
   return parseIdx(bytes, path);
 }

@@ -12,9 +12,7 @@ export class BlurScratch {
 }
 
 /** Convolves `count` RGB pixels read at `stride` floats apart, in place, with edge replication. */
-function convolveLine(
-  data: Float32Array, start: number, count: number, stride: number, kernel: Float32Array, radius: number, line: Float32Array,
-): void {
+function convolveLine(data: Float32Array, start: number, count: number, stride: number, kernel: Float32Array, radius: number, line: Float32Array): void {
   for (let i = -radius; i < count + radius; i++) {
     const from = start + (i < 0 ? 0 : i >= count ? count - 1 : i) * stride;
     const to = (i + radius) * 3;

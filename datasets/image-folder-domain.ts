@@ -50,7 +50,12 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<{ re
   const report = emptyDomainReport(options.domain);
   report.emptyClasses.push(...scan.emptyClasses);
   for (const file of scan.notImages) {
-    report.skipped.push({ domain: options.domain, file, reason: 'not-an-image', detail: file.endsWith('/') ? 'a folder inside a class folder' : 'not a .jpg, .jpeg, .png or .webp file' });
+    report.skipped.push({
+      domain: options.domain,
+      file,
+      reason: 'not-an-image',
+      detail: file.endsWith('/') ? 'a folder inside a class folder' : 'not a .jpg, .jpeg, .png or .webp file',
+    });
   }
   for (const link of scan.skippedLinks) {
     report.skipped.push({ domain: options.domain, file: link.file, reason: 'unreadable', detail: link.detail });
@@ -61,9 +66,13 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<{ re
   const labels: number[] = [];
   const classNames: string[] = [];
   for (const cls of scan.classes) {
-    const candidates = options.maxPerClass !== undefined && cls.files.length > options.maxPerClass
-      ? random.shuffle([...cls.files]).slice(0, options.maxPerClass).sort()
-      : cls.files;
+    const candidates =
+      options.maxPerClass !== undefined && cls.files.length > options.maxPerClass
+        ? random
+            .shuffle([...cls.files])
+            .slice(0, options.maxPerClass)
+            .sort()
+        : cls.files;
     const checked = await mapLimited(candidates, options.concurrency ?? 8, async (file) => {
       const path = join(scan.root, file);
       try {
@@ -93,7 +102,10 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<{ re
   }
   report.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (classNames.length === 0) {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `The ${options.domain} image folder '${scan.root}' has no readable image in any class folder (${report.skipped.length} files skipped). Check the files are JPEG, PNG or WebP.`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `The ${options.domain} image folder '${scan.root}' has no readable image in any class folder (${report.skipped.length} files skipped). Check the files are JPEG, PNG or WebP.`,
+    );
   }
   return { reader: imageFolderReader(files, Int32Array.from(labels), classNames, options.size, options.flip ?? true), report };
 }
@@ -104,23 +116,34 @@ export function imageFolderReader(files: string[], labels: Int32Array, className
   const length = size * size * 3;
   const centre = Math.floor((side - size) / 2);
   return {
-    count: files.length, height: size, width: size, classNames, labels,
+    count: files.length,
+    height: size,
+    width: size,
+    classNames,
+    labels,
     async read(rows, augment) {
-      const crops = Array.from(rows, () => augment
-        ? { left: augment.int(side - size + 1), top: augment.int(side - size + 1), flip: flip && augment.chance(0.5) }
-        : { left: centre, top: centre, flip: false });
+      const crops = Array.from(rows, () =>
+        augment
+          ? { left: augment.int(side - size + 1), top: augment.int(side - size + 1), flip: flip && augment.chance(0.5) }
+          : { left: centre, top: centre, flip: false },
+      );
       const out = new Float32Array(rows.length * length);
-      await Promise.all(Array.from(rows, async (row, i) => {
-        const file = files[row]!;
-        let raw: Uint8Array;
-        try {
-          raw = await decodeSquare(file, side);
-        } catch (err) {
-          throw new TransferscopeError('DATASET_NOT_FOUND', `Image '${file}' decoded when the run started but not now (${decodeErrorDetail(err)}); was it changed during training?`);
-        }
-        const crop = crops[i]!;
-        cropInto(out, i * length, raw, side, size, crop.left, crop.top, crop.flip);
-      }));
+      await Promise.all(
+        Array.from(rows, async (row, i) => {
+          const file = files[row]!;
+          let raw: Uint8Array;
+          try {
+            raw = await decodeSquare(file, side);
+          } catch (err) {
+            throw new TransferscopeError(
+              'DATASET_NOT_FOUND',
+              `Image '${file}' decoded when the run started but not now (${decodeErrorDetail(err)}); was it changed during training?`,
+            );
+          }
+          const crop = crops[i]!;
+          cropInto(out, i * length, raw, side, size, crop.left, crop.top, crop.flip);
+        }),
+      );
       return out;
     },
   };

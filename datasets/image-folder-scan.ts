@@ -45,7 +45,9 @@ function entryKind(dir: string, entry: Dirent, boundary: string): EntryKind {
 
 function listDir(path: string): Dirent[] {
   // Dot files (.DS_Store, ._x.jpg from macOS archives) are metadata, not data: left out silently.
-  return readdirSync(path, { withFileTypes: true }).filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -63,7 +65,10 @@ export function scanImageFolder(path: string, domain: Domain): FolderScan {
     }
   };
   if (!isDir(root)) {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `The ${domain} image folder '${root}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `The ${domain} image folder '${root}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`,
+    );
   }
   const boundary = realpathSync(root);
   const scan: FolderScan = { root, classes: [], emptyClasses: [], notImages: [], skippedLinks: [] };
@@ -81,7 +86,10 @@ export function scanImageFolder(path: string, domain: Domain): FolderScan {
   }
   const folders = entries.filter((e) => e.kind === 'directory');
   if (folders.length === 0) {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `The ${domain} image folder '${root}' has no class sub-folders (found ${entries.length} files). Put each class's images in a sub-folder named after the class.`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `The ${domain} image folder '${root}' has no class sub-folders (found ${entries.length} files). Put each class's images in a sub-folder named after the class.`,
+    );
   }
   for (const folder of folders) {
     const files: string[] = [];

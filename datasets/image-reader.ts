@@ -40,7 +40,11 @@ export function memoryReader(set: ImageSet, options: MemoryReaderOptions = {}): 
   const maxShift = options.maxShift ?? 2;
   const flip = options.flip ?? false;
   return {
-    count: set.count, height: set.height, width: set.width, classNames: set.classNames, labels: set.labels,
+    count: set.count,
+    height: set.height,
+    width: set.width,
+    classNames: set.classNames,
+    labels: set.labels,
     read(rows, augment) {
       const out = new Float32Array(rows.length * length);
       for (let i = 0; i < rows.length; i++) {
@@ -63,8 +67,16 @@ export function rowsReader(reader: ImageReader, rows: ArrayLike<number>, classNa
   const map = Int32Array.from(rows);
   const labels = Int32Array.from(map, (r) => (relabel ? relabel(reader.labels[r]!) : reader.labels[r]!));
   return {
-    count: map.length, height: reader.height, width: reader.width, classNames, labels,
-    read: (subset, augment) => reader.read(Array.from(subset, (i) => map[i]!), augment),
+    count: map.length,
+    height: reader.height,
+    width: reader.width,
+    classNames,
+    labels,
+    read: (subset, augment) =>
+      reader.read(
+        Array.from(subset, (i) => map[i]!),
+        augment,
+      ),
   };
 }
 

@@ -84,7 +84,10 @@ export function loadMnistPixelsByClass(): Float32Array[] {
     const file = join(folder, `${digit}.json`);
     const pixels = parseDigitFile(readFileSync(file), file);
     if (pixels.length === 0 || pixels.length % (MNIST_SIDE * MNIST_SIDE) !== 0) {
-      throw new TransferscopeError('DATASET_NOT_FOUND', `MNIST file ${file} holds ${pixels.length} values, not a whole number of 28x28 digits. Reinstall the mnist package.`);
+      throw new TransferscopeError(
+        'DATASET_NOT_FOUND',
+        `MNIST file ${file} holds ${pixels.length} values, not a whole number of 28x28 digits. Reinstall the mnist package.`,
+      );
     }
     return pixels;
   });
@@ -98,7 +101,10 @@ export function loadMnistPixelsByClass(): Float32Array[] {
  */
 export function balancedQuotas(available: readonly number[], count: number): number[] {
   const quotas = available.map(() => 0);
-  let remaining = Math.min(count, available.reduce((a, b) => a + b, 0));
+  let remaining = Math.min(
+    count,
+    available.reduce((a, b) => a + b, 0),
+  );
   while (remaining > 0) {
     const open = available.map((_, c) => c).filter((c) => quotas[c]! < available[c]!);
     const share = Math.floor(remaining / open.length);
@@ -124,14 +130,20 @@ export function balancedQuotas(available: readonly number[], count: number): num
  */
 export function loadMnistDigits({ count, seed, size = 32 }: MnistDigitsOptions): ImageSet {
   if (!Number.isInteger(count) || count < 0 || count > MNIST_TOTAL) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `loadMnistDigits: count must be an integer in [0, ${MNIST_TOTAL}] (got ${count}); the mnist package ships ${MNIST_TOTAL} digits.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `loadMnistDigits: count must be an integer in [0, ${MNIST_TOTAL}] (got ${count}); the mnist package ships ${MNIST_TOTAL} digits.`,
+    );
   }
   if (!Number.isInteger(size) || size < 8) {
     throw new TransferscopeError('INVALID_ARGUMENT', `loadMnistDigits: size must be an integer of at least 8 pixels (got ${size}).`);
   }
   const digitLength = MNIST_SIDE * MNIST_SIDE;
   const byClass = loadMnistPixelsByClass();
-  const quotas = balancedQuotas(byClass.map((pixels) => pixels.length / digitLength), count);
+  const quotas = balancedQuotas(
+    byClass.map((pixels) => pixels.length / digitLength),
+    count,
+  );
   const random = new SeededRandom(seed);
   const picks: [digit: number, index: number][] = [];
   byClass.forEach((pixels, digit) => {

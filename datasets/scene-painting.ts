@@ -73,9 +73,7 @@ export function addValueNoise(rgb: Float32Array, width: number, height: number, 
  * Paints `colour` over the image through a coverage mask (`width * height`, values in [0, 1]) with
  * overall opacity `alpha`; the mask is read shifted by whole pixels (`dx`, `dy`), e.g. for a shadow.
  */
-export function compositeMask(
-  rgb: Float32Array, mask: Float32Array, width: number, height: number, colour: Rgb, alpha: number, dx = 0, dy = 0,
-): void {
+export function compositeMask(rgb: Float32Array, mask: Float32Array, width: number, height: number, colour: Rgb, alpha: number, dx = 0, dy = 0): void {
   for (let y = 0; y < height; y++) {
     const sy = y - dy;
     if (sy < 0 || sy >= height) {
@@ -102,7 +100,12 @@ export function compositeMask(
 export function rectanglePolygon(cx: number, cy: number, hw: number, hh: number, angle: number): Float32Array {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
-  const corners = [[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]] as const;
+  const corners = [
+    [-hw, -hh],
+    [hw, -hh],
+    [hw, hh],
+    [-hw, hh],
+  ] as const;
   return Float32Array.from(corners.flatMap(([x, y]) => [cx + c * x - s * y, cy + s * x + c * y]));
 }
 

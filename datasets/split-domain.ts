@@ -18,7 +18,10 @@ export interface SplitOptions {
  */
 export function splitRows(labels: Int32Array, classNames: string[], { trainFraction = 0.85, seed }: SplitOptions): { train: number[]; validation: number[] } {
   if (!(trainFraction > 0 && trainFraction < 1)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `splitDomain: trainFraction must be strictly between 0 and 1 (got ${trainFraction}). The paper uses 0.85.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `splitDomain: trainFraction must be strictly between 0 and 1 (got ${trainFraction}). The paper uses 0.85.`,
+    );
   }
   const random = new SeededRandom(seed);
   const train: number[] = [];

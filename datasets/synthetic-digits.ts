@@ -6,9 +6,7 @@ import { DIGIT_CLASS_NAMES } from './digit-classes.ts';
 import { loadDigitFaces, type DigitFace } from './digit-fonts.ts';
 import { addNoiseAndClamp, adjustStroke, BlurScratch, gaussianBlurRgb } from './image-filters.ts';
 import { allocateImageSet, imageAt, type ImageSet } from './image-set.ts';
-import {
-  addValueNoise, colourWithLuminance, compositeMask, ellipsePolygon, paintLinearGradient, rectanglePolygon,
-} from './scene-painting.ts';
+import { addValueNoise, colourWithLuminance, compositeMask, ellipsePolygon, paintLinearGradient, rectanglePolygon } from './scene-painting.ts';
 import { SeededRandom } from '../lib/random/index.ts';
 
 export interface SyntheticDigitsOptions {
@@ -27,8 +25,15 @@ interface Buffers {
 }
 
 /** Places the digit and its optional neighbours, returning their polygons in pixel coordinates. */
-function layoutDigitString(digit: number, face: DigitFace, random: SeededRandom, size: number): {
-  polygons: Float32Array[]; digitHeight: number; centreY: number;
+function layoutDigitString(
+  digit: number,
+  face: DigitFace,
+  random: SeededRandom,
+  size: number,
+): {
+  polygons: Float32Array[];
+  digitHeight: number;
+  centreY: number;
 } {
   const band = face.digitTop - face.digitBottom;
   const digitHeight = random.range(0.55, 0.85) * size;
@@ -91,11 +96,12 @@ function paintDigitImage(out: Float32Array, digit: number, faces: DigitFace[], r
     const cx = random.range(-0.2, 1.2) * size;
     const cy = random.range(-0.2, 1.2) * size;
     const kind = random.int(3);
-    const polygon = kind === 0
-      ? rectanglePolygon(cx, cy, random.range(0.1, 0.6) * size, random.range(0.1, 0.6) * size, random.range(-0.4, 0.4))
-      : kind === 1
-        ? ellipsePolygon(cx, cy, random.range(0.08, 0.4) * size, random.range(0.08, 0.4) * size, random.range(0, Math.PI))
-        : rectanglePolygon(cx, cy, random.range(0.4, 1) * size, random.range(0.02, 0.07) * size, random.range(0, Math.PI));
+    const polygon =
+      kind === 0
+        ? rectanglePolygon(cx, cy, random.range(0.1, 0.6) * size, random.range(0.1, 0.6) * size, random.range(-0.4, 0.4))
+        : kind === 1
+          ? ellipsePolygon(cx, cy, random.range(0.08, 0.4) * size, random.range(0.08, 0.4) * size, random.range(0, Math.PI))
+          : rectanglePolygon(cx, cy, random.range(0.4, 1) * size, random.range(0.02, 0.07) * size, random.range(0, Math.PI));
     raster.clear();
     raster.fillPolygons([polygon]);
     compositeMask(out, raster.coverage, size, size, backgroundColour(), random.range(0.35, 1));

@@ -86,11 +86,7 @@ function flattenContour(contour: RawContour, tolerance: number): Float32Array {
  * at 2048 upem, well under 0.1 px at the sizes digits are drawn). Characters the font lacks map to
  * its .notdef glyph. Throws if the file is not a glyf-outline TrueType font.
  */
-export function readGlyphOutlines(
-  bytes: Uint8Array,
-  characters: string,
-  toleranceUnits = 2,
-): { unitsPerEm: number; glyphs: Map<string, GlyphOutline> } {
+export function readGlyphOutlines(bytes: Uint8Array, characters: string, toleranceUnits = 2): { unitsPerEm: number; glyphs: Map<string, GlyphOutline> } {
   const font = readTables(bytes);
   const { view, tables } = font;
   const numberOfHMetrics = view.getUint16(tables.get('hhea')! + 34);
@@ -110,9 +106,19 @@ export function readGlyphOutlines(
       }
     }
     const advance = view.getUint16(hmtx + Math.min(glyph, numberOfHMetrics - 1) * 4);
-    glyphs.set(character, contours.length > 0 ? { contours, advance, xMin, yMin, xMax, yMax } : {
-      contours, advance, xMin: 0, yMin: 0, xMax: 0, yMax: 0,
-    });
+    glyphs.set(
+      character,
+      contours.length > 0
+        ? { contours, advance, xMin, yMin, xMax, yMax }
+        : {
+            contours,
+            advance,
+            xMin: 0,
+            yMin: 0,
+            xMax: 0,
+            yMax: 0,
+          },
+    );
   }
   return { unitsPerEm: font.unitsPerEm, glyphs };
 }

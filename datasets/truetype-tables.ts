@@ -161,7 +161,7 @@ export function readGlyphContours(font: FontTables, glyph: number, depth = 0): R
   // Composite glyph: affine-transformed components; affine maps keep quadratic splines exact.
   const contours: RawContour[] = [];
   let p = start + 10;
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     const flags = view.getUint16(p);
     const component = view.getUint16(p + 2);
     p += 4;

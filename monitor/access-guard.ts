@@ -52,14 +52,16 @@ function sameToken(given: string | undefined, token: string): boolean {
 // SameSite=Strict and HttpOnly keep it out of other sites' requests and out of page scripts.
 const TOKEN_COOKIE = 'transferscope_token';
 
-const bearer = (authorization: string | undefined): string | undefined =>
-  /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+const bearer = (authorization: string | undefined): string | undefined => /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
 
 /** Hono middleware for every path: the Host check. */
 export function hostGuard(policy: AccessPolicy): MiddlewareHandler {
   return async (c, next) => {
     if (policy.loopbackOnly && !isLoopbackHost(new URL(c.req.url).hostname)) {
-      throw new TransferscopeError('FORBIDDEN', 'This monitor listens on loopback and answers only to localhost, 127.0.0.1 or [::1]. Open it under one of those names.');
+      throw new TransferscopeError(
+        'FORBIDDEN',
+        'This monitor listens on loopback and answers only to localhost, 127.0.0.1 or [::1]. Open it under one of those names.',
+      );
     }
     await next();
   };
@@ -76,7 +78,10 @@ export function tokenGuard(policy: AccessPolicy): MiddlewareHandler {
     if (sameToken(header, token)) {
       setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/api' });
     } else if (!sameToken(getCookie(c, TOKEN_COOKIE), token)) {
-      throw new TransferscopeError('UNAUTHORIZED', 'This monitor requires its access token: send `Authorization: Bearer <token>`, or open the dashboard URL with ?token=<token>.');
+      throw new TransferscopeError(
+        'UNAUTHORIZED',
+        'This monitor requires its access token: send `Authorization: Bearer <token>`, or open the dashboard URL with ?token=<token>.',
+      );
     }
     await next();
   };

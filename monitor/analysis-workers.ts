@@ -75,21 +75,22 @@ interface JobProgress {
 }
 
 /** Resolves when every `wanted` kind is ready; reports each newly ready wanted kind to `onReady` meanwhile. */
-const readyAll = (progress: JobProgress, wanted: readonly AnalysisKind[], onReady?: (kind: AnalysisKind) => void) => new Promise<void>((resolve) => {
-  const reported = new Set<AnalysisKind>();
-  const check = (): void => {
-    for (const kind of wanted.filter((k) => progress.ready.has(k) && !reported.has(k))) {
-      reported.add(kind);
-      onReady?.(kind);
-    }
-    if (reported.size === wanted.length) {
-      progress.onReady.delete(check);
-      resolve();
-    }
-  };
-  progress.onReady.add(check);
-  check();
-});
+const readyAll = (progress: JobProgress, wanted: readonly AnalysisKind[], onReady?: (kind: AnalysisKind) => void) =>
+  new Promise<void>((resolve) => {
+    const reported = new Set<AnalysisKind>();
+    const check = (): void => {
+      for (const kind of wanted.filter((k) => progress.ready.has(k) && !reported.has(k))) {
+        reported.add(kind);
+        onReady?.(kind);
+      }
+      if (reported.size === wanted.length) {
+        progress.onReady.delete(check);
+        resolve();
+      }
+    };
+    progress.onReady.add(check);
+    check();
+  });
 
 /**
  * Analysis workers against the store at `db`, one job per forked process.
@@ -139,29 +140,44 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     const computes = withNeeds(wanted);
     const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
     const id = covering?.[0] ?? checkpoint + (kinds?.join(',') ?? '*');
-    const whole = shared(id, (shareSignal) => {
-      const progress: JobProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
-      inFlight.set(id, progress);
-      // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
-      // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
-      // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a job of their own first, so a
-      // features job has nothing else left to compute (ranked as network, it was never paused for instances).
-      const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind)));
-      const job = {
-        type: 'analyse' as const, jobId: `analyse-${++jobs}`, db, ...at,
-        ...(kinds ? { kinds: [...kinds] } : {}), ...(reference ? { reference } : {}),
-      };
-      return limit((slot) => processes.run(job, slot, (report) => {
-        if (report.type === 'stored' && report.phase === at.phase && report.epoch === at.epoch) {
-          progress.ready.add(report.kind);
-          progress.onReady.forEach((notify) => notify());
-        }
-      }), shareSignal, priority).then(() => {}).finally(() => {
-        if (inFlight.get(id) === progress) {
-          inFlight.delete(id);
-        }
-      });
-    }, signal);
+    const whole = shared(
+      id,
+      (shareSignal) => {
+        const progress: JobProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
+        inFlight.set(id, progress);
+        // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
+        // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
+        // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a job of their own first, so a
+        // features job has nothing else left to compute (ranked as network, it was never paused for instances).
+        const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind)));
+        const job = {
+          type: 'analyse' as const,
+          jobId: `analyse-${++jobs}`,
+          db,
+          ...at,
+          ...(kinds ? { kinds: [...kinds] } : {}),
+          ...(reference ? { reference } : {}),
+        };
+        return limit(
+          (slot) =>
+            processes.run(job, slot, (report) => {
+              if (report.type === 'stored' && report.phase === at.phase && report.epoch === at.epoch) {
+                progress.ready.add(report.kind);
+                progress.onReady.forEach((notify) => notify());
+              }
+            }),
+          shareSignal,
+          priority,
+        )
+          .then(() => {})
+          .finally(() => {
+            if (inFlight.get(id) === progress) {
+              inFlight.delete(id);
+            }
+          });
+      },
+      signal,
+    );
     const progress = covering?.[1] ?? inFlight.get(id);
     if (!progress) {
       return whole; // refused at once: the signal had already aborted
@@ -180,11 +196,15 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     const line = { waiting: true };
     const job = { type: 'render-feature' as const, jobId: `render-${++jobs}`, db, ...neuron };
     try {
-      const report = await limit((slot) => {
-        line.waiting = false;
-        waitingRenders--;
-        return processes.run(job, slot, () => {});
-      }, signal, FEATURE_IMAGE_PRIORITY);
+      const report = await limit(
+        (slot) => {
+          line.waiting = false;
+          waitingRenders--;
+          return processes.run(job, slot, () => {});
+        },
+        signal,
+        FEATURE_IMAGE_PRIORITY,
+      );
       if (report.type !== 'feature') {
         throw new TransferscopeError('INTERNAL', `The worker rendering ${neuron.layer} neuron ${neuron.neuron} answered '${report.type}' instead of an image.`);
       }

@@ -67,8 +67,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
     app.route('/api/runs', projectionRoutes(store, options.analyze));
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }
-  app.all('/api/*', (c) =>
-    c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));
+  app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));
 
   const dir = options.dashboardDir;
   if (dir && existsSync(join(dir, 'index.html'))) {

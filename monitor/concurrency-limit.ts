@@ -58,20 +58,21 @@ export function makeConcurrencyLimit(max: number): ConcurrencyLimit {
   };
 
   /** Queues `turn` and resolves when it holds a slot; a more urgent turn may pause a running one to get it. */
-  const waitForSlot = (turn: Turn, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-    const leave = (): void => {
-      waiting.splice(waiting.indexOf(turn), 1);
-      reject(signal!.reason);
-    };
-    turn.start = () => {
-      signal?.removeEventListener('abort', leave);
-      resolve();
-    };
-    waiting.push(turn);
-    signal?.addEventListener('abort', leave, { once: true });
-    makeWay(turn);
-    fill();
-  });
+  const waitForSlot = (turn: Turn, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      const leave = (): void => {
+        waiting.splice(waiting.indexOf(turn), 1);
+        reject(signal!.reason);
+      };
+      turn.start = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      waiting.push(turn);
+      signal?.addEventListener('abort', leave, { once: true });
+      makeWay(turn);
+      fill();
+    });
 
   return async (task, signal, priority = 0) => {
     signal?.throwIfAborted();
@@ -84,7 +85,11 @@ export function makeConcurrencyLimit(max: number): ConcurrencyLimit {
     // From now on the line only ever resumes this turn.
     turn.start = () => turn.pausable!.resume();
     try {
-      return await task({ pausable: (handle) => { turn.pausable = handle; } });
+      return await task({
+        pausable: (handle) => {
+          turn.pausable = handle;
+        },
+      });
     } finally {
       holding.delete(turn);
       const paused = waiting.indexOf(turn);

@@ -52,7 +52,9 @@ export function startEpochWatcher(store: Store, listener: WatcherListener, inter
   }
 
   const poll = () => {
-    running ??= pollOnce().finally(() => { running = null; });
+    running ??= pollOnce().finally(() => {
+      running = null;
+    });
     return running;
   };
   const timer = setInterval(() => {

@@ -38,7 +38,12 @@ export interface RunningMonitor {
 }
 
 function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers, access: AccessPolicy): Promise<HttpServer> {
-  const app = createApp(options.store, { dashboardDir: options.dashboardDir, analyze: workers.analyze, renderFeatureImage: workers.renderFeatureImage, access });
+  const app = createApp(options.store, {
+    dashboardDir: options.dashboardDir,
+    analyze: workers.analyze,
+    renderFeatureImage: workers.renderFeatureImage,
+    access,
+  });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as HttpServer;
     server.once('listening', () => resolve(server));
@@ -86,29 +91,31 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     });
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
-  const analysis = options.analyzeCheckpoints
-    ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event))
-    : null;
+  const analysis = options.analyzeCheckpoints ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event)) : null;
   // Checkpoints committed while no monitor ran (or that the watcher's clock missed) are queued too.
   const catchUp = (runId?: string): void => {
     analysis?.catchUp(runId).catch((err: Error) => console.error(`monitor: catching up on unanalysed checkpoints failed: ${err.message}`));
   };
   catchUp();
-  const watcher = startEpochWatcher(options.store, {
-    epoch(runId, record) {
-      io.to(runId).emit('epoch', { runId, record });
-      if (record.checkpoint) {
-        const at = { phase: record.phase, epoch: record.epoch, step: record.step };
-        io.to(runId).emit('checkpoint', { runId, at });
-        analysis?.enqueue(runId, at);
-      }
+  const watcher = startEpochWatcher(
+    options.store,
+    {
+      epoch(runId, record) {
+        io.to(runId).emit('epoch', { runId, record });
+        if (record.checkpoint) {
+          const at = { phase: record.phase, epoch: record.epoch, step: record.step };
+          io.to(runId).emit('checkpoint', { runId, at });
+          analysis?.enqueue(runId, at);
+        }
+      },
+      run(run) {
+        // A socket in both rooms gets it once.
+        io.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
+        catchUp(run.id);
+      },
     },
-    run(run) {
-      // A socket in both rooms gets it once.
-      io.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
-      catchUp(run.id);
-    },
-  }, options.pollIntervalMs);
+    options.pollIntervalMs,
+  );
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,

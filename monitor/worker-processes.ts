@@ -63,70 +63,74 @@ export function makeWorkerProcesses(env: NodeJS.ProcessEnv = process.env): Worke
     }
   };
 
-  const run: WorkerProcesses['run'] = (job, slot, onReport) => new Promise((resolve, reject) => {
-    if (closed) {
-      reject(new TransferscopeError('INTERNAL', `The monitor is shutting down; ${job.phase} epoch ${job.epoch} of run '${job.runId}' was not processed.`));
-      return;
-    }
-    const worker = fork(WORKER_ENTRY, describe(job), {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [], env,
-    });
-    started++;
-    tellWatchdog({ type: 'watch', pid: worker.pid! });
-    if (process.platform !== 'win32') {
-      // A stopped worker keeps its memory and its work; Windows has no SIGSTOP, so there the line only waits.
-      slot.pausable({
-        pause: () => {
-          worker.kill('SIGSTOP');
-          stopped.add(worker);
-        },
-        resume: () => {
-          worker.kill('SIGCONT');
-          stopped.delete(worker);
-        },
+  const run: WorkerProcesses['run'] = (job, slot, onReport) =>
+    new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new TransferscopeError('INTERNAL', `The monitor is shutting down; ${job.phase} epoch ${job.epoch} of run '${job.runId}' was not processed.`));
+        return;
+      }
+      const worker = fork(WORKER_ENTRY, describe(job), {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'advanced',
+        execArgv: [],
+        env,
       });
-    }
-    let stderr = '';
-    worker.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-16_384); // only its last line is ever reported
+      started++;
+      tellWatchdog({ type: 'watch', pid: worker.pid! });
+      if (process.platform !== 'win32') {
+        // A stopped worker keeps its memory and its work; Windows has no SIGSTOP, so there the line only waits.
+        slot.pausable({
+          pause: () => {
+            worker.kill('SIGSTOP');
+            stopped.add(worker);
+          },
+          resume: () => {
+            worker.kill('SIGCONT');
+            stopped.delete(worker);
+          },
+        });
+      }
+      let stderr = '';
+      worker.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr = (stderr + chunk).slice(-16_384); // only its last line is ever reported
+      });
+      let ending: WorkerReport | null = null;
+      worker.on('message', (value: unknown) => {
+        let report: WorkerReport;
+        try {
+          report = parseWorkerReport(value);
+        } catch (err) {
+          ending = { type: 'failed', jobId: job.jobId, error: { code: 'INTERNAL', message: (err as Error).message } };
+          worker.kill('SIGKILL');
+          return;
+        }
+        if (report.jobId !== job.jobId) {
+          return;
+        }
+        if (report.type === 'done' || report.type === 'feature' || report.type === 'failed') {
+          ending = report;
+        } else {
+          onReport(report);
+        }
+      });
+      workers.set(worker, { jobId: job.jobId, exited: new Promise((exited) => worker.once('close', () => exited())) });
+      worker.once('error', reject);
+      worker.once('close', (code, signal) => {
+        workers.delete(worker);
+        stopped.delete(worker);
+        tellWatchdog({ type: 'unwatch', pid: worker.pid! });
+        const end = ending as WorkerReport | null;
+        if (end?.type === 'done' || end?.type === 'feature') {
+          resolve(end);
+        } else if (end?.type === 'failed') {
+          reject(new TransferscopeError(end.error.code, end.error.message));
+        } else {
+          const last = stderr.trim().split('\n').at(-1) || (signal ? `killed by ${signal}` : `exit code ${code}`);
+          reject(new TransferscopeError('INTERNAL', `The worker for ${job.phase} epoch ${job.epoch} of run '${job.runId}' ended without an answer: ${last}`));
+        }
+      });
+      worker.send(job);
     });
-    let ending: WorkerReport | null = null;
-    worker.on('message', (value: unknown) => {
-      let report: WorkerReport;
-      try {
-        report = parseWorkerReport(value);
-      } catch (err) {
-        ending = { type: 'failed', jobId: job.jobId, error: { code: 'INTERNAL', message: (err as Error).message } };
-        worker.kill('SIGKILL');
-        return;
-      }
-      if (report.jobId !== job.jobId) {
-        return;
-      }
-      if (report.type === 'done' || report.type === 'feature' || report.type === 'failed') {
-        ending = report;
-      } else {
-        onReport(report);
-      }
-    });
-    workers.set(worker, { jobId: job.jobId, exited: new Promise((exited) => worker.once('close', () => exited())) });
-    worker.once('error', reject);
-    worker.once('close', (code, signal) => {
-      workers.delete(worker);
-      stopped.delete(worker);
-      tellWatchdog({ type: 'unwatch', pid: worker.pid! });
-      const end = ending as WorkerReport | null;
-      if (end?.type === 'done' || end?.type === 'feature') {
-        resolve(end);
-      } else if (end?.type === 'failed') {
-        reject(new TransferscopeError(end.error.code, end.error.message));
-      } else {
-        const last = stderr.trim().split('\n').at(-1) || (signal ? `killed by ${signal}` : `exit code ${code}`);
-        reject(new TransferscopeError('INTERNAL', `The worker for ${job.phase} epoch ${job.epoch} of run '${job.runId}' ended without an answer: ${last}`));
-      }
-    });
-    worker.send(job);
-  });
 
   return {
     run,
@@ -135,15 +139,17 @@ export function makeWorkerProcesses(env: NodeJS.ProcessEnv = process.env): Worke
     },
     async close() {
       closed = true;
-      await Promise.all([...workers].map(async ([worker, { jobId, exited }]) => {
-        if (worker.connected) {
-          worker.send({ type: 'cancel', jobId } satisfies WorkerRequest);
-        }
-        worker.kill('SIGCONT'); // a stopped worker reads its messages only once it runs again
-        const force = setTimeout(() => worker.kill('SIGKILL'), CANCEL_GRACE_MS);
-        await exited;
-        clearTimeout(force);
-      }));
+      await Promise.all(
+        [...workers].map(async ([worker, { jobId, exited }]) => {
+          if (worker.connected) {
+            worker.send({ type: 'cancel', jobId } satisfies WorkerRequest);
+          }
+          worker.kill('SIGCONT'); // a stopped worker reads its messages only once it runs again
+          const force = setTimeout(() => worker.kill('SIGKILL'), CANCEL_GRACE_MS);
+          await exited;
+          clearTimeout(force);
+        }),
+      );
       watchdog?.kill('SIGKILL');
       process.off('exit', onExit);
     },

@@ -35,7 +35,10 @@ export async function compileKernels(kernel: KernelModule): Promise<Uint8Array> 
 
 /** The generated module's text for these bytes. */
 export function kernelModuleText(kernel: KernelModule, bytes: Uint8Array): string {
-  const lines = Buffer.from(bytes).toString('base64').match(/.{1,100}/g) ?? [];
+  const lines =
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,100}/g) ?? [];
   return [
     `// Generated from ${kernel.wat} by scripts/build-wasm-kernels.ts (\`npm run build:kernels\`); do not edit.`,
     '// The WebAssembly SIMD module, as base64 (tests check it matches the .wat).',

@@ -6,14 +6,7 @@ import type { Data, DataType, Schema, Table, Vector } from 'apache-arrow';
 const { Binary, Bool, Float32, Float64, Int16, Int32, List, RecordBatch, Struct, Table: ArrowTable, Utf8, makeData, vectorFromArray } = arrow;
 
 /** A column's values: plain scalars, or one typed array (or byte string) per row for list/binary columns. */
-export type ColumnValues =
-  | string[]
-  | number[]
-  | boolean[]
-  | Float32Array[]
-  | Int32Array[]
-  | Int16Array[]
-  | Uint8Array[];
+export type ColumnValues = string[] | number[] | boolean[] | Float32Array[] | Int32Array[] | Int16Array[] | Uint8Array[];
 
 function listOffsets(rows: ArrayLike<unknown>[]): Int32Array {
   const offsets = new Int32Array(rows.length + 1);
@@ -23,9 +16,7 @@ function listOffsets(rows: ArrayLike<unknown>[]): Int32Array {
   return offsets;
 }
 
-function concatTyped<T extends Float32Array | Int32Array | Int16Array | Uint8Array>(
-  rows: T[], make: (n: number) => T,
-): T {
+function concatTyped<T extends Float32Array | Int32Array | Int16Array | Uint8Array>(rows: T[], make: (n: number) => T): T {
   const out = make(rows.reduce((n, r) => n + r.length, 0));
   let at = 0;
   for (const r of rows) {

@@ -26,7 +26,9 @@ const timer = setInterval(() => {
   // A slow write (a busy disk) skips a beat instead of queueing writes behind it.
   pending ??= beat()
     .catch((err) => parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) }))
-    .finally(() => { pending = null; });
+    .finally(() => {
+      pending = null;
+    });
 }, intervalMs);
 
 parentPort?.on('message', async (message) => {

@@ -60,8 +60,12 @@ export class RunRecovery {
     await this.beat(runId, intervalMs);
     const worker = new Worker(new URL('./heartbeat-worker.js', import.meta.url), {
       workerData: {
-        uri: this.location.uri, storageOptions: { ...this.location.storageOptions }, where: this.filters.run(runId), intervalMs,
-        compactEvery: options.compactEvery ?? 30, keepVersionsMs: options.keepVersionsMs ?? Math.max(60_000, 3 * intervalMs),
+        uri: this.location.uri,
+        storageOptions: { ...this.location.storageOptions },
+        where: this.filters.run(runId),
+        intervalMs,
+        compactEvery: options.compactEvery ?? 30,
+        keepVersionsMs: options.keepVersionsMs ?? Math.max(60_000, 3 * intervalMs),
       },
     });
     let beats = 0;
@@ -83,9 +87,17 @@ export class RunRecovery {
     // Training keeps the process alive; the heartbeat alone never should.
     worker.unref();
     return {
-      get beats() { return beats; },
+      get beats() {
+        return beats;
+      },
       async stop() {
-        const stopped = new Promise<void>((resolve) => worker.on('message', (m: unknown) => { if (m === 'stopped') { resolve(); } }));
+        const stopped = new Promise<void>((resolve) =>
+          worker.on('message', (m: unknown) => {
+            if (m === 'stopped') {
+              resolve();
+            }
+          }),
+        );
         // Unreferenced, the worker would let the process exit before it answers.
         worker.ref();
         worker.postMessage('stop');
@@ -135,11 +147,19 @@ export class RunRecovery {
     if (rows.length === 0) {
       return;
     }
-    await this.tables.optimizer_states.add(makeRecordTable(optimizerStatesSchema, {
-      run_id: rows.map(() => key.runId), phase: rows.map(() => key.phase), epoch: rows.map(() => key.epoch), step: rows.map(() => step),
-      group: rows.map((r) => r.g), iterations: rows.map((r) => r.iterations), slot: rows.map((r) => r.slot),
-      shape: rows.map((r) => Int32Array.from(r.moment.shape)), values: rows.map((r) => r.moment.values),
-    }));
+    await this.tables.optimizer_states.add(
+      makeRecordTable(optimizerStatesSchema, {
+        run_id: rows.map(() => key.runId),
+        phase: rows.map(() => key.phase),
+        epoch: rows.map(() => key.epoch),
+        step: rows.map(() => step),
+        group: rows.map((r) => r.g),
+        iterations: rows.map((r) => r.iterations),
+        slot: rows.map((r) => r.slot),
+        shape: rows.map((r) => Int32Array.from(r.moment.shape)),
+        values: rows.map((r) => r.moment.values),
+      }),
+    );
   }
 
   /** Deletes a run's optimiser states of steps before `step`: only the newest checkpoint's is ever resumed from. */

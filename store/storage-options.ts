@@ -26,7 +26,10 @@ const KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 const SECRET_KEY = /secret|token|key|password|sas|sig|credential/i;
 
 const storageOptionError = (what: string) =>
-  new TransferscopeError('INVALID_ARGUMENT', `Invalid --storage-option ${what}: use KEY=VALUE on one line, for example --storage-option aws_endpoint=http://127.0.0.1:9000.`);
+  new TransferscopeError(
+    'INVALID_ARGUMENT',
+    `Invalid --storage-option ${what}: use KEY=VALUE on one line, for example --storage-option aws_endpoint=http://127.0.0.1:9000.`,
+  );
 
 /**
  * Parses repeated `--storage-option KEY=VALUE` flags. A malformed one is reported by its position and,
@@ -64,9 +67,16 @@ export function storageOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Sto
   } catch {
     parsed = null;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
-    || Object.entries(parsed).some(([k, v]) => !KEY.test(k) || typeof v !== 'string')) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `${STORAGE_OPTIONS_ENV} must be a JSON object of string values; unset it and pass --storage-option KEY=VALUE instead.`);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.entries(parsed).some(([k, v]) => !KEY.test(k) || typeof v !== 'string')
+  ) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `${STORAGE_OPTIONS_ENV} must be a JSON object of string values; unset it and pass --storage-option KEY=VALUE instead.`,
+    );
   }
   return parsed as StorageOptions;
 }

@@ -2,14 +2,30 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import { LAYER_NAMES, VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type Phase, type RunMeta, type RunSummary } from '../core/protocol.ts';
+import {
+  LAYER_NAMES,
+  VALIDATION_SPLITS,
+  type ValidationSplit,
+  type EpochRecord,
+  type EpochRef,
+  type LayerName,
+  type Phase,
+  type RunMeta,
+  type RunSummary,
+} from '../core/protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { assertRunId, clip, MAX_EPOCH, parsePhase } from '../core/params.ts';
 import {
   TABLE_SCHEMAS,
-  type ConductanceKey, type EpochKey, type LayerWeights, type SplitPredictions, type StoredConductance, type StoredInstances, type TableName,
+  type ConductanceKey,
+  type EpochKey,
+  type LayerWeights,
+  type SplitPredictions,
+  type StoredConductance,
+  type StoredInstances,
+  type TableName,
 } from './schema/tables.ts';
 import { makeRecordTable, listRow } from './arrow-columns.ts';
 import { epochColumns, epochFromRow, summaryFromMeta } from './rows.ts';
@@ -45,8 +61,10 @@ function analysisFilter(kind: AnalysisKind, key: AnalysisKey): string {
   if (referencePhase !== NO_REFERENCE.phase) {
     parsePhase(referencePhase);
   }
-  return `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(referencePhase)}`
-    + ` AND reference_epoch = ${sqlInteger(key.referenceEpoch ?? NO_REFERENCE.epoch, 'reference epoch', NO_REFERENCE.epoch, MAX_EPOCH)}`;
+  return (
+    `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(referencePhase)}` +
+    ` AND reference_epoch = ${sqlInteger(key.referenceEpoch ?? NO_REFERENCE.epoch, 'reference epoch', NO_REFERENCE.epoch, MAX_EPOCH)}`
+  );
 }
 
 function splitFilter(runId: string, split: ValidationSplit): string {
@@ -56,8 +74,7 @@ function splitFilter(runId: string, split: ValidationSplit): string {
   return `${runFilter(runId)} AND split = ${sqlString(split)}`;
 }
 
-const runNotFound = (id: string) =>
-  new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in this store. List runs with GET /api/runs.`);
+const runNotFound = (id: string) => new TransferscopeError('RUN_NOT_FOUND', `No run '${id}' in this store. List runs with GET /api/runs.`);
 
 /** Everything stored for one epoch besides its metrics row. */
 export interface EpochPayload {
@@ -84,9 +101,11 @@ const SECRET_ENV = /^(AWS|AZURE|GOOGLE)_.*(SECRET|TOKEN|KEY|SAS)/;
 
 /** A store error's cause as one short line, with every known secret masked. */
 function causeLine(err: unknown, storageOptions: StorageOptions): string {
-  const envSecrets = Object.fromEntries(Object.entries(process.env)
-    .filter(([name, value]) => SECRET_ENV.test(name) && value)
-    .map(([name, value]) => [name.toLowerCase(), value!]));
+  const envSecrets = Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([name, value]) => SECRET_ENV.test(name) && value)
+      .map(([name, value]) => [name.toLowerCase(), value!]),
+  );
   const first = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/\s+/g, ' ');
   const line = redactSecrets(first, { ...envSecrets, ...storageOptions });
   return line.length > 240 ? `${line.slice(0, 240)}…` : line;
@@ -119,12 +138,18 @@ export class Store {
    */
   static async open(uri: string, options: OpenOptions = {}): Promise<Store> {
     const storageOptions = options.storageOptions ?? {};
-    const unavailable = (err: unknown) => new TransferscopeError('STORE_UNAVAILABLE',
-      `Cannot open the LanceDB store at '${displayUri(uri)}' (${causeLine(err, storageOptions)}). Check --db, and for object storage the credentials and endpoint (--storage-option KEY=VALUE or the AWS_* variables).`);
+    const unavailable = (err: unknown) =>
+      new TransferscopeError(
+        'STORE_UNAVAILABLE',
+        `Cannot open the LanceDB store at '${displayUri(uri)}' (${causeLine(err, storageOptions)}). Check --db, and for object storage the credentials and endpoint (--storage-option KEY=VALUE or the AWS_* variables).`,
+      );
     let db: lancedb.Connection;
     try {
       // readConsistencyInterval 0: every read sees other processes' latest commits (a trainer in its own process).
-      db = await lancedb.connect(uri, { readConsistencyInterval: 0, ...(Object.keys(storageOptions).length > 0 ? { storageOptions: { ...storageOptions } } : {}) });
+      db = await lancedb.connect(uri, {
+        readConsistencyInterval: 0,
+        ...(Object.keys(storageOptions).length > 0 ? { storageOptions: { ...storageOptions } } : {}),
+      });
     } catch (err) {
       throw unavailable(err);
     }
@@ -166,9 +191,15 @@ export class Store {
     if (await this.runExists(meta.id)) {
       throw new TransferscopeError('RUN_EXISTS', `Run '${meta.id}' already exists in this store. Pass another --run id, or omit --run to get a new one.`);
     }
-    await this.tables.runs.add(makeRecordTable(TABLE_SCHEMAS.runs, {
-      id: [meta.id], status: [meta.status], created_at: [meta.createdAt], updated_at: [meta.updatedAt], meta_json: [JSON.stringify(meta)],
-    }));
+    await this.tables.runs.add(
+      makeRecordTable(TABLE_SCHEMAS.runs, {
+        id: [meta.id],
+        status: [meta.status],
+        created_at: [meta.createdAt],
+        updated_at: [meta.updatedAt],
+        meta_json: [JSON.stringify(meta)],
+      }),
+    );
   }
 
   /** Replaces the stored metadata of an existing run. */
@@ -182,7 +213,11 @@ export class Store {
 
   async getRun(id: string): Promise<RunMeta> {
     assertRunId(id);
-    const rows = await this.tables.runs.query().where(`id = ${sqlString(id)}`).select(['meta_json']).toArray();
+    const rows = await this.tables.runs
+      .query()
+      .where(`id = ${sqlString(id)}`)
+      .select(['meta_json'])
+      .toArray();
     if (rows.length === 0) {
       throw runNotFound(id);
     }
@@ -233,23 +268,31 @@ export class Store {
     }
     await Promise.all([this.tables.predictions, this.tables.weights, this.tables.optimizer_states].map((t) => t.delete(epochFilter(key))));
     const base = (n: number) => ({
-      run_id: Array<string>(n).fill(runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
+      run_id: Array<string>(n).fill(runId),
+      phase: Array<string>(n).fill(key.phase),
+      epoch: Array<number>(n).fill(key.epoch),
     });
     if (payload.weights && payload.weights.length > 0) {
       const w = payload.weights;
-      await this.tables.weights.add(makeRecordTable(TABLE_SCHEMAS.weights, {
-        ...base(w.length),
-        layer: w.map((l) => l.layer),
-        kernel_shape: w.map((l) => Int32Array.from(l.kernelShape)),
-        kernel: w.map((l) => l.kernel),
-        bias: w.map((l) => l.bias),
-      }));
+      await this.tables.weights.add(
+        makeRecordTable(TABLE_SCHEMAS.weights, {
+          ...base(w.length),
+          layer: w.map((l) => l.layer),
+          kernel_shape: w.map((l) => Int32Array.from(l.kernelShape)),
+          kernel: w.map((l) => l.kernel),
+          bias: w.map((l) => l.bias),
+        }),
+      );
     }
     const p = payload.predictions;
     if (p.length > 0) {
-      await this.tables.predictions.add(makeRecordTable(TABLE_SCHEMAS.predictions, {
-        ...base(p.length), split: p.map((x) => x.split), predicted: p.map((x) => x.predicted),
-      }));
+      await this.tables.predictions.add(
+        makeRecordTable(TABLE_SCHEMAS.predictions, {
+          ...base(p.length),
+          split: p.map((x) => x.split),
+          predicted: p.map((x) => x.predicted),
+        }),
+      );
     }
     if (payload.optimizerState) {
       await this.recovery.writeOptimizerState(key, payload.record.step, payload.optimizerState);
@@ -273,10 +316,11 @@ export class Store {
 
   /** Epochs of any run committed after `since` (ms), for watchers in other processes. */
   async epochsCommittedAfter(since: number): Promise<{ runId: string; record: EpochRecord }[]> {
-    const rows = await this.tables.epochs.query().where(`committed_at > ${sqlInteger(Math.floor(since), 'commit time', 0, Number.MAX_SAFE_INTEGER)}`).toArray();
-    return rows
-      .map((r) => ({ runId: String(r.run_id), record: epochFromRow(r) }))
-      .sort((a, b) => a.record.committedAt - b.record.committedAt);
+    const rows = await this.tables.epochs
+      .query()
+      .where(`committed_at > ${sqlInteger(Math.floor(since), 'commit time', 0, Number.MAX_SAFE_INTEGER)}`)
+      .toArray();
+    return rows.map((r) => ({ runId: String(r.run_id), record: epochFromRow(r) })).sort((a, b) => a.record.committedAt - b.record.committedAt);
   }
 
   /** The committed epoch record, or EPOCH_NOT_FOUND. */
@@ -284,7 +328,10 @@ export class Store {
     const rows = await this.tables.epochs.query().where(epochFilter(key)).toArray();
     if (rows.length === 0) {
       await this.getRun(key.runId);
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Run '${key.runId}' has no committed epoch ${key.epoch} in phase '${key.phase}'. Epochs start at 1; see GET /api/runs/${key.runId}/metrics.`);
+      throw new TransferscopeError(
+        'EPOCH_NOT_FOUND',
+        `Run '${key.runId}' has no committed epoch ${key.epoch} in phase '${key.phase}'. Epochs start at 1; see GET /api/runs/${key.runId}/metrics.`,
+      );
     }
     return epochFromRow(rows[0]);
   }
@@ -309,7 +356,10 @@ export class Store {
   async getWeights(key: EpochKey, only?: readonly LayerName[]): Promise<LayerWeights[]> {
     const record = await this.getEpoch(key);
     if (!record.checkpoint) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${key.epoch} of phase '${key.phase}' in run '${key.runId}' is not a checkpoint; pick an epoch with checkpoint=true.`);
+      throw new TransferscopeError(
+        'EPOCH_NOT_FOUND',
+        `Epoch ${key.epoch} of phase '${key.phase}' in run '${key.runId}' is not a checkpoint; pick an epoch with checkpoint=true.`,
+      );
     }
     if (only?.length === 0) {
       return [];
@@ -319,7 +369,10 @@ export class Store {
       throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(unknown)}': use one of ${LAYER_NAMES.join(', ')}.`);
     }
     const filter = only ? ` AND layer IN (${only.map(sqlString).join(', ')})` : '';
-    const table: ArrowTable = await this.tables.weights.query().where(epochFilter(key) + filter).toArrow();
+    const table: ArrowTable = await this.tables.weights
+      .query()
+      .where(epochFilter(key) + filter)
+      .toArrow();
     const col = (name: string): Vector => table.getChild(name)!;
     const layers: LayerWeights[] = [];
     for (let i = 0; i < table.numRows; i++) {
@@ -336,16 +389,25 @@ export class Store {
   /** Stores a run's validation instances (written once, when the run starts). */
   async putInstances(runId: string, sets: StoredInstances[]): Promise<void> {
     const columns = {
-      run_id: [] as string[], split: [] as string[], index: [] as number[], label: [] as number[],
-      height: [] as number[], width: [] as number[], pixels: [] as Uint8Array[],
+      run_id: [] as string[],
+      split: [] as string[],
+      index: [] as number[],
+      label: [] as number[],
+      height: [] as number[],
+      width: [] as number[],
+      pixels: [] as Uint8Array[],
     };
     for (const s of sets) {
       const size = s.height * s.width * 3;
       let stored = 0;
       for (let i = 0; i < s.labels.length; i++) {
         const hasPixels = s.pixelRows === undefined || s.pixelRows[stored] === i;
-        columns.run_id.push(runId); columns.split.push(s.split); columns.index.push(i); columns.label.push(s.labels[i]!);
-        columns.height.push(s.height); columns.width.push(s.width);
+        columns.run_id.push(runId);
+        columns.split.push(s.split);
+        columns.index.push(i);
+        columns.label.push(s.labels[i]!);
+        columns.height.push(s.height);
+        columns.width.push(s.width);
         columns.pixels.push(hasPixels ? s.pixels.subarray(stored * size, (stored + 1) * size) : new Uint8Array(0));
         stored += hasPixels ? 1 : 0;
       }
@@ -355,8 +417,11 @@ export class Store {
 
   /** A run's stored validation split (labels and 8-bit pixels), in instance order; empty when none is stored. */
   async getInstances(runId: string, split: ValidationSplit): Promise<StoredInstances> {
-    const table: ArrowTable = await this.tables.instances.query()
-      .where(splitFilter(runId, split)).select(['index', 'label', 'height', 'width', 'pixels']).toArrow();
+    const table: ArrowTable = await this.tables.instances
+      .query()
+      .where(splitFilter(runId, split))
+      .select(['index', 'label', 'height', 'width', 'pixels'])
+      .toArrow();
     const n = table.numRows;
     const height = n > 0 ? Number(table.getChild('height')!.get(0)) : 0;
     const width = n > 0 ? Number(table.getChild('width')!.get(0)) : 0;
@@ -389,25 +454,42 @@ export class Store {
   /** Stores `result` under (`kind`, `key`); refuses (RUN_EXISTS) if one is stored already, so nothing is overwritten. */
   async putAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey, result: AnalysisResults[K]): Promise<void> {
     if (await this.hasAnalysis(kind, key)) {
-      throw new TransferscopeError('RUN_EXISTS', `A ${kind} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`);
+      throw new TransferscopeError(
+        'RUN_EXISTS',
+        `A ${kind} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`,
+      );
     }
-    await this.tables.analyses.add(makeRecordTable(TABLE_SCHEMAS.analyses, {
-      run_id: [key.runId], kind: [kind], phase: [key.phase], epoch: [key.epoch],
-      reference_phase: [key.referencePhase ?? NO_REFERENCE.phase], reference_epoch: [key.referenceEpoch ?? NO_REFERENCE.epoch],
-      created_at: [Date.now()], result_json: [JSON.stringify(result)],
-    }));
+    await this.tables.analyses.add(
+      makeRecordTable(TABLE_SCHEMAS.analyses, {
+        run_id: [key.runId],
+        kind: [kind],
+        phase: [key.phase],
+        epoch: [key.epoch],
+        reference_phase: [key.referencePhase ?? NO_REFERENCE.phase],
+        reference_epoch: [key.referenceEpoch ?? NO_REFERENCE.epoch],
+        created_at: [Date.now()],
+        result_json: [JSON.stringify(result)],
+      }),
+    );
   }
 
   /** The conductances stored for `key` in layer order, or null when none are. */
   async getConductances(key: ConductanceKey): Promise<StoredConductance[] | null> {
-    const table: ArrowTable = await this.tables.conductances.query()
-      .where(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`).select(['layer', 'neurons', 'values']).toArrow();
+    const table: ArrowTable = await this.tables.conductances
+      .query()
+      .where(`${epochFilter(key)} AND setting = ${sqlString(key.setting)}`)
+      .select(['layer', 'neurons', 'values'])
+      .toArrow();
     const layers = new Map<LayerName, StoredConductance>();
     for (let i = 0; i < table.numRows; i++) {
       const layer = table.getChild('layer')!.get(i) as LayerName;
       // Two analysis children may both have stored the same (deterministic) numbers; either copy will do.
       if (!layers.has(layer)) {
-        layers.set(layer, { layer, neurons: Number(table.getChild('neurons')!.get(i)), values: Float32Array.from(listRow<Float32Array>(table.getChild('values')!, i)) });
+        layers.set(layer, {
+          layer,
+          neurons: Number(table.getChild('neurons')!.get(i)),
+          values: Float32Array.from(listRow<Float32Array>(table.getChild('values')!, i)),
+        });
       }
     }
     return layers.size === 0 ? null : LAYER_NAMES.flatMap((name) => layers.get(name) ?? []);
@@ -419,10 +501,17 @@ export class Store {
       return;
     }
     const n = layers.length;
-    await this.tables.conductances.add(makeRecordTable(TABLE_SCHEMAS.conductances, {
-      run_id: Array<string>(n).fill(key.runId), phase: Array<string>(n).fill(key.phase), epoch: Array<number>(n).fill(key.epoch),
-      setting: Array<string>(n).fill(key.setting), layer: layers.map((l) => l.layer), neurons: layers.map((l) => l.neurons), values: layers.map((l) => l.values),
-    }));
+    await this.tables.conductances.add(
+      makeRecordTable(TABLE_SCHEMAS.conductances, {
+        run_id: Array<string>(n).fill(key.runId),
+        phase: Array<string>(n).fill(key.phase),
+        epoch: Array<number>(n).fill(key.epoch),
+        setting: Array<string>(n).fill(key.setting),
+        layer: layers.map((l) => l.layer),
+        neurons: layers.map((l) => l.neurons),
+        values: layers.map((l) => l.values),
+      }),
+    );
   }
 
   /** Labels of a run's validation split, in instance order. */
@@ -435,4 +524,3 @@ export class Store {
     return labels;
   }
 }
-

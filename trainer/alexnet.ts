@@ -12,7 +12,14 @@ export interface AlexNetOptions {
 
 export const INPUT_SIZE: Record<ModelVariant, number> = { 'alexnet-32': 32, 'alexnet-227': 227 };
 
-interface ConvSpec { name: LayerName; filters: number; kernel: number; strides: number; padding: 'same' | 'valid'; pool?: [number, number] }
+interface ConvSpec {
+  name: LayerName;
+  filters: number;
+  kernel: number;
+  strides: number;
+  padding: 'same' | 'valid';
+  pool?: [number, number];
+}
 
 // Scaled variant: the same eight layers at about 1/3 of AlexNet's widths; stride-1 convolutions with
 // 2x2 pooling keep enough spatial extent on 32x32 inputs (AlexNet's stride-4 11x11 would leave 6x6).
@@ -49,10 +56,18 @@ export function buildAlexNet(options: AlexNetOptions): tfl.Sequential {
   let seed = options.seed;
   const init = () => tfl.initializers.heNormal({ seed: seed++ });
   spec.convs.forEach((c, i) => {
-    model.add(tfl.layers.conv2d({
-      name: c.name, filters: c.filters, kernelSize: c.kernel, strides: c.strides, padding: c.padding, activation: 'relu',
-      kernelInitializer: init(), ...(i === 0 ? { inputShape: [size, size, 3] } : {}),
-    }));
+    model.add(
+      tfl.layers.conv2d({
+        name: c.name,
+        filters: c.filters,
+        kernelSize: c.kernel,
+        strides: c.strides,
+        padding: c.padding,
+        activation: 'relu',
+        kernelInitializer: init(),
+        ...(i === 0 ? { inputShape: [size, size, 3] } : {}),
+      }),
+    );
     if (c.pool) {
       model.add(tfl.layers.maxPooling2d({ name: `pool${i + 1}`, poolSize: c.pool[0], strides: c.pool[1] }));
     }

@@ -23,19 +23,32 @@ export function readDomain(obj: Json, key: 'source' | 'target', file: string, ba
       rejectUnknown(d, ['kind', 'count'], path, file);
       const count = readNumber(d, 'count', path, file, { int: true, min: 20, max: 1_000_000 });
       if (d.kind === 'mnist' && count > 10_000) {
-        fail(file, `'${key}.count' is ${count} but the embedded MNIST set has 10000 images; use at most 10000, or point an 'idx' domain at the full MNIST files.`);
+        fail(
+          file,
+          `'${key}.count' is ${count} but the embedded MNIST set has 10000 images; use at most 10000, or point an 'idx' domain at the full MNIST files.`,
+        );
       }
       return { kind: d.kind, count };
     }
     case 'image-folder': {
       rejectUnknown(d, ['kind', 'path', 'maxPerClass', 'flip'], path, file);
       const maxPerClass = readOptionalNumber(d, 'maxPerClass', path, file, { int: true, min: 1, max: 10_000_000 });
-      return { kind: 'image-folder', path: readPath(d, 'path', path, file, baseDir), flip: readBoolean(d, 'flip', path, file, true), ...(maxPerClass !== undefined ? { maxPerClass } : {}) };
+      return {
+        kind: 'image-folder',
+        path: readPath(d, 'path', path, file, baseDir),
+        flip: readBoolean(d, 'flip', path, file, true),
+        ...(maxPerClass !== undefined ? { maxPerClass } : {}),
+      };
     }
     case 'idx': {
       rejectUnknown(d, ['kind', 'images', 'labels', 'perClass'], path, file);
       const perClass = readOptionalNumber(d, 'perClass', path, file, { int: true, min: 1, max: 10_000_000 });
-      return { kind: 'idx', images: readPath(d, 'images', path, file, baseDir), labels: readPath(d, 'labels', path, file, baseDir), ...(perClass !== undefined ? { perClass } : {}) };
+      return {
+        kind: 'idx',
+        images: readPath(d, 'images', path, file, baseDir),
+        labels: readPath(d, 'labels', path, file, baseDir),
+        ...(perClass !== undefined ? { perClass } : {}),
+      };
     }
     default:
       return fail(file, `'${key}.kind' must be one of ${DOMAIN_KINDS.map((k) => `'${k}'`).join(', ')} (got ${JSON.stringify(d.kind)}).`);

@@ -17,7 +17,10 @@ function statOrNull(path: string): Stats | null {
 function checkDomainFiles(spec: DomainSpec, key: 'source' | 'target'): void {
   if (spec.kind === 'image-folder') {
     if (!statOrNull(spec.path)?.isDirectory()) {
-      throw new TransferscopeError('DATASET_NOT_FOUND', `The ${key} image folder '${spec.path}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`);
+      throw new TransferscopeError(
+        'DATASET_NOT_FOUND',
+        `The ${key} image folder '${spec.path}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`,
+      );
     }
   } else if (spec.kind === 'idx') {
     checkIdxFile(spec.images);
@@ -33,6 +36,9 @@ export function checkConfigFiles(config: TrainConfig): void {
   checkDomainFiles(config.source, 'source');
   checkDomainFiles(config.target, 'target');
   if (config.pretrained && !statOrNull(config.pretrained.path)?.isFile()) {
-    throw new TransferscopeError('DATASET_NOT_FOUND', `The pretrained model '${config.pretrained.path}' is not a file. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `The pretrained model '${config.pretrained.path}' is not a file. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`,
+    );
   }
 }

@@ -62,9 +62,15 @@ export function validateConfig(raw: unknown, file = 'config', baseDir?: string):
   rejectUnknown(phases, ['source', 'target'], 'phases.', file);
   const source = readDomain(obj, 'source', file, baseDir);
   const target = readDomain(obj, 'target', file, baseDir);
-  for (const [key, spec] of [['source', source], ['target', target]] as const) {
+  for (const [key, spec] of [
+    ['source', source],
+    ['target', target],
+  ] as const) {
     if (model === 'alexnet-227' && IN_MEMORY_KINDS.includes(spec.kind)) {
-      fail(file, `'${key}.kind' '${spec.kind}' is held in memory at the model's input size, too big at 227x227; use "model": "alexnet-32" for digits, or an 'image-folder' domain.`);
+      fail(
+        file,
+        `'${key}.kind' '${spec.kind}' is held in memory at the model's input size, too big at 227x227; use "model": "alexnet-32" for digits, or an 'image-folder' domain.`,
+      );
     }
   }
   return {

@@ -43,7 +43,13 @@ export async function meanLoss(model: tfl.LayersModel, reader: ImageReader, rows
   let sum = 0;
   for await (const { pixels, from, to } of readBatches(reader, rows, predictBatchSize(reader))) {
     const loss = tf.tidy(() => {
-      const labels = tf.oneHot(tf.tensor1d(Array.from(rows.subarray(from, to), (r) => reader.labels[r]!), 'int32'), reader.classNames.length);
+      const labels = tf.oneHot(
+        tf.tensor1d(
+          Array.from(rows.subarray(from, to), (r) => reader.labels[r]!),
+          'int32',
+        ),
+        reader.classNames.length,
+      );
       return tf.losses.softmaxCrossEntropy(labels, model.predict(tf.tensor4d(pixels, [to - from, reader.height, reader.width, 3])) as tf.Tensor2D);
     });
     sum += (await loss.data())[0]! * (to - from);
@@ -69,14 +75,17 @@ export function sampleRows(count: number, max: number, seed: number): Int32Array
   }
   // Evenly spaced rows from a seeded offset: a cheap sample that still covers every class of a shuffled set.
   const stride = count / max;
-  const offset = (seed % 997) / 997 * stride;
+  const offset = ((seed % 997) / 997) * stride;
   return Int32Array.from({ length: max }, (_, i) => Math.min(count - 1, Math.floor(offset + i * stride)));
 }
 
 async function trainAccuracy(model: tfl.LayersModel, set: ImageReader, max: number, seed: number): Promise<number> {
   const rows = sampleRows(set.count, max, seed);
   const predicted = await predictClasses(model, set, rows);
-  return accuracy(predicted, Array.from(rows, (r) => set.labels[r]!));
+  return accuracy(
+    predicted,
+    Array.from(rows, (r) => set.labels[r]!),
+  );
 }
 
 export async function evaluateEpoch(model: tfl.LayersModel, data: TrainingData, evalTrainSamples: number, seed: number): Promise<EpochEvaluation> {

@@ -69,7 +69,11 @@ export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig): 
       return state;
     },
     async restoreState(state) {
-      const mismatch = (what: string) => new TransferscopeError('INVALID_CONFIG', `The optimiser state stored with this checkpoint does not fit the model (${what}); the run's stored config or checkpoint was changed.`);
+      const mismatch = (what: string) =>
+        new TransferscopeError(
+          'INVALID_CONFIG',
+          `The optimiser state stored with this checkpoint does not fit the model (${what}); the run's stored config or checkpoint was changed.`,
+        );
       if (state.length !== optimizers.length) {
         throw mismatch(`${state.length} learning-rate groups stored, ${optimizers.length} configured`);
       }

@@ -25,11 +25,20 @@ async function loadDomain(spec: DomainSpec, domain: Domain, seed: number, size: 
       return { reader: memoryReader(loadMnistDigits({ count: spec.count, seed, size })) };
     case 'idx':
       return {
-        reader: memoryReader(loadIdxDomain({ images: spec.images, labels: spec.labels, size, seed, ...(spec.perClass !== undefined ? { perClass: spec.perClass } : {}) })),
+        reader: memoryReader(
+          loadIdxDomain({ images: spec.images, labels: spec.labels, size, seed, ...(spec.perClass !== undefined ? { perClass: spec.perClass } : {}) }),
+        ),
         report: emptyDomainReport(domain),
       };
     case 'image-folder':
-      return loadImageFolder({ path: spec.path, domain, size, seed, flip: spec.flip, ...(spec.maxPerClass !== undefined ? { maxPerClass: spec.maxPerClass } : {}) });
+      return loadImageFolder({
+        path: spec.path,
+        domain,
+        size,
+        seed,
+        flip: spec.flip,
+        ...(spec.maxPerClass !== undefined ? { maxPerClass: spec.maxPerClass } : {}),
+      });
   }
 }
 
@@ -44,6 +53,8 @@ export async function loadTrainingData(config: TrainConfig): Promise<LoadedTrain
   return {
     source: split(matched.source, config.seed),
     target: split(matched.target, config.seed + 1),
-    ...(needsReport ? { report: combineReports(source.report ?? emptyDomainReport('source'), target.report ?? emptyDomainReport('target'), matched.onlyInOne) } : {}),
+    ...(needsReport
+      ? { report: combineReports(source.report ?? emptyDomainReport('source'), target.report ?? emptyDomainReport('target'), matched.onlyInOne) }
+      : {}),
   };
 }

@@ -16,22 +16,33 @@ export function modelFilesHandler(modelJson: string): tf.io.IOHandler {
       } catch (err) {
         // A JSON error's message quotes the file's text, which may not be text at all: only say which fault it is.
         const fault = err instanceof SyntaxError ? 'it is not valid JSON' : 'it cannot be read';
-        throw new TransferscopeError('DATASET_NOT_FOUND', `Cannot read the pretrained model '${path}': ${fault}. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`);
+        throw new TransferscopeError(
+          'DATASET_NOT_FOUND',
+          `Cannot read the pretrained model '${path}': ${fault}. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`,
+        );
       }
       if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
-        throw new TransferscopeError('INVALID_ARGUMENT', `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`);
+        throw new TransferscopeError(
+          'INVALID_ARGUMENT',
+          `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`,
+        );
       }
       return tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
-        const shards = manifest.flatMap((group) => group.paths).map((shard) => {
-          const file = join(dirname(path), shard);
-          try {
-            const bytes = readFileSync(file);
-            return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-          } catch {
-            throw new TransferscopeError('DATASET_NOT_FOUND', `The weight shard '${file}' named by '${path}' is missing; copy every file tensorflowjs_converter wrote next to model.json.`);
-          }
-        });
+        const shards = manifest
+          .flatMap((group) => group.paths)
+          .map((shard) => {
+            const file = join(dirname(path), shard);
+            try {
+              const bytes = readFileSync(file);
+              return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+            } catch {
+              throw new TransferscopeError(
+                'DATASET_NOT_FOUND',
+                `The weight shard '${file}' named by '${path}' is missing; copy every file tensorflowjs_converter wrote next to model.json.`,
+              );
+            }
+          });
         return [specs, tf.io.concatenateArrayBuffers(shards)];
       });
     },
@@ -46,7 +57,10 @@ export function modelFilesSaver(folder: string): tf.io.IOHandler {
     const bytes = data === undefined ? new ArrayBuffer(0) : Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
     writeFileSync(join(folder, 'weights.bin'), new Uint8Array(bytes));
     const json = {
-      modelTopology: artifacts.modelTopology, format: 'layers-model', generatedBy: 'transferscope', convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      format: 'layers-model',
+      generatedBy: 'transferscope',
+      convertedBy: null,
       weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
     };
     writeFileSync(join(folder, 'model.json'), JSON.stringify(json));

@@ -18,14 +18,22 @@ function refuse(path: string, message: string): never {
  * and `headReplaced` is set; the run's class i is taken to be its output i otherwise. Throws
  * `INVALID_CONFIG` naming the first layer that does not fit.
  */
-export async function loadPretrainedSource(path: string, variant: ModelVariant, classCount: number, seed: number): Promise<{ model: tfl.Sequential; info: PretrainedSource }> {
+export async function loadPretrainedSource(
+  path: string,
+  variant: ModelVariant,
+  classCount: number,
+  seed: number,
+): Promise<{ model: tfl.Sequential; info: PretrainedSource }> {
   const loaded = await tfl.loadLayersModel(modelFilesHandler(path));
   const model = buildAlexNet({ variant, classCount, seed });
   try {
     const size = INPUT_SIZE[variant];
     const input = loaded.inputs[0]?.shape.slice(1) ?? [];
     if (input.join('x') !== `${size}x${size}x3`) {
-      refuse(path, `'${variant}': its input is ${input.join('x')}, the model's is ${size}x${size}x3. Convert a model with that input size, or pick the matching "model".`);
+      refuse(
+        path,
+        `'${variant}': its input is ${input.join('x')}, the model's is ${size}x${size}x3. Convert a model with that input size, or pick the matching "model".`,
+      );
     }
     const layers = loaded.layers.filter((l) => l.getClassName() === 'Conv2D' || l.getClassName() === 'Dense');
     const stray = loaded.layers.find((l) => l.weights.length > 0 && !layers.includes(l));
@@ -34,7 +42,10 @@ export async function loadPretrainedSource(path: string, variant: ModelVariant, 
     }
     const convs = layers.filter((l) => l.getClassName() === 'Conv2D').length;
     if (convs !== 5 || layers.length !== 8 || layers.slice(0, 5).some((l) => l.getClassName() !== 'Conv2D')) {
-      refuse(path, `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense.`);
+      refuse(
+        path,
+        `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense.`,
+      );
     }
     const pretrainedClasses = layers[7]!.getWeights()[0]?.shape[1] ?? 0;
     const headReplaced = pretrainedClasses !== classCount;
@@ -52,11 +63,17 @@ export async function loadPretrainedSource(path: string, variant: ModelVariant, 
       const cfg = from.getConfig();
       const oursCfg = ours.getConfig();
       if (from.getClassName() === 'Conv2D' && (JSON.stringify(cfg.strides) !== JSON.stringify(oursCfg.strides) || cfg.padding !== oursCfg.padding)) {
-        refuse(path, `${name}: its layer '${from.name}' has strides ${JSON.stringify(cfg.strides)} and padding '${String(cfg.padding)}', ${name} has ${JSON.stringify(oursCfg.strides)} and '${String(oursCfg.padding)}'.`);
+        refuse(
+          path,
+          `${name}: its layer '${from.name}' has strides ${JSON.stringify(cfg.strides)} and padding '${String(cfg.padding)}', ${name} has ${JSON.stringify(oursCfg.strides)} and '${String(oursCfg.padding)}'.`,
+        );
       }
       theirs.forEach((w, k) => {
         if (w.shape.join('x') !== mine[k]!.shape.join('x')) {
-          refuse(path, `${name}: its layer '${from.name}' has a ${k === 0 ? 'kernel' : 'bias'} of ${w.shape.join('x')}, ${variant}'s ${name} needs ${mine[k]!.shape.join('x')}.`);
+          refuse(
+            path,
+            `${name}: its layer '${from.name}' has a ${k === 0 ? 'kernel' : 'bias'} of ${w.shape.join('x')}, ${variant}'s ${name} needs ${mine[k]!.shape.join('x')}.`,
+          );
         }
       });
       ours.setWeights(theirs);

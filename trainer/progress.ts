@@ -23,7 +23,9 @@ export function makeProgressPrinter(out: NodeJS.WriteStream = process.stderr): T
       phaseStarted = performance.now();
       doneBatches = 0;
       totalBatches = epochs * batchesPerEpoch;
-      out.write(`${tty ? '\n' : ''}phase ${p}: ${batchesPerEpoch === 0 ? 'pretrained model, evaluated only' : `${epochs} epochs of ${batchesPerEpoch} batches`}\n`);
+      out.write(
+        `${tty ? '\n' : ''}phase ${p}: ${batchesPerEpoch === 0 ? 'pretrained model, evaluated only' : `${epochs} epochs of ${batchesPerEpoch} batches`}\n`,
+      );
     },
     onBatchEnd(b) {
       doneBatches += 1;

@@ -25,15 +25,19 @@ async function assertResumable(store: Store, meta: RunMeta): Promise<void> {
   }
   if (meta.status === 'running') {
     const beat = await store.recovery.lastHeartbeat(meta);
-    throw refuse(`Run '${meta.id}' is still running (its trainer's last heartbeat was ${((Date.now() - beat.at) / 1000).toFixed(0)} s ago). Stop that trainer first, or wait until the run shows 'interrupted'.`);
+    throw refuse(
+      `Run '${meta.id}' is still running (its trainer's last heartbeat was ${((Date.now() - beat.at) / 1000).toFixed(0)} s ago). Stop that trainer first, or wait until the run shows 'interrupted'.`,
+    );
   }
 }
 
 /** Throws unless the data loaded now is what the run was trained on (same classes, same split sizes). */
 function assertSameData(meta: RunMeta, data: TrainingData): void {
   const now = {
-    sourceTrain: data.source.train.count, sourceValidation: data.source.validation.count,
-    targetTrain: data.target.train.count, targetValidation: data.target.validation.count,
+    sourceTrain: data.source.train.count,
+    sourceValidation: data.source.validation.count,
+    targetTrain: data.target.train.count,
+    targetValidation: data.target.validation.count,
   };
   const changed = (Object.keys(now) as (keyof typeof now)[]).find((k) => now[k] !== meta.datasetSizes[k]);
   if (changed !== undefined || data.source.train.classNames.join('\n') !== meta.classNames.join('\n')) {
@@ -77,15 +81,25 @@ export async function resumeRun(options: ResumeOptions): Promise<RunMeta> {
         const key = { runId, phase: checkpoint.phase, epoch: checkpoint.epoch };
         resume = { at: checkpoint, weights: await store.getWeights(key), optimizerState: await store.recovery.getOptimizerState(key) };
         if (!endsPhase(config, checkpoint) && resume.optimizerState === null) {
-          log(`transferscope: checkpoint ${checkpoint.phase} ${checkpoint.epoch} has no stored optimiser state (a run from an older version); Adam restarts from zero moments`);
+          log(
+            `transferscope: checkpoint ${checkpoint.phase} ${checkpoint.epoch} has no stored optimiser state (a run from an older version); Adam restarts from zero moments`,
+          );
         }
       }
-      const pretrained = !checkpoint && config.pretrained
-        ? (await loadPretrainedSource(config.pretrained.path, config.model, data.source.train.classNames.length, config.seed)).model
-        : undefined;
-      log(`transferscope: resuming run ${runId} ${checkpoint ? `after checkpoint ${checkpoint.phase} ${checkpoint.epoch} (step ${checkpoint.step})` : 'from the start (no checkpoint was committed)'}${discarded > 0 ? `; ${discarded} later epochs discarded` : ''}`);
+      const pretrained =
+        !checkpoint && config.pretrained
+          ? (await loadPretrainedSource(config.pretrained.path, config.model, data.source.train.classNames.length, config.seed)).model
+          : undefined;
+      log(
+        `transferscope: resuming run ${runId} ${checkpoint ? `after checkpoint ${checkpoint.phase} ${checkpoint.epoch} (step ${checkpoint.step})` : 'from the start (no checkpoint was committed)'}${discarded > 0 ? `; ${discarded} later epochs discarded` : ''}`,
+      );
       const meta: RunMeta = {
-        ...stored, status: 'running', backend: backend.name, updatedAt: Date.now(), finishedAt: null, error: null,
+        ...stored,
+        status: 'running',
+        backend: backend.name,
+        updatedAt: Date.now(),
+        finishedAt: null,
+        error: null,
         lastEpoch: checkpoint ? { phase: checkpoint.phase, epoch: checkpoint.epoch, step: checkpoint.step } : null,
       };
       await store.updateRun(meta);

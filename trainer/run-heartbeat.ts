@@ -13,7 +13,10 @@ export function heartbeatIntervalMs(env: NodeJS.ProcessEnv = process.env): numbe
   }
   const ms = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(ms >= 50 && ms <= 600_000)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid TRANSFERSCOPE_HEARTBEAT_MS '${raw.slice(0, 20)}': use whole milliseconds from 50 to 600000, or unset it for ${DEFAULT_HEARTBEAT_MS}.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `Invalid TRANSFERSCOPE_HEARTBEAT_MS '${raw.slice(0, 20)}': use whole milliseconds from 50 to 600000, or unset it for ${DEFAULT_HEARTBEAT_MS}.`,
+    );
   }
   return ms;
 }

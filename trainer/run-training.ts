@@ -43,14 +43,25 @@ export type RecordingOptions = Pick<TrainOptions, 'progress' | 'signal'>;
 
 function combine(...all: TrainingCallbacks[]): TrainingCallbacks {
   return {
-    async onPhaseStart(phase, epochs, batches) { for (const c of all) { await c.onPhaseStart?.(phase, epochs, batches); } },
-    onBatchEnd(info) { for (const c of all) { c.onBatchEnd?.(info); } },
-    async onEpochEnd(info) { for (const c of all) { await c.onEpochEnd?.(info); } },
+    async onPhaseStart(phase, epochs, batches) {
+      for (const c of all) {
+        await c.onPhaseStart?.(phase, epochs, batches);
+      }
+    },
+    onBatchEnd(info) {
+      for (const c of all) {
+        c.onBatchEnd?.(info);
+      }
+    },
+    async onEpochEnd(info) {
+      for (const c of all) {
+        await c.onEpochEnd?.(info);
+      }
+    },
   };
 }
 
-export const defaultRunId = (config: TrainConfig) =>
-  `${config.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+export const defaultRunId = (config: TrainConfig) => `${config.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 
 export const logToStderr = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -63,7 +74,9 @@ export async function validationInstances(data: TrainingData): Promise<StoredIns
 export async function loadLoggedData(config: TrainConfig, log: (line: string) => void): Promise<Awaited<ReturnType<typeof loadTrainingData>>> {
   const started = performance.now();
   const data = await loadTrainingData(config);
-  log(`transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`);
+  log(
+    `transferscope: data ready in ${((performance.now() - started) / 1000).toFixed(1)} s (source ${data.source.train.count}+${data.source.validation.count}, target ${data.target.train.count}+${data.target.validation.count}, ${data.source.train.classNames.length} classes)`,
+  );
   if (data.report) {
     log(`transferscope: data: ${describeDataReport(data.report)}`);
   }
@@ -74,7 +87,14 @@ export async function loadLoggedData(config: TrainConfig, log: (line: string) =>
  * Trains the stored run `meta` from `start`, committing every epoch, and records how it ended; resolves with
  * the run's final metadata. Callers keep its heartbeat beating meanwhile (`withHeartbeat`).
  */
-export async function trainRecorded(store: Store, meta: RunMeta, config: TrainConfig, data: TrainingData, start: TrainingStart, options: RecordingOptions): Promise<RunMeta> {
+export async function trainRecorded(
+  store: Store,
+  meta: RunMeta,
+  config: TrainConfig,
+  data: TrainingData,
+  start: TrainingStart,
+  options: RecordingOptions,
+): Promise<RunMeta> {
   const recorder = makeSnapshotRecorder(store, meta);
   const progress = options.progress === null ? {} : makeProgressPrinter(options.progress ?? process.stderr);
   try {
@@ -104,7 +124,10 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   let store = !local || existsSync(options.db) ? await openStore() : null;
   try {
     if (store && (await store.runExists(runId))) {
-      throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already exists in ${store.displayUri}. Pass another --run id, or omit --run to get a new one.`);
+      throw new TransferscopeError(
+        'RUN_EXISTS',
+        `Run '${runId}' already exists in ${store.displayUri}. Pass another --run id, or omit --run to get a new one.`,
+      );
     }
     const backend = await selectBackend(options.backend ?? 'auto');
     // Progress is printed once every input has loaded, so a run refused for its inputs prints its one error line only.
@@ -115,7 +138,9 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     log(`transferscope: backend ${backend.name}`);
     held.forEach((line) => log(line));
     if (pretrained) {
-      log(`transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`);
+      log(
+        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
+      );
     }
     try {
       store ??= await openStore();
@@ -124,15 +149,27 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       probe.dispose();
       const now = Date.now();
       const meta: RunMeta = {
-        id: runId, status: 'running', configName: config.name, backend: backend.name, createdAt: now, updatedAt: now,
-        lastEpoch: null, config, classNames: data.source.train.classNames, seed: config.seed,
+        id: runId,
+        status: 'running',
+        configName: config.name,
+        backend: backend.name,
+        createdAt: now,
+        updatedAt: now,
+        lastEpoch: null,
+        config,
+        classNames: data.source.train.classNames,
+        seed: config.seed,
         datasetSizes: {
-          sourceTrain: data.source.train.count, sourceValidation: data.source.validation.count,
-          targetTrain: data.target.train.count, targetValidation: data.target.validation.count,
+          sourceTrain: data.source.train.count,
+          sourceValidation: data.source.validation.count,
+          targetTrain: data.target.train.count,
+          targetValidation: data.target.validation.count,
         },
         // A pretrained source model has one evaluation-only source epoch.
         plannedEpochs: { source: pretrained ? 1 : config.phases.source.epochs, target: config.phases.target.epochs },
-        layers, finishedAt: null, error: null,
+        layers,
+        finishedAt: null,
+        error: null,
         ...(data.report ? { dataReport: data.report } : {}),
         ...(pretrained ? { pretrained: pretrained.info } : {}),
       };

@@ -20,11 +20,18 @@ export function makeSnapshotRecorder(store: Store, meta: RunMeta, onCommitted?: 
       const e = info.evaluation;
       const record = await store.commitEpoch(meta.id, {
         record: {
-          phase: info.phase, epoch: info.epoch, step: info.step, loss: info.loss,
-          accSourceTrain: e.accSourceTrain, accTargetTrain: e.accTargetTrain,
-          accSourceValidation: e.accSourceValidation, accTargetValidation: e.accTargetValidation,
-          trainSeconds: info.trainSeconds, trainImagesPerSecond: info.trainImagesPerSecond,
-          checkpoint: info.weights !== undefined, committedAt: 0,
+          phase: info.phase,
+          epoch: info.epoch,
+          step: info.step,
+          loss: info.loss,
+          accSourceTrain: e.accSourceTrain,
+          accTargetTrain: e.accTargetTrain,
+          accSourceValidation: e.accSourceValidation,
+          accTargetValidation: e.accTargetValidation,
+          trainSeconds: info.trainSeconds,
+          trainImagesPerSecond: info.trainImagesPerSecond,
+          checkpoint: info.weights !== undefined,
+          committedAt: 0,
         },
         predictions: [
           { split: 'source-validation', predicted: e.sourceValidationPredicted },

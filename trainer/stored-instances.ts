@@ -34,7 +34,11 @@ export async function storedInstances(split: ValidationSplit, reader: ImageReade
     }
   }
   return {
-    split, labels: Int32Array.from(reader.labels), height: reader.height, width: reader.width, pixels,
+    split,
+    labels: Int32Array.from(reader.labels),
+    height: reader.height,
+    width: reader.width,
+    pixels,
     ...(keep.length < reader.count ? { pixelRows: order } : {}),
   };
 }

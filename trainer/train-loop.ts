@@ -74,8 +74,13 @@ export async function trainBatch(model: tfl.LayersModel, optimizer: tf.Optimizer
 }
 
 async function trainEpoch(
-  optimizer: PhaseOptimizer, reader: ImageReader, batchSize: number, rng: SeededRandom, augment: SeededRandom | undefined,
-  report: (batch: number, batches: number, loss: number, seconds: number) => void, signal?: AbortSignal,
+  optimizer: PhaseOptimizer,
+  reader: ImageReader,
+  batchSize: number,
+  rng: SeededRandom,
+  augment: SeededRandom | undefined,
+  report: (batch: number, batches: number, loss: number, seconds: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ loss: number; seconds: number }> {
   const order = Int32Array.from({ length: reader.count }, (_, i) => i);
   rng.shuffle(order);
@@ -88,7 +93,16 @@ async function trainEpoch(
     signal?.throwIfAborted();
     const n = to - from;
     const x = tf.tensor4d(pixels, [n, reader.height, reader.width, 3]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(order.subarray(from, to), (r) => reader.labels[r]!), 'int32'), classCount) as tf.Tensor2D);
+    const y = tf.tidy(
+      () =>
+        tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from(order.subarray(from, to), (r) => reader.labels[r]!),
+            'int32',
+          ),
+          classCount,
+        ) as tf.Tensor2D,
+    );
     const loss = await optimizer.step(x, y);
     tf.dispose([x, y]);
     lossSum += loss * n;
@@ -103,7 +117,16 @@ async function evaluatePretrained(model: tfl.LayersModel, config: TrainConfig, d
   await callbacks.onPhaseStart?.('source', 1, 0);
   const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + 1);
   const loss = await meanLoss(model, data.source.train, sampleRows(data.source.train.count, config.evalTrainSamples, config.seed + 1));
-  await callbacks.onEpochEnd?.({ phase: 'source', epoch: 1, step: 1, loss, trainSeconds: 0, trainImagesPerSecond: 0, evaluation, weights: readLayerWeights(model) });
+  await callbacks.onEpochEnd?.({
+    phase: 'source',
+    epoch: 1,
+    step: 1,
+    loss,
+    trainSeconds: 0,
+    trainImagesPerSecond: 0,
+    evaluation,
+    weights: readLayerWeights(model),
+  });
 }
 
 /** True when `at` is its phase's last epoch, so the next phase starts from its weights with a fresh optimiser. */
@@ -128,7 +151,13 @@ function remainingPhases(config: TrainConfig, resume: ResumePoint): { phases: Ph
  * training continues after that checkpoint with its weights and optimiser state; each epoch's data
  * order depends only on (seed, phase, epoch), so the epochs after it match an uninterrupted run's.
  */
-export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingData, callbacks: TrainingCallbacks, signal?: AbortSignal, start: TrainingStart = {}): Promise<void> {
+export async function runTwoPhaseTraining(
+  config: TrainConfig,
+  data: TrainingData,
+  callbacks: TrainingCallbacks,
+  signal?: AbortSignal,
+  start: TrainingStart = {},
+): Promise<void> {
   const classCount = data.source.train.classNames.length;
   const build = () => buildAlexNet({ variant: config.model, classCount, seed: config.seed });
   const { pretrained, resume } = start;
@@ -183,13 +212,34 @@ export async function runTwoPhaseTraining(config: TrainConfig, data: TrainingDat
         step += 1;
         const shuffle = epochRandom(config.seed, phase, epoch, 'shuffle');
         const augment = settings.augment ? epochRandom(config.seed, phase, epoch, 'augment') : undefined;
-        const { loss, seconds } = await trainEpoch(optimizer, trainSet, settings.batchSize, shuffle, augment, (batch, batches, batchLoss, elapsed) => {
-          callbacks.onBatchEnd?.({ phase, epoch, batch, batches, loss: batchLoss, imagesPerSecond: (Math.min(batch * settings.batchSize, trainSet.count)) / elapsed });
-        }, signal);
+        const { loss, seconds } = await trainEpoch(
+          optimizer,
+          trainSet,
+          settings.batchSize,
+          shuffle,
+          augment,
+          (batch, batches, batchLoss, elapsed) => {
+            callbacks.onBatchEnd?.({
+              phase,
+              epoch,
+              batch,
+              batches,
+              loss: batchLoss,
+              imagesPerSecond: Math.min(batch * settings.batchSize, trainSet.count) / elapsed,
+            });
+          },
+          signal,
+        );
         const evaluation = await evaluateEpoch(model, data, config.evalTrainSamples, config.seed + step);
         const isCheckpoint = epoch % config.checkpointEvery === 0 || epoch === settings.epochs;
         await callbacks.onEpochEnd?.({
-          phase, epoch, step, loss, trainSeconds: seconds, trainImagesPerSecond: trainSet.count / seconds, evaluation,
+          phase,
+          epoch,
+          step,
+          loss,
+          trainSeconds: seconds,
+          trainImagesPerSecond: trainSet.count / seconds,
+          evaluation,
           ...(isCheckpoint ? { weights: readLayerWeights(model) } : {}),
           ...(isCheckpoint && epoch < settings.epochs ? { optimizerState: await optimizer.readState() } : {}),
         });

@@ -54,7 +54,10 @@ export async function layerActivations(model: tfl.LayersModel, images: Float32Ar
   const pooling = options.pooling ?? 'max';
   const flattenName = options.flattenLayer ?? 'flatten';
   if (!model.layers.some((l) => l.name === flattenName)) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `layerActivations: the model has no layer '${flattenName}'. Pass flattenLayer naming the layer before the dense layers.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `layerActivations: the model has no layer '${flattenName}'. Pass flattenLayer naming the layer before the dense layers.`,
+    );
   }
   const geometry = layerGeometry(model, options.layers ?? LAYER_NAMES);
   const flattenUnits = ((model.getLayer(flattenName).outputShape as number[]).slice(1) as number[]).reduce((a, b) => a * b, 1);

@@ -32,7 +32,10 @@ export async function featureVisualisation(model: tfl.LayersModel, options: Feat
   const shape = inputShape(model);
   const [geometry] = layerGeometry(model, [options.layer]);
   if (shape.length !== 3 || shape[2] !== 3 || !geometry || !Number.isInteger(options.neuron) || options.neuron < 0 || options.neuron >= geometry.neurons) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `featureVisualisation needs an RGB image model and a neuron in [0, ${geometry?.neurons ?? 0}) of '${options.layer}' (got ${options.neuron}, input [${shape.join(', ')}]).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `featureVisualisation needs an RGB image model and a neuron in [0, ${geometry?.neurons ?? 0}) of '${options.layer}' (got ${options.neuron}, input [${shape.join(', ')}]).`,
+    );
   }
   const [height, width] = shape as [number, number, number];
   const steps = options.steps ?? 64;

@@ -5,13 +5,7 @@ import { TransferscopeError } from '../../core/errors.ts';
 /** Captum's method names; 'gausslegendre' is its default and ours. */
 export type IntegrationMethod = 'gausslegendre' | 'riemann_trapezoid' | 'riemann_left' | 'riemann_middle' | 'riemann_right';
 
-export const INTEGRATION_METHODS: readonly IntegrationMethod[] = [
-  'gausslegendre',
-  'riemann_trapezoid',
-  'riemann_left',
-  'riemann_middle',
-  'riemann_right',
-];
+export const INTEGRATION_METHODS: readonly IntegrationMethod[] = ['gausslegendre', 'riemann_trapezoid', 'riemann_left', 'riemann_middle', 'riemann_right'];
 
 /** Nodes (ascending, in (-1, 1)) and weights (summing to 2) of the n-point Gauss-Legendre rule, as numpy's leggauss. */
 export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {

@@ -58,7 +58,10 @@ export function layerGeometry(model: tfl.LayersModel, names: readonly string[]):
       const outputShape = model.getLayer(name).outputShape as (number | null)[];
       const shape = outputShape.slice(1);
       if ((shape.length !== 1 && shape.length !== 3) || shape.some((d) => d === null)) {
-        throw new TransferscopeError('INVALID_ARGUMENT', `Layer '${name}' has output shape [${outputShape.join(', ')}]; attribution needs [batch, units] or [batch, H, W, channels].`);
+        throw new TransferscopeError(
+          'INVALID_ARGUMENT',
+          `Layer '${name}' has output shape [${outputShape.join(', ')}]; attribution needs [batch, units] or [batch, H, W, channels].`,
+        );
       }
       const dims = shape as number[];
       const neurons = dims[dims.length - 1]!;
@@ -69,7 +72,10 @@ export function layerGeometry(model: tfl.LayersModel, names: readonly string[]):
 /** Number of whole images in `images` for a model with `pixels` floats per image; throws on a remainder. */
 export function imageCount(images: Float32Array, pixels: number, caller: string): number {
   if (images.length % pixels !== 0) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `${caller} got ${images.length} floats, not a whole number of ${pixels}-float images. Pass count * H * W * C floats (NHWC).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `${caller} got ${images.length} floats, not a whole number of ${pixels}-float images. Pass count * H * W * C floats (NHWC).`,
+    );
   }
   return images.length / pixels;
 }

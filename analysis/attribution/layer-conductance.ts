@@ -67,7 +67,10 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   const steps = options.steps ?? 50;
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(batchSize) || batchSize < 2) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance needs integer steps >= 1 and batchSize >= 2 (got steps ${steps}, batchSize ${batchSize}).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `layerConductance needs integer steps >= 1 and batchSize >= 2 (got steps ${steps}, batchSize ${batchSize}).`,
+    );
   }
   const alphas = pathAlphas(options.method ?? 'gausslegendre', steps + 1);
   const shape = inputShape(model);
@@ -223,7 +226,10 @@ function resolveTargets(targets: ArrayLike<number> | undefined, logits: Float32A
   const resolved = Int32Array.from(targets);
   const bad = resolved.findIndex((c, i) => !Number.isInteger(targets[i]) || c < 0 || c >= classes);
   if (resolved.length !== count || bad >= 0) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance got ${resolved.length} targets for ${count} images${bad >= 0 ? ` (target ${targets[bad]} at ${bad} is not a class in [0, ${classes}))` : ''}. Pass one class index per image, or none to use the predicted class.`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `layerConductance got ${resolved.length} targets for ${count} images${bad >= 0 ? ` (target ${targets[bad]} at ${bad} is not a class in [0, ${classes}))` : ''}. Pass one class index per image, or none to use the predicted class.`,
+    );
   }
   return resolved;
 }

@@ -21,7 +21,7 @@ export function planPathChunks(count: number, points: number, batchSize: number)
   let current: PathSegment[] = [];
   let free = batchSize;
   for (let instance = 0; instance < count; instance++) {
-    for (let from = 0; from < points - 1; ) {
+    for (let from = 0; from < points - 1;) {
       if (free < 2) {
         chunks.push(current);
         current = [];

@@ -44,7 +44,10 @@ export function makeAnalysisContext(store: Store, runId: string): AnalysisContex
             throw new TransferscopeError('EPOCH_NOT_FOUND', `Run '${runId}' has no stored ${split} instances to analyse.`);
           }
           return {
-            pixels: Float32Array.from(stored.pixels, (v) => v / 255), labels: stored.labels, height: stored.height, width: stored.width,
+            pixels: Float32Array.from(stored.pixels, (v) => v / 255),
+            labels: stored.labels,
+            height: stored.height,
+            width: stored.width,
             withoutPixels: new Set(stored.withoutPixels ?? []),
           };
         });

@@ -39,7 +39,10 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
       const { phase, epoch } = parseEpochParams(options.only.phase, options.only.epoch);
       const at = await store.getEpoch({ runId: options.runId, phase, epoch });
       if (!at.checkpoint) {
-        throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${options.runId}' is not a checkpoint; pick one with checkpoint=true.`);
+        throw new TransferscopeError(
+          'EPOCH_NOT_FOUND',
+          `Epoch ${epoch} of phase '${phase}' in run '${options.runId}' is not a checkpoint; pick one with checkpoint=true.`,
+        );
       }
       targets = [at];
     }
@@ -47,7 +50,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
     if (chosen && (!options.only || targets.length !== 1)) {
       throw new TransferscopeError('INVALID_ARGUMENT', 'A reference goes with one checkpoint: pass --phase and --epoch too.');
     }
-    const kinds = chosen ? options.kinds ?? ['network' as const] : withNeeds(options.kinds ?? ANALYSIS_KINDS);
+    const kinds = chosen ? (options.kinds ?? ['network' as const]) : withNeeds(options.kinds ?? ANALYSIS_KINDS);
     for (const kind of chosen ? kinds : []) {
       assertChosenReference(kind, options.runId, epochs, targets[0]!, chosen!);
     }

@@ -39,7 +39,10 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const maxPerClass = options.maxPerClass ?? 20;
   const C = options.C ?? 100;
   if (!Number.isInteger(maxPerClass) || maxPerClass < 1 || !Number.isInteger(steps) || steps < 1) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `computeFeatures needs integer steps >= 1 and maxPerClass >= 1 (got steps ${steps}, maxPerClass ${maxPerClass}).`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `computeFeatures needs integer steps >= 1 and maxPerClass >= 1 (got steps ${steps}, maxPerClass ${maxPerClass}).`,
+    );
   }
   const { store } = context;
   const [{ meta, config }, source, target, weights, stored] = await Promise.all([
@@ -77,16 +80,19 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
     targetOffset += targetInstances.length;
     const neurons = LAYER_NAMES.flatMap((layer, l) => {
       const values = conductance.layers[l]!;
-      const important = stored?.[classIndex]?.get(layer)
-        ?? Array.from(importantNeurons({ values: values.values, instances: conductance.count, neurons: values.neurons }, { rows: tRows }).indices);
+      const important =
+        stored?.[classIndex]?.get(layer) ??
+        Array.from(importantNeurons({ values: values.values, instances: conductance.count, neurons: values.neurons }, { rows: tRows }).indices);
       return important.map((neuron) => ({ layer, neuron, l }));
     });
     const matrix = (rows: number[]) => {
       const out = new Float32Array(rows.length * neurons.length);
-      rows.forEach((r, j) => neurons.forEach(({ l, neuron }, k) => {
-        const layer = conductance.layers[l]!;
-        out[j * neurons.length + k] = layer.values[r * layer.neurons + neuron]!;
-      }));
+      rows.forEach((r, j) =>
+        neurons.forEach(({ l, neuron }, k) => {
+          const layer = conductance.layers[l]!;
+          out[j * neurons.length + k] = layer.values[r * layer.neurons + neuron]!;
+        }),
+      );
       return out;
     };
     return domainFeatures({

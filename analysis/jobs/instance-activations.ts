@@ -24,7 +24,9 @@ export function selectInstances(splits: readonly Pick<ModelInputs, 'labels' | 'w
   const label: number[] = [];
   splits.forEach(({ labels, withoutPixels }, split) => {
     const classCount = labels.reduce((max, c) => Math.max(max, c + 1), 0);
-    for (const i of firstPerClass(labels, classCount, perClassCap, withoutPixels).flat().sort((a, b) => a - b)) {
+    for (const i of firstPerClass(labels, classCount, perClassCap, withoutPixels)
+      .flat()
+      .sort((a, b) => a - b)) {
       domain.push(split);
       index.push(i);
       label.push(labels[i]!);

@@ -27,14 +27,18 @@ const round = (v: number): number => Number(v.toPrecision(4));
 /** Computes the layout of the checkpoint of `key`, and first those of earlier checkpoints that lack theirs. */
 export async function computeInstances(context: AnalysisContext, key: AnalysisKey, options: InstancesOptions = {}): Promise<InstanceProjection> {
   return computeAfterPredecessors(context, 'instances', key, (at, previous) =>
-    layoutCheckpoint(context, at, previous === null ? null : { layout: previous.result, at: previous.at }, options));
+    layoutCheckpoint(context, at, previous === null ? null : { layout: previous.result, at: previous.at }, options),
+  );
 }
 
 const ref = (e: EpochRecord): EpochRef => ({ phase: e.phase, epoch: e.epoch, step: e.step });
 
 /** One checkpoint's layout, warm-started from `previous` when it laid out the same instances. */
 async function layoutCheckpoint(
-  context: AnalysisContext, key: AnalysisKey, previous: { layout: InstanceProjection; at: EpochRecord } | null, options: InstancesOptions,
+  context: AnalysisContext,
+  key: AnalysisKey,
+  previous: { layout: InstanceProjection; at: EpochRecord } | null,
+  options: InstancesOptions,
 ): Promise<InstanceProjection> {
   const started = performance.now();
   const { meta } = await context.run();
@@ -51,7 +55,10 @@ async function layoutCheckpoint(
   const learningRate = options.learningRate ?? 100;
   const layoutStarted = performance.now();
   const projection = projectCheckpoint(activations.values, activations.dimensions, init, {
-    perplexity, learningRate, k: K, principalDimensions: options.principalDimensions ?? 50,
+    perplexity,
+    learningRate,
+    k: K,
+    principalDimensions: options.principalDimensions ?? 50,
   });
   const layoutSeconds = (performance.now() - layoutStarted) / 1000;
   const splits = [predictions.get('source-validation'), predictions.get('target-validation')];
@@ -81,8 +88,7 @@ async function layoutCheckpoint(
 }
 
 function sameInstances(layout: InstanceProjection, selection: InstanceSelection): boolean {
-  return layout.count === selection.index.length
-    && layout.index.every((v, r) => v === selection.index[r] && layout.domain[r] === selection.domain[r]);
+  return layout.count === selection.index.length && layout.index.every((v, r) => v === selection.index[r] && layout.domain[r] === selection.domain[r]);
 }
 
 function interleave(x: readonly number[], y: readonly number[]): Float32Array {

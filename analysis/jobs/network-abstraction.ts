@@ -111,18 +111,28 @@ interface ModelAttribution {
  * selected images. Throws INTERNAL when supplied conductances do not fit the model and images.
  */
 async function attribute(
-  variant: ModelVariant, classCount: number, layers: LayerWeights[], images: Float32Array, targets: Int32Array, steps: number,
+  variant: ModelVariant,
+  classCount: number,
+  layers: LayerWeights[],
+  images: Float32Array,
+  targets: Int32Array,
+  steps: number,
   conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
 ): Promise<ModelAttribution> {
   const model = modelFromWeights(variant, classCount, layers);
   try {
-    const conductance = await conductances(async () => (await layerConductance(model, images, { steps, targets })).layers
-      .map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })));
+    const conductance = await conductances(async () =>
+      (await layerConductance(model, images, { steps, targets })).layers.map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })),
+    );
     const activations = await layerActivations(model, images);
-    const fits = conductance.length === activations.layers.length && conductance.every((c, l) =>
-      c.layer === activations.layers[l]!.layer && c.values.length === activations.count * activations.layers[l]!.neurons);
+    const fits =
+      conductance.length === activations.layers.length &&
+      conductance.every((c, l) => c.layer === activations.layers[l]!.layer && c.values.length === activations.count * activations.layers[l]!.neurons);
     if (!fits) {
-      throw new TransferscopeError('INTERNAL', `networkAbstraction: the conductances supplied (${conductance.map((c) => `${c.layer}: ${c.values.length}`).join(', ')}) do not fit ${activations.count} instances of this ${variant}. Delete the run's stored conductances and analyse again.`);
+      throw new TransferscopeError(
+        'INTERNAL',
+        `networkAbstraction: the conductances supplied (${conductance.map((c) => `${c.layer}: ${c.values.length}`).join(', ')}) do not fit ${activations.count} instances of this ${variant}. Delete the run's stored conductances and analyse again.`,
+      );
     }
     return { conductance, activations };
   } finally {
@@ -138,10 +148,16 @@ export function modelFromWeights(variant: ModelVariant, classCount: number, laye
     for (const name of LAYER_NAMES) {
       const w = stored.get(name);
       if (!w) {
-        throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: the checkpoint has no weights for layer '${name}' (got ${[...stored.keys()].join(', ')}).`);
+        throw new TransferscopeError(
+          'INVALID_ARGUMENT',
+          `networkAbstraction: the checkpoint has no weights for layer '${name}' (got ${[...stored.keys()].join(', ')}).`,
+        );
       }
       if (w.kernelShape.join() !== model.getLayer(name).getWeights()[0]?.shape.join()) {
-        throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: layer '${name}' of the checkpoint has kernel shape [${w.kernelShape.join(', ')}], but a ${variant} for ${classCount} classes needs [${model.getLayer(name).getWeights()[0]?.shape.join(', ')}]. Pass the run's class count and model variant.`);
+        throw new TransferscopeError(
+          'INVALID_ARGUMENT',
+          `networkAbstraction: layer '${name}' of the checkpoint has kernel shape [${w.kernelShape.join(', ')}], but a ${variant} for ${classCount} classes needs [${model.getLayer(name).getWeights()[0]?.shape.join(', ')}]. Pass the run's class count and model variant.`,
+        );
       }
       // setWeights copies into the layer's variables, so the temporary tensors go with the tidy.
       tf.tidy(() => model.getLayer(name).setWeights([tf.tensor(w.kernel, w.kernelShape), tf.tensor1d(w.bias)]));

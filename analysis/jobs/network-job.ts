@@ -24,7 +24,14 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
   const steps = options.steps ?? NETWORK_DEFAULTS.steps;
   const maxPerClass = options.maxPerClass ?? NETWORK_DEFAULTS.maxPerClass;
   return networkAbstraction(
-    { sourceWeights, targetWeights, images: instances.pixels, labels: instances.labels, classCount: meta.classNames.length, withoutPixels: instances.withoutPixels },
+    {
+      sourceWeights,
+      targetWeights,
+      images: instances.pixels,
+      labels: instances.labels,
+      classCount: meta.classNames.length,
+      withoutPixels: instances.withoutPixels,
+    },
     {
       ...options,
       variant: config.model,

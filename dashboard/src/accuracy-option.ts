@@ -46,17 +46,19 @@ export function accuracyChartOption({ epochs, at, planned }: AccuracyChartInput)
   const byStep = new Map(epochs.map((e) => [e.step, e]));
 
   const models: Phase[] = ['source', 'target'];
-  const series = models.flatMap((model) => DATA_SETS.map((dataSet) => ({
-    id: `${dataSet.name}-${model}`,
-    name: seriesName(dataSet.name, model),
-    type: 'line' as const,
-    symbol: MODEL_SYMBOL[model],
-    symbolSize: model === 'source' ? 8 : 6,
-    color: dataSet.color,
-    lineStyle: { width: 1.5, type: model === 'source' ? ('dashed' as const) : ('solid' as const) },
-    emphasis: { focus: 'series' as const },
-    data: epochs.filter((e) => e.phase === model).map((e) => [e.step, e[dataSet.field[model]]]),
-  })));
+  const series = models.flatMap((model) =>
+    DATA_SETS.map((dataSet) => ({
+      id: `${dataSet.name}-${model}`,
+      name: seriesName(dataSet.name, model),
+      type: 'line' as const,
+      symbol: MODEL_SYMBOL[model],
+      symbolSize: model === 'source' ? 8 : 6,
+      color: dataSet.color,
+      lineStyle: { width: 1.5, type: model === 'source' ? ('dashed' as const) : ('solid' as const) },
+      emphasis: { focus: 'series' as const },
+      data: epochs.filter((e) => e.phase === model).map((e) => [e.step, e[dataSet.field[model]]]),
+    })),
+  );
 
   const marks = {
     id: 'marks',

@@ -22,9 +22,10 @@ export function takeAccessToken(href: string, storage: Pick<Storage, 'getItem' |
 }
 
 // Read while the module loads, before the URL state rewrites the address bar.
-const pageToken: string | null = typeof window === 'undefined'
-  ? null
-  : takeAccessToken(window.location.href, window.sessionStorage, (url) => window.history.replaceState(window.history.state, '', url));
+const pageToken: string | null =
+  typeof window === 'undefined'
+    ? null
+    : takeAccessToken(window.location.href, window.sessionStorage, (url) => window.history.replaceState(window.history.state, '', url));
 
 /** The monitor's access token this page was opened with, or null. */
 export function accessToken(): string | null {

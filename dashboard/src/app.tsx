@@ -59,7 +59,9 @@ export function App(): JSX.Element {
             <Notice kind="info">Loading runs…</Notice>
           </Match>
           <Match when={state.runsError !== null && state.runs.length === 0}>
-            <Notice kind="error" testId="runs-error">Could not load the runs: {state.runsError}</Notice>
+            <Notice kind="error" testId="runs-error">
+              Could not load the runs: {state.runsError}
+            </Notice>
           </Match>
           <Match when={client.activeRunId() === null}>
             <div class="empty" data-testid="no-runs">
@@ -71,7 +73,9 @@ export function App(): JSX.Element {
             </div>
           </Match>
           <Match when={state.runError !== null}>
-            <Notice kind="error" testId="run-error">{state.runError}</Notice>
+            <Notice kind="error" testId="run-error">
+              {state.runError}
+            </Notice>
           </Match>
           <Match when={state.runLoading}>
             <Notice kind="info">Loading run {client.activeRunId()}…</Notice>

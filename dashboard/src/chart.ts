@@ -4,20 +4,46 @@ import { createEffect, onCleanup, type Accessor } from 'solid-js';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { LineChart, ScatterChart, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
 import {
-  BrushComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, ToolboxComponent, TooltipComponent,
-  type BrushComponentOption, type GridComponentOption, type LegendComponentOption, type MarkAreaComponentOption,
-  type MarkLineComponentOption, type ToolboxComponentOption, type TooltipComponentOption,
+  BrushComponent,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  type BrushComponentOption,
+  type GridComponentOption,
+  type LegendComponentOption,
+  type MarkAreaComponentOption,
+  type MarkLineComponentOption,
+  type ToolboxComponentOption,
+  type TooltipComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
-  LineChart, ScatterChart, BrushComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent,
-  ToolboxComponent, TooltipComponent, CanvasRenderer,
+  LineChart,
+  ScatterChart,
+  BrushComponent,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  ToolboxComponent,
+  TooltipComponent,
+  CanvasRenderer,
 ]);
 
 export type ChartOption = ComposeOption<
-  | LineSeriesOption | ScatterSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
-  | MarkLineComponentOption | MarkAreaComponentOption | BrushComponentOption | ToolboxComponentOption
+  | LineSeriesOption
+  | ScatterSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | MarkLineComponentOption
+  | MarkAreaComponentOption
+  | BrushComponentOption
+  | ToolboxComponentOption
 >;
 
 export interface ChartHandle {

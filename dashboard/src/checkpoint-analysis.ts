@@ -41,7 +41,7 @@ export interface CheckpointAnalysis<K extends AnalysisKind> {
 
 /** The checkpoint a view's target analyses: only a `checkpoint` target (not `none`, nor the network view's `first-source`). */
 export function analysedCheckpoint(target: { kind: string; checkpoint?: EpochRecord }): EpochRecord | null {
-  return target.kind === 'checkpoint' ? target.checkpoint ?? null : null;
+  return target.kind === 'checkpoint' ? (target.checkpoint ?? null) : null;
 }
 
 /**
@@ -49,15 +49,22 @@ export function analysedCheckpoint(target: { kind: string; checkpoint?: EpochRec
  * timeline's checkpoint in the per-checkpoint views, a fixed side of the comparison in compare mode.
  */
 export function createCheckpointAnalysis<K extends AnalysisKind>(
-  kind: K, client: DataClient, runId: Accessor<string | undefined>, checkpoint: Accessor<EpochPin | null>,
+  kind: K,
+  client: DataClient,
+  runId: Accessor<string | undefined>,
+  checkpoint: Accessor<EpochPin | null>,
   reference: Accessor<EpochPin | null> = () => null,
 ): CheckpointAnalysis<K> {
-  const key = createMemo<CheckpointKey | null>(() => {
-    const id = runId();
-    const at = checkpoint();
-    const chosen = reference();
-    return id && at ? { runId: id, phase: at.phase, epoch: at.epoch, ...(chosen ? { reference: { phase: chosen.phase, epoch: chosen.epoch } } : {}) } : null;
-  }, null, { equals: sameCheckpointKey });
+  const key = createMemo<CheckpointKey | null>(
+    () => {
+      const id = runId();
+      const at = checkpoint();
+      const chosen = reference();
+      return id && at ? { runId: id, phase: at.phase, epoch: at.epoch, ...(chosen ? { reference: { phase: chosen.phase, epoch: chosen.epoch } } : {}) } : null;
+    },
+    null,
+    { equals: sameCheckpointKey },
+  );
   const request = createLatestRequest(key, (k, signal) => client.analysis(kind, k.runId, k, signal, k.reference));
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
   const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());

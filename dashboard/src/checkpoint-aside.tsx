@@ -20,8 +20,12 @@ export function CheckpointAside(props: CheckpointAsideProps): JSX.Element {
         const label = (): string => `${shown().checkpoint.phase} · epoch ${shown().checkpoint.epoch}`;
         return (
           <>
-            <Show when={props.loading}><span class="muted">computing… </span></Show>
-            {shown().checkpoint.step === shown().at.step ? label() : `checkpoint ${label()} (latest at or before ${shown().at.phase} · epoch ${shown().at.epoch})`}
+            <Show when={props.loading}>
+              <span class="muted">computing… </span>
+            </Show>
+            {shown().checkpoint.step === shown().at.step
+              ? label()
+              : `checkpoint ${label()} (latest at or before ${shown().at.phase} · epoch ${shown().at.epoch})`}
           </>
         );
       }}

@@ -34,9 +34,15 @@ export function ClassToggles(props: ClassTogglesProps): JSX.Element {
           </button>
         )}
       </For>
-      <button type="button" class="instance-class" title="Show every class" onClick={() => props.onAll()}>all</button>
+      <button type="button" class="instance-class" title="Show every class" onClick={() => props.onAll()}>
+        all
+      </button>
       <Show when={props.onNone}>
-        {(onNone) => <button type="button" class="instance-class" title="Hide every class, then pick some" onClick={() => onNone()()}>none</button>}
+        {(onNone) => (
+          <button type="button" class="instance-class" title="Hide every class, then pick some" onClick={() => onNone()()}>
+            none
+          </button>
+        )}
       </Show>
     </div>
   );

@@ -13,7 +13,10 @@ export function defaultComparison(runId: string, epochs: readonly EpochRecord[],
     throw new Error('defaultComparison needs at least one committed epoch.');
   }
   const before = epochs.filter((e) => e.step < b.step);
-  const a = (b.phase === 'target' ? before.filter((e) => e.phase === 'source' && e.checkpoint).at(-1) : undefined)
-    ?? before.find((e) => e.checkpoint) ?? before[0] ?? b;
+  const a =
+    (b.phase === 'target' ? before.filter((e) => e.phase === 'source' && e.checkpoint).at(-1) : undefined) ??
+    before.find((e) => e.checkpoint) ??
+    before[0] ??
+    b;
   return { a: { runId, phase: a.phase, epoch: a.epoch }, b: { runId, phase: b.phase, epoch: b.epoch } };
 }

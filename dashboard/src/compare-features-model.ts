@@ -8,7 +8,9 @@ export const TOP_NEURONS = 10;
 
 /** The `k` neurons with the largest |weight| (ties in the server's order); a zero weight discriminates nothing. */
 export function topNeurons(neurons: readonly FeatureNeuron[], k = TOP_NEURONS): FeatureNeuron[] {
-  return sortNeurons(neurons, 'descending').filter((n) => n.weight !== 0).slice(0, k);
+  return sortNeurons(neurons, 'descending')
+    .filter((n) => n.weight !== 0)
+    .slice(0, k);
 }
 
 /** 1-based place of neuron `id` in `neurons` ranked by |weight|, null when it is not among them. */
@@ -28,19 +30,23 @@ export interface OneSidedMark {
  * other side (its rank there, or that it is not an important neuron of the class there at all).
  */
 export function oneSidedTop(
-  a: readonly FeatureNeuron[], b: readonly FeatureNeuron[], k = TOP_NEURONS,
+  a: readonly FeatureNeuron[],
+  b: readonly FeatureNeuron[],
+  k = TOP_NEURONS,
 ): { a: Map<string, OneSidedMark>; b: Map<string, OneSidedMark> } {
   const topA = topNeurons(a, k).map(neuronId);
   const topB = topNeurons(b, k).map(neuronId);
   const marks = (top: string[], otherTop: string[], other: readonly FeatureNeuron[], side: 'A' | 'B', otherSide: 'A' | 'B') => {
     const otherSet = new Set(otherTop);
-    return new Map(top.filter((id) => !otherSet.has(id)).map((id): [string, OneSidedMark] => {
-      const rank = discriminabilityRank(other, id);
-      const there = rank === null
-        ? `not an important neuron of this class at ${otherSide}`
-        : `rank ${rank} of ${other.length} at ${otherSide}`;
-      return [id, { badge: `${side} only`, title: `In ${side}'s top ${k} by discriminability but not in ${otherSide}'s: ${there}.` }];
-    }));
+    return new Map(
+      top
+        .filter((id) => !otherSet.has(id))
+        .map((id): [string, OneSidedMark] => {
+          const rank = discriminabilityRank(other, id);
+          const there = rank === null ? `not an important neuron of this class at ${otherSide}` : `rank ${rank} of ${other.length} at ${otherSide}`;
+          return [id, { badge: `${side} only`, title: `In ${side}'s top ${k} by discriminability but not in ${otherSide}'s: ${there}.` }];
+        }),
+    );
   };
   return { a: marks(topA, topB, b, 'A', 'B'), b: marks(topB, topA, a, 'B', 'A') };
 }

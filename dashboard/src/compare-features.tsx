@@ -26,7 +26,7 @@ export interface CompareFeaturesProps {
 
 const HINT =
   'Paper §5.4 for both checkpoints, for one class (the first of the classes shown; picking one here narrows the ' +
-  'comparison to it): how well a linear SVM tells source from target instances by the model\'s important neurons\' ' +
+  "comparison to it): how well a linear SVM tells source from target instances by the model's important neurons' " +
   `conductance (cross-validated), each side's ${TOP_NEURONS} most discriminative neurons, and the biplot. "A only" / ` +
   `"B only" flag neurons in one side's top ${TOP_NEURONS} but not the other's (hover for where they stand there). ` +
   'Computed on request per checkpoint (up to a minute the first time).';
@@ -43,7 +43,12 @@ interface SideProps {
 function CompareFeatureSide(props: SideProps): JSX.Element {
   const [order, setOrder] = createSignal<SortOrder>('descending');
   const [axes, setAxes] = createSignal<ReadonlySet<string>>(new Set());
-  createEffect(on(() => props.cls, (c) => setAxes(defaultAxes(c.neurons))));
+  createEffect(
+    on(
+      () => props.cls,
+      (c) => setAxes(defaultAxes(c.neurons)),
+    ),
+  );
   const toggleAxis = (id: string): void => {
     const next = new Set(axes());
     if (!next.delete(id)) {
@@ -73,8 +78,18 @@ function CompareFeatureSide(props: SideProps): JSX.Element {
 
 export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
   const sides = {
-    a: createCompareSide('features', props.client, () => props.compare.a, () => props.response.a.checkpoint),
-    b: createCompareSide('features', props.client, () => props.compare.b, () => props.response.b.checkpoint),
+    a: createCompareSide(
+      'features',
+      props.client,
+      () => props.compare.a,
+      () => props.response.a.checkpoint,
+    ),
+    b: createCompareSide(
+      'features',
+      props.client,
+      () => props.compare.b,
+      () => props.response.b.checkpoint,
+    ),
   };
   const classNames = (side: Side): string[] => sides[side].run.value()?.classNames ?? [];
   const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
@@ -93,14 +108,14 @@ export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
     const b = clsB()?.cvAccuracy ?? null;
     return a === null || b === null ? null : b - a;
   };
-  const imageUrl = (side: Side) => (n: FeatureNeuron): string => {
-    const id = props.compare[side];
-    return featureImageUrl(id.runId, id.phase, id.epoch, n.layer, n.neuron);
-  };
+  const imageUrl =
+    (side: Side) =>
+    (n: FeatureNeuron): string => {
+      const id = props.compare[side];
+      return featureImageUrl(id.runId, id.phase, id.epoch, n.layer, n.neuron);
+    };
 
-  const renderedKey = (): string => (clsA() && clsB()
-    ? `${checkpointLabel(props.compare.a)}|${checkpointLabel(props.compare.b)}|${focus()}`
-    : '');
+  const renderedKey = (): string => (clsA() && clsB() ? `${checkpointLabel(props.compare.a)}|${checkpointLabel(props.compare.b)}|${focus()}` : '');
 
   const column = (side: Side): JSX.Element => {
     const c = side === 'a' ? clsA : clsB;
@@ -138,8 +153,18 @@ export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
         <Show when={allClasses().length > 0}>
           <label>
             class{' '}
-            <select data-testid="compare-feature-class" title="The class whose features are compared (narrows the whole comparison to it)" onChange={(e) => props.onFocusClass(e.currentTarget.value)}>
-              <For each={allClasses()}>{(name) => <option value={name} selected={name === focus()}>{name}</option>}</For>
+            <select
+              data-testid="compare-feature-class"
+              title="The class whose features are compared (narrows the whole comparison to it)"
+              onChange={(e) => props.onFocusClass(e.currentTarget.value)}
+            >
+              <For each={allClasses()}>
+                {(name) => (
+                  <option value={name} selected={name === focus()}>
+                    {name}
+                  </option>
+                )}
+              </For>
             </select>
           </label>
         </Show>
@@ -148,11 +173,16 @@ export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
       <div class="muted compare-feature-summary" data-testid="compare-feature-summary">
         cross-validated domain accuracy of class {focus()}: A <b data-testid="compare-feature-cv-a">{percent(clsA()?.cvAccuracy ?? null)}</b> → B{' '}
         <b data-testid="compare-feature-cv-b">{percent(clsB()?.cvAccuracy ?? null)}</b>{' '}
-        <span style={{ color: signColor(accuracyChange() === null ? null : -accuracyChange()!) }} title="B − A; lower means the domains look more alike to the important neurons, which is what fine-tuning aims at">
+        <span
+          style={{ color: signColor(accuracyChange() === null ? null : -accuracyChange()!) }}
+          title="B − A; lower means the domains look more alike to the important neurons, which is what fine-tuning aims at"
+        >
           ({signedPoints(accuracyChange())})
         </span>
         {' · '}
-        <span data-testid="compare-feature-one-sided">{marks().a.size} neurons in A's top {TOP_NEURONS} only, {marks().b.size} in B's only</span>
+        <span data-testid="compare-feature-one-sided">
+          {marks().a.size} neurons in A's top {TOP_NEURONS} only, {marks().b.size} in B's only
+        </span>
       </div>
       <div class="compare-pair">
         {column('a')}

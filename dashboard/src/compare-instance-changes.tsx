@@ -25,8 +25,12 @@ export function CompareInstanceChanges(props: CompareInstanceChangesProps): JSX.
     <For each={[1, 0] as const}>
       {(domain) => (
         <>
-          <td class="num positive-text" data-testid={testId && `${testId}-fixed-${DOMAIN[domain]}`}>{get('fixed', domain) || ''}</td>
-          <td class="num negative-text" data-testid={testId && `${testId}-broken-${DOMAIN[domain]}`}>{get('broken', domain) || ''}</td>
+          <td class="num positive-text" data-testid={testId && `${testId}-fixed-${DOMAIN[domain]}`}>
+            {get('fixed', domain) || ''}
+          </td>
+          <td class="num negative-text" data-testid={testId && `${testId}-broken-${DOMAIN[domain]}`}>
+            {get('broken', domain) || ''}
+          </td>
         </>
       )}
     </For>
@@ -35,10 +39,20 @@ export function CompareInstanceChanges(props: CompareInstanceChangesProps): JSX.
     <div class="compare-instance-changes" data-testid="compare-instance-changes">
       <table class="confusion-table">
         <thead>
-          <tr><th rowSpan={2}>Class</th><th colSpan={2} class="target-text">target validation</th><th colSpan={2} class="source-text">source validation</th></tr>
           <tr>
-            <th title="Mispredicted at A, right at B">fixed</th><th title="Right at A, mispredicted at B">broken</th>
-            <th title="Mispredicted at A, right at B">fixed</th><th title="Right at A, mispredicted at B">broken</th>
+            <th rowSpan={2}>Class</th>
+            <th colSpan={2} class="target-text">
+              target validation
+            </th>
+            <th colSpan={2} class="source-text">
+              source validation
+            </th>
+          </tr>
+          <tr>
+            <th title="Mispredicted at A, right at B">fixed</th>
+            <th title="Right at A, mispredicted at B">broken</th>
+            <th title="Mispredicted at A, right at B">fixed</th>
+            <th title="Right at A, mispredicted at B">broken</th>
           </tr>
         </thead>
         <tbody>
@@ -46,7 +60,12 @@ export function CompareInstanceChanges(props: CompareInstanceChangesProps): JSX.
             {(row) => (
               <tr data-testid="compare-change-row" data-class={name(row.classIndex)}>
                 <td>
-                  <button type="button" class="link-button" title={`Compare class ${name(row.classIndex)} alone`} onClick={() => props.onFocusClass(name(row.classIndex))}>
+                  <button
+                    type="button"
+                    class="link-button"
+                    title={`Compare class ${name(row.classIndex)} alone`}
+                    onClick={() => props.onFocusClass(name(row.classIndex))}
+                  >
                     <b>{name(row.classIndex)}</b>
                   </button>
                 </td>
@@ -55,7 +74,9 @@ export function CompareInstanceChanges(props: CompareInstanceChangesProps): JSX.
             )}
           </For>
           <tr class="compare-change-total" data-testid="compare-change-total">
-            <td><b>all shown</b></td>
+            <td>
+              <b>all shown</b>
+            </td>
             {cells(total, 'compare-change-total')}
           </tr>
         </tbody>
@@ -68,13 +89,23 @@ export function CompareInstanceChanges(props: CompareInstanceChangesProps): JSX.
         <Show when={props.changes.length > 0}>
           <table class="instance-selection-table">
             <thead>
-              <tr><th>image</th><th>domain</th><th>#</th><th>true</th><th>A predicted</th><th>B predicted</th><th /></tr>
+              <tr>
+                <th>image</th>
+                <th>domain</th>
+                <th>#</th>
+                <th>true</th>
+                <th>A predicted</th>
+                <th>B predicted</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               <For each={props.changes.slice(0, SHOWN)}>
                 {(c) => (
                   <tr data-testid="compare-change-instance" data-id={c.id} data-change={c.change}>
-                    <td><img class="instance-thumb" src={props.imageUrl(c)} width="28" height="28" alt="" loading="lazy" /></td>
+                    <td>
+                      <img class="instance-thumb" src={props.imageUrl(c)} width="28" height="28" alt="" loading="lazy" />
+                    </td>
                     <td class={c.domain === 0 ? 'source-text' : 'target-text'}>{DOMAIN[c.domain]}</td>
                     <td>{c.index}</td>
                     <td>{name(c.label)}</td>

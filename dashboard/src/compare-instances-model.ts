@@ -93,7 +93,11 @@ export function alignOnto(a: InstanceProjection, b: InstanceProjection, pairs: I
   // shrink B to a blob. Matching spreads keeps B readable; t-SNE's scale carries no meaning anyway.
   const movingSpread = spread(moving);
   const k = movingSpread > 0 ? spread(target) / movingSpread : 1;
-  const fit = procrustes(target, moving.map((v) => k * v), { allowScale: false });
+  const fit = procrustes(
+    target,
+    moving.map((v) => k * v),
+    { allowScale: false },
+  );
   const [m00, m01, m10, m11] = fit.matrix;
   const [tx, ty] = fit.translation;
   // Four significant digits, as the stored layouts: more would be noise, not precision.
@@ -130,8 +134,13 @@ export function predictionChanges(a: InstanceProjection, b: InstanceProjection, 
     if (rightA !== rightB) {
       const domain = a.domain[ra] === 1 ? 1 : 0;
       changes.push({
-        id: instanceId(domain, a.index[ra]!), domain, index: a.index[ra]!, label,
-        predictedA: a.predicted[ra]!, predictedB: b.predicted[rb]!, change: rightB ? 'fixed' : 'broken',
+        id: instanceId(domain, a.index[ra]!),
+        domain,
+        index: a.index[ra]!,
+        label,
+        predictedA: a.predicted[ra]!,
+        predictedB: b.predicted[rb]!,
+        change: rightB ? 'fixed' : 'broken',
       });
     }
   });

@@ -26,7 +26,7 @@ export interface CompareInstancesProps {
 }
 
 const HINT =
-  'Paper §5.2 for both checkpoints: each side\'s own t-SNE layout of the validation instances of both domains (colour = ' +
+  "Paper §5.2 for both checkpoints: each side's own t-SNE layout of the validation instances of both domains (colour = " +
   'true class, cross = source, circle = target, dark border = mispredicted). Two layouts are separate t-SNE runs, so ' +
   'when A and B hold the same instances (one run, or two runs over the same data) B is rotated, scaled and shifted ' +
   'onto A (Procrustes over every shared instance) and both share one scale. Ringed green: fixed (wrong at A, right ' +
@@ -36,10 +36,20 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 export function CompareInstances(props: CompareInstancesProps): JSX.Element {
   const sides = {
-    a: createCompareSide('instances', props.client, () => props.compare.a, () => props.response.a.checkpoint),
-    b: createCompareSide('instances', props.client, () => props.compare.b, () => props.response.b.checkpoint),
+    a: createCompareSide(
+      'instances',
+      props.client,
+      () => props.compare.a,
+      () => props.response.a.checkpoint,
+    ),
+    b: createCompareSide(
+      'instances',
+      props.client,
+      () => props.compare.b,
+      () => props.response.b.checkpoint,
+    ),
   };
-  const layout = (side: Side): InstanceProjection | null => (sides[side].analysis.drawn() ? sides[side].analysis.request.value()?.result ?? null : null);
+  const layout = (side: Side): InstanceProjection | null => (sides[side].analysis.drawn() ? (sides[side].analysis.request.value()?.result ?? null) : null);
   const run = (side: Side): RunMeta | null => sides[side].run.value();
 
   // Instances can be matched only when both runs stored the same validation instances under the same indices.
@@ -85,11 +95,16 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
     }
     const names = classNames('a');
     const name = (c: number): string => names[c] ?? String(c);
-    return new Map(changes().map((c): [string, InstanceMark] => [c.id, c.change === 'fixed'
-      ? { tone: 'good', note: `fixed: predicted ${name(c.predictedA)} at A, right at B` }
-      : { tone: 'bad', note: `broken: right at A, predicted ${name(c.predictedB)} at B` }]));
+    return new Map(
+      changes().map((c): [string, InstanceMark] => [
+        c.id,
+        c.change === 'fixed'
+          ? { tone: 'good', note: `fixed: predicted ${name(c.predictedA)} at A, right at B` }
+          : { tone: 'bad', note: `broken: right at A, predicted ${name(c.predictedB)} at B` },
+      ]),
+    );
   });
-  const drawnLayout = (side: Side): InstanceProjection | null => (side === 'b' ? aligned()?.projection ?? layout('b') : layout('a'));
+  const drawnLayout = (side: Side): InstanceProjection | null => (side === 'b' ? (aligned()?.projection ?? layout('b')) : layout('a'));
   // Aligned layouts share one scale, so a distance means the same in both plots.
   const extent = (side: Side): number => {
     const own = drawnLayout(side);
@@ -116,9 +131,10 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
 
   const inputs = { a: createMemo(() => scatterInput('a')), b: createMemo(() => scatterInput('b')) };
 
-  const renderedKey = (): string => (layout('a') && layout('b') && sameData() !== null
-    ? `${checkpointLabel(props.compare.a)}|${checkpointLabel(props.compare.b)}|${[...selected()].join(',')}`
-    : '');
+  const renderedKey = (): string =>
+    layout('a') && layout('b') && sameData() !== null
+      ? `${checkpointLabel(props.compare.a)}|${checkpointLabel(props.compare.b)}|${[...selected()].join(',')}`
+      : '';
 
   const column = (side: Side): JSX.Element => (
     <CompareSideColumn
@@ -154,7 +170,14 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
         {column('a')}
         {column('b')}
       </div>
-      <Show when={pairs()} fallback={<Show when={sameData() === false}><Notice kind="info">No changed predictions to mark: the two runs' instances are not the same.</Notice></Show>}>
+      <Show
+        when={pairs()}
+        fallback={
+          <Show when={sameData() === false}>
+            <Notice kind="info">No changed predictions to mark: the two runs' instances are not the same.</Notice>
+          </Show>
+        }
+      >
         <CompareInstanceChanges
           changes={shownChanges()}
           counts={changeCounts(shownChanges(), classIndices('a'))}

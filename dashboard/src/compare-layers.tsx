@@ -15,7 +15,14 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
   const largest = (): number => Math.max(1e-9, ...(props.response.layers ?? []).map((l) => l.relativeL2 ?? 0));
   return (
     <Panel class="span-3" title="Weight change per layer, A → B" testId="compare-layers" hint={HINT}>
-      <Show when={props.response.layers} fallback={<Notice kind="info" testId="compare-layers-unavailable">{props.response.layersUnavailable}</Notice>}>
+      <Show
+        when={props.response.layers}
+        fallback={
+          <Notice kind="info" testId="compare-layers-unavailable">
+            {props.response.layersUnavailable}
+          </Notice>
+        }
+      >
         {(layers) => (
           <table class="confusion-table compare-layers">
             <thead>
@@ -31,20 +38,36 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
               <For each={layers()}>
                 {(layer) => (
                   <tr data-testid="compare-layer-row" data-layer={layer.layer}>
-                    <td><b>{layer.layer}</b></td>
                     <td>
-                      <Show when={layer.relativeL2 !== null} fallback={<span class="muted" title="Different shapes (e.g. a replaced classifier head)">—</span>}>
+                      <b>{layer.layer}</b>
+                    </td>
+                    <td>
+                      <Show
+                        when={layer.relativeL2 !== null}
+                        fallback={
+                          <span class="muted" title="Different shapes (e.g. a replaced classifier head)">
+                            —
+                          </span>
+                        }
+                      >
                         <span class="bar" title={`${layer.layer}: ${layer.relativeL2!.toFixed(4)}`}>
                           <span class="bar-fill" style={{ width: `${(100 * layer.relativeL2!) / largest()}%`, background: LAYER_COLORS[layer.layer] }} />
                         </span>
-                        <span class="num" data-testid="compare-layer-l2">{layer.relativeL2!.toFixed(4)}</span>
+                        <span class="num" data-testid="compare-layer-l2">
+                          {layer.relativeL2!.toFixed(4)}
+                        </span>
                       </Show>
                     </td>
                     <td class="num">{layer.neuronSimilarity?.median.toFixed(3) ?? '—'}</td>
                     <td class="num">{layer.neuronSimilarity?.min.toFixed(3) ?? '—'}</td>
                     <td>
                       <For each={layer.neuronSimilarity?.leastSimilar ?? []}>
-                        {(n) => <span class="chip" title={`${layer.layer} neuron ${n.neuron}: cosine similarity ${n.similarity.toFixed(3)} between A and B`}>#{n.neuron}<span class="chip-count">{n.similarity.toFixed(2)}</span></span>}
+                        {(n) => (
+                          <span class="chip" title={`${layer.layer} neuron ${n.neuron}: cosine similarity ${n.similarity.toFixed(3)} between A and B`}>
+                            #{n.neuron}
+                            <span class="chip-count">{n.similarity.toFixed(2)}</span>
+                          </span>
+                        )}
                       </For>
                     </td>
                   </tr>

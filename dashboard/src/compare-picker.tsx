@@ -28,12 +28,20 @@ export function ComparePicker(props: ComparePickerProps): JSX.Element {
   };
   return (
     <div class={`compare-picker side-${props.side}`} data-testid={`compare-picker-${props.side}`}>
-      <span class="compare-side-label" title={props.side === 'a' ? 'The baseline: differences are B − A' : 'Compared with A: differences are B − A'}>{props.side.toUpperCase()}</span>
+      <span class="compare-side-label" title={props.side === 'a' ? 'The baseline: differences are B − A' : 'Compared with A: differences are B − A'}>
+        {props.side.toUpperCase()}
+      </span>
       <select data-testid={`compare-${props.side}-run`} title="Run of this side" value={props.value.runId} onChange={(e) => pickRun(e.currentTarget.value)}>
         <Show when={!props.runs.some((r) => r.id === props.value.runId)}>
           <option value={props.value.runId}>{props.value.runId}</option>
         </Show>
-        <For each={props.runs}>{(run) => <option value={run.id} selected={run.id === props.value.runId}>{run.configName} · {run.id}</option>}</For>
+        <For each={props.runs}>
+          {(run) => (
+            <option value={run.id} selected={run.id === props.value.runId}>
+              {run.configName} · {run.id}
+            </option>
+          )}
+        </For>
       </select>
       <select
         data-testid={`compare-${props.side}-epoch`}
@@ -47,7 +55,8 @@ export function ComparePicker(props: ComparePickerProps): JSX.Element {
         <For each={metrics.value()?.epochs ?? []}>
           {(e) => (
             <option value={epochValue(e.phase, e.epoch)} selected={e.phase === props.value.phase && e.epoch === props.value.epoch}>
-              {e.phase} · epoch {e.epoch}{e.checkpoint ? ' ◆' : ''}
+              {e.phase} · epoch {e.epoch}
+              {e.checkpoint ? ' ◆' : ''}
             </option>
           )}
         </For>

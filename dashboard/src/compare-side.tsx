@@ -24,7 +24,10 @@ export interface CompareSideData<K extends AnalysisKind> {
  * and its run's metadata, re-requested only when the side names another checkpoint or run.
  */
 export function createCompareSide<K extends AnalysisKind>(
-  kind: K, client: DataClient, side: Accessor<CheckpointId>, isCheckpoint: Accessor<boolean>,
+  kind: K,
+  client: DataClient,
+  side: Accessor<CheckpointId>,
+  isCheckpoint: Accessor<boolean>,
 ): CompareSideData<K> {
   const runId = createMemo(() => side().runId);
   return {
@@ -55,16 +58,28 @@ export function CompareSideColumn<K extends AnalysisKind>(props: CompareSideColu
       <div class="compare-side-head">
         <b class="compare-side-label">{props.side.toUpperCase()}</b>
         <span>{checkpointLabel(props.id)}</span>
-        <Show when={props.data.analysis.request.loading()}><span class="muted">computing…</span></Show>
+        <Show when={props.data.analysis.request.loading()}>
+          <span class="muted">computing…</span>
+        </Show>
         {props.aside}
       </div>
       <Switch fallback={props.children}>
         <Match when={!props.isCheckpoint}>
-          <Notice kind="info">Not a checkpoint: only checkpoints store the weights this needs. Pick a checkpoint (marked ◆) for {props.side.toUpperCase()}.</Notice>
+          <Notice kind="info">
+            Not a checkpoint: only checkpoints store the weights this needs. Pick a checkpoint (marked ◆) for {props.side.toUpperCase()}.
+          </Notice>
         </Match>
-        <Match when={error()}>{(message) => <Notice kind="error" testId={`${props.testId}-error`}>{message()}</Notice>}</Match>
+        <Match when={error()}>
+          {(message) => (
+            <Notice kind="error" testId={`${props.testId}-error`}>
+              {message()}
+            </Notice>
+          )}
+        </Match>
         <Match when={!ready()}>
-          <AnalysisPending testId={`${props.testId}-loading`} status={props.data.analysis.backgroundStatus()}>{props.computing}</AnalysisPending>
+          <AnalysisPending testId={`${props.testId}-loading`} status={props.data.analysis.backgroundStatus()}>
+            {props.computing}
+          </AnalysisPending>
         </Match>
       </Switch>
     </div>

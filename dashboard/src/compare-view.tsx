@@ -48,26 +48,72 @@ export function CompareView(props: CompareViewProps): JSX.Element {
   };
   const focusClass = (name: string): void => setClasses([name]);
   const sameRun = (): boolean => props.compare.a.runId === props.compare.b.runId;
-  const marksFor = (runId: string) => (['a', 'b'] as const)
-    .filter((side) => props.compare[side].runId === runId && props.compare[side].phase === 'target')
-    .map((side) => ({ epoch: props.compare[side].epoch, label: side.toUpperCase() }));
+  const marksFor = (runId: string) =>
+    (['a', 'b'] as const)
+      .filter((side) => props.compare[side].runId === runId && props.compare[side].phase === 'target')
+      .map((side) => ({ epoch: props.compare[side].epoch, label: side.toUpperCase() }));
 
   return (
     <div class="compare" data-testid="compare-view" data-rendered-key={rendered()}>
       <div class="compare-bar">
-        <ComparePicker side="a" value={props.compare.a} runs={props.client.state.runs} client={props.client} onPick={(a) => props.onChange({ ...props.compare, a })} />
-        <button type="button" data-testid="compare-swap" title="Swap A and B" onClick={() => props.onChange({ ...props.compare, a: props.compare.b, b: props.compare.a })}>⇄</button>
-        <ComparePicker side="b" value={props.compare.b} runs={props.client.state.runs} client={props.client} onPick={(b) => props.onChange({ ...props.compare, b })} />
-        <button type="button" class="compare-exit" data-testid="compare-exit" title="Leave compare mode (back to the scrubbed run)" onClick={() => props.onChange(null)}>Done</button>
+        <ComparePicker
+          side="a"
+          value={props.compare.a}
+          runs={props.client.state.runs}
+          client={props.client}
+          onPick={(a) => props.onChange({ ...props.compare, a })}
+        />
+        <button
+          type="button"
+          data-testid="compare-swap"
+          title="Swap A and B"
+          onClick={() => props.onChange({ ...props.compare, a: props.compare.b, b: props.compare.a })}
+        >
+          ⇄
+        </button>
+        <ComparePicker
+          side="b"
+          value={props.compare.b}
+          runs={props.client.state.runs}
+          client={props.client}
+          onPick={(b) => props.onChange({ ...props.compare, b })}
+        />
+        <button
+          type="button"
+          class="compare-exit"
+          data-testid="compare-exit"
+          title="Leave compare mode (back to the scrubbed run)"
+          onClick={() => props.onChange(null)}
+        >
+          Done
+        </button>
       </div>
 
-      <Show when={!response.error()} fallback={<Notice kind="error" testId="compare-error">Could not compare: {response.error()}</Notice>}>
+      <Show
+        when={!response.error()}
+        fallback={
+          <Notice kind="error" testId="compare-error">
+            Could not compare: {response.error()}
+          </Notice>
+        }
+      >
         <Show when={response.value()} fallback={<Notice kind="info">Comparing…</Notice>}>
           {(r) => (
             <div class="statistics">
-              <Panel title="Accuracy, A → B" testId="compare-overall" hint="Overall validation accuracy of each side's model (from the stored metrics), and the change B − A in percentage points.">
+              <Panel
+                title="Accuracy, A → B"
+                testId="compare-overall"
+                hint="Overall validation accuracy of each side's model (from the stored metrics), and the change B − A in percentage points."
+              >
                 <table class="confusion-table">
-                  <thead><tr><th>Split</th><th>A</th><th>B</th><th>B − A</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>Split</th>
+                      <th>A</th>
+                      <th>B</th>
+                      <th>B − A</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     <For each={r().overall}>
                       {(o) => (
@@ -75,7 +121,9 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                           <td>{SPLIT_LABEL[o.split]}</td>
                           <td class="num">{percent(o.a)}</td>
                           <td class="num">{percent(o.b)}</td>
-                          <td class="num" style={{ color: signColor(o.delta) }}>{signedPoints(o.delta)}</td>
+                          <td class="num" style={{ color: signColor(o.delta) }}>
+                            {signedPoints(o.delta)}
+                          </td>
                         </tr>
                       )}
                     </For>
@@ -89,7 +137,12 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                 testId="compare-classes"
                 hint="Each class's accuracy at A and at B, and the change in percentage points (green: B is better). Classes of two runs are matched by name. Click Δ to sort."
                 aside={
-                  <select data-testid="compare-split" title="Which validation split's instances" value={split()} onChange={(e) => setSplit(e.currentTarget.value as ValidationSplit)}>
+                  <select
+                    data-testid="compare-split"
+                    title="Which validation split's instances"
+                    value={split()}
+                    onChange={(e) => setSplit(e.currentTarget.value as ValidationSplit)}
+                  >
                     <option value="target-validation">target validation</option>
                     <option value="source-validation">source validation</option>
                   </select>
@@ -98,7 +151,9 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                 <table class="confusion-table">
                   <thead>
                     <tr>
-                      <th>Class</th><th>A</th><th>B</th>
+                      <th>Class</th>
+                      <th>A</th>
+                      <th>B</th>
                       <th title="B − A; click to sort">
                         <button type="button" data-testid="compare-sort-delta" onClick={() => setByDelta(byDelta() === 'desc' ? 'asc' : 'desc')}>
                           Δ{byDelta() === null ? '' : byDelta() === 'asc' ? ' ▲' : ' ▼'}
@@ -110,10 +165,14 @@ export function CompareView(props: CompareViewProps): JSX.Element {
                     <For each={rows()}>
                       {(row) => (
                         <tr data-testid="compare-class-row">
-                          <td><b>{row.className}</b></td>
+                          <td>
+                            <b>{row.className}</b>
+                          </td>
                           <td class="num">{percent(row.a)}</td>
                           <td class="num">{percent(row.b)}</td>
-                          <td class="num" data-testid="compare-class-delta" style={{ color: signColor(row.delta) }}>{signedPoints(row.delta)}</td>
+                          <td class="num" data-testid="compare-class-delta" style={{ color: signColor(row.delta) }}>
+                            {signedPoints(row.delta)}
+                          </td>
                         </tr>
                       )}
                     </For>

@@ -3,9 +3,7 @@
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { ConfusionRow } from '../../core/protocol.ts';
 import { signColor } from './colors.ts';
-import {
-  DEFAULT_CONFUSION_SORT, nextConfusionSort, sortConfusionRows, type ConfusionSortKey,
-} from './confusion-sort.ts';
+import { DEFAULT_CONFUSION_SORT, nextConfusionSort, sortConfusionRows, type ConfusionSortKey } from './confusion-sort.ts';
 import { percent, signedPoints } from './format.ts';
 
 interface Column {
@@ -18,9 +16,18 @@ interface Column {
 const COLUMNS: readonly Column[] = [
   { key: 'class', label: 'Class', hint: 'Class of the target-validation instances (support: how many there are)' },
   { key: 'sourceModelAccuracy', label: 'Source model', class: 'source', hint: 'Accuracy of the source model on this class of target validation' },
-  { key: 'targetModelAccuracy', label: 'Target model', class: 'target', hint: 'Accuracy of the fine-tuned target model on this class of target validation (— during the source phase)' },
+  {
+    key: 'targetModelAccuracy',
+    label: 'Target model',
+    class: 'target',
+    hint: 'Accuracy of the fine-tuned target model on this class of target validation (— during the source phase)',
+  },
   { key: 'difference', label: 'Difference', hint: 'Target-model minus source-model accuracy, in percentage points: green where fine-tuning helped' },
-  { key: 'mispredicted', label: 'Mispredicted into', hint: 'Classes this class is mistaken for by the model of the shown epoch, with counts; sorts by the total' },
+  {
+    key: 'mispredicted',
+    label: 'Mispredicted into',
+    hint: 'Classes this class is mistaken for by the model of the shown epoch, with counts; sorts by the total',
+  },
 ];
 
 /** Chips after which the rest are summarized, so a confused class doesn't blow up its row. */
@@ -45,7 +52,9 @@ export function ConfusionTable(props: ConfusionTableProps): JSX.Element {
               <th class={column.class} aria-sort={ariaSort(column.key)} title={column.hint}>
                 <button type="button" data-testid={`confusion-sort-${column.key}`} onClick={() => setSort(nextConfusionSort(sort(), column.key))}>
                   {column.label}
-                  <span class="sort-arrow" aria-hidden="true">{ariaSort(column.key) === 'none' ? '' : sort().direction === 'asc' ? ' ▲' : ' ▼'}</span>
+                  <span class="sort-arrow" aria-hidden="true">
+                    {ariaSort(column.key) === 'none' ? '' : sort().direction === 'asc' ? ' ▲' : ' ▼'}
+                  </span>
                 </button>
               </th>
             )}
@@ -61,7 +70,9 @@ export function ConfusionTable(props: ConfusionTableProps): JSX.Element {
               </td>
               <td class="num">{percent(row.sourceModelAccuracy)}</td>
               <td class="num">{percent(row.targetModelAccuracy)}</td>
-              <td class="num" style={{ color: signColor(row.difference) }}>{signedPoints(row.difference)}</td>
+              <td class="num" style={{ color: signColor(row.difference) }}>
+                {signedPoints(row.difference)}
+              </td>
               <td>
                 <Show when={row.mispredictedInto.length > 0} fallback={<span class="muted">—</span>}>
                   <For each={row.mispredictedInto.slice(0, MAX_CHIPS)}>

@@ -3,7 +3,15 @@
 import { createEffect, createMemo, on, onCleanup, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type {
-  AnalysisEvent, ConfusionResponse, EpochRecord, EpochRef, LayerName, MetricsResponse, RunMeta, RunSummary, ServerToClientEvents,
+  AnalysisEvent,
+  ConfusionResponse,
+  EpochRecord,
+  EpochRef,
+  LayerName,
+  MetricsResponse,
+  RunMeta,
+  RunSummary,
+  ServerToClientEvents,
 } from '../../core/protocol.ts';
 import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../core/compare-protocol.ts';
@@ -102,8 +110,16 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const { socket, requestedRun } = options;
   const fetchJson = options.fetchJson ?? ((path: string, signal?: AbortSignal) => defaultFetchJson(path, signal));
   const [state, setState] = createStore<DataState>({
-    runs: [], runsLoaded: false, runsError: null, run: null, epochs: [], runLoading: false, runError: null,
-    lastCheckpoint: null, analysis: null, connected: socket.connected,
+    runs: [],
+    runsLoaded: false,
+    runsError: null,
+    run: null,
+    epochs: [],
+    runLoading: false,
+    runError: null,
+    lastCheckpoint: null,
+    analysis: null,
+    connected: socket.connected,
   });
   const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<ConfusionResponse>);
   const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<WeightSliceResponse>);
@@ -129,7 +145,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const loadRun = async (runId: string): Promise<void> => {
     const base = `/api/runs/${encodeURIComponent(runId)}`;
     try {
-      const [run, metrics] = await Promise.all([fetchJson(base), fetchJson(`${base}/metrics`)]) as [RunMeta, MetricsResponse];
+      const [run, metrics] = (await Promise.all([fetchJson(base), fetchJson(`${base}/metrics`)])) as [RunMeta, MetricsResponse];
       if (activeRunId() !== runId) {
         return;
       }
@@ -143,20 +159,22 @@ export function createDataClient(options: DataClientOptions): DataClient {
     }
   };
 
-  createEffect(on(activeRunId, (runId, previous) => {
-    if (previous && socket.connected) {
-      socket.emit('unsubscribe', previous);
-    }
-    setState({ run: null, epochs: [], runError: null, lastCheckpoint: null, analysis: null, runLoading: runId !== null });
-    if (runId === null) {
-      return;
-    }
-    // While disconnected, the connect handler subscribes instead: socket.io would otherwise send both.
-    if (socket.connected) {
-      void subscribeToRun(socket, runId);
-    }
-    void loadRun(runId);
-  }));
+  createEffect(
+    on(activeRunId, (runId, previous) => {
+      if (previous && socket.connected) {
+        socket.emit('unsubscribe', previous);
+      }
+      setState({ run: null, epochs: [], runError: null, lastCheckpoint: null, analysis: null, runLoading: runId !== null });
+      if (runId === null) {
+        return;
+      }
+      // While disconnected, the connect handler subscribes instead: socket.io would otherwise send both.
+      if (socket.connected) {
+        void subscribeToRun(socket, runId);
+      }
+      void loadRun(runId);
+    }),
+  );
 
   let everConnected = socket.connected;
   const onConnect = (): void => {
@@ -195,8 +213,12 @@ export function createDataClient(options: DataClientOptions): DataClient {
   };
   // One table of listeners, so every `on` has its `off`.
   const listeners = [
-    ['connect', onConnect], ['disconnect', onDisconnect], ['run', onRun], ['epoch', onEpoch],
-    ['checkpoint', onCheckpoint], ['analysis', onAnalysis],
+    ['connect', onConnect],
+    ['disconnect', onDisconnect],
+    ['run', onRun],
+    ['epoch', onEpoch],
+    ['checkpoint', onCheckpoint],
+    ['analysis', onAnalysis],
   ] as const;
   for (const [event, listener] of listeners) {
     socket.on(event, listener as never);

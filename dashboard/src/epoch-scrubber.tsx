@@ -82,9 +82,7 @@ export function EpochScrubber(props: EpochScrubberProps): JSX.Element {
             <div class="scrubber-region source" style={{ left: '0%', width: `${boundary() * 100}%` }} />
             <div class="scrubber-region target" style={{ left: `${boundary() * 100}%`, width: `${(1 - boundary()) * 100}%` }} />
           </Show>
-          <For each={props.epochs}>
-            {(record, i) => <div class={`scrubber-tick ${record.phase}`} style={{ left: `${at(i()) * 100}%` }} />}
-          </For>
+          <For each={props.epochs}>{(record, i) => <div class={`scrubber-tick ${record.phase}`} style={{ left: `${at(i()) * 100}%` }} />}</For>
           <Show when={sources() > 0 && sources() < count()}>
             <div class="scrubber-boundary" style={{ left: `${boundary() * 100}%` }} title="Phase boundary: fine-tuning starts here" />
           </Show>
@@ -110,18 +108,28 @@ export function EpochScrubber(props: EpochScrubberProps): JSX.Element {
         />
         <div class="scrubber-phases" aria-hidden="true">
           <Show when={sources() > 0}>
-            <span class="phase-name source" style={{ left: '0%' }}>source</span>
+            <span class="phase-name source" style={{ left: '0%' }}>
+              source
+            </span>
           </Show>
           <Show when={sources() < count()}>
-            <span class="phase-name target" style={{ left: `${boundary() * 100}%` }}>| target</span>
+            <span class="phase-name target" style={{ left: `${boundary() * 100}%` }}>
+              | target
+            </span>
           </Show>
         </div>
       </div>
 
       <div class="scrubber-readout">
-        <span data-testid="scrubber-label" class={`scrubber-label phase-${t.current()?.phase ?? 'none'}`}>{label()}</span>
+        <span data-testid="scrubber-label" class={`scrubber-label phase-${t.current()?.phase ?? 'none'}`}>
+          {label()}
+        </span>
         <Show when={t.current()}>
-          {(current) => <span class="muted scrubber-step">step {current().step} of {count()}</span>}
+          {(current) => (
+            <span class="muted scrubber-step">
+              step {current().step} of {count()}
+            </span>
+          )}
         </Show>
       </div>
 

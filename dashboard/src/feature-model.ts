@@ -35,7 +35,12 @@ export function sortNeurons(neurons: readonly FeatureNeuron[], order: SortOrder)
 
 /** Paper §5.4: the biplot shows the five most discriminative neurons unless the user picks others. */
 export function defaultAxes(neurons: readonly FeatureNeuron[], count = 5): Set<string> {
-  return new Set(sortNeurons(neurons, 'descending').filter((n) => n.weight !== 0).slice(0, count).map(neuronId));
+  return new Set(
+    sortNeurons(neurons, 'descending')
+      .filter((n) => n.weight !== 0)
+      .slice(0, count)
+      .map(neuronId),
+  );
 }
 
 export interface HistogramBar {
@@ -51,7 +56,12 @@ export interface HistogramBar {
 }
 
 /** Bars of a mirrored histogram `width` wide and `height` tall (axis in the middle); both halves share one scale. */
-export function histogramBars(source: readonly number[], target: readonly number[], width: number, height: number): { source: HistogramBar[]; target: HistogramBar[] } {
+export function histogramBars(
+  source: readonly number[],
+  target: readonly number[],
+  width: number,
+  height: number,
+): { source: HistogramBar[]; target: HistogramBar[] } {
   const bins = Math.max(source.length, target.length);
   const peak = Math.max(1, ...source, ...target);
   const half = height / 2;

@@ -27,7 +27,9 @@ interface PointParams {
 const fixed = (v: number): string => v.toFixed(3);
 
 /** The arrows drawn, in the order of the class's neurons: also what the view reports for tests. */
-export function biplotArrows(input: FeaturePlotInput): { id: string; label: string; from: [number, number]; to: [number, number]; weight: number; axis: [number, number] }[] {
+export function biplotArrows(
+  input: FeaturePlotInput,
+): { id: string; label: string; from: [number, number]; to: [number, number]; weight: number; axis: [number, number] }[] {
   const { cls, axes } = input;
   const [cx, cy] = centroid(cls.x, cls.y);
   const shown = cls.neurons.filter((n) => axes.has(neuronId(n)));
@@ -76,24 +78,48 @@ export function featurePlotOption(input: FeaturePlotInput): ChartOption {
     yAxis: { type: 'value', name: 'PC1 ⟂', nameLocation: 'middle', nameGap: 34, scale: true, splitLine: { show: false }, axisLine: { onZero: false } },
     series: [
       {
-        id: 'source', name: 'source', type: 'scatter', symbol: CROSS_SYMBOL, symbolSize: 8,
-        itemStyle: { color: SOURCE_COLOR, opacity: 0.75 }, data: points(0, ns, cls.sourceInstances),
+        id: 'source',
+        name: 'source',
+        type: 'scatter',
+        symbol: CROSS_SYMBOL,
+        symbolSize: 8,
+        itemStyle: { color: SOURCE_COLOR, opacity: 0.75 },
+        data: points(0, ns, cls.sourceInstances),
       },
       {
-        id: 'target', name: 'target', type: 'scatter', symbol: 'circle', symbolSize: 7,
-        itemStyle: { color: 'transparent', borderColor: TARGET_COLOR, borderWidth: 1.5 }, data: points(ns, cls.x.length, cls.targetInstances),
+        id: 'target',
+        name: 'target',
+        type: 'scatter',
+        symbol: 'circle',
+        symbolSize: 7,
+        itemStyle: { color: 'transparent', borderColor: TARGET_COLOR, borderWidth: 1.5 },
+        data: points(ns, cls.x.length, cls.targetInstances),
       },
       {
-        id: 'boundary', type: 'scatter', data: [], silent: false,
-        markLine: cls.boundaryX === null ? { data: [] } : {
-          symbol: 'none', silent: false, lineStyle: { color: '#555', type: 'dashed', width: 1.5 },
-          label: { formatter: 'boundary', position: 'start' }, data: [{ xAxis: cls.boundaryX }],
-        },
+        id: 'boundary',
+        type: 'scatter',
+        data: [],
+        silent: false,
+        markLine:
+          cls.boundaryX === null
+            ? { data: [] }
+            : {
+                symbol: 'none',
+                silent: false,
+                lineStyle: { color: '#555', type: 'dashed', width: 1.5 },
+                label: { formatter: 'boundary', position: 'start' },
+                data: [{ xAxis: cls.boundaryX }],
+              },
       },
       {
-        id: 'biplot', type: 'scatter', data: [],
+        id: 'biplot',
+        type: 'scatter',
+        data: [],
         markLine: {
-          symbol: ['none', 'arrow'], symbolSize: 7, silent: false, animation: false,
+          symbol: ['none', 'arrow'],
+          symbolSize: 7,
+          silent: false,
+          animation: false,
           lineStyle: { color: ARROW_COLOR, type: 'solid', width: 1.2 },
           label: { formatter: '{b}', position: 'end', color: ARROW_COLOR, fontSize: 10 },
           data: arrows.map((a) => [{ name: a.label, coord: a.from }, { coord: a.to }]) as never,

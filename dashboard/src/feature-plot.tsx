@@ -12,14 +12,18 @@ export interface FeaturePlotProps {
 }
 
 const ACCURACY_HINT =
-  'Mean held-out accuracy of the linear SVM telling this class\'s source instances from its target instances, ' +
-  'over k-fold cross-validation on the important neurons\' conductances. 0.5 = the domains are indistinguishable ' +
-  'to these neurons (features transfer as they are); 1.0 = every instance\'s domain is recognisable.';
+  "Mean held-out accuracy of the linear SVM telling this class's source instances from its target instances, " +
+  "over k-fold cross-validation on the important neurons' conductances. 0.5 = the domains are indistinguishable " +
+  "to these neurons (features transfer as they are); 1.0 = every instance's domain is recognisable.";
 
 export function FeaturePlot(props: FeaturePlotProps): JSX.Element {
   let el!: HTMLDivElement;
   const input = () => ({ cls: props.cls, axes: props.axes, className: props.className });
-  const arrows = createMemo(() => biplotArrows(input()).map((a) => a.id).join(' '));
+  const arrows = createMemo(() =>
+    biplotArrows(input())
+      .map((a) => a.id)
+      .join(' '),
+  );
   onMount(() => {
     createChart(el, () => featurePlotOption(input()));
   });
@@ -29,16 +33,11 @@ export function FeaturePlot(props: FeaturePlotProps): JSX.Element {
         <div class="feature-accuracy-value">{percent(props.cls.cvAccuracy)}</div>
         <div class="muted">cross-validated domain accuracy ({props.cls.folds > 0 ? `${props.cls.folds}-fold` : 'no classifier'})</div>
         <div class="muted">
-          <span class="source-text">{props.cls.sourceInstances.length} source</span> · <span class="target-text">{props.cls.targetInstances.length} target</span> instances
+          <span class="source-text">{props.cls.sourceInstances.length} source</span> ·{' '}
+          <span class="target-text">{props.cls.targetInstances.length} target</span> instances
         </div>
       </div>
-      <div
-        class="chart feature-plot"
-        data-testid="feature-plot"
-        data-points={props.cls.x.length}
-        data-arrows={arrows()}
-        ref={el}
-      />
+      <div class="chart feature-plot" data-testid="feature-plot" data-points={props.cls.x.length} data-arrows={arrows()} ref={el} />
     </div>
   );
 }

@@ -29,7 +29,7 @@ export interface FeatureRankingProps {
 }
 
 const WEIGHT_HINT =
-  'Domain discriminability: the linear SVM\'s weight for this neuron (conductance scaled to [−1, 1]). ' +
+  "Domain discriminability: the linear SVM's weight for this neuron (conductance scaled to [−1, 1]). " +
   'Large |weight|: the neuron fires differently on source and target instances; positive: high values look source-like. ' +
   'Click to sort ascending or descending by |weight|.';
 
@@ -48,18 +48,21 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
     }
   };
   onMount(() => {
-    observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        const img = entry.target as HTMLImageElement;
-        if (!img.isConnected) {
-          observer?.unobserve(img);
-        } else if (entry.isIntersecting) {
-          observer?.unobserve(img);
-          images.request(img);
+    observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const img = entry.target as HTMLImageElement;
+          if (!img.isConnected) {
+            observer?.unobserve(img);
+          } else if (entry.isIntersecting) {
+            observer?.unobserve(img);
+            images.request(img);
+          }
         }
-      }
-    // With the page as root, the list's own scrolling still clips: only rows visible in both count.
-    }, props.lazyIn === 'page' ? { root: null } : { root: scroller, rootMargin: '40px' });
+        // With the page as root, the list's own scrolling still clips: only rows visible in both count.
+      },
+      props.lazyIn === 'page' ? { root: null } : { root: scroller, rootMargin: '40px' },
+    );
     pending.forEach((img) => observer!.observe(img));
     pending.clear();
   });
@@ -86,7 +89,12 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
         <tbody>
           <For each={props.neurons}>
             {(n) => (
-              <tr data-testid="feature-row" data-neuron={neuronId(n)} data-marked={props.marks?.has(neuronId(n)) ? 'true' : undefined} classList={{ 'feature-row-marked': props.marks?.has(neuronId(n)) ?? false }}>
+              <tr
+                data-testid="feature-row"
+                data-neuron={neuronId(n)}
+                data-marked={props.marks?.has(neuronId(n)) ? 'true' : undefined}
+                classList={{ 'feature-row-marked': props.marks?.has(neuronId(n)) ?? false }}
+              >
                 <td>
                   <input
                     type="checkbox"
@@ -100,7 +108,11 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
                 <td>
                   {n.neuron}
                   <Show when={props.marks?.get(neuronId(n))}>
-                    {(mark) => <span class="chip feature-mark" data-testid="feature-mark" title={mark().title}>{mark().badge}</span>}
+                    {(mark) => (
+                      <span class="chip feature-mark" data-testid="feature-mark" title={mark().title}>
+                        {mark().badge}
+                      </span>
+                    )}
                   </Show>
                 </td>
                 <td>
@@ -116,9 +128,20 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
                     title={`${n.layer} #${n.neuron}: an input that makes it fire (gradient ascent on this checkpoint's model)`}
                   />
                 </td>
-                <td><FeatureHistogram source={n.source} target={n.target} /></td>
-                <td class="feature-weight" title={`weight ${n.weight}: ${n.weight > 0 ? 'high values look source-like' : n.weight < 0 ? 'high values look target-like' : 'no domain preference'}`}>
-                  <span class="feature-weight-bar" style={{ width: `${(Math.abs(n.weight) / Math.max(props.maxWeight, 1e-9)) * 50}px`, background: n.weight >= 0 ? 'var(--source)' : 'var(--target)' }} />
+                <td>
+                  <FeatureHistogram source={n.source} target={n.target} />
+                </td>
+                <td
+                  class="feature-weight"
+                  title={`weight ${n.weight}: ${n.weight > 0 ? 'high values look source-like' : n.weight < 0 ? 'high values look target-like' : 'no domain preference'}`}
+                >
+                  <span
+                    class="feature-weight-bar"
+                    style={{
+                      width: `${(Math.abs(n.weight) / Math.max(props.maxWeight, 1e-9)) * 50}px`,
+                      background: n.weight >= 0 ? 'var(--source)' : 'var(--target)',
+                    }}
+                  />
                   {n.weight.toFixed(3)}
                 </td>
               </tr>

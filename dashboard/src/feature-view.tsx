@@ -20,17 +20,25 @@ export interface FeatureViewProps {
   timeline: Timeline;
 }
 
-
 const HINT =
-  'Paper §5.4: for the chosen class, the Layer Conductance of the model\'s important neurons (10% of each layer) ' +
+  "Paper §5.4: for the chosen class, the Layer Conductance of the model's important neurons (10% of each layer) " +
   'on source (red) and target (blue) validation instances, each neuron scaled to [−1, 1], separated by a linear SVM ' +
   '(C = 100). The list ranks neurons by the SVM weight (domain discriminability); the plot projects every instance ' +
-  'onto the SVM\'s normal (x, so the decision boundary is vertical) and the first principal component orthogonal ' +
+  "onto the SVM's normal (x, so the decision boundary is vertical) and the first principal component orthogonal " +
   'to it (y), with arrows for the five most discriminative neurons and any you tick.';
 
 export function FeatureView(props: FeatureViewProps): JSX.Element {
   const target = createMemo(() => featureTarget(props.client.state.epochs, props.timeline.current()));
-  const { request: features, key, backgroundStatus } = createCheckpointAnalysis('features', props.client, () => props.run?.id, () => analysedCheckpoint(target()));
+  const {
+    request: features,
+    key,
+    backgroundStatus,
+  } = createCheckpointAnalysis(
+    'features',
+    props.client,
+    () => props.run?.id,
+    () => analysedCheckpoint(target()),
+  );
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
@@ -76,7 +84,11 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
           <Notice kind="info">No checkpoint at or before this epoch yet: the feature view needs stored weights.</Notice>
         </Match>
         <Match when={features.error()}>
-          {(error) => <Notice kind="error" testId="feature-error">Could not load the feature analysis: {error()}</Notice>}
+          {(error) => (
+            <Notice kind="error" testId="feature-error">
+              Could not load the feature analysis: {error()}
+            </Notice>
+          )}
         </Match>
         <Match when={!features.value()}>
           <AnalysisPending testId="feature-loading" status={backgroundStatus()}>
@@ -88,12 +100,17 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
             <label>
               class{' '}
               <select data-testid="feature-class-select" onChange={(e) => setClassIndex(Number(e.currentTarget.value))}>
-                <For each={classNames()}>{(name, i) => <option value={i()} selected={i() === classIndex()}>{name}</option>}</For>
+                <For each={classNames()}>
+                  {(name, i) => (
+                    <option value={i()} selected={i() === classIndex()}>
+                      {name}
+                    </option>
+                  )}
+                </For>
               </select>
             </label>
             <span class="muted">
-              {cls()?.neurons.length ?? 0} important neurons · <span class="source-text">source</span> ·{' '}
-              <span class="target-text">target</span>
+              {cls()?.neurons.length ?? 0} important neurons · <span class="source-text">source</span> · <span class="target-text">target</span>
             </span>
           </div>
           <Show when={cls()} fallback={<Notice kind="info">This class is not in the analysis.</Notice>}>

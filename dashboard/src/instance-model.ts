@@ -31,8 +31,13 @@ export function instancePoints(projection: InstanceProjection, classes: Readonly
     if (classes.has(label)) {
       const domain = projection.domain[r] === 1 ? 1 : 0;
       points.push({
-        id: instanceId(domain, projection.index[r]!), domain, index: projection.index[r]!, label,
-        predicted: projection.predicted[r]!, x: projection.x[r]!, y: projection.y[r]!,
+        id: instanceId(domain, projection.index[r]!),
+        domain,
+        index: projection.index[r]!,
+        label,
+        predicted: projection.predicted[r]!,
+        x: projection.x[r]!,
+        y: projection.y[r]!,
       });
     }
   }

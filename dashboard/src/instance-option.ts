@@ -67,13 +67,15 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
         }
         const wrong = point.predicted !== point.label;
         const mark = input.marks?.get(point.id);
-        return `<div class="instance-tooltip" data-testid="instance-tooltip">`
-          + `<img data-testid="instance-tooltip-image" src="${escapeHtml(input.imageUrl(point))}" width="64" height="64" alt="">`
-          + `<div><b>${DOMAINS[point.domain]}</b> validation #${point.index}<br>`
-          + `true: ${escapeHtml(name(point.label))}<br>`
-          + `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(point.predicted))}${wrong ? ' ✗' : ''}</span>`
-          + (mark ? `<br><b style="color:${MARK_COLORS[mark.tone]}">${escapeHtml(mark.note)}</b>` : '')
-          + '</div></div>';
+        return (
+          `<div class="instance-tooltip" data-testid="instance-tooltip">` +
+          `<img data-testid="instance-tooltip-image" src="${escapeHtml(input.imageUrl(point))}" width="64" height="64" alt="">` +
+          `<div><b>${DOMAINS[point.domain]}</b> validation #${point.index}<br>` +
+          `true: ${escapeHtml(name(point.label))}<br>` +
+          `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(point.predicted))}${wrong ? ' ✗' : ''}</span>` +
+          (mark ? `<br><b style="color:${MARK_COLORS[mark.tone]}">${escapeHtml(mark.note)}</b>` : '') +
+          '</div></div>'
+        );
       },
     },
     series: bySeries.map((points, s) => ({

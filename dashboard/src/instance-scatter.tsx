@@ -40,5 +40,13 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
     const marks = props.input.marks;
     return marks ? props.input.points.filter((p) => marks.has(p.id)).length : undefined;
   };
-  return <div class="instance-chart" data-testid={props.testId ?? 'instance-chart'} data-drawn-count={props.input.points.length} data-marked-count={marked()} ref={el} />;
+  return (
+    <div
+      class="instance-chart"
+      data-testid={props.testId ?? 'instance-chart'}
+      data-drawn-count={props.input.points.length}
+      data-marked-count={marked()}
+      ref={el}
+    />
+  );
 }

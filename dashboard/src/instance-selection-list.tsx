@@ -22,13 +22,21 @@ export function InstanceSelectionList(props: InstanceSelectionListProps): JSX.El
       </div>
       <table class="instance-selection-table">
         <thead>
-          <tr><th>image</th><th>domain</th><th>#</th><th>true</th><th>predicted</th></tr>
+          <tr>
+            <th>image</th>
+            <th>domain</th>
+            <th>#</th>
+            <th>true</th>
+            <th>predicted</th>
+          </tr>
         </thead>
         <tbody>
           <For each={props.points.slice(0, SHOWN)}>
             {(p) => (
               <tr data-testid="instance-selection-row">
-                <td><img class="instance-thumb" src={props.imageUrl(p)} width="28" height="28" alt="" loading="lazy" /></td>
+                <td>
+                  <img class="instance-thumb" src={props.imageUrl(p)} width="28" height="28" alt="" loading="lazy" />
+                </td>
                 <td class={p.domain === 0 ? 'source-text' : 'target-text'}>{p.domain === 0 ? 'source' : 'target'}</td>
                 <td>{p.index}</td>
                 <td>{name(p.label)}</td>

@@ -23,23 +23,39 @@ export interface InstanceViewProps {
 }
 
 const HINT =
-  'Paper §5.2: every validation instance of both domains, placed by t-SNE of the model\'s activations right before ' +
+  "Paper §5.2: every validation instance of both domains, placed by t-SNE of the model's activations right before " +
   'its dense layers (perplexity 40, learning rate 100, after PCA to 50 dimensions). Colour = true class; cross = source ' +
-  'instance, circle = target instance; a dark border = the model mispredicts it. Each checkpoint\'s layout starts from ' +
+  "instance, circle = target instance; a dark border = the model mispredicts it. Each checkpoint's layout starts from " +
   'the previous one and is aligned to it, so when you scrub, points move only as much as the representation moved. ' +
   'Hover a point for its image; use the rectangle or lasso (top right) to list instances.';
 
 export function InstanceView(props: InstanceViewProps): JSX.Element {
   // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const { request: layout, drawn, backgroundStatus } = createCheckpointAnalysis('instances', props.client, () => props.run?.id, () => {
-    const t = target();
-    return t.kind === 'none' ? null : t.checkpoint;
-  });
+  const {
+    request: layout,
+    drawn,
+    backgroundStatus,
+  } = createCheckpointAnalysis(
+    'instances',
+    props.client,
+    () => props.run?.id,
+    () => {
+      const t = target();
+      return t.kind === 'none' ? null : t.checkpoint;
+    },
+  );
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [hidden, setHidden] = createSignal<ReadonlySet<number>>(new Set());
-  const selectedClasses = createMemo(() => new Set(classNames().map((_, c) => c).filter((c) => !hidden().has(c))));
+  const selectedClasses = createMemo(
+    () =>
+      new Set(
+        classNames()
+          .map((_, c) => c)
+          .filter((c) => !hidden().has(c)),
+      ),
+  );
   const toggleClass = (c: number) => {
     const next = new Set(hidden());
     if (!next.delete(c)) {
@@ -50,11 +66,17 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
   const [showImages, setShowImages] = createSignal(false);
   const [thumbnails, setThumbnails] = createSignal<ReadonlyMap<string, string> | null>(null);
   const [brushed, setBrushed] = createSignal<InstancePoint[]>([]);
-  createEffect(on(() => props.run?.id, () => {
-    setThumbnails(null);
-    setShowImages(false);
-    setHidden(new Set<number>());
-  }, { defer: true }));
+  createEffect(
+    on(
+      () => props.run?.id,
+      () => {
+        setThumbnails(null);
+        setShowImages(false);
+        setHidden(new Set<number>());
+      },
+      { defer: true },
+    ),
+  );
 
   const points = createMemo(() => {
     const shown = layout.value();
@@ -102,7 +124,11 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
           <Notice kind="info">No checkpoint at or before this epoch yet: the instance view needs stored weights.</Notice>
         </Match>
         <Match when={layout.error()}>
-          {(error) => <Notice kind="error" testId="instance-error">Could not load the instance layout: {error()}</Notice>}
+          {(error) => (
+            <Notice kind="error" testId="instance-error">
+              Could not load the instance layout: {error()}
+            </Notice>
+          )}
         </Match>
         <Match when={!layout.value()}>
           <AnalysisPending testId="instance-loading" status={backgroundStatus()}>
@@ -122,13 +148,14 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                   testId="instance-class-toggle"
                 />
                 <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
-                  <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} /> images
+                  <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
+                  images
                 </label>
                 <InstanceTrust projection={shown().result} />
               </div>
               <div class="muted instance-legend">
-                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted ·{' '}
-                {points().length} of {shown().result.count} instances
+                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted · {points().length} of{' '}
+                {shown().result.count} instances
                 <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
               </div>
               <div class="instance-body">

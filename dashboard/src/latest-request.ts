@@ -32,37 +32,39 @@ export function createLatestRequest<K, T>(key: Accessor<K | null>, load: (key: K
     abandon();
   });
 
-  createEffect(on(key, (k) => {
-    abandon();
-    const request = ++latest;
-    if (k === null) {
-      setValue(null);
-      setLoading(false);
-      setError(null);
-      return;
-    }
-    setLoading(true);
-    const controller = new AbortController();
-    inFlight = controller;
-    load(k, controller.signal).then(
-      (answer) => {
-        if (request === latest) {
-          inFlight = null;
-          setValue(() => answer);
-          setError(null);
-          setLoading(false);
-        }
-      },
-      (err: unknown) => {
-        if (request === latest) {
-          inFlight = null;
-          setValue(null);
-          setError(errorMessage(err));
-          setLoading(false);
-        }
-      },
-    );
-  }));
+  createEffect(
+    on(key, (k) => {
+      abandon();
+      const request = ++latest;
+      if (k === null) {
+        setValue(null);
+        setLoading(false);
+        setError(null);
+        return;
+      }
+      setLoading(true);
+      const controller = new AbortController();
+      inFlight = controller;
+      load(k, controller.signal).then(
+        (answer) => {
+          if (request === latest) {
+            inFlight = null;
+            setValue(() => answer);
+            setError(null);
+            setLoading(false);
+          }
+        },
+        (err: unknown) => {
+          if (request === latest) {
+            inFlight = null;
+            setValue(null);
+            setError(errorMessage(err));
+            setLoading(false);
+          }
+        },
+      );
+    }),
+  );
 
   return { value, loading, error };
 }

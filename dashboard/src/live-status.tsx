@@ -10,7 +10,10 @@ export interface LiveStatusProps {
 }
 
 const ANALYSIS_TEXT: Record<AnalysisEvent['status'], string> = {
-  queued: 'queued', running: 'computing…', done: 'ready', failed: 'failed',
+  queued: 'queued',
+  running: 'computing…',
+  done: 'ready',
+  failed: 'failed',
 };
 
 export function LiveStatus(props: LiveStatusProps): JSX.Element {
@@ -20,7 +23,10 @@ export function LiveStatus(props: LiveStatusProps): JSX.Element {
         {(latest) => (
           <span title="The newest committed epoch, and the training speed measured over it">
             <span class={`phase-dot phase-${latest().phase}`} aria-hidden="true" />
-            newest: <b>{latest().phase} · epoch {latest().epoch}</b>
+            newest:{' '}
+            <b>
+              {latest().phase} · epoch {latest().epoch}
+            </b>
             <span class="muted"> · {imagesPerSecond(latest().trainImagesPerSecond)}</span>
           </span>
         )}

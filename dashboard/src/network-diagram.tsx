@@ -3,14 +3,21 @@
 import { For, Show, type JSX } from 'solid-js';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
-import { cellCentre, NETWORK_GEOMETRY as G, type AxisLabels, type AxisLayout, type MatrixLayout, type NetworkLayout, type WeightBlockLayout } from './network-layout.ts';
+import {
+  cellCentre,
+  NETWORK_GEOMETRY as G,
+  type AxisLabels,
+  type AxisLayout,
+  type MatrixLayout,
+  type NetworkLayout,
+  type WeightBlockLayout,
+} from './network-layout.ts';
 import { similarityFill, similarityMatrix, weightCells } from './network-model.ts';
 import { BoxplotMark, HistogramMark, type Rect } from './network-marks.tsx';
 
 /** What a click picked: an important neuron of one model (its position in that model's important list) or a weight. */
 export type DiagramPick =
-  | { kind: 'neuron'; matrix: number; side: 'source' | 'target'; position: number }
-  | { kind: 'weight'; boundary: number; from: number; to: number };
+  { kind: 'neuron'; matrix: number; side: 'source' | 'target'; position: number } | { kind: 'weight'; boundary: number; from: number; to: number };
 
 export interface NetworkDiagramProps {
   layout: NetworkLayout;
@@ -49,15 +56,23 @@ function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; s
   const name = (): string => props.m.layer;
   return (
     <g data-testid="network-matrix" data-layer={props.m.layer}>
-      <text class="network-caption" x={props.m.caption.x} y={props.m.caption.y}>{props.m.layer}</text>
+      <text class="network-caption" x={props.m.caption.x} y={props.m.caption.y}>
+        {props.m.layer}
+      </text>
       <For each={props.m.rows.neurons}>
         {(_, row) => (
           <For each={props.m.columns.neurons}>
             {(_, column) => {
               const c = cell(row(), column());
               return (
-                <rect class="network-cell" x={props.m.columns.start + column() * G.cell} y={props.m.rows.start + row() * G.cell}
-                  width={G.cell - 1} height={G.cell - 1} fill={similarityFill(c.value)}>
+                <rect
+                  class="network-cell"
+                  x={props.m.columns.start + column() * G.cell}
+                  y={props.m.rows.start + row() * G.cell}
+                  width={G.cell - 1}
+                  height={G.cell - 1}
+                  fill={similarityFill(c.value)}
+                >
                   <title>{`${name()}: source neuron ${c.source} vs target neuron ${c.target} (both important)\nsimilarity ${fmt(c.value)}`}</title>
                 </rect>
               );
@@ -66,14 +81,24 @@ function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; s
         )}
       </For>
       <Show when={props.showOther}>
-        <HistogramMark testId="network-region-histogram" rect={r().columnsStrip}
+        <HistogramMark
+          testId="network-region-histogram"
+          rect={r().columnsStrip}
           histogram={props.m.transposed ? h().otherSourceImportant : h().importantSourceOther}
-          what={`${name()}: similarity, ${props.m.transposed ? 'important target x other source' : 'important source x other target'} neurons`} />
-        <HistogramMark testId="network-region-histogram" rect={r().rowsStrip}
+          what={`${name()}: similarity, ${props.m.transposed ? 'important target x other source' : 'important source x other target'} neurons`}
+        />
+        <HistogramMark
+          testId="network-region-histogram"
+          rect={r().rowsStrip}
           histogram={props.m.transposed ? h().importantSourceOther : h().otherSourceImportant}
-          what={`${name()}: similarity, ${props.m.transposed ? 'other target x important source' : 'other source x important target'} neurons`} />
-        <HistogramMark testId="network-region-histogram" rect={r().corner} histogram={h().otherOther}
-          what={`${name()}: similarity, other source x other target neurons`} />
+          what={`${name()}: similarity, ${props.m.transposed ? 'other target x important source' : 'other source x important target'} neurons`}
+        />
+        <HistogramMark
+          testId="network-region-histogram"
+          rect={r().corner}
+          histogram={h().otherOther}
+          what={`${name()}: similarity, other source x other target neurons`}
+        />
       </Show>
       <rect class="network-frame" x={props.m.x - 0.5} y={props.m.y - 0.5} width={props.m.width} height={props.m.height} />
     </g>
@@ -81,8 +106,12 @@ function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; s
 }
 
 function WeightBlock(props: {
-  w: WeightBlockLayout; boundary: NetworkBoundaryAbstraction; showOther: boolean; showSource: boolean;
-  selected: DiagramPick | null; onPick: (pick: DiagramPick) => void;
+  w: WeightBlockLayout;
+  boundary: NetworkBoundaryAbstraction;
+  showOther: boolean;
+  showSource: boolean;
+  selected: DiagramPick | null;
+  onPick: (pick: DiagramPick) => void;
 }): JSX.Element {
   const w = () => props.w;
   const fromAxis = () => (w().rowsAreFrom ? w().rows : w().columns);
@@ -108,11 +137,16 @@ function WeightBlock(props: {
               const at = position(i(), j());
               const target = () => targetByPair().get(key);
               const source = () => props.showSource && sourcePairs().has(key);
-              const selected = () => props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1 && props.selected.to === n2;
+              const selected = () =>
+                props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1 && props.selected.to === n2;
               const title = (): string => {
                 const t = target();
                 const lines = [label(n1, n2)];
-                lines.push(t ? `important target weight: ${t.count} instances${t.inherited ? `, inherited from source ${t.sourceFrom} → ${t.sourceTo}` : ', not inherited'}` : 'not an important target weight');
+                lines.push(
+                  t
+                    ? `important target weight: ${t.count} instances${t.inherited ? `, inherited from source ${t.sourceFrom} → ${t.sourceTo}` : ', not inherited'}`
+                    : 'not an important target weight',
+                );
                 if (props.showSource) {
                   lines.push(sourcePairs().has(key) ? 'important in the source model too' : 'not important in the source model');
                 }
@@ -120,12 +154,34 @@ function WeightBlock(props: {
                 return lines.join('\n');
               };
               return (
-                <g class="network-weight" classList={{ selected: selected() }} data-testid="network-weight" data-important={target() ? 'true' : 'false'}
-                  data-from={n1} data-to={n2} onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1, to: n2 })}>
-                  <rect class="network-weight-cell" x={at.x} y={at.y} width={G.cell - 1} height={G.cell - 1}
-                    fill={target() ? TARGET_COLOR : '#f1f3f6'} fill-opacity={target() ? 0.3 + (0.7 * (target()?.count ?? 0)) / maxCount() : 1} />
+                <g
+                  class="network-weight"
+                  classList={{ selected: selected() }}
+                  data-testid="network-weight"
+                  data-important={target() ? 'true' : 'false'}
+                  data-from={n1}
+                  data-to={n2}
+                  onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1, to: n2 })}
+                >
+                  <rect
+                    class="network-weight-cell"
+                    x={at.x}
+                    y={at.y}
+                    width={G.cell - 1}
+                    height={G.cell - 1}
+                    fill={target() ? TARGET_COLOR : '#f1f3f6'}
+                    fill-opacity={target() ? 0.3 + (0.7 * (target()?.count ?? 0)) / maxCount() : 1}
+                  />
                   <Show when={source()}>
-                    <rect class="network-source-weight" x={at.x + 1.5} y={at.y + 1.5} width={G.cell - 4} height={G.cell - 4} stroke={SOURCE_COLOR} fill="none" />
+                    <rect
+                      class="network-source-weight"
+                      x={at.x + 1.5}
+                      y={at.y + 1.5}
+                      width={G.cell - 4}
+                      height={G.cell - 4}
+                      stroke={SOURCE_COLOR}
+                      fill="none"
+                    />
                   </Show>
                   <Show when={target()?.inherited}>
                     <circle class="network-inherited" cx={at.x + (G.cell - 1) / 2} cy={at.y + (G.cell - 1) / 2} r={2} fill={SOURCE_COLOR} />
@@ -144,8 +200,18 @@ function WeightBlock(props: {
             const group = () => (w().rowsAreFrom ? props.boundary.regions.fromImportant : props.boundary.regions.toImportant)[i()];
             return (
               <Show when={group()}>
-                {(g) => <BoxplotMark rect={{ ...r().columnsStrip, y: w().rows.start + i() * G.cell, height: G.cell - 1 }} group={g()} range={range()}
-                  title={w().rowsAreFrom ? `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons` : `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`} />}
+                {(g) => (
+                  <BoxplotMark
+                    rect={{ ...r().columnsStrip, y: w().rows.start + i() * G.cell, height: G.cell - 1 }}
+                    group={g()}
+                    range={range()}
+                    title={
+                      w().rowsAreFrom
+                        ? `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`
+                        : `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`
+                    }
+                  />
+                )}
               </Show>
             );
           }}
@@ -155,14 +221,28 @@ function WeightBlock(props: {
             const group = () => (w().rowsAreFrom ? props.boundary.regions.toImportant : props.boundary.regions.fromImportant)[j()];
             return (
               <Show when={group()}>
-                {(g) => <BoxplotMark rect={{ ...r().rowsStrip, x: w().columns.start + j() * G.cell, width: G.cell - 1 }} group={g()} range={range()}
-                  title={w().rowsAreFrom ? `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}` : `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`} />}
+                {(g) => (
+                  <BoxplotMark
+                    rect={{ ...r().rowsStrip, x: w().columns.start + j() * G.cell, width: G.cell - 1 }}
+                    group={g()}
+                    range={range()}
+                    title={
+                      w().rowsAreFrom
+                        ? `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`
+                        : `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`
+                    }
+                  />
+                )}
               </Show>
             );
           }}
         </For>
-        <HistogramMark testId="network-weight-histogram" rect={r().corner} histogram={props.boundary.regions.otherOther}
-          what={`${w().fromLayer} → ${w().toLayer}: activated level of weights between non-important neurons (${props.boundary.regions.otherOther.important} important, ${props.boundary.regions.otherOther.inherited} inherited)`} />
+        <HistogramMark
+          testId="network-weight-histogram"
+          rect={r().corner}
+          histogram={props.boundary.regions.otherOther}
+          what={`${w().fromLayer} → ${w().toLayer}: activated level of weights between non-important neurons (${props.boundary.regions.otherOther.important} important, ${props.boundary.regions.otherOther.inherited} inherited)`}
+        />
       </Show>
       <rect class="network-frame network-weights-frame" x={w().x - 0.5} y={w().y - 0.5} width={w().width} height={w().height} />
     </g>
@@ -176,15 +256,24 @@ function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (p
     <For each={l().axis.neurons}>
       {(neuron, k) => {
         const centre = () => cellCentre(l().axis, k());
-        const selected = () => props.selected?.kind === 'neuron' && props.selected.matrix === l().matrix && props.selected.side === l().axis.side && props.selected.position === k();
+        const selected = () =>
+          props.selected?.kind === 'neuron' && props.selected.matrix === l().matrix && props.selected.side === l().axis.side && props.selected.position === k();
         const transform = () => (l().orientation === 'row' ? undefined : `translate(${centre() + 3}, ${l().at}) rotate(-90)`);
         return (
-          <text class="network-index network-neuron" classList={{ selected: selected() }}
-            data-testid={source() ? 'network-source-neuron' : 'network-neuron'} data-layer={l().axis.layer} data-neuron={neuron}
-            x={l().orientation === 'row' ? l().at : undefined} y={l().orientation === 'row' ? centre() : undefined} transform={transform()}
-            text-anchor={l().orientation === 'row' ? 'end' : 'start'} dominant-baseline={l().orientation === 'row' ? 'central' : undefined}
+          <text
+            class="network-index network-neuron"
+            classList={{ selected: selected() }}
+            data-testid={source() ? 'network-source-neuron' : 'network-neuron'}
+            data-layer={l().axis.layer}
+            data-neuron={neuron}
+            x={l().orientation === 'row' ? l().at : undefined}
+            y={l().orientation === 'row' ? centre() : undefined}
+            transform={transform()}
+            text-anchor={l().orientation === 'row' ? 'end' : 'start'}
+            dominant-baseline={l().orientation === 'row' ? 'central' : undefined}
             fill={source() ? SOURCE_COLOR : TARGET_COLOR}
-            onClick={() => props.onPick({ kind: 'neuron', matrix: l().matrix, side: l().axis.side, position: k() })}>
+            onClick={() => props.onPick({ kind: 'neuron', matrix: l().matrix, side: l().axis.side, position: k() })}
+          >
             <title>{`important ${l().axis.side} neuron ${neuron} of ${l().axis.layer} (#${k() + 1}); click for its feature visualisation and the most similar ${source() ? 'target' : 'source'} neurons`}</title>
             {neuron}
           </text>
@@ -197,15 +286,29 @@ function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (p
 export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
   return (
     <div class="network-scroll">
-      <svg class="network-svg" data-testid="network-svg" width={props.layout.width} height={props.layout.height}
-        viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}>
+      <svg
+        class="network-svg"
+        data-testid="network-svg"
+        width={props.layout.width}
+        height={props.layout.height}
+        viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}
+      >
         <For each={props.layout.matrices}>
           {(m) => <Show when={props.layers[m.index]}>{(layer) => <MatrixBlock m={m} layer={layer()} showOther={props.showOther} />}</Show>}
         </For>
         <For each={props.layout.weights}>
           {(w) => (
             <Show when={props.boundaries[w.index]}>
-              {(boundary) => <WeightBlock w={w} boundary={boundary()} showOther={props.showOther} showSource={props.showSource} selected={props.selected} onPick={props.onPick} />}
+              {(boundary) => (
+                <WeightBlock
+                  w={w}
+                  boundary={boundary()}
+                  showOther={props.showOther}
+                  showSource={props.showSource}
+                  selected={props.selected}
+                  onPick={props.onPick}
+                />
+              )}
             </Show>
           )}
         </For>

@@ -113,8 +113,15 @@ export function layoutNetwork(layers: readonly LayerInput[], showOther: boolean)
     const rows = axis(p, 'row');
     const columns = axis(p, 'column');
     return {
-      index: p, layer: l.layer, transposed: transposed(p), rows, columns,
-      x: columns.start, y: rows.start, width: columns.end - columns.start, height: rows.end - rows.start,
+      index: p,
+      layer: l.layer,
+      transposed: transposed(p),
+      rows,
+      columns,
+      x: columns.start,
+      y: rows.start,
+      width: columns.end - columns.start,
+      height: rows.end - rows.start,
       // Captions sit in the empty block beside the matrix: below it when transposed, right of it otherwise.
       caption: transposed(p) ? { x: columns.start, y: rows.end + 13 } : { x: columns.end + 4, y: rows.start + 9 },
     };
@@ -126,8 +133,16 @@ export function layoutNetwork(layers: readonly LayerInput[], showOther: boolean)
     // Right of the diagonal: layer p's target rows x layer p+1's target columns; below it the other way round.
     const [rows, columns] = transposed(p) ? [from.rows, to.columns] : [to.rows, from.columns];
     return {
-      index: p, fromLayer: l.layer, toLayer: to.layer, rowsAreFrom: transposed(p), rows, columns,
-      x: columns.start, y: rows.start, width: columns.end - columns.start, height: rows.end - rows.start,
+      index: p,
+      fromLayer: l.layer,
+      toLayer: to.layer,
+      rowsAreFrom: transposed(p),
+      rows,
+      columns,
+      x: columns.start,
+      y: rows.start,
+      width: columns.end - columns.start,
+      height: rows.end - rows.start,
     };
   });
 
@@ -139,13 +154,13 @@ export function layoutNetwork(layers: readonly LayerInput[], showOther: boolean)
     const columnAt = (row: number): number => ys[row]! - 2;
     return m.transposed
       ? [
-        { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(Math.max(0, p - 1)) },
-        { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p) },
-      ]
+          { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(Math.max(0, p - 1)) },
+          { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p) },
+        ]
       : [
-        { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(p) },
-        { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p - 1) },
-      ];
+          { axis: m.rows, matrix: p, orientation: 'row', at: rowAt(p) },
+          { axis: m.columns, matrix: p, orientation: 'column', at: columnAt(p - 1) },
+        ];
   });
 
   const last = matrices.at(-1);

@@ -79,16 +79,20 @@ export function BoxplotMark(props: { rect: Rect; group: NetworkWeightGroup; rang
       <>
         {line(min, q1, mid, mid)}
         {line(q3, max, mid, mid)}
-        {horizontal()
-          ? <rect x={q1} y={a} width={Math.max(0.5, q3 - q1)} height={b - a} />
-          : <rect y={q1} x={a} height={Math.max(0.5, q3 - q1)} width={b - a} />}
+        {horizontal() ? (
+          <rect x={q1} y={a} width={Math.max(0.5, q3 - q1)} height={b - a} />
+        ) : (
+          <rect y={q1} x={a} height={Math.max(0.5, q3 - q1)} width={b - a} />
+        )}
         {line(median, median, a, b)}
       </>
     );
   };
   const tooltip = (): string => {
     const g = props.group;
-    const levels = g.levels ? `activated level min ${fmt(g.levels[0])}, quartiles ${fmt(g.levels[1])} / ${fmt(g.levels[2])} / ${fmt(g.levels[3])}, max ${fmt(g.levels[4])}` : 'no weights';
+    const levels = g.levels
+      ? `activated level min ${fmt(g.levels[0])}, quartiles ${fmt(g.levels[1])} / ${fmt(g.levels[2])} / ${fmt(g.levels[3])}, max ${fmt(g.levels[4])}`
+      : 'no weights';
     return `${props.title}\n${g.weights} weights: ${levels}\nimportant ${g.important} (inherited ${g.inherited})`;
   };
   return (
@@ -97,7 +101,10 @@ export function BoxplotMark(props: { rect: Rect; group: NetworkWeightGroup; rang
         <title>{tooltip()}</title>
       </rect>
       <PieMark cx={props.rect.x + pieSize() / 2} cy={props.rect.y + pieSize() / 2} r={pieSize() / 2 - 0.8} group={props.group} title={tooltip()} />
-      <g class="network-box">{box()}<title>{tooltip()}</title></g>
+      <g class="network-box">
+        {box()}
+        <title>{tooltip()}</title>
+      </g>
     </g>
   );
 }
@@ -109,13 +116,18 @@ export function PieMark(props: { cx: number; cy: number; r: number; group: Netwo
     if (weights === 0) {
       return [];
     }
-    const shares = [[SOURCE_COLOR, inherited], [TARGET_COLOR, important - inherited]] as const;
+    const shares = [
+      [SOURCE_COLOR, inherited],
+      [TARGET_COLOR, important - inherited],
+    ] as const;
     let at = 0;
-    return shares.filter(([, n]) => n > 0).map(([color, n]) => {
-      const from = at;
-      at += n / weights;
-      return { color, from, to: at };
-    });
+    return shares
+      .filter(([, n]) => n > 0)
+      .map(([color, n]) => {
+        const from = at;
+        at += n / weights;
+        return { color, from, to: at };
+      });
   };
   const arc = (from: number, to: number): string => {
     const { cx, cy, r } = props;
@@ -127,8 +139,16 @@ export function PieMark(props: { cx: number; cy: number; r: number; group: Netwo
   };
   return (
     <g class="network-pie" data-testid="network-pie">
-      <circle cx={props.cx} cy={props.cy} r={props.r} class="network-pie-rest"><title>{props.title}</title></circle>
-      <For each={slices()}>{(s) => <path d={arc(s.from, s.to)} fill={s.color}><title>{props.title}</title></path>}</For>
+      <circle cx={props.cx} cy={props.cy} r={props.r} class="network-pie-rest">
+        <title>{props.title}</title>
+      </circle>
+      <For each={slices()}>
+        {(s) => (
+          <path d={arc(s.from, s.to)} fill={s.color}>
+            <title>{props.title}</title>
+          </path>
+        )}
+      </For>
     </g>
   );
 }

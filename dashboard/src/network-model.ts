@@ -8,9 +8,7 @@ export const NETWORK_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6
 
 /** What the view can show at an epoch; `exact` is false when an earlier checkpoint stands in for it. */
 export type NetworkTarget =
-  | { kind: 'none' }
-  | { kind: 'first-source'; checkpoint: EpochRecord; exact: boolean }
-  | { kind: 'checkpoint'; checkpoint: EpochRecord; exact: boolean };
+  { kind: 'none' } | { kind: 'first-source'; checkpoint: EpochRecord; exact: boolean } | { kind: 'checkpoint'; checkpoint: EpochRecord; exact: boolean };
 
 /**
  * The latest checkpoint at or before `at` (by step) in `epochs` (ordered by step). The first source checkpoint
@@ -96,7 +94,16 @@ export function weightCells(boundary: NetworkBoundaryAbstraction, importantFrom:
     target: target.from.flatMap((n1, i) => {
       const n2 = target.to[i] ?? -1;
       return from.has(n1) && to.has(n2)
-        ? [{ from: n1, to: n2, count: target.count[i] ?? 0, inherited: inheritance.inherited[i] ?? false, sourceFrom: inheritance.sourceFrom[i] ?? -1, sourceTo: inheritance.sourceTo[i] ?? -1 }]
+        ? [
+            {
+              from: n1,
+              to: n2,
+              count: target.count[i] ?? 0,
+              inherited: inheritance.inherited[i] ?? false,
+              sourceFrom: inheritance.sourceFrom[i] ?? -1,
+              sourceTo: inheritance.sourceTo[i] ?? -1,
+            },
+          ]
         : [];
     }),
     source: source.from.flatMap((n1, i) => {

@@ -24,10 +24,18 @@ export function NetworkNeuronDetail(props: NetworkNeuronDetailProps): JSX.Elemen
     <div class="network-detail" data-testid="network-detail">
       <div class="network-detail-head">
         <strong>
-          {props.layer} · <span class={`${props.side}-text`}>{props.side} neuron {props.neuron}</span>
+          {props.layer} ·{' '}
+          <span class={`${props.side}-text`}>
+            {props.side} neuron {props.neuron}
+          </span>
         </strong>
-        <span class="muted"> (important #{props.rank}) — most similar {other()} neurons:</span>
-        <button type="button" class="network-detail-close" aria-label="Close the neuron detail" onClick={() => props.onClose()}>×</button>
+        <span class="muted">
+          {' '}
+          (important #{props.rank}) — most similar {other()} neurons:
+        </span>
+        <button type="button" class="network-detail-close" aria-label="Close the neuron detail" onClick={() => props.onClose()}>
+          ×
+        </button>
       </div>
       <div class="network-detail-feature">
         <img
@@ -43,10 +51,21 @@ export function NetworkNeuronDetail(props: NetworkNeuronDetailProps): JSX.Elemen
         <For each={props.similar}>
           {(s) => (
             <li data-testid="network-similar">
-              <img class="network-feature-thumb" src={props.otherImage(s.neuron)} width="24" height="24" alt="" title={`Feature visualisation of ${other()} neuron ${s.neuron}`} />
-              <span class={`${other()}-text`}>{other()} neuron {s.neuron}</span>
+              <img
+                class="network-feature-thumb"
+                src={props.otherImage(s.neuron)}
+                width="24"
+                height="24"
+                alt=""
+                title={`Feature visualisation of ${other()} neuron ${s.neuron}`}
+              />
+              <span class={`${other()}-text`}>
+                {other()} neuron {s.neuron}
+              </span>
               <span class={`network-bar network-bar-${other()}`} style={{ width: `${Math.max(0, s.similarity) * 80}px` }} />
-              <span class="muted" title="Similarity of the two neurons' conductances on this class's instances">{s.similarity.toFixed(3)}</span>
+              <span class="muted" title="Similarity of the two neurons' conductances on this class's instances">
+                {s.similarity.toFixed(3)}
+              </span>
             </li>
           )}
         </For>

@@ -18,7 +18,9 @@ export function NetworkSummary(props: NetworkSummaryProps): JSX.Element {
           <th>layer</th>
           <th title="The target model's important neurons for this class (10% of the layer, at least one)">important neurons</th>
           <th title="Mean over the important neurons of the similarity to their most similar source neuron (1: identical)">mean best similarity</th>
-          <th title="Share of the important weights into this layer that join the most similar source neurons by an important source weight">inherited weights</th>
+          <th title="Share of the important weights into this layer that join the most similar source neurons by an important source weight">
+            inherited weights
+          </th>
         </tr>
       </thead>
       <tbody>

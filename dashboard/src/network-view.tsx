@@ -25,11 +25,11 @@ export interface NetworkViewProps {
 
 const HINT =
   'Paper §5.3.3, Figure 4: for the chosen class, one similarity matrix per layer along the diagonal, source (red) and ' +
-  'target (blue) sides alternating. Cells compare the two models\' important neurons (darker = more similar); the ' +
+  "target (blue) sides alternating. Cells compare the two models' important neurons (darker = more similar); the " +
   'strips hold histograms of the similarities of all other neurons. In the corner between two matrices are the target ' +
-  'model\'s weights between the layers: blue cells are important weights (darker = important for more instances), a red ' +
+  "model's weights between the layers: blue cells are important weights (darker = important for more instances), a red " +
   'dot marks an inherited one, a red square an important source weight; boxplots show the activated levels of an ' +
-  'important neuron\'s weights to the other layer\'s non-important neurons, with a pie of how many are important ' +
+  "important neuron's weights to the other layer's non-important neurons, with a pie of how many are important " +
   '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map.';
 
 const REFERENCE_HINT =
@@ -75,9 +75,14 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   const layers = createMemo(() => classAbstraction()?.layers.slice(firstLayer(), lastLayer() + 1) ?? []);
   const boundaries = createMemo(() => classAbstraction()?.boundaries.slice(firstLayer(), lastLayer()) ?? []);
   const layout = createMemo(() =>
-    layoutNetwork(layers().map((l) => ({ layer: l.layer, importantSource: l.importantSourceNeurons, importantTarget: l.importantNeurons })), showOther()));
+    layoutNetwork(
+      layers().map((l) => ({ layer: l.layer, importantSource: l.importantSourceNeurons, importantTarget: l.importantNeurons })),
+      showOther(),
+    ),
+  );
   const summaries = createMemo(() =>
-    layers().map((layer, i) => ({ layer: layer.layer, summary: layerSummary(layer, classAbstraction()?.boundaries[firstLayer() + i - 1]) })));
+    layers().map((layer, i) => ({ layer: layer.layer, summary: layerSummary(layer, classAbstraction()?.boundaries[firstLayer() + i - 1]) })),
+  );
   const shownKey = () => network.value()?.key;
 
   const neuronDetail = createMemo(() => {
@@ -95,8 +100,13 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const target = (n: number) => featureImageUrl(shown.runId, shown.phase, shown.epoch, layer.layer, n);
     const source = (n: number) => featureImageUrl(shown.runId, shown.referencePhase, shown.referenceEpoch, layer.layer, n);
     return {
-      side: pick.side, layer: layer.layer, neuron, rank: pick.position + 1, similar: similarNeurons(layer, pick.side, pick.position),
-      image: pick.side === 'target' ? target(neuron) : source(neuron), otherImage: pick.side === 'target' ? source : target,
+      side: pick.side,
+      layer: layer.layer,
+      neuron,
+      rank: pick.position + 1,
+      similar: similarNeurons(layer, pick.side, pick.position),
+      image: pick.side === 'target' ? target(neuron) : source(neuron),
+      otherImage: pick.side === 'target' ? source : target,
     };
   });
 
@@ -106,10 +116,12 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const shown = shownKey();
     return pick?.kind === 'weight' && boundary && shown ? { pick, boundary, shown } : null;
   });
-  const weightSlices = createLatestRequest(weightPick, ({ pick, boundary, shown }, signal) => Promise.all([
-    props.client.weightSlice(shown.runId, shown, boundary.toLayer, pick.from, pick.to, signal),
-    props.client.weightSlice(shown.runId, { phase: shown.referencePhase, epoch: shown.referenceEpoch }, boundary.toLayer, pick.from, pick.to, signal),
-  ]));
+  const weightSlices = createLatestRequest(weightPick, ({ pick, boundary, shown }, signal) =>
+    Promise.all([
+      props.client.weightSlice(shown.runId, shown, boundary.toLayer, pick.from, pick.to, signal),
+      props.client.weightSlice(shown.runId, { phase: shown.referencePhase, epoch: shown.referenceEpoch }, boundary.toLayer, pick.from, pick.to, signal),
+    ]),
+  );
   const weightDetail = createMemo(() => {
     const chosen = weightPick();
     if (!chosen) {
@@ -122,10 +134,15 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const slices = weightSlices.value();
     const current = slices?.[0].from === pick.from && slices[0].to === pick.to && slices[0].layer === boundary.toLayer ? slices : null;
     return {
-      fromLayer: boundary.fromLayer, toLayer: boundary.toLayer, from: pick.from, to: pick.to,
+      fromLayer: boundary.fromLayer,
+      toLayer: boundary.toLayer,
+      from: pick.from,
+      to: pick.to,
       cell: cells.target.find((c) => c.from === pick.from && c.to === pick.to),
       sourceImportant: cells.source.some((c) => c.from === pick.from && c.to === pick.to),
-      target: current?.[0] ?? null, source: current?.[1] ?? null, error: weightSlices.error(),
+      target: current?.[0] ?? null,
+      source: current?.[1] ?? null,
+      error: weightSlices.error(),
       fromImage: featureImageUrl(shown.runId, shown.phase, shown.epoch, boundary.fromLayer, pick.from),
       toImage: featureImageUrl(shown.runId, shown.phase, shown.epoch, boundary.toLayer, pick.to),
     };
@@ -149,19 +166,25 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const reference = shownKey();
     return (
       <>
-        <Show when={network.loading()}><span class="muted">computing… </span></Show>
+        <Show when={network.loading()}>
+          <span class="muted">computing… </span>
+        </Show>
         <Show when={!t.exact}>{`checkpoint ${shown} (latest at or before ${at.phase} · epoch ${at.epoch})`}</Show>
         <Show when={t.exact}>{shown}</Show>
-        <Show when={network.value() && drawn() && reference}>
-          {(ref) => ` · vs ${ref().referencePhase} · epoch ${ref().referenceEpoch}`}
-        </Show>
+        <Show when={network.value() && drawn() && reference}>{(ref) => ` · vs ${ref().referencePhase} · epoch ${ref().referenceEpoch}`}</Show>
       </>
     );
   };
 
   // `selected` on the options, not `value` on the select: the value would be set before the options exist.
   const layerOptions = (from: number, to: number, selectedLayer: number): JSX.Element => (
-    <For each={NETWORK_LAYERS.slice(from, to + 1)}>{(name, i) => <option value={from + i()} selected={from + i() === selectedLayer}>{name}</option>}</For>
+    <For each={NETWORK_LAYERS.slice(from, to + 1)}>
+      {(name, i) => (
+        <option value={from + i()} selected={from + i() === selectedLayer}>
+          {name}
+        </option>
+      )}
+    </For>
   );
 
   return (
@@ -172,7 +195,9 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
             <label title={REFERENCE_HINT}>
               compared with{' '}
               <select data-testid="network-reference-select" onChange={(e) => setPickedReference(parseReferenceOption(e.currentTarget.value))}>
-                <option value="" selected={!reference()}>{target().kind === 'first-source' ? 'pick a checkpoint' : 'default (final source)'}</option>
+                <option value="" selected={!reference()}>
+                  {target().kind === 'first-source' ? 'pick a checkpoint' : 'default (final source)'}
+                </option>
                 <For each={referenceChoices()}>
                   {(e) => {
                     const t = target();
@@ -194,18 +219,22 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
           </Match>
           <Match when={target().kind === 'first-source' && !reference()}>
             <Notice kind="info">
-              This is the first source checkpoint: there is no earlier source model to compare it with. Scrub to a later
-              checkpoint, or pick one to compare with above.
+              This is the first source checkpoint: there is no earlier source model to compare it with. Scrub to a later checkpoint, or pick one to compare with
+              above.
             </Notice>
           </Match>
           <Match when={network.error()}>
-            {(error) => <Notice kind="error" testId="network-error">Could not load the network abstraction: {error()}</Notice>}
+            {(error) => (
+              <Notice kind="error" testId="network-error">
+                Could not load the network abstraction: {error()}
+              </Notice>
+            )}
           </Match>
           {/* A store written by an older transferscope lacks similarityRegions, whatever the wire type says. */}
           <Match when={network.value()?.result.classes.some((c) => c.layers.some((l) => !(l as Partial<typeof l>).similarityRegions))}>
             <Notice kind="error" testId="network-error">
-              This checkpoint's network abstraction was stored by an older transferscope without the non-important regions.
-              Analyse the run again into a fresh store (transferscope analyze) to see it.
+              This checkpoint's network abstraction was stored by an older transferscope without the non-important regions. Analyse the run again into a fresh
+              store (transferscope analyze) to see it.
             </Notice>
           </Match>
           <Match when={!network.value()}>
@@ -218,7 +247,13 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               <label>
                 class{' '}
                 <select data-testid="network-class-select" onChange={(e) => setClassIndex(Number(e.currentTarget.value))}>
-                  <For each={classNames()}>{(name, i) => <option value={i()} selected={i() === classIndex()}>{name}</option>}</For>
+                  <For each={classNames()}>
+                    {(name, i) => (
+                      <option value={i()} selected={i() === classIndex()}>
+                        {name}
+                      </option>
+                    )}
+                  </For>
                 </select>
               </label>
               <label>
@@ -232,17 +267,16 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                 </select>
               </label>
               <label title="The histograms, boxplots and pies of the neurons that are not important">
-                <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />
-                {' '}non-important regions
+                <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />{' '}
+                non-important regions
               </label>
               <label title="Red squares: weights that are important in the reference source model">
-                <input type="checkbox" data-testid="network-show-source" checked={showSource()} onChange={(e) => setShowSource(e.currentTarget.checked)} />
-                {' '}source weights
+                <input type="checkbox" data-testid="network-show-source" checked={showSource()} onChange={(e) => setShowSource(e.currentTarget.checked)} />{' '}
+                source weights
               </label>
               <span class="muted">
-                {classAbstraction()?.instances.length ?? 0} validation instances ·{' '}
-                <span class="source-text">source neurons</span> · <span class="target-text">target neurons</span> ·{' '}
-                <span class="inherited-dot" /> inherited weight
+                {classAbstraction()?.instances.length ?? 0} validation instances · <span class="source-text">source neurons</span> ·{' '}
+                <span class="target-text">target neurons</span> · <span class="inherited-dot" /> inherited weight
               </span>
             </div>
             <Show
@@ -250,14 +284,17 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               fallback={<Notice kind="info">No target-validation instances of this class, so nothing to abstract.</Notice>}
             >
               {/* Details above the diagram: it is as tall as it is wide, and a click low in it should not scroll away. */}
-              <Show when={neuronDetail()}>
-                {(d) => <NetworkNeuronDetail {...d()} onClose={() => setPicked(null)} />}
-              </Show>
-              <Show when={weightDetail()}>
-                {(d) => <NetworkWeightDetail {...d()} onClose={() => setPicked(null)} />}
-              </Show>
-              <NetworkDiagram layout={layout()} layers={layers()} boundaries={boundaries()} showOther={showOther()} showSource={showSource()}
-                selected={picked()} onPick={setPicked} />
+              <Show when={neuronDetail()}>{(d) => <NetworkNeuronDetail {...d()} onClose={() => setPicked(null)} />}</Show>
+              <Show when={weightDetail()}>{(d) => <NetworkWeightDetail {...d()} onClose={() => setPicked(null)} />}</Show>
+              <NetworkDiagram
+                layout={layout()}
+                layers={layers()}
+                boundaries={boundaries()}
+                showOther={showOther()}
+                showSource={showSource()}
+                selected={picked()}
+                onPick={setPicked}
+              />
               <NetworkSummary rows={summaries()} />
             </Show>
           </Match>

@@ -42,15 +42,24 @@ function WeightMap(props: { title: string; slice: WeightSliceResponse; maxAbs: n
         <svg class="network-incoming" width={Math.min(256, s().incoming.length) * 2} height={12}>
           <For each={s().incoming.slice(0, 256)}>
             {(v, n1) => (
-              <rect x={n1() * 2} y={n1() === s().from ? 0 : 2} width={2} height={n1() === s().from ? 12 : 8} fill={weightFill(v, props.maxAbs)}
-                stroke={n1() === s().from ? '#333' : 'none'} stroke-width={0.5}>
+              <rect
+                x={n1() * 2}
+                y={n1() === s().from ? 0 : 2}
+                width={2}
+                height={n1() === s().from ? 12 : 8}
+                fill={weightFill(v, props.maxAbs)}
+                stroke={n1() === s().from ? '#333' : 'none'}
+                stroke-width={0.5}
+              >
                 <title>{`${s().fromLayer} ${n1()} → ${s().layer} ${s().to}: ${v}`}</title>
               </rect>
             )}
           </For>
         </svg>
       </Show>
-      <figcaption>{props.title} · bias {s().bias}</figcaption>
+      <figcaption>
+        {props.title} · bias {s().bias}
+      </figcaption>
     </figure>
   );
 }
@@ -59,8 +68,11 @@ export function NetworkWeightDetail(props: NetworkWeightDetailProps): JSX.Elemen
   const maxAbs = (): number => Math.max(1e-9, ...[props.target, props.source].flatMap((s) => (s ? [...s.values, ...s.incoming].map(Math.abs) : [])));
   const kind = (): string => {
     const k = props.target?.kind;
-    return k === 'conv' ? `the ${props.target?.rows}x${props.target?.cols} kernel from channel ${props.from} to channel ${props.to}`
-      : k === 'flatten' ? `the ${props.fromLayer} map positions of channel ${props.from} into unit ${props.to}` : 'the single weight, and every weight into the same unit';
+    return k === 'conv'
+      ? `the ${props.target?.rows}x${props.target?.cols} kernel from channel ${props.from} to channel ${props.to}`
+      : k === 'flatten'
+        ? `the ${props.fromLayer} map positions of channel ${props.from} into unit ${props.to}`
+        : 'the single weight, and every weight into the same unit';
   };
   return (
     <div class="network-detail" data-testid="network-weight-detail">
@@ -74,7 +86,9 @@ export function NetworkWeightDetail(props: NetworkWeightDetailProps): JSX.Elemen
             : ' not an important target weight'}
           {props.sourceImportant ? '; important in the source model' : ''}
         </span>
-        <button type="button" class="network-detail-close" aria-label="Close the weight detail" onClick={() => props.onClose()}>×</button>
+        <button type="button" class="network-detail-close" aria-label="Close the weight detail" onClick={() => props.onClose()}>
+          ×
+        </button>
       </div>
       <div class="network-weight-body">
         <figure class="network-weight-ends">
@@ -84,7 +98,14 @@ export function NetworkWeightDetail(props: NetworkWeightDetailProps): JSX.Elemen
           <figcaption>connected neurons</figcaption>
         </figure>
         <Show when={props.error}>{(e) => <span class="muted">Could not load the weight map: {e()}</span>}</Show>
-        <Show when={props.target && props.source} fallback={<Show when={!props.error}><span class="muted">loading the weight map…</span></Show>}>
+        <Show
+          when={props.target && props.source}
+          fallback={
+            <Show when={!props.error}>
+              <span class="muted">loading the weight map…</span>
+            </Show>
+          }
+        >
           <WeightMap testId="network-weight-map-target" title="target model" slice={props.target!} maxAbs={maxAbs()} />
           <WeightMap testId="network-weight-map-source" title="source model (reference)" slice={props.source!} maxAbs={maxAbs()} />
           <span class="muted network-weight-kind">{kind()}; green positive, purple negative, one scale for both</span>

@@ -19,7 +19,10 @@ export function Panel(props: PanelProps): JSX.Element {
     <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey}>
       <header class="panel-header">
         <h2 title={props.hint}>
-          {props.title} <span class="hint-icon" aria-hidden="true">i</span>
+          {props.title}{' '}
+          <span class="hint-icon" aria-hidden="true">
+            i
+          </span>
         </h2>
         <div class="panel-aside">{props.aside}</div>
       </header>

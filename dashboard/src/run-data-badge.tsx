@@ -6,7 +6,11 @@ import { runDataSummary } from './run-data-summary.ts';
 export function RunDataBadge(props: { run: RunMeta | null }): JSX.Element {
   return (
     <Show when={runDataSummary(props.run)}>
-      {(summary) => <span class="badge" data-testid="run-data" title={summary().detail}>{summary().text}</span>}
+      {(summary) => (
+        <span class="badge" data-testid="run-data" title={summary().detail}>
+          {summary().text}
+        </span>
+      )}
     </Show>
   );
 }

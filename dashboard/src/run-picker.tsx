@@ -20,7 +20,9 @@ export function RunPicker(props: RunPickerProps): JSX.Element {
   const unknownActive = (): boolean => props.activeRunId !== null && active() === undefined;
   return (
     <div class="run-picker">
-      <label class="run-picker-label" for="run-picker">Run</label>
+      <label class="run-picker-label" for="run-picker">
+        Run
+      </label>
       <select
         id="run-picker"
         data-testid="run-picker"
@@ -30,15 +32,27 @@ export function RunPicker(props: RunPickerProps): JSX.Element {
         onChange={(e) => props.onPick(e.currentTarget.value)}
       >
         <Show when={unknownActive()}>
-          <option value={props.activeRunId ?? ''} selected>{props.activeRunId} (not in the run list)</option>
+          <option value={props.activeRunId ?? ''} selected>
+            {props.activeRunId} (not in the run list)
+          </option>
         </Show>
-        <For each={props.runs}>{(run) => <option value={run.id} selected={run.id === props.activeRunId}>{optionLabel(run)}</option>}</For>
+        <For each={props.runs}>
+          {(run) => (
+            <option value={run.id} selected={run.id === props.activeRunId}>
+              {optionLabel(run)}
+            </option>
+          )}
+        </For>
       </select>
       <Show when={active()}>
         {(run) => (
           <>
-            <span class={`badge status-${run().status}`} data-testid="run-status" title={runStatusTitle(run().status, run().id)}>{run().status}</span>
-            <span class="badge backend" data-testid="run-backend" title="TensorFlow.js backend the trainer runs on">{run().backend}</span>
+            <span class={`badge status-${run().status}`} data-testid="run-status" title={runStatusTitle(run().status, run().id)}>
+              {run().status}
+            </span>
+            <span class="badge backend" data-testid="run-backend" title="TensorFlow.js backend the trainer runs on">
+              {run().backend}
+            </span>
           </>
         )}
       </Show>

@@ -28,11 +28,15 @@ const sameKey = (a: ConfusionKey | null, b: ConfusionKey | null): boolean =>
 
 export function StatisticsView(props: StatisticsViewProps): JSX.Element {
   const current = (): ReturnType<Timeline['current']> => props.timeline.current();
-  const key = createMemo<ConfusionKey | null>(() => {
-    const runId = props.run?.id;
-    const at = current();
-    return runId && at ? { runId, phase: at.phase, epoch: at.epoch } : null;
-  }, null, { equals: sameKey });
+  const key = createMemo<ConfusionKey | null>(
+    () => {
+      const runId = props.run?.id;
+      const at = current();
+      return runId && at ? { runId, phase: at.phase, epoch: at.epoch } : null;
+    },
+    null,
+    { equals: sameKey },
+  );
   const confusion = createLatestRequest(key, (k, signal) => props.client.confusion(k.runId, k, signal));
   const shownAt = (): JSX.Element => {
     const at = current();

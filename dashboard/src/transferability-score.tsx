@@ -17,12 +17,7 @@ export function TransferabilityScore(props: TransferabilityScoreProps): JSX.Elem
   const score = (): number | null => props.value?.score ?? null;
   return (
     <div class="transferability" title={TRANSFERABILITY_HINT}>
-      <div
-        class="transferability-score"
-        classList={{ muted: score() === null }}
-        data-testid="transferability-score"
-        style={{ color: signColor(score()) }}
-      >
+      <div class="transferability-score" classList={{ muted: score() === null }} data-testid="transferability-score" style={{ color: signColor(score()) }}>
         {signedPoints(score())}
       </div>
       <Show when={score() !== null} fallback={<p class="muted">Available once the target model has its first epoch.</p>}>
@@ -34,9 +29,8 @@ export function TransferabilityScore(props: TransferabilityScoreProps): JSX.Elem
         </dl>
       </Show>
       <p class="transferability-definition">
-        Best accuracy of the fine-tuned target model on target validation, minus the best accuracy of the source
-        model on the same data, over the epochs up to the one shown. Positive: transfer plus fine-tuning beat the
-        source model alone.
+        Best accuracy of the fine-tuned target model on target validation, minus the best accuracy of the source model on the same data, over the epochs up to
+        the one shown. Positive: transfer plus fine-tuning beat the source model alone.
       </p>
     </div>
   );

@@ -6,8 +6,14 @@ import type { ChartOption } from './chart.ts';
 
 // Early layers in cool colours, late ones warm: the usual finding (early layers barely move) reads at a glance.
 export const LAYER_COLORS: Record<LayerName, string> = {
-  conv1: '#3b4cc0', conv2: '#5977e3', conv3: '#7b9ff9', conv4: '#9ebeff', conv5: '#c0d4f5',
-  fc6: '#f2b89c', fc7: '#e7745b', fc8: '#b40426',
+  conv1: '#3b4cc0',
+  conv2: '#5977e3',
+  conv3: '#7b9ff9',
+  conv4: '#9ebeff',
+  conv5: '#c0d4f5',
+  fc6: '#f2b89c',
+  fc7: '#e7745b',
+  fc8: '#b40426',
 };
 
 export interface DriftMark {
@@ -25,10 +31,13 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
     symbolSize: 5,
     emphasis: { focus: 'series' as const },
     // Epoch 0 is the reference itself: every layer starts at distance 0.
-    data: [[0, 0], ...drift.checkpoints.flatMap((c) => {
-      const value = c.layers.find((l) => l.layer === layer)?.relativeL2;
-      return value === null || value === undefined ? [] : [[c.at.epoch, value]];
-    })],
+    data: [
+      [0, 0],
+      ...drift.checkpoints.flatMap((c) => {
+        const value = c.layers.find((l) => l.layer === layer)?.relativeL2;
+        return value === null || value === undefined ? [] : [[c.at.epoch, value]];
+      }),
+    ],
   }));
   const markSeries = {
     id: 'marks',
@@ -53,7 +62,13 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
       valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)),
     },
     xAxis: {
-      type: 'value', name: 'target epoch', nameLocation: 'middle', nameGap: 26, min: 0, max: Math.max(1, lastEpoch), minInterval: 1,
+      type: 'value',
+      name: 'target epoch',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 0,
+      max: Math.max(1, lastEpoch),
+      minInterval: 1,
       splitLine: { show: false },
     },
     yAxis: { type: 'value', name: 'relative L2 from source', nameTextStyle: { align: 'left' }, min: 0 },

@@ -10,7 +10,7 @@ import { weightDriftOption, type DriftMark } from './weight-drift-option.ts';
 
 export const WEIGHT_DRIFT_HINT =
   'How much fine-tuning changed each layer: the relative L2 distance ‖W − W_source‖ / ‖W_source‖ of every ' +
-  'layer\'s weights (kernel and bias) at each target checkpoint from the final source checkpoint it was copied ' +
+  "layer's weights (kernel and bias) at each target checkpoint from the final source checkpoint it was copied " +
   'from. Early layers that barely move carry knowledge over; large drift means the layer was relearned. ' +
   'GET /api/runs/:id/weight-drift';
 
@@ -40,12 +40,25 @@ export function WeightDriftPanel(props: WeightDriftPanelProps): JSX.Element {
     return d && !drift.loading() ? `${d.runId}/${d.checkpoints.length}` : '';
   };
   return (
-    <Panel class={props.class} title={props.title ?? 'Weight drift per layer'} hint={WEIGHT_DRIFT_HINT} testId="weight-drift-panel" renderedKey={rendered()}
-      aside={<Show when={drift.value()?.reference}>{(ref) => <span>from source · epoch {ref().epoch}</span>}</Show>}>
+    <Panel
+      class={props.class}
+      title={props.title ?? 'Weight drift per layer'}
+      hint={WEIGHT_DRIFT_HINT}
+      testId="weight-drift-panel"
+      renderedKey={rendered()}
+      aside={<Show when={drift.value()?.reference}>{(ref) => <span>from source · epoch {ref().epoch}</span>}</Show>}
+    >
       <Show when={!drift.error()} fallback={<Notice kind="error">Could not load the weight drift: {drift.error()}</Notice>}>
         <Show when={drift.value()} fallback={<Notice kind="info">Loading…</Notice>}>
           {(d) => (
-            <Show when={d().checkpoints.length > 0} fallback={<Notice kind="info" testId="weight-drift-empty">Fine-tuning has no checkpoint yet: the drift appears with the first target checkpoint.</Notice>}>
+            <Show
+              when={d().checkpoints.length > 0}
+              fallback={
+                <Notice kind="info" testId="weight-drift-empty">
+                  Fine-tuning has no checkpoint yet: the drift appears with the first target checkpoint.
+                </Notice>
+              }
+            >
               <DriftChart drift={d} marks={() => props.marks} />
             </Show>
           )}

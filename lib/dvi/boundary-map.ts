@@ -33,7 +33,14 @@ export const MAX_RESOLUTION = 400;
 export function hueColour(hue: number): [number, number, number] {
   const h = (((hue % 360) + 360) % 360) / 60;
   const x = 1 - Math.abs((h % 2) - 1);
-  const table: [number, number, number][] = [[1, x, 0], [x, 1, 0], [0, 1, x], [0, x, 1], [x, 0, 1], [1, 0, x]];
+  const table: [number, number, number][] = [
+    [1, x, 0],
+    [x, 1, 0],
+    [0, 1, x],
+    [0, x, 1],
+    [x, 0, 1],
+    [1, 0, x],
+  ];
   return table[Math.min(5, Math.floor(h))]!;
 }
 

@@ -46,7 +46,9 @@ export function boundaryNeighbourPreservation(
   const n = rowCount(data, d, 'boundaryNeighbourPreservation');
   const m = rowCount(boundary, d, 'boundaryNeighbourPreservation (boundary)');
   if (layout.length !== 2 * n || boundaryLayout.length !== 2 * m) {
-    throw new RangeError(`boundaryNeighbourPreservation: got layouts of ${layout.length / 2} and ${boundaryLayout.length / 2} points for ${n} instances and ${m} boundary points. Pass the n x 2 and m x 2 layouts of the same rows.`);
+    throw new RangeError(
+      `boundaryNeighbourPreservation: got layouts of ${layout.length / 2} and ${boundaryLayout.length / 2} points for ${n} instances and ${m} boundary points. Pass the n x 2 and m x 2 layouts of the same rows.`,
+    );
   }
   const kk = Math.min(Math.floor(k), m);
   if (n === 0 || kk === 0) {
@@ -98,10 +100,19 @@ export interface TemporalChange {
 }
 
 /** The transition from (previousData, previousLayout) to (data, layout): same instances, same order, same d. */
-export function temporalChange(previousData: Float32Array, data: Float32Array, d: number, previousLayout: Float32Array, layout: Float32Array, k = 15): TemporalChange {
+export function temporalChange(
+  previousData: Float32Array,
+  data: Float32Array,
+  d: number,
+  previousLayout: Float32Array,
+  layout: Float32Array,
+  k = 15,
+): TemporalChange {
   const n = rowCount(data, d, 'temporalChange');
   if (previousData.length !== data.length || previousLayout.length !== 2 * n || layout.length !== 2 * n) {
-    throw new RangeError(`temporalChange: got ${previousData.length / d} and ${n} rows with layouts of ${previousLayout.length / 2} and ${layout.length / 2} points. Pass both checkpoints' rows and layouts of the same instances.`);
+    throw new RangeError(
+      `temporalChange: got ${previousData.length / d} and ${n} rows with layouts of ${previousLayout.length / 2} and ${layout.length / 2} points. Pass both checkpoints' rows and layouts of the same instances.`,
+    );
   }
   const before = nearestNeighbours(previousData, d, k);
   const after = nearestNeighbours(data, d, k);
@@ -156,7 +167,10 @@ export function temporalCorrelation(transitions: readonly TemporalChange[]): num
   const n = transitions[0]!.movement.length;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const r = pearson(transitions.map((t) => t.neighbourChange[i]!), transitions.map((t) => t.movement[i]!));
+    const r = pearson(
+      transitions.map((t) => t.neighbourChange[i]!),
+      transitions.map((t) => t.movement[i]!),
+    );
     sum += Number.isNaN(r) ? 0 : r;
   }
   return n > 0 ? sum / n : Number.NaN;

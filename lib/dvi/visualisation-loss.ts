@@ -70,9 +70,7 @@ export function visualisationLoss(
   const negative = tf.sub(tf.log1p(clipped), tf.log(clipped));
   const umap = tf.div(tf.add(tf.sum(positive), tf.sum(negative)), positive.shape[0] + negative.shape[0]) as tf.Scalar;
   const reconstruction = tf.mean(tf.square(tf.sub(denseForward(decoder, headPoints), batch.heads))) as tf.Scalar;
-  const temporal = batch.previousHeads === undefined
-    ? tf.scalar(0)
-    : (tf.mean(tf.sum(tf.square(tf.sub(headPoints, batch.previousHeads)), 1)) as tf.Scalar);
+  const temporal = batch.previousHeads === undefined ? tf.scalar(0) : (tf.mean(tf.sum(tf.square(tf.sub(headPoints, batch.previousHeads)), 1)) as tf.Scalar);
   const total = tf.add(umap, tf.add(tf.mul(reconstruction, weights.reconstruction), tf.mul(temporal, weights.temporal))) as tf.Scalar;
   return { total, umap, reconstruction, temporal };
 }

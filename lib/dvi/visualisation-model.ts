@@ -6,7 +6,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { rowCount } from '../neighbours/index.ts';
 import { SeededRandom } from '../random/index.ts';
-import { denseForward, fromVariables, initialDenseWeights, layerWidths, sameShapes, toVariables, type DenseVariables, type DenseWeights } from './dense-network.ts';
+import {
+  denseForward,
+  fromVariables,
+  initialDenseWeights,
+  layerWidths,
+  sameShapes,
+  toVariables,
+  type DenseVariables,
+  type DenseWeights,
+} from './dense-network.ts';
 import { fuzzyGraph, type FuzzyGraph } from './fuzzy-graph.ts';
 import { fitUmapCurve } from './umap-curve.ts';
 import { visualisationLoss, type LossBatch } from './visualisation-loss.ts';
@@ -84,7 +93,9 @@ export async function fitVisualisationModel(data: Float32Array, d: number, optio
   const m = rowCount(boundary, d, 'fitVisualisationModel (boundary)');
   const previous = options.previous;
   if (previous !== undefined && previous.dimensions !== d) {
-    throw new RangeError(`fitVisualisationModel: the previous model maps d = ${previous.dimensions} but the data has d = ${d}. Pass a previous model of the same representation, or none.`);
+    throw new RangeError(
+      `fitVisualisationModel: the previous model maps d = ${previous.dimensions} but the data has d = ${d}. Pass a previous model of the same representation, or none.`,
+    );
   }
   if (n + m < 2) {
     throw new RangeError(`fitVisualisationModel: got ${n + m} rows. Pass at least two rows to lay out.`);
@@ -94,7 +105,10 @@ export async function fitVisualisationModel(data: Float32Array, d: number, optio
   rows.set(boundary, n * d);
   const hidden = options.hidden ?? previous?.hidden ?? [...DEFAULT_HIDDEN];
   const seed = options.seed ?? 0;
-  const fresh = { encoder: initialDenseWeights(layerWidths(d, hidden, 2), seed), decoder: initialDenseWeights(layerWidths(2, [...hidden].reverse(), d), seed + 1) };
+  const fresh = {
+    encoder: initialDenseWeights(layerWidths(d, hidden, 2), seed),
+    decoder: initialDenseWeights(layerWidths(2, [...hidden].reverse(), d), seed + 1),
+  };
   const warmStarted = previous !== undefined && sameShapes(previous.encoder, fresh.encoder) && sameShapes(previous.decoder, fresh.decoder);
   const { center, scale } = warmStarted ? previous : normalisation(rows, d);
   const anchors = previous === undefined ? undefined : await encode(previous, rows);
@@ -112,11 +126,23 @@ export async function fitVisualisationModel(data: Float32Array, d: number, optio
       losses.push(await trainEpoch(graph, rowTensor, anchorTensor, encoder, decoder, optimizer, random, options));
     }
     const layoutAll = await forwardRows(encoder, rowTensor);
-    const model: VisualisationModel = { dimensions: d, hidden: [...hidden], center, scale, encoder: await fromVariables(encoder), decoder: await fromVariables(decoder) };
+    const model: VisualisationModel = {
+      dimensions: d,
+      hidden: [...hidden],
+      center,
+      scale,
+      encoder: await fromVariables(encoder),
+      decoder: await fromVariables(decoder),
+    };
     return { model, layout: layoutAll.slice(0, 2 * n), boundaryLayout: layoutAll.slice(2 * n), losses, warmStarted };
   } finally {
     optimizer.dispose();
-    tf.dispose([rowTensor, ...(anchorTensor === undefined ? [] : [anchorTensor]), ...encoder.flatMap((v) => [v.kernel, v.bias]), ...decoder.flatMap((v) => [v.kernel, v.bias])]);
+    tf.dispose([
+      rowTensor,
+      ...(anchorTensor === undefined ? [] : [anchorTensor]),
+      ...encoder.flatMap((v) => [v.kernel, v.bias]),
+      ...decoder.flatMap((v) => [v.kernel, v.bias]),
+    ]);
   }
 }
 
@@ -258,7 +284,9 @@ export async function decode(model: VisualisationModel, points: Float32Array): P
   try {
     for (let start = 0; start < n; start += FORWARD_BATCH) {
       const size = Math.min(FORWARD_BATCH, n - start);
-      const rows = tf.tidy(() => tf.add(tf.mul(denseForward(layers, tf.tensor2d(points.subarray(2 * start, 2 * (start + size)), [size, 2])), model.scale), center));
+      const rows = tf.tidy(() =>
+        tf.add(tf.mul(denseForward(layers, tf.tensor2d(points.subarray(2 * start, 2 * (start + size)), [size, 2])), model.scale), center),
+      );
       out.set(await rows.data(), start * d);
       rows.dispose();
     }

@@ -133,6 +133,11 @@ function heldOutValues(X: Float32Array, d: number, model: LinearSvmModel, rows: 
     return decisionValues(model, testX);
   }
   const values = new Float64Array(rows.length);
-  kernels.dots(rows.map((r) => r * d), rows.length, Float64Array.from(model.weights), values);
+  kernels.dots(
+    rows.map((r) => r * d),
+    rows.length,
+    Float64Array.from(model.weights),
+    values,
+  );
   return values.map((v) => v + model.bias);
 }

@@ -61,7 +61,9 @@ export function dualCoordinateDescent(problem: SvmProblem, options: DualCdOption
       index[j] = t;
     }
     // The kernels run the same pass in WebAssembly, the row staying in L1 between its product and update.
-    const pass = session ? session.pass(activeSize, pgMaxOld, pgMinOld, shrinking) : plainPass(problem, QD, alpha, w, index, activeSize, pgMaxOld, pgMinOld, shrinking);
+    const pass = session
+      ? session.pass(activeSize, pgMaxOld, pgMinOld, shrinking)
+      : plainPass(problem, QD, alpha, w, index, activeSize, pgMaxOld, pgMinOld, shrinking);
     activeSize = pass.active;
     const { pgMax: pgMaxNew, pgMin: pgMinNew } = pass;
     iteration++;
@@ -84,7 +86,17 @@ export function dualCoordinateDescent(problem: SvmProblem, options: DualCdOption
 }
 
 /** One pass over index[0..active) in plain JavaScript; shrunk rows are swapped behind the active part. */
-function plainPass(problem: SvmProblem, QD: Float64Array, alpha: Float64Array, w: Float64Array, index: Uint32Array, active: number, pgMaxOld: number, pgMinOld: number, shrinking: boolean): { active: number; pgMax: number; pgMin: number } {
+function plainPass(
+  problem: SvmProblem,
+  QD: Float64Array,
+  alpha: Float64Array,
+  w: Float64Array,
+  index: Uint32Array,
+  active: number,
+  pgMaxOld: number,
+  pgMinOld: number,
+  shrinking: boolean,
+): { active: number; pgMax: number; pgMin: number } {
   const { X, d, offsets, y, B, C } = problem;
   let activeSize = active;
   let pgMax = -Infinity;

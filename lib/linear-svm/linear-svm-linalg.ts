@@ -72,14 +72,31 @@ export function denseAxpy(c: number, A: Float64Array, off: number, v: Float64Arr
  * of X (d values) followed by the constant B, so p = d + 1. Rows are gathered feature-major first, so each
  * inner loop streams two contiguous vectors of length k (the number of rows).
  */
-export function addOuterProducts(S: Float64Array, X: Float32Array, d: number, B: number, offsets: ArrayLike<number>, signs: ArrayLike<number>, count: number): void {
+export function addOuterProducts(
+  S: Float64Array,
+  X: Float32Array,
+  d: number,
+  B: number,
+  offsets: ArrayLike<number>,
+  signs: ArrayLike<number>,
+  count: number,
+): void {
   // Chunks bound the gathered copies to 2 x (d + 1) x 1024 doubles (8 MB at d = 500).
   for (let start = 0; start < count; start += 1024) {
     addOuterProductChunk(S, X, d, B, offsets, signs, start, Math.min(1024, count - start));
   }
 }
 
-function addOuterProductChunk(S: Float64Array, X: Float32Array, d: number, B: number, offsets: ArrayLike<number>, signs: ArrayLike<number>, start: number, count: number): void {
+function addOuterProductChunk(
+  S: Float64Array,
+  X: Float32Array,
+  d: number,
+  B: number,
+  offsets: ArrayLike<number>,
+  signs: ArrayLike<number>,
+  start: number,
+  count: number,
+): void {
   const p = d + 1;
   const T = new Float64Array(p * count);
   const U = new Float64Array(p * count);

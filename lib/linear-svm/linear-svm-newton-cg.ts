@@ -175,7 +175,17 @@ export function smoothedHingeNewtonCg(problem: SvmProblem, options: NewtonCgOpti
     }
     lastFlips = flips;
   }
-  return { w, margins: m, steps, converged, accepted, factor: tracker.factor, cgIterations, factorizations: tracker.factorizations, rankOneUpdates: tracker.updates };
+  return {
+    w,
+    margins: m,
+    steps,
+    converged,
+    accepted,
+    factor: tracker.factor,
+    cgIterations,
+    factorizations: tracker.factorizations,
+    rankOneUpdates: tracker.updates,
+  };
 }
 
 /** out = Hv = v + stiffness·Σ_band x̂ᵢ(x̂ᵢ·v): the generalised Hessian, never formed. */

@@ -18,7 +18,15 @@ export interface SvmProblem {
   kernels?: RowKernels;
 }
 
-export function makeProblem(X: Float32Array, labels: ArrayLike<number>, d: number, rows: ArrayLike<number> | undefined, B: number, C: number, kernels?: RowKernels): SvmProblem {
+export function makeProblem(
+  X: Float32Array,
+  labels: ArrayLike<number>,
+  d: number,
+  rows: ArrayLike<number> | undefined,
+  B: number,
+  C: number,
+  kernels?: RowKernels,
+): SvmProblem {
   const l = rows ? rows.length : labels.length;
   const offsets = new Uint32Array(l);
   const y = new Int8Array(l);

@@ -137,7 +137,12 @@ export interface StageResult {
  * `widen`: true starts wide, false never widens, undefined widens after 40 steps at h without success.
  * `final` is true only for stages at the caller's h: only their points may stop on the caller's test.
  */
-export function withBandContinuation<R extends StageResult>(h: number, w: Float64Array | undefined, widen: boolean | undefined, stage: (h: number, w: Float64Array | undefined, maxSteps: number, final: boolean) => R): R & { widened: boolean } {
+export function withBandContinuation<R extends StageResult>(
+  h: number,
+  w: Float64Array | undefined,
+  widen: boolean | undefined,
+  stage: (h: number, w: Float64Array | undefined, maxSteps: number, final: boolean) => R,
+): R & { widened: boolean } {
   let result: R | undefined;
   let steps = 0;
   if (widen !== true) {

@@ -177,7 +177,7 @@ export function rowKernelsFor(X: Float32Array, d: number, choice: LinearSvmOptio
     }
     return choice;
   }
-  return choice === 'js' ? undefined : RowKernels.for(X, d) ?? undefined;
+  return choice === 'js' ? undefined : (RowKernels.for(X, d) ?? undefined);
 }
 
 /** w·x + bias for every row of X (n x d row-major, d = weights.length). */
@@ -200,7 +200,13 @@ export function predict(model: Pick<LinearSvmModel, 'weights' | 'bias'>, X: Floa
  * alphas, over the rows it was trained on (same X, labels, C, biasFeature and rows). At the optimum
  * primal = −dual; primal + dual >= 0 always (weak duality), so it measures how far from optimal the model is.
  */
-export function svmObjectives(X: Float32Array, labels: SvmLabels, d: number, model: LinearSvmModel, options: Pick<LinearSvmOptions, 'C' | 'biasFeature' | 'rows'> = {}): { primal: number; dual: number } {
+export function svmObjectives(
+  X: Float32Array,
+  labels: SvmLabels,
+  d: number,
+  model: LinearSvmModel,
+  options: Pick<LinearSvmOptions, 'C' | 'biasFeature' | 'rows'> = {},
+): { primal: number; dual: number } {
   const { C = 100, biasFeature = 1 } = options;
   checkInput(X, labels, d, C);
   const problem = makeProblem(X, labels, d, options.rows, biasFeature, C);

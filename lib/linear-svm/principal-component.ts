@@ -52,7 +52,13 @@ function removeComponent(v: Float64Array, u: ArrayLike<number> | undefined): voi
 }
 
 /** Makes the covariance operator v ↦ (P)C(P)v of the rows of X. */
-function covarianceOperator(X: Float32Array, d: number, mean: Float64Array, u: ArrayLike<number> | undefined, kernels: RowKernels | undefined): (v: Float64Array) => Float64Array {
+function covarianceOperator(
+  X: Float32Array,
+  d: number,
+  mean: Float64Array,
+  u: ArrayLike<number> | undefined,
+  kernels: RowKernels | undefined,
+): (v: Float64Array) => Float64Array {
   const n = X.length / d;
   if (kernels) {
     const rows = Uint32Array.from({ length: n }, (_, r) => r * d);
@@ -173,7 +179,10 @@ export function firstPrincipalComponent(X: Float32Array, d: number, options: Pri
   removeComponent(start, orthogonalTo);
   const startNorm = Math.sqrt(dot(start, start));
   start.forEach((x, k) => (start[k] = x / startNorm));
-  const result = n < 2 ? { vector: start, value: 0, iterations: 0, converged: false } : (method === 'power' ? powerIteration : lanczos)(covarianceOperator(X, d, mean, orthogonalTo, options.kernels), start, tolerance, maxIterations);
+  const result =
+    n < 2
+      ? { vector: start, value: 0, iterations: 0, converged: false }
+      : (method === 'power' ? powerIteration : lanczos)(covarianceOperator(X, d, mean, orthogonalTo, options.kernels), start, tolerance, maxIterations);
   const v = result.value > 0 ? result.vector : start;
   let largest = 0;
   v.forEach((x, k) => {

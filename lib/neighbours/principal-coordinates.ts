@@ -40,7 +40,7 @@ export function principalCoordinates(data: Float32Array, d: number, m: number, o
   if (m >= d || n === 0) {
     return { coordinates: data.map((x, e) => x - mean[e % d]!), m: d, capturedVariance: 1 };
   }
-  const products = (options.simd ?? true ? simdSubspaceProducts(data, n, d, m) : null) ?? subspaceProducts(data, n, d);
+  const products = ((options.simd ?? true) ? simdSubspaceProducts(data, n, d, m) : null) ?? subspaceProducts(data, n, d);
   const basis = principalSubspace(data, n, d, m, products);
   const scores = new Float64Array(n * m);
   products.scores(basis, m, scores);

@@ -13,7 +13,12 @@ export function simdSubspaceProducts(data: Float32Array, n: number, d: number, m
   const rows = n + (n % 2);
   const dims = d + (d % 2);
   const columns = Math.ceil(maxM / 4) * 4;
-  const [xc, xcT, right, out, total] = layoutRegions([8 * rows * dims, 8 * dims * rows, 8 * columns * Math.max(rows, dims), 8 * Math.max(rows, dims) * columns]);
+  const [xc, xcT, right, out, total] = layoutRegions([
+    8 * rows * dims,
+    8 * dims * rows,
+    8 * columns * Math.max(rows, dims),
+    8 * Math.max(rows, dims) * columns,
+  ]);
   const kernels = makeSimdKernels(total!);
   if (kernels === null) {
     return null;

@@ -51,9 +51,22 @@ export function makeSimdBarnesHut(n: number): TreeRepulsion | null {
     b.childCount.set(tree.childCount.subarray(0, nodes));
     b.leaves.set(tree.leaves.subarray(0, tree.leafCount));
     const z = b.kernels.barnesHut(
-      n, b.px.byteOffset, b.py.byteOffset, b.comX.byteOffset, b.comY.byteOffset, b.side2.byteOffset,
-      b.count.byteOffset, b.pointStart.byteOffset, b.firstChild.byteOffset, b.childCount.byteOffset,
-      b.leaves.byteOffset, tree.leafCount, 4 * theta * theta, b.stack.byteOffset, b.fx.byteOffset, b.fy.byteOffset,
+      n,
+      b.px.byteOffset,
+      b.py.byteOffset,
+      b.comX.byteOffset,
+      b.comY.byteOffset,
+      b.side2.byteOffset,
+      b.count.byteOffset,
+      b.pointStart.byteOffset,
+      b.firstChild.byteOffset,
+      b.childCount.byteOffset,
+      b.leaves.byteOffset,
+      tree.leafCount,
+      4 * theta * theta,
+      b.stack.byteOffset,
+      b.fx.byteOffset,
+      b.fy.byteOffset,
     );
     const { order } = tree;
     for (let p = 0; p < n; p++) {

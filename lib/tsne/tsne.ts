@@ -139,7 +139,10 @@ export function embedAffinities(P: SparseAffinities, options: TsneOptions = {}):
   const attraction = new Float64Array(2 * n);
   const repulsion = new Float64Array(2 * n);
   const repulsiveForces = makeRepulsion(options.repulsion ?? 'auto', n, {
-    theta, quadrupole: options.quadrupole ?? false, boxWidth: options.fftBoxWidth ?? 1, simd: options.simd ?? true,
+    theta,
+    quadrupole: options.quadrupole ?? false,
+    boxWidth: options.fftBoxWidth ?? 1,
+    simd: options.simd ?? true,
   });
   for (let iter = 0; iter < iterations; iter++) {
     const exaggerating = iter < exaggerationIterations;

@@ -10,8 +10,22 @@ export interface SimdKernels {
   dotProducts(a: number, b: number, len: number, i0: number, i1: number, j0: number, j1: number, out: number): void;
   attraction(n: number, rowStart: number, columns: number, values: number, y: number, out: number): void;
   barnesHut(
-    n: number, px: number, py: number, comX: number, comY: number, side2: number, count: number, pointStart: number,
-    firstChild: number, childCount: number, leaves: number, leafCount: number, open: number, stack: number, fx: number, fy: number,
+    n: number,
+    px: number,
+    py: number,
+    comX: number,
+    comY: number,
+    side2: number,
+    count: number,
+    pointStart: number,
+    firstChild: number,
+    childCount: number,
+    leaves: number,
+    leafCount: number,
+    open: number,
+    stack: number,
+    fx: number,
+    fy: number,
   ): number;
 }
 

@@ -14,7 +14,23 @@ interface KernelExports {
   gram(T: number, n: number, m: number, p: number, S: number): void;
   factorSolve(R: number, p: number, z: number): void;
   cholesky(A: number, p: number): number;
-  dualCdPass(x: number, offs: number, y: number, qd: number, alpha: number, index: number, active: number, d: number, w: number, B: number, C: number, pgMaxOld: number, pgMinOld: number, shrinking: number, stats: number): number;
+  dualCdPass(
+    x: number,
+    offs: number,
+    y: number,
+    qd: number,
+    alpha: number,
+    index: number,
+    active: number,
+    d: number,
+    w: number,
+    B: number,
+    C: number,
+    pgMaxOld: number,
+    pgMinOld: number,
+    shrinking: number,
+    stats: number,
+  ): number;
 }
 
 /** Dual coordinate descent's state in the kernels' memory, for passes by `dualCdPass`. */
@@ -27,7 +43,8 @@ export interface DualCdSession {
   read(alpha: Float64Array, w: Float64Array): void;
 }
 
-type KernelViews = Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha' | 'stats' | 'R' | 'z' | 'A', Float64Array> & Record<'offs' | 'index', Uint32Array>;
+type KernelViews = Record<'outA' | 'outB' | 'vecA' | 'vecB' | 'T' | 'S' | 'alpha' | 'stats' | 'R' | 'z' | 'A', Float64Array> &
+  Record<'offs' | 'index', Uint32Array>;
 
 /** Rows per Gram chunk: bounds the feature-major copy to d x 1024 doubles (4 MB at d = 500). */
 const GRAM_CHUNK = 1024;
@@ -164,7 +181,23 @@ export class RowKernels {
     return {
       index,
       pass: (active, pgMaxOld, pgMinOld, shrinking) => {
-        const next = ex.dualCdPass(0, addresses[0], addresses[1], addresses[2], addresses[3], addresses[4], active, d, wView.byteOffset, B, C, pgMaxOld, pgMinOld, shrinking ? 1 : 0, stats.byteOffset);
+        const next = ex.dualCdPass(
+          0,
+          addresses[0],
+          addresses[1],
+          addresses[2],
+          addresses[3],
+          addresses[4],
+          active,
+          d,
+          wView.byteOffset,
+          B,
+          C,
+          pgMaxOld,
+          pgMinOld,
+          shrinking ? 1 : 0,
+          stats.byteOffset,
+        );
         return { active: next, pgMax: stats[0]!, pgMin: stats[1]! };
       },
       read: (alphaOut, wOut) => {
@@ -187,7 +220,16 @@ export class RowKernels {
     this.#load(offsets, count);
     this.#m.vecA.set(v1.subarray(0, this.d));
     this.#m.vecB.set(v2.subarray(0, this.d));
-    this.#exports.dots2(0, this.#m.offs.byteOffset, count, this.d, this.#m.vecA.byteOffset, this.#m.vecB.byteOffset, this.#m.outA.byteOffset, this.#m.outB.byteOffset);
+    this.#exports.dots2(
+      0,
+      this.#m.offs.byteOffset,
+      count,
+      this.d,
+      this.#m.vecA.byteOffset,
+      this.#m.vecB.byteOffset,
+      this.#m.outA.byteOffset,
+      this.#m.outB.byteOffset,
+    );
     out1.set(this.#m.outA.subarray(0, count));
     out2.set(this.#m.outB.subarray(0, count));
   }

@@ -3,7 +3,14 @@
 // A network abstraction can be asked against any other checkpoint of the run instead of the default reference.
 // Mounted under /api/runs.
 import { Hono, type HonoRequest } from 'hono';
-import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResponse, type AnalysisResults, type ServedResults } from '../../core/analysis-protocol.ts';
+import {
+  ANALYSIS_KINDS,
+  type AnalysisKey,
+  type AnalysisKind,
+  type AnalysisResponse,
+  type AnalysisResults,
+  type ServedResults,
+} from '../../core/analysis-protocol.ts';
 import { projectionView } from '../../core/projection-protocol.ts';
 import { analysisKey, assertChosenReference } from '../../core/analysis-keys.ts';
 import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
@@ -44,13 +51,19 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
  * with nothing to compare with. Aborting the request abandons a computation still waiting for a slot.
  */
 export async function storedAnalysis<K extends AnalysisKind>(
-  store: Store, analyze: AnalyzeCheckpoint, req: HonoRequest, kind: K,
+  store: Store,
+  analyze: AnalyzeCheckpoint,
+  req: HonoRequest,
+  kind: K,
 ): Promise<{ key: AnalysisKey; result: AnalysisResults[K] }> {
   const runId = req.param('id')!;
   const { phase, epoch } = parseEpochParams(req.param('phase')!, req.param('epoch')!);
   const at = await store.getEpoch({ runId, phase, epoch });
   if (!at.checkpoint) {
-    throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`);
+    throw new TransferscopeError(
+      'EPOCH_NOT_FOUND',
+      `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to analyse. Pick an epoch with checkpoint=true (GET /api/runs/${runId}/metrics).`,
+    );
   }
   const epochs = await store.listEpochs(runId);
   const asked = req.query('reference');
@@ -60,7 +73,10 @@ export async function storedAnalysis<K extends AnalysisKind>(
   }
   const key = analysisKey(kind, runId, epochs, at, reference);
   if (!key) {
-    throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`);
+    throw new TransferscopeError(
+      'EPOCH_NOT_FOUND',
+      `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`,
+    );
   }
   let result = await store.getAnalysis(kind, key);
   if (!result) {

@@ -3,7 +3,13 @@
 import { Hono } from 'hono';
 import type { EpochRecord } from '../../core/protocol.ts';
 import type {
-  CheckpointId, ClassAccuracyChange, CompareResponse, CompareSide, ImportantChangesResponse, LayerChange, WeightDriftResponse,
+  CheckpointId,
+  ClassAccuracyChange,
+  CompareResponse,
+  CompareSide,
+  ImportantChangesResponse,
+  LayerChange,
+  WeightDriftResponse,
 } from '../../core/compare-protocol.ts';
 import type { NetworkAbstraction } from '../../core/network-protocol.ts';
 import type { Store } from '../../store/store.ts';
@@ -21,7 +27,10 @@ import { assertRunId, clip, parseEpochParams } from '../../core/params.ts';
 export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {
   const parts = value?.split(':') ?? [];
   if (parts.length !== 3 || !parts[0]) {
-    throw new TransferscopeError('INVALID_ARGUMENT', `Query parameter '${name}' must be RUN:PHASE:EPOCH, e.g. ${name}=digits-1:target:3 (got '${clip(value ?? '')}').`);
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `Query parameter '${name}' must be RUN:PHASE:EPOCH, e.g. ${name}=digits-1:target:3 (got '${clip(value ?? '')}').`,
+    );
   }
   assertRunId(parts[0]);
   return { runId: parts[0], ...parseEpochParams(parts[1]!, parts[2]!) };
@@ -35,11 +44,13 @@ async function loadSide(store: Store, id: CheckpointId): Promise<{ side: Compare
 /** Per split, per class accuracy of one epoch's stored predictions; empty for a split without them. */
 async function classAccuracies(store: Store, id: CheckpointId, classCount: number) {
   const predictions = await store.getPredictions(id);
-  const entries = await Promise.all(VALIDATION_SPLITS.map(async (split) => {
-    const predicted = predictions.get(split);
-    const labels = await store.getLabels(id.runId, split);
-    return [split, predicted && predicted.length === labels.length ? perClassAccuracy(labels, predicted, classCount) : []] as const;
-  }));
+  const entries = await Promise.all(
+    VALIDATION_SPLITS.map(async (split) => {
+      const predicted = predictions.get(split);
+      const labels = await store.getLabels(id.runId, split);
+      return [split, predicted && predicted.length === labels.length ? perClassAccuracy(labels, predicted, classCount) : []] as const;
+    }),
+  );
   return new Map(entries);
 }
 
@@ -52,11 +63,8 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
     const a = parseCheckpointId('a', c.req.query('a'));
     const b = parseCheckpointId('b', c.req.query('b'));
     const [sa, sb] = await Promise.all([loadSide(store, a), loadSide(store, b)]);
-    const [accA, accB] = await Promise.all([
-      classAccuracies(store, a, sa.classNames.length), classAccuracies(store, b, sb.classNames.length),
-    ]);
-    const classes: ClassAccuracyChange[] = classAccuracyChanges(
-      { classNames: sa.classNames, accuracy: accA }, { classNames: sb.classNames, accuracy: accB });
+    const [accA, accB] = await Promise.all([classAccuracies(store, a, sa.classNames.length), classAccuracies(store, b, sb.classNames.length)]);
+    const classes: ClassAccuracyChange[] = classAccuracyChanges({ classNames: sa.classNames, accuracy: accA }, { classNames: sb.classNames, accuracy: accB });
     let layers: LayerChange[] | null = null;
     let layersUnavailable: string | null = null;
     if (!sa.record.checkpoint || !sb.record.checkpoint) {
@@ -84,7 +92,10 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
       const [run, at, epochs] = await Promise.all([store.getRun(id.runId), store.getEpoch(id), store.listEpochs(id.runId)]);
       const key = analysisKey('network', id.runId, epochs, at);
       if (!key) {
-        throw new TransferscopeError('EPOCH_NOT_FOUND', `${id.runId} ${id.phase} ${id.epoch} has no network abstraction: it is not a checkpoint, or no earlier source checkpoint exists. Pick a later checkpoint.`);
+        throw new TransferscopeError(
+          'EPOCH_NOT_FOUND',
+          `${id.runId} ${id.phase} ${id.epoch} has no network abstraction: it is not a checkpoint, or no earlier source checkpoint exists. Pick a later checkpoint.`,
+        );
       }
       let abstraction = await store.getAnalysis('network', key);
       if (!abstraction && analyze) {
@@ -92,7 +103,10 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
         abstraction = await store.getAnalysis('network', key);
       }
       if (!abstraction) {
-        throw new TransferscopeError('EPOCH_NOT_FOUND', `The network abstraction of ${id.runId} ${id.phase} ${id.epoch} is not computed yet. Run: npx transferscope analyze --run ${id.runId} --phase ${id.phase} --epoch ${id.epoch}`);
+        throw new TransferscopeError(
+          'EPOCH_NOT_FOUND',
+          `The network abstraction of ${id.runId} ${id.phase} ${id.epoch} is not computed yet. Run: npx transferscope analyze --run ${id.runId} --phase ${id.phase} --epoch ${id.epoch}`,
+        );
       }
       return { abstraction, classNames: run.classNames };
     };
@@ -107,7 +121,11 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
     const epochs = await store.listEpochs(runId);
     const reference = epochs.filter((e) => e.phase === 'source' && e.checkpoint).at(-1) ?? null;
     const targets = epochs.filter((e) => e.phase === 'target' && e.checkpoint);
-    const body: WeightDriftResponse = { runId, reference: reference && { phase: reference.phase, epoch: reference.epoch, step: reference.step }, checkpoints: [] };
+    const body: WeightDriftResponse = {
+      runId,
+      reference: reference && { phase: reference.phase, epoch: reference.epoch, step: reference.step },
+      checkpoints: [],
+    };
     if (reference) {
       let referenceWeights: Map<string, LayerWeights> | null = null;
       for (const at of targets) {

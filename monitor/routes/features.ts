@@ -44,7 +44,10 @@ export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureIma
     }
     const at = await store.getEpoch({ runId, phase, epoch });
     if (!at.checkpoint) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`);
+      throw new TransferscopeError(
+        'EPOCH_NOT_FOUND',
+        `Epoch ${epoch} of phase '${phase}' in run '${runId}' is not a checkpoint, so it has no weights to visualise.`,
+      );
     }
     const key = `${runId}/${phase}/${epoch}/${layer}/${neuron}`;
     const failed = failures.get(key);
@@ -52,8 +55,8 @@ export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureIma
       throw failed.error;
     }
     // A view that scrolled or scrubbed on drops its image request; a render still waiting for a worker then leaves.
-    const render = (signal: AbortSignal) => renderFeatureImage({ runId, phase, epoch, layer: layer as LayerName, neuron }, signal)
-      .catch((err: unknown) => {
+    const render = (signal: AbortSignal) =>
+      renderFeatureImage({ runId, phase, epoch, layer: layer as LayerName, neuron }, signal).catch((err: unknown) => {
         // BUSY says nothing about this image, so only the render's own failures are remembered.
         if (err instanceof TransferscopeError && err.code !== 'BUSY') {
           rememberFailure(key, err);

@@ -62,7 +62,10 @@ export function instanceRoutes(store: Store): Hono {
       await store.getRun(runId);
       const stored = await store.getInstances(runId, split);
       if (stored.labels.length === 0) {
-        throw new TransferscopeError('NOT_FOUND', `Run '${runId}' has no stored ${split} instances (it may still be starting); try again once its first epoch is committed.`);
+        throw new TransferscopeError(
+          'NOT_FOUND',
+          `Run '${runId}' has no stored ${split} instances (it may still be starting); try again once its first epoch is committed.`,
+        );
       }
       return stored;
     });
@@ -85,7 +88,10 @@ export function instanceRoutes(store: Store): Hono {
     const index = Number(match[1]);
     const stored = await loadSplit(runId, split);
     if (index >= stored.labels.length) {
-      throw new TransferscopeError('NOT_FOUND', `Run '${runId}' has ${stored.labels.length} ${split} instances, so there is no instance ${index}; indices run from 0 to ${stored.labels.length - 1}.`);
+      throw new TransferscopeError(
+        'NOT_FOUND',
+        `Run '${runId}' has ${stored.labels.length} ${split} instances, so there is no instance ${index}; indices run from 0 to ${stored.labels.length - 1}.`,
+      );
     }
     const size = stored.height * stored.width * 3;
     const png = encodePng(stored.pixels.subarray(index * size, (index + 1) * size), stored.width, stored.height);

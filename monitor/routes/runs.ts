@@ -34,12 +34,13 @@ export function runsRoutes(store: Store): Hono {
     const sourceEpochs = epochs.filter((e) => e.phase === 'source' && e.step <= at.step);
     const sourceAt = sourceEpochs.at(-1);
     const sourceReference: EpochRef | null = sourceAt ? { phase: 'source', epoch: sourceAt.epoch, step: sourceAt.step } : null;
-    const sourcePredictions = sourceReference
-      ? sourceReference.step === at.step ? viewed : await store.getPredictions({ runId, ...sourceReference })
-      : null;
+    const sourcePredictions = sourceReference ? (sourceReference.step === at.step ? viewed : await store.getPredictions({ runId, ...sourceReference })) : null;
     const viewedTarget = viewed.get('target-validation');
     if (!viewedTarget || labels.length !== viewedTarget.length) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no target-validation predictions matching its stored instances (${labels.length} labels); the run was not written by transferscope train.`);
+      throw new TransferscopeError(
+        'EPOCH_NOT_FOUND',
+        `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no target-validation predictions matching its stored instances (${labels.length} labels); the run was not written by transferscope train.`,
+      );
     }
     const body: ConfusionResponse = {
       runId,

@@ -18,7 +18,10 @@ export function weightRoutes(store: Store): Hono {
     const layer = c.req.param('layer');
     const index = (LAYER_NAMES as readonly string[]).indexOf(layer);
     if (index < 1) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Invalid layer '${clip(layer)}': weights between layers end in one of ${LAYER_NAMES.slice(1).join(', ')} (the layer whose kernel holds them).`);
+      throw new TransferscopeError(
+        'INVALID_ARGUMENT',
+        `Invalid layer '${clip(layer)}': weights between layers end in one of ${LAYER_NAMES.slice(1).join(', ')} (the layer whose kernel holds them).`,
+      );
     }
     const from = parseNeuronIndex(c.req.query('from'), "query parameter 'from'");
     const to = parseNeuronIndex(c.req.query('to'), "query parameter 'to'");
@@ -28,15 +31,28 @@ export function weightRoutes(store: Store): Hono {
     const kernel = stored.find((w) => w.layer === layer);
     const previous = stored.find((w) => w.layer === fromLayer);
     if (!kernel || !previous) {
-      throw new TransferscopeError('EPOCH_NOT_FOUND', `Checkpoint ${phase} epoch ${epoch} of run '${runId}' has no stored weights for ${fromLayer} and ${layer}.`);
+      throw new TransferscopeError(
+        'EPOCH_NOT_FOUND',
+        `Checkpoint ${phase} epoch ${epoch} of run '${runId}' has no stored weights for ${fromLayer} and ${layer}.`,
+      );
     }
     // Dense over a conv layer's map (fc6 after conv5): `from` is a channel spread over the map's positions.
     const flattenedChannels = kernel.kernelShape.length === 2 && previous.kernelShape.length === 4 ? previous.kernelShape[3] : undefined;
     const slice = weightSlice({ kernel: kernel.kernel, kernelShape: kernel.kernelShape, flattenedChannels, from, to });
     const body: WeightSliceResponse = {
-      runId, phase, epoch, layer: layer as LayerName, fromLayer, from, to,
-      kind: slice.kind, rows: slice.rows, cols: slice.cols,
-      values: roundAll(slice.values), incoming: roundAll(slice.incoming), bias: roundSignificant(kernel.bias[to]!),
+      runId,
+      phase,
+      epoch,
+      layer: layer as LayerName,
+      fromLayer,
+      from,
+      to,
+      kind: slice.kind,
+      rows: slice.rows,
+      cols: slice.cols,
+      values: roundAll(slice.values),
+      incoming: roundAll(slice.incoming),
+      bias: roundSignificant(kernel.bias[to]!),
     };
     return c.json(body, 200, { 'cache-control': 'public, max-age=86400' });
   });

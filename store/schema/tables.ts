@@ -99,7 +99,6 @@ export const TABLE_SCHEMAS = {
 } as const;
 export type TableName = keyof typeof TABLE_SCHEMAS;
 
-
 export interface LayerWeights {
   layer: LayerName;
   kernelShape: number[];

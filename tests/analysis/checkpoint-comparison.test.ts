@@ -5,7 +5,13 @@ import { networkBoundary, networkLayer } from '../helpers/run-fixture.ts';
 
 describe('classAccuracyChanges', () => {
   it('matches classes by name across runs and gives b - a per split, null where a side lacks the class', () => {
-    const a = { classNames: ['cat', 'dog'], accuracy: new Map([['target-validation', [0.5, 0.25]], ['source-validation', [1, Number.NaN]]] as const) };
+    const a = {
+      classNames: ['cat', 'dog'],
+      accuracy: new Map([
+        ['target-validation', [0.5, 0.25]],
+        ['source-validation', [1, Number.NaN]],
+      ] as const),
+    };
     const b = { classNames: ['dog', 'bird'], accuracy: new Map([['target-validation', [0.75, 1]]] as const) };
     const rows = classAccuracyChanges(a, b);
     const target = rows.filter((r) => r.split === 'target-validation');
@@ -43,18 +49,35 @@ describe('layerChanges', () => {
 
 describe('importantChanges', () => {
   const cls = (classIndex: number, neurons: number[], weights: [number, number][]): NetworkClassAbstraction => ({
-    classIndex, instances: [], layers: [networkLayer('conv1', neurons)], boundaries: [networkBoundary('conv1', 'conv2', weights)],
+    classIndex,
+    instances: [],
+    layers: [networkLayer('conv1', neurons)],
+    boundaries: [networkBoundary('conv1', 'conv2', weights)],
   });
   const abstraction = (classes: NetworkClassAbstraction[]): NetworkAbstraction => ({ steps: 1, maxPerClass: 1, seconds: 0, classes });
 
   it('diffs important neurons and weights of classes present on both sides, matched by name', () => {
     const a = { abstraction: abstraction([cls(0, [1, 2], [[1, 3]]), cls(1, [4], [])]), classNames: ['cat', 'dog'] };
-    const b = { abstraction: abstraction([cls(0, [2, 5], [[1, 3], [2, 2]])]), classNames: ['cat'] };
-    expect(importantChanges(a, b)).toEqual([{
-      className: 'cat',
-      layers: [{ layer: 'conv1', neurons: { kept: [2], added: [5], removed: [1] } }],
-      boundaries: [{ fromLayer: 'conv1', toLayer: 'conv2', weights: { kept: ['1>3'], added: ['2>2'], removed: [] } }],
-    }]);
+    const b = {
+      abstraction: abstraction([
+        cls(
+          0,
+          [2, 5],
+          [
+            [1, 3],
+            [2, 2],
+          ],
+        ),
+      ]),
+      classNames: ['cat'],
+    };
+    expect(importantChanges(a, b)).toEqual([
+      {
+        className: 'cat',
+        layers: [{ layer: 'conv1', neurons: { kept: [2], added: [5], removed: [1] } }],
+        boundaries: [{ fromLayer: 'conv1', toLayer: 'conv2', weights: { kept: ['1>3'], added: ['2>2'], removed: [] } }],
+      },
+    ]);
     expect(importantChanges(b, { abstraction: abstraction([cls(0, [9], [])]), classNames: ['dog'] })).toEqual([]);
   });
 });

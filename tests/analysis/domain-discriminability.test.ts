@@ -8,11 +8,7 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce
 
 describe('scaleToUnitRange', () => {
   it('maps each column min to −1, max to 1, linearly in between, and constant columns to 0', () => {
-    const X = new Float32Array([
-      0, 5, 3, -2,
-      10, 5, 1, -2,
-      2.5, 5, 2, -2,
-    ]);
+    const X = new Float32Array([0, 5, 3, -2, 10, 5, 1, -2, 2.5, 5, 2, -2]);
     const { scaled, min, max } = scaleToUnitRange(X, 4);
     expect(Array.from(scaled)).toEqual([-1, 0, 1, 0, 1, 0, -1, 0, -0.5, 0, 0, 0]);
     expect(Array.from(min)).toEqual([0, 5, 1, -2]);
@@ -27,7 +23,12 @@ describe('domainDiscriminability', () => {
 
   it('ranks the shifted neurons first, with positive (source-like) weights', () => {
     const ranked = Array.from(result.weights, (w, k) => [k, Math.abs(w)] as const).sort((a, b) => b[1] - a[1]);
-    expect(ranked.slice(0, 2).map(([k]) => k).sort()).toEqual([0, 1]);
+    expect(
+      ranked
+        .slice(0, 2)
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(result.weights[0]).toBeGreaterThan(0);
     expect(result.weights[1]).toBeGreaterThan(0);
     expect(result.converged).toBe(true);
@@ -44,7 +45,7 @@ describe('domainDiscriminability', () => {
     expect(Math.abs(chance.cvAccuracy - 0.5)).toBeLessThan(0.1);
   });
 
-  it('gives the plain loops\' answer with the WebAssembly kernels (fits, principal component, projection)', () => {
+  it("gives the plain loops' answer with the WebAssembly kernels (fits, principal component, projection)", () => {
     const js = domainDiscriminability({ ...domains, d, folds: 5, seed: 1, kernels: 'js' });
     expect(Array.from(result.foldAccuracies)).toEqual(Array.from(js.foldAccuracies));
     expect(dot(result.weights, js.weights) / Math.hypot(...result.weights) / Math.hypot(...js.weights)).toBeGreaterThan(0.99999);

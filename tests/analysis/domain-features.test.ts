@@ -3,7 +3,7 @@ import { domainFeatures, roundFeature, unitHistogram } from '../../analysis/doma
 import { FEATURE_HISTOGRAM_BINS } from '../../core/features-protocol.ts';
 import { twoDomains } from '../lib/linear-svm/linear-svm-fixtures.ts';
 
-const neurons = (d: number) => Array.from({ length: d }, (_, k) => ({ layer: k < 2 ? 'conv1' as const : 'fc6' as const, neuron: k * 3 }));
+const neurons = (d: number) => Array.from({ length: d }, (_, k) => ({ layer: k < 2 ? ('conv1' as const) : ('fc6' as const), neuron: k * 3 }));
 const indices = (n: number) => Array.from({ length: n }, (_, i) => i * 2);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -29,12 +29,17 @@ describe('domainFeatures', () => {
     expect(result.folds).toBe(10);
     expect(result.cvAccuracy).toBeGreaterThanOrEqual(0.95);
     const ranked = result.neurons.map((n, k) => [k, Math.abs(n.weight)] as const).sort((a, b) => b[1] - a[1]);
-    expect(ranked.slice(0, 2).map(([k]) => k).sort()).toEqual([0, 1]);
+    expect(
+      ranked
+        .slice(0, 2)
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(result.neurons[0]!.weight).toBeGreaterThan(0);
     // Source rows to the right of the vertical boundary, target rows to its left, nearly all of them.
     expect(result.x).toHaveLength(70);
     expect(result.y).toHaveLength(70);
-    const right = result.x.filter((x, r) => (x > result.boundaryX!) === r < 40).length;
+    const right = result.x.filter((x, r) => x > result.boundaryX! === r < 40).length;
     expect(right).toBeGreaterThanOrEqual(68);
     for (const n of result.neurons) {
       expect(sum(n.source)).toBe(40);
@@ -63,18 +68,40 @@ describe('domainFeatures', () => {
 
   it('has no classifier without instances of one domain, but keeps the other domain histograms', () => {
     const { source } = twoDomains(8, 7, 1, 4);
-    const result = domainFeatures({ classIndex: 1, neurons: neurons(4), source, target: new Float32Array(0), sourceInstances: indices(7), targetInstances: [] });
+    const result = domainFeatures({
+      classIndex: 1,
+      neurons: neurons(4),
+      source,
+      target: new Float32Array(0),
+      sourceInstances: indices(7),
+      targetInstances: [],
+    });
     expect(result.cvAccuracy).toBeNull();
     expect(result.boundaryX).toBeNull();
     expect(result.x).toEqual([]);
     expect(result.neurons.every((n) => n.weight === 0 && sum(n.source) === 7 && sum(n.target) === 0)).toBe(true);
-    const none = domainFeatures({ classIndex: 2, neurons: [], source: new Float32Array(0), target: new Float32Array(0), sourceInstances: [1], targetInstances: [2] });
+    const none = domainFeatures({
+      classIndex: 2,
+      neurons: [],
+      source: new Float32Array(0),
+      target: new Float32Array(0),
+      sourceInstances: [1],
+      targetInstances: [2],
+    });
     expect(none.neurons).toEqual([]);
     expect(none.cvAccuracy).toBeNull();
   });
 
   it('rejects matrices that do not match the instance lists', () => {
-    expect(() => domainFeatures({ classIndex: 0, neurons: neurons(2), source: new Float32Array(3), target: new Float32Array(2), sourceInstances: [0, 1], targetInstances: [0] }))
-      .toThrow(/class 0 got 3 source and 2 target values for 2 \+ 1 instances of 2 neurons/);
+    expect(() =>
+      domainFeatures({
+        classIndex: 0,
+        neurons: neurons(2),
+        source: new Float32Array(3),
+        target: new Float32Array(2),
+        sourceInstances: [0, 1],
+        targetInstances: [0],
+      }),
+    ).toThrow(/class 0 got 3 source and 2 target values for 2 \+ 1 instances of 2 neurons/);
   });
 });

@@ -12,14 +12,23 @@ describe('importantWeights', () => {
     expect(Array.from(activatedLevels(dense, [2, 0]))).toEqual([2, -4, 1, 0, 0, 0]);
     // Per instance (k = 2): {0->0, 0->2}, {1->0, 0->0}, {1->0, 1->1}. Counts 0->0: 2 (levels 2 + 1),
     // 1->0: 2 (3 + 6), so 1->0 comes first.
-    expect(triples(importantWeights(dense, activations, { k: 2 }))).toEqual([[1, 0, 2], [0, 0, 2]]);
+    expect(triples(importantWeights(dense, activations, { k: 2 }))).toEqual([
+      [1, 0, 2],
+      [0, 0, 2],
+    ]);
     // By magnitude: {0->1, 0->0}, {1->0, 0->1}, {1->0, 1->2}.
-    expect(triples(importantWeights(dense, activations, { k: 2, level: 'magnitude' }))).toEqual([[1, 0, 2], [0, 1, 2]]);
-    expect(triples(importantWeights(dense, activations, { k: 2, rows: [0] }))).toEqual([[0, 0, 1], [0, 2, 1]]);
+    expect(triples(importantWeights(dense, activations, { k: 2, level: 'magnitude' }))).toEqual([
+      [1, 0, 2],
+      [0, 1, 2],
+    ]);
+    expect(triples(importantWeights(dense, activations, { k: 2, rows: [0] }))).toEqual([
+      [0, 0, 1],
+      [0, 2, 1],
+    ]);
     expect(importantWeights(dense, activations, { rows: [] }).from.length).toBe(0);
   });
 
-  it('averages every weight\'s activated level over the selected instances', () => {
+  it("averages every weight's activated level over the selected instances", () => {
     // Levels per instance: [2, -4, 1, 0, 0, 0], [1, -2, 0.5, 3, 0.1, -1], [0, 0, 0, 6, 0.2, -2].
     const mean = importantWeights(dense, activations, { k: 1 }).meanLevels;
     expect(Array.from(mean, (v) => +v.toFixed(6))).toEqual([1, -2, 0.5, 3, 0.1, -1]);
@@ -43,7 +52,10 @@ describe('importantWeights', () => {
     // equal counts, 0->1's summed level 3 beats 1->1's 1.5.
     expect(triples(importantWeights(conv, channels, { k: 1 }))).toEqual([[0, 1, 1]]);
     // k = 2: {0->1, 1->1} and {1->1, 1->0}.
-    expect(triples(importantWeights(conv, channels, { k: 2 }))).toEqual([[1, 1, 2], [0, 1, 1]]);
+    expect(triples(importantWeights(conv, channels, { k: 2 }))).toEqual([
+      [1, 1, 2],
+      [0, 1, 1],
+    ]);
   });
 
   it('flatten -> fc6: sums the units of each conv5 channel (unit u is channel u % channels)', () => {
@@ -51,7 +63,10 @@ describe('importantWeights', () => {
     const flatten: WeightBoundary = { kind: 'flatten', kernel: Float32Array.from([1, 0, 0, 1, 2, -1, 1, 1]), channels: 2, outputs: 2 };
     expect(Array.from(activatedLevels(flatten, [1, 2, 3, 4]))).toEqual([7, -3, 4, 6]);
     const units = { values: Float32Array.from([1, 2, 3, 4]), instances: 1, neurons: 4 };
-    expect(triples(importantWeights(flatten, units, { k: 2 }))).toEqual([[0, 0, 1], [1, 1, 1]]);
+    expect(triples(importantWeights(flatten, units, { k: 2 }))).toEqual([
+      [0, 0, 1],
+      [1, 1, 1],
+    ]);
     expect(() => importantWeights(flatten, { values: new Float32Array(2), instances: 1, neurons: 2 })).toThrow(/needs 4 activations/);
   });
 

@@ -4,11 +4,7 @@ import type { NeuronSimilarity } from '../../analysis/neuron-similarity.ts';
 
 // 3 source x 4 target neurons, S[s, t] at s * 4 + t.
 const similarity: NeuronSimilarity = {
-  values: Float32Array.from([
-    0.9, -0.2, 0.1, 0.9,
-    0.3, 1.0, -1.0, 0.0,
-    0.55, 0.5, 0.95, 0.2,
-  ]),
+  values: Float32Array.from([0.9, -0.2, 0.1, 0.9, 0.3, 1.0, -1.0, 0.0, 0.55, 0.5, 0.95, 0.2]),
   sourceNeurons: 3,
   targetNeurons: 4,
 };
@@ -40,10 +36,13 @@ describe('similarityRegions', () => {
 });
 
 describe('mostSimilarNeurons', () => {
-  it('ranks the other model\'s neurons by similarity, the same index first among ties', () => {
+  it("ranks the other model's neurons by similarity, the same index first among ties", () => {
     // Target neuron 0's column: 0.9, 0.3, 0.55.
     const t = mostSimilarNeurons(similarity, 'target', 0, 2);
-    expect([Array.from(t.neurons), Array.from(t.values, (v) => +v.toFixed(2))]).toEqual([[0, 2], [0.9, 0.55]]);
+    expect([Array.from(t.neurons), Array.from(t.values, (v) => +v.toFixed(2))]).toEqual([
+      [0, 2],
+      [0.9, 0.55],
+    ]);
     // Source neuron 0's row: 0.9 at targets 0 and 3 (tie: target 0 is its own index), then 0.1, -0.2.
     expect(Array.from(mostSimilarNeurons(similarity, 'source', 0, 5).neurons)).toEqual([0, 3, 2, 1]);
     const tie: NeuronSimilarity = { values: Float32Array.from([0.5, 0.5, 0.5, 0.5]), sourceNeurons: 2, targetNeurons: 2 };

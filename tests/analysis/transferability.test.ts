@@ -3,8 +3,10 @@ import { transferability } from '../../analysis/transferability.ts';
 import { epochRecord } from '../helpers/run-fixture.ts';
 
 describe('transferability', () => {
-  const withTarget = (phase: 'source' | 'target', epoch: number, step: number, accTarget: number) =>
-    ({ ...epochRecord(phase, epoch, step), accTargetValidation: accTarget });
+  const withTarget = (phase: 'source' | 'target', epoch: number, step: number, accTarget: number) => ({
+    ...epochRecord(phase, epoch, step),
+    accTargetValidation: accTarget,
+  });
   const epochs = [withTarget('source', 1, 1, 0.2), withTarget('source', 2, 2, 0.35), withTarget('target', 1, 3, 0.3), withTarget('target', 2, 4, 0.8)];
 
   it('is the best target-model minus the best source-model accuracy on target data, up to a step', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { neuronWeightSimilarity, relativeL2, type LayerParameters } from '../../analysis/weight-change.ts';
 
 const dense = (kernel: number[], bias: number[]): LayerParameters => ({
-  kernelShape: [kernel.length / bias.length, bias.length], kernel: Float32Array.from(kernel), bias: Float32Array.from(bias),
+  kernelShape: [kernel.length / bias.length, bias.length],
+  kernel: Float32Array.from(kernel),
+  bias: Float32Array.from(bias),
 });
 
 describe('relativeL2', () => {

@@ -8,10 +8,24 @@ describe('weightInheritance', () => {
   const fromSimilarity = { values: Float32Array.from([0.9, 0.1, 0.2, 0.8]), sourceNeurons: 2, targetNeurons: 2 };
   // Layer i+1 (3 source x 3 target): target 0 ~ source 1, target 1 ~ source 0, target 2 like no source neuron.
   const toSimilarity = { values: Float32Array.from([0.1, 0.7, -0.1, 0.95, 0.2, 0, 0.3, -0.1, -0.5]), sourceNeurons: 3, targetNeurons: 3 };
-  const sourceWeights = pairs([[0, 1], [1, 0]]);
+  const sourceWeights = pairs([
+    [0, 1],
+    [1, 0],
+  ]);
 
   it('maps each end to its most similar source neuron and looks the source weight up', () => {
-    const result = weightInheritance({ targetWeights: pairs([[0, 0], [1, 1], [0, 1], [1, 0], [0, 2]]), sourceWeights, fromSimilarity, toSimilarity });
+    const result = weightInheritance({
+      targetWeights: pairs([
+        [0, 0],
+        [1, 1],
+        [0, 1],
+        [1, 0],
+        [0, 2],
+      ]),
+      sourceWeights,
+      fromSimilarity,
+      toSimilarity,
+    });
     expect(Array.from(result.sourceFrom)).toEqual([0, 1, 0, 1, 0]);
     expect(Array.from(result.sourceTo)).toEqual([1, 0, 0, 1, -1]);
     expect(Array.from(result.inherited)).toEqual([1, 1, 0, 0, 0]);
@@ -22,7 +36,15 @@ describe('weightInheritance', () => {
   it('prefers the source neuron a target neuron was copied from among equally similar ones, else the lowest index', () => {
     // Target neuron 1 is equally similar to source 0 and source 1 (its copy); target neuron 2 has no copy.
     const tied = { values: Float32Array.from([0.5, 0.9, 0.6, 0.5, 0.9 - 1e-8, 0.6, 0.1, 0.2, 0.3]), sourceNeurons: 3, targetNeurons: 3 };
-    const result = weightInheritance({ targetWeights: pairs([[1, 1], [2, 2]]), sourceWeights, fromSimilarity: tied, toSimilarity: tied });
+    const result = weightInheritance({
+      targetWeights: pairs([
+        [1, 1],
+        [2, 2],
+      ]),
+      sourceWeights,
+      fromSimilarity: tied,
+      toSimilarity: tied,
+    });
     expect(Array.from(result.sourceFrom)).toEqual([1, 0]);
     expect(Array.from(result.sourceTo)).toEqual([1, 0]);
   });

@@ -5,10 +5,14 @@ import { weightRegions } from '../../analysis/weight-regions.ts';
 const levels = Float64Array.from({ length: 12 }, (_, p) => 10 * Math.floor(p / 4) + (p % 4));
 
 describe('weightRegions', () => {
-  it('summarises each important neuron\'s weights to the other side\'s non-important neurons, with the pie counts', () => {
+  it("summarises each important neuron's weights to the other side's non-important neurons, with the pie counts", () => {
     // Important inputs [2, 0], important outputs [1]. Important target weights 0->1, 2->3 (inherited), 1->0 (inherited), 0->2.
     const r = weightRegions({
-      levels, inputs: 3, outputs: 4, importantFrom: [2, 0], importantTo: [1],
+      levels,
+      inputs: 3,
+      outputs: 4,
+      importantFrom: [2, 0],
+      importantTo: [1],
       weights: { from: [0, 2, 1, 0], to: [1, 3, 0, 2], inherited: [false, true, true, false] },
       bins: 2,
     });
@@ -25,12 +29,24 @@ describe('weightRegions', () => {
 
   it('has no boxplot when every neuron on the other side is important, and a centred range for one level', () => {
     const r = weightRegions({
-      levels: Float64Array.from([1, 2]), inputs: 1, outputs: 2, importantFrom: [0], importantTo: [0, 1],
+      levels: Float64Array.from([1, 2]),
+      inputs: 1,
+      outputs: 2,
+      importantFrom: [0],
+      importantTo: [0, 1],
       weights: { from: [], to: [], inherited: [] },
     });
     expect(r.fromImportant).toEqual([{ neuron: 0, levels: null, weights: 0, important: 0, inherited: 0 }]);
     expect(r.otherOther.weights).toBe(0);
-    const single = weightRegions({ levels: Float64Array.from([4]), inputs: 1, outputs: 1, importantFrom: [], importantTo: [], weights: { from: [], to: [], inherited: [] }, bins: 2 });
+    const single = weightRegions({
+      levels: Float64Array.from([4]),
+      inputs: 1,
+      outputs: 1,
+      importantFrom: [],
+      importantTo: [],
+      weights: { from: [], to: [], inherited: [] },
+      bins: 2,
+    });
     expect(single.otherOther).toMatchObject({ min: 3.5, max: 4.5, counts: [0, 1] });
   });
 

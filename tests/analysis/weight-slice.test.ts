@@ -13,7 +13,7 @@ describe('weightSlice', () => {
     expect(slice.incoming.length).toBe(0);
   });
 
-  it('flatten: channel n1\'s weights into unit n2 as the conv map\'s H x W', () => {
+  it("flatten: channel n1's weights into unit n2 as the conv map's H x W", () => {
     // 2 x 2 positions of 3 channels = 12 units, 2 outputs: entry (p * 3 + n1) * 2 + n2.
     const slice = weightSlice({ kernel: indices(24), kernelShape: [12, 2], flattenedChannels: 3, from: 2, to: 1 });
     expect([slice.kind, slice.rows, slice.cols]).toEqual(['flatten', 2, 2]);

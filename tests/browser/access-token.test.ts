@@ -14,19 +14,23 @@ beforeAll(async () => {
   const labels = Int32Array.from([0, 1, 2]);
   await session.store.createRun(runMeta('token-run'));
   await session.store.putInstances('token-run', [{ split: 'target-validation', labels, height: 2, width: 2, pixels: new Uint8Array(3 * 2 * 2 * 3).fill(200) }]);
-  await session.store.commitEpoch('token-run', { record: epochRecord('source', 1, 1), predictions: [{ split: 'target-validation', predicted: Int16Array.from([0, 1, 1]) }] });
+  await session.store.commitEpoch('token-run', {
+    record: epochRecord('source', 1, 1),
+    predictions: [{ split: 'target-validation', predicted: Int16Array.from([0, 1, 1]) }],
+  });
 });
 afterAll(async () => {
   // Unset when the setup failed.
   await (session as DashboardSession | undefined)?.close();
 });
 
-const loadImage = (path: string) => new Promise<string>((resolve) => {
-  const img = new Image();
-  img.onload = () => resolve(`loaded ${img.naturalWidth}x${img.naturalHeight}`);
-  img.onerror = () => resolve('failed');
-  img.src = path;
-});
+const loadImage = (path: string) =>
+  new Promise<string>((resolve) => {
+    const img = new Image();
+    img.onload = () => resolve(`loaded ${img.naturalWidth}x${img.naturalHeight}`);
+    img.onerror = () => resolve('failed');
+    img.src = path;
+  });
 
 describe('dashboard with an access token', () => {
   it('signs in from ?token=, hides it, and loads data, images and live updates with it', async () => {

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const attribute = (testId: string, name: string) => async (): Promise<string> =>
-  (await page.getByTestId(testId).first().getAttribute(name, { timeout: 1000 }).catch(() => null)) ?? '';
+  (await page
+    .getByTestId(testId)
+    .first()
+    .getAttribute(name, { timeout: 1000 })
+    .catch(() => null)) ?? '';
 
 const AB = 'slow · target · epoch 1|fast · target · epoch 1';
 const ALL = '0,1,2,3,4,5,6,7,8,9';
@@ -68,7 +72,16 @@ async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]>
         const x = at % c.width;
         const y = Math.floor(at / c.width);
         blob.push([x, y]);
-        for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
+        for (const [dx, dy] of [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+          [1, 1],
+          [-1, -1],
+          [1, -1],
+          [-1, 1],
+        ] as const) {
           const next = (y + dy) * c.width + x + dx;
           if (!seen.has(next) && strong(x + dx, y + dy)) {
             seen.add(next);
@@ -78,7 +91,8 @@ async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]>
       }
       const cx = blob.reduce((sum, [x]) => sum + x, 0) / blob.length;
       const cy = blob.reduce((sum, [, y]) => sum + y, 0) / blob.length;
-      const inner = blob.filter(([x, y]) => strong(x + 1, y) && strong(x - 1, y) && strong(x, y + 1) && strong(x, y - 1))
+      const inner = blob
+        .filter(([x, y]) => strong(x + 1, y) && strong(x - 1, y) && strong(x, y + 1) && strong(x, y - 1))
         .sort((p, q) => Math.hypot(p[0] - cx, p[1] - cy) - Math.hypot(q[0] - cx, q[1] - cy))[0];
       if (inner) {
         spots.push({ x: inner[0] / scale, y: inner[1] / scale });
@@ -92,8 +106,12 @@ async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]>
 
 /** The top `k` neurons by |weight| (ties in server order, zero weights never), as `layer:neuron`. */
 const topIds = (neurons: FeaturesResponse['result']['classes'][number]['neurons'], k = 10): string[] =>
-  neurons.map((n, i) => ({ n, i })).sort((x, y) => Math.abs(y.n.weight) - Math.abs(x.n.weight) || x.i - y.i)
-    .filter(({ n }) => n.weight !== 0).slice(0, k).map(({ n }) => `${n.layer}:${n.neuron}`);
+  neurons
+    .map((n, i) => ({ n, i }))
+    .sort((x, y) => Math.abs(y.n.weight) - Math.abs(x.n.weight) || x.i - y.i)
+    .filter(({ n }) => n.weight !== 0)
+    .slice(0, k)
+    .map(({ n }) => `${n.layer}:${n.neuron}`);
 
 describe('compare mode in Chromium, opened from a shared URL', () => {
   // Every case starts with all sections drawn: the first visit, whichever case makes it, computes both
@@ -116,7 +134,9 @@ describe('compare mode in Chromium, opened from a shared URL', () => {
     expect(distances.every((d) => d > 0)).toBe(true);
     // Sorting by the delta orders the rows.
     await page.getByTestId('compare-sort-delta').click();
-    const deltas = (await page.getByTestId('compare-class-delta').allTextContents()).map((t) => Number(t.replace('−', '-').replace('±', '').replace(' pp', '')));
+    const deltas = (await page.getByTestId('compare-class-delta').allTextContents()).map((t) =>
+      Number(t.replace('−', '-').replace('±', '').replace(' pp', '')),
+    );
     expect(deltas).toEqual([...deltas].sort((x, y) => y - x));
     // Each run's drift chart, for two runs.
     await expect.poll(async () => page.getByTestId('weight-drift-chart').count(), { timeout: 20_000 }).toBe(2);
@@ -128,7 +148,10 @@ describe('compare mode in Chromium, opened from a shared URL', () => {
 
   it('draws both instance layouts, B aligned onto A, with the changed predictions marked and listed', async () => {
     await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 120_000, interval: 500 }).toBe(`${AB}|${ALL}`);
-    const [a, b] = [(await api<InstancesResponse>('api/runs/slow/epochs/target/1/instances')).result, (await api<InstancesResponse>('api/runs/fast/epochs/target/1/instances')).result];
+    const [a, b] = [
+      (await api<InstancesResponse>('api/runs/slow/epochs/target/1/instances')).result,
+      (await api<InstancesResponse>('api/runs/fast/epochs/target/1/instances')).result,
+    ];
     // The same config and seed, so the same stored validation instances: match them by (domain, index).
     const rowOfB = new Map(b.index.map((index, r) => [`${b.domain[r]}:${index}`, r]));
     const expected: string[] = [];
@@ -151,17 +174,27 @@ describe('compare mode in Chromium, opened from a shared URL', () => {
     // Two learning rates ten times apart disagree on some of the ~70 instances.
     expect(expected.length).toBeGreaterThan(0);
     expect(await page.getByTestId('compare-alignment').textContent()).toContain(`B aligned onto A over ${shared} shared instances`);
-    for (const [side, layout] of [['a', a], ['b', b]] as const) {
+    for (const [side, layout] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
       const chart = page.getByTestId(`compare-instance-chart-${side}`);
       expect(Number(await chart.getAttribute('data-drawn-count'))).toBe(layout.count);
       expect(Number(await chart.getAttribute('data-marked-count'))).toBe(expected.length);
     }
     for (const change of ['fixed', 'broken'] as const) {
-      for (const [domain, name] of [[0, 'source'], [1, 'target']] as const) {
-        expect(await page.getByTestId(`compare-change-total-${change}-${name}`).textContent()).toBe(totals[change][domain] ? String(totals[change][domain]) : '');
+      for (const [domain, name] of [
+        [0, 'source'],
+        [1, 'target'],
+      ] as const) {
+        expect(await page.getByTestId(`compare-change-total-${change}-${name}`).textContent()).toBe(
+          totals[change][domain] ? String(totals[change][domain]) : '',
+        );
       }
     }
-    const listed = await page.getByTestId('compare-change-instance').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-id')}:${r.getAttribute('data-change')}`));
+    const listed = await page
+      .getByTestId('compare-change-instance')
+      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-id')}:${r.getAttribute('data-change')}`));
     expect(listed.sort()).toEqual(expected.sort());
 
     // Hovering a ringed point shows its image and what changed, as the instance view's tooltip does.
@@ -173,31 +206,48 @@ describe('compare mode in Chromium, opened from a shared URL', () => {
     let text = '';
     for (const spot of spots) {
       await page.mouse.move(spot.x, spot.y);
-      text = await tooltip.textContent({ timeout: 1500 }).catch(() => '') ?? '';
+      text = (await tooltip.textContent({ timeout: 1500 }).catch(() => '')) ?? '';
       if (change.test(text)) {
         break;
       }
     }
     expect(text).toMatch(change);
-    expect(await tooltip.getByTestId('instance-tooltip-image').getAttribute('src')).toMatch(/^\/api\/runs\/fast\/instances\/(source|target)-validation\/\d+\.png$/);
+    expect(await tooltip.getByTestId('instance-tooltip-image').getAttribute('src')).toMatch(
+      /^\/api\/runs\/fast\/instances\/(source|target)-validation\/\d+\.png$/,
+    );
     expect(session.pageErrors).toEqual([]);
   }, 150_000);
 
-  it('draws both feature analyses of one class, flagging neurons top-ranked at one side only, and follows the URL\'s class', async () => {
+  it("draws both feature analyses of one class, flagging neurons top-ranked at one side only, and follows the URL's class", async () => {
     await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 150_000, interval: 500 }).toBe(`${AB}|0`);
-    const features = { a: (await api<FeaturesResponse>('api/runs/slow/epochs/target/1/features')).result, b: (await api<FeaturesResponse>('api/runs/fast/epochs/target/1/features')).result };
+    const features = {
+      a: (await api<FeaturesResponse>('api/runs/slow/epochs/target/1/features')).result,
+      b: (await api<FeaturesResponse>('api/runs/fast/epochs/target/1/features')).result,
+    };
     const top = { a: topIds(features.a.classes[0]!.neurons), b: topIds(features.b.classes[0]!.neurons) };
     let flagged = 0;
-    for (const [side, other] of [['a', 'b'], ['b', 'a']] as const) {
+    for (const [side, other] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
       const ranking = page.getByTestId(`compare-feature-ranking-${side}`);
-      const rows = await ranking.getByTestId('feature-row').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-neuron'), tr.getAttribute('data-marked')]));
+      const rows = await ranking
+        .getByTestId('feature-row')
+        .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-neuron'), tr.getAttribute('data-marked')]));
       expect(rows.map(([id]) => id).sort()).toEqual([...top[side]].sort());
       const onlyHere = top[side].filter((id) => !top[other].includes(id));
-      expect(rows.filter(([, marked]) => marked === 'true').map(([id]) => id).sort()).toEqual(onlyHere.sort());
+      expect(
+        rows
+          .filter(([, marked]) => marked === 'true')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(onlyHere.sort());
       expect(await ranking.getByTestId('feature-mark').count()).toBe(onlyHere.length);
       flagged += onlyHere.length;
       expect(await page.getByTestId(`compare-feature-cv-${side}`).textContent()).toBe(`${(100 * features[side].classes[0]!.cvAccuracy!).toFixed(1)}%`);
-      expect(Number(await page.getByTestId(`compare-features-${side}`).getByTestId('feature-plot').getAttribute('data-points'))).toBe(features[side].classes[0]!.x.length);
+      expect(Number(await page.getByTestId(`compare-features-${side}`).getByTestId('feature-plot').getAttribute('data-points'))).toBe(
+        features[side].classes[0]!.x.length,
+      );
     }
     // Two fine-tunings ten times apart rank their neurons differently.
     expect(flagged).toBeGreaterThan(0);
@@ -223,7 +273,9 @@ describe('compare mode in Chromium, opened from a shared URL', () => {
     const images = page.getByTestId('compare-feature-ranking-b').getByTestId('feature-image');
     expect(await images.evaluateAll((imgs) => imgs.filter((img) => img.hasAttribute('src')).length)).toBe(0);
     await images.first().scrollIntoViewIfNeeded();
-    await expect.poll(async () => images.first().evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 }).toBe(32);
+    await expect
+      .poll(async () => images.first().evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 })
+      .toBe(32);
     expect(await images.first().getAttribute('src')).toMatch(/^\/api\/runs\/fast\/epochs\/target\/1\/layers\/\w+\/neurons\/\d+\/feature\.png$/);
     expect(session.pageErrors).toEqual([]);
   }, 200_000);
@@ -247,11 +299,15 @@ describe('compare mode in Chromium, opened from the header', () => {
     expect(new URL(page.url()).searchParams.get('a')).toBe('slow:source:1');
     // One run: the same instances at both sides, so B's layout is aligned onto A's over all of them. Both sides'
     // layouts may still be computing (when no other case has visited the run).
-    await expect.poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 180_000, interval: 500 }).toBe(`slow · source · epoch 1|slow · target · epoch 1|${ALL}`);
+    await expect
+      .poll(attribute('compare-instances', 'data-rendered-key'), { timeout: 180_000, interval: 500 })
+      .toBe(`slow · source · epoch 1|slow · target · epoch 1|${ALL}`);
     const count = (await api<InstancesResponse>('api/runs/slow/epochs/source/1/instances')).result.count;
     expect(await page.getByTestId('compare-alignment').textContent()).toContain(`B aligned onto A over ${count} shared instances`);
     // The source checkpoint's feature analysis is computed on request: let its child finish before the store goes.
-    await expect.poll(attribute('compare-features', 'data-rendered-key'), { timeout: 180_000, interval: 500 }).toBe('slow · source · epoch 1|slow · target · epoch 1|0');
+    await expect
+      .poll(attribute('compare-features', 'data-rendered-key'), { timeout: 180_000, interval: 500 })
+      .toBe('slow · source · epoch 1|slow · target · epoch 1|0');
     // The weight drift of the viewed run also shows outside compare mode, on the statistics view.
     await page.goBack();
     await page.getByTestId('statistics-view').waitFor({ timeout: 10_000 });

@@ -24,10 +24,15 @@ afterAll(async () => {
 });
 
 const panel = () => page.getByTestId('feature-panel');
-const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
-const rowIds = async (): Promise<string[]> => panel().getByTestId('feature-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-neuron') ?? ''));
-const weights = async (): Promise<number[]> =>
-  (await panel().locator('.feature-weight').allTextContents()).map((t) => Math.abs(Number(t.trim())));
+const renderedKey = async (): Promise<string> =>
+  (await panel()
+    .getAttribute('data-rendered-key', { timeout: 1000 })
+    .catch(() => null)) ?? '';
+const rowIds = async (): Promise<string[]> =>
+  panel()
+    .getByTestId('feature-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-neuron') ?? ''));
+const weights = async (): Promise<number[]> => (await panel().locator('.feature-weight').allTextContents()).map((t) => Math.abs(Number(t.trim())));
 const arrows = async (): Promise<string[]> => ((await page.getByTestId('feature-plot').getAttribute('data-arrows')) ?? '').split(' ').filter(Boolean);
 
 /** Each case starts from a fresh page at the target checkpoint (class 0, most discriminative first). */
@@ -48,7 +53,9 @@ describe('feature view in Chromium, at the target checkpoint', () => {
     expect(w).toEqual([...w].sort((a, b) => b - a));
     // The first row's feature visualisation is requested (it is in view) and rendered by the monitor.
     const image = rows.first().getByTestId('feature-image');
-    await expect.poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 }).toBe(32);
+    await expect
+      .poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 })
+      .toBe(32);
     // Rows far below the list's fold have not asked for theirs.
     expect(await rows.last().getByTestId('feature-image').getAttribute('src')).toBeNull();
     expect(await page.getByTestId('feature-accuracy').textContent()).toMatch(/\d+\.\d%.*cross-validated domain accuracy/);

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 const panel = () => page.getByTestId('instance-panel');
-const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
+const renderedKey = async (): Promise<string> =>
+  (await panel()
+    .getAttribute('data-rendered-key', { timeout: 1000 })
+    .catch(() => null)) ?? '';
 const drawnCount = async (): Promise<number> => Number(await page.getByTestId('instance-chart').getAttribute('data-drawn-count'));
 const ALL = '0,1,2,3,4,5,6,7,8,9';
 
@@ -44,7 +47,16 @@ async function glyphPosition(): Promise<{ x: number; y: number }> {
     const scale = c.width / c.clientWidth;
     // Scan from the centre out, so the glyph is not under the toolbox at the top.
     for (let r = 0; r < Math.max(c.width, c.height); r += 2) {
-      for (const [dx, dy] of [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r], [r, -r], [-r, r]] as const) {
+      for (const [dx, dy] of [
+        [r, 0],
+        [-r, 0],
+        [0, r],
+        [0, -r],
+        [r, r],
+        [-r, -r],
+        [r, -r],
+        [-r, r],
+      ] as const) {
         const x = Math.floor(c.width / 2) + dx;
         const y = Math.floor(c.height / 2) + dy;
         if (x < 0 || y < 50 * scale || x >= c.width || y >= c.height) {
@@ -90,11 +102,13 @@ describe('instance view in Chromium, at the target checkpoint', () => {
     await tooltip.waitFor({ timeout: 10_000 });
     expect(await tooltip.textContent()).toMatch(/(source|target) validation #\d+.*true: \d.*predicted: \d/);
     const image = page.getByTestId('instance-tooltip-image');
-    await expect.poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 20_000, interval: 250 }).toBe(32);
+    await expect
+      .poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 20_000, interval: 250 })
+      .toBe(32);
     expect(await image.getAttribute('src')).toMatch(/^\/api\/runs\/inst\/instances\/(source|target)-validation\/\d+\.png$/);
   });
 
-  it('hides a class\'s points when the class is switched off', async () => {
+  it("hides a class's points when the class is switched off", async () => {
     const inClass3 = layout.result.label.filter((c) => c === 3).length;
     expect(inClass3).toBeGreaterThan(0);
     const toggle = page.getByTestId('instance-class-toggle').nth(3);

@@ -28,7 +28,12 @@ afterAll(async () => {
 });
 
 const label = (on: Page = page) => on.getByTestId('scrubber-label');
-const labelText = (on: Page = page) => async (): Promise<string> => (await label(on).textContent({ timeout: 1000 }).catch(() => null)) ?? '';
+const labelText =
+  (on: Page = page) =>
+  async (): Promise<string> =>
+    (await label(on)
+      .textContent({ timeout: 1000 })
+      .catch(() => null)) ?? '';
 
 describe('dashboard in Chromium', () => {
   it('shows the empty state, then a run training in another process, live', async () => {
@@ -37,7 +42,9 @@ describe('dashboard in Chromium', () => {
     try {
       await live.open('');
       await live.page.getByTestId('no-runs').waitFor({ timeout: 20_000 });
-      trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'browser-run'], { stdio: 'ignore' });
+      trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'browser-run'], {
+        stdio: 'ignore',
+      });
       const exited = once(trainer, 'exit');
       // The trainer shares two cores with the analyses the other cases' views asked the shared monitor for.
       await expect.poll(labelText(live.page), { timeout: 200_000, interval: 250 }).toMatch(/source · epoch 1/);

@@ -26,11 +26,17 @@ afterAll(async () => {
 
 const panel = () => page.getByTestId('network-panel');
 // Feature images render in child processes that open the store: let them finish before the store folder goes.
-const imagesSettled = (selector: string) => expect.poll(
-  () => page.locator(`${selector} img`).evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete)),
-  { timeout: 120_000, interval: 250 },
-).toBe(true);
-const renderedKey = async (): Promise<string> => (await panel().getAttribute('data-rendered-key', { timeout: 1000 }).catch(() => null)) ?? '';
+const imagesSettled = (selector: string) =>
+  expect
+    .poll(() => page.locator(`${selector} img`).evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete)), {
+      timeout: 120_000,
+      interval: 250,
+    })
+    .toBe(true);
+const renderedKey = async (): Promise<string> =>
+  (await panel()
+    .getAttribute('data-rendered-key', { timeout: 1000 })
+    .catch(() => null)) ?? '';
 
 describe('network relation view in Chromium, at the target checkpoint', () => {
   // The first visit computes the network abstraction; later ones read it from the store.
@@ -58,7 +64,8 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     // Neuron indices in domain colours on both sides; every mark has a tooltip.
     expect(await panel().getByTestId('network-source-neuron').first().getAttribute('fill')).toBe('#d62728');
     expect(await panel().getByTestId('network-neuron').first().getAttribute('fill')).toBe('#1f77b4');
-    const untitled = await panel().locator('svg rect.network-cell, svg .network-weight, svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
+    const untitled = await panel()
+      .locator('svg rect.network-cell, svg .network-weight, svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
       .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
     expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
@@ -80,7 +87,7 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     expect(await sourceWeights()).toBe(shownSource);
   });
 
-  it('shows a clicked weight\'s connected neurons and its weight maps in both models', async () => {
+  it("shows a clicked weight's connected neurons and its weight maps in both models", async () => {
     const weight = panel().locator('[data-testid=network-weight][data-important=true]').first();
     const [from, to] = [await weight.getAttribute('data-from'), await weight.getAttribute('data-to')];
     await weight.click();
@@ -95,7 +102,10 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     }
     // The maps are this weight's kernel slices, as the route serves them.
     const block = await weight.evaluate((el) => el.closest('[data-testid=network-weight-block]')!.getAttribute('data-to'));
-    const served = await (await fetch(new URL(`api/runs/net/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`, session.monitor.url))).json() as { rows: number; cols: number };
+    const served = (await (await fetch(new URL(`api/runs/net/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`, session.monitor.url))).json()) as {
+      rows: number;
+      cols: number;
+    };
     expect(await detail.getByTestId('network-weight-map-target').locator('svg').first().locator('rect').count()).toBe(served.rows * served.cols);
     await imagesSettled('[data-testid=network-weight-detail]');
     await detail.getByRole('button', { name: 'Close the weight detail' }).click();
@@ -119,7 +129,9 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     expect(similar[0]).toMatch(/source neuron \d+.*-?\d\.\d{3}/);
     // The neuron's feature visualisation, rendered by the monitor from the checkpoint's weights.
     const image = detail.getByTestId('network-feature-image');
-    await expect.poll(async () => image.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0), { timeout: 60_000, interval: 250 }).toBe(32);
+    await expect
+      .poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 })
+      .toBe(32);
 
     await page.getByTestId('network-source-neuron').first().click();
     await expect.poll(async () => (await page.getByTestId('network-detail').textContent()) ?? '').toMatch(/source neuron \d+.*most similar target neurons/);
@@ -137,7 +149,10 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
 describe('network relation view in Chromium, at the first source checkpoint', () => {
   it('says why the first source checkpoint has nothing to show, and compares it with a picked checkpoint', async () => {
     await session.open('?run=net&phase=source&epoch=1');
-    const text = async () => (await panel().textContent({ timeout: 1000 }).catch(() => null)) ?? '';
+    const text = async () =>
+      (await panel()
+        .textContent({ timeout: 1000 })
+        .catch(() => null)) ?? '';
     await expect.poll(text, { timeout: 20_000 }).toMatch(/first source checkpoint/);
     const select = page.getByTestId('network-reference-select');
     // Every checkpoint of the run is offered; the viewed one cannot be picked.

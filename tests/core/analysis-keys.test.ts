@@ -5,7 +5,7 @@ import { epochRecord } from '../helpers/run-fixture.ts';
 // source 1 (checkpoint), source 2 (not), source 3 (checkpoint), target 1 (checkpoint).
 const checkpoint = (phase: 'source' | 'target', epoch: number, step: number) => ({ ...epochRecord(phase, epoch, step), checkpoint: true });
 const epochs = [checkpoint('source', 1, 1), epochRecord('source', 2, 2), checkpoint('source', 3, 3), checkpoint('target', 1, 4)];
-const [s1, s2, s3, t1] = epochs as [typeof epochs[0], typeof epochs[0], typeof epochs[0], typeof epochs[0]];
+const [s1, s2, s3, t1] = epochs as [(typeof epochs)[0], (typeof epochs)[0], (typeof epochs)[0], (typeof epochs)[0]];
 
 describe('analysis keys', () => {
   it('compares a target checkpoint with the final source checkpoint and a source one with the previous', () => {
@@ -18,7 +18,12 @@ describe('analysis keys', () => {
   });
 
   it('takes a chosen reference among the other checkpoints only', () => {
-    expect(analysisKey('network', 'r', epochs, s1, { phase: 'target', epoch: 1 })).toMatchObject({ phase: 'source', epoch: 1, referencePhase: 'target', referenceEpoch: 1 });
+    expect(analysisKey('network', 'r', epochs, s1, { phase: 'target', epoch: 1 })).toMatchObject({
+      phase: 'source',
+      epoch: 1,
+      referencePhase: 'target',
+      referenceEpoch: 1,
+    });
     expect(() => assertChosenReference('network', 'r', epochs, t1, { phase: 'source', epoch: 2 })).toThrow(/Pick one of: source:1, source:3/);
     expect(() => assertChosenReference('network', 'r', epochs, t1, { phase: 'target', epoch: 1 })).toThrow(/not another checkpoint/);
     expect(() => assertChosenReference('features', 'r', epochs, t1, { phase: 'source', epoch: 1 })).toThrow(/takes no reference/);

@@ -93,10 +93,12 @@ describe('makeCachedRequests', () => {
     };
     expect(await cached('a', answer(1))).toBe(1);
     expect(await cached('a', answer(99))).toBe(1);
-    await expect(cached('f', async () => {
-      calls++;
-      throw new Error('no');
-    })).rejects.toThrow('no');
+    await expect(
+      cached('f', async () => {
+        calls++;
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
     expect(await cached('f', answer(3))).toBe(3);
     expect(await cached('b', answer(2))).toBe(2);
     // a, f, b: the size is two, so a was dropped.

@@ -2,7 +2,16 @@
 import { expect, it } from 'vitest';
 import { parseWorkerReport, parseWorkerRequest } from '../../core/worker-protocol.ts';
 
-const analyse = { type: 'analyse', jobId: 'a-1', db: '/tmp/db', runId: 'r', phase: 'target', epoch: 2, kinds: ['network'], reference: { phase: 'source', epoch: 1 } };
+const analyse = {
+  type: 'analyse',
+  jobId: 'a-1',
+  db: '/tmp/db',
+  runId: 'r',
+  phase: 'target',
+  epoch: 2,
+  kinds: ['network'],
+  reference: { phase: 'source', epoch: 1 },
+};
 
 it('accepts each well-formed request and refuses a malformed one with a one-line INTERNAL error', () => {
   expect(parseWorkerRequest(analyse)).toEqual(analyse);
@@ -10,10 +19,20 @@ it('accepts each well-formed request and refuses a malformed one with a one-line
   expect(parseWorkerRequest(render)).toEqual(render);
   expect(parseWorkerRequest({ type: 'cancel', jobId: 'a-1' })).toEqual({ type: 'cancel', jobId: 'a-1' });
   for (const bad of [
-    null, 'analyse', { ...analyse, jobId: 1 }, { ...analyse, kinds: ['weights'] }, { ...analyse, phase: 'middle' }, { ...analyse, epoch: -1 },
-    { ...analyse, reference: { phase: 'source' } }, { ...render, layer: 'conv9' }, { ...render, neuron: 1.5 }, { ...analyse, type: 'train' },
+    null,
+    'analyse',
+    { ...analyse, jobId: 1 },
+    { ...analyse, kinds: ['weights'] },
+    { ...analyse, phase: 'middle' },
+    { ...analyse, epoch: -1 },
+    { ...analyse, reference: { phase: 'source' } },
+    { ...render, layer: 'conv9' },
+    { ...render, neuron: 1.5 },
+    { ...analyse, type: 'train' },
   ]) {
-    expect(() => parseWorkerRequest(bad)).toThrow(expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/^Malformed worker request[^\n]*$/) }));
+    expect(() => parseWorkerRequest(bad)).toThrow(
+      expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/^Malformed worker request[^\n]*$/) }),
+    );
   }
 });
 

@@ -22,7 +22,10 @@ describe('matchClasses', () => {
     expect(Array.from(m.source.labels)).toEqual([0, 1, 1]);
     expect(Array.from(m.target.labels)).toEqual([0, 1, 1]);
     expect(Array.from(await readAll(m.target)).filter((_, i) => i % 3 === 0)).toEqual([0, 0.02, 0.03].map((v) => Math.fround(v)));
-    expect(m.onlyInOne).toEqual([{ domain: 'source', className: 'owl' }, { domain: 'target', className: 'ant' }]);
+    expect(m.onlyInOne).toEqual([
+      { domain: 'source', className: 'owl' },
+      { domain: 'target', className: 'ant' },
+    ]);
   });
 
   it('passes identical class lists through untouched', () => {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CoverageRaster } from '../../datasets/coverage-raster.ts';
 import { SeededRandom } from '../../lib/random/index.ts';
 
-const square = (x0: number, y0: number, x1: number, y1: number): Float32Array =>
-  Float32Array.of(x0, y0, x1, y0, x1, y1, x0, y1);
+const square = (x0: number, y0: number, x1: number, y1: number): Float32Array => Float32Array.of(x0, y0, x1, y0, x1, y1, x0, y1);
 const reversed = (p: Float32Array): Float32Array => {
   const out = new Float32Array(p.length);
   for (let i = 0; i < p.length; i += 2) {

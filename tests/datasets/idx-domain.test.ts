@@ -38,7 +38,9 @@ describe('parseIdx', () => {
     const floats = encodeIdx([1], Uint8Array.of(0, 0, 0, 0));
     floats[2] = 0x0d;
     expect(() => parseIdx(floats, 'f.idx')).toThrow(/holds float values; only unsigned bytes/);
-    expect(() => parseIdx(encodeIdx([4, 4], new Uint8Array(16)).subarray(0, 20), 't.idx')).toThrow(/truncated: its header announces 4x4 = 16 values but only 8 bytes follow/);
+    expect(() => parseIdx(encodeIdx([4, 4], new Uint8Array(16)).subarray(0, 20), 't.idx')).toThrow(
+      /truncated: its header announces 4x4 = 16 values but only 8 bytes follow/,
+    );
   });
 });
 
@@ -57,7 +59,9 @@ describe('hostile IDX files', () => {
   });
 
   it('refuses devices and folders instead of reading them', () => {
-    expect(() => readIdxFile('/dev/zero')).toThrow("IDX file '/dev/zero' is not a regular file (a device, pipe or folder); point the config at the file itself.");
+    expect(() => readIdxFile('/dev/zero')).toThrow(
+      "IDX file '/dev/zero' is not a regular file (a device, pipe or folder); point the config at the file itself.",
+    );
     expect(() => readIdxFile(dir)).toThrow(/is not a regular file/);
   });
 

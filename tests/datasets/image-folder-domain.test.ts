@@ -43,8 +43,10 @@ describe('loadImageFolder', () => {
     expect(reader.count).toBe(8 + 12);
     const byFile = Object.fromEntries(report.skipped.map((s) => [s.file, s.reason]));
     expect(byFile).toEqual({
-      'apple/broken-truncated.jpg': 'unreadable', 'apple/broken-truncated.png': 'unreadable',
-      'apple/fake.jpg': 'not-an-image', 'apple/notes.txt': 'not-an-image',
+      'apple/broken-truncated.jpg': 'unreadable',
+      'apple/broken-truncated.png': 'unreadable',
+      'apple/fake.jpg': 'not-an-image',
+      'apple/notes.txt': 'not-an-image',
     });
     expect(report.skipped.find((s) => s.file === 'apple/broken-truncated.jpg')!.detail).toMatch(/premature end|truncated|corrupt/i);
     expect(report.converted).toEqual({ greyscale: 1, cmyk: 1, sixteenBit: 1, alpha: 1 });
@@ -102,6 +104,8 @@ describe('loadImageFolder', () => {
     const none = join(dir, 'none');
     mkdirSync(join(none, 'junk'), { recursive: true });
     writeFileSync(join(none, 'junk', 'a.png'), 'no');
-    await expect(loadImageFolder({ path: none, domain: 'source', size: 16, seed: 1 })).rejects.toThrow(/no readable image in any class folder \(1 files skipped\)/);
+    await expect(loadImageFolder({ path: none, domain: 'source', size: 16, seed: 1 })).rejects.toThrow(
+      /no readable image in any class folder \(1 files skipped\)/,
+    );
   });
 });

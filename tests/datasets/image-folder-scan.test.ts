@@ -43,7 +43,12 @@ describe('scanImageFolder with symbolic links', () => {
   it('lists the skipped links in the run’s data report', async () => {
     const { reader, report } = await loadImageFolder({ path: data, domain: 'source', size: 32, seed: 1 });
     expect(reader.classNames).toEqual(['apple', 'leaf']);
-    expect(report.skipped.filter((s) => s.detail.includes('symbolic link')).map((s) => `${s.file}:${s.reason}:${s.detail}`).sort()).toEqual([
+    expect(
+      report.skipped
+        .filter((s) => s.detail.includes('symbolic link'))
+        .map((s) => `${s.file}:${s.reason}:${s.detail}`)
+        .sort(),
+    ).toEqual([
       'apple/broken.jpg:unreadable:a broken symbolic link',
       'apple/escape.jpg:unreadable:a symbolic link to outside the data folder',
       'sky/:unreadable:a symbolic link to outside the data folder',

@@ -28,7 +28,7 @@ describe('balancedQuotas', () => {
     expect(balancedQuotas(STOCK, 1003)).toEqual([101, 101, 101, 100, 100, 100, 100, 100, 100, 100]);
   });
 
-  it('hands a short class\'s shortfall to the others', () => {
+  it("hands a short class's shortfall to the others", () => {
     const quotas = balancedQuotas(STOCK, 9500);
     expect(quotas.reduce((a, b) => a + b, 0)).toBe(9500);
     expect(quotas[5]).toBe(863);

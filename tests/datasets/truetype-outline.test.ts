@@ -22,9 +22,7 @@ describe('readGlyphOutlines', () => {
     expect(points(fine)).toBeGreaterThan(2 * points(coarse));
     const inkArea = (g: typeof fine): number => Math.abs(g.contours.map(area).reduce((a, b) => a + b, 0));
     expect(Math.abs(inkArea(fine) - inkArea(coarse)) / inkArea(fine)).toBeLessThan(0.02);
-    expect([fine.xMin, fine.xMax, fine.yMin, fine.yMax].map(Math.round)).toEqual(
-      [coarse.xMin, coarse.xMax, coarse.yMin, coarse.yMax].map(Math.round),
-    );
+    expect([fine.xMin, fine.xMax, fine.yMin, fine.yMax].map(Math.round)).toEqual([coarse.xMin, coarse.xMax, coarse.yMin, coarse.yMax].map(Math.round));
   });
 
   it('resolves composite glyphs: é is the e plus an accent above it', () => {

@@ -44,12 +44,16 @@ export interface DashboardSessionOptions {
 export async function openDashboardSession(db: string, { browser: shared, ...options }: DashboardSessionOptions = {}): Promise<DashboardSession> {
   const store = await Store.open(db);
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist'), ...options });
-  const browser = shared ?? await launchChromium();
+  const browser = shared ?? (await launchChromium());
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return {
-    store, monitor, browser, page, pageErrors,
+    store,
+    monitor,
+    browser,
+    page,
+    pageErrors,
     async open(query) {
       await page.goto('about:blank');
       await page.goto(new URL(query, monitor.url).href);
@@ -68,14 +72,19 @@ export async function openDashboardSession(db: string, { browser: shared, ...opt
  */
 export async function waitForStillCanvas(canvas: Locator, timeout = 20_000): Promise<void> {
   let previous = '';
-  await expect.poll(async () => {
-    const drawn = await canvas.evaluate((c: HTMLCanvasElement) => {
-      const blank = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
-      const image = c.toDataURL();
-      return image === blank.toDataURL() ? '' : image;
-    });
-    const still = drawn !== '' && drawn === previous;
-    previous = drawn;
-    return still;
-  }, { timeout, interval: 300 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const drawn = await canvas.evaluate((c: HTMLCanvasElement) => {
+          const blank = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+          const image = c.toDataURL();
+          return image === blank.toDataURL() ? '' : image;
+        });
+        const still = drawn !== '' && drawn === previous;
+        previous = drawn;
+        return still;
+      },
+      { timeout, interval: 300 },
+    )
+    .toBe(true);
 }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 
 export const CLASS_COLOURS: Record<string, [number, number, number]> = {
-  apple: [220, 40, 40], leaf: [40, 200, 60], sky: [40, 80, 220], sun: [240, 220, 40],
+  apple: [220, 40, 40],
+  leaf: [40, 200, 60],
+  sky: [40, 80, 220],
+  sun: [240, 220, 40],
 };
 
 /** A noisy image of a colour: noise keeps JPEGs large enough that cutting one in half leaves a valid header. */
@@ -56,7 +59,11 @@ export async function writeOddFiles(root: string, cls: string): Promise<void> {
  * An Office-31-like pair under `dir`: `source/images/<class>/` (with odd files in 'apple', an empty
  * 'empty' folder and a source-only 'sun') and `target/<class>/` (with a target-only 'moon').
  */
-export async function writeDomainPair(dir: string, perClass: { source: number; target: number }, size?: [number, number]): Promise<{ source: string; target: string }> {
+export async function writeDomainPair(
+  dir: string,
+  perClass: { source: number; target: number },
+  size?: [number, number],
+): Promise<{ source: string; target: string }> {
   const source = join(dir, 'source');
   const target = join(dir, 'target');
   await writeClassImages(join(source, 'images'), ['apple', 'leaf', 'sky', 'sun'], perClass.source, size);

@@ -4,9 +4,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 /** A Keras-style AlexNet-32 (its own layer names, a softmax head) as tensorflowjs_converter would hand it over. */
 export function kerasStyleAlexNet32(classes: number, extra?: 'batch-norm'): tfl.Sequential {
   const m = tfl.sequential();
-  const conv = (name: string, filters: number, kernel: number, first = false) => m.add(tfl.layers.conv2d({
-    name, filters, kernelSize: kernel, padding: 'same', activation: 'relu', ...(first ? { inputShape: [32, 32, 3] } : {}),
-  }));
+  const conv = (name: string, filters: number, kernel: number, first = false) =>
+    m.add(
+      tfl.layers.conv2d({
+        name,
+        filters,
+        kernelSize: kernel,
+        padding: 'same',
+        activation: 'relu',
+        ...(first ? { inputShape: [32, 32, 3] } : {}),
+      }),
+    );
   conv('block1_conv', 32, 5, true);
   m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   if (extra === 'batch-norm') {

@@ -6,25 +6,47 @@ import type { LayerWeights } from '../../store/schema/tables.ts';
 export function runMeta(id: string, overrides: Partial<RunMeta> = {}): RunMeta {
   const now = Date.now();
   return {
-    id, status: 'running', configName: 'fixture', backend: 'cpu', createdAt: now, updatedAt: now, lastEpoch: null,
-    config: { name: 'fixture' }, classNames: ['0', '1', '2'],
+    id,
+    status: 'running',
+    configName: 'fixture',
+    backend: 'cpu',
+    createdAt: now,
+    updatedAt: now,
+    lastEpoch: null,
+    config: { name: 'fixture' },
+    classNames: ['0', '1', '2'],
     datasetSizes: { sourceTrain: 12, sourceValidation: 6, targetTrain: 12, targetValidation: 6 },
-    seed: 1, plannedEpochs: { source: 2, target: 2 }, layers: [], finishedAt: null, error: null,
+    seed: 1,
+    plannedEpochs: { source: 2, target: 2 },
+    layers: [],
+    finishedAt: null,
+    error: null,
     ...overrides,
   };
 }
 
 export function epochRecord(phase: Phase, epoch: number, step: number, acc = 0.5): EpochRecord {
   return {
-    phase, epoch, step, loss: 1 / step, accSourceTrain: acc, accTargetTrain: acc / 2,
-    accSourceValidation: acc, accTargetValidation: acc / 2, trainSeconds: 1, trainImagesPerSecond: 12,
-    checkpoint: false, committedAt: 0,
+    phase,
+    epoch,
+    step,
+    loss: 1 / step,
+    accSourceTrain: acc,
+    accTargetTrain: acc / 2,
+    accSourceValidation: acc,
+    accTargetValidation: acc / 2,
+    trainSeconds: 1,
+    trainImagesPerSecond: 12,
+    checkpoint: false,
+    committedAt: 0,
   };
 }
 
 export function layerWeights(layer: LayerWeights['layer'], size: number, fill: number): LayerWeights {
   return {
-    layer, kernelShape: [size, 2], kernel: Float32Array.from({ length: size * 2 }, (_, i) => fill + i / 1000),
+    layer,
+    kernelShape: [size, 2],
+    kernel: Float32Array.from({ length: size * 2 }, (_, i) => fill + i / 1000),
     bias: new Float32Array(2).fill(fill),
   };
 }
@@ -33,17 +55,27 @@ export function layerWeights(layer: LayerWeights['layer'], size: number, fill: n
 export function networkLayer(layer: NetworkLayerAbstraction['layer'], importantNeurons: number[], neurons = 8): NetworkLayerAbstraction {
   const empty = { min: -1, max: 1, counts: [0] };
   return {
-    layer, sourceNeurons: neurons, targetNeurons: neurons, importantNeurons, summedRanks: importantNeurons.map(() => 0),
-    importantSourceNeurons: [], sourceSummedRanks: [], mostSimilarSource: [], mostSimilarValue: [], importantSimilarity: [],
+    layer,
+    sourceNeurons: neurons,
+    targetNeurons: neurons,
+    importantNeurons,
+    summedRanks: importantNeurons.map(() => 0),
+    importantSourceNeurons: [],
+    sourceSummedRanks: [],
+    mostSimilarSource: [],
+    mostSimilarValue: [],
+    importantSimilarity: [],
     similarityRegions: { importantSourceOther: empty, otherSourceImportant: empty, otherOther: empty },
-    similarSources: [], similarTargets: [],
+    similarSources: [],
+    similarTargets: [],
   };
 }
 
 /** A boundary whose important target weights are `weights` (from, to), everything else empty. */
 export function networkBoundary(fromLayer: LayerName, toLayer: LayerName, weights: [number, number][]): NetworkBoundaryAbstraction {
   return {
-    fromLayer, toLayer,
+    fromLayer,
+    toLayer,
     target: { from: weights.map((w) => w[0]), to: weights.map((w) => w[1]), count: weights.map(() => 1) },
     source: { from: [], to: [], count: [] },
     inheritance: { sourceFrom: [], sourceTo: [], fromSimilarity: [], toSimilarity: [], inherited: [] },

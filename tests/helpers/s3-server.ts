@@ -11,14 +11,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 
-interface StoredObject { bucket: string; key: string; content: Buffer | Readable; metadata: Record<string, string> }
+interface StoredObject {
+  bucket: string;
+  key: string;
+  content: Buffer | Readable;
+  metadata: Record<string, string>;
+}
 interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
   existsObject(bucket: string, key: string): Promise<boolean>;
   putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
-  copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacement: Record<string, string> | null): Promise<Record<string, string>>;
+  copyObject(
+    srcBucket: string,
+    srcKey: string,
+    destBucket: string,
+    destKey: string,
+    replacement: Record<string, string> | null,
+  ): Promise<Record<string, string>>;
   [operation: string]: unknown;
 }
 interface S3rverInstance {
@@ -26,9 +37,7 @@ interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
-type S3rverClass = new (options: {
-  address: string; port: number; directory: string; silent: boolean; configureBuckets: { name: string }[];
-}) => S3rverInstance;
+type S3rverClass = new (options: { address: string; port: number; directory: string; silent: boolean; configureBuckets: { name: string }[] }) => S3rverInstance;
 type Dynalite = (options: { createTableMs: number }) => Server;
 
 const require = createRequire(import.meta.url);
@@ -71,15 +80,17 @@ function makeObjectOperationsAtomic(store: FilesystemStore): void {
       return { size: bytes.length, md5 };
     });
   };
-  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacement) => locked(async () => {
-    // The source may have been deleted since the controller checked it: S3 answers 404, as Lance expects.
-    const read = (resource: string) => readFile(store.getResourcePath(srcBucket, srcKey, resource));
-    const [bytes, metadata, md5] = await Promise.all([read('object'), read('metadata.json'), read('object.md5')])
-      .catch(() => { throw new S3Error('NoSuchKey', 'The specified key does not exist.'); });
-    await replace(store.getResourcePath(destBucket, destKey, 'object'), bytes);
-    await store.putMetadata(destBucket, destKey, replacement ?? (JSON.parse(metadata.toString()) as Record<string, string>), md5.toString());
-    return store.getMetadata(destBucket, destKey);
-  });
+  store.copyObject = (srcBucket, srcKey, destBucket, destKey, replacement) =>
+    locked(async () => {
+      // The source may have been deleted since the controller checked it: S3 answers 404, as Lance expects.
+      const read = (resource: string) => readFile(store.getResourcePath(srcBucket, srcKey, resource));
+      const [bytes, metadata, md5] = await Promise.all([read('object'), read('metadata.json'), read('object.md5')]).catch(() => {
+        throw new S3Error('NoSuchKey', 'The specified key does not exist.');
+      });
+      await replace(store.getResourcePath(destBucket, destKey, 'object'), bytes);
+      await store.putMetadata(destBucket, destKey, replacement ?? (JSON.parse(metadata.toString()) as Record<string, string>), md5.toString());
+      return store.getMetadata(destBucket, destKey);
+    });
 }
 
 // s3rver checks request signatures against this one built-in account.
@@ -113,7 +124,9 @@ async function dynamo(endpoint: string, action: string, body: object): Promise<R
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${action}`, 'x-amz-date': '20260101T000000Z',
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${action}`,
+      'x-amz-date': '20260101T000000Z',
       authorization: `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: JSON.stringify(body),
@@ -136,16 +149,31 @@ export async function startS3Server(): Promise<S3TestServer> {
   const dynamodbEndpoint = `http://127.0.0.1:${(ddb.address() as AddressInfo).port}`;
   // The schema Lance's DynamoDB commit store requires: base_uri (hash) and version (range).
   await dynamo(dynamodbEndpoint, 'CreateTable', {
-    TableName: COMMIT_TABLE, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'base_uri', AttributeType: 'S' }, { AttributeName: 'version', AttributeType: 'N' }],
-    KeySchema: [{ AttributeName: 'base_uri', KeyType: 'HASH' }, { AttributeName: 'version', KeyType: 'RANGE' }],
+    TableName: COMMIT_TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'base_uri', AttributeType: 'S' },
+      { AttributeName: 'version', AttributeType: 'N' },
+    ],
+    KeySchema: [
+      { AttributeName: 'base_uri', KeyType: 'HASH' },
+      { AttributeName: 'version', KeyType: 'RANGE' },
+    ],
   });
   const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint, dynamodbEndpoint, directory, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY,
+    endpoint,
+    dynamodbEndpoint,
+    directory,
+    accessKeyId: ACCESS_KEY_ID,
+    secretAccessKey: SECRET_ACCESS_KEY,
     storageOptions: {
-      aws_endpoint: endpoint, aws_region: 'us-east-1', allow_http: 'true',
-      aws_access_key_id: ACCESS_KEY_ID, aws_secret_access_key: SECRET_ACCESS_KEY, dynamodb_endpoint: dynamodbEndpoint,
+      aws_endpoint: endpoint,
+      aws_region: 'us-east-1',
+      allow_http: 'true',
+      aws_access_key_id: ACCESS_KEY_ID,
+      aws_secret_access_key: SECRET_ACCESS_KEY,
+      dynamodb_endpoint: dynamodbEndpoint,
     },
     uri: (prefix) => `s3://${BUCKET}/${prefix}`,
     uriWithCommitStore: (prefix) => `s3://${BUCKET}/${prefix}?engine=ddb&ddbTableName=${COMMIT_TABLE}`,

@@ -29,12 +29,17 @@ it('analyses on start-up every checkpoint committed while no monitor ran', async
   const monitor = await startMonitor({ store, port: 0, analyzeCheckpoints: true });
   try {
     const epochs = await store.listEpochs('joined');
-    const wanted = epochs.filter((e) => e.checkpoint).flatMap((at) => ANALYSIS_KINDS.flatMap((kind) => {
-      const key = analysisKey(kind, 'joined', epochs, at);
-      return key ? [{ kind, key }] : [];
-    }));
+    const wanted = epochs
+      .filter((e) => e.checkpoint)
+      .flatMap((at) =>
+        ANALYSIS_KINDS.flatMap((kind) => {
+          const key = analysisKey(kind, 'joined', epochs, at);
+          return key ? [{ kind, key }] : [];
+        }),
+      );
     expect(wanted).toHaveLength(7); // the first source checkpoint has no network abstraction
-    const missing = async () => (await Promise.all(wanted.map(async ({ kind, key }) => (await store.hasAnalysis(kind, key)) ? [] : [`${kind} ${key.phase} ${key.epoch}`]))).flat();
+    const missing = async () =>
+      (await Promise.all(wanted.map(async ({ kind, key }) => ((await store.hasAnalysis(kind, key)) ? [] : [`${kind} ${key.phase} ${key.epoch}`])))).flat();
     await expect.poll(missing, { timeout: 280_000, interval: 500 }).toEqual([]);
   } finally {
     await monitor.close();
@@ -74,16 +79,28 @@ it('analyses a chosen pair: the source checkpoint against the fine-tuned one, re
     expect(pair?.classes).toHaveLength(10);
     // Its sides are the default comparison's, swapped: the important neurons of one are the source-side ones of the other.
     const forward = await store.getAnalysis('network', { runId: 'joined', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 });
-    expect(pair!.classes.map((c) => c.layers.map((l) => l.importantNeurons)))
-      .toEqual(forward!.classes.map((c) => c.layers.map((l) => l.importantSourceNeurons)));
+    expect(pair!.classes.map((c) => c.layers.map((l) => l.importantNeurons))).toEqual(
+      forward!.classes.map((c) => c.layers.map((l) => l.importantSourceNeurons)),
+    );
   } finally {
     store.close();
   }
 }, 300_000);
 
 it('refuses a reference without a checkpoint, in one line and a non-zero exit', async () => {
-  const failed = await promisify(execFile)(process.execPath, ['bin/transferscope.js', 'analyze', '--db', db, '--run', 'joined', '--reference', 'target:1'])
-    .then(() => null, (err: { code: number; stderr: string }) => err);
+  const failed = await promisify(execFile)(process.execPath, [
+    'bin/transferscope.js',
+    'analyze',
+    '--db',
+    db,
+    '--run',
+    'joined',
+    '--reference',
+    'target:1',
+  ]).then(
+    () => null,
+    (err: { code: number; stderr: string }) => err,
+  );
   expect(failed?.code).not.toBe(0);
   expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
   expect(failed?.stderr).toContain('pass --phase and --epoch too');
@@ -91,65 +108,87 @@ it('refuses a reference without a checkpoint, in one line and a non-zero exit', 
 
 /** The run states ('R', 'S', 'T' for stopped, …) of this db's analysis workers computing `kind` (their argv names it). */
 function childStates(kind: string): string[] {
-  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (!args.includes('analyse') || !args.includes(db) || args[args.indexOf('--kind') + 1] !== kind) {
-        return [];
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        if (!args.includes('analyse') || !args.includes(db) || args[args.indexOf('--kind') + 1] !== kind) {
+          return [];
+        }
+        return [readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0]!];
+      } catch {
+        return []; // exited meanwhile
       }
-      return [readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0]!];
-    } catch {
-      return []; // exited meanwhile
-    }
-  });
+    });
 }
 
-it.runIf(process.platform === 'linux')('pauses a less urgent running worker for a more urgent one: features for instances, instances for network', async () => {
-  const { analyze } = makeAnalysisWorkers(db, 1);
-  const finished: string[] = [];
-  const source1 = { runId: 'joined', phase: 'source', epoch: 1 } as const;
-  // A view's features request (its network need has nothing to compute at the first source checkpoint).
-  const features = analyze(source1, { kinds: ['features'] }).then(() => finished.push('features'));
-  await expect.poll(() => childStates('features'), { timeout: 30_000, interval: 50 }).toHaveLength(1);
-  // The queue's instance layout is more urgent: the features worker is stopped (SIGSTOP), not killed.
-  const layout = analyze(source1, { kinds: ['instances'] }).then(() => finished.push('instances'));
-  await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
-  await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toHaveLength(1);
-  // A network abstraction is more urgent still: now the instance worker waits too.
-  const network = analyze({ runId: 'joined', phase: 'target', epoch: 1 }, { kinds: ['network'], reference: source1 })
-    .then(() => finished.push('network'));
-  await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
-  await Promise.all([features, layout, network]);
-  expect(finished).toEqual(['network', 'instances', 'features']);
-  const store = await Store.open(db);
-  try {
-    const key = { ...source1, referencePhase: null, referenceEpoch: null };
-    expect([await store.hasAnalysis('instances', key), await store.hasAnalysis('features', key)]).toEqual([true, true]);
-  } finally {
-    store.close();
-  }
-}, 300_000);
+it.runIf(process.platform === 'linux')(
+  'pauses a less urgent running worker for a more urgent one: features for instances, instances for network',
+  async () => {
+    const { analyze } = makeAnalysisWorkers(db, 1);
+    const finished: string[] = [];
+    const source1 = { runId: 'joined', phase: 'source', epoch: 1 } as const;
+    // A view's features request (its network need has nothing to compute at the first source checkpoint).
+    const features = analyze(source1, { kinds: ['features'] }).then(() => finished.push('features'));
+    await expect.poll(() => childStates('features'), { timeout: 30_000, interval: 50 }).toHaveLength(1);
+    // The queue's instance layout is more urgent: the features worker is stopped (SIGSTOP), not killed.
+    const layout = analyze(source1, { kinds: ['instances'] }).then(() => finished.push('instances'));
+    await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
+    await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toHaveLength(1);
+    // A network abstraction is more urgent still: now the instance worker waits too.
+    const network = analyze({ runId: 'joined', phase: 'target', epoch: 1 }, { kinds: ['network'], reference: source1 }).then(() => finished.push('network'));
+    await expect.poll(() => childStates('instances'), { timeout: 20_000, interval: 50 }).toEqual(['T']);
+    await Promise.all([features, layout, network]);
+    expect(finished).toEqual(['network', 'instances', 'features']);
+    const store = await Store.open(db);
+    try {
+      const key = { ...source1, referencePhase: null, referenceEpoch: null };
+      expect([await store.hasAnalysis('instances', key), await store.hasAnalysis('features', key)]).toEqual([true, true]);
+    } finally {
+      store.close();
+    }
+  },
+  300_000,
+);
 
-it.runIf(process.platform === 'linux')('ends every worker, stopped or running, when the monitor dies of an uncaught error', async () => {
-  const crashed = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/integration/fixtures/crash-while-paused.ts', db, 'joined', 'throw'])
-    .then(() => null, (err: { code: number; stdout: string; stderr: string }) => err);
-  expect(crashed?.stdout.trim()).toBe('paused');
-  expect(crashed?.stderr).toContain('crashed while a worker was stopped');
-  // The stopped features worker is gone, not left stopped for ever; the running network worker went with it.
-  await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 100 }).toEqual([]);
-  await expect.poll(() => childStates('network'), { timeout: 20_000, interval: 100 }).toEqual([]);
-}, 120_000);
+it.runIf(process.platform === 'linux')(
+  'ends every worker, stopped or running, when the monitor dies of an uncaught error',
+  async () => {
+    const crashed = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'tests/integration/fixtures/crash-while-paused.ts',
+      db,
+      'joined',
+      'throw',
+    ]).then(
+      () => null,
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(crashed?.stdout.trim()).toBe('paused');
+    expect(crashed?.stderr).toContain('crashed while a worker was stopped');
+    // The stopped features worker is gone, not left stopped for ever; the running network worker went with it.
+    await expect.poll(() => childStates('features'), { timeout: 20_000, interval: 100 }).toEqual([]);
+    await expect.poll(() => childStates('network'), { timeout: 20_000, interval: 100 }).toEqual([]);
+  },
+  120_000,
+);
 
 /** Pids of the pool watchdogs whose parent is `pid`. */
 function watchdogsOf(pid: number): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      return Number(stat[1]) === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('worker-watchdog.js') ? [Number(p)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ');
+        return Number(stat[1]) === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('worker-watchdog.js') ? [Number(p)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 const isAlive = (pid: number): boolean => {
@@ -161,16 +200,24 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-it.runIf(process.platform === 'linux')('ends every worker and the watchdog when the monitor is SIGKILLed while a worker is stopped', async () => {
-  const monitor = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/fixtures/crash-while-paused.ts', db, 'joined', 'wait'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  monitor.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  await expect.poll(() => stdout, { timeout: 60_000, interval: 100 }).toContain('paused');
-  expect(childStates('features')).toEqual(['T']);
-  const watchdogs = watchdogsOf(monitor.pid!);
-  expect(watchdogs).toHaveLength(1);
-  // A SIGKILLed monitor runs no exit handler, and the stopped worker cannot notice its closed channel itself.
-  monitor.kill('SIGKILL');
-  await expect.poll(() => [...childStates('features'), ...childStates('network')], { timeout: 20_000, interval: 100 }).toEqual([]);
-  await expect.poll(() => watchdogs.filter(isAlive), { timeout: 20_000, interval: 100 }).toEqual([]);
-}, 120_000);
+it.runIf(process.platform === 'linux')(
+  'ends every worker and the watchdog when the monitor is SIGKILLed while a worker is stopped',
+  async () => {
+    const monitor = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/fixtures/crash-while-paused.ts', db, 'joined', 'wait'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    monitor.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    await expect.poll(() => stdout, { timeout: 60_000, interval: 100 }).toContain('paused');
+    expect(childStates('features')).toEqual(['T']);
+    const watchdogs = watchdogsOf(monitor.pid!);
+    expect(watchdogs).toHaveLength(1);
+    // A SIGKILLed monitor runs no exit handler, and the stopped worker cannot notice its closed channel itself.
+    monitor.kill('SIGKILL');
+    await expect.poll(() => [...childStates('features'), ...childStates('network')], { timeout: 20_000, interval: 100 }).toEqual([]);
+    await expect.poll(() => watchdogs.filter(isAlive), { timeout: 20_000, interval: 100 }).toEqual([]);
+  },
+  120_000,
+);

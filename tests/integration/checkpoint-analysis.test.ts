@@ -32,17 +32,33 @@ afterAll(async () => {
 
 describe('background checkpoint analysis', () => {
   it('analyses the fine-tuned checkpoint against the final source checkpoint and reports progress', async () => {
-    const trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'analysed'], { stdio: 'ignore' });
+    const trainer = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'analysed'], {
+      stdio: 'ignore',
+    });
     expect(await new Promise<number>((resolve) => trainer.once('exit', (code) => resolve(code ?? -1)))).toBe(0);
     await expect.poll(() => events.filter((e) => e.status === 'done').length, { timeout: 200_000, interval: 250 }).toBe(2);
     const statuses = events.filter((e) => e.at.phase === 'target').map((e) => e.status + (e.message ? `: ${e.message}` : ''));
     // Progress names each kind as the child stores it, in the stages' order.
-    expect(statuses).toEqual(['queued', 'running', 'running: network ready', 'running: network, instances ready', 'running: network, instances, projection ready', 'done']);
+    expect(statuses).toEqual([
+      'queued',
+      'running',
+      'running: network ready',
+      'running: network, instances ready',
+      'running: network, instances, projection ready',
+      'done',
+    ]);
     // The first source checkpoint has no network abstraction (nothing earlier to compare with), but it is
     // still analysed for the kinds that look at one model (features), and reported done.
     const source = events.filter((e) => e.at.phase === 'source').map((e) => e.status + (e.message ? `: ${e.message}` : ''));
     // (Its network has nothing to compute, so it is ready at once.)
-    expect(source).toEqual(['queued', 'running', 'running: network ready', 'running: network, instances ready', 'running: network, instances, projection ready', 'done']);
+    expect(source).toEqual([
+      'queued',
+      'running',
+      'running: network ready',
+      'running: network, instances ready',
+      'running: network, instances, projection ready',
+      'done',
+    ]);
     const sourceFeatures = (await (await fetch(`${monitor.url}api/runs/analysed/epochs/source/1/features`)).json()) as FeaturesResponse;
     expect(sourceFeatures.key).toMatchObject({ phase: 'source', epoch: 1, referencePhase: null });
     expect(sourceFeatures.result.classes).toHaveLength(10);

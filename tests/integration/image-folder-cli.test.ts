@@ -18,13 +18,20 @@ const cli = (...args: string[]) => runCli(args, 110_000);
 
 function writeConfig(name: string, extra: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({
-    name, seed: 5, model: 'alexnet-32', evalTrainSamples: 20,
-    // Relative paths start at the config file's folder.
-    source: { kind: 'image-folder', path: 'pair/source' }, target: { kind: 'image-folder', path: 'pair/target' },
-    phases: { source: { epochs: 1, batchSize: 8, learningRate: 0.001 }, target: { epochs: 1, batchSize: 8, learningRate: 0.0005, augment: true } },
-    ...extra,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name,
+      seed: 5,
+      model: 'alexnet-32',
+      evalTrainSamples: 20,
+      // Relative paths start at the config file's folder.
+      source: { kind: 'image-folder', path: 'pair/source' },
+      target: { kind: 'image-folder', path: 'pair/target' },
+      phases: { source: { epochs: 1, batchSize: 8, learningRate: 0.001 }, target: { epochs: 1, batchSize: 8, learningRate: 0.0005, augment: true } },
+      ...extra,
+    }),
+  );
   return file;
 }
 
@@ -35,7 +42,9 @@ beforeAll(async () => {
 describe('transferscope train on image folders', () => {
   it('trains, reports the skipped files and dropped classes, and stores the summary with the run', async () => {
     const result = await cli('train', '--config', writeConfig('folders', {}), '--db', db, '--run', 'folders', '--backend', 'wasm');
-    expect(result.stderr).toMatch(/data: skipped 4 files \(source 4, target 0\); dropped 3 classes: source 'empty' \(no usable image\), source 'sun' \(only in one domain\), target 'moon' \(only in one domain\); converted to 8-bit sRGB: source 1 greyscale \+ 1 cmyk \+ 1 sixteenBit \+ 1 alpha/);
+    expect(result.stderr).toMatch(
+      /data: skipped 4 files \(source 4, target 0\); dropped 3 classes: source 'empty' \(no usable image\), source 'sun' \(only in one domain\), target 'moon' \(only in one domain\); converted to 8-bit sRGB: source 1 greyscale \+ 1 cmyk \+ 1 sixteenBit \+ 1 alpha/,
+    );
     expect([result.code, result.stdout]).toEqual([0, 'transferscope: run folders finished (2 epochs stored)\n']);
     const store = await Store.open(db);
     try {
@@ -43,7 +52,10 @@ describe('transferscope train on image folders', () => {
       expect(meta.classNames).toEqual(['apple', 'leaf', 'sky']);
       expect(meta.dataReport?.skippedCount).toEqual({ source: 4, target: 0 });
       expect(meta.dataReport?.skipped.map((s) => `${s.file}:${s.reason}`)).toEqual([
-        'apple/broken-truncated.jpg:unreadable', 'apple/broken-truncated.png:unreadable', 'apple/fake.jpg:not-an-image', 'apple/notes.txt:not-an-image',
+        'apple/broken-truncated.jpg:unreadable',
+        'apple/broken-truncated.png:unreadable',
+        'apple/fake.jpg:not-an-image',
+        'apple/notes.txt:not-an-image',
       ]);
       expect((meta.config as { phases: { target: { augment: boolean } } }).phases.target.augment).toBe(true);
       expect(meta.datasetSizes.sourceTrain + meta.datasetSizes.sourceValidation).toBe(12 + 16);
@@ -87,13 +99,23 @@ describe('transferscope train on image folders', () => {
 
   it('says in one line where to put the data when the folders are missing', async () => {
     const config = join(dir, 'missing.json');
-    writeFileSync(config, JSON.stringify({
-      name: 'missing', source: { kind: 'image-folder', path: 'nowhere/amazon/images' }, target: { kind: 'image-folder', path: 'nowhere/webcam/images' },
-      phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 1, learningRate: 0.001 } },
-    }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'missing',
+        source: { kind: 'image-folder', path: 'nowhere/amazon/images' },
+        target: { kind: 'image-folder', path: 'nowhere/webcam/images' },
+        phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 1, learningRate: 0.001 } },
+      }),
+    );
     const result = await cli('train', '--config', config, '--db', db, '--backend', 'cpu');
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n').filter((l) => !l.includes('backend'))).toEqual([
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('backend')),
+    ).toEqual([
       `transferscope: The source image folder '${join(dir, 'nowhere/amazon/images')}' does not exist. Put one sub-folder per class of JPEG/PNG/WebP images there (see README, "Your own data").`,
     ]);
   });

@@ -19,11 +19,19 @@ const DIGITS = { kind: 'synthetic-digits', count: 20 };
 
 function writeConfig(name: string, fields: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({
-    name, seed: 1, model: 'alexnet-32', evalTrainSamples: 10, source: DIGITS, target: DIGITS,
-    phases: { source: { epochs: 1, batchSize: 8, learningRate: 0.001 }, target: { epochs: 1, batchSize: 8, learningRate: 0.001 } },
-    ...fields,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name,
+      seed: 1,
+      model: 'alexnet-32',
+      evalTrainSamples: 10,
+      source: DIGITS,
+      target: DIGITS,
+      phases: { source: { epochs: 1, batchSize: 8, learningRate: 0.001 }, target: { epochs: 1, batchSize: 8, learningRate: 0.001 } },
+      ...fields,
+    }),
+  );
   return file;
 }
 
@@ -100,14 +108,23 @@ describe('train refuses broken configs before creating a store', () => {
 
   it('demo: a missing data folder stops it before the store and the monitor', async () => {
     const config = writeConfig('demo-no-folder', { target: { kind: 'image-folder', path: 'nowhere/webcam' } });
-    await expectRefused(['demo', '--config', config, '--db', db, '--port', '0'], /^transferscope: The target image folder '.*nowhere\/webcam' does not exist\./);
+    await expectRefused(
+      ['demo', '--config', config, '--db', db, '--port', '0'],
+      /^transferscope: The target image folder '.*nowhere\/webcam' does not exist\./,
+    );
   });
 });
 
 describe('numbers past their bounds exit 2 with one line', () => {
   it.each([
-    [['feature', '--db', db, '--run', 'r', '--phase', 'target', '--epoch', '1', '--layer', 'fc7', '--neuron', '1e21', '--out', join(dir, 'x.png')], /Invalid --neuron '1e21': use a whole number from 0 to 65535\./],
-    [['feature', '--db', db, '--run', 'r', '--phase', 'target', '--epoch', '4294967296', '--layer', 'fc7', '--neuron', '1', '--out', join(dir, 'x.png')], /Invalid epoch '4294967296'/],
+    [
+      ['feature', '--db', db, '--run', 'r', '--phase', 'target', '--epoch', '1', '--layer', 'fc7', '--neuron', '1e21', '--out', join(dir, 'x.png')],
+      /Invalid --neuron '1e21': use a whole number from 0 to 65535\./,
+    ],
+    [
+      ['feature', '--db', db, '--run', 'r', '--phase', 'target', '--epoch', '4294967296', '--layer', 'fc7', '--neuron', '1', '--out', join(dir, 'x.png')],
+      /Invalid epoch '4294967296'/,
+    ],
     [['analyze', '--db', db, '--run', 'r', '--phase', 'source', '--epoch=-1'], /Invalid epoch '-1'/],
     [['analyze', '--db', db, '--run', 'r', '--phase', 'source', '--epoch', '-1'], /argument is ambiguous\. Did you forget/],
     [['serve', '--db', db, '--host', '0.0.0.0', '--token', 'short'], /Invalid --token: use 8-256 printable ASCII characters/],
@@ -120,7 +137,9 @@ describe('numbers past their bounds exit 2 with one line', () => {
 
 describe('serve on a network address', () => {
   it('warns in one line that the API is reachable from the network, suggesting --token', async () => {
-    const child = spawn(process.execPath, ['bin/transferscope.js', 'serve', '--db', join(dir, 'network-db'), '--host', '0.0.0.0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/transferscope.js', 'serve', '--db', join(dir, 'network-db'), '--host', '0.0.0.0', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     try {
@@ -129,7 +148,9 @@ describe('serve on a network address', () => {
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('monitor on') && resolve());
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
       });
-      expect(stderr).toBe('transferscope: warning: --host 0.0.0.0 makes the API reachable from the network; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token.\n');
+      expect(stderr).toBe(
+        'transferscope: warning: --host 0.0.0.0 makes the API reachable from the network; pass --token T (or set TRANSFERSCOPE_TOKEN) to require a token.\n',
+      );
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -16,15 +16,23 @@ const db = `${dir}/db`;
 const config = `${dir}/resume.json`;
 // Beats every 500 ms, so a killed trainer reads as interrupted 1.5 s after its last beat.
 const env = { ...process.env, TRANSFERSCOPE_HEARTBEAT_MS: '500' };
-writeFileSync(config, JSON.stringify({
-  name: 'resume-smoke', seed: 11, model: 'alexnet-32',
-  source: { kind: 'synthetic-digits', count: 200 }, target: { kind: 'mnist', count: 160 }, trainFraction: 0.85,
-  phases: {
-    source: { epochs: 3, batchSize: 32, learningRate: 0.001, augment: true },
-    target: { epochs: 2, batchSize: 32, learningRate: 0.0005 },
-  },
-  checkpointEvery: 1, evalTrainSamples: 60,
-}));
+writeFileSync(
+  config,
+  JSON.stringify({
+    name: 'resume-smoke',
+    seed: 11,
+    model: 'alexnet-32',
+    source: { kind: 'synthetic-digits', count: 200 },
+    target: { kind: 'mnist', count: 160 },
+    trainFraction: 0.85,
+    phases: {
+      source: { epochs: 3, batchSize: 32, learningRate: 0.001, augment: true },
+      target: { epochs: 2, batchSize: 32, learningRate: 0.0005 },
+    },
+    checkpointEvery: 1,
+    evalTrainSamples: 60,
+  }),
+);
 
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
@@ -52,7 +60,7 @@ async function epochsOf(runId: string): Promise<EpochRecord[]> {
 const shape = (epochs: EpochRecord[]) => epochs.map((e) => `${e.phase}${e.epoch}:${e.step}${e.checkpoint ? '*' : ''}`);
 
 describe('train --resume after kill -9', () => {
-  it('marks the killed run interrupted, then resumes it to the planned epochs with an uninterrupted run\'s metrics', async () => {
+  it("marks the killed run interrupted, then resumes it to the planned epochs with an uninterrupted run's metrics", async () => {
     // The reference: the same config, never interrupted, in the same store.
     const straight = cli('train', '--config', config, '--db', db, '--run', 'straight');
     const child = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', config, '--db', db, '--run', 'killed'], { env, stdio: 'ignore' });
@@ -89,7 +97,9 @@ describe('train --resume after kill -9', () => {
     expect(shape(reference)).toEqual(planned);
     expect((await reader!.getRun('killed')).status).toBe('finished');
     // Epochs up to the checkpoint were trained before the kill; the later ones by the resumed process.
-    expect(killed.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt)).toEqual(beforeResume.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt));
+    expect(killed.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt)).toEqual(
+      beforeResume.filter((e) => e.step <= checkpoint.step).map((e) => e.committedAt),
+    );
     const later = killed.filter((e) => e.step > checkpoint.step);
     expect(later.length).toBeGreaterThan(0);
     const differences = later.map((e) => {
@@ -105,7 +115,10 @@ describe('train --resume after kill -9', () => {
     }
 
     const again = await cli('train', '--resume', 'killed', '--db', db);
-    expect([again.code, again.stderr.trim()]).toEqual([2, "transferscope: Run 'killed' finished; there is nothing to resume. Start a new run with 'transferscope train --config FILE'."]);
+    expect([again.code, again.stderr.trim()]).toEqual([
+      2,
+      "transferscope: Run 'killed' finished; there is nothing to resume. Start a new run with 'transferscope train --config FILE'.",
+    ]);
     const unknown = await cli('train', '--resume', 'nope', '--db', db);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^transferscope: No run 'nope'/);

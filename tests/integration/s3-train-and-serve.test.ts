@@ -15,7 +15,14 @@ let serve: ChildProcess;
 let url: string;
 
 /** Endpoint, region and plain HTTP as flags; the credentials as each case chooses. */
-const endpointFlags = () => ['--storage-option', `aws_endpoint=${server.endpoint}`, '--storage-option', 'aws_region=us-east-1', '--storage-option', 'allow_http=true'];
+const endpointFlags = () => [
+  '--storage-option',
+  `aws_endpoint=${server.endpoint}`,
+  '--storage-option',
+  'aws_region=us-east-1',
+  '--storage-option',
+  'allow_http=true',
+];
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -31,14 +38,31 @@ beforeAll(async () => {
   server = await startS3Server();
   db = server.uri('smoke-store');
   // Credentials from the environment, as a deployment would set them.
-  const trained = await cli(['train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'smoke', ...endpointFlags()],
-    { ...process.env, AWS_ACCESS_KEY_ID: server.accessKeyId, AWS_SECRET_ACCESS_KEY: server.secretAccessKey });
+  const trained = await cli(['train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', 'smoke', ...endpointFlags()], {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+  });
   expect(trained.stderr).toContain('transferscope: run smoke stored in s3://transferscope/smoke-store');
   expect(trained.code).toBe(0);
   // Credentials as flags only: serve's analysis children can reach the store only if serve hands them down.
-  serve = spawn(process.execPath, ['bin/transferscope.js', 'serve', '--db', db, '--port', '0', ...endpointFlags(),
-    '--storage-option', `aws_access_key_id=${server.accessKeyId}`, '--storage-option', `aws_secret_access_key=${server.secretAccessKey}`],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  serve = spawn(
+    process.execPath,
+    [
+      'bin/transferscope.js',
+      'serve',
+      '--db',
+      db,
+      '--port',
+      '0',
+      ...endpointFlags(),
+      '--storage-option',
+      `aws_access_key_id=${server.accessKeyId}`,
+      '--storage-option',
+      `aws_secret_access_key=${server.secretAccessKey}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   url = await new Promise<string>((resolve, reject) => {
     serve.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     createInterface({ input: serve.stdout! }).on('line', (line) => {
@@ -67,7 +91,10 @@ describe('digits-smoke trained into s3:// and served from it', () => {
     expect(meta.status).toBe('finished');
     expect(meta.classNames).toHaveLength(10);
     const metrics = (await (await fetch(`${url}api/runs/smoke/metrics`)).json()) as MetricsResponse;
-    expect(metrics.epochs.map((e) => [e.phase, e.epoch, e.checkpoint])).toEqual([['source', 1, true], ['target', 1, true]]);
+    expect(metrics.epochs.map((e) => [e.phase, e.epoch, e.checkpoint])).toEqual([
+      ['source', 1, true],
+      ['target', 1, true],
+    ]);
   });
 
   it('computes an analysis in a child process that reaches the bucket with the options serve was given', async () => {

@@ -48,7 +48,10 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(meta.layers.map((l) => l.name)).toEqual(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8']);
     expect(meta.datasetSizes.sourceTrain + meta.datasetSizes.sourceValidation).toBe(240);
     const metrics = (await (await fetch(`${monitor.url}api/runs/smoke/metrics`)).json()) as MetricsResponse;
-    expect(metrics.epochs.map((e) => [e.phase, e.epoch, e.step, e.checkpoint])).toEqual([['source', 1, 1, true], ['target', 1, 2, true]]);
+    expect(metrics.epochs.map((e) => [e.phase, e.epoch, e.step, e.checkpoint])).toEqual([
+      ['source', 1, 1, true],
+      ['target', 1, 2, true],
+    ]);
     for (const e of metrics.epochs) {
       expect(e.loss).toBeGreaterThan(0);
       for (const acc of [e.accSourceTrain, e.accTargetTrain, e.accSourceValidation, e.accTargetValidation]) {
@@ -71,7 +74,7 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(typeof body.transferability.score).toBe('number');
   });
 
-  it('computes a checkpoint\'s network abstraction in an analysis worker, stores it, and serves it again from the store', async () => {
+  it("computes a checkpoint's network abstraction in an analysis worker, stores it, and serves it again from the store", async () => {
     const url = `${monitor.url}api/runs/smoke/epochs/target/1/network`;
     const first = await fetch(url);
     expect(first.status).toBe(200);
@@ -89,7 +92,7 @@ describe('digits-smoke trained into LanceDB and served', () => {
     expect(missingRun.stderr).toMatch(/Missing --run ID/);
   });
 
-  it('renders a neuron\'s feature visualisation as a PNG and explains bad requests', async () => {
+  it("renders a neuron's feature visualisation as a PNG and explains bad requests", async () => {
     const base = `${monitor.url}api/runs/smoke/epochs/target/1/layers`;
     const res = await fetch(`${base}/conv2/neurons/3/feature.png`);
     expect(res.status).toBe(200);
@@ -123,9 +126,13 @@ describe('digits-smoke trained into LanceDB and served', () => {
 
   it('stops on Ctrl-C after the current batch, keeping the completed epochs and marking the run interrupted', async () => {
     const idb = `${dir}/interrupted`;
-    const child = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', idb, '--run', 'stopped'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/transferscope.js', 'train', '--config', 'configs/digits-smoke.json', '--db', idb, '--run', 'stopped'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
     await expect.poll(() => stderr, { timeout: 90_000, interval: 100 }).toMatch(/source epoch 1 done/);
     child.kill('SIGINT');

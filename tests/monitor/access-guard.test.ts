@@ -52,7 +52,8 @@ function get(port: number, path: string, headers: Record<string, string>): Promi
 /** Connects a websocket and resolves 'connected' or the refusal's message. */
 function tryConnect(monitor: RunningMonitor, options: { origin?: string; token?: string }): Promise<{ outcome: string; socket: MonitorSocket }> {
   const socket: MonitorSocket = connect(monitor.url, {
-    transports: ['websocket'], reconnection: false,
+    transports: ['websocket'],
+    reconnection: false,
     ...(options.origin ? { extraHeaders: { origin: options.origin } } : {}),
     ...(options.token ? { auth: { token: options.token } } : {}),
   });
@@ -98,8 +99,16 @@ describe('sockets', () => {
     const listener = (await tryConnect(open, {})).socket;
     const subscriber = (await tryConnect(open, {})).socket;
     const bystander = (await tryConnect(open, {})).socket;
-    const received = new Map<string, string[]>([['listener', []], ['subscriber', []], ['bystander', []]]);
-    for (const [name, socket] of [['listener', listener], ['subscriber', subscriber], ['bystander', bystander]] as const) {
+    const received = new Map<string, string[]>([
+      ['listener', []],
+      ['subscriber', []],
+      ['bystander', []],
+    ]);
+    for (const [name, socket] of [
+      ['listener', listener],
+      ['subscriber', subscriber],
+      ['bystander', bystander],
+    ] as const) {
       socket.on('run', (run: RunSummary) => received.get(name)!.push(run.id));
     }
     listener.emit('subscribeRuns');
@@ -121,7 +130,11 @@ describe('sockets', () => {
     // The bystander's connection is still up and got neither summary, though both reached the others.
     expect(bystander.connected).toBe(true);
     // Runs created in the same poll arrive in any order.
-    expect(Object.fromEntries([...received].map(([name, ids]) => [name, [...ids].sort()]))).toEqual({ listener: ['run-one', 'run-two'], subscriber: ['run-two'], bystander: [] });
+    expect(Object.fromEntries([...received].map(([name, ids]) => [name, [...ids].sort()]))).toEqual({
+      listener: ['run-one', 'run-two'],
+      subscriber: ['run-two'],
+      bystander: [],
+    });
   });
 });
 

@@ -14,8 +14,17 @@ let store: Store;
 beforeAll(async () => {
   store = await Store.open(`${dir}/db`);
   await store.createRun(runMeta('q'));
-  for (const [epoch, step] of [[1, 1], [2, 2], [3, 3], [4, 4]] as const) {
-    await store.commitEpoch('q', { record: { ...epochRecord('source', epoch, step), checkpoint: true }, predictions: [], weights: [layerWeights('conv1', 2, 0.1)] });
+  for (const [epoch, step] of [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+  ] as const) {
+    await store.commitEpoch('q', {
+      record: { ...epochRecord('source', epoch, step), checkpoint: true },
+      predictions: [],
+      weights: [layerWeights('conv1', 2, 0.1)],
+    });
   }
 });
 afterAll(() => store.close());
@@ -54,7 +63,12 @@ it('computes network abstractions first, newest checkpoint first, without waitin
   expect(last(3)).toMatchObject({ status: 'failed', message: 'child failed' });
   expect([1, 2, 4].map((epoch) => last(epoch)?.status)).toEqual(['done', 'done', 'done']);
   expect(events.filter((e) => e.at.epoch === 4).map((e) => e.status + (e.message ? `: ${e.message}` : ''))).toEqual([
-    'queued', 'running', 'running: network ready', 'running: network, instances ready', 'running: network, instances, projection ready', 'done',
+    'queued',
+    'running',
+    'running: network ready',
+    'running: network, instances ready',
+    'running: network, instances, projection ready',
+    'done',
   ]);
 });
 
@@ -63,7 +77,11 @@ it('catches up on checkpoints committed while no monitor ran: every one lacking 
   try {
     await catchUpStore.createRun(runMeta('c'));
     for (const epoch of [1, 2, 3]) {
-      await catchUpStore.commitEpoch('c', { record: { ...epochRecord('source', epoch, epoch), checkpoint: true }, predictions: [], weights: [layerWeights('conv1', 2, 0.1)] });
+      await catchUpStore.commitEpoch('c', {
+        record: { ...epochRecord('source', epoch, epoch), checkpoint: true },
+        predictions: [],
+        weights: [layerWeights('conv1', 2, 0.1)],
+      });
     }
     await catchUpStore.commitEpoch('c', { record: epochRecord('source', 4, 4), predictions: [] });
     // Epoch 1 is fully analysed already (it has no network abstraction: nothing earlier to compare with).

@@ -19,8 +19,10 @@ afterAll(() => store.close());
 it('rejects with the code and message the worker reported, not a parsed output line', async () => {
   const workers = makeAnalysisWorkers(store.uri, 1);
   try {
-    await expect(workers.analyze({ runId: 'pool', phase: 'target', epoch: 7 }, { kinds: ['instances'] }))
-      .rejects.toMatchObject({ code: 'EPOCH_NOT_FOUND', message: expect.stringMatching(/has no committed epoch 7/) });
+    await expect(workers.analyze({ runId: 'pool', phase: 'target', epoch: 7 }, { kinds: ['instances'] })).rejects.toMatchObject({
+      code: 'EPOCH_NOT_FOUND',
+      message: expect.stringMatching(/has no committed epoch 7/),
+    });
     expect(workers.startedJobs).toBe(1);
   } finally {
     await workers.close();
@@ -31,7 +33,12 @@ it(`refuses a feature render with BUSY beyond ${MAX_WAITING_FEATURE_RENDERS} wai
   const workers = makeAnalysisWorkers(store.uri, 1);
   const neuron = (n: number) => ({ runId: 'pool', phase: 'source' as const, epoch: 1, layer: 'conv1' as const, neuron: n });
   // One render holds the only worker; these calls all happen before it can answer (no await in between).
-  const renders = Array.from({ length: MAX_WAITING_FEATURE_RENDERS + 2 }, (_, n) => workers.renderFeatureImage(neuron(n)).then(() => 'rendered', (err: { code: string }) => err.code));
+  const renders = Array.from({ length: MAX_WAITING_FEATURE_RENDERS + 2 }, (_, n) =>
+    workers.renderFeatureImage(neuron(n)).then(
+      () => 'rendered',
+      (err: { code: string }) => err.code,
+    ),
+  );
   await workers.close();
   const outcomes = await Promise.all(renders);
   expect(outcomes.at(-1)).toBe('BUSY');

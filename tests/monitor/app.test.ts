@@ -22,7 +22,11 @@ beforeAll(async () => {
     renderFeatureImage: () => Promise.reject(new Error('the fuzzer reached a feature render: a bad parameter passed validation')),
   });
   await store.createRun(runMeta('run-f'));
-  await store.commitEpoch('run-f', { record: epochRecord('source', 1, 1), predictions: [], weights: [layerWeights('conv1', 2, 0), layerWeights('conv2', 2, 1)] });
+  await store.commitEpoch('run-f', {
+    record: epochRecord('source', 1, 1),
+    predictions: [],
+    weights: [layerWeights('conv1', 2, 0), layerWeights('conv2', 2, 1)],
+  });
   await store.commitEpoch('run-f', { record: epochRecord('target', 1, 2), predictions: [] });
 });
 afterAll(() => store.close());
@@ -35,8 +39,11 @@ const request = async (path: string): Promise<{ status: number; text: string }> 
 /** What no answer may contain: the store's folder, library paths, stack frames, the database's own messages. */
 function leaks(text: string): string | null {
   const patterns: [string, RegExp | string][] = [
-    ['store path', dir], ['store folder name', basename(dir)], ['node_modules', 'node_modules'],
-    ['stack frame', /\bat \S+ \(|\n\s+at |\bat (file|node):/], ['database message', /lance error|datafusion|arrow error/i],
+    ['store path', dir],
+    ['store folder name', basename(dir)],
+    ['node_modules', 'node_modules'],
+    ['stack frame', /\bat \S+ \(|\n\s+at |\bat (file|node):/],
+    ['database message', /lance error|datafusion|arrow error/i],
   ];
   for (const [name, pattern] of patterns) {
     if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) {
@@ -47,14 +54,15 @@ function leaks(text: string): string | null {
 }
 
 describe('numeric parameters', () => {
-  it.each([
-    '1e21', '4294967296', '-1', '1.5', '2147483648', '1000001', '0x10', '+1', 'NaN', '99999999999999999999',
-  ])('answers epoch %s with 400 INVALID_ARGUMENT naming it', async (epoch) => {
-    const { status, text } = await request(`/api/runs/run-f/epochs/target/${epoch}/confusion`);
-    const body = JSON.parse(text) as ApiError;
-    expect([status, body.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
-    expect(body.error.message).toContain(`Invalid epoch '${epoch}': use a whole number from 1 to 1000000.`);
-  });
+  it.each(['1e21', '4294967296', '-1', '1.5', '2147483648', '1000001', '0x10', '+1', 'NaN', '99999999999999999999'])(
+    'answers epoch %s with 400 INVALID_ARGUMENT naming it',
+    async (epoch) => {
+      const { status, text } = await request(`/api/runs/run-f/epochs/target/${epoch}/confusion`);
+      const body = JSON.parse(text) as ApiError;
+      expect([status, body.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+      expect(body.error.message).toContain(`Invalid epoch '${epoch}': use a whole number from 1 to 1000000.`);
+    },
+  );
 
   it('bounds neuron indices of feature images and compare sides the same way', async () => {
     const feature = await request('/api/runs/run-f/epochs/source/1/layers/conv1/neurons/1e21/feature.png');
@@ -119,7 +127,10 @@ const SLOTS = {
   neuron: { valid: '0', bad: [...BAD_NUMBERS, '65536'] },
   kind: { valid: 'network', bad: ['weights-all', 'NETWORK', ''] },
   reference: { valid: 'source:1', bad: ['source', 'source:1e21', 'target:-1', 'x:1', 'source:1:2', ':', 'source:4294967296'] },
-  checkpoint: { valid: 'run-f:source:1', bad: ['run-f:source', 'run-f:source:1e21', 'bad id:source:1', 'run-f:middle:1', '::', 'run-f:source:4294967296', "a'b:source:1"] },
+  checkpoint: {
+    valid: 'run-f:source:1',
+    bad: ['run-f:source', 'run-f:source:1e21', 'bad id:source:1', 'run-f:middle:1', '::', 'run-f:source:4294967296', "a'b:source:1"],
+  },
   split: { valid: 'source-validation', bad: ['train', '', 'source-validation\u0000', '..'] },
   file: { valid: '0.png', bad: ['1e21.png', '-1.png', '99999999999.png', 'x.png', 'atlas.jpg', '1.5.png', '4294967296.png'] },
 } satisfies Record<string, { valid: string; bad: string[] }>;

@@ -7,17 +7,18 @@ describe('makeConcurrencyLimit', () => {
     let running = 0;
     let peak = 0;
     const started: number[] = [];
-    const task = (i: number, fail = false) => limit(async () => {
-      started.push(i);
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 10 + (i % 3) * 5));
-      running--;
-      if (fail) {
-        throw new Error(`task ${i} failed`);
-      }
-      return i;
-    });
+    const task = (i: number, fail = false) =>
+      limit(async () => {
+        started.push(i);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 10 + (i % 3) * 5));
+        running--;
+        if (fail) {
+          throw new Error(`task ${i} failed`);
+        }
+        return i;
+      });
     const results = await Promise.allSettled([task(0), task(1, true), task(2), task(3), task(4), task(5)]);
     expect(peak).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
@@ -30,10 +31,13 @@ describe('makeConcurrencyLimit', () => {
     const limit = makeConcurrencyLimit(1);
     const started: string[] = [];
     let release!: () => void;
-    const first = limit(() => new Promise<void>((r) => {
-      started.push('first');
-      release = r;
-    }));
+    const first = limit(
+      () =>
+        new Promise<void>((r) => {
+          started.push('first');
+          release = r;
+        }),
+    );
     const abandoned = new AbortController();
     const second = limit(async () => {
       started.push('second');
@@ -56,13 +60,21 @@ describe('makeConcurrencyLimit priorities', () => {
     const limit = makeConcurrencyLimit(1);
     const started: string[] = [];
     let release!: () => void;
-    const first = limit(() => new Promise<void>((resolve) => {
-      started.push('first');
-      release = resolve;
-    }));
-    const task = (name: string, priority: number) => limit(async () => {
-      started.push(name);
-    }, undefined, priority);
+    const first = limit(
+      () =>
+        new Promise<void>((resolve) => {
+          started.push('first');
+          release = resolve;
+        }),
+    );
+    const task = (name: string, priority: number) =>
+      limit(
+        async () => {
+          started.push(name);
+        },
+        undefined,
+        priority,
+      );
     const rest = [task('features', 2), task('network-old', 0), task('instances', 1), task('network-new', 0)];
     release();
     await Promise.all([first, ...rest]);
@@ -74,13 +86,14 @@ describe('makeConcurrencyLimit pausing', () => {
   /** A task that holds its slot until released, logging its pauses and resumes. */
   function heldTask(log: string[], name: string, pausable: boolean) {
     let release!: () => void;
-    const run = () => (slot: { pausable(handle: Pausable): void }) => new Promise<string>((resolve) => {
-      log.push(`start ${name}`);
-      if (pausable) {
-        slot.pausable({ pause: () => log.push(`pause ${name}`), resume: () => log.push(`resume ${name}`) });
-      }
-      release = () => resolve(name);
-    });
+    const run = () => (slot: { pausable(handle: Pausable): void }) =>
+      new Promise<string>((resolve) => {
+        log.push(`start ${name}`);
+        if (pausable) {
+          slot.pausable({ pause: () => log.push(`pause ${name}`), resume: () => log.push(`resume ${name}`) });
+        }
+        release = () => resolve(name);
+      });
     return { run, release: () => release() };
   }
 

@@ -10,10 +10,14 @@ function appWith(produce: () => Promise<{ contentType: string; body: string | Ui
   let produced = 0;
   const app = new Hono();
   app.get('/r/:key', async (c) =>
-    sendEncoded(c, await cache.get(c.req.param('key'), () => {
-      produced++;
-      return produce();
-    })));
+    sendEncoded(
+      c,
+      await cache.get(c.req.param('key'), () => {
+        produced++;
+        return produce();
+      }),
+    ),
+  );
   return { app, cache, produced: () => produced };
 }
 

@@ -42,8 +42,7 @@ describe('monitor on a real port', () => {
     await runEvent;
     // Once acknowledged the socket is in the run's room, so the epoch below cannot arrive before it.
     expect(await socket.emitWithAck('subscribe', 'live-run')).toEqual({ ok: true, runId: 'live-run' });
-    const epoch = new Promise<{ runId: string; step: number }>((resolve) =>
-      socket.once('epoch', (e) => resolve({ runId: e.runId, step: e.record.step })));
+    const epoch = new Promise<{ runId: string; step: number }>((resolve) => socket.once('epoch', (e) => resolve({ runId: e.runId, step: e.record.step })));
     const checkpoint = new Promise<string>((resolve) => socket.once('checkpoint', (e) => resolve(`${e.at.phase}/${e.at.epoch}`)));
     await writer.commitEpoch('live-run', { record: epochRecord('source', 1, 1), predictions: [], weights: [layerWeights('conv1', 2, 0)] });
     expect(await epoch).toEqual({ runId: 'live-run', step: 1 });

@@ -16,20 +16,29 @@ const tablesOf = (store: Store) => (store as unknown as { tables: Record<string,
 async function killedCommit(store: Store, runId: string, phase: 'source' | 'target', epoch: number, step: number): Promise<void> {
   const epochs = tablesOf(store).epochs!;
   const add = epochs.add.bind(epochs);
-  epochs.add = async () => { throw new Error('killed'); };
+  epochs.add = async () => {
+    throw new Error('killed');
+  };
   try {
-    await expect(store.commitEpoch(runId, {
-      record: epochRecord(phase, epoch, step), predictions: [{ split: 'source-validation', predicted: Int16Array.from([1]) }],
-      weights: [layerWeights('conv1', 2, 1)], optimizerState: [{ iterations: 3, moments: [{ shape: [2], values: Float32Array.from([1, 2]) }] }],
-    })).rejects.toThrow('killed');
+    await expect(
+      store.commitEpoch(runId, {
+        record: epochRecord(phase, epoch, step),
+        predictions: [{ split: 'source-validation', predicted: Int16Array.from([1]) }],
+        weights: [layerWeights('conv1', 2, 1)],
+        optimizerState: [{ iterations: 3, moments: [{ shape: [2], values: Float32Array.from([1, 2]) }] }],
+      }),
+    ).rejects.toThrow('killed');
   } finally {
     epochs.add = add;
   }
 }
 
-const rowsOf = async (store: Store, runId: string) => Object.fromEntries(await Promise.all(
-  ['predictions', 'weights', 'optimizer_states'].map(async (t) => [t, await tablesOf(store)[t]!.countRows(`run_id = '${runId}'`)] as const),
-));
+const rowsOf = async (store: Store, runId: string) =>
+  Object.fromEntries(
+    await Promise.all(
+      ['predictions', 'weights', 'optimizer_states'].map(async (t) => [t, await tablesOf(store)[t]!.countRows(`run_id = '${runId}'`)] as const),
+    ),
+  );
 
 afterEach(() => {
   vi.useRealTimers();
@@ -69,10 +78,16 @@ describe('run status from heartbeats', () => {
     const first = (await store.recovery.heartbeats('busy')).get('busy')!.at;
     // Tensor work blocks the event loop for seconds; the beats must not wait for it.
     const blockedUntil = Date.now() + 1_000;
-    while (Date.now() < blockedUntil) { /* busy, as a long WASM step is */ }
+    while (Date.now() < blockedUntil) {
+      /* busy, as a long WASM step is */
+    }
     // Read in the same turn that ended the block: the newest version was written while this thread was busy.
     // (A compaction running meanwhile may delete a listed version: those are skipped.)
-    const newest = Math.max(...readdirSync(`${uri}/heartbeats.lance/_versions`).map((f) => statSync(`${uri}/heartbeats.lance/_versions/${f}`, { throwIfNoEntry: false })?.mtimeMs ?? 0));
+    const newest = Math.max(
+      ...readdirSync(`${uri}/heartbeats.lance/_versions`).map(
+        (f) => statSync(`${uri}/heartbeats.lance/_versions/${f}`, { throwIfNoEntry: false })?.mtimeMs ?? 0,
+      ),
+    );
     expect(newest).toBeGreaterThan(blockedUntil - 500);
     await expect.poll(() => beating.beats, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(40);
     await beating.stop();
@@ -87,11 +102,23 @@ describe('run status from heartbeats', () => {
 
 describe('checkpoint optimiser state', () => {
   const state = (fill: number): OptimizerState => [
-    { iterations: 12, moments: [{ shape: [2, 2], values: Float32Array.from([fill, 2, 3, 4]) }, { shape: [2, 2], values: Float32Array.from([5, 6, 7, fill]) }] },
-    { iterations: 12, moments: [{ shape: [3], values: Float32Array.from([fill, 0, -fill]) }, { shape: [3], values: Float32Array.from([1, 1, 1]) }] },
+    {
+      iterations: 12,
+      moments: [
+        { shape: [2, 2], values: Float32Array.from([fill, 2, 3, 4]) },
+        { shape: [2, 2], values: Float32Array.from([5, 6, 7, fill]) },
+      ],
+    },
+    {
+      iterations: 12,
+      moments: [
+        { shape: [3], values: Float32Array.from([fill, 0, -fill]) },
+        { shape: [3], values: Float32Array.from([1, 1, 1]) },
+      ],
+    },
   ];
 
-  it('round-trips with its checkpoint and keeps only the newest checkpoint\'s', async () => {
+  it("round-trips with its checkpoint and keeps only the newest checkpoint's", async () => {
     const store = await Store.open(`${dir}/adam`);
     await store.createRun(runMeta('r'));
     const checkpoint = { ...epochRecord('source', 1, 1) };
@@ -114,7 +141,11 @@ describe('cleanup of a commit killed midway', () => {
     await store.createRun(runMeta('alive'));
     await store.recovery.beat('alive', 60_000);
     for (const id of ['dead', 'alive']) {
-      await store.commitEpoch(id, { record: epochRecord('source', 1, 1), predictions: [{ split: 'source-validation', predicted: Int16Array.from([0]) }], weights: [layerWeights('conv1', 2, 0)] });
+      await store.commitEpoch(id, {
+        record: epochRecord('source', 1, 1),
+        predictions: [{ split: 'source-validation', predicted: Int16Array.from([0]) }],
+        weights: [layerWeights('conv1', 2, 0)],
+      });
       await killedCommit(store, id, 'source', 2, 2);
     }
     expect(await rowsOf(store, 'dead')).toEqual({ predictions: 2, weights: 2, optimizer_states: 1 });
@@ -135,8 +166,14 @@ describe('cleanup of a commit killed midway', () => {
     const store = await Store.open(`${dir}/discard`);
     await store.createRun(runMeta('r', { updatedAt: Date.now() - HOUR }));
     await store.commitEpoch('r', { record: epochRecord('source', 1, 1), predictions: [], weights: [layerWeights('conv1', 2, 0)] });
-    for (const [epoch, step] of [[2, 2], [3, 3]] as const) {
-      await store.commitEpoch('r', { record: epochRecord('source', epoch, step), predictions: [{ split: 'target-validation', predicted: Int16Array.from([1, 2]) }] });
+    for (const [epoch, step] of [
+      [2, 2],
+      [3, 3],
+    ] as const) {
+      await store.commitEpoch('r', {
+        record: epochRecord('source', epoch, step),
+        predictions: [{ split: 'target-validation', predicted: Int16Array.from([1, 2]) }],
+      });
     }
     expect(await store.recovery.discardEpochsAfter('r', 1)).toBe(2);
     expect((await store.listEpochs('r')).map((e) => e.step)).toEqual([1]);

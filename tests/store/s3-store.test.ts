@@ -27,7 +27,9 @@ describe('Store on s3://', () => {
     const uri = server.uri('round-trip');
     const writer = await Store.open(uri, { storageOptions: server.storageOptions });
     await writer.createRun(runMeta('s1'));
-    await writer.putInstances('s1', [{ split: 'target-validation', labels: Int32Array.from([1, 0]), height: 1, width: 1, pixels: Uint8Array.from([1, 2, 3, 4, 5, 6]) }]);
+    await writer.putInstances('s1', [
+      { split: 'target-validation', labels: Int32Array.from([1, 0]), height: 1, width: 1, pixels: Uint8Array.from([1, 2, 3, 4, 5, 6]) },
+    ]);
     await writer.commitEpoch('s1', {
       record: epochRecord('source', 1, 1, 0.4),
       predictions: [{ split: 'target-validation', predicted: Int16Array.from([1, 1]) }],
@@ -42,9 +44,15 @@ describe('Store on s3://', () => {
 
     const reader = await Store.open(uri, { storageOptions: server.storageOptions });
     expect((await reader.listRuns()).map((r) => [r.id, r.status, r.lastEpoch?.step])).toEqual([['s1', 'finished', 2]]);
-    expect((await reader.listEpochs('s1')).map((e) => [e.phase, e.epoch, e.checkpoint])).toEqual([['source', 1, true], ['target', 1, false]]);
+    expect((await reader.listEpochs('s1')).map((e) => [e.phase, e.epoch, e.checkpoint])).toEqual([
+      ['source', 1, true],
+      ['target', 1, false],
+    ]);
     const weights = await reader.getWeights({ runId: 's1', phase: 'source', epoch: 1 });
-    expect(weights.map((w) => [w.layer, w.kernelShape])).toEqual([['conv1', [3, 2]], ['fc8', [4, 2]]]);
+    expect(weights.map((w) => [w.layer, w.kernelShape])).toEqual([
+      ['conv1', [3, 2]],
+      ['fc8', [4, 2]],
+    ]);
     expect(weights[1]!.kernel[3]).toBeCloseTo(-1 + 3 / 1000, 6);
     expect(Array.from((await reader.getPredictions({ runId: 's1', phase: 'source', epoch: 1 })).get('target-validation')!)).toEqual([1, 1]);
     expect(Array.from((await reader.getInstances('s1', 'target-validation')).pixels)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -53,14 +61,19 @@ describe('Store on s3://', () => {
     reader.close();
 
     // The tables are objects in the bucket, and nothing was written to a local folder named after the URI.
-    expect(readdirSync(join(server.directory, 'transferscope'), { recursive: true }).map(String)
-      .some((p) => p.startsWith(join('round-trip', 'epochs.lance')))).toBe(true);
+    expect(
+      readdirSync(join(server.directory, 'transferscope'), { recursive: true })
+        .map(String)
+        .some((p) => p.startsWith(join('round-trip', 'epochs.lance'))),
+    ).toBe(true);
     expect(existsSync('s3:')).toBe(false);
   });
 
   it('refuses unknown credentials in one line that names the store but never the secret', async () => {
     const secret = 'not-the-secret-7f3a';
-    const failure = Store.open(server.uri('denied'), { storageOptions: { ...server.storageOptions, aws_access_key_id: 'NOBODY', aws_secret_access_key: secret } });
+    const failure = Store.open(server.uri('denied'), {
+      storageOptions: { ...server.storageOptions, aws_access_key_id: 'NOBODY', aws_secret_access_key: secret },
+    });
     await expect(failure).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     const message = ((await failure.catch((err: unknown) => err)) as Error).message;
     expect(message).toMatch(/^Cannot open the LanceDB store at 's3:\/\/transferscope\/denied' \(.+\)\. Check --db/);
@@ -74,8 +87,11 @@ describe('Store on s3://', () => {
     (await Store.open(uri, { storageOptions: server.storageOptions })).close();
     const recordsBefore = await server.commitRecords();
     const count = 6;
-    const writer = (runId: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/store/fixtures/commit-epochs.ts', uri, runId, String(count)],
-      { env: childEnv({ uri, storageOptions: server.storageOptions }), timeout: 240_000 });
+    const writer = (runId: string) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/store/fixtures/commit-epochs.ts', uri, runId, String(count)], {
+        env: childEnv({ uri, storageOptions: server.storageOptions }),
+        timeout: 240_000,
+      });
     await Promise.all([writer('writer-a'), writer('writer-b')]);
 
     const reader = await Store.open(uri, { storageOptions: server.storageOptions });
@@ -83,7 +99,8 @@ describe('Store on s3://', () => {
     for (const runId of ['writer-a', 'writer-b']) {
       const epochs = await reader.listEpochs(runId);
       expect(epochs.map((e) => [e.epoch, e.accSourceTrain, e.checkpoint])).toEqual(
-        Array.from({ length: count }, (_, i) => [i + 1, (i + 1) / 100, (i + 1) % 2 === 0]));
+        Array.from({ length: count }, (_, i) => [i + 1, (i + 1) / 100, (i + 1) % 2 === 0]),
+      );
       for (const e of epochs) {
         const predicted = (await reader.getPredictions({ runId, phase: 'target', epoch: e.epoch })).get('target-validation')!;
         expect(Array.from(predicted)).toEqual([e.epoch, e.epoch + 1, e.epoch + 2]);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  STORAGE_OPTIONS_ENV, childEnv, displayUri, parseStorageOptions, redactSecrets, storageOptionsFromEnv,
-} from '../../store/storage-options.ts';
+import { STORAGE_OPTIONS_ENV, childEnv, displayUri, parseStorageOptions, redactSecrets, storageOptionsFromEnv } from '../../store/storage-options.ts';
 
 describe('parseStorageOptions', () => {
   it('reads repeated KEY=VALUE flags with lower-case keys, keeping any = inside the value', () => {
     expect(parseStorageOptions(['AWS_Endpoint=http://127.0.0.1:9000', 'azure_storage_sas_token=sv=1&sig=a=b'])).toEqual({
-      aws_endpoint: 'http://127.0.0.1:9000', azure_storage_sas_token: 'sv=1&sig=a=b',
+      aws_endpoint: 'http://127.0.0.1:9000',
+      azure_storage_sas_token: 'sv=1&sig=a=b',
     });
     expect(parseStorageOptions([])).toEqual({});
   });

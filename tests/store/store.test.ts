@@ -17,7 +17,10 @@ describe('Store', () => {
     await store.commitEpoch('r1', { record: epochRecord('source', 2, 2, 0.6), predictions: [] });
 
     const epochs = await store.listEpochs('r1');
-    expect(epochs.map((e) => [e.step, e.accSourceTrain, e.checkpoint])).toEqual([[1, 0.4, true], [2, 0.6, false]]);
+    expect(epochs.map((e) => [e.step, e.accSourceTrain, e.checkpoint])).toEqual([
+      [1, 0.4, true],
+      [2, 0.6, false],
+    ]);
     const weights = await store.getWeights({ runId: 'r1', phase: 'source', epoch: 1 });
     expect(weights.map((w) => w.layer)).toEqual(['conv1', 'fc8']);
     expect(weights[1]!.kernelShape).toEqual([4, 2]);
@@ -34,8 +37,7 @@ describe('Store', () => {
     await store.createRun(runMeta('r2', { configName: 'first' }));
     await store.commitEpoch('r2', { record: epochRecord('source', 1, 1, 0.3), predictions: [] });
     await expect(store.createRun(runMeta('r2', { configName: 'second' }))).rejects.toMatchObject({ code: 'RUN_EXISTS' });
-    await expect(store.commitEpoch('r2', { record: epochRecord('source', 1, 1, 0.9), predictions: [] }))
-      .rejects.toMatchObject({ code: 'RUN_EXISTS' });
+    await expect(store.commitEpoch('r2', { record: epochRecord('source', 1, 1, 0.9), predictions: [] })).rejects.toMatchObject({ code: 'RUN_EXISTS' });
     expect((await store.getRun('r2')).configName).toBe('first');
     expect((await store.listEpochs('r2')).map((e) => e.accSourceTrain)).toEqual([0.3]);
     store.close();
@@ -50,10 +52,16 @@ describe('Store', () => {
     const interrupted = Object.create(store) as Store;
     const tables = (store as unknown as { tables: Record<string, { add: (d: unknown) => Promise<unknown> }> }).tables;
     const originalAdd = tables.epochs!.add.bind(tables.epochs);
-    tables.epochs!.add = async () => { throw new Error('killed'); };
-    await expect(interrupted.commitEpoch('r3', {
-      record: epochRecord('source', 2, 2), predictions: [], weights: [layerWeights('conv1', 2, 1)],
-    })).rejects.toThrow('killed');
+    tables.epochs!.add = async () => {
+      throw new Error('killed');
+    };
+    await expect(
+      interrupted.commitEpoch('r3', {
+        record: epochRecord('source', 2, 2),
+        predictions: [],
+        weights: [layerWeights('conv1', 2, 1)],
+      }),
+    ).rejects.toThrow('killed');
     tables.epochs!.add = originalAdd;
 
     const reader = await Store.open(`${dir}/c`);
@@ -87,7 +95,7 @@ describe('Store instances', () => {
   it('round-trips validation instances with their pixels in instance order', async () => {
     const store = await Store.open(`${dir}/e`);
     await store.createRun(runMeta('r5'));
-    const pixels = Uint8Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => i * 7 % 256);
+    const pixels = Uint8Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => (i * 7) % 256);
     await store.putInstances('r5', [{ split: 'target-validation', labels: Int32Array.from([2, 0, 1]), height: 2, width: 2, pixels }]);
     const back = await store.getInstances('r5', 'target-validation');
     expect(Array.from(back.labels)).toEqual([2, 0, 1]);
@@ -103,7 +111,9 @@ describe('Store instances', () => {
     await store.createRun(runMeta('r6'));
     const size = 2 * 2 * 3;
     const kept = Uint8Array.from({ length: 2 * size }, (_, i) => 1 + (i % 200));
-    await store.putInstances('r6', [{ split: 'source-validation', labels: Int32Array.from([0, 1, 0, 1]), height: 2, width: 2, pixels: kept, pixelRows: Int32Array.from([0, 2]) }]);
+    await store.putInstances('r6', [
+      { split: 'source-validation', labels: Int32Array.from([0, 1, 0, 1]), height: 2, width: 2, pixels: kept, pixelRows: Int32Array.from([0, 2]) },
+    ]);
     const back = await store.getInstances('r6', 'source-validation');
     expect(Array.from(back.withoutPixels!)).toEqual([1, 3]);
     expect(Array.from(back.pixels.subarray(2 * size, 3 * size))).toEqual(Array.from(kept.subarray(size)));
@@ -120,11 +130,17 @@ describe('Store instances', () => {
       { layer: 'fc8', neurons: 2, values: Float32Array.from([1, 2, 3, 4]) },
       { layer: 'conv1', neurons: 1, values: Float32Array.from([0.5, -0.5]) },
     ] as const;
-    await store.putConductances(key, layers.map((l) => ({ ...l })));
+    await store.putConductances(
+      key,
+      layers.map((l) => ({ ...l })),
+    );
     await store.putConductances(key, [{ layer: 'conv1', neurons: 1, values: Float32Array.from([9, 9]) }]);
     const back = await store.getConductances(key);
     // Layer order, whatever order they were written in; the second write was refused.
-    expect(back?.map((l) => [l.layer, l.neurons, Array.from(l.values)])).toEqual([['conv1', 1, [0.5, -0.5]], ['fc8', 2, [1, 2, 3, 4]]]);
+    expect(back?.map((l) => [l.layer, l.neurons, Array.from(l.values)])).toEqual([
+      ['conv1', 1, [0.5, -0.5]],
+      ['fc8', 2, [1, 2, 3, 4]],
+    ]);
     expect(await store.getConductances({ ...key, setting: 'other' })).toBeNull();
     expect(await store.getConductances({ ...key, epoch: 3 })).toBeNull();
     store.close();

@@ -17,8 +17,13 @@ describe('the full 227x227 AlexNet on image folders', () => {
     await writeClassImages(join(dir, 'amazon'), ['apple', 'sky'], 2, [64, 48]);
     await writeClassImages(join(dir, 'webcam'), ['apple', 'sky'], 2, [48, 64]);
     const config = validateConfig({
-      name: 'office-tiny', model: 'alexnet-227', seed: 3, evalTrainSamples: 10, trainFraction: 0.5,
-      source: { kind: 'image-folder', path: join(dir, 'amazon') }, target: { kind: 'image-folder', path: join(dir, 'webcam') },
+      name: 'office-tiny',
+      model: 'alexnet-227',
+      seed: 3,
+      evalTrainSamples: 10,
+      trainFraction: 0.5,
+      source: { kind: 'image-folder', path: join(dir, 'amazon') },
+      target: { kind: 'image-folder', path: join(dir, 'webcam') },
       phases: {
         source: { epochs: 1, batchSize: 2, learningRate: 0.0001 },
         target: { epochs: 1, batchSize: 2, learningRate: 0.0001, learningRates: { fc8: 0.001 }, freezeLayers: 2, augment: true },

@@ -17,7 +17,14 @@ describe('AlexNet', () => {
     expect(model.outputs[0]!.shape).toEqual([null, 10]);
     const weights = readLayerWeights(model);
     expect(weights.map((w) => w.kernelShape)).toEqual([
-      [5, 5, 3, 32], [3, 3, 32, 64], [3, 3, 64, 96], [3, 3, 96, 96], [3, 3, 96, 64], [1024, 256], [256, 128], [128, 10],
+      [5, 5, 3, 32],
+      [3, 3, 32, 64],
+      [3, 3, 64, 96],
+      [3, 3, 96, 96],
+      [3, 3, 96, 64],
+      [1024, 256],
+      [256, 128],
+      [128, 10],
     ]);
     model.dispose();
   });

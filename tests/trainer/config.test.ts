@@ -6,7 +6,9 @@ import { jsonNestingDepth, loadConfig, validateConfig } from '../../trainer/conf
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const valid = {
-  name: 'ok', source: { kind: 'synthetic-digits', count: 100 }, target: { kind: 'mnist', count: 100 },
+  name: 'ok',
+  source: { kind: 'synthetic-digits', count: 100 },
+  target: { kind: 'mnist', count: 100 },
   phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 2, learningRate: 0.001, batchSize: 16 } },
 };
 
@@ -47,9 +49,14 @@ describe('config validation', () => {
 
 describe('config validation: issue 6 fields', () => {
   const folders = {
-    name: 'office', model: 'alexnet-227',
-    source: { kind: 'image-folder', path: 'data/amazon' }, target: { kind: 'image-folder', path: '/abs/webcam', maxPerClass: 50, flip: false },
-    phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 2, learningRate: 0.001, learningRates: { conv: 0.0001, fc8: 0.01 }, freezeLayers: 2, augment: true } },
+    name: 'office',
+    model: 'alexnet-227',
+    source: { kind: 'image-folder', path: 'data/amazon' },
+    target: { kind: 'image-folder', path: '/abs/webcam', maxPerClass: 50, flip: false },
+    phases: {
+      source: { epochs: 1, learningRate: 0.001 },
+      target: { epochs: 2, learningRate: 0.001, learningRates: { conv: 0.0001, fc8: 0.01 }, freezeLayers: 2, augment: true },
+    },
   };
 
   it('reads image-folder domains and fine-tuning settings, resolving relative paths against the config folder', () => {
@@ -63,10 +70,17 @@ describe('config validation: issue 6 fields', () => {
   });
 
   it('reads idx domains and a pretrained model, which makes phases.source optional', () => {
-    const c = validateConfig({
-      name: 'digits', source: { kind: 'idx', images: 'a.idx', labels: 'b.idx', perClass: 1500 }, target: { kind: 'mnist', count: 100 },
-      pretrained: { path: 'models/alexnet/model.json' }, phases: { target: { epochs: 1, learningRate: 0.001 } },
-    }, 'x.json', '/d');
+    const c = validateConfig(
+      {
+        name: 'digits',
+        source: { kind: 'idx', images: 'a.idx', labels: 'b.idx', perClass: 1500 },
+        target: { kind: 'mnist', count: 100 },
+        pretrained: { path: 'models/alexnet/model.json' },
+        phases: { target: { epochs: 1, learningRate: 0.001 } },
+      },
+      'x.json',
+      '/d',
+    );
     expect(c.source).toEqual({ kind: 'idx', images: '/d/a.idx', labels: '/d/b.idx', perClass: 1500 });
     expect(c.pretrained).toEqual({ path: '/d/models/alexnet/model.json' });
     expect(c.phases.source.epochs).toBe(1);
@@ -77,9 +91,18 @@ describe('config validation: issue 6 fields', () => {
     [{ ...folders, target: { kind: 'image-folder', path: 'x', flip: 'yes' } }, /'target.flip' must be true or false/],
     [{ ...folders, target: { kind: 'image-folder', path: 'x', dir: 'y' } }, /unknown field 'target.dir'/],
     [{ ...folders, source: { kind: 'mnist', count: 100 } }, /'source.kind' 'mnist' is held in memory .* use "model": "alexnet-32"/],
-    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, freezeLayers: 8 } } }, /'phases.target.freezeLayers' must be between 0 and 7 \(got 8\)/],
-    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { pool1: 0.1 } } } }, /'phases.target.learningRates' has key 'pool1'; use 'conv', 'fc' or a layer name/],
-    [{ ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, augment: 1 } } }, /'phases.target.augment' must be true or false \(got 1\)/],
+    [
+      { ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, freezeLayers: 8 } } },
+      /'phases.target.freezeLayers' must be between 0 and 7 \(got 8\)/,
+    ],
+    [
+      { ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { pool1: 0.1 } } } },
+      /'phases.target.learningRates' has key 'pool1'; use 'conv', 'fc' or a layer name/,
+    ],
+    [
+      { ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, augment: 1 } } },
+      /'phases.target.augment' must be true or false \(got 1\)/,
+    ],
     [{ ...folders, phases: { target: folders.phases.target } }, /'phases.source' must be an object/],
     [{ ...folders, pretrained: { file: 'm.json' } }, /unknown field 'pretrained.file'/],
   ])('rejects a bad issue-6 field with one line naming it (%#)', (raw, message) => {

@@ -13,8 +13,12 @@ describe('epochRandom', () => {
 
   it('gives different orders to other epochs, phases, seeds and streams', () => {
     const seeds = new Set([
-      epochSeed(7, 'source', 1, 'shuffle'), epochSeed(7, 'source', 2, 'shuffle'), epochSeed(7, 'target', 1, 'shuffle'),
-      epochSeed(8, 'source', 1, 'shuffle'), epochSeed(7, 'source', 1, 'augment'), epochSeed(71, 'source', 1, 'shuffle'),
+      epochSeed(7, 'source', 1, 'shuffle'),
+      epochSeed(7, 'source', 2, 'shuffle'),
+      epochSeed(7, 'target', 1, 'shuffle'),
+      epochSeed(8, 'source', 1, 'shuffle'),
+      epochSeed(7, 'source', 1, 'augment'),
+      epochSeed(71, 'source', 1, 'shuffle'),
       epochSeed(7, 'source', 11, 'shuffle'),
     ]);
     expect(seeds.size).toBe(7);

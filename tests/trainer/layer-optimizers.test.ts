@@ -6,10 +6,13 @@ import { validateConfig } from '../../trainer/config.ts';
 import { makePhaseOptimizer } from '../../trainer/layer-optimizers.ts';
 import { readLayerWeights } from '../../trainer/layer-weights.ts';
 
-const phase = (target: Record<string, unknown>) => validateConfig({
-  name: 'x', source: { kind: 'mnist', count: 20 }, target: { kind: 'mnist', count: 20 },
-  phases: { source: { epochs: 1, learningRate: 0.01 }, target: { epochs: 1, learningRate: 0.01, ...target } },
-}).phases.target;
+const phase = (target: Record<string, unknown>) =>
+  validateConfig({
+    name: 'x',
+    source: { kind: 'mnist', count: 20 },
+    target: { kind: 'mnist', count: 20 },
+    phases: { source: { epochs: 1, learningRate: 0.01 }, target: { epochs: 1, learningRate: 0.01, ...target } },
+  }).phases.target;
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -33,7 +36,9 @@ describe('makePhaseOptimizer', () => {
     const after = readLayerWeights(model);
     after.forEach((layer, i) => {
       const frozen = i < 3;
-      const same = Buffer.from(layer.kernel.buffer).equals(Buffer.from(before[i]!.kernel.buffer)) && Buffer.from(layer.bias.buffer).equals(Buffer.from(before[i]!.bias.buffer));
+      const same =
+        Buffer.from(layer.kernel.buffer).equals(Buffer.from(before[i]!.kernel.buffer)) &&
+        Buffer.from(layer.bias.buffer).equals(Buffer.from(before[i]!.bias.buffer));
       expect([layer.layer, same]).toEqual([layer.layer, frozen]);
     });
     model.dispose();
@@ -73,7 +78,11 @@ describe('PhaseOptimizer state', () => {
     expect(losses[1]).toBe(losses[0]);
     const [a, b] = [readLayerWeights(original), readLayerWeights(copy)];
     let largest = 0;
-    a.forEach((layer, i) => layer.kernel.forEach((v, j) => { largest = Math.max(largest, Math.abs(v - b[i]!.kernel[j]!)); }));
+    a.forEach((layer, i) =>
+      layer.kernel.forEach((v, j) => {
+        largest = Math.max(largest, Math.abs(v - b[i]!.kernel[j]!));
+      }),
+    );
     // Adam's bias correction is recomputed as beta^(t+1), not multiplied up step by step: equal here (measured 0),
     // and at most float32 rounding after many steps.
     expect(largest).toBeLessThan(1e-6);
@@ -89,7 +98,9 @@ describe('PhaseOptimizer state', () => {
     const model = buildAlexNet({ variant: 'alexnet-32', classCount: 4, seed: 5 });
     const optimizer = makePhaseOptimizer(model, phase({}));
     await expect(optimizer.restoreState([])).rejects.toThrow(/0 learning-rate groups stored, 1 configured/);
-    await expect(optimizer.restoreState([{ iterations: 1, moments: [{ shape: [1], values: Float32Array.from([0]) }] }])).rejects.toThrow(/1 moments stored for 16 variables/);
+    await expect(optimizer.restoreState([{ iterations: 1, moments: [{ shape: [1], values: Float32Array.from([0]) }] }])).rejects.toThrow(
+      /1 moments stored for 16 variables/,
+    );
     optimizer.dispose();
     model.dispose();
   });

@@ -29,8 +29,14 @@ describe('loadPretrainedSource', () => {
     const tensors = tf.memory().numTensors;
     const { model, info } = await loadPretrainedSource(join(dir, 'keras', 'model.json'), 'alexnet-32', 3, 1);
     expect(info.layerMap.map((m) => `${m.layer}<-${m.from}`)).toEqual([
-      'conv1<-block1_conv', 'conv2<-block2_conv', 'conv3<-block3_conv', 'conv4<-block4_conv', 'conv5<-block5_conv',
-      'fc6<-dense_1', 'fc7<-dense_2', 'fc8<-predictions',
+      'conv1<-block1_conv',
+      'conv2<-block2_conv',
+      'conv3<-block3_conv',
+      'conv4<-block4_conv',
+      'conv5<-block5_conv',
+      'fc6<-dense_1',
+      'fc7<-dense_2',
+      'fc8<-predictions',
     ]);
     expect([info.headReplaced, info.pretrainedClasses]).toEqual([false, 3]);
     const layers = readLayerWeights(model);
@@ -51,9 +57,13 @@ describe('loadPretrainedSource', () => {
   it('refuses a model that does not fit, naming the layer or the input', async () => {
     const path = join(dir, 'keras', 'model.json');
     await expect(loadPretrainedSource(path, 'alexnet-227', 3, 1)).rejects.toThrow(/its input is 32x32x3, the model's is 227x227x3/);
-    await expect(loadPretrainedSource(join(dir, 'odd', 'model.json'), 'alexnet-32', 3, 1)).rejects.toThrow(/layer 'block1_bn' \(BatchNormalization\) has weights/);
+    await expect(loadPretrainedSource(join(dir, 'odd', 'model.json'), 'alexnet-32', 3, 1)).rejects.toThrow(
+      /layer 'block1_bn' \(BatchNormalization\) has weights/,
+    );
     await expect(loadPretrainedSource(join(dir, 'none', 'model.json'), 'alexnet-32', 3, 1)).rejects.toThrow(/Cannot read the pretrained model/);
     rmSync(join(dir, 'odd', 'weights.bin'));
-    await expect(loadPretrainedSource(join(dir, 'odd', 'model.json'), 'alexnet-32', 3, 1)).rejects.toThrow(/weight shard '.*weights.bin' named by .* is missing/);
+    await expect(loadPretrainedSource(join(dir, 'odd', 'model.json'), 'alexnet-32', 3, 1)).rejects.toThrow(
+      /weight shard '.*weights.bin' named by .* is missing/,
+    );
   });
 });

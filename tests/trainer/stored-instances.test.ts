@@ -10,7 +10,12 @@ const dir = useTempDir();
 
 /** `count` images of `side` x `side` whose every value is (row % 200 + 1) / 255, labels alternating. */
 function set(count: number, side: number, classes: number) {
-  const s = allocateImageSet(count, side, side, Array.from({ length: classes }, (_, i) => `c${i}`));
+  const s = allocateImageSet(
+    count,
+    side,
+    side,
+    Array.from({ length: classes }, (_, i) => `c${i}`),
+  );
   const length = side * side * 3;
   for (let i = 0; i < count; i++) {
     s.labels[i] = i % classes;

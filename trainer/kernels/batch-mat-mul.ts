@@ -61,8 +61,7 @@ export function makeBatchMatMulConfig(original: KernelConfig): KernelConfig {
     const kOfB = b.shape[transposeB ? bRank - 1 : bRank - 2] ?? 0;
     // XNNPACK's fully-connected op treats b as shared weights, so b must be one matrix; a's batch
     // folds into rows only when a is not transposed.
-    const supported =
-      a.dtype === 'float32' && b.dtype === 'float32' && aRank >= 2 && bRank >= 2 && k === kOfB && bBatch === 1;
+    const supported = a.dtype === 'float32' && b.dtype === 'float32' && aRank >= 2 && bRank >= 2 && k === kOfB && bBatch === 1;
     let out: TensorInfo;
     const outer = () => broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
     if (supported && aBatch === 1 && (transposeA || transposeB)) {

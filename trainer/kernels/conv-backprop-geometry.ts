@@ -51,10 +51,7 @@ export function forwardConvGeometry(
   depthwise = false,
 ): ForwardConvGeometry {
   if (attrs.dataFormat !== 'NHWC') {
-    throw new Error(
-      `${kernelName} on wasm supports dataFormat 'NHWC' only (got '${String(attrs.dataFormat)}'). ` +
-        `Use channelsLast layers.`,
-    );
+    throw new Error(`${kernelName} on wasm supports dataFormat 'NHWC' only (got '${String(attrs.dataFormat)}'). ` + `Use channelsLast layers.`);
   }
   const dilations = attrs.dilations ?? 1;
   const dilationList = Array.isArray(dilations) ? dilations : [dilations, dilations];

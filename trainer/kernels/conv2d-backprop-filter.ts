@@ -1,11 +1,6 @@
 // Conv2DBackpropFilter for the wasm backend, which ships none: dW is computed as forward
 // convolutions (XNNPACK) of x, viewed as one image, with dy as the filter, 8 output channels each.
-import {
-  Conv2DBackpropFilter,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { forwardConvGeometry, splitPadOrCrop, type ConvBackpropAttrs } from './conv-backprop-geometry.ts';
 import { makeWasmKernelRunner, type WasmKernelRunner } from './wasm-kernel-runner.ts';
@@ -23,15 +18,7 @@ interface BackpropFilterArgs {
 const channelsPerGroup = 8;
 
 /** Copies `width` channels per pixel of dy [N,P,Cout] from channel `first` into [P,N,width]. */
-function gatherChannels(
-  source: Float32Array,
-  target: Float32Array,
-  n: number,
-  pixels: number,
-  co: number,
-  first: number,
-  width: number,
-): void {
+function gatherChannels(source: Float32Array, target: Float32Array, n: number, pixels: number, co: number, first: number, width: number): void {
   for (let b = 0; b < n; b++) {
     let from = b * pixels * co + first;
     let to = b * width;
@@ -63,9 +50,7 @@ function gatherChannels(
  */
 function dyAsGroupedFilters(runner: WasmKernelRunner, backend: BackendWasm, dy: TensorInfo, width: number): TensorInfo[] {
   const [n = 0, oh = 0, ow = 0, co = 0] = dy.shape;
-  const filters = Array.from({ length: co / width }, () =>
-    runner.adopt(backend.makeOutput([oh, ow, n, width], 'float32')),
-  );
+  const filters = Array.from({ length: co / width }, () => runner.adopt(backend.makeOutput([oh, ow, n, width], 'float32')));
   // Views after allocating: makeOutput can grow (and so detach) the heap.
   const source = backend.typedArrayFromHeap(dy) as Float32Array;
   filters.forEach((filter, g) => {
@@ -88,14 +73,7 @@ function conv2dBackpropFilter(args: BackpropFilterArgs): TensorInfo {
   if (x === undefined || dy === undefined) {
     throw new Error('Conv2DBackpropFilter on wasm needs inputs x and dy.');
   }
-  const { info, bottomExtent, rightExtent } = forwardConvGeometry(
-    Conv2DBackpropFilter,
-    x.shape,
-    attrs.filterShape,
-    dy,
-    [x],
-    attrs,
-  );
+  const { info, bottomExtent, rightExtent } = forwardConvGeometry(Conv2DBackpropFilter, x.shape, attrs.filterShape, dy, [x], attrs);
   const { padInfo, strideHeight, strideWidth, filterHeight, filterWidth, inChannels, outChannels } = info;
   const runner = makeWasmKernelRunner(backend);
   // Trailing rows/cols the forward conv never read are cropped; missing ones are zero-padded.
@@ -121,7 +99,12 @@ function conv2dBackpropFilter(args: BackpropFilterArgs): TensorInfo {
       { x: merged, filter },
       {
         strides: [1, 1],
-        pad: [[0, 0], [top, bottom], [left * inChannels, right * inChannels], [0, 0]],
+        pad: [
+          [0, 0],
+          [top, bottom],
+          [left * inChannels, right * inChannels],
+          [0, 0],
+        ],
         dataFormat: 'NHWC',
         dilations: [strideHeight, strideWidth * inChannels],
       },

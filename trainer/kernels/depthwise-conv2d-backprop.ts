@@ -89,8 +89,13 @@ function depthwiseBackpropInput(args: BackpropInputArgs): TensorInfo {
     throw new Error('DepthwiseConv2dNativeBackpropInput on wasm needs inputs dy and filter.');
   }
   const { info } = forwardConvGeometry(
-    DepthwiseConv2dNativeBackpropInput, attrs.inputShape, filter.shape, dy, [filter],
-    { ...attrs, dataFormat: 'NHWC' }, true,
+    DepthwiseConv2dNativeBackpropInput,
+    attrs.inputShape,
+    filter.shape,
+    dy,
+    [filter],
+    { ...attrs, dataFormat: 'NHWC' },
+    true,
   );
   const out = backend.makeOutput(info.inShape, 'float32');
   // Views after makeOutput, which may grow (and so detach) the heap.
@@ -130,10 +135,7 @@ function depthwiseBackpropFilter(args: BackpropFilterArgs): TensorInfo {
   if (x === undefined || dy === undefined) {
     throw new Error('DepthwiseConv2dNativeBackpropFilter on wasm needs inputs x and dy.');
   }
-  const { info } = forwardConvGeometry(
-    DepthwiseConv2dNativeBackpropFilter, x.shape, attrs.filterShape, dy, [x],
-    { ...attrs, dataFormat: 'NHWC' }, true,
-  );
+  const { info } = forwardConvGeometry(DepthwiseConv2dNativeBackpropFilter, x.shape, attrs.filterShape, dy, [x], { ...attrs, dataFormat: 'NHWC' }, true);
   const channels = info.inChannels;
   const multiplier = info.outChannels / channels;
   // Each filter value sums N·OH·OW products (65k for a 64-image batch at 32x32): float64 keeps the

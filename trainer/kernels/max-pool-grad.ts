@@ -23,15 +23,7 @@ interface MaxPoolGradArgs {
  * (all -Infinity or NaN) pass no gradient, also as on cpu.
  */
 /** The 2x2 window case unrolled (about 2x faster in V8); same first-strict-max rule as below. */
-function scatterFull2x2(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  firstAt: number,
-  dyAt: number,
-  rowStride: number,
-  c: number,
-): void {
+function scatterFull2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, firstAt: number, dyAt: number, rowStride: number, c: number): void {
   for (let d = 0; d < c; d++) {
     const at0 = firstAt + d;
     const at2 = at0 + rowStride;
@@ -132,18 +124,9 @@ function maxPoolGrad(args: MaxPoolGradArgs): TensorInfo {
     throw new Error(`MaxPoolGrad on wasm expects float32 inputs (got ${input.dtype} and ${dy.dtype}).`);
   }
   const [n = 0, h = 0, w = 0, c = 0] = input.shape;
-  const info = backend_util.computePool2DInfo(
-    [n, h, w, c],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = backend_util.computePool2DInfo([n, h, w, c], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i])) {
-    throw new Error(
-      `MaxPoolGrad on wasm got dy of shape [${dy.shape.join(', ')}] but the pool outputs [${info.outShape.join(', ')}].`,
-    );
+    throw new Error(`MaxPoolGrad on wasm got dy of shape [${dy.shape.join(', ')}] but the pool outputs [${info.outShape.join(', ')}].`);
   }
   const dxInfo = backend.makeOutput(input.shape, 'float32');
   // Views are taken after makeOutput: allocating can grow the wasm memory and detach older views.

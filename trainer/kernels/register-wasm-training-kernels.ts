@@ -1,14 +1,7 @@
 // Installs the training kernels the wasm backend lacks or runs slowly, so `model.fit` works and a
 // training step costs a few inference passes instead of ~60 (see CONTEXT.md for the profile).
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  BatchMatMul,
-  Mean,
-  Sum,
-  registerKernel,
-  unregisterKernel,
-  type KernelConfig,
-} from '@tensorflow/tfjs-core';
+import { BatchMatMul, Mean, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-mat-mul.ts';
 import { registeredWasmKernel } from './wasm-kernel-runner.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';

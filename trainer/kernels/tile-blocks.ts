@@ -41,7 +41,7 @@ export function simplifyTile(shape: readonly number[], reps: readonly number[]):
 /** Copies the first `block` values at `at` until `block·times` values are filled (doubling copies). */
 function repeatBlock(target: HeapArray, at: number, block: number, times: number): void {
   const total = block * times;
-  for (let written = block; written < total; ) {
+  for (let written = block; written < total;) {
     const count = Math.min(written, total - written);
     target.copyWithin(at + written, at, at + count);
     written += count;
@@ -50,8 +50,15 @@ function repeatBlock(target: HeapArray, at: number, block: number, times: number
 
 /** Writes the tile of `source`'s block at `inAt` (axes `axis`.. of `shape`) into `target` at `outAt`. */
 function tileAxis(
-  source: HeapArray, target: HeapArray, shape: number[], reps: number[], outStrides: number[],
-  axis: number, inAt: number, outAt: number, inStrides: number[],
+  source: HeapArray,
+  target: HeapArray,
+  shape: number[],
+  reps: number[],
+  outStrides: number[],
+  axis: number,
+  inAt: number,
+  outAt: number,
+  inStrides: number[],
 ): void {
   const size = shape[axis]!;
   const rep = reps[axis]!;

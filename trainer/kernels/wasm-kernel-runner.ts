@@ -42,11 +42,7 @@ export function ensureKernelSetUp(config: KernelConfig, backend: BackendWasm): v
 /** Makes a runner bound to one wasm backend instance. */
 export function makeWasmKernelRunner(backend: BackendWasm): WasmKernelRunner {
   const made: TensorInfo[] = [];
-  const runConfig = (
-    config: KernelConfig,
-    inputs: Record<string, TensorInfo>,
-    attrs: NamedAttrMap = {},
-  ): TensorInfo => {
+  const runConfig = (config: KernelConfig, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo => {
     ensureKernelSetUp(config, backend);
     const out = config.kernelFunc({ inputs, attrs, backend });
     if (Array.isArray(out)) {
@@ -59,9 +55,7 @@ export function makeWasmKernelRunner(backend: BackendWasm): WasmKernelRunner {
     run(kernelName, inputs, attrs) {
       const config = registeredWasmKernel(kernelName);
       if (config === undefined) {
-        throw new Error(
-          `No wasm kernel named ${kernelName} is registered. Import '@tensorflow/tfjs-backend-wasm' before training.`,
-        );
+        throw new Error(`No wasm kernel named ${kernelName} is registered. Import '@tensorflow/tfjs-backend-wasm' before training.`);
       }
       return runConfig(config, inputs, attrs);
     },

@@ -10,7 +10,12 @@ export interface LayerSeeds {
 /** A 'same'-padded KxK convolution without bias, He-normal initialised (He et al. 2015, for ReLU networks). */
 export function conv2d(name: string, filters: number, kernelSize: number, strides: number, seeds: LayerSeeds): tfl.layers.Layer {
   return tfl.layers.conv2d({
-    name, filters, kernelSize, strides, padding: 'same', useBias: false,
+    name,
+    filters,
+    kernelSize,
+    strides,
+    padding: 'same',
+    useBias: false,
     kernelInitializer: tfl.initializers.heNormal({ seed: seeds.next++ }),
   });
 }
@@ -18,7 +23,11 @@ export function conv2d(name: string, filters: number, kernelSize: number, stride
 /** A 3x3 depthwise convolution without bias, He-normal initialised (fan-in is the 9 taps of one channel). */
 export function depthwiseConv2d(name: string, strides: number, seeds: LayerSeeds): tfl.layers.Layer {
   return tfl.layers.depthwiseConv2d({
-    name, kernelSize: 3, strides, padding: 'same', useBias: false,
+    name,
+    kernelSize: 3,
+    strides,
+    padding: 'same',
+    useBias: false,
     depthwiseInitializer: tfl.initializers.heNormal({ seed: seeds.next++ }),
   });
 }

@@ -24,9 +24,7 @@ const BLOCKS: readonly { filters: number; strides: number }[] = [
   { filters: 256, strides: 2 },
 ];
 
-function depthwiseSeparable(
-  x: tfl.SymbolicTensor, prefix: string, filters: number, strides: number, seeds: LayerSeeds,
-): tfl.SymbolicTensor {
+function depthwiseSeparable(x: tfl.SymbolicTensor, prefix: string, filters: number, strides: number, seeds: LayerSeeds): tfl.SymbolicTensor {
   let y = depthwiseConv2d(`${prefix}_depthwise`, strides, seeds).apply(x) as tfl.SymbolicTensor;
   y = batchNorm(`${prefix}_depthwise_bn`).apply(y) as tfl.SymbolicTensor;
   y = tfl.layers.reLU({ name: `${prefix}_depthwise_relu` }).apply(y) as tfl.SymbolicTensor;
@@ -50,8 +48,12 @@ export function buildMobileNet32(options: MobileNet32Options): tfl.LayersModel {
     x = depthwiseSeparable(x, `block${i + 1}`, filters, strides, seeds);
   });
   x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
-  const logits = tfl.layers.dense({
-    name: 'fc', units: options.classCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
-  }).apply(x) as tfl.SymbolicTensor;
+  const logits = tfl.layers
+    .dense({
+      name: 'fc',
+      units: options.classCount,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
+    })
+    .apply(x) as tfl.SymbolicTensor;
   return tfl.model({ name: 'mobilenet-32', inputs: input, outputs: logits });
 }

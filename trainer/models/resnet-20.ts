@@ -18,9 +18,7 @@ const BLOCKS_PER_STAGE = 3;
  * conv-BN-ReLU-conv-BN, plus the shortcut, then ReLU. Where the shape changes the shortcut is a
  * projection (1x1 conv, stride 2, + BN: the paper's option B), elsewhere the identity.
  */
-function basicBlock(
-  x: tfl.SymbolicTensor, prefix: string, filters: number, strides: number, seeds: LayerSeeds,
-): tfl.SymbolicTensor {
+function basicBlock(x: tfl.SymbolicTensor, prefix: string, filters: number, strides: number, seeds: LayerSeeds): tfl.SymbolicTensor {
   let y = conv2d(`${prefix}_conv1`, filters, 3, strides, seeds).apply(x) as tfl.SymbolicTensor;
   y = batchNorm(`${prefix}_bn1`).apply(y) as tfl.SymbolicTensor;
   y = tfl.layers.reLU({ name: `${prefix}_relu1` }).apply(y) as tfl.SymbolicTensor;
@@ -54,8 +52,12 @@ export function buildResNet20(options: ResNet20Options): tfl.LayersModel {
     }
   });
   x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
-  const logits = tfl.layers.dense({
-    name: 'fc', units: options.classCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
-  }).apply(x) as tfl.SymbolicTensor;
+  const logits = tfl.layers
+    .dense({
+      name: 'fc',
+      units: options.classCount,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
+    })
+    .apply(x) as tfl.SymbolicTensor;
   return tfl.model({ name: 'resnet-20', inputs: input, outputs: logits });
 }

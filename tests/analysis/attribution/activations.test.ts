@@ -12,7 +12,18 @@ function tinyConvNet(): tfl.Sequential {
   const model = tfl.sequential();
   const kernel = (seed: number) => tfl.initializers.heNormal({ seed });
   const bias = (seed: number) => tfl.initializers.randomNormal({ mean: 0, stddev: 0.2, seed });
-  model.add(tfl.layers.conv2d({ name: 'conv1', inputShape: [6, 6, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(1), biasInitializer: bias(2) }));
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv1',
+      inputShape: [6, 6, 3],
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: kernel(1),
+      biasInitializer: bias(2),
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }));
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   model.add(tfl.layers.dense({ name: 'fc6', units: 5, activation: 'relu', kernelInitializer: kernel(3), biasInitializer: bias(4) }));
@@ -49,7 +60,10 @@ describe('layerActivations', () => {
   it('returns the flatten output, which fc6 turns into its activations', async () => {
     const result = await layerActivations(model, images, { layers: ['fc6', 'fc8'] });
     expect(result.flattenUnits).toBe(36);
-    const [kernel, bias] = model.getLayer('fc6').getWeights().map((w) => w.dataSync());
+    const [kernel, bias] = model
+      .getLayer('fc6')
+      .getWeights()
+      .map((w) => w.dataSync());
     for (let i = 0; i < 5; i++) {
       for (let u = 0; u < 5; u++) {
         let z = bias![u]!;

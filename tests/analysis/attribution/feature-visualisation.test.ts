@@ -13,7 +13,9 @@ beforeAll(async () => {
 function tinyConvNet(): tfl.Sequential {
   const model = tfl.sequential();
   const kernel = (seed: number) => tfl.initializers.heNormal({ seed });
-  model.add(tfl.layers.conv2d({ name: 'conv1', inputShape: [12, 12, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(1) }));
+  model.add(
+    tfl.layers.conv2d({ name: 'conv1', inputShape: [12, 12, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(1) }),
+  );
   model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }));
   model.add(tfl.layers.conv2d({ name: 'conv2', filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(2) }));
   model.add(tfl.layers.flatten({ name: 'flatten' }));
@@ -28,7 +30,10 @@ describe('featureVisualisation', () => {
   let seed = 7;
   const random = Float32Array.from({ length: pixels }, () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 
-  for (const [layer, neuron] of [['conv2', 3], ['fc6', 4]] as const) {
+  for (const [layer, neuron] of [
+    ['conv2', 3],
+    ['fc6', 4],
+  ] as const) {
     it(`finds an image that drives ${layer}:${neuron} far above random and black inputs`, async () => {
       const before = tf.memory().numTensors;
       const bytes = await featureVisualisation(model, { layer, neuron, steps: 48, seed: 1 });
@@ -36,7 +41,10 @@ describe('featureVisualisation', () => {
       expect(bytes).toBeInstanceOf(Uint8Array);
       expect(bytes.length).toBe(pixels);
       const batch = new Float32Array(3 * pixels);
-      batch.set(Float32Array.from(bytes, (b) => b / 255), 0);
+      batch.set(
+        Float32Array.from(bytes, (b) => b / 255),
+        0,
+      );
       batch.set(random, pixels);
       const activations = (await layerActivations(model, batch, { layers: [layer], pooling: 'mean' })).layers[0]!;
       const [found, ofRandom, ofBlack] = [0, 1, 2].map((i) => activations.pooled[i * activations.neurons + neuron]!);

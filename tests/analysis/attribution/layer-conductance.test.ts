@@ -12,11 +12,24 @@ beforeAll(async () => {
 
 // fc6 (3 -> 4, ReLU), fc7 (4 -> 3, ReLU), fc8 (3 -> 2): biases make units switch on part-way along the path,
 // so the gradient wrt fc6 changes along it and the reference integral is not a single product.
-const W6 = [[1, -0.5, 0.3, 0.8], [-0.7, 0.9, 0.4, -0.2], [0.2, 0.6, -1, 0.5]];
+const W6 = [
+  [1, -0.5, 0.3, 0.8],
+  [-0.7, 0.9, 0.4, -0.2],
+  [0.2, 0.6, -1, 0.5],
+];
 const B6 = [-0.3, 0.1, 0.2, -0.4];
-const W7 = [[0.6, -0.4, 0.9], [0.8, 0.7, -0.3], [-0.5, 0.6, 0.4], [0.3, -0.9, 0.7]];
+const W7 = [
+  [0.6, -0.4, 0.9],
+  [0.8, 0.7, -0.3],
+  [-0.5, 0.6, 0.4],
+  [0.3, -0.9, 0.7],
+];
 const B7 = [-0.2, 0.1, -0.35];
-const W8 = [[1.2, -0.6], [-0.8, 0.9], [0.5, 1.1]];
+const W8 = [
+  [1.2, -0.6],
+  [-0.8, 0.9],
+  [0.5, 1.1],
+];
 const B8 = [0.05, -0.1];
 
 function tinyDenseNet(): tfl.Sequential {
@@ -25,8 +38,7 @@ function tinyDenseNet(): tfl.Sequential {
   model.add(tfl.layers.dense({ name: 'fc7', units: 3, activation: 'relu' }));
   model.add(tfl.layers.dropout({ name: 'drop7', rate: 0.5 }));
   model.add(tfl.layers.dense({ name: 'fc8', units: 2 }));
-  const set = (name: string, w: number[][], b: number[]) =>
-    model.getLayer(name).setWeights([tf.tensor2d(w), tf.tensor1d(b)]);
+  const set = (name: string, w: number[][], b: number[]) => model.getLayer(name).setWeights([tf.tensor2d(w), tf.tensor1d(b)]);
   set('fc6', W6, B6);
   set('fc7', W7, B7);
   set('fc8', W8, B8);
@@ -43,7 +55,11 @@ function referenceConductance(x: number[], target: number, steps = 20_000): { fc
   const dz6 = affine(x, W6, [0, 0, 0, 0]); // d z6 / d alpha on the path alpha * x
   for (let k = 0; k < steps; k++) {
     const a = (k + 0.5) / steps;
-    const z6 = affine(x.map((v) => a * v), W6, B6);
+    const z6 = affine(
+      x.map((v) => a * v),
+      W6,
+      B6,
+    );
     const h6 = z6.map(relu);
     const z7 = affine(h6, W7, B7);
     const dh6 = z6.map((z, j) => (z > 0 ? dz6[j]! : 0));
@@ -68,9 +84,30 @@ function tinyConvNet(seed: number, biased = true): tfl.Sequential {
   const model = tfl.sequential();
   const kernel = (s: number) => tfl.initializers.heNormal({ seed: s });
   const bias = (s: number) => (biased ? tfl.initializers.randomNormal({ mean: 0, stddev: 0.2, seed: s }) : tfl.initializers.zeros());
-  model.add(tfl.layers.conv2d({ name: 'conv1', inputShape: [6, 6, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(seed), biasInitializer: bias(seed + 1) }));
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv1',
+      inputShape: [6, 6, 3],
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: kernel(seed),
+      biasInitializer: bias(seed + 1),
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2, strides: 2 }));
-  model.add(tfl.layers.conv2d({ name: 'conv2', filters: 5, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: kernel(seed + 2), biasInitializer: bias(seed + 3) }));
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv2',
+      filters: 5,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: kernel(seed + 2),
+      biasInitializer: bias(seed + 3),
+    }),
+  );
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   model.add(tfl.layers.dense({ name: 'fc6', units: 8, activation: 'relu', kernelInitializer: kernel(seed + 4), biasInitializer: bias(seed + 5) }));
   model.add(tfl.layers.dropout({ name: 'drop6', rate: 0.5 }));
@@ -84,11 +121,20 @@ const seededImages = (count: number, pixels: number) => Float32Array.from({ leng
 describe('layerConductance', () => {
   it('matches the path integral computed by brute force on a small dense network', async () => {
     const model = tinyDenseNet();
-    const inputs = [[1.5, -0.5, 1], [0.3, 1.2, -0.8]];
+    const inputs = [
+      [1.5, -0.5, 1],
+      [0.3, 1.2, -0.8],
+    ];
     const targets = [0, 1];
     const before = tf.memory().numTensors;
     const coarse = await layerConductance(model, Float32Array.from(inputs.flat()), { targets, layers: ['fc6', 'fc7'] });
-    const fine = await layerConductance(model, Float32Array.from(inputs.flat()), { targets, layers: ['fc6', 'fc7'], steps: 2000, method: 'riemann_trapezoid', batchSize: 512 });
+    const fine = await layerConductance(model, Float32Array.from(inputs.flat()), {
+      targets,
+      layers: ['fc6', 'fc7'],
+      steps: 2000,
+      method: 'riemann_trapezoid',
+      batchSize: 512,
+    });
     expect(tf.memory().numTensors).toBe(before);
     inputs.forEach((x, i) => {
       const reference = referenceConductance(x, targets[i]!);
@@ -113,7 +159,12 @@ describe('layerConductance', () => {
     // O(1/m) (errors up to 6% of F(x) - F(x') at m = 50 on this net), so this check takes more steps.
     const kinked = await layerConductance(biased, images, { layers: CONV_LAYERS, steps: 400, batchSize: 401 });
     expect(tf.memory().numTensors).toBe(before);
-    expect(exact.layers.map((l) => [l.layer, l.neurons, l.positions])).toEqual([['conv1', 4, 36], ['conv2', 5, 9], ['fc6', 8, 1], ['fc8', 3, 1]]);
+    expect(exact.layers.map((l) => [l.layer, l.neurons, l.positions])).toEqual([
+      ['conv1', 4, 36],
+      ['conv2', 5, 9],
+      ['fc6', 8, 1],
+      ['fc8', 3, 1],
+    ]);
     for (let i = 0; i < 3; i++) {
       const delta = exact.logitAtInput[i]! - exact.logitAtBaseline[i]!;
       const kinkedDelta = kinked.logitAtInput[i]! - kinked.logitAtBaseline[i]!;
@@ -138,12 +189,21 @@ describe('layerConductance', () => {
     // Captum's formula for conv1 with a separate forward and gradient per path point, no probes.
     const alphas = pathAlphas('gausslegendre', steps + 1);
     const [conv1, ...rest] = model.layers;
-    const points = [...alphas].map((a) => tf.tidy(() => {
-      const x = tf.mul(tf.tensor4d(image, [1, 6, 6, 3]), a);
-      const y = conv1!.apply(x) as tf.Tensor;
-      const head = (h: tf.Tensor) => tf.sum(tf.slice(rest.reduce((t, l) => l.apply(t, { training: false }) as tf.Tensor, h), [0, 2], [1, 1])) as tf.Scalar;
-      return { y: y.dataSync().slice(), g: tf.grad(head)(y).dataSync().slice() };
-    }));
+    const points = [...alphas].map((a) =>
+      tf.tidy(() => {
+        const x = tf.mul(tf.tensor4d(image, [1, 6, 6, 3]), a);
+        const y = conv1!.apply(x) as tf.Tensor;
+        const head = (h: tf.Tensor) =>
+          tf.sum(
+            tf.slice(
+              rest.reduce((t, l) => l.apply(t, { training: false }) as tf.Tensor, h),
+              [0, 2],
+              [1, 1],
+            ),
+          ) as tf.Scalar;
+        return { y: y.dataSync().slice(), g: tf.grad(head)(y).dataSync().slice() };
+      }),
+    );
     const map = new Float64Array(36 * 4);
     for (let k = 0; k < steps; k++) {
       map.forEach((_, d) => (map[d]! += points[k]!.g[d]! * (points[k + 1]!.y[d]! - points[k]!.y[d]!)));
@@ -173,7 +233,16 @@ describe('layerConductance', () => {
     const before = tf.memory().numTensors;
     const result = await layerConductance(model, image, { steps: 4, method: 'riemann_trapezoid' });
     expect(tf.memory().numTensors).toBe(before);
-    expect(result.layers.map((l) => `${l.layer}:${l.neurons}`)).toEqual(['conv1:32', 'conv2:64', 'conv3:96', 'conv4:96', 'conv5:64', 'fc6:256', 'fc7:128', 'fc8:10']);
+    expect(result.layers.map((l) => `${l.layer}:${l.neurons}`)).toEqual([
+      'conv1:32',
+      'conv2:64',
+      'conv3:96',
+      'conv4:96',
+      'conv5:64',
+      'fc6:256',
+      'fc7:128',
+      'fc8:10',
+    ]);
     const delta = result.logitAtInput[0]! - result.logitAtBaseline[0]!;
     // fc8 is linear in its own output, so its sum is exact with the trapezoid's end points 0 and 1.
     expect(sum(row(result, 'fc8', 0, 'summed'))).toBeCloseTo(delta, 4);

@@ -31,9 +31,13 @@ let tensorsAfter = 0;
 /** A network abstraction naming chosen important neurons: only `importantNeurons` matters to the stage. */
 function networkNaming(neuron: (layer: number, classIndex: number) => number[]): NetworkAbstraction {
   return {
-    steps: 16, maxPerClass: 20, seconds: 0,
+    steps: 16,
+    maxPerClass: 20,
+    seconds: 0,
     classes: Array.from({ length: 10 }, (_, classIndex) => ({
-      classIndex, instances: [], boundaries: [],
+      classIndex,
+      instances: [],
+      boundaries: [],
       layers: LAYER_NAMES.map((layer, l) => networkLayer(layer, neuron(l, classIndex), NEURONS[l]!)),
     })),
   };
@@ -51,7 +55,11 @@ beforeAll(async () => {
     features = await computeFeatures(context, key('target'), { steps: 2 });
     tensorsAfter = tf.memory().numTensors;
     // The target checkpoint's network abstraction, as `analyze` stores it before the features stage runs.
-    await store.putAnalysis('network', { ...key('target'), referencePhase: 'source', referenceEpoch: 1 }, networkNaming((l, c) => [l === 7 ? c : l + 1, l]));
+    await store.putAnalysis(
+      'network',
+      { ...key('target'), referencePhase: 'source', referenceEpoch: 1 },
+      networkNaming((l, c) => [l === 7 ? c : l + 1, l]),
+    );
     reused = await computeFeatures(context, key('target'), { steps: 2, maxPerClass: 3 });
   } finally {
     store.close();
@@ -107,7 +115,9 @@ describe('computeFeatures', () => {
 
   it('reuses the important neurons of the stored network abstraction of the same checkpoint', () => {
     for (const cls of reused.classes) {
-      expect(cls.neurons.map((n) => [n.layer, n.neuron])).toEqual(LAYER_NAMES.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])));
+      expect(cls.neurons.map((n) => [n.layer, n.neuron])).toEqual(
+        LAYER_NAMES.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])),
+      );
       expect(cls.sourceInstances.length).toBeLessThanOrEqual(3);
     }
   });

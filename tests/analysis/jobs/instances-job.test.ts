@@ -75,7 +75,10 @@ describe('instances stage on a trained smoke run', () => {
   it('reports the predictions stored for each checkpoint', async () => {
     const store = await Store.open(db);
     try {
-      for (const [phase, p] of [['source', source], ['target', target]] as const) {
+      for (const [phase, p] of [
+        ['source', source],
+        ['target', target],
+      ] as const) {
         const predictions = await store.getPredictions({ runId: 'inst', phase, epoch: 1 });
         const splits = [predictions.get('source-validation')!, predictions.get('target-validation')!];
         expect(p.predicted).toEqual(p.index.map((i, r) => splits[p.domain[r]!]![i]));

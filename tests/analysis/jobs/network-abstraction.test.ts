@@ -74,7 +74,11 @@ describe('networkAbstraction', () => {
         // The four regions of S hold every cell once.
         const { importantSourceOther, otherSourceImportant, otherOther } = layer.similarityRegions;
         const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
-        expect([sum(importantSourceOther.counts), sum(otherSourceImportant.counts), sum(otherOther.counts)]).toEqual([k * (n - k), (n - k) * k, (n - k) * (n - k)]);
+        expect([sum(importantSourceOther.counts), sum(otherSourceImportant.counts), sum(otherOther.counts)]).toEqual([
+          k * (n - k),
+          (n - k) * k,
+          (n - k) * (n - k),
+        ]);
         // The stored maximum is the top of the neuron's five most similar source neurons (both rounded).
         layer.importantNeurons.forEach((t, r) => {
           const peers = layer.similarSources[r]!;
@@ -105,7 +109,7 @@ describe('networkAbstraction', () => {
     expect(transfer.classes.some((c) => c.instances.length > 0)).toBe(true);
   });
 
-  it('flags a target weight inherited exactly when its ends\' most similar source neurons share an important source weight', () => {
+  it("flags a target weight inherited exactly when its ends' most similar source neurons share an important source weight", () => {
     for (const cls of transfer.classes) {
       for (const b of cls.boundaries) {
         const important = new Set(b.source.from.map((f, j) => `${f}:${b.source.to[j]}`));
@@ -161,7 +165,9 @@ describe('networkAbstraction', () => {
     const none = { sourceWeights, targetWeights, images: new Float32Array(0), labels: new Int32Array(0) };
     const empty = await networkAbstraction({ ...none, classCount: 10 });
     expect([empty.steps, empty.maxPerClass]).toEqual([8, 20]);
-    expect(empty.classes.map((c) => [c.instances.length, c.layers[0]!.importantNeurons.length, c.boundaries[0]!.target.from.length])).toEqual(Array(10).fill([0, 0, 0]));
+    expect(empty.classes.map((c) => [c.instances.length, c.layers[0]!.importantNeurons.length, c.boundaries[0]!.target.from.length])).toEqual(
+      Array(10).fill([0, 0, 0]),
+    );
     await expect(networkAbstraction({ ...none, classCount: 3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -179,7 +185,11 @@ describe('computeNetwork', () => {
     const store = await Store.open(`${dir}/db`);
     try {
       const context = makeAnalysisContext(store, 'smoke');
-      const result = await computeNetwork(context, { runId: 'smoke', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 }, { maxPerClass: 1, steps: 2 });
+      const result = await computeNetwork(
+        context,
+        { runId: 'smoke', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 1 },
+        { maxPerClass: 1, steps: 2 },
+      );
       expect([result.steps, result.maxPerClass]).toEqual([2, 1]);
       for (const cls of result.classes) {
         expect(cls.instances).toEqual(cls.instances.length === 0 ? [] : [labels.indexOf(cls.classIndex)]);
@@ -189,7 +199,7 @@ describe('computeNetwork', () => {
     }
   });
 
-  it('stores each checkpoint\'s conductances once and reuses them, with the same abstraction as computing afresh', async () => {
+  it("stores each checkpoint's conductances once and reuses them, with the same abstraction as computing afresh", async () => {
     const store = await Store.open(`${dir}/db`);
     try {
       const context = makeAnalysisContext(store, 'smoke');
@@ -218,22 +228,37 @@ describe('computeNetwork', () => {
   });
 
   it('uses supplied conductances instead of computing them, and refuses ones that do not fit', async () => {
-    const planted = (count: number) => Promise.resolve(LAYER_NAMES.map((layer, l) => {
-      // Neuron 0 of every layer dominates every instance: it must come out most important in every class.
-      const values = new Float32Array(count * NEURONS[l]!);
-      for (let i = 0; i < count; i++) {
-        values[i * NEURONS[l]!] = 100;
-      }
-      return { layer, neurons: NEURONS[l]!, values };
-    }));
-    const result = await networkAbstraction({ sourceWeights, targetWeights, images, labels, classCount: 10 }, {
-      maxPerClass: 2, steps: 2, conductances: (_side, count) => planted(count),
-    });
+    const planted = (count: number) =>
+      Promise.resolve(
+        LAYER_NAMES.map((layer, l) => {
+          // Neuron 0 of every layer dominates every instance: it must come out most important in every class.
+          const values = new Float32Array(count * NEURONS[l]!);
+          for (let i = 0; i < count; i++) {
+            values[i * NEURONS[l]!] = 100;
+          }
+          return { layer, neurons: NEURONS[l]!, values };
+        }),
+      );
+    const result = await networkAbstraction(
+      { sourceWeights, targetWeights, images, labels, classCount: 10 },
+      {
+        maxPerClass: 2,
+        steps: 2,
+        conductances: (_side, count) => planted(count),
+      },
+    );
     for (const cls of result.classes.filter((c) => c.instances.length > 0)) {
       expect(cls.layers.map((l) => l.importantNeurons[0])).toEqual(LAYER_NAMES.map(() => 0));
     }
-    await expect(networkAbstraction({ sourceWeights, targetWeights, images, labels, classCount: 10 }, {
-      maxPerClass: 2, steps: 2, conductances: (_side, count) => planted(count + 1),
-    })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(
+      networkAbstraction(
+        { sourceWeights, targetWeights, images, labels, classCount: 10 },
+        {
+          maxPerClass: 2,
+          steps: 2,
+          conductances: (_side, count) => planted(count + 1),
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });

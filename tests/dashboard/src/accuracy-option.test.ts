@@ -5,8 +5,11 @@ import { accuracyChartOption, CROSS_SYMBOL } from '../../../dashboard/src/accura
 
 function record(phase: 'source' | 'target', epoch: number, step: number): EpochRecord {
   return {
-    ...epochRecord(phase, epoch, step), accSourceTrain: 0.1 * step, accTargetTrain: 0.01 * step,
-    accSourceValidation: 0.2, accTargetValidation: 0.3,
+    ...epochRecord(phase, epoch, step),
+    accSourceTrain: 0.1 * step,
+    accTargetTrain: 0.01 * step,
+    accSourceValidation: 0.2,
+    accTargetValidation: 0.3,
   };
 }
 
@@ -31,8 +34,12 @@ describe('accuracyChartOption', () => {
 
   test('six series: three data sets for each model, named after both', () => {
     expect(lines.map((s) => s.name)).toEqual([
-      'source-train (source model)', 'target-train (source model)', 'validation (source model)',
-      'source-train (target model)', 'target-train (target model)', 'validation (target model)',
+      'source-train (source model)',
+      'target-train (source model)',
+      'validation (source model)',
+      'source-train (target model)',
+      'target-train (target model)',
+      'validation (target model)',
     ]);
   });
 
@@ -45,9 +52,15 @@ describe('accuracyChartOption', () => {
 
   test('each model’s series hold its own phase’s epochs, validation on its own domain', () => {
     const byName = new Map(lines.map((s) => [s.name, s.data]));
-    expect(byName.get('source-train (source model)')).toEqual([[1, 0.1], [2, 0.2]]);
+    expect(byName.get('source-train (source model)')).toEqual([
+      [1, 0.1],
+      [2, 0.2],
+    ]);
     expect(byName.get('target-train (target model)')).toEqual([[3, 0.03]]);
-    expect(byName.get('validation (source model)')).toEqual([[1, 0.2], [2, 0.2]]);
+    expect(byName.get('validation (source model)')).toEqual([
+      [1, 0.2],
+      [2, 0.2],
+    ]);
     expect(byName.get('validation (target model)')).toEqual([[3, 0.3]]);
   });
 

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { ApiRequestError, fetchJson, takeAccessToken } from '../../../dashboard/src/api.ts';
 
-const answer = (status: number, body: string, statusText = ''): typeof fetch =>
-  async () => new Response(body, { status, statusText, headers: { 'content-type': 'application/json' } });
+const answer =
+  (status: number, body: string, statusText = ''): typeof fetch =>
+  async () =>
+    new Response(body, { status, statusText, headers: { 'content-type': 'application/json' } });
 
 describe('fetchJson', () => {
   test('resolves with the parsed body', async () => {
@@ -52,9 +54,11 @@ describe('the access token', () => {
   });
 
   test('is null when the page was opened without one', () => {
-    expect(takeAccessToken('http://127.0.0.1:4640/?run=r1', memoryStorage(), () => {
-      throw new Error('the URL must stay as it is');
-    })).toBeNull();
+    expect(
+      takeAccessToken('http://127.0.0.1:4640/?run=r1', memoryStorage(), () => {
+        throw new Error('the URL must stay as it is');
+      }),
+    ).toBeNull();
   });
 
   test('goes with every request as a bearer header', async () => {

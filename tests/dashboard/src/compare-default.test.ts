@@ -14,6 +14,9 @@ describe('defaultComparison', () => {
     expect(defaultComparison('r', epochs, epochs[2]!).a).toEqual({ runId: 'r', phase: 'source', epoch: 1 });
     expect(defaultComparison('r', epochs, null).b).toEqual({ runId: 'r', phase: 'target', epoch: 2 });
     // A run with one epoch compares it with itself rather than failing.
-    expect(defaultComparison('r', epochs.slice(0, 1), null)).toEqual({ a: { runId: 'r', phase: 'source', epoch: 1 }, b: { runId: 'r', phase: 'source', epoch: 1 } });
+    expect(defaultComparison('r', epochs.slice(0, 1), null)).toEqual({
+      a: { runId: 'r', phase: 'source', epoch: 1 },
+      b: { runId: 'r', phase: 'source', epoch: 1 },
+    });
   });
 });

@@ -4,7 +4,12 @@ import { discriminabilityRank, oneSidedTop, topNeurons } from '../../../dashboar
 import { neuronId } from '../../../dashboard/src/feature-model.ts';
 
 const neuron = (layer: FeatureNeuron['layer'], index: number, weight: number): FeatureNeuron => ({
-  layer, neuron: index, weight, source: [], target: [], axis: [0, 0],
+  layer,
+  neuron: index,
+  weight,
+  source: [],
+  target: [],
+  axis: [0, 0],
 });
 
 describe('topNeurons', () => {
@@ -22,11 +27,11 @@ describe('oneSidedTop', () => {
   const a = [neuron('conv1', 0, 3), neuron('conv1', 1, -2), neuron('fc6', 9, 1)];
   const b = [neuron('conv1', 0, 1), neuron('conv1', 1, 0.2), neuron('fc6', 5, -4)];
 
-  test('flags neurons in one side\'s top only, saying where they stand at the other side', () => {
+  test("flags neurons in one side's top only, saying where they stand at the other side", () => {
     const marks = oneSidedTop(a, b, 2);
     expect([...marks.a.keys()]).toEqual(['conv1:1']);
     expect([...marks.b.keys()]).toEqual(['fc6:5']);
-    expect(marks.a.get('conv1:1')).toEqual({ badge: 'A only', title: 'In A\'s top 2 by discriminability but not in B\'s: rank 3 of 3 at B.' });
+    expect(marks.a.get('conv1:1')).toEqual({ badge: 'A only', title: "In A's top 2 by discriminability but not in B's: rank 3 of 3 at B." });
     expect(marks.b.get('fc6:5')?.title).toContain('not an important neuron of this class at A');
   });
 

@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import type { InstanceProjection } from '../../../core/instances-protocol.ts';
 import type { RunMeta } from '../../../core/protocol.ts';
 import {
-  alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices,
+  alignOnto,
+  changeCounts,
+  matchInstances,
+  predictionChanges,
+  sameValidationData,
+  selectedClassIndices,
 } from '../../../dashboard/src/compare-instances-model.ts';
 
 type Row = [domain: number, index: number, label: number, predicted: number, x: number, y: number];
@@ -10,25 +15,59 @@ type Row = [domain: number, index: number, label: number, predicted: number, x: 
 function projection(rows: Row[]): InstanceProjection {
   const column = (i: number) => rows.map((r) => r[i]!);
   return {
-    count: rows.length, domain: column(0), index: column(1), label: column(2), predicted: column(3), x: column(4), y: column(5),
-    layer: 'flatten', activationDimensions: 8, principalDimensions: 2, capturedVariance: 1, perClassCap: 100, perplexity: 40,
-    learningRate: 100, k: 15, neighbourPreservation: 0.5, meanDisplacement: null, previousCheckpoint: null, warmStartedFrom: null,
-    seconds: 1, layoutSeconds: 1,
+    count: rows.length,
+    domain: column(0),
+    index: column(1),
+    label: column(2),
+    predicted: column(3),
+    x: column(4),
+    y: column(5),
+    layer: 'flatten',
+    activationDimensions: 8,
+    principalDimensions: 2,
+    capturedVariance: 1,
+    perClassCap: 100,
+    perplexity: 40,
+    learningRate: 100,
+    k: 15,
+    neighbourPreservation: 0.5,
+    meanDisplacement: null,
+    previousCheckpoint: null,
+    warmStartedFrom: null,
+    seconds: 1,
+    layoutSeconds: 1,
   };
 }
 
 describe('matchInstances', () => {
   test('pairs rows by domain and split index in A order; other instances and label mismatches are left out', () => {
-    const a = projection([[0, 0, 1, 1, 0, 0], [1, 0, 2, 2, 1, 0], [0, 5, 3, 3, 0, 1], [1, 7, 0, 0, 2, 2]]);
+    const a = projection([
+      [0, 0, 1, 1, 0, 0],
+      [1, 0, 2, 2, 1, 0],
+      [0, 5, 3, 3, 0, 1],
+      [1, 7, 0, 0, 2, 2],
+    ]);
     // B holds the same instances in another order, plus one A lacks; source #5 has another label (other data).
-    const b = projection([[1, 7, 0, 0, 9, 9], [0, 9, 1, 1, 0, 0], [0, 5, 4, 4, 0, 0], [1, 0, 2, 2, 3, 3], [0, 0, 1, 1, 5, 5]]);
+    const b = projection([
+      [1, 7, 0, 0, 9, 9],
+      [0, 9, 1, 1, 0, 0],
+      [0, 5, 4, 4, 0, 0],
+      [1, 0, 2, 2, 3, 3],
+      [0, 0, 1, 1, 5, 5],
+    ]);
     expect(matchInstances(a, b)).toEqual({ a: [0, 1, 3], b: [4, 3, 0] });
   });
 });
 
 describe('alignOnto', () => {
   test('undoes a rotation, scale and shift of B, also for instances only B holds', () => {
-    const base: [number, number][] = [[0, 0], [1, 0], [0, 2], [3, 1], [-1, -2]];
+    const base: [number, number][] = [
+      [0, 0],
+      [1, 0],
+      [0, 2],
+      [3, 1],
+      [-1, -2],
+    ];
     // B = A rotated by 90°, scaled by 2 and shifted by (5, -3), with one extra instance at B's (5, -3) = A's origin.
     const moved = ([x, y]: [number, number]): [number, number] => [-2 * y + 5, 2 * x - 3];
     const a = projection(base.map(([x, y], i) => [0, i, 0, 0, x, y]));
@@ -46,8 +85,15 @@ describe('alignOnto', () => {
     expect(fit.projection.index).toEqual(b.index);
   });
 
-  test('keeps B at A\'s spread when the layouts agree poorly, where least squares would shrink it', () => {
-    const points: [number, number][] = [[0, 0], [4, 0], [0, 4], [4, 4], [2, 7], [-3, 1]];
+  test("keeps B at A's spread when the layouts agree poorly, where least squares would shrink it", () => {
+    const points: [number, number][] = [
+      [0, 0],
+      [4, 0],
+      [0, 4],
+      [4, 4],
+      [2, 7],
+      [-3, 1],
+    ];
     const a = projection(points.map(([x, y], i) => [0, i, 0, 0, x, y]));
     // B holds the same places for other instances (a permutation): no rotation explains it.
     const b = projection(points.map(([x, y], i) => [0, (i + 2) % points.length, 0, 0, 10 * x, 10 * y]));
@@ -61,20 +107,40 @@ describe('alignOnto', () => {
   });
 
   test('needs three shared instances', () => {
-    const a = projection([[0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 1, 1]]);
+    const a = projection([
+      [0, 0, 0, 0, 0, 0],
+      [0, 1, 0, 0, 1, 1],
+    ]);
     expect(alignOnto(a, a, matchInstances(a, a))).toBeNull();
   });
 });
 
 describe('predictionChanges and changeCounts', () => {
   // label, prediction at A, prediction at B
-  const a = projection([[0, 0, 1, 2, 0, 0], [0, 1, 1, 1, 0, 0], [1, 0, 2, 0, 0, 0], [1, 1, 2, 2, 0, 0], [1, 2, 1, 0, 0, 0], [1, 3, 2, 2, 0, 0]]);
-  const b = projection([[0, 0, 1, 1, 0, 0], [0, 1, 1, 0, 0, 0], [1, 0, 2, 1, 0, 0], [1, 1, 2, 2, 0, 0], [1, 2, 1, 1, 0, 0], [1, 3, 2, 0, 0, 0]]);
+  const a = projection([
+    [0, 0, 1, 2, 0, 0],
+    [0, 1, 1, 1, 0, 0],
+    [1, 0, 2, 0, 0, 0],
+    [1, 1, 2, 2, 0, 0],
+    [1, 2, 1, 0, 0, 0],
+    [1, 3, 2, 2, 0, 0],
+  ]);
+  const b = projection([
+    [0, 0, 1, 1, 0, 0],
+    [0, 1, 1, 0, 0, 0],
+    [1, 0, 2, 1, 0, 0],
+    [1, 1, 2, 2, 0, 0],
+    [1, 2, 1, 1, 0, 0],
+    [1, 3, 2, 0, 0, 0],
+  ]);
   const changes = predictionChanges(a, b, matchInstances(a, b));
 
   test('fixed = wrong at A and right at B, broken = the reverse; still wrong with another guess is neither', () => {
     expect(changes.map((c) => [c.id, c.change, c.predictedA, c.predictedB])).toEqual([
-      ['s0', 'fixed', 2, 1], ['s1', 'broken', 1, 0], ['t2', 'fixed', 0, 1], ['t3', 'broken', 2, 0],
+      ['s0', 'fixed', 2, 1],
+      ['s1', 'broken', 1, 0],
+      ['t2', 'fixed', 0, 1],
+      ['t3', 'broken', 2, 0],
     ]);
   });
 
@@ -89,10 +155,21 @@ describe('predictionChanges and changeCounts', () => {
 });
 
 describe('sameValidationData and selectedClassIndices', () => {
-  const run = (id: string, changes: Record<string, unknown> = {}, classNames = ['a', 'b']): RunMeta => ({
-    id, classNames, datasetSizes: { sourceTrain: 8, sourceValidation: 2, targetTrain: 8, targetValidation: 2 },
-    config: { source: { kind: 'mnist', count: 10 }, target: { kind: 'mnist', count: 10 }, seed: 7, trainFraction: 0.8, model: 'alexnet-32', phases: { target: { learningRate: 1 } }, ...changes },
-  }) as unknown as RunMeta;
+  const run = (id: string, changes: Record<string, unknown> = {}, classNames = ['a', 'b']): RunMeta =>
+    ({
+      id,
+      classNames,
+      datasetSizes: { sourceTrain: 8, sourceValidation: 2, targetTrain: 8, targetValidation: 2 },
+      config: {
+        source: { kind: 'mnist', count: 10 },
+        target: { kind: 'mnist', count: 10 },
+        seed: 7,
+        trainFraction: 0.8,
+        model: 'alexnet-32',
+        phases: { target: { learningRate: 1 } },
+        ...changes,
+      },
+    }) as unknown as RunMeta;
 
   test('two fine-tuning settings of one config share their instances; other data or seeds do not', () => {
     expect(sameValidationData(run('x'), run('y', { phases: { target: { learningRate: 10 } } }))).toBe(true);
@@ -102,7 +179,7 @@ describe('sameValidationData and selectedClassIndices', () => {
     expect(sameValidationData(run('x', { seed: 1 }), run('x', { seed: 2 }))).toBe(true);
   });
 
-  test('selected names map to a side\'s class indices in class order; none selected means all', () => {
+  test("selected names map to a side's class indices in class order; none selected means all", () => {
     expect(selectedClassIndices(['0', '1', '2', '3'], ['3', '1', 'missing'])).toEqual([1, 3]);
     expect(selectedClassIndices(['0', '1'], undefined)).toEqual([0, 1]);
     expect(selectedClassIndices(['0', '1'], [])).toEqual([0, 1]);

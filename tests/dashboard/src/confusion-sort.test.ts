@@ -4,15 +4,18 @@ import { nextConfusionSort, sortConfusionRows, type ConfusionSortKey } from '../
 
 function row(classIndex: number, source: number | null, target: number | null, mispredicted: number[] = []): ConfusionRow {
   return {
-    classIndex, className: `c${classIndex}`, support: 10, sourceModelAccuracy: source, targetModelAccuracy: target,
+    classIndex,
+    className: `c${classIndex}`,
+    support: 10,
+    sourceModelAccuracy: source,
+    targetModelAccuracy: target,
     difference: source !== null && target !== null ? target - source : null,
     mispredictedInto: mispredicted.map((count, i) => ({ classIndex: i, className: `c${i}`, count })),
   };
 }
 
 const rows = [row(0, 0.5, 0.9, [3]), row(1, null, null, [1, 1]), row(2, 0.8, 0.6), row(3, 0.2, 0.7, [5, 4]), row(4, 0.8, null)];
-const order = (key: ConfusionSortKey, direction: 'asc' | 'desc'): number[] =>
-  sortConfusionRows(rows, { key, direction }).map((r) => r.classIndex);
+const order = (key: ConfusionSortKey, direction: 'asc' | 'desc'): number[] => sortConfusionRows(rows, { key, direction }).map((r) => r.classIndex);
 
 describe('sortConfusionRows', () => {
   test('sorts by class', () => {

@@ -71,11 +71,18 @@ function fakeApi(routes: Record<string, Route>) {
 const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 const summary = (id: string, createdAt: number): RunSummary => ({
-  id, status: 'running', configName: 'digits', backend: 'cpu', createdAt, updatedAt: createdAt, lastEpoch: null,
+  id,
+  status: 'running',
+  configName: 'digits',
+  backend: 'cpu',
+  createdAt,
+  updatedAt: createdAt,
+  lastEpoch: null,
 });
 
 const metrics = (runId: string, steps: number): MetricsResponse => ({
-  runId, epochs: Array.from({ length: steps }, (_, i) => epochRecord('source', i + 1, i + 1)),
+  runId,
+  epochs: Array.from({ length: steps }, (_, i) => epochRecord('source', i + 1, i + 1)),
 });
 
 function twoRuns(extra: Record<string, Route> = {}): Record<string, Route> {
@@ -103,7 +110,9 @@ function harness(routes: Record<string, Route>, requested: string | null = null)
   return createRoot((dispose) => {
     const [requestedRun, request] = createSignal(requested);
     const client = createDataClient({
-      requestedRun, socket: socket as unknown as LiveSocket, fetchJson: api.fetchJson,
+      requestedRun,
+      socket: socket as unknown as LiveSocket,
+      fetchJson: api.fetchJson,
     });
     return { client, socket, calls: api.calls, request, dispose };
   });
@@ -135,10 +144,12 @@ describe('choosing the run', () => {
   });
 
   test('a newly started run becomes the shown one while following the newest', async () => {
-    const h = harness(twoRuns({
-      '/api/runs/newer': () => runMeta('newer', { createdAt: 3 }),
-      '/api/runs/newer/metrics': () => ({ runId: 'newer', epochs: [] }),
-    }));
+    const h = harness(
+      twoRuns({
+        '/api/runs/newer': () => runMeta('newer', { createdAt: 3 }),
+        '/api/runs/newer/metrics': () => ({ runId: 'newer', epochs: [] }),
+      }),
+    );
     await flush();
     h.socket.serve('run', summary('newer', 3));
     await flush();
@@ -163,10 +174,15 @@ describe('choosing the run', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const h = harness(twoRuns({ '/api/runs/old/metrics': async () => {
-      await held;
-      return metrics('old', 3);
-    } }), 'old');
+    const h = harness(
+      twoRuns({
+        '/api/runs/old/metrics': async () => {
+          await held;
+          return metrics('old', 3);
+        },
+      }),
+      'old',
+    );
     h.request('new');
     await flush();
     release();
@@ -195,10 +211,15 @@ describe('epochs', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const h = harness(twoRuns({ '/api/runs/new/metrics': async () => {
-      await held;
-      return metrics('new', 2);
-    } }), 'new');
+    const h = harness(
+      twoRuns({
+        '/api/runs/new/metrics': async () => {
+          await held;
+          return metrics('new', 2);
+        },
+      }),
+      'new',
+    );
     await flush();
     h.socket.serve('epoch', { runId: 'new', record: epochRecord('source', 3, 3) });
     release();
@@ -263,12 +284,16 @@ describe('confusion', () => {
 
   test('does not cache failures', async () => {
     let fail = true;
-    const h = harness(twoRuns({ [confusionPath]: () => {
-      if (fail) {
-        throw new ApiRequestError('EPOCH_NOT_FOUND', 404, 'not yet');
-      }
-      return body;
-    } }));
+    const h = harness(
+      twoRuns({
+        [confusionPath]: () => {
+          if (fail) {
+            throw new ApiRequestError('EPOCH_NOT_FOUND', 404, 'not yet');
+          }
+          return body;
+        },
+      }),
+    );
     await flush();
     await expect(h.client.confusion('new', { phase: 'target', epoch: 2 })).rejects.toThrow('not yet');
     fail = false;
@@ -277,7 +302,7 @@ describe('confusion', () => {
   });
 });
 
-test('any run\'s metadata, for compare mode\'s sides, is fetched once per run', async () => {
+test("any run's metadata, for compare mode's sides, is fetched once per run", async () => {
   const h = harness(twoRuns(), 'new');
   await flush();
   const before = h.calls.filter((p) => p === '/api/runs/old').length;
@@ -299,7 +324,7 @@ test('disposing the owner removes the socket listeners and leaves the room', asy
 });
 
 describe('background analysis', () => {
-  test('keeps the shown run\'s latest analysis report and ignores other runs', async () => {
+  test("keeps the shown run's latest analysis report and ignores other runs", async () => {
     const h = harness(twoRuns());
     await flush();
     const at = { phase: 'target' as const, epoch: 2, step: 4 };

@@ -2,10 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import { mergeEpochs, resolvePin, samePin, sourceEpochCount } from '../../../dashboard/src/epochs.ts';
 
-const run = [
-  epochRecord('source', 1, 1), epochRecord('source', 2, 2), epochRecord('source', 3, 3),
-  epochRecord('target', 1, 4), epochRecord('target', 2, 5),
-];
+const run = [epochRecord('source', 1, 1), epochRecord('source', 2, 2), epochRecord('source', 3, 3), epochRecord('target', 1, 4), epochRecord('target', 2, 5)];
 
 describe('mergeEpochs', () => {
   test('keeps one record per step, ordered by step, the incoming record winning', () => {

@@ -9,10 +9,22 @@ const checkpoint = (record: EpochRecord): EpochRecord => ({ ...record, checkpoin
 const epochs = [checkpoint(epochRecord('source', 1, 1)), epochRecord('source', 2, 2), checkpoint(epochRecord('target', 1, 3))];
 
 const neuron = (layer: FeatureNeuron['layer'], index: number, weight: number, axis: [number, number] = [0.1, 0]): FeatureNeuron => ({
-  layer, neuron: index, weight, source: [1, 0], target: [0, 2], axis,
+  layer,
+  neuron: index,
+  weight,
+  source: [1, 0],
+  target: [0, 2],
+  axis,
 });
-const neurons = [neuron('conv1', 4, 0.5), neuron('conv1', 9, -2), neuron('conv2', 1, 0.5), neuron('fc6', 7, 0), neuron('fc6', 3, 1.5),
-  neuron('fc7', 0, -0.1), neuron('fc8', 2, 3)];
+const neurons = [
+  neuron('conv1', 4, 0.5),
+  neuron('conv1', 9, -2),
+  neuron('conv2', 1, 0.5),
+  neuron('fc6', 7, 0),
+  neuron('fc6', 3, 1.5),
+  neuron('fc7', 0, -0.1),
+  neuron('fc8', 2, 3),
+];
 
 describe('featureTarget', () => {
   test('the first source checkpoint is shown: the view needs one model only', () => {
@@ -46,8 +58,15 @@ describe('histogramBars', () => {
 
 describe('featurePlotOption', () => {
   const cls: FeatureClassAnalysis = {
-    classIndex: 0, sourceInstances: [4, 8], targetInstances: [1], neurons, cvAccuracy: 1, folds: 3,
-    x: [1, 3, -1], y: [0, 2, -2], boundaryX: 0.25,
+    classIndex: 0,
+    sourceInstances: [4, 8],
+    targetInstances: [1],
+    neurons,
+    cvAccuracy: 1,
+    folds: 3,
+    x: [1, 3, -1],
+    y: [0, 2, -2],
+    boundaryX: 0.25,
   };
   test('source crosses, target circles, the vertical boundary and arrows from the centroid', () => {
     const axes = new Set(['fc8:2', 'conv1:9']);
@@ -55,7 +74,10 @@ describe('featurePlotOption', () => {
     const series = option.series as { id: string; symbol?: string; data: unknown[]; markLine?: { data: unknown[] } }[];
     expect(series.map((s) => s.id)).toEqual(['source', 'target', 'boundary', 'biplot']);
     expect(series[0]!.symbol).toBe(CROSS_SYMBOL);
-    expect(series[0]!.data).toEqual([[1, 0, 4], [3, 2, 8]]);
+    expect(series[0]!.data).toEqual([
+      [1, 0, 4],
+      [3, 2, 8],
+    ]);
     expect(series[1]!.data).toEqual([[-1, -2, 1]]);
     expect(series[2]!.markLine!.data).toEqual([{ xAxis: 0.25 }]);
     expect(series[3]!.markLine!.data).toHaveLength(2);

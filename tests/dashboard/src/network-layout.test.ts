@@ -8,8 +8,7 @@ const layers = [
   { layer: 'conv3' as const, importantSource: [7, 8], importantTarget: [9, 1] },
 ];
 
-const overlaps = (a: BlockLayout, b: BlockLayout): boolean =>
-  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const overlaps = (a: BlockLayout, b: BlockLayout): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('layoutNetwork', () => {
   const layout = layoutNetwork(layers, true);
@@ -18,7 +17,9 @@ describe('layoutNetwork', () => {
 
   test('matrices sit on the diagonal, source and target sides alternating', () => {
     expect(layout.matrices.map((m) => [m.layer, m.transposed, m.rows.side, m.columns.side])).toEqual([
-      ['conv1', true, 'target', 'source'], ['conv2', false, 'source', 'target'], ['conv3', true, 'target', 'source'],
+      ['conv1', true, 'target', 'source'],
+      ['conv2', false, 'source', 'target'],
+      ['conv3', true, 'target', 'source'],
     ]);
     expect(m1!.x).toBeGreaterThanOrEqual(m0!.x + m0!.width);
     expect(m1!.y).toBeGreaterThanOrEqual(m0!.y + m0!.height);
@@ -48,9 +49,12 @@ describe('layoutNetwork', () => {
 
   test('indices go in the lane on the free side of each axis, never inside a block', () => {
     expect(layout.labels.map((l) => [l.axis.layer, l.axis.side, l.orientation])).toEqual([
-      ['conv1', 'target', 'row'], ['conv1', 'source', 'column'],
-      ['conv2', 'source', 'row'], ['conv2', 'target', 'column'],
-      ['conv3', 'target', 'row'], ['conv3', 'source', 'column'],
+      ['conv1', 'target', 'row'],
+      ['conv1', 'source', 'column'],
+      ['conv2', 'source', 'row'],
+      ['conv2', 'target', 'column'],
+      ['conv3', 'target', 'row'],
+      ['conv3', 'source', 'column'],
     ]);
     const blocks: BlockLayout[] = [...layout.matrices, ...layout.weights];
     for (const l of layout.labels) {

@@ -3,15 +3,24 @@ import type { EpochRecord } from '../../../core/protocol.ts';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../../core/network-protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import {
-  layerSummary, networkTarget, similarityFill, similarityMatrix, similarNeurons, weightCells, weightFill,
+  layerSummary,
+  networkTarget,
+  similarityFill,
+  similarityMatrix,
+  similarNeurons,
+  weightCells,
+  weightFill,
 } from '../../../dashboard/src/network-model.ts';
 
 const checkpoint = (record: EpochRecord): EpochRecord => ({ ...record, checkpoint: true });
 
 // source 1 (ckpt), source 2, source 3 (ckpt), target 1, target 2 (ckpt)
 const epochs = [
-  checkpoint(epochRecord('source', 1, 1)), epochRecord('source', 2, 2), checkpoint(epochRecord('source', 3, 3)),
-  epochRecord('target', 1, 4), checkpoint(epochRecord('target', 2, 5)),
+  checkpoint(epochRecord('source', 1, 1)),
+  epochRecord('source', 2, 2),
+  checkpoint(epochRecord('source', 3, 3)),
+  epochRecord('target', 1, 4),
+  checkpoint(epochRecord('target', 2, 5)),
 ];
 
 describe('networkTarget', () => {
@@ -37,50 +46,92 @@ describe('networkTarget', () => {
 // Important target neurons 7 and 2; important source neurons 3, 1, 0 (rows of the important x important region).
 const emptyHistogram = { min: -1, max: 1, counts: [0, 0] };
 const layer: NetworkLayerAbstraction = {
-  layer: 'conv2', sourceNeurons: 4, targetNeurons: 8, importantNeurons: [7, 2], summedRanks: [1, 2],
-  importantSourceNeurons: [3, 1, 0], sourceSummedRanks: [3, 2, 1],
-  mostSimilarSource: [0, 0, 1, 0, 0, 0, 0, 3], mostSimilarValue: [0, 0, 0.8, 0, 0, 0, 0, 0.9],
+  layer: 'conv2',
+  sourceNeurons: 4,
+  targetNeurons: 8,
+  importantNeurons: [7, 2],
+  summedRanks: [1, 2],
+  importantSourceNeurons: [3, 1, 0],
+  sourceSummedRanks: [3, 2, 1],
+  mostSimilarSource: [0, 0, 1, 0, 0, 0, 0, 3],
+  mostSimilarValue: [0, 0, 0.8, 0, 0, 0, 0, 0.9],
   importantSimilarity: [0.9, 0.0, 0.2, 0.8, 0.1, 0.3],
   similarityRegions: { importantSourceOther: emptyHistogram, otherSourceImportant: emptyHistogram, otherOther: emptyHistogram },
-  similarSources: [{ neurons: [3, 1], values: [0.9, 0.2] }, { neurons: [1, 2], values: [0.8, 0.8] }],
-  similarTargets: [{ neurons: [7], values: [0.9] }, { neurons: [2], values: [0.8] }, { neurons: [5], values: [0.4] }],
+  similarSources: [
+    { neurons: [3, 1], values: [0.9, 0.2] },
+    { neurons: [1, 2], values: [0.8, 0.8] },
+  ],
+  similarTargets: [
+    { neurons: [7], values: [0.9] },
+    { neurons: [2], values: [0.8] },
+    { neurons: [5], values: [0.4] },
+  ],
 };
 
 describe('similarity matrix', () => {
   test('the important x important region: source rows, target columns, both in importance order', () => {
-    expect(similarityMatrix(layer)).toEqual({ sources: [3, 1, 0], targets: [7, 2], values: [[0.9, 0.0], [0.2, 0.8], [0.1, 0.3]] });
+    expect(similarityMatrix(layer)).toEqual({
+      sources: [3, 1, 0],
+      targets: [7, 2],
+      values: [
+        [0.9, 0.0],
+        [0.2, 0.8],
+        [0.1, 0.3],
+      ],
+    });
   });
 
   test('similar neurons of the other model for an important neuron of either model', () => {
-    expect(similarNeurons(layer, 'target', 1)).toEqual([{ neuron: 1, similarity: 0.8 }, { neuron: 2, similarity: 0.8 }]);
+    expect(similarNeurons(layer, 'target', 1)).toEqual([
+      { neuron: 1, similarity: 0.8 },
+      { neuron: 2, similarity: 0.8 },
+    ]);
     expect(similarNeurons(layer, 'source', 2)).toEqual([{ neuron: 5, similarity: 0.4 }]);
     expect(similarNeurons(layer, 'source', 3)).toEqual([]);
   });
 });
 
 const boundary: NetworkBoundaryAbstraction = {
-  fromLayer: 'conv1', toLayer: 'conv2',
+  fromLayer: 'conv1',
+  toLayer: 'conv2',
   target: { from: [5, 1, 3, 4], to: [9, 7, 2, 6], count: [2, 2, 5, 1] },
   source: { from: [1, 3, 0], to: [7, 7, 2], count: [4, 1, 1] },
-  inheritance: { sourceFrom: [5, 1, 3, -1], sourceTo: [9, 7, 2, -1], fromSimilarity: [1, 1, 1, 0], toSimilarity: [1, 1, 1, 0], inherited: [false, true, true, false] },
+  inheritance: {
+    sourceFrom: [5, 1, 3, -1],
+    sourceTo: [9, 7, 2, -1],
+    fromSimilarity: [1, 1, 1, 0],
+    toSimilarity: [1, 1, 1, 0],
+    inherited: [false, true, true, false],
+  },
   regions: {
-    fromImportant: [], toImportant: [], levelRange: [0, 1],
+    fromImportant: [],
+    toImportant: [],
+    levelRange: [0, 1],
     otherOther: { min: 0, max: 1, counts: [0], weights: 0, important: 0, inherited: 0 },
   },
 };
 
 describe('weights and summaries', () => {
-  test('adjacency cells: important weights with both ends important, and the source\'s between the same indices', () => {
+  test("adjacency cells: important weights with both ends important, and the source's between the same indices", () => {
     const cells = weightCells(boundary, [1, 3], [7, 2]);
-    expect(cells.target.map((c) => [c.from, c.to, c.count, c.inherited])).toEqual([[1, 7, 2, true], [3, 2, 5, true]]);
-    expect(cells.source).toEqual([{ from: 1, to: 7, count: 4 }, { from: 3, to: 7, count: 1 }]);
+    expect(cells.target.map((c) => [c.from, c.to, c.count, c.inherited])).toEqual([
+      [1, 7, 2, true],
+      [3, 2, 5, true],
+    ]);
+    expect(cells.source).toEqual([
+      { from: 1, to: 7, count: 4 },
+      { from: 3, to: 7, count: 1 },
+    ]);
     expect(weightCells(boundary, [], [7]).target).toEqual([]);
   });
 
   test('summary: count, mean best similarity, inherited share of the incoming weights', () => {
     expect(layerSummary(layer, boundary)).toEqual({ importantCount: 2, meanBestSimilarity: expect.closeTo(0.85, 10), inheritedShare: 0.5 });
-    expect(layerSummary({ ...layer, importantNeurons: [], importantSimilarity: [] }, undefined))
-      .toEqual({ importantCount: 0, meanBestSimilarity: null, inheritedShare: null });
+    expect(layerSummary({ ...layer, importantNeurons: [], importantSimilarity: [] }, undefined)).toEqual({
+      importantCount: 0,
+      meanBestSimilarity: null,
+      inheritedShare: null,
+    });
   });
 
   test('similarity fill is white at or below 0 and darkest at 1; weight fill diverges around white', () => {

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { runStatusTitle } from '../../../dashboard/src/run-status.ts';
 
-test('an interrupted run\'s badge says how to resume that run', () => {
+test("an interrupted run's badge says how to resume that run", () => {
   expect(runStatusTitle('interrupted', 'digits-20260101-1200')).toContain('transferscope train --resume digits-20260101-1200');
 });
 

@@ -7,7 +7,10 @@ import { createTimeline, PLAY_INTERVAL_MS, type Timeline } from '../../../dashbo
 import type { HistoryMode } from '../../../dashboard/src/url-state.ts';
 
 const run: EpochRecord[] = [
-  epochRecord('source', 1, 1), epochRecord('source', 2, 2), epochRecord('target', 1, 3), epochRecord('target', 2, 4),
+  epochRecord('source', 1, 1),
+  epochRecord('source', 2, 2),
+  epochRecord('target', 1, 3),
+  epochRecord('target', 2, 4),
   epochRecord('target', 3, 5),
 ];
 

@@ -1,8 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
-import {
-  createUrlState, parseViewState, serializeViewState, type UrlWindow, type ViewState,
-} from '../../../dashboard/src/url-state.ts';
+import { createUrlState, parseViewState, serializeViewState, type UrlWindow, type ViewState } from '../../../dashboard/src/url-state.ts';
 
 describe('parse and serialize', () => {
   const states: ViewState[] = [
@@ -12,7 +10,11 @@ describe('parse and serialize', () => {
     { run: null, pin: { phase: 'source', epoch: 12 }, compare: null },
     { run: 'a run/with ?odd&chars=', pin: { phase: 'source', epoch: 1 }, compare: null },
     { run: 'r1', pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 4 }, b: { runId: 'r-2.x', phase: 'target', epoch: 10 } } },
-    { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['7', 'back pack', 'a,b&c=d'] } },
+    {
+      run: null,
+      pin: null,
+      compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['7', 'back pack', 'a,b&c=d'] },
+    },
   ];
 
   test.each(states)('round trip %j', (state) => {
@@ -25,26 +27,51 @@ describe('parse and serialize', () => {
   });
 
   test('compare mode needs both sides well formed', () => {
-    expect(parseViewState('?a=r1:source:1&b=r1:target:2').compare).toEqual({ a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } });
-    for (const query of ['?a=r1:source:1', '?a=r1:source:1&b=r1:target', '?a=r1:source:1&b=:target:2', '?a=r1:source:1&b=r1:mid:2', '?a=r1:source:1&b=r1:target:2:3']) {
+    expect(parseViewState('?a=r1:source:1&b=r1:target:2').compare).toEqual({
+      a: { runId: 'r1', phase: 'source', epoch: 1 },
+      b: { runId: 'r1', phase: 'target', epoch: 2 },
+    });
+    for (const query of [
+      '?a=r1:source:1',
+      '?a=r1:source:1&b=r1:target',
+      '?a=r1:source:1&b=:target:2',
+      '?a=r1:source:1&b=r1:mid:2',
+      '?a=r1:source:1&b=r1:target:2:3',
+    ]) {
       expect([query, parseViewState(query).compare]).toEqual([query, null]);
     }
   });
 
   test('classes belong to the comparison: kept in order, dropped outside compare mode and when empty', () => {
     expect(parseViewState('?a=r1:source:1&b=r1:target:2&class=3&class=1').compare?.classes).toEqual(['3', '1']);
-    expect(parseViewState('?a=r1:source:1&b=r1:target:2&class=').compare).toEqual({ a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } });
+    expect(parseViewState('?a=r1:source:1&b=r1:target:2&class=').compare).toEqual({
+      a: { runId: 'r1', phase: 'source', epoch: 1 },
+      b: { runId: 'r1', phase: 'target', epoch: 2 },
+    });
     expect(parseViewState('?run=r1&class=3').compare).toBeNull();
-    expect(serializeViewState({ run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['3', '1'] } }))
-      .toBe('?a=r1%3Asource%3A1&b=r1%3Atarget%3A2&class=3&class=1');
+    expect(
+      serializeViewState({
+        run: null,
+        pin: null,
+        compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['3', '1'] },
+      }),
+    ).toBe('?a=r1%3Asource%3A1&b=r1%3Atarget%3A2&class=3&class=1');
   });
 
   test('reads with or without the leading question mark', () => {
     expect(parseViewState('run=r1&phase=target&epoch=3')).toEqual({ run: 'r1', pin: { phase: 'target', epoch: 3 }, compare: null });
   });
 
-  test.each(['?phase=middle&epoch=3', '?phase=target&epoch=0', '?phase=target&epoch=1.5', '?phase=target&epoch=abc',
-    '?phase=target', '?epoch=3', '?phase=target&epoch=-2', '?phase=target&epoch=1e3'])('malformed %s means live', (search) => {
+  test.each([
+    '?phase=middle&epoch=3',
+    '?phase=target&epoch=0',
+    '?phase=target&epoch=1.5',
+    '?phase=target&epoch=abc',
+    '?phase=target',
+    '?epoch=3',
+    '?phase=target&epoch=-2',
+    '?phase=target&epoch=1e3',
+  ])('malformed %s means live', (search) => {
     expect(parseViewState(search).pin).toBeNull();
   });
 

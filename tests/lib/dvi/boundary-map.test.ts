@@ -45,7 +45,13 @@ describe('boundaryMap', () => {
     const whole = await boundaryMap(layout, decode, classify, { resolution: 9 });
     const batched = await boundaryMap(layout, decode, classify, { resolution: 9, batchSize: 7 });
     expect(Array.from(batched.rgb)).toEqual(Array.from(whole.rgb));
-    const coloured = await boundaryMap(layout, decode, classify, { resolution: 9, classColours: [[0, 0, 255], [0, 128, 0]] });
+    const coloured = await boundaryMap(layout, decode, classify, {
+      resolution: 9,
+      classColours: [
+        [0, 0, 255],
+        [0, 128, 0],
+      ],
+    });
     // Class 1 (green) at the top left, class 0 (blue) at the bottom left.
     expect(coloured.rgb[1]).toBeGreaterThan(coloured.rgb[0]!);
     expect(coloured.rgb[0]).toBe(coloured.rgb[2]);

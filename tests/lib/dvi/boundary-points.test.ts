@@ -3,7 +3,11 @@ import { boundaryPoints, normalisedGap, type Classify } from '../../../lib/dvi/b
 import { SeededRandom } from '../../../lib/random/index.ts';
 
 /** Softmax of a linear map of 2-D inputs to 3 classes: class c's logit is centre_c · x - |centre_c|² / 2. */
-const centres = [[4, 0], [-2, 3.5], [-2, -3.5]] as const;
+const centres = [
+  [4, 0],
+  [-2, 3.5],
+  [-2, -3.5],
+] as const;
 function logits(x: number, y: number): number[] {
   return centres.map(([cx, cy]) => cx * x + cy * y - (cx * cx + cy * cy) / 2);
 }

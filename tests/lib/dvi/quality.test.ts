@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  boundaryNeighbourPreservation,
-  pearson,
-  predictionPreservation,
-  temporalChange,
-  temporalCorrelation,
-} from '../../../lib/dvi/quality.ts';
+import { boundaryNeighbourPreservation, pearson, predictionPreservation, temporalChange, temporalCorrelation } from '../../../lib/dvi/quality.ts';
 
 describe('boundaryNeighbourPreservation', () => {
   // Instances at x = 0 and 10 in 1-D; boundary points at 1 and 9, so each instance's nearest is the one beside it.
@@ -34,7 +28,7 @@ describe('boundaryNeighbourPreservation', () => {
 describe('predictionPreservation', () => {
   // Class 1 when the first coordinate is positive.
   const classify = async (rows: Float32Array, n: number): Promise<Float32Array> =>
-    Float32Array.from({ length: 2 * n }, (_, c) => ((rows[2 * (c >> 1)]! > 0) === (c % 2 === 1) ? 0.9 : 0.1));
+    Float32Array.from({ length: 2 * n }, (_, c) => (rows[2 * (c >> 1)]! > 0 === (c % 2 === 1) ? 0.9 : 0.1));
   const data = Float32Array.of(1, 0, -1, 0, 2, 5, -3, 1);
 
   it('is 1 for a perfect reconstruction and the share kept for one that flips half the rows', async () => {

@@ -60,7 +60,7 @@ function referenceLoss(encoder: DenseWeights[], decoder: DenseWeights[], params:
     });
     temporal += (h[0]! - p.previous[b]![0]!) ** 2 + (h[1]! - p.previous[b]![1]!) ** 2;
   });
-  return umap + weights.reconstruction * squaredError / (p.heads.length * p.heads[0]!.length) + weights.temporal * temporal / p.heads.length;
+  return umap + (weights.reconstruction * squaredError) / (p.heads.length * p.heads[0]!.length) + (weights.temporal * temporal) / p.heads.length;
 }
 
 describe('visualisationLoss', () => {
@@ -102,13 +102,22 @@ describe('visualisationLoss', () => {
     const before = tf.memory().numTensors;
     const encoderVariables = toVariables(encoder);
     const decoderVariables = toVariables(decoder);
-    const { value, grads } = tf.variableGrads(() => visualisationLoss(encoderVariables, decoderVariables, {
-      heads: tf.tensor2d(problem.heads),
-      tails: tf.tensor2d(problem.tails),
-      negativeHeads: tf.tensor1d(problem.negativeHeads, 'int32'),
-      negativeTails: tf.tensor1d(problem.negativeTails, 'int32'),
-      previousHeads: tf.tensor2d(problem.previous),
-    }, curve, weights).total);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        visualisationLoss(
+          encoderVariables,
+          decoderVariables,
+          {
+            heads: tf.tensor2d(problem.heads),
+            tails: tf.tensor2d(problem.tails),
+            negativeHeads: tf.tensor1d(problem.negativeHeads, 'int32'),
+            negativeTails: tf.tensor1d(problem.negativeTails, 'int32'),
+            previousHeads: tf.tensor2d(problem.previous),
+          },
+          curve,
+          weights,
+        ).total,
+    );
     const variables = [...encoderVariables, ...decoderVariables].flatMap((v) => [v.kernel, v.bias]);
     const analytic = variables.map((v) => grads[v.name]!.dataSync());
     const reference = referenceLoss(encoder, decoder, params, offsets, problem);

@@ -34,8 +34,14 @@ describe('crossValidateLinearSvm', () => {
     const cv = crossValidateLinearSvm(data.X, data.labels, 6, { C: 1, folds: 5, seed: 2, eps: 1e-3 });
     let referenceCorrect = 0;
     for (let f = 0; f < 5; f++) {
-      const train = subset(data, Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] !== f));
-      const test = subset(data, Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] === f));
+      const train = subset(
+        data,
+        Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] !== f),
+      );
+      const test = subset(
+        data,
+        Array.from({ length: 200 }, (_, i) => i).filter((i) => cv.foldOf[i] === f),
+      );
       const predicted = trainMlSvm(train, 1).predict(test.X);
       predicted.forEach((p, i) => (referenceCorrect += p === test.labels[i] ? 1 : 0));
     }
@@ -61,7 +67,12 @@ describe('crossValidateLinearSvm', () => {
     const full = trainLinearSvm(data.X, data.labels, 3, { seed: 1 });
     expect(Array.from(cv.model.weights)).toEqual(Array.from(full.weights));
     const rows = Array.from({ length: 90 }, (_, i) => i).filter((i) => cv.foldOf[i] !== 0);
-    const fold0 = trainLinearSvm(data.X, data.labels, 3, { seed: 1, rows, solver: cv.model.solver, warmStart: cv.model.solver === 'newton' ? cv.model : undefined });
+    const fold0 = trainLinearSvm(data.X, data.labels, 3, {
+      seed: 1,
+      rows,
+      solver: cv.model.solver,
+      warmStart: cv.model.solver === 'newton' ? cv.model : undefined,
+    });
     const i = cv.foldOf.indexOf(0);
     const expected = fold0.weights.reduce((s, w, k) => s + w * data.X[i * 3 + k]!, fold0.bias);
     expect(cv.heldOutDecisionValues[i]).toBeCloseTo(expected, 5);
@@ -82,7 +93,7 @@ describe('crossValidateLinearSvm', () => {
     expect(cosine(early.model.weights, full.model.weights)).toBeGreaterThan(0.99);
   });
 
-  it('warm-started folds (all-data model and preconditioner) give the cold starts\' held-out predictions', () => {
+  it("warm-started folds (all-data model and preconditioner) give the cold starts' held-out predictions", () => {
     const d = 20;
     const { source, target } = twoDomains(32, 900, 900, d, { discriminative: 3, shift: 0.5 });
     const { scaled } = scaleToUnitRange(new Float32Array([...source, ...target]), d);
@@ -98,7 +109,7 @@ describe('crossValidateLinearSvm', () => {
     expect(warm.work.factorizations).toBeLessThan(cold.work.factorizations);
   });
 
-  it('the WebAssembly kernels give the plain loops\' fold accuracies, held-out values and all-data weights', () => {
+  it("the WebAssembly kernels give the plain loops' fold accuracies, held-out values and all-data weights", () => {
     const d = 20;
     const { source, target } = twoDomains(33, 900, 900, d, { discriminative: 3, shift: 0.5 });
     const { scaled } = scaleToUnitRange(new Float32Array([...source, ...target]), d);

@@ -31,7 +31,12 @@ describe('FactorTracker', () => {
     const tracker = new FactorTracker(problem, stiffness, undefined, piece);
     expect(tracker.factorizations).toBe(1);
     expect(tracker.mismatch).toBe(0);
-    for (const [i, to] of [[3, BAND], [0, LOSS], [7, BAND], [10, ZERO]] as const) {
+    for (const [i, to] of [
+      [3, BAND],
+      [0, LOSS],
+      [7, BAND],
+      [10, ZERO],
+    ] as const) {
       const wasBand = piece[i] === BAND;
       piece[i] = to;
       if (wasBand !== (to === BAND)) {
@@ -48,7 +53,7 @@ describe('FactorTracker', () => {
     expect([...tracker.factor.rows].sort((a, b) => a - b)).toEqual(bandOf(piece, problem.offsets));
   });
 
-  it('starts a fold from another fit\'s factor: downdates its rows outside the fold, and leaves the original alone', () => {
+  it("starts a fold from another fit's factor: downdates its rows outside the fold, and leaves the original alone", () => {
     const allPiece = Uint8Array.from({ length: n }, (_, i) => (i % 4 === 0 ? BAND : LOSS));
     const all = factorBandHessian(problem, bandOf(allPiece, problem.offsets), stiffness);
     const original = Float64Array.from(all.R);

@@ -32,7 +32,13 @@ export function shiftedGaussians(seed: number, n: number, d: number, shift: numb
  * latent factors (neurons of one layer fire together), values are softplus (non-negative, skewed), and the
  * first `discriminative` neurons are shifted up by `shift` in the source domain only.
  */
-export function twoDomains(seed: number, ns: number, nt: number, d: number, options: { factors?: number; discriminative?: number; shift?: number } = {}): { source: Float32Array; target: Float32Array } {
+export function twoDomains(
+  seed: number,
+  ns: number,
+  nt: number,
+  d: number,
+  options: { factors?: number; discriminative?: number; shift?: number } = {},
+): { source: Float32Array; target: Float32Array } {
   const { factors = 8, discriminative = 10, shift = 0.6 } = options;
   const random = new SeededRandom(seed);
   const loadings = Float64Array.from({ length: factors * d }, () => random.normal() * 0.4);

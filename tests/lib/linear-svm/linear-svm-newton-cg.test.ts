@@ -48,7 +48,7 @@ describe('smoothedHingeNewtonCg', () => {
     expect(previous).toBeCloseTo(smoothedObjective(problem, direct.w), 6);
   });
 
-  it('with eps, stops at a point whose dual point passes liblinear\'s test', () => {
+  it("with eps, stops at a point whose dual point passes liblinear's test", () => {
     const early = smoothedHingeNewtonCg(problem, { h, maxSteps: 200, eps: 0.1 });
     expect(early.accepted || early.converged).toBe(true);
     expect(early.steps).toBeLessThanOrEqual(cg.steps);
@@ -56,7 +56,7 @@ describe('smoothedHingeNewtonCg', () => {
     expect(projectedGradientTest(problem, point.alpha, point.w, 0.1)).toBe(true);
   });
 
-  it('starts a fold from the all-data factor and optimum and lands on the fold\'s own minimiser', () => {
+  it("starts a fold from the all-data factor and optimum and lands on the fold's own minimiser", () => {
     const rows = Array.from({ length: 1400 }, (_, i) => i).filter((i) => i % 10 !== 3);
     const fold = makeProblem(scaled, labels, d, rows, 1, C);
     const cold = smoothedHingeNewton(fold, { h, maxSteps: 200 });

@@ -39,7 +39,11 @@ function maxDifference(a: Float64Array, b: Float64Array, upperOnly = true): numb
 describe('factorBandHessian', () => {
   it('gives an upper R with RᵀR = I + stiffness·Σ_band x̂x̂ᵀ and remembers its rows', () => {
     const rows = [1, 4, 9, 16, 25];
-    const factor = factorBandHessian(problem, rows.map((r) => r * d), stiffness);
+    const factor = factorBandHessian(
+      problem,
+      rows.map((r) => r * d),
+      stiffness,
+    );
     const H = bandHessian(rows);
     const RtR = new Float64Array(p * p);
     for (let i = 0; i < p; i++) {
@@ -58,7 +62,11 @@ describe('factorBandHessian', () => {
 
   it('solves RᵀRz = r', () => {
     const rows = [0, 2, 3, 30];
-    const factor = factorBandHessian(problem, rows.map((r) => r * d), stiffness);
+    const factor = factorBandHessian(
+      problem,
+      rows.map((r) => r * d),
+      stiffness,
+    );
     const H = bandHessian(rows);
     const x = Float64Array.from({ length: p }, (_, k) => Math.sin(k + 1));
     const z = Float64Array.from({ length: p }, (_, i) => x.reduce((s, v, k) => s + H[i * p + k]! * v, 0));
@@ -71,16 +79,33 @@ describe('rankOneUpdate', () => {
   const scaled = (r: number) => Float64Array.from([...data.X.subarray(r * d, r * d + d), 1], (v) => Math.sqrt(stiffness) * v);
 
   it('adding and removing rows one at a time gives the factor of the new row set', () => {
-    const start = factorBandHessian(problem, [1, 2, 3, 4].map((r) => r * d), stiffness);
+    const start = factorBandHessian(
+      problem,
+      [1, 2, 3, 4].map((r) => r * d),
+      stiffness,
+    );
     const updated = copyFactor(start);
     expect(rankOneUpdate(updated.R, p, scaled(10), 1)).toBe(true);
     expect(rankOneUpdate(updated.R, p, scaled(11), 1)).toBe(true);
     expect(rankOneUpdate(updated.R, p, scaled(2), -1)).toBe(true);
-    const fresh = factorBandHessian(problem, [1, 3, 4, 10, 11].map((r) => r * d), stiffness);
+    const fresh = factorBandHessian(
+      problem,
+      [1, 3, 4, 10, 11].map((r) => r * d),
+      stiffness,
+    );
     // The Cholesky factor with a positive diagonal is unique, so the entries themselves must agree.
     expect(maxDifference(updated.R, fresh.R) / fresh.R[0]!).toBeLessThan(1e-10);
     // copyFactor gave the update its own storage.
-    expect(maxDifference(start.R, factorBandHessian(problem, [1, 2, 3, 4].map((r) => r * d), stiffness).R)).toBe(0);
+    expect(
+      maxDifference(
+        start.R,
+        factorBandHessian(
+          problem,
+          [1, 2, 3, 4].map((r) => r * d),
+          stiffness,
+        ).R,
+      ),
+    ).toBe(0);
   });
 
   it('refuses a downdate that would leave a matrix that is not positive definite', () => {

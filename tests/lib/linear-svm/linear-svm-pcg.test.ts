@@ -52,11 +52,15 @@ const b = Float64Array.from({ length: p }, () => random.normal());
 describe('preconditionedConjugateGradient', () => {
   const H = hessian(1, 50);
   const direct = Float64Array.from(b);
-  choleskySolveInPlace((() => {
-    const L = Float64Array.from(H);
-    choleskyInPlace(L, p);
-    return L;
-  })(), p, direct);
+  choleskySolveInPlace(
+    (() => {
+      const L = Float64Array.from(H);
+      choleskyInPlace(L, p);
+      return L;
+    })(),
+    p,
+    direct,
+  );
 
   it('matches a direct Cholesky solve, with or without a preconditioner', () => {
     for (const precondition of [identity, factorOf(hessian(2, 50))]) {

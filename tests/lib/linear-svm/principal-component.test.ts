@@ -24,13 +24,15 @@ function correlated(n: number, seed: number): Float32Array {
 function sampleCovariance(X: Float32Array, d: number): number[][] {
   const n = X.length / d;
   const mean = Array.from({ length: d }, (_, k) => Array.from({ length: n }, (_, r) => X[r * d + k]!).reduce((a, b) => a + b) / n);
-  return Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => {
-    let s = 0;
-    for (let r = 0; r < n; r++) {
-      s += (X[r * d + a]! - mean[a]!) * (X[r * d + b]! - mean[b]!);
-    }
-    return s / (n - 1);
-  }));
+  return Array.from({ length: d }, (_, a) =>
+    Array.from({ length: d }, (_, b) => {
+      let s = 0;
+      for (let r = 0; r < n; r++) {
+        s += (X[r * d + a]! - mean[a]!) * (X[r * d + b]! - mean[b]!);
+      }
+      return s / (n - 1);
+    }),
+  );
 }
 
 /** Largest eigenvalue of a symmetric 3 x 3 matrix in closed form (trigonometric solution of the characteristic cubic), and its eigenvector. */
@@ -41,7 +43,8 @@ function topEigen3(M: number[][]): { value: number; vector: number[] } {
   const p2 = (m(0, 0) - q) ** 2 + (m(1, 1) - q) ** 2 + (m(2, 2) - q) ** 2 + 2 * p1;
   const p = Math.sqrt(p2 / 6);
   const B = (i: number, j: number) => (m(i, j) - (i === j ? q : 0)) / p;
-  const detB = B(0, 0) * (B(1, 1) * B(2, 2) - B(1, 2) * B(2, 1)) - B(0, 1) * (B(1, 0) * B(2, 2) - B(1, 2) * B(2, 0)) + B(0, 2) * (B(1, 0) * B(2, 1) - B(1, 1) * B(2, 0));
+  const detB =
+    B(0, 0) * (B(1, 1) * B(2, 2) - B(1, 2) * B(2, 1)) - B(0, 1) * (B(1, 0) * B(2, 2) - B(1, 2) * B(2, 0)) + B(0, 2) * (B(1, 0) * B(2, 1) - B(1, 1) * B(2, 0));
   const phi = Math.acos(Math.min(1, Math.max(-1, detB / 2))) / 3;
   const value = q + 2 * p * Math.cos(phi);
   // The eigenvector is orthogonal to the rows of M − λI: the cross product of two of them.

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../lib/random/index.ts';
-import {
-  meanDisplacement,
-  neighbourPreservation,
-  pointNeighbourPreservation,
-  preservationFromGraph,
-} from '../../../lib/neighbours/neighbour-preservation.ts';
+import { meanDisplacement, neighbourPreservation, pointNeighbourPreservation, preservationFromGraph } from '../../../lib/neighbours/neighbour-preservation.ts';
 import { nearestNeighbours } from '../../../lib/neighbours/neighbour-search.ts';
 import { gaussianClusters } from '../tsne/tsne-fixtures.ts';
 

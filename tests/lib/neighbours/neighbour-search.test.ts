@@ -83,7 +83,12 @@ describe('nearestNeighbours on the SIMD kernel', () => {
 
   it('handles the smallest inputs', () => {
     const two = Float32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
-    expect(nearestNeighbours(two, 8, 5, { kernel: 'simd' })).toMatchObject({ n: 2, k: 1, indices: Int32Array.from([1, 0]), squaredDistances: Float64Array.from([8, 8]) });
+    expect(nearestNeighbours(two, 8, 5, { kernel: 'simd' })).toMatchObject({
+      n: 2,
+      k: 1,
+      indices: Int32Array.from([1, 0]),
+      squaredDistances: Float64Array.from([8, 8]),
+    });
     expect(nearestNeighbours(two.subarray(0, 8), 8, 5, { kernel: 'simd' })).toMatchObject({ n: 1, k: 0 });
   });
 });

@@ -72,7 +72,11 @@ describe('principalCoordinates', () => {
     const { coordinates } = principalCoordinates(data, d, 8);
     // The 52 noise dimensions of std 0.3 add about 2·52·0.09 ≈ 9.4 to a squared distance on average.
     const noise = 2 * (d - 8) * 0.09;
-    for (const [a, b] of [[0, 1], [5, 99], [200, 399]] as const) {
+    for (const [a, b] of [
+      [0, 1],
+      [5, 99],
+      [200, 399],
+    ] as const) {
       const full = squaredDistance(data, d, a, b);
       const reduced = squaredDistance(coordinates, 8, a, b);
       expect(reduced).toBeLessThanOrEqual(full * (1 + 1e-4));

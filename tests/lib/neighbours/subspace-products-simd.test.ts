@@ -14,7 +14,7 @@ describe('subspace products by the SIMD kernel', () => {
   const basis = Float64Array.from({ length: d * m }, () => random.normal());
   const scores = Float64Array.from({ length: n * m }, () => random.normal());
 
-  it('gives the JS loops\' centred products to rounding', () => {
+  it("gives the JS loops' centred products to rounding", () => {
     const js = subspaceProducts(data, n, d);
     const simd = simdSubspaceProducts(data, n, d, m)!;
     const [a, b] = [new Float64Array(n * m), new Float64Array(n * m)];

@@ -45,7 +45,11 @@ describe('procrustes', () => {
     // Any other angle or scale does worse than the fitted one.
     const rmsd = (layout: Float32Array) => Math.sqrt(layout.reduce((s, v, c) => s + (v - previous[c]!) ** 2, 0) / 200);
     expect(rmsd(fit.aligned)).toBeCloseTo(fit.rmsd, 4);
-    for (const m of [[Math.cos(0.05), -Math.sin(0.05), Math.sin(0.05), Math.cos(0.05)], [1.05, 0, 0, 1.05], [0.95, 0, 0, 0.95]] as const) {
+    for (const m of [
+      [Math.cos(0.05), -Math.sin(0.05), Math.sin(0.05), Math.cos(0.05)],
+      [1.05, 0, 0, 1.05],
+      [0.95, 0, 0, 0.95],
+    ] as const) {
       expect(rmsd(transform(fit.aligned, [...m], [0, 0]))).toBeGreaterThan(fit.rmsd);
     }
     expect(procrustes(previous, next, { allowScale: false }).scale).toBe(1);

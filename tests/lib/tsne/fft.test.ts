@@ -49,8 +49,18 @@ describe('fft', () => {
     const copy = { re: re.slice(), im: im.slice() };
     fft(plan, re, im);
     fft(plan, re, im, true);
-    expect(maxDifference(re.map((v) => v / 64), copy.re)).toBeLessThan(1e-12);
-    expect(maxDifference(im.map((v) => v / 64), copy.im)).toBeLessThan(1e-12);
+    expect(
+      maxDifference(
+        re.map((v) => v / 64),
+        copy.re,
+      ),
+    ).toBeLessThan(1e-12);
+    expect(
+      maxDifference(
+        im.map((v) => v / 64),
+        copy.im,
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('transforms only the segment at the offset', () => {

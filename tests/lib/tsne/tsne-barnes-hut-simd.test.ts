@@ -15,7 +15,7 @@ describe('Barnes-Hut repulsion by the SIMD kernel', () => {
     return { zJs, zSimd, js, simd };
   }
 
-  it('gives the JS walk\'s forces and Z to rounding, odd leaves included', () => {
+  it("gives the JS walk's forces and Z to rounding, odd leaves included", () => {
     // 1,501 points: leaves of odd size leave the kernel's second lane on a point of the next leaf.
     for (const n of [1501, 1500, 37]) {
       const { zJs, zSimd, js, simd } = both(clumpedLayout(11, n), n, 0.5);

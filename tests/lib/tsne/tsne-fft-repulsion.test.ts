@@ -50,9 +50,19 @@ describe('FFT-interpolated repulsion', () => {
     const out = new Float64Array(600);
     fftRepulsiveForces(state, Y, 300, out);
     const kernel = state.kernel;
-    fftRepulsiveForces(state, Y.map((v) => v * 1.001), 300, out);
+    fftRepulsiveForces(
+      state,
+      Y.map((v) => v * 1.001),
+      300,
+      out,
+    );
     expect(state.kernel).toBe(kernel);
-    fftRepulsiveForces(state, Y.map((v) => v * 3), 300, out);
+    fftRepulsiveForces(
+      state,
+      Y.map((v) => v * 3),
+      300,
+      out,
+    );
     expect(state.kernel).not.toBe(kernel);
   });
 

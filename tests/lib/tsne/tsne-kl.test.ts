@@ -51,7 +51,12 @@ describe('exact t-SNE cost', () => {
     const line = Float32Array.from([0, 0, 1, 0, 3, 0]);
     const w = [0, 1 / 2, 1 / 10, 1 / 2, 0, 1 / 5, 1 / 10, 1 / 5, 0];
     const z = w.reduce((a, b) => a + b, 0);
-    expect(klDivergence(w.map((x) => x / z), line)).toBeCloseTo(0, 12);
+    expect(
+      klDivergence(
+        w.map((x) => x / z),
+        line,
+      ),
+    ).toBeCloseTo(0, 12);
     expect(klDivergence(jointProbabilities(data, d, 10), Y)).toBeGreaterThan(0.5);
   });
 

@@ -16,7 +16,14 @@ interface TsneJsModel {
   P: NdArray;
 }
 
-type TsneJsConstructor = new (config: { dim: number; perplexity: number; earlyExaggeration: number; learningRate: number; nIter: number; metric: string }) => TsneJsModel;
+type TsneJsConstructor = new (config: {
+  dim: number;
+  perplexity: number;
+  earlyExaggeration: number;
+  learningRate: number;
+  nIter: number;
+  metric: string;
+}) => TsneJsModel;
 
 const require = createRequire(import.meta.url);
 const TSNE = require('tsne-js') as TsneJsConstructor;

@@ -59,7 +59,12 @@ describe.each([13, 21, 64])('RowKernels, d = %i', (d) => {
     const b = new Float64Array(rows.length);
     kernels.dots2(offsets, rows.length, v, v2, a, b);
     expect(maxDifference(a, expected)).toBeLessThan(1e-12);
-    expect(maxDifference(b, Array.from(offsets, (off) => plainDot(X, off, v2, d)))).toBeLessThan(1e-12);
+    expect(
+      maxDifference(
+        b,
+        Array.from(offsets, (off) => plainDot(X, off, v2, d)),
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('combine adds Σ cᵢxᵢ, skipping zero coefficients, and leaves entries past d alone', () => {
@@ -146,7 +151,12 @@ describe.each([13, 21, 64])('RowKernels, d = %i', (d) => {
     factor.version++;
     const again = Float64Array.from(rhs);
     kernels.factorSolve(factor, again);
-    expect(maxDifference(again, expected.map((x) => x / 4))).toBeLessThan(1e-12);
+    expect(
+      maxDifference(
+        again,
+        expected.map((x) => x / 4),
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('reports a matrix that is not positive definite', () => {
@@ -158,12 +168,17 @@ describe.each([13, 21, 64])('RowKernels, d = %i', (d) => {
 });
 
 describe('dual coordinate descent passes', () => {
-  it('the kernels\' pass gives the plain pass\'s iterates (same permutation, shrinking and stopping)', () => {
+  it("the kernels' pass gives the plain pass's iterates (same permutation, shrinking and stopping)", () => {
     const data = shiftedGaussians(21, 400, 11, 1.2, 3);
     const kernels = RowKernels.for(data.X, 11)!;
     for (const maxIterations of [1, 7, 1000]) {
       const plain = dualCoordinateDescent(makeProblem(data.X, data.labels, 11, undefined, 1, 10), { eps: 0.01, maxIterations, seed: 4, shrinking: true });
-      const ours = dualCoordinateDescent(makeProblem(data.X, data.labels, 11, undefined, 1, 10, kernels), { eps: 0.01, maxIterations, seed: 4, shrinking: true });
+      const ours = dualCoordinateDescent(makeProblem(data.X, data.labels, 11, undefined, 1, 10, kernels), {
+        eps: 0.01,
+        maxIterations,
+        seed: 4,
+        shrinking: true,
+      });
       expect(ours.iterations).toBe(plain.iterations);
       expect(ours.converged).toBe(plain.converged);
       expect(ours.activeSize).toBe(plain.activeSize);

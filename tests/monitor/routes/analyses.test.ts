@@ -21,7 +21,13 @@ async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions =
   analysed.push(at);
   askedKinds.push(kinds);
   const epochs = await store.listEpochs(at.runId);
-  const key = analysisKey('network', at.runId, epochs, epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!, reference)!;
+  const key = analysisKey(
+    'network',
+    at.runId,
+    epochs,
+    epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!,
+    reference,
+  )!;
   if (!(await store.hasAnalysis('network', key))) {
     await store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: key.referenceEpoch!, classes: [] });
   }
@@ -67,7 +73,10 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     expect(second.body).toEqual(first.body);
     expect(analysed).toHaveLength(1);
     // An analyzer that must not run: what is stored is served as it is.
-    const third = await get<NetworkResponse>(makeApp(() => Promise.reject(new Error('recomputed'))), '/api/runs/run-n/epochs/target/1/network');
+    const third = await get<NetworkResponse>(
+      makeApp(() => Promise.reject(new Error('recomputed'))),
+      '/api/runs/run-n/epochs/target/1/network',
+    );
     expect(third).toEqual(first);
   });
 

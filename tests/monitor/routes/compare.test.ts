@@ -14,8 +14,18 @@ let store: Store;
 // Six target-validation and four source-validation instances; classes 0, 1, 2 as in runMeta.
 const TARGET_LABELS = [0, 0, 1, 1, 2, 2];
 const SOURCE_LABELS = [0, 1, 2, 2];
-const fc8 = (scale: number): LayerWeights => ({ layer: 'fc8', kernelShape: [2, 3], kernel: Float32Array.from([3, 0, 0, 0, 0, 0], (v) => v * scale), bias: Float32Array.from([0, 4 * scale, 0]) });
-const conv1 = (shift: number): LayerWeights => ({ layer: 'conv1', kernelShape: [1, 1, 1, 2], kernel: Float32Array.from([1, 1 + shift]), bias: new Float32Array(2) });
+const fc8 = (scale: number): LayerWeights => ({
+  layer: 'fc8',
+  kernelShape: [2, 3],
+  kernel: Float32Array.from([3, 0, 0, 0, 0, 0], (v) => v * scale),
+  bias: Float32Array.from([0, 4 * scale, 0]),
+});
+const conv1 = (shift: number): LayerWeights => ({
+  layer: 'conv1',
+  kernelShape: [1, 1, 1, 2],
+  kernel: Float32Array.from([1, 1 + shift]),
+  bias: new Float32Array(2),
+});
 
 async function commit(runId: string, phase: Phase, epoch: number, step: number, predictions: { target: number[]; source: number[] }, weights?: LayerWeights[]) {
   await store.commitEpoch(runId, {
@@ -30,7 +40,10 @@ async function commit(runId: string, phase: Phase, epoch: number, step: number, 
 
 beforeAll(async () => {
   store = await Store.open(`${dir}/db`);
-  for (const [id, classNames] of [['run-a', ['0', '1', '2']], ['run-b', ['2', '1', '9']]] as const) {
+  for (const [id, classNames] of [
+    ['run-a', ['0', '1', '2']],
+    ['run-b', ['2', '1', '9']],
+  ] as const) {
     await store.createRun(runMeta(id, { classNames: [...classNames] }));
     const split = (labels: number[]) => ({ labels: Int32Array.from(labels), height: 1, width: 1, pixels: new Uint8Array(labels.length * 3) });
     await store.putInstances(id, [
@@ -59,7 +72,11 @@ describe('GET /api/compare', () => {
     expect(body.a).toMatchObject({ runId: 'run-a', phase: 'source', epoch: 1, step: 1, checkpoint: true });
     const target = body.classes.filter((r) => r.split === 'target-validation');
     // Class 0: 1/2 -> 2/2; class 1: 1/2 -> 1/2; class 2: 1/2 -> 2/2.
-    expect(target.map((r) => [r.className, r.a, r.b, r.delta])).toEqual([['0', 0.5, 1, 0.5], ['1', 0.5, 0.5, 0], ['2', 0.5, 1, 0.5]]);
+    expect(target.map((r) => [r.className, r.a, r.b, r.delta])).toEqual([
+      ['0', 0.5, 1, 0.5],
+      ['1', 0.5, 0.5, 0],
+      ['2', 0.5, 1, 0.5],
+    ]);
     // From the stored metrics: accTargetValidation 0.25 at step 1, 0.3 at step 2.
     expect(body.overall.find((o) => o.split === 'target-validation')!.delta).toBeCloseTo(0.05, 6);
     const conv = body.layers!.find((l) => l.layer === 'conv1')!;
@@ -89,9 +106,14 @@ describe('GET /api/compare', () => {
 describe('GET /api/compare/important', () => {
   it('diffs the stored network abstractions of two checkpoints, and says how to compute a missing one', async () => {
     const abstraction = (neurons: number[]): NetworkAbstraction => ({
-      steps: 1, maxPerClass: 1, seconds: 0,
+      steps: 1,
+      maxPerClass: 1,
+      seconds: 0,
       classes: [0, 1, 2].map((classIndex) => ({
-        classIndex, instances: [], boundaries: [], layers: [networkLayer('conv1', neurons, 2)],
+        classIndex,
+        instances: [],
+        boundaries: [],
+        layers: [networkLayer('conv1', neurons, 2)],
       })),
     });
     const key = (epoch: number) => ({ runId: 'run-a', phase: 'target' as const, epoch, referencePhase: 'source' as const, referenceEpoch: 1 });
@@ -108,7 +130,7 @@ describe('GET /api/compare/important', () => {
 });
 
 describe('GET /api/runs/:id/weight-drift', () => {
-  it('gives each target checkpoint\'s per-layer distance from the final source checkpoint', async () => {
+  it("gives each target checkpoint's per-layer distance from the final source checkpoint", async () => {
     const { status, body } = await get<WeightDriftResponse>('/api/runs/run-a/weight-drift');
     expect(status).toBe(200);
     expect(body.reference).toEqual({ phase: 'source', epoch: 1, step: 1 });

@@ -42,7 +42,7 @@ it('refuses an out-of-range neuron, an unknown layer, a malformed index and a pl
   expect(workers.startedJobs).toBe(1); // only the in-range neuron reached a worker
 });
 
-it('answers a failed render again from memory, without another worker, with the worker\'s error code and message', async () => {
+it("answers a failed render again from memory, without another worker, with the worker's error code and message", async () => {
   const before = workers.startedJobs;
   const first = await image('source/1/layers/conv1/neurons/2');
   const firstError = await error(first);

@@ -15,11 +15,12 @@ let app: ReturnType<typeof createApp>;
 const W = 3;
 const H = 2;
 const pixel = (i: number, y: number, x: number, ch: number) => (i * 40 + y * 12 + x * 3 + ch) % 256;
-const images = (count: number) => Uint8Array.from({ length: count * H * W * 3 }, (_, e) => {
-  const i = Math.floor(e / (H * W * 3));
-  const r = e % (H * W * 3);
-  return pixel(i, Math.floor(r / (W * 3)), Math.floor((r % (W * 3)) / 3), r % 3);
-});
+const images = (count: number) =>
+  Uint8Array.from({ length: count * H * W * 3 }, (_, e) => {
+    const i = Math.floor(e / (H * W * 3));
+    const r = e % (H * W * 3);
+    return pixel(i, Math.floor(r / (W * 3)), Math.floor((r % (W * 3)) / 3), r % 3);
+  });
 
 beforeAll(async () => {
   store = await Store.open(`${dir}/db`);
@@ -80,7 +81,7 @@ describe('instance images', () => {
     const at = ((1 * H + 1) * atlas.width + (1 * W + 2)) * 3 + 2;
     expect(atlas.rgb[at]).toBe(pixel(33, 1, 2, 2));
     // Cells past the last instance stay black.
-    expect(atlas.rgb[((1 * H) * atlas.width + 8 * W) * 3]).toBe(0);
+    expect(atlas.rgb[(1 * H * atlas.width + 8 * W) * 3]).toBe(0);
   });
 
   it('answers bad requests with JSON 4xx errors', async () => {

@@ -39,7 +39,7 @@ describe('/api/runs', () => {
     expect(run.body.classNames).toEqual(['0', '1', '2']);
   });
 
-  it('returns both phases\' epochs in step order', async () => {
+  it("returns both phases' epochs in step order", async () => {
     const { body } = await getJson<MetricsResponse>('/api/runs/run-a/metrics');
     expect(body.epochs.map((e) => `${e.phase}${e.epoch}`)).toEqual(['source1', 'source2', 'target1']);
   });
@@ -48,7 +48,11 @@ describe('/api/runs', () => {
     const { status, body } = await getJson<ConfusionResponse>('/api/runs/run-a/epochs/target/1/confusion');
     expect(status).toBe(200);
     expect(body.sourceReference).toEqual({ phase: 'source', epoch: 2, step: 2 });
-    expect(body.rows.map((r) => [r.sourceModelAccuracy, r.targetModelAccuracy])).toEqual([[1, 1], [1, 1], [0, 0.5]]);
+    expect(body.rows.map((r) => [r.sourceModelAccuracy, r.targetModelAccuracy])).toEqual([
+      [1, 1],
+      [1, 1],
+      [0, 0.5],
+    ]);
     expect(body.rows[2]!.mispredictedInto.map((m) => m.classIndex)).toEqual([1]);
     expect(body.transferability.score).toBeCloseTo(0.3, 12);
   });

@@ -16,7 +16,12 @@ let store: Store;
 const layer = (name: LayerWeights['layer'], kernelShape: number[], offset: number): LayerWeights => {
   const size = kernelShape.reduce((a, b) => a * b, 1);
   const outputs = kernelShape.at(-1)!;
-  return { layer: name, kernelShape, kernel: Float32Array.from({ length: size }, (_, i) => offset + i), bias: Float32Array.from({ length: outputs }, (_, i) => -i) };
+  return {
+    layer: name,
+    kernelShape,
+    kernel: Float32Array.from({ length: size }, (_, i) => offset + i),
+    bias: Float32Array.from({ length: outputs }, (_, i) => -i),
+  };
 };
 const checkpoint = (offset: number): LayerWeights[] => [
   layer('conv1', [2, 2, 3, 2], offset),
@@ -49,17 +54,34 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights', () => {
     const source = await get<WeightSliceResponse>('/api/runs/run-w/epochs/source/1/layers/conv2/weights?from=1&to=2');
     expect(source.status).toBe(200);
     expect(source.body).toEqual({
-      runId: 'run-w', phase: 'source', epoch: 1, layer: 'conv2', fromLayer: 'conv1', from: 1, to: 2,
-      kind: 'conv', rows: 2, cols: 2, values: [5, 11, 17, 23], incoming: [], bias: -2,
+      runId: 'run-w',
+      phase: 'source',
+      epoch: 1,
+      layer: 'conv2',
+      fromLayer: 'conv1',
+      from: 1,
+      to: 2,
+      kind: 'conv',
+      rows: 2,
+      cols: 2,
+      values: [5, 11, 17, 23],
+      incoming: [],
+      bias: -2,
     });
     const target = await get<WeightSliceResponse>('/api/runs/run-w/epochs/target/1/layers/conv2/weights?from=1&to=2');
     expect(target.body.values).toEqual([1005, 1011, 1017, 1023]);
   });
 
-  it('serves a conv5 channel\'s block of fc6 weights as the 2 x 2 map, and a dense weight with its column', async () => {
+  it("serves a conv5 channel's block of fc6 weights as the 2 x 2 map, and a dense weight with its column", async () => {
     // fc6 [8, 3]: unit (p * 2 + n1), entry unit * 3 + n2 for n1 = 1, n2 = 0: units 1, 3, 5, 7.
     const flatten = await get<WeightSliceResponse>('/api/runs/run-w/epochs/source/1/layers/fc6/weights?from=1&to=0');
-    expect([flatten.body.fromLayer, flatten.body.kind, flatten.body.rows, flatten.body.cols, flatten.body.values]).toEqual(['conv5', 'flatten', 2, 2, [3, 9, 15, 21]]);
+    expect([flatten.body.fromLayer, flatten.body.kind, flatten.body.rows, flatten.body.cols, flatten.body.values]).toEqual([
+      'conv5',
+      'flatten',
+      2,
+      2,
+      [3, 9, 15, 21],
+    ]);
     const dense = await get<WeightSliceResponse>('/api/runs/run-w/epochs/source/1/layers/fc7/weights?from=2&to=1');
     expect([dense.body.kind, dense.body.values, dense.body.incoming]).toEqual(['dense', [5], [1, 3, 5]]);
   });

@@ -53,12 +53,9 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2dBackpropInputConfig);
   });
 
-  it.each(cases)(
-    'match cpu gradients: batch $batch, kernel $kernel, stride $stride, pad $pad, $height x $width',
-    async (c) => {
-      expect(await wasmVsCpu(convGradients(c))).toBeLessThan(1e-4);
-    },
-  );
+  it.each(cases)('match cpu gradients: batch $batch, kernel $kernel, stride $stride, pad $pad, $height x $width', async (c) => {
+    expect(await wasmVsCpu(convGradients(c))).toBeLessThan(1e-4);
+  });
 
   it('match cpu on wider channels at the scaled AlexNet conv2 shape', async () => {
     const c: ConvCase = { batch: 2, height: 16, width: 16, inChannels: 32, outChannels: 64, kernel: 3, stride: 1, pad: 'same' };
@@ -80,23 +77,29 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     const dy = tf.zeros([1, 5, 5, 3]);
     const w = tf.zeros([3, 3, 2, 3]);
     const common = { strides: 1, pad: 'same' };
+    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...common, dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] })).toThrow(/NHWC/);
     expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...common, dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] }),
-    ).toThrow(/NHWC/);
-    expect(() =>
-      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, {
-        ...common,
-        dataFormat: 'NHWC',
-        inputShape: [1, 5, 5, 2],
-        dilations: 2,
-      }),
+      tf.engine().runKernel(
+        'Conv2DBackpropInput',
+        { dy, filter: w },
+        {
+          ...common,
+          dataFormat: 'NHWC',
+          inputShape: [1, 5, 5, 2],
+          dilations: 2,
+        },
+      ),
     ).toThrow(/dilations/);
     expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: tf.zeros([1, 4, 4, 3]) }, {
-        ...common,
-        dataFormat: 'NHWC',
-        filterShape: [3, 3, 2, 3],
-      }),
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy: tf.zeros([1, 4, 4, 3]) },
+        {
+          ...common,
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 2, 3],
+        },
+      ),
     ).toThrow(/dy of shape/);
     tf.dispose([x, dy, w]);
   });

@@ -1,10 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  axisTaps,
-  depthwiseConv2dBackpropFilterConfig,
-  depthwiseConv2dBackpropInputConfig,
-} from '../../../trainer/kernels/depthwise-conv2d-backprop.ts';
+import { axisTaps, depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from '../../../trainer/kernels/depthwise-conv2d-backprop.ts';
 import { prepareBackends, runOn, seededValues, wasmVsCpu } from './compare-backends.ts';
 
 interface DepthwiseCase {
@@ -55,12 +51,9 @@ describe('wasm DepthwiseConv2dNativeBackpropInput and ...BackpropFilter', () => 
     expect(tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm')).toBe(depthwiseConv2dBackpropFilterConfig);
   });
 
-  it.each(cases)(
-    'match cpu gradients: kernel $kernel, stride $stride, pad $pad, multiplier $multiplier, $height x $width',
-    async (c) => {
-      expect(await wasmVsCpu(depthwiseGradients(c))).toBeLessThan(1e-4);
-    },
-  );
+  it.each(cases)('match cpu gradients: kernel $kernel, stride $stride, pad $pad, multiplier $multiplier, $height x $width', async (c) => {
+    expect(await wasmVsCpu(depthwiseGradients(c))).toBeLessThan(1e-4);
+  });
 
   it('match cpu at a MobileNet block shape (a 64-image batch sums 16k products per filter value)', async () => {
     const c: DepthwiseCase = { batch: 64, height: 16, width: 16, channels: 32, multiplier: 1, kernel: 3, stride: 2, pad: 'same' };
@@ -82,9 +75,9 @@ describe('wasm DepthwiseConv2dNativeBackpropInput and ...BackpropFilter', () => 
     const dy = tf.zeros([1, 5, 5, 2]);
     const w = tf.zeros([3, 3, 2, 1]);
     const common = { strides: 1, pad: 'same' };
-    expect(() =>
-      tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...common, inputShape: [1, 5, 5, 2], dilations: 2 }),
-    ).toThrow(/dilations/);
+    expect(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...common, inputShape: [1, 5, 5, 2], dilations: 2 })).toThrow(
+      /dilations/,
+    );
     expect(() =>
       tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: tf.zeros([1, 4, 4, 2]) }, { ...common, filterShape: [3, 3, 2, 1] }),
     ).toThrow(/dy of shape/);

@@ -24,7 +24,13 @@ function poolGradient(c: PoolCase, values: Float32Array): () => tf.Tensor[] {
 }
 
 const cases: PoolCase[] = [];
-for (const [size, stride] of [[2, 2], [3, 2], [3, 1], [2, 3], [5, 3]] as const) {
+for (const [size, stride] of [
+  [2, 2],
+  [3, 2],
+  [3, 1],
+  [2, 3],
+  [5, 3],
+] as const) {
   for (const pad of ['same', 'valid'] as const) {
     for (const batch of [1, 2]) {
       cases.push({ shape: [batch, 11, 9, 3], size, stride, pad });

@@ -6,17 +6,31 @@ import { registeredWasmKernel } from '../../../trainer/kernels/wasm-kernel-runne
 import { backendDataIds, prepareBackends, relativeError, seededValues } from './compare-backends.ts';
 
 const kernelNames = [
-  'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
-  'MaxPoolGrad', 'Identity', 'Tile', 'BatchMatMul', 'Sum', 'Mean',
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'MaxPoolGrad',
+  'Identity',
+  'Tile',
+  'BatchMatMul',
+  'Sum',
+  'Mean',
 ];
 
 /** conv2d + maxPooling2d + dense with seeded initialisers, so cpu and wasm start from equal weights. */
 function buildTinyModel(): tfl.Sequential {
   const model = tfl.sequential();
-  model.add(tfl.layers.conv2d({
-    inputShape: [12, 12, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu',
-    kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-  }));
+  model.add(
+    tfl.layers.conv2d({
+      inputShape: [12, 12, 3],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));

@@ -13,15 +13,39 @@ describe('wasm Tile', () => {
   });
 
   const tiles: [number[], number[]][] = [
-    [[1, 1, 1, 16], [8, 32, 32, 1]], // the batch norm gradient's 1/sigma: long block copies
-    [[1, 1, 1, 3], [2, 3, 4, 1]], // short rows: element copies
-    [[3, 4], [2, 3]],
-    [[2, 3, 5], [1, 1, 1]], // nothing repeated: one copy
-    [[2, 1, 3], [3, 4, 2]],
-    [[5, 70], [3, 1]], // a 70-value row copied whole
+    [
+      [1, 1, 1, 16],
+      [8, 32, 32, 1],
+    ], // the batch norm gradient's 1/sigma: long block copies
+    [
+      [1, 1, 1, 3],
+      [2, 3, 4, 1],
+    ], // short rows: element copies
+    [
+      [3, 4],
+      [2, 3],
+    ],
+    [
+      [2, 3, 5],
+      [1, 1, 1],
+    ], // nothing repeated: one copy
+    [
+      [2, 1, 3],
+      [3, 4, 2],
+    ],
+    [
+      [5, 70],
+      [3, 1],
+    ], // a 70-value row copied whole
     [[7], [10]],
-    [[2, 3, 4, 5, 6], [2, 1, 2, 1, 2]],
-    [[1, 2], [100, 1]],
+    [
+      [2, 3, 4, 5, 6],
+      [2, 1, 2, 1, 2],
+    ],
+    [
+      [1, 2],
+      [100, 1],
+    ],
   ];
 
   it.each(tiles)('matches cpu for shape %j tiled %j', async (shape, reps) => {

@@ -35,7 +35,11 @@ function batchLoss(model: tfl.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor2D): Pr
  * steps on different backends.
  */
 export async function trainingLosses(
-  build: () => tfl.LayersModel, backend: BackendName, steps: number, batchSize: number, learningRate = 0.05,
+  build: () => tfl.LayersModel,
+  backend: BackendName,
+  steps: number,
+  batchSize: number,
+  learningRate = 0.05,
 ): Promise<number[]> {
   await tf.setBackend(backend);
   const model = build();

@@ -22,11 +22,13 @@ describe('buildResNet20', () => {
   it('names its convolutions by stage and block, with projections only where the shape changes', () => {
     const model = buildResNet20({ classCount: 10, seed: 1 });
     const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.name);
-    const blocks = [1, 2, 3].flatMap((stage) => [1, 2, 3].flatMap((block) => [
-      `stage${stage}_block${block}_conv1`,
-      `stage${stage}_block${block}_conv2`,
-      ...(stage > 1 && block === 1 ? [`stage${stage}_block${block}_shortcut_conv`] : []),
-    ]));
+    const blocks = [1, 2, 3].flatMap((stage) =>
+      [1, 2, 3].flatMap((block) => [
+        `stage${stage}_block${block}_conv1`,
+        `stage${stage}_block${block}_conv2`,
+        ...(stage > 1 && block === 1 ? [`stage${stage}_block${block}_shortcut_conv`] : []),
+      ]),
+    );
     expect(convs).toEqual(['stem_conv', ...blocks]);
     expect(model.getLayer('stage2_block1_conv1').outputShape).toEqual([null, 16, 16, 32]);
     expect(model.getLayer('stage3_block3_relu2').outputShape).toEqual([null, 8, 8, 64]);
