@@ -31,8 +31,9 @@ beforeAll(async () => {
   await trainRun({ config: loadConfig('configs/digits-smoke.json'), db, runId: 'smoke', progress: null, log: () => {} });
 }, 300_000);
 afterAll(async () => {
-  await monitor?.close();
-  store?.close();
+  // Unset when the setup failed.
+  await (monitor as RunningMonitor | undefined)?.close();
+  (store as Store | undefined)?.close();
 });
 
 describe('the DVI projection of the smoke run', () => {
