@@ -37,3 +37,11 @@ export function depthwiseConv2d(name: string, strides: number, seeds: LayerSeeds
 export function batchNorm(name: string): tfl.layers.Layer {
   return tfl.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-3 });
 }
+
+/** Global average pooling (`pool`) then the dense classifier `fc` with logits: the head both residual and separable nets end in. */
+export function classifierHead(x: tfl.SymbolicTensor, classCount: number, seeds: LayerSeeds): tfl.SymbolicTensor {
+  const pooled = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
+  return tfl.layers
+    .dense({ name: 'fc', units: classCount, kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }) })
+    .apply(pooled) as tfl.SymbolicTensor;
+}

@@ -2,7 +2,7 @@
 // depthwise-separable blocks (3x3 depthwise + BN + ReLU, 1x1 pointwise + BN + ReLU), global average
 // pooling and a dense layer of logits.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNorm, conv2d, depthwiseConv2d, type LayerSeeds } from './layer-builders.ts';
+import { batchNorm, conv2d, depthwiseConv2d, classifierHead, type LayerSeeds } from './layer-builders.ts';
 
 export interface MobileNet32Options {
   classCount: number;
@@ -47,13 +47,6 @@ export function buildMobileNet32(options: MobileNet32Options): tfl.LayersModel {
   BLOCKS.forEach(({ filters, strides }, i) => {
     x = depthwiseSeparable(x, `block${i + 1}`, filters, strides, seeds);
   });
-  x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
-  const logits = tfl.layers
-    .dense({
-      name: 'fc',
-      units: options.classCount,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
-    })
-    .apply(x) as tfl.SymbolicTensor;
+  const logits = classifierHead(x, options.classCount, seeds);
   return tfl.model({ name: 'mobilenet-32', inputs: input, outputs: logits });
 }

@@ -1,7 +1,7 @@
 // ResNet-20 for 32x32x3 images (He et al. 2016, §4.2): a 3x3 stem, three stages of three basic blocks
 // with 16, 32 and 64 filters, global average pooling and a dense layer of logits.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNorm, conv2d, type LayerSeeds } from './layer-builders.ts';
+import { batchNorm, conv2d, classifierHead, type LayerSeeds } from './layer-builders.ts';
 
 export interface ResNet20Options {
   classCount: number;
@@ -51,13 +51,6 @@ export function buildResNet20(options: ResNet20Options): tfl.LayersModel {
       x = basicBlock(x, `stage${stage + 1}_block${block + 1}`, filters, strides, seeds);
     }
   });
-  x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
-  const logits = tfl.layers
-    .dense({
-      name: 'fc',
-      units: options.classCount,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next++ }),
-    })
-    .apply(x) as tfl.SymbolicTensor;
+  const logits = classifierHead(x, options.classCount, seeds);
   return tfl.model({ name: 'resnet-20', inputs: input, outputs: logits });
 }
