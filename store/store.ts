@@ -201,6 +201,11 @@ export class Store {
     return store;
   }
 
+  /** Bytes of committed predictions and weights held in memory now; never above `cacheBytes`. */
+  cachedBytes(): number {
+    return this.committedBulk?.size() ?? 0;
+  }
+
   close(): void {
     for (const t of Object.values(this.tables)) {
       t.close();
