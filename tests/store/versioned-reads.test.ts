@@ -47,6 +47,18 @@ describe('Store read caches', () => {
     expect(await reader.runExists('other')).toBe(true);
   });
 
+  it("sees another connection's heartbeat at once", async () => {
+    const { reader, writer } = await pair('e');
+    await writer.createRun(runMeta('r'));
+    expect((await reader.recovery.heartbeats('r')).has('r')).toBe(false);
+    await writer.recovery.beat('r', 1000);
+    const first = (await reader.recovery.heartbeats()).get('r')?.at;
+    expect(first).toBeGreaterThan(0);
+    await writer.recovery.beat('r', 2000);
+    expect((await reader.recovery.heartbeats('r')).get('r')?.intervalMs).toBe(2000);
+    expect((await reader.recovery.heartbeats()).get('r')?.intervalMs).toBe(2000);
+  });
+
   it("never serves an epoch's predictions or weights from before a resume re-committed it", async () => {
     const { reader, writer } = await pair('b');
     await writer.createRun(runMeta('r'));
