@@ -303,7 +303,7 @@ async function main(): Promise<void> {
         results.load_p95_ms_200_clients = {
           value: round(r.p95Ms),
           unit: 'ms',
-          description: `${r.clients} socket clients, ${r.requests} requests ${r.concurrency} at a time over the dashboard's routes; \`serve\` in its own process`,
+          description: `${r.clients} socket clients, ${r.requests} requests ${r.concurrency} at a time over the dashboard's routes, answers received as sent (gzip, not decoded); \`serve\` in its own process`,
           median: round(r.p50Ms),
           failures: r.failures,
           routes: r.routes,

@@ -52,9 +52,13 @@ function parse(
   return { flags: flags as Record<string, string | undefined>, location: { uri: (flags.db as string | undefined) ?? DEFAULT_DB, storageOptions } };
 }
 
-const openStore = async (location: StoreLocation) => {
+// A monitor keeps committed checkpoints' weights and predictions it has read (compare, weight drift, confusion),
+// so many dashboards cost one LanceDB read and Arrow decoding each; a few checkpoints of AlexNet fit.
+const MONITOR_CACHE_BYTES = 256 * 2 ** 20;
+
+const openStore = async (location: StoreLocation, options: { monitor?: boolean } = {}) => {
   const { Store } = await import('../store/store.ts');
-  return Store.open(location.uri, { storageOptions: location.storageOptions });
+  return Store.open(location.uri, { storageOptions: location.storageOptions, cacheBytes: options.monitor ? MONITOR_CACHE_BYTES : 0 });
 };
 
 async function parsePortFlag(value: string | undefined): Promise<number> {
@@ -108,7 +112,7 @@ async function serve(args: string[]): Promise<number> {
   const port = await parsePortFlag(flags.port);
   const { host, token } = await monitorAccess(flags);
   const { startMonitor } = await import('../monitor/server.ts');
-  const store = await openStore(location);
+  const store = await openStore(location, { monitor: true });
   const monitor = await startMonitor({ store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
   console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
@@ -183,7 +187,7 @@ async function demo(args: string[]): Promise<number> {
   // The store is created below; a missing data file must stop the demo before it exists.
   checkConfigFiles(config);
   const backend = await parseBackend(flags.backend);
-  const store = await openStore(location);
+  const store = await openStore(location, { monitor: true });
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
   const monitor = await startMonitor({

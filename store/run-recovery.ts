@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type * as lancedb from '@lancedb/lancedb';
 import type { RunMeta } from '../core/protocol.ts';
 import { assertRunId } from '../core/params.ts';
+import { makeVersionedReads } from './versioned-reads.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { DEFAULT_HEARTBEAT_MS, type Heartbeat } from '../core/run-status.ts';
 import { makeRecordTable, listRow } from './arrow-columns.ts';
@@ -46,11 +47,16 @@ export interface Beating {
 }
 
 export class RunRecovery {
+  // Every run's status derives from its heartbeat, read on each run request; a finished run's never changes.
+  private readonly beatReads;
+
   constructor(
     private readonly location: StoreLocation,
     private readonly tables: Record<TableName, lancedb.Table>,
     private readonly filters: RecoveryFilters,
-  ) {}
+  ) {
+    this.beatReads = makeVersionedReads(() => tables.heartbeats.version());
+  }
 
   /**
    * Beats for `runId` now, then every `intervalMs` from a worker thread with its own connection, so a main thread
@@ -119,6 +125,13 @@ export class RunRecovery {
 
   /** The newest heartbeat of every run that has one, or of `runId` only. */
   async heartbeats(runId?: string): Promise<Map<string, Heartbeat>> {
+    if (runId !== undefined) {
+      assertRunId(runId);
+    }
+    return new Map(await this.beatReads.get(runId ?? '', () => this.readHeartbeats(runId)));
+  }
+
+  private async readHeartbeats(runId?: string): Promise<Map<string, Heartbeat>> {
     let query = this.tables.heartbeats.query().select(['run_id', 'beat_at', 'interval_ms']);
     if (runId !== undefined) {
       assertRunId(runId);

@@ -9,7 +9,6 @@ import {
   type EpochRecord,
   type EpochRef,
   type LayerName,
-  type Phase,
   type RunMeta,
   type RunSummary,
 } from '../core/protocol.ts';
@@ -33,6 +32,8 @@ import { displayUri, redactSecrets, type StorageOptions, type StoreLocation } fr
 import { deriveRunStatus } from '../core/run-status.ts';
 import type { OptimizerState } from './schema/recovery-tables.ts';
 import { RunRecovery, lastSignOfLife } from './run-recovery.ts';
+import { makeVersionedReads } from './versioned-reads.ts';
+import { makeBoundedCache, type BoundedCache } from '../core/bounded-cache.ts';
 
 // Filters are SQL text, so every value in one is a validated run id, a known name or a validated integer: a number
 // written as text (1e21) or past 2^31 would otherwise reach LanceDB and fail there, echoing its internals.
@@ -94,7 +95,23 @@ export interface OpenOptions {
    * trainer is not alive. Readers need not: they never read uncommitted rows.
    */
   removeUncommitted?: boolean;
+  /**
+   * For servers: keep up to this many bytes of committed epochs' predictions and weights in memory, keyed by the
+   * epoch's commit time (a resume's re-commit is a new key). Callers then share the arrays and must not write
+   * to them. 0 (the default) keeps none.
+   */
+  cacheBytes?: number;
 }
+
+const epochRef = (e: EpochRecord | undefined): EpochRef | null => (e ? { phase: e.phase, epoch: e.epoch, step: e.step } : null);
+
+/** What `cacheBytes` holds: one checkpoint's weights or one epoch's predictions. */
+type CommittedBulk = LayerWeights[] | Map<ValidationSplit, Int16Array>;
+
+const bulkBytes = (bulk: CommittedBulk): number =>
+  Array.isArray(bulk)
+    ? bulk.reduce((sum, l) => sum + l.kernel.byteLength + l.bias.byteLength, 0)
+    : [...bulk.values()].reduce((sum, p) => sum + p.byteLength, 0);
 
 // Environment variables whose values never appear in a message about a store that failed to open.
 const SECRET_ENV = /^(AWS|AZURE|GOOGLE)_.*(SECRET|TOKEN|KEY|SAS)/;
@@ -116,14 +133,24 @@ export class Store {
   readonly displayUri: string;
   /** Heartbeats, checkpoint optimiser states and the cleanup of uncommitted rows. */
   readonly recovery: RunRecovery;
+  // Runs, epochs and labels are small and read on nearly every request; they are re-read once per table version.
+  private readonly runReads;
+  private readonly epochReads;
+  private readonly instanceReads;
+  private readonly committedBulk: BoundedCache<CommittedBulk> | null;
 
   private constructor(
     readonly location: StoreLocation,
     private readonly db: lancedb.Connection,
     private readonly tables: Record<TableName, lancedb.Table>,
+    cacheBytes: number,
   ) {
     this.displayUri = displayUri(location.uri);
     this.recovery = new RunRecovery(location, tables, { run: (id) => `run_id = ${sqlString(id)}`, epoch: epochFilter });
+    this.runReads = makeVersionedReads(() => tables.runs.version());
+    this.epochReads = makeVersionedReads(() => tables.epochs.version());
+    this.instanceReads = makeVersionedReads(() => tables.instances.version());
+    this.committedBulk = cacheBytes > 0 ? makeBoundedCache<CommittedBulk>(cacheBytes, bulkBytes) : null;
   }
 
   get uri(): string {
@@ -162,7 +189,7 @@ export class Store {
           return [name, table] as const;
         }),
       );
-      store = new Store({ uri, storageOptions }, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>);
+      store = new Store({ uri, storageOptions }, db, Object.fromEntries(entries) as Record<TableName, lancedb.Table>, options.cacheBytes ?? 0);
     } catch (err) {
       db.close();
       throw unavailable(err);
@@ -174,6 +201,11 @@ export class Store {
     return store;
   }
 
+  /** Bytes of committed predictions and weights held in memory now; never above `cacheBytes`. */
+  cachedBytes(): number {
+    return this.committedBulk?.size() ?? 0;
+  }
+
   close(): void {
     for (const t of Object.values(this.tables)) {
       t.close();
@@ -183,7 +215,28 @@ export class Store {
 
   async runExists(id: string): Promise<boolean> {
     assertRunId(id);
-    return (await this.tables.runs.countRows(`id = ${sqlString(id)}`)) > 0;
+    return (await this.runMetaJson()).has(id);
+  }
+
+  /** Every run's stored metadata (JSON text) by id. */
+  private runMetaJson(): Promise<Map<string, string>> {
+    return this.runReads.get('all', async () => {
+      const rows = await this.tables.runs.query().select(['id', 'meta_json']).toArray();
+      return new Map(rows.map((r) => [String(r.id), String(r.meta_json)]));
+    });
+  }
+
+  /** Every committed epoch by run, each run's ordered by step. Shared: callers copy what they hand out. */
+  private committedEpochs(): Promise<Map<string, EpochRecord[]>> {
+    return this.epochReads.get('all', async () => {
+      const byRun = new Map<string, EpochRecord[]>();
+      for (const row of await this.tables.epochs.query().toArray()) {
+        const runId = String(row.run_id);
+        byRun.set(runId, [...(byRun.get(runId) ?? []), epochFromRow(row)]);
+      }
+      byRun.forEach((epochs) => epochs.sort((a, b) => a.step - b.step));
+      return byRun;
+    });
   }
 
   /** Registers a new run. Refuses (RUN_EXISTS) an id that is already stored, so nothing is overwritten. */
@@ -213,48 +266,28 @@ export class Store {
 
   async getRun(id: string): Promise<RunMeta> {
     assertRunId(id);
-    const rows = await this.tables.runs
-      .query()
-      .where(`id = ${sqlString(id)}`)
-      .select(['meta_json'])
-      .toArray();
-    if (rows.length === 0) {
+    const json = (await this.runMetaJson()).get(id);
+    if (json === undefined) {
       throw runNotFound(id);
     }
-    const meta = JSON.parse(String(rows[0].meta_json)) as RunMeta;
+    const meta = JSON.parse(json) as RunMeta;
     const status = deriveRunStatus(meta.status, await this.recovery.lastHeartbeat(meta), Date.now());
     return { ...meta, status, lastEpoch: await this.lastEpoch(id) };
   }
 
   /** All runs, newest first, each with its last committed epoch and its status as derived from its heartbeat. */
   async listRuns(): Promise<RunSummary[]> {
-    const rows = await this.tables.runs.query().select(['meta_json']).toArray();
-    const [last, beats] = await Promise.all([this.lastEpochs(), this.recovery.heartbeats()]);
+    const [metas, epochs, beats] = await Promise.all([this.runMetaJson(), this.committedEpochs(), this.recovery.heartbeats()]);
     const now = Date.now();
-    return rows
-      .map((r) => JSON.parse(String(r.meta_json)) as RunMeta)
+    return [...metas.values()]
+      .map((json) => JSON.parse(json) as RunMeta)
       .map((meta) => ({ ...meta, status: deriveRunStatus(meta.status, lastSignOfLife(meta, beats.get(meta.id)), now) }))
-      .map((meta) => summaryFromMeta(meta, last.get(meta.id) ?? null))
+      .map((meta) => summaryFromMeta(meta, epochRef(epochs.get(meta.id)?.at(-1))))
       .sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  private async lastEpochs(filter?: string): Promise<Map<string, EpochRef>> {
-    let query = this.tables.epochs.query().select(['run_id', 'phase', 'epoch', 'step']);
-    if (filter) {
-      query = query.where(filter);
-    }
-    const last = new Map<string, EpochRef>();
-    for (const r of await query.toArray()) {
-      const prev = last.get(r.run_id);
-      if (!prev || r.step > prev.step) {
-        last.set(String(r.run_id), { phase: r.phase as Phase, epoch: Number(r.epoch), step: Number(r.step) });
-      }
-    }
-    return last;
-  }
-
   private async lastEpoch(id: string): Promise<EpochRef | null> {
-    return (await this.lastEpochs(runFilter(id))).get(id) ?? null;
+    return epochRef((await this.committedEpochs()).get(id)?.at(-1));
   }
 
   /**
@@ -310,8 +343,7 @@ export class Store {
     if (!(await this.runExists(runId))) {
       throw runNotFound(runId);
     }
-    const rows = await this.tables.epochs.query().where(runFilter(runId)).toArray();
-    return rows.map(epochFromRow).sort((a, b) => a.step - b.step);
+    return ((await this.committedEpochs()).get(runId) ?? []).map((e) => ({ ...e }));
   }
 
   /** Epochs of any run committed after `since` (ms), for watchers in other processes. */
@@ -325,20 +357,31 @@ export class Store {
 
   /** The committed epoch record, or EPOCH_NOT_FOUND. */
   async getEpoch(key: EpochKey): Promise<EpochRecord> {
-    const rows = await this.tables.epochs.query().where(epochFilter(key)).toArray();
-    if (rows.length === 0) {
+    // Validates the key as the SQL filter used to.
+    epochFilter(key);
+    const found = (await this.committedEpochs()).get(key.runId)?.find((e) => e.phase === key.phase && e.epoch === key.epoch);
+    if (!found) {
       await this.getRun(key.runId);
       throw new TransferscopeError(
         'EPOCH_NOT_FOUND',
         `Run '${key.runId}' has no committed epoch ${key.epoch} in phase '${key.phase}'. Epochs start at 1; see GET /api/runs/${key.runId}/metrics.`,
       );
     }
-    return epochFromRow(rows[0]);
+    return { ...found };
   }
 
   /** Predictions of a committed epoch, keyed by validation split. */
   async getPredictions(key: EpochKey): Promise<Map<ValidationSplit, Int16Array>> {
-    await this.getEpoch(key);
+    const record = await this.getEpoch(key);
+    const read = () => this.readPredictions(key);
+    if (!this.committedBulk) {
+      return read();
+    }
+    const held = await this.committedBulk.get(`predictions/${key.runId}/${key.phase}/${key.epoch}/${record.committedAt}`, read);
+    return new Map(held as Map<ValidationSplit, Int16Array>);
+  }
+
+  private async readPredictions(key: EpochKey): Promise<Map<ValidationSplit, Int16Array>> {
     const table = await this.tables.predictions.query().where(epochFilter(key)).select(['split', 'predicted']).toArrow();
     const split = table.getChild('split')!;
     const predicted = table.getChild('predicted')!;
@@ -368,6 +411,19 @@ export class Store {
     if (unknown !== undefined) {
       throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(unknown)}': use one of ${LAYER_NAMES.join(', ')}.`);
     }
+    const cacheKey = `weights/${key.runId}/${key.phase}/${key.epoch}/${record.committedAt}`;
+    const held = this.committedBulk?.peek(cacheKey) as LayerWeights[] | undefined;
+    if (held) {
+      return only ? held.filter((l) => only.includes(l.layer)) : [...held];
+    }
+    // A per-click read of one or two layers is not worth holding a whole checkpoint for.
+    if (only || !this.committedBulk) {
+      return this.readWeights(key, only);
+    }
+    return [...((await this.committedBulk.get(cacheKey, () => this.readWeights(key))) as LayerWeights[])];
+  }
+
+  private async readWeights(key: EpochKey, only?: readonly LayerName[]): Promise<LayerWeights[]> {
     const filter = only ? ` AND layer IN (${only.map(sqlString).join(', ')})` : '';
     const table: ArrowTable = await this.tables.weights
       .query()
@@ -516,6 +572,10 @@ export class Store {
 
   /** Labels of a run's validation split, in instance order. */
   async getLabels(runId: string, split: ValidationSplit): Promise<Int32Array> {
+    return Int32Array.from(await this.instanceReads.get(`${runId}/${split}`, () => this.readLabels(runId, split)));
+  }
+
+  private async readLabels(runId: string, split: ValidationSplit): Promise<Int32Array> {
     const rows = await this.tables.instances.query().where(splitFilter(runId, split)).select(['index', 'label']).toArray();
     const labels = new Int32Array(rows.length);
     for (const r of rows) {

@@ -4,7 +4,7 @@ import { For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import { FeatureHistogram } from './feature-histogram.tsx';
 import { neuronId, type SortOrder } from './feature-model.ts';
-import { makeImageQueue } from './image-queue.ts';
+import { FEATURE_IMAGE_RETRY, makeImageQueue } from './image-queue.ts';
 
 const IMAGES_IN_FLIGHT = 2;
 
@@ -39,7 +39,7 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
   // and at most IMAGES_IN_FLIGHT at a time: the browser's six connections per host must stay free for the API.
   let observer: IntersectionObserver | undefined;
   const pending = new Set<HTMLImageElement>();
-  const images = makeImageQueue(IMAGES_IN_FLIGHT);
+  const images = makeImageQueue(IMAGES_IN_FLIGHT, FEATURE_IMAGE_RETRY);
   const lazy = (img: HTMLImageElement): void => {
     if (observer) {
       observer.observe(img);

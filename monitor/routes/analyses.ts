@@ -17,7 +17,7 @@ import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { parseEpochParams, parseReference } from '../../core/params.ts';
-import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
+import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded, type EncodedResponse, type ImmutableResponses } from '../immutable-responses.ts';
 
 export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   const app = new Hono();
@@ -32,7 +32,7 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     // Only ?reference= selects an answer; other query parameters never create entries of their own.
     const reference = c.req.query('reference');
     const url = reference === undefined ? c.req.path : `${c.req.path}?reference=${reference}`;
-    const held = responses.peek(url);
+    const held = responses.peek(url) ?? (await sharedStoredResponse(responses, url, kind, () => storedAnalysis(store, refuseToCompute, c.req, kind)));
     if (held) {
       return sendEncoded(c, held, REVALIDATE_CACHE_CONTROL);
     }
@@ -93,4 +93,33 @@ export async function storedAnalysis<K extends AnalysisKind>(
 /** What the API sends of a stored result: a projection without its model's weights and PNG (workers' business). */
 function servedResult(kind: AnalysisKind, result: AnalysisResults[AnalysisKind]): ServedResults[AnalysisKind] {
   return kind === 'projection' ? projectionView(result as AnalysisResults['projection']) : result;
+}
+
+/** Thrown by `refuseToCompute` in place of computing a missing analysis. */
+const NOT_STORED = new Error('analysis not stored yet');
+const refuseToCompute: AnalyzeCheckpoint = () => Promise.reject(NOT_STORED);
+
+/**
+ * The encoded answer under `url` when its analysis is stored, read, parsed and encoded once however many requests
+ * ask at a time (a cold cache under load: dozens for one checkpoint); null when it must be computed first, which
+ * each request then asks for with its own signal, so a view that moved on can abandon it.
+ */
+async function sharedStoredResponse(
+  responses: ImmutableResponses,
+  url: string,
+  kind: AnalysisKind,
+  read: () => Promise<{ key: AnalysisKey; result: AnalysisResults[AnalysisKind] }>,
+): Promise<EncodedResponse | null> {
+  try {
+    return await responses.get(url, async () => {
+      const { key, result } = await read();
+      const body = { kind, key, result: servedResult(kind, result) } as AnalysisResponse;
+      return { contentType: 'application/json', body: JSON.stringify(body) };
+    });
+  } catch (err) {
+    if (err === NOT_STORED) {
+      return null;
+    }
+    throw err;
+  }
 }

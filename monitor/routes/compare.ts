@@ -22,6 +22,8 @@ import { perClassAccuracy } from '../../analysis/confusion.ts';
 import { relativeL2 } from '../../analysis/weight-change.ts';
 import { classAccuracyChanges, importantChanges, layerChanges } from '../../analysis/checkpoint-comparison.ts';
 import { assertRunId, clip, parseEpochParams } from '../../core/params.ts';
+import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
+import { COMMITTED_ANSWERS_BYTES, commitKey } from '../commit-keys.ts';
 
 /** Parses `RUN:PHASE:EPOCH` from the query parameter `name` (it enters the program here). */
 export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {
@@ -36,8 +38,8 @@ export function parseCheckpointId(name: string, value: string | undefined): Chec
   return { runId: parts[0], ...parseEpochParams(parts[1]!, parts[2]!) };
 }
 
-async function loadSide(store: Store, id: CheckpointId): Promise<{ side: CompareSide; record: EpochRecord; classNames: string[] }> {
-  const [run, record] = await Promise.all([store.getRun(id.runId), store.getEpoch(id)]);
+async function loadSide(store: Store, id: CheckpointId, record: EpochRecord): Promise<{ side: CompareSide; record: EpochRecord; classNames: string[] }> {
+  const run = await store.getRun(id.runId);
   return { side: { ...id, step: record.step, checkpoint: record.checkpoint, configName: run.configName }, record, classNames: run.classNames };
 }
 
@@ -56,33 +58,22 @@ async function classAccuracies(store: Store, id: CheckpointId, classCount: numbe
 
 export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): Hono {
   const app = new Hono();
-  // Drift of one checkpoint from one reference never changes; keyed by run, reference step and step.
+  // Drift of one checkpoint from one reference never changes; keyed by both checkpoints' commits.
   const driftCache = new Map<string, { layer: LayerWeights['layer']; relativeL2: number | null }[]>();
+  // Both answers read committed epochs only, so they are kept under those epochs' commit times.
+  const compareAnswers = makeImmutableResponses(COMMITTED_ANSWERS_BYTES);
+  const driftAnswers = makeImmutableResponses(COMMITTED_ANSWERS_BYTES);
 
   app.get('/compare', async (c) => {
     const a = parseCheckpointId('a', c.req.query('a'));
     const b = parseCheckpointId('b', c.req.query('b'));
-    const [sa, sb] = await Promise.all([loadSide(store, a), loadSide(store, b)]);
-    const [accA, accB] = await Promise.all([classAccuracies(store, a, sa.classNames.length), classAccuracies(store, b, sb.classNames.length)]);
-    const classes: ClassAccuracyChange[] = classAccuracyChanges({ classNames: sa.classNames, accuracy: accA }, { classNames: sb.classNames, accuracy: accB });
-    let layers: LayerChange[] | null = null;
-    let layersUnavailable: string | null = null;
-    if (!sa.record.checkpoint || !sb.record.checkpoint) {
-      layersUnavailable = `Weights are stored only at checkpoints; ${!sa.record.checkpoint ? `a (${a.phase} ${a.epoch})` : `b (${b.phase} ${b.epoch})`} is not one.`;
-    } else {
-      const [wa, wb] = await Promise.all([store.getWeights(a), store.getWeights(b)]);
-      layers = layerChanges(wa, wb);
-      if (layers.every((l) => l.relativeL2 === null)) {
-        layers = null;
-        layersUnavailable = 'The two models have different architectures, so their weights cannot be compared.';
-      }
-    }
-    const overall = (['source-validation', 'target-validation'] as const).map((split) => {
-      const field = split === 'source-validation' ? 'accSourceValidation' : 'accTargetValidation';
-      return { split, a: sa.record[field], b: sb.record[field], delta: sb.record[field] - sa.record[field] };
-    });
-    const body: CompareResponse = { a: sa.side, b: sb.side, overall, classes, layers, layersUnavailable };
-    return c.json(body);
+    const [ra, rb] = await Promise.all([store.getEpoch(a), store.getEpoch(b)]);
+    const key = `${a.runId}/${commitKey([ra])}/${b.runId}/${commitKey([rb])}`;
+    const encoded = await compareAnswers.get(key, async () => ({
+      contentType: 'application/json',
+      body: JSON.stringify(await compareCheckpoints(store, { id: a, record: ra }, { id: b, record: rb })),
+    }));
+    return sendEncoded(c, encoded, REVALIDATE_CACHE_CONTROL);
   });
 
   app.get('/compare/important', async (c) => {
@@ -117,34 +108,71 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
 
   app.get('/runs/:id/weight-drift', async (c) => {
     const runId = c.req.param('id');
-    await store.getRun(runId);
     const epochs = await store.listEpochs(runId);
     const reference = epochs.filter((e) => e.phase === 'source' && e.checkpoint).at(-1) ?? null;
     const targets = epochs.filter((e) => e.phase === 'target' && e.checkpoint);
+    const encoded = await driftAnswers.get(`${runId}/${commitKey(reference ? [reference, ...targets] : [])}`, async () => ({
+      contentType: 'application/json',
+      body: JSON.stringify(await weightDrift(runId, reference, targets)),
+    }));
+    return sendEncoded(c, encoded, REVALIDATE_CACHE_CONTROL);
+  });
+
+  /** Each target checkpoint's per-layer distance from `reference`, the last source checkpoint. */
+  const weightDrift = async (runId: string, reference: EpochRecord | null, targets: EpochRecord[]): Promise<WeightDriftResponse> => {
     const body: WeightDriftResponse = {
       runId,
       reference: reference && { phase: reference.phase, epoch: reference.epoch, step: reference.step },
       checkpoints: [],
     };
-    if (reference) {
-      let referenceWeights: Map<string, LayerWeights> | null = null;
-      for (const at of targets) {
-        const id = `${runId}/${reference.step}/${at.step}`;
-        let layers = driftCache.get(id);
-        if (!layers) {
-          referenceWeights ??= new Map((await store.getWeights({ runId, ...reference })).map((l) => [l.layer, l]));
-          const reference_ = referenceWeights;
-          layers = (await store.getWeights({ runId, ...at })).map((l) => {
-            const from = reference_.get(l.layer);
-            return { layer: l.layer, relativeL2: from ? relativeL2(from, l) : null };
-          });
-          driftCache.set(id, layers);
-        }
-        body.checkpoints.push({ at: { phase: at.phase, epoch: at.epoch, step: at.step }, layers });
-      }
+    if (!reference) {
+      return body;
     }
-    return c.json(body);
-  });
+    let referenceWeights: Map<string, LayerWeights> | null = null;
+    for (const at of targets) {
+      const id = `${runId}/${commitKey([reference, at])}`;
+      let layers = driftCache.get(id);
+      if (!layers) {
+        referenceWeights ??= new Map((await store.getWeights({ runId, ...reference })).map((l) => [l.layer, l]));
+        const from = referenceWeights;
+        layers = (await store.getWeights({ runId, ...at })).map((l) => ({
+          layer: l.layer,
+          relativeL2: from.has(l.layer) ? relativeL2(from.get(l.layer)!, l) : null,
+        }));
+        driftCache.set(id, layers);
+      }
+      body.checkpoints.push({ at: { phase: at.phase, epoch: at.epoch, step: at.step }, layers });
+    }
+    return body;
+  };
 
   return app;
+}
+
+/** Any two committed epochs side by side: overall and per-class accuracy, and each layer's weight change. */
+async function compareCheckpoints(
+  store: Store,
+  { id: a, record: ra }: { id: CheckpointId; record: EpochRecord },
+  { id: b, record: rb }: { id: CheckpointId; record: EpochRecord },
+): Promise<CompareResponse> {
+  const [sa, sb] = await Promise.all([loadSide(store, a, ra), loadSide(store, b, rb)]);
+  const [accA, accB] = await Promise.all([classAccuracies(store, a, sa.classNames.length), classAccuracies(store, b, sb.classNames.length)]);
+  const classes: ClassAccuracyChange[] = classAccuracyChanges({ classNames: sa.classNames, accuracy: accA }, { classNames: sb.classNames, accuracy: accB });
+  let layers: LayerChange[] | null = null;
+  let layersUnavailable: string | null = null;
+  if (!sa.record.checkpoint || !sb.record.checkpoint) {
+    layersUnavailable = `Weights are stored only at checkpoints; ${!sa.record.checkpoint ? `a (${a.phase} ${a.epoch})` : `b (${b.phase} ${b.epoch})`} is not one.`;
+  } else {
+    const [wa, wb] = await Promise.all([store.getWeights(a), store.getWeights(b)]);
+    layers = layerChanges(wa, wb);
+    if (layers.every((l) => l.relativeL2 === null)) {
+      layers = null;
+      layersUnavailable = 'The two models have different architectures, so their weights cannot be compared.';
+    }
+  }
+  const overall = (['source-validation', 'target-validation'] as const).map((split) => {
+    const field = split === 'source-validation' ? 'accSourceValidation' : 'accTargetValidation';
+    return { split, a: sa.record[field], b: sb.record[field], delta: sb.record[field] - sa.record[field] };
+  });
+  return { a: sa.side, b: sb.side, overall, classes, layers, layersUnavailable };
 }
