@@ -95,7 +95,13 @@ export function App(): JSX.Element {
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
                 <FeatureView client={client} run={state.run} timeline={timeline} />
-                <InstanceView client={client} run={state.run} timeline={timeline} />
+                <InstanceView
+                  client={client}
+                  run={state.run}
+                  timeline={timeline}
+                  layout={url.state().layout ?? 'tsne'}
+                  onLayout={(layout) => url.set({ layout }, 'push')}
+                />
               </Match>
             </Switch>
           </Match>

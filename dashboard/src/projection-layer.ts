@@ -1,0 +1,84 @@
+// What a DVI projection adds to an instance scatter (DeepVisualInsight, issue 14): the boundary map under the points,
+// the boundary points as a layer that can be hidden, and the inverse: the spot probed with the cursor and the class
+// probabilities of the point decoded there, read from the map of the checkpoint shown (so they follow scrubbing).
+import { createMemo, createSignal, type Accessor } from 'solid-js';
+import type { ProjectionResponse } from '../../core/analysis-protocol.ts';
+import type { InstanceOptionInput } from './instance-option.ts';
+import type { ProbedSpot } from './projection-probe.tsx';
+import { boundaryPoints, decodeProbabilityGrid, probabilitiesAt, projectionMapUrl, squareRange } from './projection-model.ts';
+
+export const DVI_HINT =
+  "DeepVisualInsight (Yang et al., AAAI 2022): a small encoder places every validation instance of both domains from the model's " +
+  'activations right before its dense layers, and a decoder maps any spot back, so the colours under the points are the classes the ' +
+  "checkpoint's own head gives the decoded spots (saturation = confidence, white = within 0.1 of a tie: a decision boundary). Hollow " +
+  'diamonds are boundary points: mixtures of two instances the model finds exactly ambiguous. Each checkpoint starts from the previous ' +
+  "one's projection and is tied to it, so when you scrub, points and boundaries move only as much as the model changed. Hover or click " +
+  'an empty spot for its class probabilities; the trust indicators (hover them) say how far to believe the map.';
+
+export const FITTING =
+  "Fitting this checkpoint's DVI projection and its boundary map… tens of seconds per checkpoint not fitted yet (each starts from the previous checkpoint's).";
+
+/** Optional parts of the scatter's option that come from the projection. */
+export type ProjectionOptionInput = Pick<InstanceOptionInput, 'range' | 'background' | 'boundary'>;
+
+export interface ProjectionLayer {
+  showBoundary: Accessor<boolean>;
+  setShowBoundary(show: boolean): void;
+  /** The spot the probe reads, in layout coordinates; null before the cursor has been over an empty spot. */
+  spot: Accessor<ProbedSpot | null>;
+  /** Class probabilities at `spot` on the map shown, null off the map or without a map. */
+  probabilities: Accessor<number[] | null>;
+  /** For the scatter's option: empty while no projection is shown. */
+  optionInput: Accessor<ProjectionOptionInput>;
+  /** The scatter's `onSpot`: hovering moves the spot unless a click pinned it; a click pins it. */
+  onSpot(x: number, y: number, pinned: boolean): void;
+  unpin(): void;
+}
+
+/** The DVI parts of a scatter for `view()` (null: a t-SNE or nothing is shown), with its points' classes `classes()`. */
+export function createProjectionLayer(view: Accessor<ProjectionResponse | null>, classes: Accessor<ReadonlySet<number>>): ProjectionLayer {
+  const [showBoundary, setShowBoundary] = createSignal(true);
+  const [spot, setSpot] = createSignal<ProbedSpot | null>(null);
+  const grid = createMemo(() => {
+    const shown = view();
+    try {
+      return shown ? decodeProbabilityGrid(shown.result.map) : null;
+    } catch {
+      // A malformed grid loses only the probe; the map and the points still draw.
+      return null;
+    }
+  });
+  const probabilities = createMemo(() => {
+    const shown = view();
+    const at = spot();
+    const cells = grid();
+    return shown && at && cells ? probabilitiesAt(shown.result.map, cells, at.x, at.y) : null;
+  });
+  const optionInput = createMemo((): ProjectionOptionInput => {
+    const shown = view();
+    if (!shown) {
+      return {};
+    }
+    const { bounds } = shown.result.map;
+    return {
+      range: squareRange(bounds),
+      background: { url: projectionMapUrl(shown.key.runId, shown.key), bounds },
+      boundary: showBoundary() ? boundaryPoints(shown.result, classes()) : [],
+    };
+  });
+  return {
+    showBoundary,
+    setShowBoundary,
+    spot,
+    probabilities,
+    optionInput,
+    onSpot(x, y, pinned) {
+      if (pinned || !spot()?.pinned) {
+        setSpot({ x, y, pinned });
+      }
+    },
+    unpin() {
+      setSpot((s) => (s ? { ...s, pinned: false } : null));
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Pure shaping of a checkpoint's DVI projection (DeepVisualInsight, issue 14) for the instance views: where its
+// boundary map lies, which boundary points to draw, and the inverse: class probabilities at any spot of the map.
+import type { ProjectionBounds, ProjectionMap, ProjectionView } from '../../core/projection-protocol.ts';
+import type { EpochPin } from './epochs.ts';
+
+/** A boundary point of the projection: where it lies, the two classes it lies between and their normalised gap. */
+export interface BoundaryPoint {
+  x: number;
+  y: number;
+  classA: number;
+  classB: number;
+  gap: number;
+}
+
+/** The stored grid of class probabilities as bytes (p x 255), cell-major: cell (row, column), then class. */
+export function decodeProbabilityGrid(map: ProjectionMap): Uint8Array {
+  const text = atob(map.probabilities);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    bytes[i] = text.charCodeAt(i);
+  }
+  const expected = map.probabilityResolution ** 2 * map.classCount;
+  if (bytes.length !== expected) {
+    throw new Error(`The projection's probability grid holds ${bytes.length} values, not ${expected}: reload the page or recompute the projection.`);
+  }
+  return bytes;
+}
+
+/**
+ * Class probabilities of the decoded point at layout position (x, y), interpolated bilinearly between the centres
+ * of the grid's cells (clamped to the outermost centres) and scaled to sum to 1; null outside the map's bounds.
+ */
+export function probabilitiesAt(map: ProjectionMap, grid: Uint8Array, x: number, y: number): number[] | null {
+  const { bounds, probabilityResolution: p, classCount } = map;
+  if (!(x >= bounds.minX && x <= bounds.maxX && y >= bounds.minY && y <= bounds.maxY)) {
+    return null;
+  }
+  // Row 0 is the top (maxY) row, as in the PNG; cell centres sit half a cell in from the edges.
+  const column = clamp(((x - bounds.minX) / (bounds.maxX - bounds.minX)) * p - 0.5, 0, p - 1);
+  const row = clamp(((bounds.maxY - y) / (bounds.maxY - bounds.minY)) * p - 0.5, 0, p - 1);
+  const c0 = Math.floor(column);
+  const r0 = Math.floor(row);
+  const c1 = Math.min(c0 + 1, p - 1);
+  const r1 = Math.min(r0 + 1, p - 1);
+  const tc = column - c0;
+  const tr = row - r0;
+  const at = (r: number, c: number, k: number): number => grid[(r * p + c) * classCount + k]!;
+  const values = Array.from(
+    { length: classCount },
+    (_, k) => (1 - tr) * ((1 - tc) * at(r0, c0, k) + tc * at(r0, c1, k)) + tr * ((1 - tc) * at(r1, c0, k) + tc * at(r1, c1, k)),
+  );
+  // Byte quantisation leaves sums of 0.98-1.02; shares that add up read better in the panel.
+  const sum = values.reduce((s, v) => s + v, 0);
+  return values.map((v) => (sum > 0 ? v / sum : 1 / classCount));
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+/** Classes by falling probability, the first `limit` of them. */
+export function rankedClasses(probabilities: readonly number[], limit = probabilities.length): { classIndex: number; probability: number }[] {
+  return probabilities
+    .map((probability, classIndex) => ({ classIndex, probability }))
+    .sort((a, b) => b.probability - a.probability || a.classIndex - b.classIndex)
+    .slice(0, limit);
+}
+
+/** The square centred on `bounds` that holds them: the plot is square, and stretching an axis would distort the map. */
+export function squareRange(bounds: ProjectionBounds): ProjectionBounds {
+  const cx = (bounds.minX + bounds.maxX) / 2;
+  const cy = (bounds.minY + bounds.maxY) / 2;
+  const half = Math.max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY) / 2;
+  return { minX: cx - half, maxX: cx + half, minY: cy - half, maxY: cy + half };
+}
+
+/** The projection's boundary points that lie between two classes of which at least one is in `classes`. */
+export function boundaryPoints(view: ProjectionView, classes: ReadonlySet<number>): BoundaryPoint[] {
+  const { boundary } = view;
+  const points: BoundaryPoint[] = [];
+  for (let i = 0; i < boundary.count; i++) {
+    const classA = boundary.classA[i]!;
+    const classB = boundary.classB[i]!;
+    if (classes.has(classA) || classes.has(classB)) {
+      points.push({ x: boundary.x[i]!, y: boundary.y[i]!, classA, classB, gap: boundary.gap[i]! });
+    }
+  }
+  return points;
+}
+
+/** The boundary map's PNG of a checkpoint (immutable once stored). */
+export function projectionMapUrl(runId: string, at: EpochPin): string {
+  return `/api/runs/${encodeURIComponent(runId)}/epochs/${at.phase}/${at.epoch}/projection/background.png`;
+}
