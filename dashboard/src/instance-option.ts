@@ -16,6 +16,8 @@ export interface InstanceOptionInput {
   range?: ProjectionBounds;
   /** A DVI boundary map drawn under the points: its PNG and the layout area it covers. */
   background?: { url: string; bounds: ProjectionBounds };
+  /** Colour of class c; classColor when absent (a DVI map has hues of its own, and its points take them). */
+  classColour?: (c: number) => string;
   /** DVI boundary points, drawn as hollow diamonds; none when absent. */
   boundary?: readonly BoundaryPoint[];
   classNames: readonly string[];
@@ -57,6 +59,9 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
   const bySeries = seriesPoints(input.points);
   const boundary = input.boundary ?? [];
   const name = (c: number) => classNames[c] ?? String(c);
+  const colour = input.classColour ?? ((c: number) => classColor(c, classNames.length));
+  // On a map a point sits in a region of its own hue: a white edge keeps it apart from the ground.
+  const edge = input.background ? { color: '#ffffff', width: 1 } : { color: 'rgba(255,255,255,0.6)', width: 0.5 };
   const range = input.range ?? { minX: -extent, maxX: extent, minY: -extent, maxY: extent };
   return {
     animation: true,
@@ -128,7 +133,7 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
               id: p.id,
               value: [p.x, p.y],
               symbolSize: s === 0 ? 17 : 14,
-              itemStyle: { color: classColor(p.label, classNames.length), opacity: 1, borderColor: MARK_COLORS[mark.tone], borderWidth: s === 0 ? 1.8 : 3 },
+              itemStyle: { color: colour(p.label), opacity: 1, borderColor: MARK_COLORS[mark.tone], borderWidth: s === 0 ? 1.8 : 3 },
             };
           }
           return {
@@ -136,11 +141,11 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
             value: [p.x, p.y],
             ...(thumbnail ? { symbol: `image://${thumbnail}`, symbolRotate: 0 } : {}),
             itemStyle: {
-              color: classColor(p.label, classNames.length),
+              color: colour(p.label),
               opacity: input.marks ? 0.3 : thumbnail ? 1 : 0.85,
-              borderColor: wrong ? MISPREDICTED_BORDER : 'rgba(255,255,255,0.6)',
+              borderColor: wrong ? MISPREDICTED_BORDER : edge.color,
               // A cross is thin: a thick border would hide its class colour.
-              borderWidth: wrong ? (s === 0 ? 0.9 : 1.6) : 0.5,
+              borderWidth: wrong ? (s === 0 ? 0.9 : 1.6) : edge.width,
             },
           };
         }),
@@ -149,11 +154,11 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
         type: 'scatter' as const,
         name: 'boundary points',
         symbol: 'diamond',
-        symbolSize: 8,
-        z: 1,
+        symbolSize: 10,
+        z: 3,
         large: false,
         progressive: 0,
-        itemStyle: { color: 'rgba(0,0,0,0)', borderColor: '#374151', borderWidth: 1.2, opacity: 0.8 },
+        itemStyle: { color: 'rgba(255,255,255,0)', borderColor: '#1f2937', borderWidth: 1.4, opacity: 0.9 },
         data: boundary.map((b) => [b.x, b.y]),
       },
       {

@@ -86,6 +86,14 @@ export function boundaryPoints(view: ProjectionView, classes: ReadonlySet<number
   return points;
 }
 
+/**
+ * The hue of class c on a boundary map: the projection stage colours class c of K at hue 360c/K, fully saturated
+ * (lib/dvi's default), so points, toggles and the probe take the same hue, a little darker to stand out from it.
+ */
+export function mapClassColour(c: number, classCount: number): string {
+  return `hsl(${Math.round((360 * c) / Math.max(1, classCount))}, 100%, 42%)`;
+}
+
 /** The boundary map's PNG of a checkpoint (immutable once stored). */
 export function projectionMapUrl(runId: string, at: EpochPin): string {
   return `/api/runs/${encodeURIComponent(runId)}/epochs/${at.phase}/${at.epoch}/projection/background.png`;
