@@ -26,6 +26,8 @@ export interface ProjectionLayer {
   setShowBoundary(show: boolean): void;
   /** The spot the probe reads, in layout coordinates; null before the cursor has been over an empty spot. */
   spot: Accessor<ProbedSpot | null>;
+  /** The map's probability grid as bytes, null without a map (or a malformed one). */
+  grid: Accessor<Uint8Array | null>;
   /** Class probabilities at `spot` on the map shown, null off the map or without a map. */
   probabilities: Accessor<number[] | null>;
   /** For the scatter's option: empty while no projection is shown. */
@@ -71,6 +73,7 @@ export function createProjectionLayer(view: Accessor<ProjectionResponse | null>,
     showBoundary,
     setShowBoundary,
     spot,
+    grid,
     probabilities,
     optionInput,
     onSpot(x, y, pinned) {

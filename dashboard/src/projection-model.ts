@@ -1,6 +1,8 @@
 // Pure shaping of a checkpoint's DVI projection (DeepVisualInsight, issue 14) for the instance views: where its
 // boundary map lies, which boundary points to draw, and the inverse: class probabilities at any spot of the map.
+import type { LaidOutInstances } from '../../core/instances-protocol.ts';
 import type { ProjectionBounds, ProjectionMap, ProjectionView } from '../../core/projection-protocol.ts';
+import { instanceId } from './instance-model.ts';
 import type { EpochPin } from './epochs.ts';
 
 /** A boundary point of the projection: where it lies, the two classes it lies between and their normalised gap. */
@@ -92,6 +94,46 @@ export function boundaryPoints(view: ProjectionView, classes: ReadonlySet<number
  */
 export function mapClassColour(c: number, classCount: number): string {
   return `hsl(${Math.round((360 * c) / Math.max(1, classCount))}, 100%, 42%)`;
+}
+
+/** An instance whose point lies in another class's region of A's map at B than at A. */
+export interface BoundaryCrossing {
+  id: string;
+  /** The class of A's map under the instance's place at A, and under its place at B. */
+  regionA: number;
+  regionB: number;
+  /** Its true class: a crossing into the true class's region is an improvement. */
+  label: number;
+}
+
+/** The most probable class of A's map at (x, y); null off the map. */
+export function regionAt(map: ProjectionMap, grid: Uint8Array, x: number, y: number): number | null {
+  const probabilities = probabilitiesAt(map, grid, x, y);
+  return probabilities ? rankedClasses(probabilities, 1)[0]!.classIndex : null;
+}
+
+/**
+ * The instances (pairs of rows of A and B, as matchInstances gives them) that crossed a decision boundary of A's map
+ * between A's layout and B's, both read on A's map: DVI's temporal anchor keeps one run's projections in one frame,
+ * so B's points can be drawn on A's map. Instances off the map at either place are left out.
+ */
+export function boundaryCrossings(
+  map: ProjectionMap,
+  grid: Uint8Array,
+  a: LaidOutInstances,
+  b: LaidOutInstances,
+  pairs: { a: readonly number[]; b: readonly number[] },
+): BoundaryCrossing[] {
+  const crossings: BoundaryCrossing[] = [];
+  pairs.a.forEach((ra, i) => {
+    const rb = pairs.b[i]!;
+    const regionA = regionAt(map, grid, a.x[ra]!, a.y[ra]!);
+    const regionB = regionAt(map, grid, b.x[rb]!, b.y[rb]!);
+    if (regionA !== null && regionB !== null && regionA !== regionB) {
+      crossings.push({ id: instanceId(a.domain[ra] === 1 ? 1 : 0, a.index[ra]!), regionA, regionB, label: a.label[ra]! });
+    }
+  });
+  return crossings;
 }
 
 /** The boundary map's PNG of a checkpoint (immutable once stored). */

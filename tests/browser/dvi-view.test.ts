@@ -46,7 +46,8 @@ function projection(epoch: number): ProjectionAnalysis {
   const rows = Array.from({ length: count }, (_, r) => r);
   // Instances near the centre, one small cluster per class, so the map's corners stay empty.
   const label = rows.map((r) => r % 3);
-  const x = rows.map((r) => 0.5 * Math.cos((2 * Math.PI * label[r]!) / 3) + 0.01 * r);
+  // At epoch 2 the cats move right, from the middle third (dog's region of epoch 1's map) to the right one (bird's).
+  const x = rows.map((r) => 0.5 * Math.cos((2 * Math.PI * label[r]!) / 3) + 0.01 * r + (epoch === 2 && label[r] === 0 ? 1.2 : 0));
   const y = rows.map((r) => 0.5 + 0.5 * Math.sin((2 * Math.PI * label[r]!) / 3) + (epoch === 2 ? 0.3 : 0));
   const probabilities = new Uint8Array(GRID * GRID * 3);
   const rgb = new Uint8Array(20 * 20 * 3);
@@ -272,6 +273,36 @@ describe('the DVI layout of the instance view', () => {
       await waitForStillCanvas(chart().locator('canvas').first());
       await panel().screenshot({ path: process.env.DVI_SCREENSHOT });
     }
+    expect(session.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("compares two checkpoints' maps side by side, and draws B's points on A's map with the crossings ringed", async () => {
+    await session.open(`?a=${RUN}:target:1&b=${RUN}:target:2&layout=dvi`);
+    const compareKey = attribute(() => page.getByTestId('compare-instances'), 'data-rendered-key');
+    const sides = `dvi:${RUN} · target · epoch 1|${RUN} · target · epoch 2|${CLASSES.join(',')}`;
+    await expect.poll(compareKey, { timeout: 30_000 }).toBe(sides);
+    const chartA = page.getByTestId('compare-instance-chart-a');
+    const chartB = page.getByTestId('compare-instance-chart-b');
+    expect(await chartA.getAttribute('data-map-url')).toBe(mapUrl(1));
+    expect(await chartB.getAttribute('data-map-url')).toBe(mapUrl(2));
+    for (const chartOf of [chartA, chartB]) {
+      const canvas = chartOf.locator('canvas').first();
+      await expect.poll(() => colouredShare(canvas), { timeout: 10_000 }).toBeGreaterThan(0.5);
+    }
+    // Instance 0 is right at A and wrong at B: ringed in both maps.
+    expect(await chartA.getAttribute('data-marked-count')).toBe('1');
+
+    await page.getByTestId('compare-b-on-a').check();
+    await expect.poll(compareKey, { timeout: 10_000 }).toBe(`${sides}|b-on-a`);
+    // The 8 cats moved from dog's region of A's map to bird's.
+    expect(await page.getByTestId('compare-crossings').textContent()).toBe("8 instances crossed a boundary of A's map");
+    expect(await chartA.getAttribute('data-marked-count')).toBe('8');
+    expect(await chartA.getAttribute('data-map-url')).toBe(mapUrl(1));
+
+    await page.getByTestId('layout-switch-tsne').click();
+    await expect.poll(compareKey, { timeout: 30_000 }).toBe(`${RUN} · target · epoch 1|${RUN} · target · epoch 2|${CLASSES.join(',')}`);
+    expect(new URL(page.url()).searchParams.get('layout')).toBeNull();
+    expect(await chartA.getAttribute('data-map-url')).toBeNull();
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
 });
