@@ -50,7 +50,7 @@ export function CompareProjections(props: CompareProjectionsProps): JSX.Element 
       () => props.response.b.checkpoint,
     ),
   };
-  const view = (side: Side): ProjectionResponse | null => (sides[side].analysis.drawn() ? (sides[side].analysis.request.value() ?? null) : null);
+  const requested = (side: Side): ProjectionResponse | null => (sides[side].analysis.drawn() ? (sides[side].analysis.request.value() ?? null) : null);
   const run = (side: Side): RunMeta | null => sides[side].run.value();
   const classNames = (side: Side): string[] => run(side)?.classNames ?? [];
 
@@ -66,14 +66,16 @@ export function CompareProjections(props: CompareProjectionsProps): JSX.Element 
   const classIndices = (side: Side): Set<number> => new Set(selectedClassIndices(classNames(side), [...selected()]));
   const layers = {
     a: createProjectionLayer(
-      () => view('a'),
+      () => requested('a'),
       () => classIndices('a'),
     ),
     b: createProjectionLayer(
-      () => view('b'),
+      () => requested('b'),
       () => classIndices('b'),
     ),
   };
+  // What is drawn: each side's projection once its map has loaded.
+  const view = (side: Side): ProjectionResponse | null => layers[side].shown();
 
   const sameData = createMemo(() => {
     const a = run('a');

@@ -14,8 +14,11 @@ export interface InstanceOptionInput {
   extent: number;
   /** The square drawn, for layouts not centred on the origin (a DVI projection: squareRange of its map). */
   range?: ProjectionBounds;
-  /** A DVI boundary map drawn under the points: its PNG and the layout area it covers. */
-  background?: { url: string; bounds: ProjectionBounds };
+  /**
+   * A DVI boundary map drawn under the points: its PNG's URL, the image itself once loaded (drawn at once, so the map
+   * changes in the same frame as the points; the URL is drawn when absent) and the layout area it covers.
+   */
+  background?: { url: string; image?: HTMLImageElement; bounds: ProjectionBounds };
   /** Colour of class c; classColor when absent (a DVI map has hues of its own, and its points take them). */
   classColour?: (c: number) => string;
   /** DVI boundary points, drawn as hollow diamonds; none when absent. */
@@ -172,7 +175,7 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
           ? [[input.background.bounds.minX, input.background.bounds.maxY, input.background.bounds.maxX, input.background.bounds.minY]]
           : [],
         renderItem: (_params, api) => {
-          const url = input.background?.url;
+          const url = input.background?.image ?? input.background?.url;
           const topLeft = api.coord([api.value(0), api.value(1)]);
           const bottomRight = api.coord([api.value(2), api.value(3)]);
           if (!url) {

@@ -53,12 +53,21 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     () => (props.layout === 'dvi' ? checkpoint() : null),
   );
   const active = () => (props.layout === 'dvi' ? dvi : tsne);
+  const projection = createProjectionLayer(
+    () => (props.layout === 'dvi' && dvi.drawn() ? (dvi.request.value() ?? null) : null),
+    () => selectedClasses(),
+  );
   const layout = {
-    value: () => active().request.value(),
+    // DVI: the projection whose map has loaded, so points and map change together.
+    value: () => (props.layout === 'dvi' ? projection.shown() : tsne.request.value()),
     error: () => active().request.error(),
     loading: () => active().request.loading(),
   };
-  const drawn = () => active().drawn();
+  const drawn = () => {
+    const k = active().drawn();
+    const shown = layout.value();
+    return k && shown && shown.key.runId === k.runId && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
+  };
   const backgroundStatus = () => active().backgroundStatus();
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -113,7 +122,6 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     }
   });
   const imageUrl = (p: InstancePoint) => instanceImageUrl(layout.value()?.key.runId ?? '', p.domain, p.index);
-  const projection = createProjectionLayer(() => (props.layout === 'dvi' && dvi.drawn() ? (dvi.request.value() ?? null) : null), selectedClasses);
   const scatterInput = createMemo(() => ({
     points: points(),
     extent: layout.value() ? layoutExtent(layout.value()!.result) : 1,
@@ -180,7 +188,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                   <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
                   images
                 </label>
-                <Show when={props.layout === 'dvi' && dvi.request.value()} fallback={<InstanceTrust projection={tsne.request.value()!.result} />}>
+                <Show when={props.layout === 'dvi' && projection.shown()} fallback={<InstanceTrust projection={tsne.request.value()!.result} />}>
                   {(response) => (
                     <>
                       <label title="Boundary points: mixtures of two instances that the model finds exactly ambiguous (top-2 gap under 0.1)">

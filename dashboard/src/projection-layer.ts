@@ -1,7 +1,7 @@
 // What a DVI projection adds to an instance scatter (DeepVisualInsight, issue 14): the boundary map under the points,
 // the boundary points as a layer that can be hidden, and the inverse: the spot probed with the cursor and the class
 // probabilities of the point decoded there, read from the map of the checkpoint shown (so they follow scrubbing).
-import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { ProjectionResponse } from '../../core/analysis-protocol.ts';
 import type { InstanceOptionInput } from './instance-option.ts';
 import type { ProbedSpot } from './projection-probe.tsx';
@@ -22,6 +22,11 @@ export const FITTING =
 export type ProjectionOptionInput = Pick<InstanceOptionInput, 'range' | 'background' | 'boundary' | 'classColour'>;
 
 export interface ProjectionLayer {
+  /**
+   * The projection to draw: `view()` once its map image has loaded, the previous one until then, so scrubbing swaps
+   * points and map in one frame instead of moving the points over a blank plot.
+   */
+  shown: Accessor<ProjectionResponse | null>;
   showBoundary: Accessor<boolean>;
   setShowBoundary(show: boolean): void;
   /** The spot the probe reads, in layout coordinates; null before the cursor has been over an empty spot. */
@@ -39,37 +44,57 @@ export interface ProjectionLayer {
 
 /** The DVI parts of a scatter for `view()` (null: a t-SNE or nothing is shown), with its points' classes `classes()`. */
 export function createProjectionLayer(view: Accessor<ProjectionResponse | null>, classes: Accessor<ReadonlySet<number>>): ProjectionLayer {
+  const [loaded, setLoaded] = createSignal<{ view: ProjectionResponse; image: HTMLImageElement | undefined } | null>(null);
+  createEffect(() => {
+    const next = view();
+    if (!next) {
+      setLoaded(null);
+      return;
+    }
+    let current = true;
+    onCleanup(() => {
+      current = false;
+    });
+    const image = new Image();
+    // A map that fails to load still lets the points draw (on a blank plot).
+    image.onload = () => current && setLoaded({ view: next, image });
+    image.onerror = () => current && setLoaded({ view: next, image: undefined });
+    image.src = projectionMapUrl(next.key.runId, next.key);
+  });
+  const shown = (): ProjectionResponse | null => loaded()?.view ?? null;
   const [showBoundary, setShowBoundary] = createSignal(true);
   const [spot, setSpot] = createSignal<ProbedSpot | null>(null);
   const grid = createMemo(() => {
-    const shown = view();
+    const drawn = shown();
     try {
-      return shown ? decodeProbabilityGrid(shown.result.map) : null;
+      return drawn ? decodeProbabilityGrid(drawn.result.map) : null;
     } catch {
       // A malformed grid loses only the probe; the map and the points still draw.
       return null;
     }
   });
   const probabilities = createMemo(() => {
-    const shown = view();
+    const drawn = shown();
     const at = spot();
     const cells = grid();
-    return shown && at && cells ? probabilitiesAt(shown.result.map, cells, at.x, at.y) : null;
+    return drawn && at && cells ? probabilitiesAt(drawn.result.map, cells, at.x, at.y) : null;
   });
   const optionInput = createMemo((): ProjectionOptionInput => {
-    const shown = view();
-    if (!shown) {
+    const drawn = loaded();
+    if (!drawn) {
       return {};
     }
-    const { bounds, classCount } = shown.result.map;
+    const { view: v, image } = drawn;
+    const { bounds, classCount } = v.result.map;
     return {
       classColour: (c: number) => mapClassColour(c, classCount),
       range: squareRange(bounds),
-      background: { url: projectionMapUrl(shown.key.runId, shown.key), bounds },
-      boundary: showBoundary() ? boundaryPoints(shown.result, classes()) : [],
+      background: { url: projectionMapUrl(v.key.runId, v.key), ...(image ? { image } : {}), bounds },
+      boundary: showBoundary() ? boundaryPoints(v.result, classes()) : [],
     };
   });
   return {
+    shown,
     showBoundary,
     setShowBoundary,
     spot,
