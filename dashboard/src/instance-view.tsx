@@ -209,7 +209,8 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                 </Show>
               </div>
               <div class="muted instance-legend">
-                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted · {points().length} of{' '}
+                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted
+                <Show when={props.layout === 'dvi'}> · ◇ boundary point · white band = decision boundary, paler = less sure</Show> · {points().length} of{' '}
                 {shown().result.count} instances
                 <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
               </div>
