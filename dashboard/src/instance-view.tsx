@@ -210,8 +210,18 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
               </div>
               <div class="muted instance-legend">
                 <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted
-                <Show when={props.layout === 'dvi'}> · ◇ boundary point · white band = decision boundary, paler = less sure</Show> · {points().length} of{' '}
-                {shown().result.count} instances
+                <Show when={props.layout === 'dvi'}>
+                  {' '}
+                  · ◇ boundary point · white = within 0.1 of a tie (a decision boundary), paler = less sure
+                  <Show when={(projection.undecided() ?? 0) > 0.9}>
+                    {' '}
+                    ·{' '}
+                    <b data-testid="projection-undecided">
+                      {(100 * projection.undecided()!).toFixed(0)}% of this map is white: the model is undecided almost everywhere
+                    </b>
+                  </Show>
+                </Show>{' '}
+                · {points().length} of {shown().result.count} instances
                 <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
               </div>
               <div class="instance-body">

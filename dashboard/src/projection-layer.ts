@@ -5,7 +5,7 @@ import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from
 import type { ProjectionResponse } from '../../core/analysis-protocol.ts';
 import type { InstanceOptionInput } from './instance-option.ts';
 import type { ProbedSpot } from './projection-probe.tsx';
-import { boundaryPoints, decodeProbabilityGrid, mapClassColour, probabilitiesAt, projectionMapUrl, squareRange } from './projection-model.ts';
+import { boundaryPoints, decodeProbabilityGrid, mapClassColour, probabilitiesAt, projectionMapUrl, squareRange, undecidedShare } from './projection-model.ts';
 
 export const DVI_HINT =
   "DeepVisualInsight (Yang et al., AAAI 2022): a small encoder places every validation instance of both domains from the model's " +
@@ -33,6 +33,8 @@ export interface ProjectionLayer {
   spot: Accessor<ProbedSpot | null>;
   /** The map's probability grid as bytes, null without a map (or a malformed one). */
   grid: Accessor<Uint8Array | null>;
+  /** Share of the map within 0.1 of a tie (drawn white), null without a map. */
+  undecided: Accessor<number | null>;
   /** Class probabilities at `spot` on the map shown, null off the map or without a map. */
   probabilities: Accessor<number[] | null>;
   /** For the scatter's option: empty while no projection is shown. */
@@ -73,6 +75,11 @@ export function createProjectionLayer(view: Accessor<ProjectionResponse | null>,
       return null;
     }
   });
+  const undecided = createMemo(() => {
+    const drawn = shown();
+    const cells = grid();
+    return drawn && cells ? undecidedShare(drawn.result.map, cells) : null;
+  });
   const probabilities = createMemo(() => {
     const drawn = shown();
     const at = spot();
@@ -99,6 +106,7 @@ export function createProjectionLayer(view: Accessor<ProjectionResponse | null>,
     setShowBoundary,
     spot,
     grid,
+    undecided,
     probabilities,
     optionInput,
     onSpot(x, y, pinned) {

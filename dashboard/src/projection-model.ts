@@ -58,6 +58,32 @@ export function probabilitiesAt(map: ProjectionMap, grid: Uint8Array, x: number,
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
+/**
+ * Share of the probability grid's cells whose top-1 minus top-2 probability is under `gap`: the part of the map drawn
+ * white. A barely trained model is undecided everywhere, and a map that is all white needs saying so.
+ */
+export function undecidedShare(map: ProjectionMap, grid: Uint8Array, gap = 0.1): number {
+  const cells = map.probabilityResolution ** 2;
+  let undecided = 0;
+  for (let cell = 0; cell < cells; cell++) {
+    let first = 0;
+    let second = 0;
+    for (let k = 0; k < map.classCount; k++) {
+      const v = grid[cell * map.classCount + k]!;
+      if (v > first) {
+        second = first;
+        first = v;
+      } else if (v > second) {
+        second = v;
+      }
+    }
+    if ((first - second) / 255 < gap) {
+      undecided++;
+    }
+  }
+  return cells > 0 ? undecided / cells : 0;
+}
+
 /** Classes by falling probability, the first `limit` of them. */
 export function rankedClasses(probabilities: readonly number[], limit = probabilities.length): { classIndex: number; probability: number }[] {
   return probabilities

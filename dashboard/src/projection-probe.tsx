@@ -27,7 +27,13 @@ export function ProjectionProbe(props: ProjectionProbeProps): JSX.Element {
     <div class="projection-probe" data-testid={props.testId ?? 'projection-probe'}>
       <Show
         when={props.spot && props.probabilities ? { spot: props.spot, probabilities: props.probabilities } : null}
-        fallback={<p class="muted">Hover or click an empty spot of the map for the class probabilities of the point decoded from it.</p>}
+        fallback={
+          <p class="muted" data-testid="projection-probe-hint">
+            {props.spot
+              ? 'That spot lies outside the map: hover or click inside it.'
+              : 'Hover or click an empty spot of the map for the class probabilities of the point decoded from it.'}
+          </p>
+        }
       >
         {(shown) => (
           <>

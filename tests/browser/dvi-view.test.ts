@@ -241,6 +241,8 @@ describe('the DVI layout of the instance view', () => {
     expect(await page.getByTestId('projection-trust-prediction').textContent()).toBe('predictions 90%');
     expect(await page.getByTestId('projection-trust-tsne').textContent()).toBe('t-SNE 10.5/15');
     expect(await page.getByTestId('projection-trust-temporal').count()).toBe(0);
+    // Every cell of the hand-made map is sure of its class: no warning about a white map.
+    expect(await page.getByTestId('projection-undecided').count()).toBe(0);
 
     await page.getByTestId('boundary-points-toggle').uncheck();
     await expect.poll(attribute(chart, 'data-boundary-count')).toBe('0');
@@ -258,6 +260,10 @@ describe('the DVI layout of the instance view', () => {
     await expect.poll(renderedKey, { timeout: 30_000 }).toBe('dvi:target/1/0,1,2');
     await waitForStillCanvas(chart().locator('canvas').first());
     // Bottom left of the map, far from every instance: the cat region at epoch 1 (by x), the bird region at epoch 2 (by y).
+    // The plot is square, the map is not: above y = 3 there is plot but no map.
+    const offMap = await pagePosition(chart(), -2.5, 3.3);
+    await page.mouse.click(offMap.x, offMap.y);
+    await expect.poll(async () => page.getByTestId('projection-probe-hint').textContent(), { timeout: 10_000 }).toMatch(/outside the map/);
     const spot = await pagePosition(chart(), -2.5, -1.5);
     await page.mouse.click(spot.x, spot.y);
     await expect.poll(() => probeRows().count(), { timeout: 10_000 }).toBe(3);

@@ -10,6 +10,7 @@ import {
   rankedClasses,
   regionAt,
   squareRange,
+  undecidedShare,
 } from '../../../dashboard/src/projection-model.ts';
 
 const P = 6;
@@ -154,4 +155,13 @@ describe('boundary crossings on A map', () => {
 
 test("mapClassColour takes the map's hue of each class", () => {
   expect([0, 1, 2].map((c) => mapClassColour(c, 3))).toEqual(['hsl(0, 100%, 42%)', 'hsl(120, 100%, 42%)', 'hsl(240, 100%, 42%)']);
+});
+
+test('undecidedShare counts the cells whose top two classes are within the gap of each other', () => {
+  // Four cells of three classes: a tie, a gap of 25/255 (under 0.1), a gap of 26/255 (over), a sure cell.
+  const bytes = Uint8Array.from([100, 100, 55, 115, 90, 50, 116, 90, 49, 255, 0, 0]);
+  const map: ProjectionMap = { resolution: 2, bounds: BOUNDS, probabilityResolution: 2, classCount: 3, probabilities: '' };
+  expect(undecidedShare(map, bytes)).toBe(0.5);
+  expect(undecidedShare(map, bytes, 0.5)).toBe(0.75);
+  expect(undecidedShare({ ...map, probabilityResolution: 0 }, new Uint8Array())).toBe(0);
 });
