@@ -81,7 +81,15 @@ export function App(): JSX.Element {
             <Notice kind="info">Loading run {client.activeRunId()}…</Notice>
           </Match>
           <Match when={url.state().compare}>
-            {(compare) => <CompareView client={client} compare={compare()} onChange={(next) => url.set({ compare: next }, 'push')} />}
+            {(compare) => (
+              <CompareView
+                client={client}
+                compare={compare()}
+                onChange={(next) => url.set({ compare: next }, 'push')}
+                layout={url.state().layout ?? 'tsne'}
+                onLayout={(layout) => url.set({ layout }, 'push')}
+              />
+            )}
           </Match>
           <Match when={true}>
             <EpochScrubber timeline={timeline} epochs={state.epochs} />
@@ -95,7 +103,13 @@ export function App(): JSX.Element {
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
                 <NetworkView client={client} run={state.run} timeline={timeline} />
                 <FeatureView client={client} run={state.run} timeline={timeline} />
-                <InstanceView client={client} run={state.run} timeline={timeline} />
+                <InstanceView
+                  client={client}
+                  run={state.run}
+                  timeline={timeline}
+                  layout={url.state().layout ?? 'tsne'}
+                  onLayout={(layout) => url.set({ layout }, 'push')}
+                />
               </Match>
             </Switch>
           </Match>

@@ -1,8 +1,8 @@
-// ECharts with only the parts the dashboard draws (line and scatter series, grid, tooltip, legend, mark lines
+// ECharts with only the parts the dashboard draws (line, scatter and custom series (the DVI map), grid, tooltip, legend, mark lines
 // and areas, brush with its toolbox, canvas), which keeps the bundle a fraction of the full library.
 import { createEffect, onCleanup, type Accessor } from 'solid-js';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
-import { LineChart, ScatterChart, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
+import { CustomChart, LineChart, ScatterChart, type CustomSeriesOption, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
 import {
   BrushComponent,
   GridComponent,
@@ -22,6 +22,7 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
+  CustomChart,
   LineChart,
   ScatterChart,
   BrushComponent,
@@ -35,6 +36,7 @@ use([
 ]);
 
 export type ChartOption = ComposeOption<
+  | CustomSeriesOption
   | LineSeriesOption
   | ScatterSeriesOption
   | GridComponentOption

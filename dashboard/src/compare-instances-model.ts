@@ -1,7 +1,7 @@
 // Pure shaping of two checkpoints' instance layouts for compare mode (paper §5.2, side by side): which instances
 // are the same at both sides, B's layout aligned onto A's, and whose prediction changed from A to B.
 import type { RunMeta } from '../../core/protocol.ts';
-import type { InstanceProjection } from '../../core/instances-protocol.ts';
+import type { InstanceProjection, LaidOutInstances } from '../../core/instances-protocol.ts';
 // A pure module without imports: the same fit the trainer uses between consecutive checkpoints.
 import { procrustes } from '../../lib/procrustes/index.ts';
 import { instanceId } from './instance-model.ts';
@@ -46,7 +46,7 @@ export function sameValidationData(a: RunMeta, b: RunMeta): boolean {
  * Rows holding the same instance at A and at B: same domain and split index, and (a guard against runs over other
  * data) the same true label. Instances laid out at one side only are left out.
  */
-export function matchInstances(a: InstanceProjection, b: InstanceProjection): InstancePairs {
+export function matchInstances(a: LaidOutInstances, b: LaidOutInstances): InstancePairs {
   const rowOfB = new Map<string, number>();
   for (let r = 0; r < b.count; r++) {
     rowOfB.set(instanceId(b.domain[r] === 1 ? 1 : 0, b.index[r]!), r);
@@ -124,7 +124,7 @@ function spread(layout: Float32Array): number {
 }
 
 /** The shared instances whose prediction turned right (fixed) or wrong (broken) from A to B, in A's row order. */
-export function predictionChanges(a: InstanceProjection, b: InstanceProjection, pairs: InstancePairs): InstanceChange[] {
+export function predictionChanges(a: LaidOutInstances, b: LaidOutInstances, pairs: InstancePairs): InstanceChange[] {
   const changes: InstanceChange[] = [];
   pairs.a.forEach((ra, i) => {
     const rb = pairs.b[i]!;

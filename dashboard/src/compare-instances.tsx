@@ -15,7 +15,8 @@ import { instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } fr
 import { InstanceTrust } from './instance-trust.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
-import type { Comparison } from './url-state.ts';
+import type { Comparison, InstanceLayout } from './url-state.ts';
+import { LayoutSwitch } from './layout-switch.tsx';
 
 export interface CompareInstancesProps {
   client: DataClient;
@@ -23,6 +24,7 @@ export interface CompareInstancesProps {
   response: CompareResponse;
   /** Replaces the comparison's classes (undefined: every class). */
   onClasses(classes: string[] | undefined): void;
+  onLayout(layout: InstanceLayout): void;
 }
 
 const HINT =
@@ -153,6 +155,7 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
   return (
     <Panel class="span-3" title="Instances, A | B" testId="compare-instances" hint={HINT} renderedKey={renderedKey()}>
       <div class="instance-controls">
+        <LayoutSwitch layout="tsne" onLayout={(l) => props.onLayout(l)} />
         <ClassToggles
           names={allClasses()}
           shown={(name) => selected().has(name)}

@@ -10,6 +10,7 @@ import { ComparePicker } from './compare-picker.tsx';
 import { CompareLayers } from './compare-layers.tsx';
 import { CompareImportant } from './compare-important.tsx';
 import { CompareInstances } from './compare-instances.tsx';
+import { CompareProjections } from './compare-projections.tsx';
 import { CompareFeatures } from './compare-features.tsx';
 import { checkpointLabel as label } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
@@ -17,13 +18,16 @@ import { percent, signedPoints } from './format.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
-import type { Comparison } from './url-state.ts';
+import type { Comparison, InstanceLayout } from './url-state.ts';
 import { WeightDriftPanel } from './weight-drift-panel.tsx';
 
 export interface CompareViewProps {
   client: DataClient;
   compare: Comparison;
   onChange(compare: Comparison | null): void;
+  /** The instance section's layout (t-SNE or DVI), kept in the URL. */
+  layout: InstanceLayout;
+  onLayout(layout: InstanceLayout): void;
 }
 
 const SPLIT_LABEL: Record<ValidationSplit, string> = { 'target-validation': 'target validation', 'source-validation': 'source validation' };
@@ -181,7 +185,12 @@ export function CompareView(props: CompareViewProps): JSX.Element {
               </Panel>
 
               {/* Before the important neurons: their requests go first, and a layout takes seconds, an abstraction a minute. */}
-              <CompareInstances client={props.client} compare={props.compare} response={r()} onClasses={setClasses} />
+              <Show
+                when={props.layout === 'dvi'}
+                fallback={<CompareInstances client={props.client} compare={props.compare} response={r()} onClasses={setClasses} onLayout={props.onLayout} />}
+              >
+                <CompareProjections client={props.client} compare={props.compare} response={r()} onClasses={setClasses} onLayout={props.onLayout} />
+              </Show>
               <CompareFeatures client={props.client} compare={props.compare} response={r()} onFocusClass={focusClass} />
               <CompareLayers response={r()} />
               <CompareImportant client={props.client} compare={props.compare} onFocusClass={focusClass} />

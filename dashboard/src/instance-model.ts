@@ -1,6 +1,6 @@
 // Pure shaping of a checkpoint's instance layout (paper §5.2) for the instance view: which points to draw,
 // in which colour, where their images are, and how to read the trust numbers.
-import type { InstanceAtlasColumns, InstanceDomains, InstanceProjection } from '../../core/instances-protocol.ts';
+import type { InstanceAtlasColumns, InstanceDomains, LaidOutInstances } from '../../core/instances-protocol.ts';
 
 /** Split names by `domain` value, restated: the dashboard may import only types from the monitor. */
 export const INSTANCE_SPLITS = ['source-validation', 'target-validation'] as const satisfies InstanceDomains;
@@ -24,7 +24,7 @@ export function instanceId(domain: 0 | 1, index: number): string {
 }
 
 /** The layout's instances whose true class is in `classes`, in layout order. */
-export function instancePoints(projection: InstanceProjection, classes: ReadonlySet<number>): InstancePoint[] {
+export function instancePoints(projection: LaidOutInstances, classes: ReadonlySet<number>): InstancePoint[] {
   const points: InstancePoint[] = [];
   for (let r = 0; r < projection.count; r++) {
     const label = projection.label[r]!;
@@ -45,7 +45,7 @@ export function instancePoints(projection: InstanceProjection, classes: Readonly
 }
 
 /** Half the side of a square that holds every point of the layout with a 5% margin (1 for an empty layout). */
-export function layoutExtent(projection: InstanceProjection): number {
+export function layoutExtent(projection: LaidOutInstances): number {
   let extent = 0;
   for (let r = 0; r < projection.count; r++) {
     extent = Math.max(extent, Math.abs(projection.x[r]!), Math.abs(projection.y[r]!));

@@ -1,5 +1,6 @@
 // The instance view (paper §5.2 with DeepVisualInsight's time travel): both domains' validation instances laid out
-// by t-SNE of the model's activations before the dense layers, at the checkpoint shown; scrubbing moves the points.
+// by t-SNE of the model's activations before the dense layers, or by DVI's projection over the model's decision
+// boundaries, at the checkpoint shown; scrubbing moves the points (and swaps the map).
 import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
@@ -8,18 +9,25 @@ import { ClassToggles } from './class-toggles.tsx';
 import { InstanceScatter } from './instance-scatter.tsx';
 import { InstanceSelectionList } from './instance-selection-list.tsx';
 import { InstanceTrust } from './instance-trust.tsx';
+import { ProjectionTrust } from './projection-trust.tsx';
 import { instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
+import { LayoutSwitch } from './layout-switch.tsx';
+import { createProjectionLayer, DVI_HINT, FITTING } from './projection-layer.ts';
+import { ProjectionProbe } from './projection-probe.tsx';
 import { instanceThumbnails } from './instance-thumbnails.ts';
 import { networkTarget } from './network-model.ts';
 import { AnalysisPending, CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
 import type { Timeline } from './timeline.ts';
+import type { InstanceLayout } from './url-state.ts';
 
 export interface InstanceViewProps {
   client: DataClient;
   run: RunMeta | null;
   timeline: Timeline;
+  layout: InstanceLayout;
+  onLayout(layout: InstanceLayout): void;
 }
 
 const HINT =
@@ -32,19 +40,35 @@ const HINT =
 export function InstanceView(props: InstanceViewProps): JSX.Element {
   // Every checkpoint has a layout, the first source one included (nothing is compared with a source model).
   const target = createMemo(() => networkTarget(props.client.state.epochs, props.timeline.current()));
-  const {
-    request: layout,
-    drawn,
-    backgroundStatus,
-  } = createCheckpointAnalysis(
-    'instances',
+  const checkpoint = () => {
+    const t = target();
+    return t.kind === 'none' ? null : t.checkpoint;
+  };
+  // The t-SNE is asked for in both layouts: DVI's trust indicators show its neighbour figure beside their own.
+  const tsne = createCheckpointAnalysis('instances', props.client, () => props.run?.id, checkpoint);
+  const dvi = createCheckpointAnalysis(
+    'projection',
     props.client,
     () => props.run?.id,
-    () => {
-      const t = target();
-      return t.kind === 'none' ? null : t.checkpoint;
-    },
+    () => (props.layout === 'dvi' ? checkpoint() : null),
   );
+  const active = () => (props.layout === 'dvi' ? dvi : tsne);
+  const projection = createProjectionLayer(
+    () => (props.layout === 'dvi' && dvi.drawn() ? (dvi.request.value() ?? null) : null),
+    () => selectedClasses(),
+  );
+  const layout = {
+    // DVI: the projection whose map has loaded, so points and map change together.
+    value: () => (props.layout === 'dvi' ? projection.shown() : tsne.request.value()),
+    error: () => active().request.error(),
+    loading: () => active().request.loading(),
+  };
+  const drawn = () => {
+    const k = active().drawn();
+    const shown = layout.value();
+    return k && shown && shown.key.runId === k.runId && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
+  };
+  const backgroundStatus = () => active().backgroundStatus();
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [hidden, setHidden] = createSignal<ReadonlySet<number>>(new Set());
@@ -104,12 +128,14 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     classNames: classNames(),
     imageUrl,
     thumbnails: showImages() ? thumbnails() : null,
+    ...projection.optionInput(),
   }));
 
-  // What is drawn (phase/epoch/classes), '' while loading: tests wait on it instead of guessing with timeouts.
+  // What is drawn (phase/epoch/classes, prefixed `dvi:` for the projection), '' while loading: tests wait on it
+  // instead of guessing with timeouts.
   const renderedKey = (): string => {
     const k = drawn();
-    return k ? `${k.phase}/${k.epoch}/${[...selectedClasses()].join(',')}` : '';
+    return k ? `${props.layout === 'dvi' ? 'dvi:' : ''}${k.phase}/${k.epoch}/${[...selectedClasses()].join(',')}` : '';
   };
 
   const aside = (): JSX.Element => {
@@ -118,7 +144,17 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
   };
 
   return (
-    <Panel class="instance-panel" title="Instances" hint={HINT} testId="instance-panel" renderedKey={renderedKey()} aside={aside()}>
+    <Panel
+      class="instance-panel"
+      title="Instances"
+      hint={props.layout === 'dvi' ? DVI_HINT : HINT}
+      testId="instance-panel"
+      renderedKey={renderedKey()}
+      aside={aside()}
+    >
+      <div class="instance-layout-row">
+        <LayoutSwitch layout={props.layout} onLayout={(l) => props.onLayout(l)} />
+      </div>
       <Switch>
         <Match when={target().kind === 'none'}>
           <Notice kind="info">No checkpoint at or before this epoch yet: the instance view needs stored weights.</Notice>
@@ -126,13 +162,13 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
         <Match when={layout.error()}>
           {(error) => (
             <Notice kind="error" testId="instance-error">
-              Could not load the instance layout: {error()}
+              Could not load the {props.layout === 'dvi' ? 'DVI projection' : 'instance layout'}: {error()}
             </Notice>
           )}
         </Match>
         <Match when={!layout.value()}>
           <AnalysisPending testId="instance-loading" status={backgroundStatus()}>
-            Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet.
+            {props.layout === 'dvi' ? FITTING : "Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet."}
           </AnalysisPending>
         </Match>
         <Match when={layout.value()}>
@@ -146,20 +182,53 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                   onAll={() => setHidden(new Set<number>())}
                   onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
                   testId="instance-class-toggle"
+                  colour={projection.optionInput().classColour}
                 />
                 <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
                   <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
                   images
                 </label>
-                <InstanceTrust projection={shown().result} />
+                <Show when={props.layout === 'dvi' && projection.shown()} fallback={<InstanceTrust projection={tsne.request.value()!.result} />}>
+                  {(response) => (
+                    <>
+                      <label title="Boundary points: mixtures of two instances that the model finds exactly ambiguous (top-2 gap under 0.1)">
+                        <input
+                          type="checkbox"
+                          data-testid="boundary-points-toggle"
+                          checked={projection.showBoundary()}
+                          onChange={(e) => projection.setShowBoundary(e.currentTarget.checked)}
+                        />{' '}
+                        boundary points
+                      </label>
+                      <ProjectionTrust
+                        metrics={response().result.metrics}
+                        tsneNeighbourPreservation={tsne.drawn() ? tsne.request.value()?.result.neighbourPreservation : null}
+                      />
+                    </>
+                  )}
+                </Show>
               </div>
               <div class="muted instance-legend">
-                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted · {points().length} of{' '}
-                {shown().result.count} instances
+                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted
+                <Show when={props.layout === 'dvi'}>
+                  {' '}
+                  · ◇ boundary point · white = within 0.1 of a tie (a decision boundary), paler = less sure
+                  <Show when={(projection.undecided() ?? 0) > 0.9}>
+                    {' '}
+                    ·{' '}
+                    <b data-testid="projection-undecided">
+                      {(100 * projection.undecided()!).toFixed(0)}% of this map is white: the model is undecided almost everywhere
+                    </b>
+                  </Show>
+                </Show>{' '}
+                · {points().length} of {shown().result.count} instances
                 <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
               </div>
               <div class="instance-body">
-                <InstanceScatter input={scatterInput()} onBrush={setBrushed} />
+                <InstanceScatter input={scatterInput()} onBrush={setBrushed} onSpot={projection.onSpot} />
+                <Show when={props.layout === 'dvi'}>
+                  <ProjectionProbe spot={projection.spot()} probabilities={projection.probabilities()} classNames={classNames()} onUnpin={projection.unpin} />
+                </Show>
                 <Show
                   when={brushed().length > 0}
                   fallback={<p class="muted instance-selection">Select instances with the rectangle or the lasso (top right of the plot) to list them here.</p>}

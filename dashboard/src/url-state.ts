@@ -1,5 +1,6 @@
 // The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` (and any
-// `&class=NAME` the comparison focuses on) when two checkpoints are compared. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
+// `&class=NAME` the comparison focuses on) when two checkpoints are compared, and `&layout=dvi` when the instance views
+// show DeepVisualInsight's projection instead of t-SNE. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
 // query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { CheckpointId } from '../../core/compare-protocol.ts';
@@ -16,12 +17,17 @@ export interface Comparison {
   classes?: string[];
 }
 
+/** How the instance views place instances: t-SNE (paper §5.2) or DVI's parametric projection with its boundary map. */
+export type InstanceLayout = 'tsne' | 'dvi';
+
 export interface ViewState {
   run: string | null;
   /** null: live, follow each newly committed epoch. */
   pin: EpochPin | null;
   /** Two epochs compared side by side; null outside compare mode. */
   compare: Comparison | null;
+  /** The instance views' layout; absent means t-SNE, the default, so older links keep their meaning. */
+  layout?: InstanceLayout;
 }
 
 /** `push` makes a history entry (a deliberate move); `replace` rewrites the current one (playback, dragging). */
@@ -39,7 +45,9 @@ export function parseViewState(search: string): ViewState {
   const b = parseCheckpoint(params.get('b'));
   // Repeated `class` keys rather than one joined value: a folder-named class may contain any separator.
   const classes = params.getAll('class').filter((name) => name !== '');
-  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null };
+  // Any other value is t-SNE: a mistyped layout should not leave the view empty.
+  const layout = params.get('layout') === 'dvi' ? { layout: 'dvi' as const } : {};
+  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null, ...layout };
 }
 
 function parsePin(phase: string | null, epochText: string | null): EpochPin | null {
@@ -72,6 +80,9 @@ export function serializeViewState(state: ViewState): string {
     for (const name of state.compare.classes ?? []) {
       params.append('class', name);
     }
+  }
+  if (state.layout === 'dvi') {
+    params.set('layout', 'dvi');
   }
   const query = params.toString();
   return query ? `?${query}` : '';

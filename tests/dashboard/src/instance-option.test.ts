@@ -64,3 +64,67 @@ describe('instanceChartOption marks (compare mode)', () => {
     expect(tooltip(o, 1, 0)).not.toContain('fixed');
   });
 });
+
+describe('instanceChartOption with a DVI projection', () => {
+  interface FullSeries {
+    type: string;
+    name: string;
+    silent?: boolean;
+    z?: number;
+    data: unknown[];
+    itemStyle?: { color: string };
+    renderItem?: (params: unknown, api: { value(i: number): number; coord(p: number[]): number[] }) => unknown;
+  }
+  const series = (o: ReturnType<typeof option>): FullSeries[] => o.series as FullSeries[];
+  const bounds = { minX: -1, maxX: 3, minY: 0, maxY: 2 };
+  const boundary = [
+    { x: 0.5, y: 1, classA: 0, classB: 2, gap: 0.04 },
+    { x: 2, y: 0.5, classA: 1, classB: 2, gap: 0.09 },
+  ];
+
+  test('every option has the same four series, so a merge on switching layouts drops the map and the diamonds', () => {
+    for (const o of [option(), option({ background: { url: '/map.png', bounds }, boundary })]) {
+      expect(series(o).map((s) => [s.type, s.name])).toEqual([
+        ['scatter', 'source'],
+        ['scatter', 'target'],
+        ['scatter', 'boundary points'],
+        ['custom', 'boundary map'],
+      ]);
+    }
+    expect(
+      series(option())
+        .slice(2)
+        .map((s) => s.data),
+    ).toEqual([[], []]);
+  });
+
+  test('the map is an image under the points over its bounds, silent so the spot under it reads as empty', () => {
+    const o = option({ background: { url: '/map.png', bounds }, boundary, range: { minX: -1, maxX: 3, minY: -1, maxY: 3 } });
+    const map = series(o)[3]!;
+    expect(map).toMatchObject({ silent: true, z: 0, data: [[-1, 2, 3, 0]] });
+    expect(o.xAxis).toMatchObject({ min: -1, max: 3 });
+    expect(o.yAxis).toMatchObject({ min: -1, max: 3 });
+    // A plot where one layout unit is 100 px and y grows upwards from pixel 300.
+    const row = map.data[0] as number[];
+    const api = { value: (i: number) => row[i]!, coord: ([x, y]: number[]) => [100 * x!, 300 - 100 * y!] };
+    expect(map.renderItem!({}, api)).toEqual({ type: 'image', style: { image: '/map.png', x: -100, y: 100, width: 400, height: 200 } });
+    expect(o.brush).toMatchObject({ seriesIndex: [0, 1] });
+  });
+
+  test('boundary points are drawn with a tooltip naming their two classes', () => {
+    const o = option({ background: { url: '/map.png', bounds }, boundary });
+    expect(series(o)[2]!.data).toEqual([
+      [0.5, 1],
+      [2, 0.5],
+    ]);
+    expect(tooltip(o, 2, 1)).toContain('boundary point between <b>1</b> and <b>2</b>');
+    expect(tooltip(o, 2, 1)).toContain('gap 0.09');
+  });
+
+  test("points take the map's class colours when given, and a white edge on the map", () => {
+    const o = option({ background: { url: '/map.png', bounds }, classColour: (c) => `hue${c}` });
+    const byId = new Map(items(o).map((d) => [d.id, d as DataItem & { itemStyle: { color: string } }]));
+    expect(byId.get('s0')!.itemStyle).toMatchObject({ color: 'hue1', borderColor: '#ffffff', borderWidth: 1 });
+    expect(byId.get('t4')!.itemStyle.color).toBe('hue0');
+  });
+});

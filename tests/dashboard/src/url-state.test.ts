@@ -15,7 +15,16 @@ describe('parse and serialize', () => {
       pin: null,
       compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 }, classes: ['7', 'back pack', 'a,b&c=d'] },
     },
+    { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layout: 'dvi' },
+    { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } }, layout: 'dvi' },
   ];
+
+  test('the DVI layout is kept as layout=dvi; t-SNE, the default, and anything else leave it out', () => {
+    expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'dvi' })).toBe('?run=r1&layout=dvi');
+    expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'tsne' })).toBe('?run=r1');
+    expect(parseViewState('?run=r1&layout=tsne')).toEqual({ run: 'r1', pin: null, compare: null });
+    expect(parseViewState('?run=r1&layout=umap')).toEqual({ run: 'r1', pin: null, compare: null });
+  });
 
   test.each(states)('round trip %j', (state) => {
     expect(parseViewState(serializeViewState(state))).toEqual(state);
