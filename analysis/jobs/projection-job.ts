@@ -33,6 +33,8 @@ export interface ProjectionOptions {
   minSteps?: { cold: number; warm: number };
   /** Weight of the reconstruction term (default 1, lib/dvi's). */
   reconstructionWeight?: number;
+  /** Weight of the prediction term (default lib/dvi's PREDICTION_WEIGHT). */
+  predictionWeight?: number;
 }
 
 /** DVI's demo size: a warm-started fit of 1,500 instances takes ~5 CPU s, 5,000 take ~18 (docs/decisions.md). */
@@ -93,6 +95,8 @@ async function projectCheckpoint(
       temporalWeight: TEMPORAL_WEIGHT,
       epochs: epochsFor(totalRows, previousModel !== undefined, options.minSteps ?? MIN_STEPS),
       batchSize: BATCH,
+      classifier: classifier.headLogits,
+      ...(options.predictionWeight === undefined ? {} : { predictionWeight: options.predictionWeight }),
       ...(options.reconstructionWeight === undefined ? {} : { reconstructionWeight: options.reconstructionWeight }),
     });
     const fitSeconds = (performance.now() - fitStarted) / 1000;
@@ -143,6 +147,7 @@ async function projectCheckpoint(
           umap: round(lastLosses.umap),
           reconstruction: round(lastLosses.reconstruction),
           temporal: round(lastLosses.temporal),
+          prediction: round(lastLosses.prediction),
         },
         perClassCap,
         boundaryRequested: requested,
