@@ -42,7 +42,7 @@ const MAX_INSTANCES = 1500;
 const K = 15;
 const TEMPORAL_WEIGHT = 0.3;
 /** Adam steps a fit gets at least: lib/dvi's epoch counts assume ~1,500 rows; a smoke run has ~70, so 8 passes are ~16 steps. */
-const MIN_STEPS = { cold: 300, warm: 120 };
+const MIN_STEPS = { cold: 200, warm: 80 };
 const BATCH = 512;
 const LAYER = 'flatten';
 const round = (v: number): number => Number(v.toPrecision(4));
