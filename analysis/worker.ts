@@ -1,5 +1,5 @@
 // An analysis worker: a process the monitor forks for one job (analyse a checkpoint, render a neuron's feature
-// image). It runs the job code in-process and talks to the monitor only through typed messages (process.send).
+// image, place extra points on a projection). It runs the job code in-process and talks to the monitor only through typed messages (process.send).
 import { parseWorkerRequest, type WorkerReport, type WorkerRequest } from '../core/worker-protocol.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { storageOptionsFromEnv } from '../store/storage-options.ts';
@@ -33,6 +33,10 @@ async function run(job: Job): Promise<WorkerReport> {
     const { renderFeatureImage } = await import('./jobs/feature-image.ts');
     const png = await renderFeatureImage({ ...job, backend, storageOptions: storageOptionsFromEnv() });
     return { type: 'feature', jobId, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
+  }
+  if (job.type === 'project-extra') {
+    const { projectExtraPoints } = await import('./jobs/projection-extra.ts');
+    return { type: 'extra-points', jobId, points: await projectExtraPoints({ ...job, backend, storageOptions: storageOptionsFromEnv() }) };
   }
   const { analyzeCheckpoints } = await import('./jobs/analyze-checkpoints.ts');
   const pending: Promise<void>[] = [];

@@ -1,6 +1,7 @@
 // DeepVisualInsight benchmark (issue 14): the visualisation model of a demo-sized checkpoint (1,500 instances + 150
 // boundary points, d = 1,024) cold and warm-started, the same at 5,000 + 500, boundary-point generation with a
 // small dense classifier, and the boundary map at R = 200 and 400, on the WASM backend with our training kernels.
+// The fits carry the prediction term through the same classifier, as the product's projection stage does.
 // `npx tsx bench/dvi.ts [--skip-5000]` prints JSON.
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +15,7 @@ import {
   neighbourPreservation,
   predictionPreservation,
   type Classify,
+  type RepresentationClassifier,
   type VisualisationFit,
 } from '../lib/dvi/index.ts';
 import { SeededRandom } from '../lib/random/index.ts';
@@ -62,7 +64,7 @@ function representations(n: number, drift: number): Float32Array {
 }
 
 /** A small dense classifier d -> 64 (ReLU) -> 10 (softmax): random first layer, class means of its features after. */
-function denseClassifier(rows: Float32Array, n: number): { classify: Classify; dispose: () => void } {
+function denseClassifier(rows: Float32Array, n: number): { classify: Classify; logits: RepresentationClassifier; dispose: () => void } {
   const random = new SeededRandom(3);
   const first = tf.tensor2d(
     Float32Array.from({ length: D * 64 }, () => random.normal() / Math.sqrt(D)),
@@ -83,13 +85,14 @@ function denseClassifier(rows: Float32Array, n: number): { classify: Classify; d
     const means = tf.div(tf.matMul(labels, features, true, false), tf.expandDims(tf.sum(labels, 0), 1)); // C x 64
     return { kernel: tf.keep(tf.transpose(means)), bias: tf.keep(tf.mul(tf.sum(tf.square(means), 1), -0.5)) };
   });
+  const logits: RepresentationClassifier = (x) => tf.add(tf.matMul(tf.relu(tf.matMul(x, first)), kernel), bias);
   const classify: Classify = async (inputs, count) => {
-    const probabilities = tf.tidy(() => tf.softmax(tf.add(tf.matMul(tf.relu(tf.matMul(tf.tensor2d(inputs, [count, D]), first)), kernel), bias)));
+    const probabilities = tf.tidy(() => tf.softmax(logits(tf.tensor2d(inputs, [count, D]))));
     const out = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
     return out;
   };
-  return { classify, dispose: () => tf.dispose([first, kernel, bias]) };
+  return { classify, logits, dispose: () => tf.dispose([first, kernel, bias]) };
 }
 
 export interface DviBenchCheckpoint {
@@ -98,6 +101,8 @@ export interface DviBenchCheckpoint {
   boundaryPointSeconds: number;
   coldSeconds: number;
   coldCpuSeconds: number;
+  /** Prediction preservation of the cold layout. */
+  coldPredictionPreservation: number;
   warmSeconds: number;
   warmCpuSeconds: number;
   /** Out of 15, for the warm-started layout. */
@@ -112,10 +117,13 @@ async function checkpointPair(
   const first = representations(n, 0);
   const classifier = denseClassifier(first, n);
   const boundary = await timed(() => boundaryPoints(first, D, classifier.classify, { count: Math.round(n / 10), seed: 1 }));
-  const cold = await timed(() => fitVisualisationModel(first, D, { boundary: boundary.value.inputs, seed: 1 }));
+  const cold = await timed(() => fitVisualisationModel(first, D, { boundary: boundary.value.inputs, seed: 1, classifier: classifier.logits }));
   const second = representations(n, 0.05);
   const secondBoundary = await boundaryPoints(second, D, classifier.classify, { count: Math.round(n / 10), seed: 2 });
-  const warm = await timed(() => fitVisualisationModel(second, D, { boundary: secondBoundary.inputs, previous: cold.value.model, seed: 2 }));
+  const warm = await timed(() =>
+    fitVisualisationModel(second, D, { boundary: secondBoundary.inputs, previous: cold.value.model, seed: 2, classifier: classifier.logits }),
+  );
+  const reconstruct = (model: VisualisationFit['model']) => async (rows: Float32Array) => decode(model, await encode(model, rows));
   const fit = warm.value;
   const model = fit.model;
   const result: DviBenchCheckpoint = {
@@ -124,11 +132,12 @@ async function checkpointPair(
     boundaryPointSeconds: boundary.seconds,
     coldSeconds: cold.seconds,
     coldCpuSeconds: cold.cpuSeconds,
+    coldPredictionPreservation: await predictionPreservation(first, D, reconstruct(cold.value.model), classifier.classify),
     warmSeconds: warm.seconds,
     warmCpuSeconds: warm.cpuSeconds,
     neighbourPreservation15: 15 * neighbourPreservation(second, D, fit.layout, 15),
     boundaryNeighbourPreservation15: 15 * boundaryNeighbourPreservation(second, D, fit.layout, secondBoundary.inputs, fit.boundaryLayout, 15),
-    predictionPreservation: await predictionPreservation(second, D, async (rows) => decode(model, await encode(model, rows)), classifier.classify),
+    predictionPreservation: await predictionPreservation(second, D, reconstruct(model), classifier.classify),
   };
   return { result, warm: fit, rows: second, classifier };
 }

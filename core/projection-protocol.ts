@@ -2,7 +2,7 @@
 // both domains, the decision boundaries under it as a map, and the figures that say whether to trust it. Stored
 // once per checkpoint with the visualisation model, so the next checkpoint can warm-start from it.
 import type { LaidOutInstances } from './instances-protocol.ts';
-import type { EpochRef } from './protocol.ts';
+import type { EpochRef, Phase } from './protocol.ts';
 
 /** The area a map covers, in layout units: image column 0 is minX, image row 0 is maxY (north up). */
 export interface ProjectionBounds {
@@ -39,8 +39,11 @@ export interface ProjectionSettings {
   warmStartedFrom: EpochRef | null;
   /** The checkpoint before this one (by step, across both phases); null for the run's first checkpoint. */
   previousCheckpoint: EpochRef | null;
-  /** Mean losses of the last epoch; `temporal` is 0 when the temporal term was inactive. */
-  finalLosses: { total: number; umap: number; reconstruction: number; temporal: number };
+  /**
+   * Mean losses of the last epoch; `temporal` is 0 when the temporal term was inactive. `prediction` is the
+   * cross-entropy of the head's classes of decoded rows against its classes of the rows themselves.
+   */
+  finalLosses: { total: number; umap: number; reconstruction: number; temporal: number; prediction: number };
   /** At most this many instances per class and domain (the first ones in split order). */
   perClassCap: number;
   /** Boundary points asked for (about one per ten instances) and found. */
@@ -104,4 +107,33 @@ export interface ProjectionAnalysis extends ProjectionView {
 export function projectionView(stored: ProjectionAnalysis): ProjectionView {
   const { model: _model, mapPng: _png, ...view } = stored;
   return view;
+}
+
+/** Training splits whose instances can be placed on a stored projection without refitting it. */
+export const EXTRA_POINT_SETS = ['target-train', 'source-train'] as const;
+export type ExtraPointSet = (typeof EXTRA_POINT_SETS)[number];
+
+/**
+ * GET /api/runs/:id/epochs/:phase/:epoch/projection/extra?set=target-train&classes=0,3 — instances the checkpoint's
+ * visualisation model was not fitted on, placed by its stored encoder (DVI's encoder is parametric). Answered by an
+ * analysis worker (a forward pass through the checkpoint and the encoder) and then from a bounded cache. The
+ * projection itself is computed first when missing. `set` is one of EXTRA_POINT_SETS; `classes` is a comma list of
+ * distinct class indices (each below the run's class count). Refused with 400 INVALID_ARGUMENT otherwise.
+ */
+export interface ExtraPointsResponse {
+  runId: string;
+  phase: Phase;
+  epoch: number;
+  set: ExtraPointSet;
+  /** The classes asked for, ascending. */
+  classes: number[];
+  /** At most this many instances of each class (the first ones in the split's order). */
+  perClassCap: number;
+  /** Parallel arrays, one entry per placed instance, in split order: its index in the split, label, the checkpoint's prediction, position in the projection's layout units. */
+  count: number;
+  index: number[];
+  label: number[];
+  predicted: number[];
+  x: number[];
+  y: number[];
 }

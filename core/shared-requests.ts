@@ -77,8 +77,8 @@ export function makeSharedRequests<T>(): SharedRequest<T> {
 
 /**
  * `makeSharedRequests` that also remembers each key's answer, for work whose answer never changes (a committed
- * checkpoint's analysis, a neuron's feature image). The oldest answer goes past `size`; a failed or abandoned
- * request is not remembered, so the next call tries again.
+ * checkpoint's analysis, a neuron's feature image). The least recently used answer goes past `size`; a failed or
+ * abandoned request is not remembered, so the next call tries again.
  */
 export function makeCachedRequests<T>(size: number): SharedRequest<T> {
   const answers = new Map<string, T>();
@@ -90,6 +90,14 @@ export function makeCachedRequests<T>(size: number): SharedRequest<T> {
     }
     return answer;
   };
-  return (key, start, signal) =>
-    answers.has(key) ? Promise.resolve(answers.get(key)!) : shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
+  return (key, start, signal) => {
+    if (answers.has(key)) {
+      // Read again, so it moves to the newest end of the Map's insertion order (least recently used goes first).
+      const answer = answers.get(key)!;
+      answers.delete(key);
+      answers.set(key, answer);
+      return Promise.resolve(answer);
+    }
+    return shared(key, (shareSignal) => start(shareSignal).then((answer) => remember(key, answer)), signal);
+  };
 }

@@ -4,6 +4,7 @@ import type { LayerName, Phase } from './protocol.ts';
 import { LAYER_NAMES } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
+import { EXTRA_POINT_SETS, type ExtraPointSet, type ExtraPointsResponse } from './projection-protocol.ts';
 import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
 
 /** What the monitor asks of a worker. A worker runs one job, then exits; `cancel` ends it without storing anything. */
@@ -22,15 +23,18 @@ export type WorkerRequest =
       backend?: string;
     }
   | { type: 'render-feature'; jobId: string; db: string; runId: string; phase: Phase; epoch: number; layer: LayerName; neuron: number; backend?: string }
+  /** Places a training split's instances of `classes` on the checkpoint's stored projection (which must exist). */
+  | { type: 'project-extra'; jobId: string; db: string; runId: string; phase: Phase; epoch: number; set: ExtraPointSet; classes: number[]; backend?: string }
   | { type: 'cancel'; jobId: string };
 
-/** What a worker reports about its job. Every job ends with exactly one `done`, `feature` or `failed`. */
+/** What a worker reports about its job. Every job ends with exactly one `done`, `feature`, `extra-points` or `failed`. */
 export type WorkerReport =
   | { type: 'progress'; jobId: string; line: string }
   /** `kind` of the checkpoint is stored, or has nothing to compute there (no reference checkpoint). */
   | { type: 'stored'; jobId: string; kind: AnalysisKind; phase: Phase; epoch: number }
   | { type: 'done'; jobId: string; computed: number; stored: number }
   | { type: 'feature'; jobId: string; png: Uint8Array }
+  | { type: 'extra-points'; jobId: string; points: ExtraPointsResponse }
   /** The TransferscopeError's code and one-line message; never a stack. */
   | { type: 'failed'; jobId: string; error: { code: ErrorCode; message: string } };
 
@@ -44,6 +48,22 @@ const isPhase = (v: unknown): v is Phase => v === 'source' || v === 'target';
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isKind = (v: unknown): v is AnalysisKind => (ANALYSIS_KINDS as readonly unknown[]).includes(v);
 const isOptional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isExtraSet = (v: unknown): v is ExtraPointSet => (EXTRA_POINT_SETS as readonly unknown[]).includes(v);
+const isExtraPoints = (v: unknown): boolean => {
+  const p = v as Fields | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    isString(p.runId) &&
+    isPhase(p.phase) &&
+    isCount(p.epoch) &&
+    isExtraSet(p.set) &&
+    isCount(p.count) &&
+    isCount(p.perClassCap) &&
+    [p.classes, p.index, p.label, p.predicted, p.x, p.y].every(isNumbers)
+  );
+};
 const isReference = (v: unknown): v is ChosenReference => typeof v === 'object' && v !== null && isPhase((v as Fields).phase) && isCount((v as Fields).epoch);
 const isCheckpoint = (m: Fields): boolean => isString(m.db) && isString(m.runId) && isPhase(m.phase) && isCount(m.epoch) && isOptional(m.backend, isString);
 
@@ -70,7 +90,8 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
   const valid =
     m.type === 'cancel' ||
     (m.type === 'analyse' && isCheckpoint(m) && isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) && isOptional(m.reference, isReference)) ||
-    (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron));
+    (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron)) ||
+    (m.type === 'project-extra' && isCheckpoint(m) && isExtraSet(m.set) && Array.isArray(m.classes) && m.classes.every(isCount));
   return valid ? (m as WorkerRequest) : malformed('worker request', m);
 }
 
@@ -83,6 +104,7 @@ export function parseWorkerReport(value: unknown): WorkerReport {
     (m.type === 'stored' && isKind(m.kind) && isPhase(m.phase) && isCount(m.epoch)) ||
     (m.type === 'done' && isCount(m.computed) && isCount(m.stored)) ||
     (m.type === 'feature' && m.png instanceof Uint8Array) ||
+    (m.type === 'extra-points' && isExtraPoints(m.points)) ||
     (m.type === 'failed' && typeof error === 'object' && error !== null && isErrorCode((error as Fields).code) && isString((error as Fields).message));
   return valid ? (m as WorkerReport) : malformed('worker report', m);
 }

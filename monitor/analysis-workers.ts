@@ -2,12 +2,13 @@
 // runs in a forked worker process (analysis/worker.ts): the tensor work takes seconds to minutes, which in the
 // server's own event loop would freeze the API and live updates. Workers report through typed messages only.
 import type { LayerName, Phase } from '../core/protocol.ts';
+import type { ExtraPointSet, ExtraPointsResponse } from '../core/projection-protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
 import { withNeeds, type ChosenReference } from '../core/analysis-keys.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeSharedRequests } from '../core/shared-requests.ts';
 import { makeConcurrencyLimit } from './concurrency-limit.ts';
-import { makeWorkerProcesses } from './worker-processes.ts';
+import { makeWorkerProcesses, type FinalReport, type WorkerJob } from './worker-processes.ts';
 import { childEnv, type StoreLocation } from '../store/storage-options.ts';
 
 export interface CheckpointRef {
@@ -38,9 +39,18 @@ export interface FeatureImageRef extends CheckpointRef {
 /** PNG bytes of a neuron's feature image; rejects with BUSY when too many renders already wait. */
 export type RenderFeatureImage = (neuron: FeatureImageRef, signal?: AbortSignal) => Promise<Uint8Array>;
 
+export interface ExtraPointsRef extends CheckpointRef {
+  set: ExtraPointSet;
+  classes: number[];
+}
+
+/** A training split's instances placed on the checkpoint's stored projection; rejects with BUSY when too many wait. */
+export type ProjectExtraPoints = (request: ExtraPointsRef, signal?: AbortSignal) => Promise<ExtraPointsResponse>;
+
 export interface AnalysisWorkers {
   analyze: AnalyzeCheckpoint;
   renderFeatureImage: RenderFeatureImage;
+  projectExtraPoints: ProjectExtraPoints;
   /** Worker processes forked so far: a request refused before any work shows as none. */
   readonly startedJobs: number;
   /**
@@ -187,16 +197,16 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     return covering ? Promise.race([whole, ready]) : whole;
   };
 
-  const renderFeatureImage: RenderFeatureImage = async (neuron, signal) => {
+  /** Runs a view's job ahead of every analysis kind, refusing it with BUSY past MAX_WAITING_FEATURE_RENDERS waiting. */
+  const viewJob = async (job: WorkerJob, what: string, signal: AbortSignal | undefined): Promise<FinalReport> => {
     if (waitingRenders >= MAX_WAITING_FEATURE_RENDERS) {
-      throw new TransferscopeError('BUSY', `${waitingRenders} feature images are already waiting to be rendered; try again in a few seconds.`);
+      throw new TransferscopeError('BUSY', `${waitingRenders} ${what} are already waiting for a worker; try again in a few seconds.`);
     }
     waitingRenders++;
     // Set from the slot's callback, which the type checker cannot follow.
     const line = { waiting: true };
-    const job = { type: 'render-feature' as const, jobId: `render-${++jobs}`, db, ...neuron };
     try {
-      const report = await limit(
+      return await limit(
         (slot) => {
           line.waiting = false;
           waitingRenders--;
@@ -205,10 +215,6 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
         signal,
         FEATURE_IMAGE_PRIORITY,
       );
-      if (report.type !== 'feature') {
-        throw new TransferscopeError('INTERNAL', `The worker rendering ${neuron.layer} neuron ${neuron.neuron} answered '${report.type}' instead of an image.`);
-      }
-      return report.png;
     } finally {
       if (line.waiting) {
         waitingRenders--; // it left the line without running (aborted, or the pool closed)
@@ -216,9 +222,26 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     }
   };
 
+  const renderFeatureImage: RenderFeatureImage = async (neuron, signal) => {
+    const report = await viewJob({ type: 'render-feature', jobId: `render-${++jobs}`, db, ...neuron }, 'feature images', signal);
+    if (report.type !== 'feature') {
+      throw new TransferscopeError('INTERNAL', `The worker rendering ${neuron.layer} neuron ${neuron.neuron} answered '${report.type}' instead of an image.`);
+    }
+    return report.png;
+  };
+
+  const projectExtraPoints: ProjectExtraPoints = async (request, signal) => {
+    const report = await viewJob({ type: 'project-extra', jobId: `extra-${++jobs}`, db, ...request }, 'feature images and extra-point projections', signal);
+    if (report.type !== 'extra-points') {
+      throw new TransferscopeError('INTERNAL', `The worker placing extra points answered '${report.type}' instead of points.`);
+    }
+    return report.points;
+  };
+
   return {
     analyze,
     renderFeatureImage,
+    projectExtraPoints,
     get startedJobs() {
       return processes.started;
     },

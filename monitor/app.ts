@@ -11,7 +11,7 @@ import { runsRoutes } from './routes/runs.ts';
 import { analysisRoutes } from './routes/analyses.ts';
 import { projectionRoutes } from './routes/projection.ts';
 import { compareRoutes } from './routes/compare.ts';
-import type { AnalyzeCheckpoint, RenderFeatureImage } from './analysis-workers.ts';
+import type { AnalyzeCheckpoint, ProjectExtraPoints, RenderFeatureImage } from './analysis-workers.ts';
 import { featureRoutes } from './routes/features.ts';
 import { weightRoutes } from './routes/weights.ts';
 import { instanceRoutes } from './routes/instances.ts';
@@ -24,6 +24,8 @@ export interface AppOptions {
   analyze?: AnalyzeCheckpoint;
   /** Serves neuron feature images when given, rendering them with it. */
   renderFeatureImage?: RenderFeatureImage;
+  /** Serves …/projection/extra (training instances placed on a stored projection) when given, with `analyze`. */
+  projectExtraPoints?: ProjectExtraPoints;
   /** Host and token checks (startMonitor derives them from the bind address and --token); none when omitted. */
   access?: AccessPolicy;
 }
@@ -64,7 +66,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.route('/api/runs', instanceRoutes(store));
   if (options.analyze) {
     // Before the generic kind route, whose `:kind{…}` pattern would take …/projection/background.png too.
-    app.route('/api/runs', projectionRoutes(store, options.analyze));
+    app.route('/api/runs', projectionRoutes(store, options.analyze, options.projectExtraPoints));
     app.route('/api/runs', analysisRoutes(store, options.analyze));
   }
   app.all('/api/*', (c) => c.json(errorBody('NOT_FOUND', `No API route ${c.req.method} ${c.req.path}. The routes are listed in the README.`), 404));

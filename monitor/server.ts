@@ -42,6 +42,7 @@ function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers,
     dashboardDir: options.dashboardDir,
     analyze: workers.analyze,
     renderFeatureImage: workers.renderFeatureImage,
+    projectExtraPoints: workers.projectExtraPoints,
     access,
   });
   return new Promise((resolve, reject) => {

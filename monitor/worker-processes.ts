@@ -13,7 +13,7 @@ const CANCEL_GRACE_MS = 2000;
 
 export type WorkerJob = Exclude<WorkerRequest, { type: 'cancel' }>;
 /** The report a job ends with. */
-export type FinalReport = Extract<WorkerReport, { type: 'done' | 'feature' }>;
+export type FinalReport = Extract<WorkerReport, { type: 'done' | 'feature' | 'extra-points' }>;
 
 export interface WorkerProcesses {
   /**
@@ -30,7 +30,12 @@ export interface WorkerProcesses {
 
 /** What `ps` shows for a worker: its job, so an operator (and a test reading /proc) can tell workers apart. */
 function describe(job: WorkerJob): string[] {
-  const what = job.type === 'analyse' ? ['--kind', job.kinds?.join(',') ?? 'all'] : ['--layer', job.layer, '--neuron', String(job.neuron)];
+  const what =
+    job.type === 'analyse'
+      ? ['--kind', job.kinds?.join(',') ?? 'all']
+      : job.type === 'render-feature'
+        ? ['--layer', job.layer, '--neuron', String(job.neuron)]
+        : ['--set', job.set, '--classes', job.classes.join(',')];
   return [job.type, '--db', job.db, '--run', job.runId, '--phase', job.phase, '--epoch', String(job.epoch), ...what];
 }
 
@@ -107,7 +112,7 @@ export function makeWorkerProcesses(env: NodeJS.ProcessEnv = process.env): Worke
         if (report.jobId !== job.jobId) {
           return;
         }
-        if (report.type === 'done' || report.type === 'feature' || report.type === 'failed') {
+        if (report.type === 'done' || report.type === 'feature' || report.type === 'extra-points' || report.type === 'failed') {
           ending = report;
         } else {
           onReport(report);
@@ -120,7 +125,7 @@ export function makeWorkerProcesses(env: NodeJS.ProcessEnv = process.env): Worke
         stopped.delete(worker);
         tellWatchdog({ type: 'unwatch', pid: worker.pid! });
         const end = ending as WorkerReport | null;
-        if (end?.type === 'done' || end?.type === 'feature') {
+        if (end?.type === 'done' || end?.type === 'feature' || end?.type === 'extra-points') {
           resolve(end);
         } else if (end?.type === 'failed') {
           reject(new TransferscopeError(end.error.code, end.error.message));

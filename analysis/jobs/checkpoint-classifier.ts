@@ -14,6 +14,8 @@ export interface CheckpointClassifier {
   representImages(images: Float32Array, n: number): Promise<Float32Array>;
   /** n x d representations to n x C softmax probabilities through the layers after the representation layer. */
   classifyRepresentations: Classify;
+  /** n x d representation tensor to n x C logits through the head, as tensor ops (differentiable; call in tf.tidy). */
+  headLogits(rows: tf.Tensor2D): tf.Tensor2D;
   /** d, the representation's width. */
   dimensions: number;
   /** Floats per image. */
@@ -65,6 +67,7 @@ export function checkpointClassifier(model: tfl.LayersModel, representationLayer
     imageSize,
     classifyImages: (images, n) => batched(images, n, imageSize, shape, (x) => tf.softmax(apply(head, apply(body, x)) as tf.Tensor2D)),
     representImages: (images, n) => batched(images, n, imageSize, shape, (x) => tf.reshape(apply(body, x), [-1, dimensions])),
+    headLogits: (rows) => apply(head, rows) as tf.Tensor2D,
     classifyRepresentations: (rows, n) => batched(rows, n, dimensions, [dimensions], (x) => tf.softmax(apply(head, x) as tf.Tensor2D)),
   };
 }

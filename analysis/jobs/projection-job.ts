@@ -33,6 +33,8 @@ export interface ProjectionOptions {
   minSteps?: { cold: number; warm: number };
   /** Weight of the reconstruction term (default 1, lib/dvi's). */
   reconstructionWeight?: number;
+  /** Weight of the prediction term (default lib/dvi's PREDICTION_WEIGHT). */
+  predictionWeight?: number;
 }
 
 /** DVI's demo size: a warm-started fit of 1,500 instances takes ~5 CPU s, 5,000 take ~18 (docs/decisions.md). */
@@ -40,7 +42,7 @@ const MAX_INSTANCES = 1500;
 const K = 15;
 const TEMPORAL_WEIGHT = 0.3;
 /** Adam steps a fit gets at least: lib/dvi's epoch counts assume ~1,500 rows; a smoke run has ~70, so 8 passes are ~16 steps. */
-const MIN_STEPS = { cold: 300, warm: 120 };
+const MIN_STEPS = { cold: 200, warm: 80 };
 const BATCH = 512;
 const LAYER = 'flatten';
 const round = (v: number): number => Number(v.toPrecision(4));
@@ -93,6 +95,8 @@ async function projectCheckpoint(
       temporalWeight: TEMPORAL_WEIGHT,
       epochs: epochsFor(totalRows, previousModel !== undefined, options.minSteps ?? MIN_STEPS),
       batchSize: BATCH,
+      classifier: classifier.headLogits,
+      ...(options.predictionWeight === undefined ? {} : { predictionWeight: options.predictionWeight }),
       ...(options.reconstructionWeight === undefined ? {} : { reconstructionWeight: options.reconstructionWeight }),
     });
     const fitSeconds = (performance.now() - fitStarted) / 1000;
@@ -143,6 +147,7 @@ async function projectCheckpoint(
           umap: round(lastLosses.umap),
           reconstruction: round(lastLosses.reconstruction),
           temporal: round(lastLosses.temporal),
+          prediction: round(lastLosses.prediction),
         },
         perClassCap,
         boundaryRequested: requested,

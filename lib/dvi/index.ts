@@ -11,6 +11,8 @@ export {
   COLD_EPOCHS,
   WARM_EPOCHS,
   DEFAULT_HIDDEN,
+  PREDICTION_WEIGHT,
+  type RepresentationClassifier,
   type VisualisationModel,
   type VisualisationFit,
   type VisualisationFitOptions,

@@ -18,7 +18,14 @@ import {
 } from './dense-network.ts';
 import { fuzzyGraph, type FuzzyGraph } from './fuzzy-graph.ts';
 import { fitUmapCurve } from './umap-curve.ts';
-import { visualisationLoss, type LossBatch } from './visualisation-loss.ts';
+import { visualisationLoss, type ClassifierHead, type LossBatch } from './visualisation-loss.ts';
+
+/**
+ * The checkpoint's classifier from the representation on: n x d rows (in the representation's own units) to
+ * n x C logits, built from tensor ops so the prediction term's gradient flows through it. Its own variables are
+ * never trained by the fit.
+ */
+export type RepresentationClassifier = (rows: tf.Tensor2D) => tf.Tensor2D;
 
 /** A fitted model, plain data throughout so it can be stored and read back. */
 export interface VisualisationModel {
@@ -57,6 +64,10 @@ export interface VisualisationFitOptions {
   temporalWeight?: number;
   /** UMAP's min_dist (0.1). */
   minDist?: number;
+  /** The classifier whose predictions decoded rows should keep; without it there is no prediction term. */
+  classifier?: RepresentationClassifier;
+  /** Weight of the prediction term (1; measured in docs/decisions.md). */
+  predictionWeight?: number;
 }
 
 /** Means over one epoch's batches. */
@@ -65,6 +76,8 @@ export interface EpochLosses {
   umap: number;
   reconstruction: number;
   temporal: number;
+  /** 0 without a classifier. */
+  prediction: number;
 }
 
 export interface VisualisationFit {
@@ -81,6 +94,8 @@ export interface VisualisationFit {
 export const DEFAULT_HIDDEN: readonly number[] = [128, 128];
 export const COLD_EPOCHS = 8;
 export const WARM_EPOCHS = 3;
+/** Weight of the prediction term: measured on the smoke run (docs/decisions.md, issue 14's quality section). */
+export const PREDICTION_WEIGHT = 1;
 const FORWARD_BATCH = 2048;
 
 /**
@@ -117,13 +132,17 @@ export async function fitVisualisationModel(data: Float32Array, d: number, optio
   const decoder = toVariables(warmStarted ? previous.decoder : fresh.decoder);
   const rowTensor = tf.tidy(() => normalise(tf.tensor2d(rows, [n + m, d]), center, scale));
   const anchorTensor = anchors === undefined ? undefined : tf.tensor2d(anchors, [n + m, 2]);
+  const classifier = options.classifier;
+  const head: ClassifierHead | undefined = classifier && ((normalised) => classifier(denormalise(normalised, center, scale)));
+  const classTensor = classifier && (await predictedClasses(classifier, rowTensor, center, scale));
   const optimizer = tf.train.adam(options.learningRate ?? 2e-3);
+  const trained = [...encoder, ...decoder].flatMap((v) => [v.kernel, v.bias]);
   try {
     const losses: EpochLosses[] = [];
     const random = new SeededRandom(seed + 2);
     const epochs = options.epochs ?? (warmStarted ? WARM_EPOCHS : COLD_EPOCHS);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      losses.push(await trainEpoch(graph, rowTensor, anchorTensor, encoder, decoder, optimizer, random, options));
+      losses.push(await trainEpoch({ graph, rowTensor, anchorTensor, classTensor, head, encoder, decoder, trained, optimizer, random, options }));
     }
     const layoutAll = await forwardRows(encoder, rowTensor);
     const model: VisualisationModel = {
@@ -137,61 +156,94 @@ export async function fitVisualisationModel(data: Float32Array, d: number, optio
     return { model, layout: layoutAll.slice(0, 2 * n), boundaryLayout: layoutAll.slice(2 * n), losses, warmStarted };
   } finally {
     optimizer.dispose();
-    tf.dispose([
-      rowTensor,
-      ...(anchorTensor === undefined ? [] : [anchorTensor]),
-      ...encoder.flatMap((v) => [v.kernel, v.bias]),
-      ...decoder.flatMap((v) => [v.kernel, v.bias]),
-    ]);
+    tf.dispose([rowTensor, ...(anchorTensor === undefined ? [] : [anchorTensor]), ...(classTensor === undefined ? [] : [classTensor]), ...trained]);
   }
 }
 
+/** What one epoch trains on and with. */
+interface EpochState {
+  graph: FuzzyGraph;
+  rowTensor: tf.Tensor2D;
+  anchorTensor: tf.Tensor2D | undefined;
+  /** The classifier's class for every row (int32), when there is a classifier. */
+  classTensor: tf.Tensor1D | undefined;
+  head: ClassifierHead | undefined;
+  encoder: DenseVariables[];
+  decoder: DenseVariables[];
+  /** The only variables Adam updates: the classifier's own are on the tape too, and must stay as they are. */
+  trained: tf.Variable[];
+  optimizer: tf.Optimizer;
+  random: SeededRandom;
+  options: VisualisationFitOptions;
+}
+
 /** One pass: every edge kept with probability weight / max weight (UMAP's epochs_per_sample), in random order. */
-async function trainEpoch(
-  graph: FuzzyGraph,
-  rowTensor: tf.Tensor2D,
-  anchorTensor: tf.Tensor2D | undefined,
-  encoder: DenseVariables[],
-  decoder: DenseVariables[],
-  optimizer: tf.Optimizer,
-  random: SeededRandom,
-  options: VisualisationFitOptions,
-): Promise<EpochLosses> {
+async function trainEpoch(state: EpochState): Promise<EpochLosses> {
+  const { graph, rowTensor, anchorTensor, classTensor, head, encoder, decoder, trained, optimizer, random, options } = state;
   const curve = fitUmapCurve(options.minDist ?? 0.1);
-  const weights = { reconstruction: options.reconstructionWeight ?? 1, temporal: anchorTensor === undefined ? 0 : (options.temporalWeight ?? 0.3) };
+  const weights = {
+    reconstruction: options.reconstructionWeight ?? 1,
+    temporal: anchorTensor === undefined ? 0 : (options.temporalWeight ?? 0.3),
+    prediction: head === undefined ? 0 : (options.predictionWeight ?? PREDICTION_WEIGHT),
+  };
   const negatives = options.negativeSamples ?? 5;
   const batchSize = options.batchSize ?? 512;
   const { heads, tails } = sampleEdges(graph, random);
   const parts: tf.Scalar[][] = [];
   for (let start = 0; start < heads.length; start += batchSize) {
     const size = Math.min(batchSize, heads.length - start);
+    if (size < 2) {
+      break; // a lone edge has no other tail to draw negatives from (and tf.oneHot needs a depth of 2)
+    }
     const negativeHeads = Int32Array.from({ length: size * negatives }, (_, c) => Math.floor(c / negatives));
     const negativeTails = Int32Array.from({ length: size * negatives }, () => random.int(size));
-    optimizer.minimize(() => {
-      const headIndex = tf.tensor1d(heads.subarray(start, start + size), 'int32');
-      const batch: LossBatch = {
-        heads: tf.gather(rowTensor, headIndex),
-        tails: tf.gather(rowTensor, tf.tensor1d(tails.subarray(start, start + size), 'int32')),
-        negativeHeads: tf.tensor1d(negativeHeads, 'int32'),
-        negativeTails: tf.tensor1d(negativeTails, 'int32'),
-        ...(anchorTensor === undefined ? {} : { previousHeads: tf.gather(anchorTensor, headIndex) }),
-      };
-      const loss = visualisationLoss(encoder.map(asLayer), decoder.map(asLayer), batch, curve, weights);
-      parts.push([tf.keep(loss.umap), tf.keep(loss.reconstruction), tf.keep(loss.temporal)]);
-      return loss.total;
-    }, false);
+    optimizer.minimize(
+      () => {
+        const headIndex = tf.tensor1d(heads.subarray(start, start + size), 'int32');
+        const batch: LossBatch = {
+          heads: tf.gather(rowTensor, headIndex),
+          tails: tf.gather(rowTensor, tf.tensor1d(tails.subarray(start, start + size), 'int32')),
+          negativeHeads: tf.tensor1d(negativeHeads, 'int32'),
+          negativeTails: tf.tensor1d(negativeTails, 'int32'),
+          ...(anchorTensor === undefined ? {} : { previousHeads: tf.gather(anchorTensor, headIndex) }),
+          ...(classTensor === undefined ? {} : { headClasses: tf.gather(classTensor, headIndex) }),
+        };
+        const loss = visualisationLoss(encoder.map(asLayer), decoder.map(asLayer), batch, curve, weights, head);
+        parts.push([tf.keep(loss.umap), tf.keep(loss.reconstruction), tf.keep(loss.temporal), tf.keep(loss.prediction)]);
+        return loss.total;
+      },
+      false,
+      trained,
+    );
   }
   const values = await Promise.all(parts.flat().map((t) => t.data()));
   tf.dispose(parts.flat());
   const mean = (offset: number): number => {
     let sum = 0;
     for (let b = 0; b < parts.length; b++) {
-      sum += values[3 * b + offset]![0]!;
+      sum += values[PARTS * b + offset]![0]!;
     }
     return parts.length > 0 ? sum / parts.length : Number.NaN;
   };
-  const [umap, reconstruction, temporal] = [mean(0), mean(1), mean(2)];
-  return { total: umap + weights.reconstruction * reconstruction + weights.temporal * temporal, umap, reconstruction, temporal };
+  const [umap, reconstruction, temporal, prediction] = [mean(0), mean(1), mean(2), mean(3)];
+  const total = umap + weights.reconstruction * reconstruction + weights.temporal * temporal + weights.prediction * prediction;
+  return { total, umap, reconstruction, temporal, prediction };
+}
+
+/** Loss parts read per batch: umap, reconstruction, temporal, prediction. */
+const PARTS = 4;
+
+/** The classifier's class (argmax of its logits) for every row of a normalised tensor, in batches. */
+async function predictedClasses(classifier: RepresentationClassifier, rows: tf.Tensor2D, center: Float32Array, scale: number): Promise<tf.Tensor1D> {
+  const n = rows.shape[0];
+  const classes = new Int32Array(n);
+  for (let start = 0; start < n; start += FORWARD_BATCH) {
+    const size = Math.min(FORWARD_BATCH, n - start);
+    const chosen = tf.tidy(() => tf.argMax(classifier(denormalise(tf.slice(rows, [start, 0], [size, -1]), center, scale)), 1));
+    classes.set(await chosen.data(), start);
+    chosen.dispose();
+  }
+  return tf.tensor1d(classes, 'int32');
 }
 
 function asLayer(v: DenseVariables): { kernel: tf.Tensor; bias: tf.Tensor } {
@@ -243,6 +295,10 @@ function normalisation(rows: Float32Array, d: number): { center: Float32Array; s
 
 function normalise(rows: tf.Tensor2D, center: Float32Array, scale: number): tf.Tensor2D {
   return tf.div(tf.sub(rows, tf.tensor1d(center)), scale);
+}
+
+function denormalise(rows: tf.Tensor2D, center: Float32Array, scale: number): tf.Tensor2D {
+  return tf.add(tf.mul(rows, scale), tf.tensor1d(center));
 }
 
 /** The encoder's 2-D output for every row of an already normalised tensor, in batches. */

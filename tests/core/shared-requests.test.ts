@@ -105,4 +105,15 @@ describe('makeCachedRequests', () => {
     expect(await cached('a', answer(4))).toBe(4);
     expect(calls).toBe(5);
   });
+
+  it('drops the least recently used answer, not the first stored', async () => {
+    const cached = makeCachedRequests<number>(2);
+    const answer = (value: number) => () => Promise.resolve(value);
+    await cached('a', answer(1));
+    await cached('b', answer(2));
+    expect(await cached('a', answer(10))).toBe(1); // a is now the most recently used
+    await cached('c', answer(3)); // so b goes
+    expect(await cached('a', answer(11))).toBe(1);
+    expect(await cached('b', answer(12))).toBe(12);
+  });
 });

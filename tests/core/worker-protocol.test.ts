@@ -2,6 +2,21 @@
 import { expect, it } from 'vitest';
 import { parseWorkerReport, parseWorkerRequest } from '../../core/worker-protocol.ts';
 
+const points = {
+  runId: 'r',
+  phase: 'target',
+  epoch: 1,
+  set: 'target-train',
+  classes: [0],
+  perClassCap: 150,
+  count: 1,
+  index: [4],
+  label: [0],
+  predicted: [2],
+  x: [0.5],
+  y: [-1.25],
+};
+
 const analyse = {
   type: 'analyse',
   jobId: 'a-1',
@@ -17,6 +32,8 @@ it('accepts each well-formed request and refuses a malformed one with a one-line
   expect(parseWorkerRequest(analyse)).toEqual(analyse);
   const render = { type: 'render-feature', jobId: 'f-1', db: '/tmp/db', runId: 'r', phase: 'source', epoch: 1, layer: 'conv2', neuron: 3 };
   expect(parseWorkerRequest(render)).toEqual(render);
+  const extra = { type: 'project-extra', jobId: 'e-1', db: '/tmp/db', runId: 'r', phase: 'target', epoch: 1, set: 'target-train', classes: [0, 3] };
+  expect(parseWorkerRequest(extra)).toEqual(extra);
   expect(parseWorkerRequest({ type: 'cancel', jobId: 'a-1' })).toEqual({ type: 'cancel', jobId: 'a-1' });
   for (const bad of [
     null,
@@ -28,6 +45,9 @@ it('accepts each well-formed request and refuses a malformed one with a one-line
     { ...analyse, reference: { phase: 'source' } },
     { ...render, layer: 'conv9' },
     { ...render, neuron: 1.5 },
+    { ...extra, set: 'target-validation' },
+    { ...extra, classes: [0, -1] },
+    { ...extra, classes: '0,3' },
     { ...analyse, type: 'train' },
   ]) {
     expect(() => parseWorkerRequest(bad)).toThrow(
@@ -42,6 +62,7 @@ it('accepts each well-formed report, png bytes included, and refuses a malformed
     { type: 'stored', jobId: 'a-1', kind: 'instances', phase: 'target', epoch: 1 },
     { type: 'done', jobId: 'a-1', computed: 2, stored: 1 },
     { type: 'feature', jobId: 'f-1', png: new Uint8Array([137, 80, 78, 71]) },
+    { type: 'extra-points', jobId: 'e-1', points },
     { type: 'failed', jobId: 'a-1', error: { code: 'EPOCH_NOT_FOUND', message: 'Epoch 9 …' } },
   ];
   for (const report of reports) {
@@ -50,6 +71,8 @@ it('accepts each well-formed report, png bytes included, and refuses a malformed
   for (const bad of [
     { type: 'stored', jobId: 'a-1', kind: 'weights', phase: 'target', epoch: 1 },
     { type: 'feature', jobId: 'f-1', png: [137, 80] },
+    { type: 'extra-points', jobId: 'e-1', points: { ...points, x: ['0.5'] } },
+    { type: 'extra-points', jobId: 'e-1', points: { ...points, set: 'everything' } },
     { type: 'failed', jobId: 'a-1', error: { code: 'OOPS', message: 'x' } },
     { type: 'failed', jobId: 'a-1', error: 'stack trace' },
     { type: 'done', jobId: 'a-1', computed: '2', stored: 1 },

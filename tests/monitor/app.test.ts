@@ -20,6 +20,7 @@ beforeAll(async () => {
     // Every fuzzed request is invalid in at least one place, so none may get as far as computing an analysis.
     analyze: () => Promise.reject(new Error('the fuzzer reached an analysis: a bad parameter passed validation')),
     renderFeatureImage: () => Promise.reject(new Error('the fuzzer reached a feature render: a bad parameter passed validation')),
+    projectExtraPoints: () => Promise.reject(new Error('the fuzzer reached extra points: a bad parameter passed validation')),
   });
   await store.createRun(runMeta('run-f'));
   await store.commitEpoch('run-f', {
@@ -132,6 +133,8 @@ const SLOTS = {
     bad: ['run-f:source', 'run-f:source:1e21', 'bad id:source:1', 'run-f:middle:1', '::', 'run-f:source:4294967296', "a'b:source:1"],
   },
   split: { valid: 'source-validation', bad: ['train', '', 'source-validation\u0000', '..'] },
+  extraSet: { valid: 'target-train', bad: ['target-validation', '', 'TARGET-TRAIN', 'target-train\u0000', "target-train' OR '1'='1"] },
+  classes: { valid: '0,2', bad: ['3', '0,0', '-1', '1e1', '0,,1', '', 'a', ',', '9'.repeat(30), '0;1'] },
   file: { valid: '0.png', bad: ['1e21.png', '-1.png', '99999999999.png', 'x.png', 'atlas.jpg', '1.5.png', '4294967296.png'] },
 } satisfies Record<string, { valid: string; bad: string[] }>;
 type Slot = keyof typeof SLOTS;
@@ -144,6 +147,10 @@ const ROUTES: { template: string; slots: Slot[] }[] = [
   { template: '/api/runs/{id}/epochs/{phase}/{epoch}/layers/{layer}/neurons/{neuron}/feature.png', slots: ['id', 'phase', 'epoch', 'layer', 'neuron'] },
   { template: '/api/runs/{id}/epochs/{phase}/{epoch}/layers/{layer}/weights?from={neuron}&to=0', slots: ['id', 'phase', 'epoch', 'layer', 'neuron'] },
   { template: '/api/runs/{id}/epochs/{phase}/{epoch}/{kind}?reference={reference}', slots: ['id', 'phase', 'epoch', 'kind', 'reference'] },
+  {
+    template: '/api/runs/{id}/epochs/{phase}/{epoch}/projection/extra?set={extraSet}&classes={classes}',
+    slots: ['id', 'phase', 'epoch', 'extraSet', 'classes'],
+  },
   { template: '/api/compare?a={checkpoint}&b=run-f:target:1', slots: ['checkpoint'] },
   { template: '/api/compare/important?a=run-f:source:1&b={checkpoint}', slots: ['checkpoint'] },
   { template: '/api/runs/{id}/instances/{split}/{file}', slots: ['id', 'split', 'file'] },

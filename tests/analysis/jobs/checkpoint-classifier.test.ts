@@ -41,6 +41,26 @@ describe('checkpointClassifier', () => {
     }
   });
 
+  it('gives the head as tensor logits whose softmax is the head probabilities, and whose gradient reaches the rows', async () => {
+    const classifier = checkpointClassifier(model, 'flatten');
+    const random = new SeededRandom(2);
+    const n = 2;
+    const rows = Float32Array.from({ length: n * classifier.dimensions }, () => random.next());
+    const before = tf.memory().numTensors;
+    const probabilities = tf.tidy(() => tf.softmax(classifier.headLogits(tf.tensor2d(rows, [n, classifier.dimensions]))));
+    const fromLogits = await probabilities.data();
+    const gradient = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(classifier.headLogits(x as tf.Tensor2D)))(tf.tensor2d(rows, [n, classifier.dimensions])));
+    const norm = tf.tidy(() => tf.sum(tf.abs(gradient)));
+    const gradientNorm = (await norm.data())[0]!;
+    tf.dispose([probabilities, gradient, norm]);
+    expect(tf.memory().numTensors).toBe(before);
+    const viaHead = await classifier.classifyRepresentations(rows, n);
+    for (let i = 0; i < viaHead.length; i++) {
+      expect(fromLogits[i]).toBeCloseTo(viaHead[i]!, 5);
+    }
+    expect(gradientNorm).toBeGreaterThan(0);
+  });
+
   it('names the layers when the representation layer is missing', () => {
     expect(() => checkpointClassifier(model, 'pool9')).toThrow(/no layer 'pool9'.*conv1/);
   });

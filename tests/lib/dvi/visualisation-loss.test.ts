@@ -7,7 +7,34 @@ import '../../../lib/dvi/visualisation-model.ts';
 import { SeededRandom } from '../../../lib/random/index.ts';
 
 const curve = { a: 1.577, b: 0.895 };
-const weights = { reconstruction: 0.7, temporal: 0.3 };
+const weights = { reconstruction: 0.7, temporal: 0.3, prediction: 0.5 };
+/** A fixed two-layer classifier head d = 3 -> 4 (ReLU) -> 3 classes, as plain numbers and as tensor ops. */
+const headHidden = [
+  [0.8, -0.5, 0.3, 0.1],
+  [-0.2, 0.9, -0.7, 0.4],
+  [0.5, 0.2, 0.6, -0.9],
+];
+const headHiddenBias = [0.1, -0.05, 0.2, 0];
+const headOut = [
+  [1.2, -0.4, 0.3],
+  [-0.6, 0.8, 0.5],
+  [0.4, 0.3, -1.1],
+  [-0.3, -0.7, 0.9],
+];
+const headOutBias = [0.05, -0.1, 0];
+function headReference(row: number[]): number[] {
+  const hidden = headHiddenBias.map((b, o) =>
+    Math.max(
+      0,
+      row.reduce((z, v, i) => z + v * headHidden[i]![o]!, b),
+    ),
+  );
+  return headOutBias.map((b, o) => hidden.reduce((z, v, i) => z + v * headOut[i]![o]!, b));
+}
+function headTensors(rows: tf.Tensor2D): tf.Tensor2D {
+  const hidden = tf.relu(tf.add(tf.matMul(rows, tf.tensor2d(headHidden)), tf.tensor1d(headHiddenBias)));
+  return tf.add(tf.matMul(hidden, tf.tensor2d(headOut)), tf.tensor1d(headOutBias));
+}
 
 interface Problem {
   heads: number[][];
@@ -15,6 +42,8 @@ interface Problem {
   negativeHeads: number[];
   negativeTails: number[];
   previous: number[][];
+  /** The class each head row is to keep. */
+  classes: number[];
 }
 
 /** Float64 forward pass with ReLU between layers; `params` holds kernels and biases in layer order. */
@@ -54,13 +83,25 @@ function referenceLoss(encoder: DenseWeights[], decoder: DenseWeights[], params:
   const umap = crossEntropy / (p.heads.length + p.negativeHeads.length);
   let squaredError = 0;
   let temporal = 0;
+  let crossEntropyOfClasses = 0;
   headPoints.forEach((h, b) => {
-    decode(h).forEach((value, c) => {
+    const decoded = decode(h);
+    decoded.forEach((value, c) => {
       squaredError += (value - p.heads[b]![c]!) ** 2;
     });
     temporal += (h[0]! - p.previous[b]![0]!) ** 2 + (h[1]! - p.previous[b]![1]!) ** 2;
+    const logits = headReference(decoded);
+    const top = Math.max(...logits);
+    const logSum = top + Math.log(logits.reduce((sum, z) => sum + Math.exp(z - top), 0));
+    crossEntropyOfClasses += logSum - logits[p.classes[b]!]!;
   });
-  return umap + (weights.reconstruction * squaredError) / (p.heads.length * p.heads[0]!.length) + (weights.temporal * temporal) / p.heads.length;
+  const n = p.heads.length;
+  return (
+    umap +
+    (weights.reconstruction * squaredError) / (n * p.heads[0]!.length) +
+    (weights.temporal * temporal) / n +
+    (weights.prediction * crossEntropyOfClasses) / n
+  );
 }
 
 describe('visualisationLoss', () => {
@@ -85,6 +126,7 @@ describe('visualisationLoss', () => {
       negativeHeads: [0, 0, 1, 1, 2, 2, 3, 3],
       negativeTails: [1, 2, 3, 0, 0, 3, 2, 1],
       previous: Array.from({ length: 4 }, () => [random.normal(), random.normal()]),
+      classes: [2, 0, 1, 2],
     };
     const layers = [...encoder, ...decoder];
     const offsets: number[] = [];
@@ -113,9 +155,11 @@ describe('visualisationLoss', () => {
             negativeHeads: tf.tensor1d(problem.negativeHeads, 'int32'),
             negativeTails: tf.tensor1d(problem.negativeTails, 'int32'),
             previousHeads: tf.tensor2d(problem.previous),
+            headClasses: tf.tensor1d(problem.classes, 'int32'),
           },
           curve,
           weights,
+          headTensors,
         ).total,
     );
     const variables = [...encoderVariables, ...decoderVariables].flatMap((v) => [v.kernel, v.bias]);
