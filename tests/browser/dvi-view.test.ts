@@ -87,7 +87,7 @@ function projection(epoch: number): ProjectionAnalysis {
       temporalWeight: epoch === 2 ? 0.3 : 0,
       warmStartedFrom: epoch === 2 ? { phase: 'target', epoch: 1, step: 2 } : null,
       previousCheckpoint: { phase: epoch === 2 ? 'target' : 'source', epoch: 1, step: epoch === 2 ? 2 : 1 },
-      finalLosses: { total: 1, umap: 0.5, reconstruction: 0.5, temporal: 0 },
+      finalLosses: { total: 1, umap: 0.5, reconstruction: 0.5, temporal: 0, prediction: 0 },
       perClassCap: 1500,
       boundaryRequested: 3,
       resolution: 20,
