@@ -91,6 +91,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
+  // BullMQ blocks on this one while waiting for a job, and leaves closing it to its owner.
+  const workerConnection = redis.duplicate();
   const worker = new Worker(
     ANALYSIS_QUEUE,
     async (bullJob: Job) => {
@@ -108,7 +110,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       completed++;
     },
-    { connection: redis.duplicate(), concurrency, lockDuration: JOB_LOCK_MS, stalledInterval: JOB_LOCK_MS / 2, maxStalledCount: 2 },
+    { connection: workerConnection, concurrency, lockDuration: JOB_LOCK_MS, stalledInterval: JOB_LOCK_MS / 2, maxStalledCount: 2 },
   );
   worker.on('failed', (bullJob, err) => {
     const attempts = bullJob?.opts.attempts ?? 1;
@@ -140,6 +142,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     async close() {
       await worker.close();
       await processes.close();
+      workerConnection.disconnect();
       redis.disconnect();
     },
   };

@@ -38,7 +38,9 @@ const aborted = (signal: AbortSignal) =>
 /** The monitor's side of the queue on `connection` (its own; closed with it). */
 export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
   const queue = new Queue(ANALYSIS_QUEUE, { connection });
-  const queueEvents = new QueueEvents(ANALYSIS_QUEUE, { connection: connection.duplicate() });
+  // A blocking reader needs a connection of its own; BullMQ leaves closing a given connection to its owner.
+  const eventsConnection = connection.duplicate();
+  const queueEvents = new QueueEvents(ANALYSIS_QUEUE, { connection: eventsConnection });
   const ready = queueEvents.waitUntilReady();
 
   const add = (job: AnalysisJob, step?: number) =>
@@ -120,6 +122,7 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
     async close() {
       await queueEvents.close();
       await queue.close();
+      eventsConnection.disconnect();
     },
   };
 }

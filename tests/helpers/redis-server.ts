@@ -11,8 +11,8 @@ export interface RedisTestServer {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago: redis-server takes a fixed port, not 0. */
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago: redis-server takes a fixed port, not 0 (so does a restarted monitor). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
