@@ -55,6 +55,18 @@ export function analysisJobId(job: AnalysisJob): string {
   return `${job.kind}|${job.runId}|${job.phase}-${job.epoch}${reference}`;
 }
 
+/**
+ * Kinds whose result at a checkpoint starts from the previous checkpoint's (analysis/jobs/checkpoint-chain.ts):
+ * a job computes and stores the earlier checkpoints that lack theirs first. Their jobs of one run share one lock,
+ * or a worker laying out checkpoint 3 (and so 2) and another laying out checkpoint 2 would both store 2.
+ */
+const CHAINED_KINDS: readonly AnalysisKind[] = ['instances', 'projection'];
+
+/** The Redis lock a worker holds while it computes `job` (see CHAINED_KINDS). */
+export function analysisLockName(job: AnalysisJob): string {
+  return CHAINED_KINDS.includes(job.kind) ? `${job.kind}|${job.runId}` : analysisJobId(job);
+}
+
 /** Steps of a run that get distinct priorities; later steps share the most urgent one. */
 const STEP_SLOTS = 500_000;
 

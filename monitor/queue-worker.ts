@@ -6,7 +6,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { AnalysisEvent, EpochRecord, ServerToClientEvents } from '../core/protocol.ts';
 import type { AnalysisKind } from '../core/analysis-protocol.ts';
 import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
-import { ANALYSIS_QUEUE, analysisJobId, errorFromJobFailure, jobFailureReason, parseAnalysisJob, type AnalysisJob } from '../core/queue-protocol.ts';
+import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob, type AnalysisJob } from '../core/queue-protocol.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeAnalysisWorkers } from './analysis-workers.ts';
 import { analysisLockMs, claimEvent, connectRedis, withLock } from './redis-connection.ts';
@@ -80,7 +80,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (key === null || (kind !== job.kind && (await store.hasAnalysis(kind, key)))) {
         continue;
       }
-      await withLock(redis, analysisJobId({ ...job, kind, ...(reference ? { reference } : {}) }), () =>
+      await withLock(redis, analysisLockName({ ...job, kind, ...(reference ? { reference } : {}) }), () =>
         processes.analyze({ runId: job.runId, phase: job.phase, epoch: job.epoch }, { kinds: [kind], ...(reference ? { reference } : {}) }),
       );
     }

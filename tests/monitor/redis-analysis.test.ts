@@ -6,7 +6,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Store } from '../../store/store.ts';
 import type { AnalysisEvent } from '../../core/protocol.ts';
-import { ANALYSIS_QUEUE, errorFromJobFailure, jobFailureReason, parseAnalysisJob } from '../../core/queue-protocol.ts';
+import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob } from '../../core/queue-protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { makeRedisAnalysis } from '../../monitor/redis-analysis.ts';
 import { assertRedisReachable, claimEvent, connectRedis, parseRedisUrl, withLock } from '../../monitor/redis-connection.ts';
@@ -101,6 +101,10 @@ it('keeps an error code across the queue, and refuses a bad or unreachable Redis
   const crossed = errorFromJobFailure(jobFailureReason(new TransferscopeError('EPOCH_NOT_FOUND', 'No checkpoint: pick another.')));
   expect([crossed.code, crossed.message]).toEqual(['EPOCH_NOT_FOUND', 'No checkpoint: pick another.']);
   expect(errorFromJobFailure(jobFailureReason(new Error('boom\nstack'))).code).toBe('INTERNAL');
+  // A chained kind's jobs of one run share a lock (each computes the earlier checkpoints first); others do not.
+  const job = (kind: 'network' | 'instances', epoch: number) => analysisLockName({ runId: 'q', phase: 'target', epoch, kind });
+  expect(job('instances', 1)).toBe(job('instances', 2));
+  expect(job('network', 1)).not.toBe(job('network', 2));
   expect(() => parseRedisUrl('http://secret@example.org')).toThrow(/^--redis takes a Redis URL such as redis:\/\/127\.0\.0\.1:6379/);
   // A port nothing listens on: the server's own port + 1 was free a moment ago at best, so use a closed one.
   const unreachable = `redis://user:hunter2@127.0.0.1:${redis.port === 1 ? 2 : 1}`;
