@@ -162,13 +162,13 @@ async function serve(args: string[]): Promise<number> {
 
 async function worker(args: string[]): Promise<number> {
   const { flags, location } = parse(args, { redis: { type: 'string' }, concurrency: { type: 'string' } });
-  const redis = await redisFlag(flags.redis);
-  if (redis === undefined) {
-    usageError('Missing --redis URL (or TRANSFERSCOPE_REDIS): the Redis that `serve --redis` monitors queue analyses on.');
-  }
   const concurrency = flags.concurrency === undefined ? 1 : Number(flags.concurrency);
   if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     usageError(`--concurrency takes a whole number of jobs at once from 1 to 64 (got '${String(flags.concurrency).slice(0, 20)}').`);
+  }
+  const redis = await redisFlag(flags.redis);
+  if (redis === undefined) {
+    usageError('Missing --redis URL (or TRANSFERSCOPE_REDIS): the Redis that `serve --redis` monitors queue analyses on.');
   }
   const { startQueueWorker } = await import('../monitor/queue-worker.ts');
   const { redisDisplay } = await import('../monitor/redis-connection.ts');
