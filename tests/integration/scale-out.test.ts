@@ -170,7 +170,8 @@ it('runs a smoke run across two monitors and two workers: every event once, a ki
   monitorB = serve(portB);
   await monitorB.line(/monitor on /);
 
-  expect(await new Promise((resolve) => trainer.child.once('exit', resolve))).toBe(0);
+  await exited(trainer);
+  expect(trainer.child.exitCode).toBe(0);
   await Promise.all([received(clientA, '1 done'), received(clientA, '2 done'), received(clientB, '2 done')]);
   const victim = await killed;
   expect(victim.child.signalCode).toBe('SIGKILL');
