@@ -321,6 +321,32 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  await section(
+    'past one machine',
+    [
+      ['analyses_per_minute_1_worker', 'analyses/min', 'analyses computed per minute by one `transferscope worker`'],
+      ['analyses_per_minute_2_workers', 'analyses/min', 'the same jobs with two workers'],
+      ['live_latency_ms_p95_via_redis', 'ms', 'epoch committed on object storage to a client of the other of two monitors, p95'],
+    ],
+    async () => {
+      const { measureScaleOut } = await import('./scale-out.ts');
+      const r = await measureScaleOut(log);
+      const jobs = `${r.analyses} analyses (network abstractions and instance layouts of two smoke runs) on an S3-compatible store, Redis on loopback`;
+      results.analyses_per_minute_1_worker = { value: round(r.analysesPerMinute1Worker), unit: 'analyses/min', description: `one worker: ${jobs}` };
+      results.analyses_per_minute_2_workers = {
+        value: round(r.analysesPerMinute2Workers),
+        unit: 'analyses/min',
+        description: `two workers, the same jobs: ${jobs}`,
+        ratio: round(r.analysesPerMinute2Workers / r.analysesPerMinute1Worker),
+      };
+      results.live_latency_ms_p95_via_redis = {
+        value: round(r.liveLatencyP95Ms),
+        unit: 'ms',
+        description: `an epoch committed on the S3-compatible store until a client of the other of two \`serve --redis\` monitors receives it (${r.liveLatencySamples} epochs)`,
+      };
+    },
+  );
+
   results.totalSeconds = round((Date.now() - started) / 1000);
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(new URL('./RESULTS.md', import.meta.url), renderMarkdown(results));

@@ -16,13 +16,16 @@ const USAGE = `usage:
   transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--token T] [--backend B]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope train --resume RUN [--db DIR] [--backend B]
-  transferscope serve [--db DIR] [--port N] [--host H] [--token T]
+  transferscope serve [--db DIR] [--port N] [--host H] [--token T] [--redis URL] [--kind K[,K]]
+  transferscope worker --redis URL [--db DIR] [--concurrency N]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)
 --db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
   --storage-option KEY=VALUE (repeatable; e.g. aws_endpoint=http://127.0.0.1:9000), besides AWS_* and the like
---token T (or TRANSFERSCOPE_TOKEN=T) requires Authorization: Bearer T for the API and the socket.`;
+--token T (or TRANSFERSCOPE_TOKEN=T) requires Authorization: Bearer T for the API and the socket.
+--redis URL (or TRANSFERSCOPE_REDIS=URL): serve queues analyses for worker processes on that Redis, and several
+  monitors on one Redis reach each other's clients.`;
 
 function usageError(message: string): never {
   throw new TransferscopeError('INVALID_ARGUMENT', `${message} Run 'transferscope help' for usage.`);
@@ -107,16 +110,79 @@ async function parseBackend(value: string | undefined) {
   return choice as (typeof BACKEND_CHOICES)[number];
 }
 
+/** The analysis kinds of --kind K[,K], or undefined (all) when it is not given. */
+async function parseKinds(value: string | undefined) {
+  const { ANALYSIS_KINDS } = await import('../core/analysis-protocol.ts');
+  const kinds = value?.split(',');
+  const unknown = kinds?.find((k) => !(ANALYSIS_KINDS as readonly string[]).includes(k));
+  if (unknown !== undefined) {
+    usageError(`Unknown --kind '${unknown.slice(0, 40)}': use ${ANALYSIS_KINDS.join(', ')} (comma-separated), or leave it out for all.`);
+  }
+  return kinds as (typeof ANALYSIS_KINDS)[number][] | undefined;
+}
+
+/** The Redis URL of --redis or TRANSFERSCOPE_REDIS, checked to answer; undefined when neither is set. */
+async function redisFlag(value: string | undefined): Promise<string | undefined> {
+  const fromEnv = process.env.TRANSFERSCOPE_REDIS;
+  const url = value ?? (fromEnv === '' ? undefined : fromEnv);
+  if (url === undefined) {
+    return undefined;
+  }
+  const { assertRedisReachable, parseRedisUrl } = await import('../monitor/redis-connection.ts');
+  await assertRedisReachable(parseRedisUrl(url, value === undefined ? 'TRANSFERSCOPE_REDIS' : '--redis'));
+  return url;
+}
+
 async function serve(args: string[]): Promise<number> {
-  const { flags, location } = parse(args, { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } });
+  const { flags, location } = parse(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    redis: { type: 'string' },
+    kind: { type: 'string' },
+  });
   const port = await parsePortFlag(flags.port);
   const { host, token } = await monitorAccess(flags);
+  const analysisKinds = await parseKinds(flags.kind);
+  const redis = await redisFlag(flags.redis);
   const { startMonitor } = await import('../monitor/server.ts');
   const store = await openStore(location, { monitor: true });
-  const monitor = await startMonitor({ store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
+  const monitor = await startMonitor({
+    store,
+    port,
+    host,
+    token,
+    dashboardDir: DASHBOARD_DIR,
+    analyzeCheckpoints: true,
+    ...(redis ? { redis } : {}),
+    ...(analysisKinds ? { analysisKinds } : {}),
+  });
   console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
+  store.close();
+  return 0;
+}
+
+async function worker(args: string[]): Promise<number> {
+  const { flags, location } = parse(args, { redis: { type: 'string' }, concurrency: { type: 'string' } });
+  const concurrency = flags.concurrency === undefined ? 1 : Number(flags.concurrency);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    usageError(`--concurrency takes a whole number of jobs at once from 1 to 64 (got '${String(flags.concurrency).slice(0, 20)}').`);
+  }
+  const redis = await redisFlag(flags.redis);
+  if (redis === undefined) {
+    usageError('Missing --redis URL (or TRANSFERSCOPE_REDIS): the Redis that `serve --redis` monitors queue analyses on.');
+  }
+  const { startQueueWorker } = await import('../monitor/queue-worker.ts');
+  const { redisDisplay } = await import('../monitor/redis-connection.ts');
+  const store = await openStore(location);
+  const running = await startQueueWorker({ store, redisUrl: redis, concurrency, log: (line) => console.log(`transferscope: ${line}`) });
+  console.log(`transferscope: worker taking analysis jobs from ${redisDisplay(redis)} (store ${store.displayUri}, ${concurrency} at once)`);
+  await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+  // Running jobs finish first; a second signal (or SIGKILL) ends them, and another worker retries them.
+  process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+  await running.close();
   store.close();
   return 0;
 }
@@ -248,12 +314,7 @@ async function analyze(args: string[]): Promise<number> {
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
   }
-  const { ANALYSIS_KINDS } = await import('../core/analysis-protocol.ts');
-  const kinds = flags.kind?.split(',');
-  const unknown = kinds?.find((k) => !(ANALYSIS_KINDS as readonly string[]).includes(k));
-  if (unknown !== undefined) {
-    usageError(`Unknown --kind '${unknown}': use ${ANALYSIS_KINDS.join(', ')} (comma-separated), or leave it out for all.`);
-  }
+  const kinds = await parseKinds(flags.kind);
   if ((flags.phase === undefined) !== (flags.epoch === undefined)) {
     usageError('Pass --phase and --epoch together, or neither to analyse every checkpoint of the run.');
   }
@@ -274,7 +335,7 @@ async function analyze(args: string[]): Promise<number> {
     runId: flags.run,
     backend,
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
-    ...(kinds ? { kinds: kinds as (typeof ANALYSIS_KINDS)[number][] } : {}),
+    ...(kinds ? { kinds } : {}),
     ...(reference ? { reference } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
@@ -330,6 +391,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'analyze':
         return await analyze(rest);
+      case 'worker':
+        return await worker(rest);
       case 'feature':
         return await feature(rest);
       case 'help':

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'EPOCH_NOT_FOUND'
   | 'PORT_IN_USE'
   | 'STORE_UNAVAILABLE'
+  | 'REDIS_UNAVAILABLE'
   | 'BUSY'
   | 'NOT_FOUND'
   | 'INTERNAL';
@@ -27,6 +28,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   EPOCH_NOT_FOUND: 404,
   PORT_IN_USE: 409,
   STORE_UNAVAILABLE: 503,
+  REDIS_UNAVAILABLE: 503,
   /** Too much work already waiting (feature renders): try again shortly. */
   BUSY: 503,
   NOT_FOUND: 404,

@@ -23,7 +23,13 @@ export interface AnalysisQueue {
   idle(): Promise<void>;
 }
 
-export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit: (event: AnalysisEvent) => void): AnalysisQueue {
+/** `kinds`: what is computed for every checkpoint (`serve --kind`), all of them by default. */
+export function makeAnalysisQueue(
+  store: Store,
+  analyze: AnalyzeCheckpoint,
+  emit: (event: AnalysisEvent) => void,
+  kinds: readonly AnalysisKind[] = ANALYSIS_KINDS,
+): AnalysisQueue {
   /** Every checkpoint ever queued, as `runId/step`, so catching up never queues one twice. */
   const seen = new Set<string>();
   /** Checkpoints with kinds left to compute, in arrival order. */
@@ -31,7 +37,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
 
   /** The next job: the earliest kind in ANALYSIS_KINDS that any checkpoint still needs, for the newest such checkpoint. */
   function nextJob(): { item: (typeof waiting)[number]; kind: AnalysisKind } | null {
-    for (const kind of ANALYSIS_KINDS) {
+    for (const kind of kinds) {
       const item = [...waiting].reverse().find((w) => w.left.includes(kind));
       if (item) {
         return { item, kind };
@@ -80,7 +86,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
         await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind] });
       }
       item.ready.push(kind);
-      if (item.left.length > 0 || item.ready.length < ANALYSIS_KINDS.length) {
+      if (item.left.length > 0 || item.ready.length < kinds.length) {
         emit({ runId, at, status: 'running', message: `${item.ready.join(', ')} ready` });
       } else {
         waiting.splice(waiting.indexOf(item), 1);
@@ -100,7 +106,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     if (!seen.has(`${runId}/${at.step}`)) {
       seen.add(`${runId}/${at.step}`);
       emit({ runId, at, status: 'queued' });
-      waiting.push({ runId, at, left: [...ANALYSIS_KINDS], ready: [], started: false });
+      waiting.push({ runId, at, left: [...kinds], ready: [], started: false });
     }
   };
 
@@ -108,7 +114,7 @@ export function makeAnalysisQueue(store: Store, analyze: AnalyzeCheckpoint, emit
     const epochs = await store.listEpochs(runId);
     const lacking: EpochRef[] = [];
     for (const record of epochs.filter((e) => e.checkpoint && !seen.has(`${runId}/${e.step}`))) {
-      const keys = ANALYSIS_KINDS.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
+      const keys = kinds.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
       const stored = await Promise.all(keys.map(([kind, key]) => (key === null ? Promise.resolve(true) : store.hasAnalysis(kind, key))));
       if (stored.includes(false)) {
         lacking.push({ phase: record.phase, epoch: record.epoch, step: record.step });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Server as SocketServer } from 'socket.io';
 import type { Server as HttpServer } from 'node:http';
-import type { ClientToServerEvents, ServerToClientEvents } from '../core/protocol.ts';
+import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import { assertRunId } from '../core/params.ts';
 import { createApp } from './app.ts';
@@ -11,6 +11,12 @@ import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeAnalysisWorkers, type AnalysisWorkers } from './analysis-workers.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { AnalysisKind } from '../core/analysis-protocol.ts';
+import { withNeeds } from '../core/analysis-keys.ts';
+import { makeRedisAnalysis } from './redis-analysis.ts';
+import { connectRedis } from './redis-connection.ts';
+import type { AnalyzeCheckpoint } from './analysis-workers.ts';
 import { isLoopbackHost, socketAuthorized, socketRefusal, type AccessPolicy } from './access-guard.ts';
 
 /** The room of sockets that asked for every run's summary (the dashboard's run list). */
@@ -24,10 +30,18 @@ export interface MonitorOptions {
   pollIntervalMs?: number;
   /** Analyse every checkpoint in the background (a worker process per job), not only on request. */
   analyzeCheckpoints?: boolean;
+  /** The kinds analysed in the background for every checkpoint (`serve --kind`); all by default. Requests compute any kind. */
+  analysisKinds?: readonly AnalysisKind[];
   /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
   analysisWorkers?: number;
   /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
   token?: string | null;
+  /**
+   * `redis://…`: analyses go to the shared queue that `transferscope worker` processes run, and socket events
+   * reach the clients of every monitor on this Redis (the socket.io Redis adapter). Check it first
+   * (assertRedisReachable): commands wait for Redis rather than fail.
+   */
+  redis?: string;
 }
 
 export interface RunningMonitor {
@@ -37,10 +51,10 @@ export interface RunningMonitor {
   close(): Promise<void>;
 }
 
-function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers, access: AccessPolicy): Promise<HttpServer> {
+function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers, analyze: AnalyzeCheckpoint, access: AccessPolicy): Promise<HttpServer> {
   const app = createApp(options.store, {
     dashboardDir: options.dashboardDir,
-    analyze: workers.analyze,
+    analyze,
     renderFeatureImage: workers.renderFeatureImage,
     projectExtraPoints: workers.projectExtraPoints,
     access,
@@ -61,11 +75,16 @@ function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers,
 /** Serves the API, the dashboard and live events; resolves once listening. Port 0 picks a free port. */
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
+  // Feature images stay in this monitor's own workers: they are rendered for one view and never stored.
   const workers = makeAnalysisWorkers(options.store.location, options.analysisWorkers);
+  const redis = options.redis ? connectRedis(options.redis) : null;
+  const redisAnalysis = redis ? makeRedisAnalysis(redis) : null;
+  const fanOut = redis ? { pub: redis.duplicate(), sub: redis.duplicate() } : null;
   const access: AccessPolicy = { loopbackOnly: isLoopbackHost(host), token: options.token ?? null };
-  const server = await listen(options, host, workers, access);
+  const server = await listen(options, host, workers, redisAnalysis?.analyze ?? workers.analyze, access);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, {
     serveClient: false,
+    ...(fanOut ? { adapter: createAdapter(fanOut.pub, fanOut.sub) } : {}),
     // Any web page may open a websocket to loopback; only the dashboard's own origin is let in.
     allowRequest: (request, callback) => {
       const refusal = socketRefusal(request, access);
@@ -92,7 +111,16 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     });
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
-  const analysis = options.analyzeCheckpoints ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event)) : null;
+  // Through the adapter when on Redis: an analysis event is published once (claimed in Redis) for every monitor.
+  const emitAnalysis = (event: AnalysisEvent): void => void io.to(event.runId).emit('analysis', event);
+  const analysis = !options.analyzeCheckpoints
+    ? null
+    : redisAnalysis
+      ? redisAnalysis.makeQueue(options.store, emitAnalysis, options.analysisKinds)
+      : makeAnalysisQueue(options.store, workers.analyze, emitAnalysis, options.analysisKinds && withNeeds(options.analysisKinds));
+  // Every monitor watches the store itself, so what it notices goes to its own sockets only: a client gets
+  // each epoch once, from the monitor it is connected to.
+  const watched = redis ? io.local : io;
   // Checkpoints committed while no monitor ran (or that the watcher's clock missed) are queued too.
   const catchUp = (runId?: string): void => {
     analysis?.catchUp(runId).catch((err: Error) => console.error(`monitor: catching up on unanalysed checkpoints failed: ${err.message}`));
@@ -102,16 +130,16 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     options.store,
     {
       epoch(runId, record) {
-        io.to(runId).emit('epoch', { runId, record });
+        watched.to(runId).emit('epoch', { runId, record });
         if (record.checkpoint) {
           const at = { phase: record.phase, epoch: record.epoch, step: record.step };
-          io.to(runId).emit('checkpoint', { runId, at });
+          watched.to(runId).emit('checkpoint', { runId, at });
           analysis?.enqueue(runId, at);
         }
       },
       run(run) {
         // A socket in both rooms gets it once.
-        io.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
+        watched.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
         catchUp(run.id);
       },
     },
@@ -130,6 +158,10 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
       // Settles once the HTTP server it is attached to has closed.
       await io.close();
       server.closeAllConnections();
+      await redisAnalysis?.close();
+      fanOut?.pub.disconnect();
+      fanOut?.sub.disconnect();
+      redis?.disconnect();
     },
   };
 }

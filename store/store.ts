@@ -185,7 +185,11 @@ export class Store {
       // A remote store is first reached here: connecting to a URI only parses it.
       const entries = await Promise.all(
         (Object.keys(TABLE_SCHEMAS) as TableName[]).map(async (name) => {
-          const table = await db.createEmptyTable(name, TABLE_SCHEMAS[name], { mode: 'create', existOk: true });
+          // Processes starting together on a new store (a deployment's monitors, workers and trainer) race to
+          // create each table: the losers' commits conflict, and the table the winner made is opened instead.
+          const table = await db
+            .createEmptyTable(name, TABLE_SCHEMAS[name], { mode: 'create', existOk: true })
+            .catch((err: unknown) => db.openTable(name).catch(() => Promise.reject(err as Error)));
           return [name, table] as const;
         }),
       );
@@ -504,7 +508,12 @@ export class Store {
   }
 
   async hasAnalysis(kind: AnalysisKind, key: AnalysisKey): Promise<boolean> {
-    return (await this.tables.analyses.countRows(analysisFilter(kind, key))) > 0;
+    return (await this.countAnalyses(kind, key)) > 0;
+  }
+
+  /** Rows stored under (`kind`, `key`): 1 once computed, whichever processes raced to compute it. */
+  async countAnalyses(kind: AnalysisKind, key: AnalysisKey): Promise<number> {
+    return this.tables.analyses.countRows(analysisFilter(kind, key));
   }
 
   /** Stores `result` under (`kind`, `key`); refuses (RUN_EXISTS) if one is stored already, so nothing is overwritten. */

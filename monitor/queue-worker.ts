@@ -1,0 +1,149 @@
+// `transferscope worker`: takes analysis jobs from the Redis queue that `serve --redis` monitors fill, runs each
+// in a forked analysis process (as the monitor's own pool does, so this process's event loop stays free to keep
+// BullMQ's job lock alive through a minute of tensor work), and reports progress to every monitor's clients.
+import { Worker, type Job } from 'bullmq';
+import { Emitter } from '@socket.io/redis-emitter';
+import type { AnalysisEvent, EpochRecord, ServerToClientEvents } from '../core/protocol.ts';
+import type { AnalysisKind } from '../core/analysis-protocol.ts';
+import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
+import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob, type AnalysisJob } from '../core/queue-protocol.ts';
+import { TransferscopeError } from '../core/errors.ts';
+import { makeAnalysisWorkers } from './analysis-workers.ts';
+import { analysisLockMs, claimEvent, connectRedis, withLock } from './redis-connection.ts';
+import type { Store } from '../store/store.ts';
+
+export interface QueueWorkerOptions {
+  store: Store;
+  redisUrl: string;
+  /** Jobs at once, each in its own process (default 1: one analysis uses a core). */
+  concurrency?: number;
+  /** Called with one line per job start and end (the CLI prints them). */
+  log?: (line: string) => void;
+}
+
+export interface QueueWorker {
+  /** Jobs this worker finished. */
+  readonly completed: number;
+  /** Stops taking jobs, lets running ones finish, and disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * BullMQ's lock on an active job; the worker renews it every half of this. A SIGKILLed worker stops renewing,
+ * and another worker's stalled-job check (every half of it) puts the job back on the queue.
+ */
+const JOB_LOCK_MS = analysisLockMs();
+
+/** Starts taking jobs; resolves once connected. */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const { store } = options;
+  const log = options.log ?? (() => {});
+  const concurrency = options.concurrency ?? 1;
+  const redis = connectRedis(options.redisUrl);
+  const events = new Emitter<ServerToClientEvents>(redis);
+  const processes = makeAnalysisWorkers(store.location, concurrency);
+  let completed = 0;
+
+  const publish = async (event: AnalysisEvent): Promise<void> => {
+    if (await claimEvent(redis, event)) {
+      events.to(event.runId).emit('analysis', event);
+    }
+  };
+
+  /** Which of `kinds` of the checkpoint are stored now (a kind with nothing to compute there counts as stored). */
+  const storedKinds = async (kinds: readonly AnalysisKind[], runId: string, epochs: EpochRecord[], at: EpochRecord): Promise<AnalysisKind[]> => {
+    const stored = await Promise.all(
+      kinds.map(async (kind) => {
+        const key = analysisKey(kind, runId, epochs, at);
+        return key === null || (await store.hasAnalysis(kind, key));
+      }),
+    );
+    return kinds.filter((_, i) => stored[i]);
+  };
+
+  const runJob = async (job: AnalysisJob): Promise<void> => {
+    const epochs = await store.listEpochs(job.runId);
+    const record = epochs.find((e) => e.phase === job.phase && e.epoch === job.epoch && e.checkpoint);
+    if (!record) {
+      throw new TransferscopeError('EPOCH_NOT_FOUND', `Run '${job.runId}' has no checkpoint at ${job.phase} epoch ${job.epoch}.`);
+    }
+    const at = { phase: record.phase, epoch: record.epoch, step: record.step };
+    const background = job.background;
+    if (background) {
+      await publish({ runId: job.runId, at, status: 'running' });
+    }
+    // A kind's needs first, each under its own lock: a features job and a network job of one checkpoint on two
+    // workers would otherwise both compute the network abstraction.
+    for (const kind of withNeeds([job.kind])) {
+      const reference = kind === job.kind ? job.reference : undefined;
+      const key = analysisKey(kind, job.runId, epochs, record, reference);
+      if (key === null || (kind !== job.kind && (await store.hasAnalysis(kind, key)))) {
+        continue;
+      }
+      await withLock(redis, analysisLockName({ ...job, kind, ...(reference ? { reference } : {}) }), () =>
+        processes.analyze({ runId: job.runId, phase: job.phase, epoch: job.epoch }, { kinds: [kind], ...(reference ? { reference } : {}) }),
+      );
+    }
+    if (background) {
+      const ready = await storedKinds(background, job.runId, epochs, record);
+      const done = ready.length === background.length;
+      await publish({ runId: job.runId, at, status: done ? 'done' : 'running', ...(done ? {} : { message: `${ready.join(', ')} ready` }) });
+    }
+  };
+
+  // BullMQ blocks on this one while waiting for a job, and leaves closing it to its owner.
+  const workerConnection = redis.duplicate();
+  const worker = new Worker(
+    ANALYSIS_QUEUE,
+    async (bullJob: Job) => {
+      const job = parseAnalysisJob(bullJob.data);
+      const name = `${job.kind} of ${job.runId} ${job.phase} epoch ${job.epoch}`;
+      const started = performance.now();
+      log(`${name}…`);
+      try {
+        await runJob(job);
+      } catch (err) {
+        log(`${name} failed: ${(err as Error).message}`);
+        // The code crosses the queue in the reason, so a monitor answers a request with the right status.
+        throw new Error(jobFailureReason(err), { cause: err });
+      }
+      log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      completed++;
+    },
+    { connection: workerConnection, concurrency, lockDuration: JOB_LOCK_MS, stalledInterval: JOB_LOCK_MS / 2, maxStalledCount: 2 },
+  );
+  worker.on('failed', (bullJob, err) => {
+    const attempts = bullJob?.opts.attempts ?? 1;
+    if (bullJob && bullJob.attemptsMade >= attempts) {
+      const job = parseAnalysisJob(bullJob.data);
+      store
+        .listEpochs(job.runId)
+        .then((epochs) => epochs.find((e) => e.phase === job.phase && e.epoch === job.epoch))
+        .then((record) =>
+          record && job.background
+            ? publish({
+                runId: job.runId,
+                at: { phase: record.phase, epoch: record.epoch, step: record.step },
+                status: 'failed',
+                message: errorFromJobFailure(err.message).message,
+              })
+            : undefined,
+        )
+        .catch(() => {});
+    }
+  });
+  // BullMQ reports connection trouble here; without a listener Node would treat it as uncaught.
+  worker.on('error', (err) => log(`queue: ${err.message}`));
+  await worker.waitUntilReady();
+  return {
+    get completed() {
+      return completed;
+    },
+    async close() {
+      await worker.close();
+      await processes.close();
+      workerConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}
