@@ -31,8 +31,38 @@ export function describeModel(model: tfl.LayersModel, monitor?: readonly string[
     : model.layers.filter((l) => MONITORED_CLASSES.has(l.getClassName())).map((l) => l.name);
   const representation = model.layers.filter((l) => REPRESENTATION_CLASSES.has(l.getClassName())).at(-1);
   return {
-    topology: model.toJSON(null, false) as unknown as Record<string, unknown>,
+    topology: layerChainTopology(model) ?? (model.toJSON(null, false) as unknown as Record<string, unknown>),
     monitoredLayers,
     representationLayer: representation?.name ?? null,
+  };
+}
+
+interface LayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+  inbound_nodes: unknown[][][];
+}
+
+/**
+ * A Sequential topology for a model whose layers run one after another, else null. `fit` hands callbacks the
+ * functional model inside a Sequential, whose layers the chain attributions (analysis/attribution) run one by one
+ * only when the model is a Sequential again.
+ */
+function layerChainTopology(model: tfl.LayersModel): Record<string, unknown> | null {
+  const json = model.toJSON(null, false) as unknown as { class_name: string; config: { name: string; layers: LayerJson[] } };
+  if (json.class_name === 'Sequential') {
+    return json as unknown as Record<string, unknown>;
+  }
+  const [input, ...layers] = json.config.layers;
+  const inboundName = (layer: LayerJson) => (layer.inbound_nodes.length === 1 && layer.inbound_nodes[0]!.length === 1 ? layer.inbound_nodes[0]![0]![0] : null);
+  const previous = (i: number) => (i === 0 ? input : layers[i - 1])?.config.name;
+  if (input?.class_name !== 'InputLayer' || layers.length === 0 || layers.some((layer, i) => inboundName(layer) !== previous(i))) {
+    return null;
+  }
+  const first = { ...layers[0]!, config: { ...layers[0]!.config, batch_input_shape: input.config.batch_input_shape } };
+  return {
+    ...json,
+    class_name: 'Sequential',
+    config: { name: json.config.name, layers: [first, ...layers.slice(1)].map(({ class_name, config }) => ({ class_name, config })) },
   };
 }

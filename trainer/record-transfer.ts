@@ -65,6 +65,14 @@ export interface RecordedConfig {
   evalTrainSamples: number;
 }
 
+/** A fit log's value: a number, or a scalar tensor tfjs has not read yet. */
+async function logValue(value: number | tf.Scalar | undefined): Promise<number> {
+  if (value === undefined) {
+    return Number.NaN;
+  }
+  return typeof value === 'number' ? value : (await value.data())[0]!;
+}
+
 function readerOf(images: LabelledImages, classNames: string[], what: string): ImageReader {
   const [count, height, width, channels] = images.x.shape;
   const labels = images.y.rank === 2 ? tf.tidy(() => tf.argMax(images.y, 1)) : tf.cast(images.y, 'int32');
@@ -223,7 +231,7 @@ export function recordTransfer(options: RecordTransferOptions): TransferRecorder
         phase: options.phase,
         epoch: epoch + 1,
         step,
-        loss: Number(logs?.loss ?? Number.NaN),
+        loss: await logValue(logs?.loss),
         trainSeconds,
         trainImagesPerSecond: trainSeconds > 0 ? images / trainSeconds : 0,
         evaluation: {
