@@ -8,5 +8,6 @@ export {
   type RecordedConfig,
   type TransferRecorder,
 } from './trainer/record-transfer.ts';
+export { importLayersModel, SUPPORTED_LAYER_CLASSES, type ImportedModel } from './trainer/layers-model-import.ts';
 export { selectBackend, type BackendChoice } from './trainer/backend.ts';
 export { DIGIT_CLASS_NAMES, loadMnistDigits, makeSyntheticDigits, type ImageSet } from './datasets/index.ts';
