@@ -21,6 +21,7 @@ import {
   type ConductanceKey,
   type EpochKey,
   type LayerWeights,
+  type RunModel,
   type SplitPredictions,
   type StoredConductance,
   type StoredInstances,
@@ -266,6 +267,31 @@ export class Store {
       where: `id = ${sqlString(meta.id)}`,
       values: { status: meta.status, updated_at: meta.updatedAt, meta_json: JSON.stringify(meta) },
     });
+  }
+
+  /** Stores the model of run `runId` (once, when the run starts); a second call for the same run is refused. */
+  async putRunModel(runId: string, model: RunModel): Promise<void> {
+    if ((await this.tables.run_models.countRows(runFilter(runId))) > 0) {
+      throw new TransferscopeError('RUN_EXISTS', `Run '${runId}' already has a stored model; a run's model is stored once.`);
+    }
+    await this.tables.run_models.add(
+      makeRecordTable(TABLE_SCHEMAS.run_models, {
+        run_id: [runId],
+        topology_json: [JSON.stringify(model.topology)],
+        monitored_json: [JSON.stringify({ monitoredLayers: model.monitoredLayers, representationLayer: model.representationLayer })],
+      }),
+    );
+  }
+
+  /** The stored model of run `runId`, or null for runs stored before models were (AlexNet runs: their config names it). */
+  async getRunModel(runId: string): Promise<RunModel | null> {
+    const rows = await this.tables.run_models.query().where(runFilter(runId)).limit(1).toArray();
+    const row = rows[0] as { topology_json: string; monitored_json: string } | undefined;
+    if (!row) {
+      return null;
+    }
+    const monitored = JSON.parse(row.monitored_json) as Pick<RunModel, 'monitoredLayers' | 'representationLayer'>;
+    return { topology: JSON.parse(row.topology_json) as Record<string, unknown>, ...monitored };
   }
 
   async getRun(id: string): Promise<RunMeta> {

@@ -6,6 +6,12 @@ import { LAYER_NAMES, type PretrainedSource } from '../core/protocol.ts';
 import type { ModelVariant } from './config.ts';
 import { buildAlexNet, INPUT_SIZE } from './alexnet.ts';
 import { modelFilesHandler } from './model-files.ts';
+import { assertSupportedLayers } from './layers-model-import.ts';
+
+// The built-in trainer fine-tunes AlexNet only (layers from any model are issue 13, item 1); any supported model trains
+// in a script of one's own.
+const OWN_SCRIPT =
+  "To fine-tune another network, load it with importLayersModel and record your own model.fit with recordTransfer (README, 'Your own training script').";
 
 function refuse(path: string, message: string): never {
   throw new TransferscopeError('INVALID_CONFIG', `Pretrained model '${path}' does not fit ${message}`);
@@ -27,6 +33,7 @@ export async function loadPretrainedSource(
   const loaded = await tfl.loadLayersModel(modelFilesHandler(path));
   const model = buildAlexNet({ variant, classCount, seed });
   try {
+    assertSupportedLayers(loaded, path);
     const size = INPUT_SIZE[variant];
     const input = loaded.inputs[0]?.shape.slice(1) ?? [];
     if (input.join('x') !== `${size}x${size}x3`) {
@@ -38,13 +45,13 @@ export async function loadPretrainedSource(
     const layers = loaded.layers.filter((l) => l.getClassName() === 'Conv2D' || l.getClassName() === 'Dense');
     const stray = loaded.layers.find((l) => l.weights.length > 0 && !layers.includes(l));
     if (stray) {
-      refuse(path, `AlexNet: its layer '${stray.name}' (${stray.getClassName()}) has weights; only Conv2D and Dense layers can be taken over.`);
+      refuse(path, `AlexNet: its layer '${stray.name}' (${stray.getClassName()}) has weights; only Conv2D and Dense layers can be taken over. ${OWN_SCRIPT}`);
     }
     const convs = layers.filter((l) => l.getClassName() === 'Conv2D').length;
     if (convs !== 5 || layers.length !== 8 || layers.slice(0, 5).some((l) => l.getClassName() !== 'Conv2D')) {
       refuse(
         path,
-        `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense.`,
+        `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense. ${OWN_SCRIPT}`,
       );
     }
     const pretrainedClasses = layers[7]!.getWeights()[0]?.shape[1] ?? 0;

@@ -11,6 +11,7 @@ import { checkConfigFiles, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import { buildAlexNet } from './alexnet.ts';
 import { layerShapes } from './layer-weights.ts';
+import { describeModel } from './model-description.ts';
 import { makeSnapshotRecorder } from './snapshot-recorder.ts';
 import { makeProgressPrinter } from './progress.ts';
 import { runTwoPhaseTraining, type TrainingCallbacks, type TrainingStart } from './train-loop.ts';
@@ -146,6 +147,8 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
       store ??= await openStore();
       const probe = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
       const layers = layerShapes(probe);
+      // Every run stores its model's topology, as recorded runs do (the analyses of AlexNet runs still use the config's variant).
+      const model = describeModel(probe);
       probe.dispose();
       const now = Date.now();
       const meta: RunMeta = {
@@ -174,13 +177,14 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
         ...(pretrained ? { pretrained: pretrained.info } : {}),
       };
       await store.createRun(meta);
+      await store.putRunModel(runId, model);
       const writer = store;
       return await withHeartbeat(writer, runId, heartbeatMs, log, async () => {
         await writer.putInstances(runId, await validationInstances(data));
         log(`transferscope: run ${runId} stored in ${writer.displayUri}`);
-        const model = pretrained?.model;
+        const source = pretrained?.model;
         pretrained = undefined;
-        return await trainRecorded(writer, meta, config, data, model ? { pretrained: model } : {}, options);
+        return await trainRecorded(writer, meta, config, data, source ? { pretrained: source } : {}, options);
       });
     } finally {
       // Still set only when something failed before training took the model over.

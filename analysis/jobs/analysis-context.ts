@@ -4,7 +4,7 @@ import type { RunMeta } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { ValidationSplit } from '../../core/protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { validateConfig, type TrainConfig } from '../../trainer/config.ts';
+import { runArchitecture, type ModelArchitecture } from './checkpoint-model.ts';
 
 /** A stored validation split as model inputs: count * H * W * 3 floats in [0, 1], NHWC. */
 export interface ModelInputs {
@@ -18,7 +18,8 @@ export interface ModelInputs {
 
 export interface AnalysisContext {
   store: Store;
-  run(): Promise<{ meta: RunMeta; config: TrainConfig }>;
+  /** The run and its model: AlexNet's variant, or the topology stored with a recorded run. */
+  run(): Promise<{ meta: RunMeta; architecture: ModelArchitecture }>;
   /**
    * A split's stored instances scaled to [0, 1]. The stored pixels are 8-bit, so inputs differ from the
    * training ones by at most 1/510 per channel: far below what moves an attribution or an embedding.
@@ -28,12 +29,12 @@ export interface AnalysisContext {
 
 /** A context for one run that loads each thing on first use and keeps it. */
 export function makeAnalysisContext(store: Store, runId: string): AnalysisContext {
-  let run: Promise<{ meta: RunMeta; config: TrainConfig }> | null = null;
+  let run: Promise<{ meta: RunMeta; architecture: ModelArchitecture }> | null = null;
   const inputs = new Map<ValidationSplit, Promise<ModelInputs>>();
   return {
     store,
     run() {
-      run ??= store.getRun(runId).then((meta) => ({ meta, config: validateConfig(meta.config, `run '${runId}'`) }));
+      run ??= store.getRun(runId).then(async (meta) => ({ meta, architecture: await runArchitecture(store, meta) }));
       return run;
     },
     inputs(split) {

@@ -4,12 +4,10 @@ import { LAYER_NAMES, type LayerName, type Phase } from '../../core/protocol.ts'
 import { Store } from '../../store/store.ts';
 import type { StorageOptions } from '../../store/storage-options.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { validateConfig } from '../../trainer/config.ts';
 import { selectBackend, type BackendChoice } from '../../trainer/backend.ts';
-import { modelFromWeights } from './network-abstraction.ts';
+import { checkpointModel, requireAlexNetLayers, runArchitecture } from './checkpoint-model.ts';
 import { featureVisualisation } from '../attribution/feature-visualisation.ts';
 import { encodePng } from '../../lib/png/index.ts';
-import { INPUT_SIZE } from '../../trainer/alexnet.ts';
 
 export interface FeatureImageRequest {
   db: string;
@@ -40,17 +38,18 @@ export async function renderFeatureImage(request: FeatureImageRequest): Promise<
   const store = await Store.open(request.db, { storageOptions: request.storageOptions });
   try {
     const run = await store.getRun(request.runId);
-    const config = validateConfig(run.config, `run '${request.runId}'`);
+    const architecture = await runArchitecture(store, run);
+    requireAlexNetLayers(architecture, 'feature image');
     const weights = await store.getWeights({ runId: request.runId, phase: request.phase, epoch: request.epoch });
     const units = weights.find((w) => w.layer === layer)?.bias.length ?? 0;
     if (neuron >= units) {
       throw new TransferscopeError('INVALID_ARGUMENT', `Layer '${layer}' has ${units} neurons, so neuron ${neuron} does not exist (use 0-${units - 1}).`);
     }
     await selectBackend(request.backend ?? 'auto');
-    const model = modelFromWeights(config.model, run.classNames.length, weights);
+    const model = await checkpointModel(architecture, run.classNames.length, weights);
     try {
       const rgb = await featureVisualisation(model, { layer, neuron, seed: neuron + 1 });
-      const size = INPUT_SIZE[config.model];
+      const size = model.inputs[0]!.shape[1]!;
       return encodePng(rgb, size, size);
     } finally {
       model.dispose();

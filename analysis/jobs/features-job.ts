@@ -9,7 +9,7 @@ import { importantNeurons } from '../important-neurons.ts';
 import { domainFeatures } from '../domain-features.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
-import { modelFromWeights } from './network-abstraction.ts';
+import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
 import { firstPerClass } from './first-per-class.ts';
 
 export interface FeaturesOptions {
@@ -45,7 +45,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
     );
   }
   const { store } = context;
-  const [{ meta, config }, source, target, weights, stored] = await Promise.all([
+  const [{ meta, architecture }, source, target, weights, stored] = await Promise.all([
     context.run(),
     context.inputs('source-validation'),
     context.inputs('target-validation'),
@@ -62,7 +62,8 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   gather(source, sourceRows, images, 0);
   gather(target, targetRows, images, sourceRows.length);
   const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...targetRows.map((i) => target.labels[i]!)]);
-  const model = modelFromWeights(config.model, classCount, weights);
+  requireAlexNetLayers(architecture, 'features');
+  const model = await checkpointModel(architecture, classCount, weights);
   let conductance: ConductanceResult;
   try {
     conductance = await layerConductance(model, images, { steps, targets: classes });

@@ -3,7 +3,9 @@
 import type { AnalysisKey } from '../../core/analysis-protocol.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerActivations } from '../attribution/activations.ts';
-import { modelFromWeights } from './network-abstraction.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { checkpointModel, isLayerChain, representationLayer } from './checkpoint-model.ts';
 import { firstPerClass } from './first-per-class.ts';
 
 /** Parallel arrays, one entry per laid-out instance: its split (0 source, 1 target), index there, and label. */
@@ -44,11 +46,20 @@ export interface InstanceActivations {
 
 /** Images per forward pass: copies of the selected inputs are made one chunk at a time, never all at once. */
 const CHUNK = 256;
-const LAYER = 'flatten';
+
+/** A representation model's outputs for `count` images, flattened per image. */
+async function graphActivations(graph: tfl.LayersModel, images: Float32Array, count: number): Promise<{ flattenUnits: number; flatten: Float32Array }> {
+  const shape = graph.inputs[0]!.shape.slice(1) as number[];
+  const out = tf.tidy(() => graph.predict(tf.tensor(images, [count, ...shape])) as tf.Tensor);
+  const flatten = (await out.data()) as Float32Array;
+  const flattenUnits = out.size / count;
+  out.dispose();
+  return { flattenUnits, flatten };
+}
 
 /** The flatten-layer activations of the checkpoint of `key` for the selected instances. */
 export async function checkpointActivations(context: AnalysisContext, key: AnalysisKey, selection: InstanceSelection): Promise<InstanceActivations> {
-  const [{ meta, config }, weights, source, target] = await Promise.all([
+  const [{ meta, architecture }, weights, source, target] = await Promise.all([
     context.run(),
     context.store.getWeights({ runId: key.runId, phase: key.phase, epoch: key.epoch }),
     context.inputs('source-validation'),
@@ -56,7 +67,10 @@ export async function checkpointActivations(context: AnalysisContext, key: Analy
   ]);
   const splits: ModelInputs[] = [source, target];
   const size = source.height * source.width * 3;
-  const model = modelFromWeights(config.model, meta.classNames.length, weights);
+  const layer = representationLayer(architecture);
+  const model = await checkpointModel(architecture, meta.classNames.length, weights);
+  // A graph's layers cannot run one after another: its representation is read through a model ending there.
+  const graph = isLayerChain(architecture) ? null : tfl.model({ inputs: model.inputs, outputs: model.getLayer(layer).output as tfl.SymbolicTensor });
   try {
     const n = selection.index.length;
     let values = new Float32Array(0);
@@ -69,15 +83,18 @@ export async function checkpointActivations(context: AnalysisContext, key: Analy
         const i = selection.index[from + r]!;
         images.set(split.pixels.subarray(i * size, (i + 1) * size), r * size);
       }
-      const result = await layerActivations(model, images, { layers: [], flattenLayer: LAYER, batchSize: CHUNK });
+      const result = graph
+        ? await graphActivations(graph, images, count)
+        : await layerActivations(model, images, { layers: [], flattenLayer: layer, batchSize: CHUNK });
       if (from === 0) {
         dimensions = result.flattenUnits;
         values = new Float32Array(n * dimensions);
       }
       values.set(result.flatten, from * dimensions);
     }
-    return { layer: LAYER, values, dimensions };
+    return { layer, values, dimensions };
   } finally {
+    // The representation model shares the checkpoint model's layers and weights; disposing the one frees both.
     model.dispose();
   }
 }

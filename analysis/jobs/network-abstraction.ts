@@ -41,6 +41,8 @@ export interface NetworkAbstractionOptions {
   maxPerClass?: number;
   /** Which AlexNet the weights belong to (default 'alexnet-32'). */
   variant?: ModelVariant;
+  /** Rebuilds a checkpoint's model from its weights instead of `variant`'s AlexNet (a recorded run's stored model). */
+  build?: (weights: LayerWeights[]) => Promise<tfl.LayersModel>;
   /**
    * Where each model's conductances come from: by default `compute()`. The network stage passes a store-backed
    * cache, since a checkpoint's conductances on these instances are the same in every abstraction it is part of.
@@ -81,8 +83,9 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   // One model at a time: two live AlexNets and their path batches would double peak memory.
   const conductances = (side: 'source' | 'target') => (compute: () => Promise<StoredConductance[]>) =>
     options.conductances ? options.conductances(side, selected.length, compute) : compute();
-  const source = await attribute(variant, classCount, input.sourceWeights, subset, targets, steps, conductances('source'));
-  const target = await attribute(variant, classCount, input.targetWeights, subset, targets, steps, conductances('target'));
+  const build = options.build ?? ((layers: LayerWeights[]) => Promise.resolve(modelFromWeights(variant, classCount, layers)));
+  const source = await attribute(build, variant, input.sourceWeights, subset, targets, steps, conductances('source'));
+  const target = await attribute(build, variant, input.targetWeights, subset, targets, steps, conductances('target'));
   const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
 
   let offset = 0;
@@ -111,15 +114,15 @@ interface ModelAttribution {
  * selected images. Throws INTERNAL when supplied conductances do not fit the model and images.
  */
 async function attribute(
+  build: (weights: LayerWeights[]) => Promise<tfl.LayersModel>,
   variant: ModelVariant,
-  classCount: number,
   layers: LayerWeights[],
   images: Float32Array,
   targets: Int32Array,
   steps: number,
   conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
 ): Promise<ModelAttribution> {
-  const model = modelFromWeights(variant, classCount, layers);
+  const model = await build(layers);
   try {
     const conductance = await conductances(async () =>
       (await layerConductance(model, images, { steps, targets })).layers.map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })),

@@ -3,6 +3,7 @@
 import type { NetworkAbstraction, NetworkKey } from '../../core/network-protocol.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import type { ConductanceKey } from '../../store/schema/tables.ts';
+import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
 import { NETWORK_DEFAULTS, networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
 
 /**
@@ -15,12 +16,13 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
   const { store } = context;
   const reference = { runId: key.runId, phase: key.referencePhase, epoch: key.referenceEpoch };
   const viewed = { runId: key.runId, phase: key.phase, epoch: key.epoch };
-  const [{ meta, config }, instances, sourceWeights, targetWeights] = await Promise.all([
+  const [{ meta, architecture }, instances, sourceWeights, targetWeights] = await Promise.all([
     context.run(),
     context.inputs('target-validation'),
     store.getWeights(reference),
     store.getWeights(viewed),
   ]);
+  requireAlexNetLayers(architecture, 'network');
   const steps = options.steps ?? NETWORK_DEFAULTS.steps;
   const maxPerClass = options.maxPerClass ?? NETWORK_DEFAULTS.maxPerClass;
   return networkAbstraction(
@@ -34,7 +36,9 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
     },
     {
       ...options,
-      variant: config.model,
+      ...(typeof architecture === 'string'
+        ? { variant: architecture }
+        : { build: (weights) => checkpointModel(architecture, meta.classNames.length, weights) }),
       conductances: async (side, count, compute) => {
         const at: ConductanceKey = { ...(side === 'source' ? reference : viewed), setting: `network:steps=${steps}:perClass=${maxPerClass}:n=${count}` };
         const stored = await store.getConductances(at);

@@ -19,7 +19,8 @@ import type { AnalysisContext } from './analysis-context.ts';
 import { computeAfterPredecessors } from './checkpoint-chain.ts';
 import { checkpointClassifier } from './checkpoint-classifier.ts';
 import { checkpointActivations, selectInstances, type InstanceSelection } from './instance-activations.ts';
-import { modelFromWeights } from './network-abstraction.ts';
+import { TransferscopeError } from '../../core/errors.ts';
+import { checkpointModel, isLayerChain, representationLayer } from './checkpoint-model.ts';
 import { projectionMap } from './projection-map.ts';
 import { readVisualisationModel, storeVisualisationModel } from './stored-visualisation-model.ts';
 
@@ -44,7 +45,6 @@ const TEMPORAL_WEIGHT = 0.3;
 /** Adam steps a fit gets at least: lib/dvi's epoch counts assume ~1,500 rows; a smoke run has ~70, so 8 passes are ~16 steps. */
 const MIN_STEPS = { cold: 200, warm: 80 };
 const BATCH = 512;
-const LAYER = 'flatten';
 const round = (v: number): number => Number(v.toPrecision(4));
 
 /** Computes the projection of the checkpoint of `key`, and first those of earlier checkpoints that lack theirs. */
@@ -66,7 +66,13 @@ async function projectCheckpoint(
 ): Promise<ProjectionAnalysis> {
   const started = performance.now();
   const seed = options.seed ?? 0;
-  const { meta, config } = await context.run();
+  const { meta, architecture } = await context.run();
+  if (!isLayerChain(architecture)) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      "The projection analysis needs a Sequential model (its boundary points run the layers after the representation one by one); this run's model is a graph. Statistics and instances work for it.",
+    );
+  }
   const [source, target] = await Promise.all([context.inputs('source-validation'), context.inputs('target-validation')]);
   const classCount = meta.classNames.length;
   const perClassCap = Math.max(1, Math.floor((options.maxInstances ?? MAX_INSTANCES) / (2 * classCount)));
@@ -78,9 +84,9 @@ async function projectCheckpoint(
     context.store.getWeights({ runId: key.runId, phase: key.phase, epoch: key.epoch }),
   ]);
   const { values, dimensions: d } = activations;
-  const model = modelFromWeights(config.model, classCount, weights);
+  const model = await checkpointModel(architecture, classCount, weights);
   try {
-    const classifier = checkpointClassifier(model, LAYER);
+    const classifier = checkpointClassifier(model, representationLayer(architecture));
     const images = selectedImages([source, target], selection, classifier.imageSize);
     const requested = Math.max(1, Math.ceil(n / 10));
     const found = await boundaryPoints(images, classifier.imageSize, classifier.classifyImages, { count: requested, seed });

@@ -86,6 +86,16 @@ export const conductancesSchema = new Schema([
   new Field('values', listOf('item', new Float32()), false),
 ]);
 
+/**
+ * One row per run: the model's topology (the tfjs Layers JSON, as `model.toJSON()` writes it) and the layers it is
+ * monitored by, so analyses can rebuild any model from a checkpoint's weights, not only AlexNet.
+ */
+export const runModelsSchema = new Schema([
+  new Field('run_id', new Utf8(), false),
+  new Field('topology_json', new Utf8(), false),
+  new Field('monitored_json', new Utf8(), false),
+]);
+
 export const TABLE_SCHEMAS = {
   runs: runsSchema,
   epochs: epochsSchema,
@@ -96,6 +106,7 @@ export const TABLE_SCHEMAS = {
   conductances: conductancesSchema,
   heartbeats: heartbeatsSchema,
   optimizer_states: optimizerStatesSchema,
+  run_models: runModelsSchema,
 } as const;
 export type TableName = keyof typeof TABLE_SCHEMAS;
 
@@ -104,6 +115,16 @@ export interface LayerWeights {
   kernelShape: number[];
   kernel: Float32Array;
   bias: Float32Array;
+}
+
+/** A run's model as `run_models` keeps it. */
+export interface RunModel {
+  /** The tfjs Layers topology (`model.toJSON(null, false)`, Keras' snake_case JSON): what `modelFromJSON` rebuilds. */
+  topology: Record<string, unknown>;
+  /** The layers whose neurons the analyses look at (Conv2D, DepthwiseConv2D, SeparableConv2D and Dense, in order). */
+  monitoredLayers: string[];
+  /** The layer whose output is the instance view's representation (the last Flatten or global pooling), or null. */
+  representationLayer: string | null;
 }
 
 /** One layer's conductances at a checkpoint: instances x neurons, instance-major, in the setting's instance order. */

@@ -14,7 +14,7 @@ import { loadTrainingData } from '../../trainer/load-training-data.ts';
 import { makeAnalysisContext } from '../../analysis/jobs/analysis-context.ts';
 import { checkpointActivations, selectInstances } from '../../analysis/jobs/instance-activations.ts';
 import { checkpointClassifier } from '../../analysis/jobs/checkpoint-classifier.ts';
-import { modelFromWeights } from '../../analysis/jobs/network-abstraction.ts';
+import { checkpointModel } from '../../analysis/jobs/checkpoint-model.ts';
 import { readVisualisationModel } from '../../analysis/jobs/stored-visualisation-model.ts';
 import { decode, encode, predictionPreservation } from '../../lib/dvi/index.ts';
 import { selectBackend } from '../../trainer/backend.ts';
@@ -65,7 +65,7 @@ describe('the DVI projection of the smoke run', () => {
   it('keeps neighbourhoods as DVI asks, and its stored model reproduces the layout and prediction figure', async () => {
     const context = makeAnalysisContext(store, 'smoke');
     const [sourceSplit, targetSplit] = await Promise.all([context.inputs('source-validation'), context.inputs('target-validation')]);
-    const { config } = await context.run();
+    const { architecture } = await context.run();
     for (const [phase, p] of [
       ['source', source],
       ['target', target],
@@ -90,7 +90,7 @@ describe('the DVI projection of the smoke run', () => {
         expect(layout[2 * r]).toBeCloseTo(p.x[r]!, 2);
         expect(layout[2 * r + 1]).toBeCloseTo(p.y[r]!, 2);
       }
-      const network = modelFromWeights(config.model, 10, await store.getWeights({ runId: 'smoke', phase, epoch: 1 }));
+      const network = await checkpointModel(architecture, 10, await store.getWeights({ runId: 'smoke', phase, epoch: 1 }));
       try {
         const { classifyRepresentations } = checkpointClassifier(network, 'flatten');
         const preserved = await predictionPreservation(

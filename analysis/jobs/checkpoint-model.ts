@@ -1,0 +1,88 @@
+// Which model a run's checkpoints belong to, and that model rebuilt with a checkpoint's weights: AlexNet from the
+// run's config for runs of the built-in trainer, the stored Layers topology for runs recorded by `recordTransfer`.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { TransferscopeError } from '../../core/errors.ts';
+import { LAYER_NAMES, type RunMeta } from '../../core/protocol.ts';
+import type { Store } from '../../store/store.ts';
+import type { LayerWeights, RunModel } from '../../store/schema/tables.ts';
+import { validateConfig, type ModelVariant } from '../../trainer/config.ts';
+import { writeModelWeights } from '../../trainer/layer-weights.ts';
+import { modelFromWeights } from './network-abstraction.ts';
+
+/** A built-in AlexNet variant, or a stored model of any topology. */
+export type ModelArchitecture = ModelVariant | RunModel;
+
+/** Whether a run's stored config is a `recordTransfer` run's (it has no config file of ours). */
+export function isRecordedRun(meta: Pick<RunMeta, 'config'>): boolean {
+  const config = meta.config as { recordedBy?: unknown } | null;
+  return typeof config === 'object' && config !== null && config.recordedBy === 'recordTransfer';
+}
+
+/** The model of run `meta`: its config's AlexNet, or the topology stored with a recorded run. */
+export async function runArchitecture(store: Store, meta: RunMeta): Promise<ModelArchitecture> {
+  if (!isRecordedRun(meta)) {
+    return validateConfig(meta.config, `run '${meta.id}'`).model;
+  }
+  const stored = await store.getRunModel(meta.id);
+  if (!stored) {
+    throw new TransferscopeError('RUN_NOT_FOUND', `Run '${meta.id}' was recorded without its model, so its checkpoints cannot be analysed; record it again.`);
+  }
+  return stored;
+}
+
+/** The model of `architecture` holding a checkpoint's weights (every stored layer). Dispose it after use. */
+export async function checkpointModel(architecture: ModelArchitecture, classCount: number, weights: LayerWeights[]): Promise<tfl.LayersModel> {
+  if (typeof architecture === 'string') {
+    return modelFromWeights(architecture, classCount, weights);
+  }
+  // The topology is `model.toJSON(null, false)`'s own output, stored as JSON: what modelFromJSON reads.
+  const model = await tfl.models.modelFromJSON({ modelTopology: architecture.topology } as unknown as Parameters<typeof tfl.models.modelFromJSON>[0]);
+  try {
+    writeModelWeights(model, weights);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+/** The layer whose output the instance and projection views embed; throws when a recorded model has none. */
+export function representationLayer(architecture: ModelArchitecture): string {
+  if (typeof architecture === 'string') {
+    return 'flatten';
+  }
+  if (architecture.representationLayer === null) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      'This run has no representation to lay out: its model has no Flatten or GlobalAveragePooling2D layer before the classifier.',
+    );
+  }
+  return architecture.representationLayer;
+}
+
+/** Whether the model's layers run one after another (a Sequential model), as the layer-chain attributions need. */
+export function isLayerChain(architecture: ModelArchitecture): boolean {
+  return typeof architecture === 'string' || architecture.topology.class_name === 'Sequential';
+}
+
+/**
+ * Throws one line when the model is not AlexNet-shaped: the network, features and feature-image analyses still
+ * speak of conv1..fc8 in a chain with `flatten` before fc6 (layers from any model are issue 13, items 1 and 4).
+ */
+export function requireAlexNetLayers(architecture: ModelArchitecture, analysis: string): void {
+  if (typeof architecture === 'string') {
+    return;
+  }
+  const names = architecture.monitoredLayers;
+  const fits =
+    isLayerChain(architecture) &&
+    architecture.representationLayer === 'flatten' &&
+    LAYER_NAMES.every((name, i) => names[i] === name) &&
+    names.length === LAYER_NAMES.length;
+  if (!fits) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `The ${analysis} analysis needs a Sequential model whose monitored layers are AlexNet's ${LAYER_NAMES.join(', ')} with 'flatten' before fc6; this run's are ${names.join(', ')}. Statistics and instances work for it.`,
+    );
+  }
+}
