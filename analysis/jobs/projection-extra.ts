@@ -13,6 +13,7 @@ import { loadTrainingData } from '../../trainer/load-training-data.ts';
 import { checkpointClassifier } from './checkpoint-classifier.ts';
 import { firstPerClass } from './first-per-class.ts';
 import { modelFromWeights } from './network-abstraction.ts';
+import { isRecordedRun } from './checkpoint-model.ts';
 import { readVisualisationModel } from './stored-visualisation-model.ts';
 
 export interface ExtraPointsRequest {
@@ -51,6 +52,13 @@ export async function projectExtraPoints(request: ExtraPointsRequest): Promise<E
       throw new TransferscopeError(
         'EPOCH_NOT_FOUND',
         `The ${phase} epoch ${epoch} of run '${runId}' has no stored projection yet; request …/projection first.`,
+      );
+    }
+    if (isRecordedRun(run)) {
+      // A recorded run's training data lives in the user's script; only the validation sets were stored.
+      throw new TransferscopeError(
+        'INVALID_ARGUMENT',
+        `Run '${runId}' was recorded from your own script, so its training instances are not stored; only its validation instances can be shown.`,
       );
     }
     const config = validateConfig(run.config, `run '${runId}'`);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loadConfig } from '../../trainer/config.ts';
+import { loadConfig, validateConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
@@ -152,10 +152,10 @@ describe('the DVI projection of the smoke run', () => {
       expect(values).toHaveLength(points.count);
     }
     // The same instances through the checkpoint and the stored encoder here give the served positions.
-    const { config } = await makeAnalysisContext(store, 'smoke').run();
-    const reader = (await loadTrainingData(config)).target.train;
+    const { meta, architecture } = await makeAnalysisContext(store, 'smoke').run();
+    const reader = (await loadTrainingData(validateConfig(meta.config, 'smoke'))).target.train;
     expect(points.index.map((i) => reader.labels[i])).toEqual(points.label);
-    const network = modelFromWeights(config.model, 10, await store.getWeights({ runId: 'smoke', phase: 'target', epoch: 1 }));
+    const network = await checkpointModel(architecture, 10, await store.getWeights({ runId: 'smoke', phase: 'target', epoch: 1 }));
     try {
       const rows = await checkpointClassifier(network, 'flatten').representImages(await reader.read(points.index), points.count);
       const layout = await encode(readVisualisationModel(target.model), rows);
