@@ -36,6 +36,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     request: layout,
     drawn,
     backgroundStatus,
+    settled,
   } = createCheckpointAnalysis(
     'instances',
     props.client,
@@ -118,7 +119,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
   };
 
   return (
-    <Panel class="instance-panel" title="Instances" hint={HINT} testId="instance-panel" renderedKey={renderedKey()} aside={aside()}>
+    <Panel class="instance-panel" title="Instances" hint={HINT} testId="instance-panel" renderedKey={renderedKey()} settled={settled()} aside={aside()}>
       <Switch>
         <Match when={target().kind === 'none'}>
           <Notice kind="info">No checkpoint at or before this epoch yet: the instance view needs stored weights.</Notice>
