@@ -1,9 +1,10 @@
-// Dashboard latencies in real headless Chromium: scrubber move -> every view re-rendered, and an epoch
-// committed to LanceDB -> the dashboard showing it.
+// Dashboard latencies in real headless Chromium: first paint of a stored run, scrubber move -> every view
+// re-rendered (warm and cold), and an epoch committed to LanceDB -> the dashboard showing it.
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { VALIDATION_SPLITS } from '../core/protocol.ts';
 import { startMonitor } from '../monitor/server.ts';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import type { EpochRecord } from '../core/protocol.ts';
 
@@ -13,43 +14,102 @@ export const percentile = (values: number[], p: number): number => {
 };
 
 export interface LatencyResult {
+  /** Arrow-key moves over epochs whose analyses the page has fetched (or prefetched) before. */
   scrubMs: number[];
+  /** Slider jumps, each on a fresh browser context, to a checkpoint neither fetched nor a neighbour of one fetched. */
+  scrubColdMs: number[];
+  /** Navigation of a fresh browser context to a stored run -> every view drawn. */
+  firstPaintMs: number[];
   liveMs: number[];
 }
 
 /**
- * Opens `runId` (a finished run in `store`), presses ArrowLeft/ArrowRight `moves` times waiting each time for
- * the statistics view to report the new step; then copies that run's epochs into a new run one by one and
- * times each commit until the dashboard's scrubber shows it.
+ * Resolves once every view shows step `step`: the statistics view's confusion table is the step's, and every
+ * per-checkpoint panel (`data-settled`) drew its checkpoint's answer. Polled per animation frame, so the frame
+ * that shows them has been produced.
  */
-export async function measureDashboardLatency(store: Store, runId: string, moves = 60, liveEpochs = 20): Promise<LatencyResult> {
+export async function waitForEveryView(page: Page, step: number, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      document.querySelector('[data-testid="statistics-view"]')?.getAttribute('data-rendered-step') === want &&
+      document.querySelectorAll('[data-settled]').length >= 3 &&
+      document.querySelector('[data-settled="false"]') === null,
+    String(step),
+    { timeout, polling: 'raf' },
+  );
+}
+
+/** Index of the checkpoint each step's per-checkpoint views show (-1 before the first checkpoint). */
+function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
+  let index = -1;
+  return epochs.map((e) => (e.checkpoint ? ++index : index));
+}
+
+/**
+ * Opens `runId` (a finished, analysed run in `store`) and measures: first paint on fresh browser contexts; cold
+ * slider jumps from the last epoch to epochs two or more checkpoints away; and `moves` ArrowLeft/ArrowRight
+ * presses walking the run back and forth, each until every view shows the new step. Then copies that run's epochs
+ * into a new run one by one and times each commit until the dashboard's scrubber shows it.
+ */
+export async function measureDashboardLatency(store: Store, runId: string, moves = 60, liveEpochs = 20, coldRounds = 2): Promise<LatencyResult> {
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist'), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const epochs = await store.listEpochs(runId);
     const last = epochs.at(-1)!;
-    await page.goto(`${monitor.url}?run=${runId}&phase=${last.phase}&epoch=${last.epoch}`);
-    await page.waitForSelector(`[data-rendered-step="${last.step}"]`, { timeout: 30_000 });
+    const runUrl = `${monitor.url}?run=${runId}&phase=${last.phase}&epoch=${last.epoch}`;
+    const checkpointOf = checkpointIndexByStep(epochs);
+    const lastCheckpoint = checkpointOf.at(-1)!;
+    // Prefetching may have fetched the neighbouring checkpoints by the time the first paint is done; these have not.
+    const coldSteps = epochs.filter((e) => checkpointOf[e.step - 1]! >= 0 && checkpointOf[e.step - 1]! <= lastCheckpoint - 2).map((e) => e.step);
+
+    const firstPaintMs: number[] = [];
+    const scrubColdMs: number[] = [];
+    for (let round = 0; round < coldRounds; round++) {
+      for (const step of coldSteps) {
+        // A fresh context: no HTTP cache, no page state.
+        const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+        try {
+          const fresh = await context.newPage();
+          const navigated = performance.now();
+          await fresh.goto(runUrl, { waitUntil: 'commit' });
+          await waitForEveryView(fresh, last.step);
+          firstPaintMs.push(performance.now() - navigated);
+          const started = performance.now();
+          await fresh.getByTestId('scrubber-slider').fill(String(step));
+          await waitForEveryView(fresh, step, 60_000);
+          scrubColdMs.push(performance.now() - started);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(runUrl);
+    await waitForEveryView(page, last.step);
     const scrubMs: number[] = [];
     let step = last.step;
     for (let i = 0; i < moves; i++) {
-      // Walk left to the start and back, so every epoch (cached or not) is visited.
+      // Walk left to the start and back, so every epoch is visited.
       const goingLeft = Math.floor(i / (epochs.length - 1)) % 2 === 0;
       step += goingLeft ? -1 : 1;
       const started = performance.now();
       await page.keyboard.press(goingLeft ? 'ArrowLeft' : 'ArrowRight');
-      await page.waitForSelector(`[data-rendered-step="${step}"]`, { timeout: 10_000 });
+      await waitForEveryView(page, step, 60_000);
       scrubMs.push(performance.now() - started);
     }
 
+    const liveMs: number[] = [];
+    if (liveEpochs === 0) {
+      return { scrubMs, scrubColdMs, firstPaintMs, liveMs };
+    }
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
     await store.createRun({ ...meta, id: liveRun, status: 'running', createdAt: Date.now(), updatedAt: Date.now() });
     await store.putInstances(liveRun, await Promise.all(VALIDATION_SPLITS.map((split) => store.getInstances(runId, split))));
     await page.goto(`${monitor.url}?run=${liveRun}`);
     await page.getByTestId('scrubber-label').waitFor({ timeout: 30_000 });
-    const liveMs: number[] = [];
     for (let i = 0; i < Math.min(liveEpochs, epochs.length); i++) {
       const source = epochs[i]!;
       const key = { runId, phase: source.phase, epoch: source.epoch };
@@ -68,7 +128,7 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
       );
       liveMs.push(performance.now() - committed);
     }
-    return { scrubMs, liveMs };
+    return { scrubMs, scrubColdMs, firstPaintMs, liveMs };
   } finally {
     await browser.close();
     await monitor.close();

@@ -37,6 +37,9 @@ export interface AccuracyChartInput {
   planned: Record<Phase, number> | null;
 }
 
+/** The grid's top and bottom margins in pixels (a marker over the chart spans the same height). */
+export const ACCURACY_GRID = { top: 64, bottom: 40 } as const;
+
 /** The chart option; an empty epoch list gives empty series over the planned range. */
 export function accuracyChartOption({ epochs, at, planned }: AccuracyChartInput): ChartOption {
   const sourceCount = epochs.filter((e) => e.phase === 'source').length;
@@ -89,7 +92,7 @@ export function accuracyChartOption({ epochs, at, planned }: AccuracyChartInput)
 
   return {
     animationDurationUpdate: 200,
-    grid: { left: 48, right: 16, top: 64, bottom: 40 },
+    grid: { left: 48, right: 16, ...ACCURACY_GRID },
     legend: {
       top: 0,
       itemWidth: 18,

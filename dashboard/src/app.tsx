@@ -10,6 +10,7 @@ import { LiveStatus } from './live-status.tsx';
 import { InstanceView } from './instance-view.tsx';
 import { NetworkView } from './network-view.tsx';
 import { Notice } from './notice.tsx';
+import { createScrubPrefetch } from './prefetch.ts';
 import { RunPicker } from './run-picker.tsx';
 import { RunDataBadge } from './run-data-badge.tsx';
 import { createSocket } from './socket.ts';
@@ -30,6 +31,14 @@ export function App(): JSX.Element {
     // the implicit "newest"); otherwise a shared link could open another run at that epoch.
     setPin: (pin, mode) => url.set({ run: pin === null ? url.state().run : client.activeRunId(), pin }, mode),
   });
+  // The next arrow key's answers are fetched while the user looks at this epoch (not in compare mode).
+  createScrubPrefetch(
+    client,
+    () => state.run?.id ?? null,
+    () => state.epochs,
+    () => timeline.current(),
+    () => url.state().compare === null,
+  );
 
   return (
     <div class="app">

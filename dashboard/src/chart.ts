@@ -76,3 +76,27 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>): ECh
   onCleanup(dispose);
   return chart;
 }
+
+/**
+ * A vertical line over the chart's grid at `x()` (in x-axis units; null hides it), drawn as an element over the
+ * canvas: the scrubbed epoch moves on every arrow key, and moving an element costs nothing, where a mark line in
+ * the option makes ECharts merge, lay out and repaint the whole chart. Placed again after every chart update.
+ */
+export function createVerticalMarker(chart: ECharts, el: HTMLElement, x: Accessor<number | null>, grid: { top: number; bottom: number }): HTMLElement {
+  const line = document.createElement('div');
+  line.className = 'chart-marker';
+  line.dataset.testid = 'chart-marker';
+  Object.assign(line.style, { top: `${grid.top}px`, bottom: `${grid.bottom}px` });
+  el.style.position = 'relative';
+  el.appendChild(line);
+  const place = (): void => {
+    const at = x();
+    const px = at === null ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
+    line.style.display = Number.isFinite(px) ? '' : 'none';
+    line.style.transform = `translateX(${px}px)`;
+    line.dataset.x = at === null ? '' : String(at);
+  };
+  chart.on('finished', place);
+  createEffect(place);
+  return line;
+}

@@ -37,6 +37,11 @@ export interface CheckpointAnalysis<K extends AnalysisKind> {
   drawn: Accessor<CheckpointKey | null>;
   /** The background analysis's status for that checkpoint (`running`, `failed: …`), null if it reported none. */
   backgroundStatus: Accessor<string | null>;
+  /**
+   * True once the view shows what the scrubbed epoch asks for: the asked-for answer, its error, or nothing when
+   * there is no checkpoint to ask about. The scrub benchmark and tests wait on it across all views.
+   */
+  settled: Accessor<boolean>;
 }
 
 /** The checkpoint a view's target analyses: only a `checkpoint` target (not `none`, nor the network view's `first-source`). */
@@ -74,5 +79,6 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
     const asked = !k?.reference || (shown?.key.referencePhase === k.reference.phase && shown.key.referenceEpoch === k.reference.epoch);
     return shown && k && asked && !request.loading() && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
   };
-  return { key, request, drawn, backgroundStatus };
+  const settled = (): boolean => key() === null || drawn() !== null || (!request.loading() && request.error() !== null);
+  return { key, request, drawn, backgroundStatus, settled };
 }

@@ -16,6 +16,7 @@ import type {
 import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { WeightSliceResponse } from '../../core/network-protocol.ts';
+import { analysisPath } from './analysis-request.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
@@ -255,8 +256,8 @@ export function createDataClient(options: DataClientOptions): DataClient {
         cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path, shareSignal) => fetchJson(path, shareSignal) as Promise<AnalysisResponse>);
         cachedAnalyses.set(kind, cached);
       }
-      const query = reference ? `?reference=${reference.phase}:${reference.epoch}` : '';
-      return cached(`${runId}/${pin.phase}/${pin.epoch}${query}`, epochPath(runId, pin, kind) + query, signal) as Promise<AnalysisResponse<K>>;
+      const path = analysisPath(kind, runId, pin, { reference });
+      return cached(path, path, signal) as Promise<AnalysisResponse<K>>;
     },
     compare(a, b, signal) {
       const path = comparePath('compare', a, b);

@@ -1,6 +1,7 @@
 // A neuron's mirrored histogram of scaled conductance (paper §5.4's ranking list): source bars (red) above
-// the axis, target bars (blue) below, on one count scale so the two domains compare at a glance.
-import { For, type JSX } from 'solid-js';
+// the axis, target bars (blue) below, on one count scale so the two domains compare at a glance. Bars are
+// rendered by position: another checkpoint's histogram updates the same rectangles.
+import { createMemo, Index, type JSX } from 'solid-js';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import { histogramBars, type HistogramBar } from './feature-model.ts';
 
@@ -16,23 +17,23 @@ const range = (bar: HistogramBar): string => `[${bar.from.toFixed(2)}, ${bar.to.
 export function FeatureHistogram(props: FeatureHistogramProps): JSX.Element {
   const width = (): number => props.width ?? 112;
   const height = (): number => props.height ?? 34;
-  const bars = () => histogramBars(props.source, props.target, width(), height());
+  const bars = createMemo(() => histogramBars(props.source, props.target, width(), height()));
   return (
     <svg class="feature-histogram" data-testid="feature-histogram" width={width()} height={height()} viewBox={`0 0 ${width()} ${height()}`}>
-      <For each={bars().source}>
+      <Index each={bars().source}>
         {(bar) => (
-          <rect x={bar.x} y={bar.y} width={bar.width} height={Math.max(bar.height, 0)} fill={SOURCE_COLOR}>
-            <title>{`source: ${bar.count} instance${bar.count === 1 ? '' : 's'} with scaled conductance in ${range(bar)}`}</title>
+          <rect x={bar().x} y={bar().y} width={bar().width} height={Math.max(bar().height, 0)} fill={SOURCE_COLOR}>
+            <title>{`source: ${bar().count} instance${bar().count === 1 ? '' : 's'} with scaled conductance in ${range(bar())}`}</title>
           </rect>
         )}
-      </For>
-      <For each={bars().target}>
+      </Index>
+      <Index each={bars().target}>
         {(bar) => (
-          <rect x={bar.x} y={bar.y} width={bar.width} height={Math.max(bar.height, 0)} fill={TARGET_COLOR}>
-            <title>{`target: ${bar.count} instance${bar.count === 1 ? '' : 's'} with scaled conductance in ${range(bar)}`}</title>
+          <rect x={bar().x} y={bar().y} width={bar().width} height={Math.max(bar().height, 0)} fill={TARGET_COLOR}>
+            <title>{`target: ${bar().count} instance${bar().count === 1 ? '' : 's'} with scaled conductance in ${range(bar())}`}</title>
           </rect>
         )}
-      </For>
+      </Index>
       <line x1="0" x2={width()} y1={height() / 2} y2={height() / 2} stroke="#888" stroke-width="0.6" />
     </svg>
   );

@@ -1,12 +1,13 @@
 // The ranking list of the feature view (paper §5.4): each important neuron with its feature visualisation,
 // its per-domain conductance histogram and its domain discriminability, sortable; checkboxes pick biplot arrows.
-import { For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, Index, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import { FeatureHistogram } from './feature-histogram.tsx';
 import { neuronId, type SortOrder } from './feature-model.ts';
 import { FEATURE_IMAGE_RETRY, makeImageQueue } from './image-queue.ts';
 
 const IMAGES_IN_FLIGHT = 2;
+const BLANK_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 export interface FeatureRankingProps {
   /** Already in display order. */
@@ -87,66 +88,87 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          <For each={props.neurons}>
-            {(n) => (
-              <tr
-                data-testid="feature-row"
-                data-neuron={neuronId(n)}
-                data-marked={props.marks?.has(neuronId(n)) ? 'true' : undefined}
-                classList={{ 'feature-row-marked': props.marks?.has(neuronId(n)) ?? false }}
-              >
-                <td>
-                  <input
-                    type="checkbox"
-                    data-testid="feature-axis-toggle"
-                    checked={props.axes.has(neuronId(n))}
-                    onChange={() => props.onToggleAxis(neuronId(n))}
-                    title={`Show ${n.layer} #${n.neuron} as a biplot arrow`}
-                  />
-                </td>
-                <td>{n.layer}</td>
-                <td>
-                  {n.neuron}
-                  <Show when={props.marks?.get(neuronId(n))}>
-                    {(mark) => (
-                      <span class="chip feature-mark" data-testid="feature-mark" title={mark().title}>
-                        {mark().badge}
-                      </span>
-                    )}
-                  </Show>
-                </td>
-                <td>
-                  <img
-                    ref={lazy}
-                    data-testid="feature-image"
-                    data-src={props.imageUrl(n)}
-                    width="32"
-                    height="32"
-                    // Empty alt: a half-loaded image would otherwise show its alt text squeezed into 32 px.
-                    alt=""
-                    aria-label={`Feature visualisation of ${n.layer} neuron ${n.neuron}`}
-                    title={`${n.layer} #${n.neuron}: an input that makes it fire (gradient ascent on this checkpoint's model)`}
-                  />
-                </td>
-                <td>
-                  <FeatureHistogram source={n.source} target={n.target} />
-                </td>
-                <td
-                  class="feature-weight"
-                  title={`weight ${n.weight}: ${n.weight > 0 ? 'high values look source-like' : n.weight < 0 ? 'high values look target-like' : 'no domain preference'}`}
+          <Index each={props.neurons}>
+            {(n) => {
+              // Rows are kept by position across checkpoints and sort orders, so a row's image must follow its neuron.
+              let img!: HTMLImageElement;
+              createEffect(
+                on(
+                  () => props.imageUrl(n()),
+                  () => {
+                    // A blank image, not a removed src: the old image must go, and a load in flight must still end
+                    // with a load event, which frees its place in the image queue.
+                    if (img.hasAttribute('src')) {
+                      img.src = BLANK_IMAGE;
+                    }
+                    lazy(img);
+                  },
+                  { defer: true },
+                ),
+              );
+              return (
+                <tr
+                  data-testid="feature-row"
+                  data-neuron={neuronId(n())}
+                  data-marked={props.marks?.has(neuronId(n())) ? 'true' : undefined}
+                  classList={{ 'feature-row-marked': props.marks?.has(neuronId(n())) ?? false }}
                 >
-                  <span
-                    class="feature-weight-bar"
-                    style={{
-                      width: `${(Math.abs(n.weight) / Math.max(props.maxWeight, 1e-9)) * 50}px`,
-                      background: n.weight >= 0 ? 'var(--source)' : 'var(--target)',
-                    }}
-                  />
-                  {n.weight.toFixed(3)}
-                </td>
-              </tr>
-            )}
-          </For>
+                  <td>
+                    <input
+                      type="checkbox"
+                      data-testid="feature-axis-toggle"
+                      checked={props.axes.has(neuronId(n()))}
+                      onChange={() => props.onToggleAxis(neuronId(n()))}
+                      title={`Show ${n().layer} #${n().neuron} as a biplot arrow`}
+                    />
+                  </td>
+                  <td>{n().layer}</td>
+                  <td>
+                    {n().neuron}
+                    <Show when={props.marks?.get(neuronId(n()))}>
+                      {(mark) => (
+                        <span class="chip feature-mark" data-testid="feature-mark" title={mark().title}>
+                          {mark().badge}
+                        </span>
+                      )}
+                    </Show>
+                  </td>
+                  <td>
+                    <img
+                      ref={(el) => {
+                        img = el;
+                        lazy(el);
+                      }}
+                      data-testid="feature-image"
+                      data-src={props.imageUrl(n())}
+                      width="32"
+                      height="32"
+                      // Empty alt: a half-loaded image would otherwise show its alt text squeezed into 32 px.
+                      alt=""
+                      aria-label={`Feature visualisation of ${n().layer} neuron ${n().neuron}`}
+                      title={`${n().layer} #${n().neuron}: an input that makes it fire (gradient ascent on this checkpoint's model)`}
+                    />
+                  </td>
+                  <td>
+                    <FeatureHistogram source={n().source} target={n().target} />
+                  </td>
+                  <td
+                    class="feature-weight"
+                    title={`weight ${n().weight}: ${n().weight > 0 ? 'high values look source-like' : n().weight < 0 ? 'high values look target-like' : 'no domain preference'}`}
+                  >
+                    <span
+                      class="feature-weight-bar"
+                      style={{
+                        width: `${(Math.abs(n().weight) / Math.max(props.maxWeight, 1e-9)) * 50}px`,
+                        background: n().weight >= 0 ? 'var(--source)' : 'var(--target)',
+                      }}
+                    />
+                    {n().weight.toFixed(3)}
+                  </td>
+                </tr>
+              );
+            }}
+          </Index>
         </tbody>
       </table>
     </div>

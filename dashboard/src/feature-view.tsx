@@ -33,6 +33,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
     request: features,
     key,
     backgroundStatus,
+    settled,
   } = createCheckpointAnalysis(
     'features',
     props.client,
@@ -78,7 +79,15 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   };
 
   return (
-    <Panel class="feature-panel" title="Feature discriminability" hint={HINT} testId="feature-panel" renderedKey={renderedKey()} aside={aside()}>
+    <Panel
+      class="feature-panel"
+      title="Feature discriminability"
+      hint={HINT}
+      testId="feature-panel"
+      renderedKey={renderedKey()}
+      settled={settled()}
+      aside={aside()}
+    >
       <Switch>
         <Match when={target().kind === 'none'}>
           <Notice kind="info">No checkpoint at or before this epoch yet: the feature view needs stored weights.</Notice>

@@ -69,6 +69,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     return k && shown && shown.key.runId === k.runId && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
   };
   const backgroundStatus = () => active().backgroundStatus();
+  const settled = () => active().settled();
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [hidden, setHidden] = createSignal<ReadonlySet<number>>(new Set());
@@ -150,6 +151,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
       hint={props.layout === 'dvi' ? DVI_HINT : HINT}
       testId="instance-panel"
       renderedKey={renderedKey()}
+      settled={settled()}
       aside={aside()}
     >
       <div class="instance-layout-row">

@@ -1,6 +1,9 @@
 // The diagonal diagram of the network relation view (paper §5.3.3, Figure 4), drawn as SVG: per layer its
 // similarity matrix split into four regions, and in the corners between them the weights in their four regions.
-import { For, Show, type JSX } from 'solid-js';
+// Everything is rendered by position (Index), not by value (For): scrubbing to another checkpoint changes which
+// neurons are important, and updating the attributes of the elements on screen is far cheaper than recreating
+// the thousands of cells; the derived lookups are memos, computed once per checkpoint, not once per cell.
+import { createMemo, Index, Show, type JSX } from 'solid-js';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import {
@@ -44,7 +47,7 @@ function regions(b: { rows: AxisLayout; columns: AxisLayout }): { rowsStrip: Rec
 }
 
 function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; showOther: boolean }): JSX.Element {
-  const matrix = () => similarityMatrix(props.layer);
+  const matrix = createMemo(() => similarityMatrix(props.layer));
   const h = () => props.layer.similarityRegions;
   const r = () => regions(props.m);
   // Rows are target neurons when transposed: cell (row, column) is S[source, target] either way.
@@ -59,27 +62,27 @@ function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; s
       <text class="network-caption" x={props.m.caption.x} y={props.m.caption.y}>
         {props.m.layer}
       </text>
-      <For each={props.m.rows.neurons}>
+      <Index each={props.m.rows.neurons}>
         {(_, row) => (
-          <For each={props.m.columns.neurons}>
+          <Index each={props.m.columns.neurons}>
             {(_, column) => {
-              const c = cell(row(), column());
+              const c = createMemo(() => cell(row, column));
               return (
                 <rect
                   class="network-cell"
-                  x={props.m.columns.start + column() * G.cell}
-                  y={props.m.rows.start + row() * G.cell}
+                  x={props.m.columns.start + column * G.cell}
+                  y={props.m.rows.start + row * G.cell}
                   width={G.cell - 1}
                   height={G.cell - 1}
-                  fill={similarityFill(c.value)}
+                  fill={similarityFill(c().value)}
                 >
-                  <title>{`${name()}: source neuron ${c.source} vs target neuron ${c.target} (both important)\nsimilarity ${fmt(c.value)}`}</title>
+                  <title>{`${name()}: source neuron ${c().source} vs target neuron ${c().target} (both important)\nsimilarity ${fmt(c().value)}`}</title>
                 </rect>
               );
             }}
-          </For>
+          </Index>
         )}
-      </For>
+      </Index>
       <Show when={props.showOther}>
         <HistogramMark
           testId="network-region-histogram"
@@ -116,10 +119,10 @@ function WeightBlock(props: {
   const w = () => props.w;
   const fromAxis = () => (w().rowsAreFrom ? w().rows : w().columns);
   const toAxis = () => (w().rowsAreFrom ? w().columns : w().rows);
-  const cells = () => weightCells(props.boundary, fromAxis().neurons, toAxis().neurons);
-  const targetByPair = () => new Map(cells().target.map((c) => [`${c.from}:${c.to}`, c]));
-  const sourcePairs = () => new Set(cells().source.map((c) => `${c.from}:${c.to}`));
-  const maxCount = () => Math.max(1, ...cells().target.map((c) => c.count));
+  const cells = createMemo(() => weightCells(props.boundary, fromAxis().neurons, toAxis().neurons));
+  const targetByPair = createMemo(() => new Map(cells().target.map((c) => [`${c.from}:${c.to}`, c])));
+  const sourcePairs = createMemo(() => new Set(cells().source.map((c) => `${c.from}:${c.to}`)));
+  const maxCount = createMemo(() => Math.max(1, ...cells().target.map((c) => c.count)));
   const position = (from: number, to: number): { x: number; y: number } => {
     const [row, column] = w().rowsAreFrom ? [from, to] : [to, from];
     return { x: w().columns.start + column * G.cell, y: w().rows.start + row * G.cell };
@@ -129,26 +132,26 @@ function WeightBlock(props: {
   const range = () => props.boundary.regions.levelRange;
   return (
     <g class="network-weights" data-testid="network-weight-block" data-from={w().fromLayer} data-to={w().toLayer}>
-      <For each={fromAxis().neurons}>
+      <Index each={fromAxis().neurons}>
         {(n1, i) => (
-          <For each={toAxis().neurons}>
+          <Index each={toAxis().neurons}>
             {(n2, j) => {
-              const key = `${n1}:${n2}`;
-              const at = position(i(), j());
-              const target = () => targetByPair().get(key);
-              const source = () => props.showSource && sourcePairs().has(key);
+              const key = (): string => `${n1()}:${n2()}`;
+              const at = (): { x: number; y: number } => position(i, j);
+              const target = createMemo(() => targetByPair().get(key()));
+              const source = () => props.showSource && sourcePairs().has(key());
               const selected = () =>
-                props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1 && props.selected.to === n2;
+                props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1() && props.selected.to === n2();
               const title = (): string => {
                 const t = target();
-                const lines = [label(n1, n2)];
+                const lines = [label(n1(), n2())];
                 lines.push(
                   t
                     ? `important target weight: ${t.count} instances${t.inherited ? `, inherited from source ${t.sourceFrom} → ${t.sourceTo}` : ', not inherited'}`
                     : 'not an important target weight',
                 );
                 if (props.showSource) {
-                  lines.push(sourcePairs().has(key) ? 'important in the source model too' : 'not important in the source model');
+                  lines.push(sourcePairs().has(key()) ? 'important in the source model too' : 'not important in the source model');
                 }
                 lines.push('click for its weight map');
                 return lines.join('\n');
@@ -159,14 +162,14 @@ function WeightBlock(props: {
                   classList={{ selected: selected() }}
                   data-testid="network-weight"
                   data-important={target() ? 'true' : 'false'}
-                  data-from={n1}
-                  data-to={n2}
-                  onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1, to: n2 })}
+                  data-from={n1()}
+                  data-to={n2()}
+                  onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1(), to: n2() })}
                 >
                   <rect
                     class="network-weight-cell"
-                    x={at.x}
-                    y={at.y}
+                    x={at().x}
+                    y={at().y}
                     width={G.cell - 1}
                     height={G.cell - 1}
                     fill={target() ? TARGET_COLOR : '#f1f3f6'}
@@ -175,8 +178,8 @@ function WeightBlock(props: {
                   <Show when={source()}>
                     <rect
                       class="network-source-weight"
-                      x={at.x + 1.5}
-                      y={at.y + 1.5}
+                      x={at().x + 1.5}
+                      y={at().y + 1.5}
                       width={G.cell - 4}
                       height={G.cell - 4}
                       stroke={SOURCE_COLOR}
@@ -184,59 +187,59 @@ function WeightBlock(props: {
                     />
                   </Show>
                   <Show when={target()?.inherited}>
-                    <circle class="network-inherited" cx={at.x + (G.cell - 1) / 2} cy={at.y + (G.cell - 1) / 2} r={2} fill={SOURCE_COLOR} />
+                    <circle class="network-inherited" cx={at().x + (G.cell - 1) / 2} cy={at().y + (G.cell - 1) / 2} r={2} fill={SOURCE_COLOR} />
                   </Show>
                   <title>{title()}</title>
                 </g>
               );
             }}
-          </For>
+          </Index>
         )}
-      </For>
+      </Index>
       <Show when={props.showOther}>
         {/* Important rows x the other neurons of the columns' layer: one boxplot per row; likewise per column. */}
-        <For each={w().rows.neurons}>
+        <Index each={w().rows.neurons}>
           {(n, i) => {
-            const group = () => (w().rowsAreFrom ? props.boundary.regions.fromImportant : props.boundary.regions.toImportant)[i()];
+            const group = () => (w().rowsAreFrom ? props.boundary.regions.fromImportant : props.boundary.regions.toImportant)[i];
             return (
               <Show when={group()}>
                 {(g) => (
                   <BoxplotMark
-                    rect={{ ...r().columnsStrip, y: w().rows.start + i() * G.cell, height: G.cell - 1 }}
+                    rect={{ ...r().columnsStrip, y: w().rows.start + i * G.cell, height: G.cell - 1 }}
                     group={g()}
                     range={range()}
                     title={
                       w().rowsAreFrom
-                        ? `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`
-                        : `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`
+                        ? `weights ${w().fromLayer} ${n()} → non-important ${w().toLayer} neurons`
+                        : `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n()}`
                     }
                   />
                 )}
               </Show>
             );
           }}
-        </For>
-        <For each={w().columns.neurons}>
+        </Index>
+        <Index each={w().columns.neurons}>
           {(n, j) => {
-            const group = () => (w().rowsAreFrom ? props.boundary.regions.toImportant : props.boundary.regions.fromImportant)[j()];
+            const group = () => (w().rowsAreFrom ? props.boundary.regions.toImportant : props.boundary.regions.fromImportant)[j];
             return (
               <Show when={group()}>
                 {(g) => (
                   <BoxplotMark
-                    rect={{ ...r().rowsStrip, x: w().columns.start + j() * G.cell, width: G.cell - 1 }}
+                    rect={{ ...r().rowsStrip, x: w().columns.start + j * G.cell, width: G.cell - 1 }}
                     group={g()}
                     range={range()}
                     title={
                       w().rowsAreFrom
-                        ? `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n}`
-                        : `weights ${w().fromLayer} ${n} → non-important ${w().toLayer} neurons`
+                        ? `weights non-important ${w().fromLayer} neurons → ${w().toLayer} ${n()}`
+                        : `weights ${w().fromLayer} ${n()} → non-important ${w().toLayer} neurons`
                     }
                   />
                 )}
               </Show>
             );
           }}
-        </For>
+        </Index>
         <HistogramMark
           testId="network-weight-histogram"
           rect={r().corner}
@@ -253,11 +256,11 @@ function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (p
   const l = () => props.l;
   const source = () => l().axis.side === 'source';
   return (
-    <For each={l().axis.neurons}>
+    <Index each={l().axis.neurons}>
       {(neuron, k) => {
-        const centre = () => cellCentre(l().axis, k());
+        const centre = () => cellCentre(l().axis, k);
         const selected = () =>
-          props.selected?.kind === 'neuron' && props.selected.matrix === l().matrix && props.selected.side === l().axis.side && props.selected.position === k();
+          props.selected?.kind === 'neuron' && props.selected.matrix === l().matrix && props.selected.side === l().axis.side && props.selected.position === k;
         const transform = () => (l().orientation === 'row' ? undefined : `translate(${centre() + 3}, ${l().at}) rotate(-90)`);
         return (
           <text
@@ -265,21 +268,21 @@ function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (p
             classList={{ selected: selected() }}
             data-testid={source() ? 'network-source-neuron' : 'network-neuron'}
             data-layer={l().axis.layer}
-            data-neuron={neuron}
+            data-neuron={neuron()}
             x={l().orientation === 'row' ? l().at : undefined}
             y={l().orientation === 'row' ? centre() : undefined}
             transform={transform()}
             text-anchor={l().orientation === 'row' ? 'end' : 'start'}
             dominant-baseline={l().orientation === 'row' ? 'central' : undefined}
             fill={source() ? SOURCE_COLOR : TARGET_COLOR}
-            onClick={() => props.onPick({ kind: 'neuron', matrix: l().matrix, side: l().axis.side, position: k() })}
+            onClick={() => props.onPick({ kind: 'neuron', matrix: l().matrix, side: l().axis.side, position: k })}
           >
-            <title>{`important ${l().axis.side} neuron ${neuron} of ${l().axis.layer} (#${k() + 1}); click for its feature visualisation and the most similar ${source() ? 'target' : 'source'} neurons`}</title>
-            {neuron}
+            <title>{`important ${l().axis.side} neuron ${neuron()} of ${l().axis.layer} (#${k + 1}); click for its feature visualisation and the most similar ${source() ? 'target' : 'source'} neurons`}</title>
+            {neuron()}
           </text>
         );
       }}
-    </For>
+    </Index>
   );
 }
 
@@ -293,15 +296,15 @@ export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
         height={props.layout.height}
         viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}
       >
-        <For each={props.layout.matrices}>
-          {(m) => <Show when={props.layers[m.index]}>{(layer) => <MatrixBlock m={m} layer={layer()} showOther={props.showOther} />}</Show>}
-        </For>
-        <For each={props.layout.weights}>
+        <Index each={props.layout.matrices}>
+          {(m) => <Show when={props.layers[m().index]}>{(layer) => <MatrixBlock m={m()} layer={layer()} showOther={props.showOther} />}</Show>}
+        </Index>
+        <Index each={props.layout.weights}>
           {(w) => (
-            <Show when={props.boundaries[w.index]}>
+            <Show when={props.boundaries[w().index]}>
               {(boundary) => (
                 <WeightBlock
-                  w={w}
+                  w={w()}
                   boundary={boundary()}
                   showOther={props.showOther}
                   showSource={props.showSource}
@@ -311,8 +314,8 @@ export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
               )}
             </Show>
           )}
-        </For>
-        <For each={props.layout.labels}>{(l) => <Labels l={l} selected={props.selected} onPick={props.onPick} />}</For>
+        </Index>
+        <Index each={props.layout.labels}>{(l) => <Labels l={l()} selected={props.selected} onPick={props.onPick} />}</Index>
       </svg>
     </div>
   );

@@ -59,7 +59,13 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     const t = target();
     return t.kind === 'first-source' && reference() ? t.checkpoint : analysedCheckpoint(t);
   };
-  const { request: network, key, drawn, backgroundStatus } = createCheckpointAnalysis('network', props.client, () => props.run?.id, analysed, reference);
+  const {
+    request: network,
+    key,
+    drawn,
+    backgroundStatus,
+    settled,
+  } = createCheckpointAnalysis('network', props.client, () => props.run?.id, analysed, reference);
   const referenceChoices = createMemo(() => props.client.state.epochs.filter((e) => e.checkpoint));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -188,7 +194,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   );
 
   return (
-    <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} aside={aside()}>
+    <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} settled={settled()} aside={aside()}>
       <div class="network-root">
         <Show when={target().kind !== 'none'}>
           <div class="network-controls">

@@ -11,12 +11,14 @@ export interface PanelProps {
   testId?: string;
   /** What the panel has drawn (e.g. `phase/epoch/class`), '' while loading: tests wait on `data-rendered-key`. */
   renderedKey?: string;
+  /** Whether the panel shows what the scrubbed epoch asks for (`data-settled`); undefined for panels that don't follow it. */
+  settled?: boolean;
   children: JSX.Element;
 }
 
 export function Panel(props: PanelProps): JSX.Element {
   return (
-    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey}>
+    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey} data-settled={props.settled}>
       <header class="panel-header">
         <h2 title={props.hint}>
           {props.title}{' '}

@@ -26,7 +26,11 @@ export interface WeightDriftPanelProps {
 
 function DriftChart(props: { drift: Accessor<WeightDriftResponse>; marks: () => readonly DriftMark[] }): JSX.Element {
   let el!: HTMLDivElement;
-  onMount(() => createChart(el, () => weightDriftOption(props.drift(), props.marks())));
+  // The marks arrive as a new array on every scrubber move: equal marks must not re-render the chart.
+  const marks = createMemo(() => props.marks(), [], {
+    equals: (a, b) => a.length === b.length && a.every((m, i) => m.epoch === b[i]?.epoch && m.label === b.at(i)?.label),
+  });
+  onMount(() => createChart(el, () => weightDriftOption(props.drift(), marks())));
   return <div class="chart" data-testid="weight-drift-chart" ref={el} />;
 }
 

@@ -75,6 +75,55 @@ describe('dashboard in Chromium', () => {
     await shared.close();
   });
 
+  it('a scrub paints every view with the scrubbed epoch’s data, whether fetched, prefetched or cached', async () => {
+    // What each view has drawn: the statistics view's step, and each per-checkpoint panel's key (phase/epoch/…),
+    // read once every panel reports it shows what the epoch asks for.
+    const drawn = async (step: number): Promise<Record<string, string | null>> => {
+      await page.waitForFunction(
+        (want) =>
+          document.querySelector('[data-testid="statistics-view"]')?.getAttribute('data-rendered-step') === want &&
+          document.querySelectorAll('[data-settled="true"]').length === 3,
+        String(step),
+        // The first visit of each checkpoint computes its analyses (two cores, shared with the other cases).
+        { timeout: 240_000, polling: 250 },
+      );
+      return page.evaluate(() =>
+        Object.fromEntries(
+          ['network-panel', 'feature-panel', 'instance-panel'].map((id) => [
+            id,
+            document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-rendered-key'),
+          ]),
+        ),
+      );
+    };
+    await session.open('?run=browser-run&phase=target&epoch=1');
+    expect(await drawn(2)).toEqual({
+      'network-panel': 'target/1/0',
+      'feature-panel': 'target/1/0/descending',
+      'instance-panel': 'target/1/0,1,2,3,4,5,6,7,8,9',
+    });
+    await page.keyboard.press('ArrowLeft');
+    // The first source checkpoint has no network abstraction (nothing to compare it with): that panel draws nothing.
+    const source = {
+      'network-panel': '',
+      'feature-panel': 'source/1/0/descending',
+      'instance-panel': 'source/1/0,1,2,3,4,5,6,7,8,9',
+    };
+    expect(await drawn(1)).toEqual(source);
+    await expect.poll(labelText()).toMatch(/source · epoch 1/);
+    expect(await page.getByTestId('network-panel').textContent()).toMatch(/first source checkpoint/);
+    // Back and forth again: now from the data client's cache, and still each epoch's own data.
+    await page.keyboard.press('ArrowRight');
+    expect(await drawn(2)).toEqual({
+      'network-panel': 'target/1/0',
+      'feature-panel': 'target/1/0/descending',
+      'instance-panel': 'target/1/0,1,2,3,4,5,6,7,8,9',
+    });
+    await page.keyboard.press('ArrowLeft');
+    expect(await drawn(1)).toEqual(source);
+    expect(session.pageErrors).toEqual([]);
+  }, 600_000);
+
   it('returns to live and shows the newest epoch with the transferability score', async () => {
     // A shared link to an earlier epoch: not live.
     await session.open('?run=browser-run&phase=source&epoch=1');
