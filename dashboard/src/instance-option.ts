@@ -19,8 +19,6 @@ export interface InstanceOptionInput {
    * changes in the same frame as the points; the URL is drawn when absent) and the layout area it covers.
    */
   background?: { url: string; image?: HTMLImageElement; bounds: ProjectionBounds };
-  /** Colour of class c; classColor when absent (a DVI map has hues of its own, and its points take them). */
-  classColour?: (c: number) => string;
   /** DVI boundary points, drawn as hollow diamonds; none when absent. */
   boundary?: readonly BoundaryPoint[];
   classNames: readonly string[];
@@ -62,7 +60,7 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
   const bySeries = seriesPoints(input.points);
   const boundary = input.boundary ?? [];
   const name = (c: number) => classNames[c] ?? String(c);
-  const colour = input.classColour ?? ((c: number) => classColor(c, classNames.length));
+  const colour = (c: number) => classColor(c, classNames.length);
   // On a map a point sits in a region of its own hue: a white edge keeps it apart from the ground.
   const edge = input.background ? { color: '#ffffff', width: 1 } : { color: 'rgba(255,255,255,0.6)', width: 0.5 };
   const range = input.range ?? { minX: -extent, maxX: extent, minY: -extent, maxY: extent };

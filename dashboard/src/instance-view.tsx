@@ -182,7 +182,6 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                   onAll={() => setHidden(new Set<number>())}
                   onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
                   testId="instance-class-toggle"
-                  colour={projection.optionInput().classColour}
                 />
                 <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
                   <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}

@@ -114,14 +114,6 @@ export function boundaryPoints(view: ProjectionView, classes: ReadonlySet<number
   return points;
 }
 
-/**
- * The hue of class c on a boundary map: the projection stage colours class c of K at hue 360c/K, fully saturated
- * (lib/dvi's default), so points, toggles and the probe take the same hue, a little darker to stand out from it.
- */
-export function mapClassColour(c: number, classCount: number): string {
-  return `hsl(${Math.round((360 * c) / Math.max(1, classCount))}, 100%, 42%)`;
-}
-
 /** An instance whose point lies in another class's region of A's map at B than at A. */
 export interface BoundaryCrossing {
   id: string;

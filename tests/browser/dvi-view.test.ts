@@ -9,7 +9,7 @@ import type { AnalysisKind, AnalysisResults } from '../../core/analysis-protocol
 import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import type { ProjectionAnalysis, ProjectionBounds } from '../../core/projection-protocol.ts';
 import type { Phase } from '../../core/protocol.ts';
-import { hueColour } from '../../lib/dvi/boundary-map.ts';
+import { classPalette } from '../../core/class-palette.ts';
 import { encodePng } from '../../lib/png/index.ts';
 import { Store } from '../../store/store.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -38,8 +38,8 @@ function cellCentre(r: number, row: number, column: number): [number, number] {
   return [BOUNDS.minX + ((column + 0.5) * (BOUNDS.maxX - BOUNDS.minX)) / r, BOUNDS.maxY - ((row + 0.5) * (BOUNDS.maxY - BOUNDS.minY)) / r];
 }
 
-// The projection stage's default colours: class c of K at hue 360c/K.
-const COLOURS = CLASSES.map((_, c) => hueColour((360 * c) / CLASSES.length).map((v) => 255 * v));
+// The projection stage draws the map in the product's class palette.
+const COLOURS = classPalette(CLASSES.length);
 
 function projection(epoch: number): ProjectionAnalysis {
   const count = 2 * PER_SPLIT;

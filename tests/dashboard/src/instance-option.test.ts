@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { instanceChartOption, type InstanceOptionInput } from '../../../dashboard/src/instance-option.ts';
 import type { InstancePoint } from '../../../dashboard/src/instance-model.ts';
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from '../../../dashboard/src/colors.ts';
+import { classCss } from '../../../core/class-palette.ts';
 
 const point = (id: string, domain: 0 | 1, label: number, predicted: number): InstancePoint => ({
   id,
@@ -121,10 +122,10 @@ describe('instanceChartOption with a DVI projection', () => {
     expect(tooltip(o, 2, 1)).toContain('gap 0.09');
   });
 
-  test("points take the map's class colours when given, and a white edge on the map", () => {
-    const o = option({ background: { url: '/map.png', bounds }, classColour: (c) => `hue${c}` });
+  test('points keep the class palette on the map (the map is drawn in it too), with a white edge', () => {
+    const o = option({ background: { url: '/map.png', bounds } });
     const byId = new Map(items(o).map((d) => [d.id, d as DataItem & { itemStyle: { color: string } }]));
-    expect(byId.get('s0')!.itemStyle).toMatchObject({ color: 'hue1', borderColor: '#ffffff', borderWidth: 1 });
-    expect(byId.get('t4')!.itemStyle.color).toBe('hue0');
+    expect(byId.get('s0')!.itemStyle).toMatchObject({ color: classCss(1, 3), borderColor: '#ffffff', borderWidth: 1 });
+    expect(byId.get('t4')!.itemStyle.color).toBe(classCss(0, 3));
   });
 });
