@@ -1,5 +1,6 @@
 // A checkpoint's DVI boundary map as stored: the R x R PNG drawn under the scatter, and a coarse grid of every
 // class's probability over the same area, so the dashboard can answer a click on an empty spot without tfjs.
+import { classPalette } from '../../core/class-palette.ts';
 import type { ProjectionMap } from '../../core/projection-protocol.ts';
 import { boundaryMap, decode, type Classify, type VisualisationModel } from '../../lib/dvi/index.ts';
 import { encodePng } from '../../lib/png/index.ts';
@@ -19,7 +20,8 @@ export async function projectionMap(
   resolution: number,
 ): Promise<{ view: ProjectionMap; png: Buffer }> {
   const toRows = (points: Float32Array) => decode(model, points);
-  const map = await boundaryMap(layout, toRows, classify, { resolution });
+  // The dashboard's class colours, so a point and the region it sits in have one colour.
+  const map = await boundaryMap(layout, toRows, classify, { resolution, classColours: classPalette(classCount) });
   const { bounds } = map;
   const p = PROBABILITY_RESOLUTION;
   const centres = new Float32Array(2 * p * p);

@@ -118,6 +118,8 @@ export function App(): JSX.Element {
                   timeline={timeline}
                   layout={url.state().layout ?? 'tsne'}
                   onLayout={(layout) => url.set({ layout }, 'push')}
+                  extra={url.state().extra === 'target-train'}
+                  onExtra={(extra) => url.set({ extra: extra ? 'target-train' : undefined }, 'push')}
                 />
               </Match>
             </Switch>

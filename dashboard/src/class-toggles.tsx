@@ -13,8 +13,6 @@ export interface ClassTogglesProps {
   testId: string;
   /** Appended to each button's tooltip, e.g. where the choice is kept. */
   note?: string;
-  /** Colour of the class at `index`; classColor when absent. */
-  colour?: ((index: number) => string) | undefined;
 }
 
 export function ClassToggles(props: ClassTogglesProps): JSX.Element {
@@ -31,7 +29,7 @@ export function ClassToggles(props: ClassTogglesProps): JSX.Element {
             title={`Show or hide class ${name}${props.note ? ` (${props.note})` : ''}`}
             onClick={() => props.onToggle(name, c())}
           >
-            <span class="instance-swatch" style={{ background: props.colour?.(c()) ?? classColor(c(), props.names.length) }} />
+            <span class="instance-swatch" style={{ background: classColor(c(), props.names.length) }} />
             {name}
           </button>
         )}

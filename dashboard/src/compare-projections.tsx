@@ -186,7 +186,6 @@ export function CompareProjections(props: CompareProjectionsProps): JSX.Element 
           onAll={() => props.onClasses(undefined)}
           testId="compare-class-toggle"
           note="kept in the URL"
-          colour={layers.a.optionInput().classColour}
         />
         <label
           title={

@@ -17,6 +17,7 @@ import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protoco
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { analysisPath } from './analysis-request.ts';
+import type { ExtraPointSet, ExtraPointsResponse } from '../../core/projection-protocol.ts';
 import { errorMessage, fetchJson as defaultFetchJson, type FetchJson } from './api.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 import { mergeEpochs, type EpochPin } from './epochs.ts';
@@ -78,6 +79,11 @@ export interface DataClient {
   runMeta(runId: string, signal?: AbortSignal): Promise<RunMeta>;
   /** The weight map of `from` -> `to` into `layer` at the checkpoint `pin` (a few floats); cached, failures are not. */
   weightSlice(runId: string, pin: EpochPin, layer: LayerName, from: number, to: number, signal?: AbortSignal): Promise<WeightSliceResponse>;
+  /**
+   * Instances of a training split of `classes` placed by the checkpoint's stored DVI encoder (seconds the first time:
+   * an analysis worker runs them through the checkpoint); cached per run/phase/epoch/set/classes, failures are not.
+   */
+  extraPoints(runId: string, pin: EpochPin, set: ExtraPointSet, classes: readonly number[], signal?: AbortSignal): Promise<ExtraPointsResponse>;
   /** Re-reads the run list and the active run (after an error, or a reconnect that may have missed events). */
   refresh(): void;
 }
@@ -88,6 +94,8 @@ const CONFUSION_CACHE_SIZE = 256;
 const ANALYSIS_CACHE_SIZE = 16;
 // Weight maps are tiny and a user clicks through many of them.
 const WEIGHT_CACHE_SIZE = 128;
+// A few hundred points each; a user flips through checkpoints and class choices.
+const EXTRA_POINTS_CACHE_SIZE = 32;
 // Compare mode needs two runs' metadata at a time.
 const RUN_META_CACHE_SIZE = 8;
 
@@ -126,6 +134,7 @@ export function createDataClient(options: DataClientOptions): DataClient {
   const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<WeightSliceResponse>);
   const cachedAnalyses = new Map<AnalysisKind, CachedRequest<AnalysisResponse>>();
   const cachedCompare = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal));
+  const cachedExtraPoints = makeRequestCache(EXTRA_POINTS_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<ExtraPointsResponse>);
   const cachedRunMeta = makeRequestCache(RUN_META_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<RunMeta>);
   const comparePath = (resource: string, a: CheckpointId, b: CheckpointId): string =>
     `/api/${resource}?a=${encodeURIComponent(`${a.runId}:${a.phase}:${a.epoch}`)}&b=${encodeURIComponent(`${b.runId}:${b.phase}:${b.epoch}`)}`;
@@ -258,6 +267,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
       }
       const path = analysisPath(kind, runId, pin, { reference });
       return cached(path, path, signal) as Promise<AnalysisResponse<K>>;
+    },
+    extraPoints(runId, pin, set, classes, signal) {
+      const path = `${epochPath(runId, pin, 'projection/extra')}?set=${set}&classes=${[...classes].sort((a, b) => a - b).join(',')}`;
+      return cachedExtraPoints(path, path, signal);
     },
     compare(a, b, signal) {
       const path = comparePath('compare', a, b);

@@ -1,5 +1,6 @@
 // Pure shaping of a checkpoint's instance layout (paper §5.2) for the instance view: which points to draw,
 // in which colour, where their images are, and how to read the trust numbers.
+import { classCss } from '../../core/class-palette.ts';
 import type { InstanceAtlasColumns, InstanceDomains, LaidOutInstances } from '../../core/instances-protocol.ts';
 
 /** Split names by `domain` value, restated: the dashboard may import only types from the monitor. */
@@ -53,12 +54,9 @@ export function layoutExtent(projection: LaidOutInstances): number {
   return extent > 0 ? 1.05 * extent : 1;
 }
 
-// Tableau 10 without its red and blue (source and target everywhere else), topped up with two darker hues.
-const CLASS_PALETTE = ['#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939'];
-
-/** The colour of class `c`: distinct for the first ten classes, evenly spread hues after that. */
+/** The colour of class `c` (core's palette, which the stored DVI maps are drawn with too). */
 export function classColor(c: number, classCount: number): string {
-  return classCount <= CLASS_PALETTE.length ? CLASS_PALETTE[c]! : `hsl(${Math.round((360 * c) / classCount)}, 65%, 45%)`;
+  return classCss(c, classCount);
 }
 
 export function instanceImageUrl(runId: string, domain: 0 | 1, index: number): string {

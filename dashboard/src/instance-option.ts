@@ -6,7 +6,7 @@ import type { ProjectionBounds } from '../../core/projection-protocol.ts';
 import type { ChartOption } from './chart.ts';
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from './colors.ts';
 import { classColor, type InstancePoint } from './instance-model.ts';
-import type { BoundaryPoint } from './projection-model.ts';
+import type { BoundaryPoint, ExtraPoint } from './projection-model.ts';
 
 export interface InstanceOptionInput {
   points: readonly InstancePoint[];
@@ -19,10 +19,10 @@ export interface InstanceOptionInput {
    * changes in the same frame as the points; the URL is drawn when absent) and the layout area it covers.
    */
   background?: { url: string; image?: HTMLImageElement; bounds: ProjectionBounds };
-  /** Colour of class c; classColor when absent (a DVI map has hues of its own, and its points take them). */
-  classColour?: (c: number) => string;
   /** DVI boundary points, drawn as hollow diamonds; none when absent. */
   boundary?: readonly BoundaryPoint[];
+  /** Training instances placed by the DVI encoder, drawn as small plus signs in their class colour; none when absent. */
+  extra?: { name: string; points: readonly ExtraPoint[] };
   classNames: readonly string[];
   imageUrl: (point: InstancePoint) => string;
   /** Thumbnail data URLs by point id, or null to draw glyphs. */
@@ -53,16 +53,18 @@ export function seriesPoints(points: readonly InstancePoint[]): [InstancePoint[]
   return [points.filter((p) => p.domain === 0), points.filter((p) => p.domain === 1)];
 }
 
-/** Series indices after the two domains'; every option has all four, so a merge never keeps a stale map or diamonds. */
+/** Series indices after the two domains'; every option has all five, so a merge never keeps a stale map or diamonds. */
 export const BOUNDARY_SERIES = 2;
 export const MAP_SERIES = 3;
+export const EXTRA_SERIES = 4;
 
 export function instanceChartOption(input: InstanceOptionInput): ChartOption {
   const { extent, classNames, thumbnails } = input;
   const bySeries = seriesPoints(input.points);
   const boundary = input.boundary ?? [];
+  const extra = input.extra?.points ?? [];
   const name = (c: number) => classNames[c] ?? String(c);
-  const colour = input.classColour ?? ((c: number) => classColor(c, classNames.length));
+  const colour = (c: number) => classColor(c, classNames.length);
   // On a map a point sits in a region of its own hue: a white edge keeps it apart from the ground.
   const edge = input.background ? { color: '#ffffff', width: 1 } : { color: 'rgba(255,255,255,0.6)', width: 0.5 };
   const range = input.range ?? { minX: -extent, maxX: extent, minY: -extent, maxY: extent };
@@ -96,6 +98,14 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
           return b
             ? `<div data-testid="boundary-tooltip">boundary point between <b>${escapeHtml(name(b.classA))}</b> and <b>${escapeHtml(name(b.classB))}</b>` +
                 `<br>normalised top-2 gap ${b.gap.toFixed(2)}</div>`
+            : '';
+        }
+        if (item?.seriesIndex === EXTRA_SERIES) {
+          const e = extra[item.dataIndex];
+          const wrong = e && e.predicted !== e.label;
+          return e
+            ? `<div data-testid="extra-tooltip"><b>${escapeHtml(input.extra!.name)}</b> #${e.index}<br>true: ${escapeHtml(name(e.label))}<br>` +
+                `predicted: <span class="${wrong ? 'negative-text' : ''}">${escapeHtml(name(e.predicted))}${wrong ? ' ✗' : ''}</span></div>`
             : '';
         }
         const point = item ? bySeries[item.seriesIndex ?? 0]?.[item.dataIndex] : undefined;
@@ -186,6 +196,19 @@ export function instanceChartOption(input: InstanceOptionInput): ChartOption {
             style: { image: url, x: topLeft[0]!, y: topLeft[1]!, width: bottomRight[0]! - topLeft[0]!, height: bottomRight[1]! - topLeft[1]! },
           };
         },
+      },
+      {
+        type: 'scatter' as const,
+        // A fixed name: ECharts matches series by name on merge, so a renamed one would be added, not replaced.
+        name: 'training instances',
+        // An upright plus, smaller than the validation glyphs: not the rotated cross of source validation instances.
+        symbol: CROSS,
+        symbolSize: 7,
+        z: 1,
+        large: false,
+        progressive: 0,
+        // Ids keep each instance's point across checkpoints, so scrubbing moves it as it moves the others.
+        data: extra.map((e) => ({ id: `e${e.index}`, value: [e.x, e.y], itemStyle: { color: colour(e.label), opacity: 0.8 } })),
       },
     ],
   };

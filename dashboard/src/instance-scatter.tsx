@@ -70,6 +70,7 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
       data-marked-count={marked()}
       data-map-url={props.input.background?.url}
       data-boundary-count={props.input.boundary?.length}
+      data-extra-count={props.input.extra?.points.length}
       ref={el}
     />
   );

@@ -13,6 +13,7 @@ import { ProjectionTrust } from './projection-trust.tsx';
 import { instanceImageUrl, instancePoints, layoutExtent, type InstancePoint } from './instance-model.ts';
 import { LayoutSwitch } from './layout-switch.tsx';
 import { createProjectionLayer, DVI_HINT, FITTING } from './projection-layer.ts';
+import { createExtraPoints, EXTRA_SET_NAMES, extraPointsKey } from './projection-extra.ts';
 import { ProjectionProbe } from './projection-probe.tsx';
 import { instanceThumbnails } from './instance-thumbnails.ts';
 import { networkTarget } from './network-model.ts';
@@ -28,6 +29,9 @@ export interface InstanceViewProps {
   timeline: Timeline;
   layout: InstanceLayout;
   onLayout(layout: InstanceLayout): void;
+  /** The DVI layout also places the target training instances of the selected classes (kept in the URL). */
+  extra: boolean;
+  onExtra(extra: boolean): void;
 }
 
 const HINT =
@@ -88,6 +92,12 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     }
     setHidden(next);
   };
+  const extra = createExtraPoints(
+    props.client,
+    () => extraPointsKey(props.layout === 'dvi' && props.extra ? 'target-train' : null, props.run?.id, checkpoint(), selectedClasses()),
+    () => projection.shown(),
+    () => selectedClasses(),
+  );
   const [showImages, setShowImages] = createSignal(false);
   const [thumbnails, setThumbnails] = createSignal<ReadonlyMap<string, string> | null>(null);
   const [brushed, setBrushed] = createSignal<InstancePoint[]>([]);
@@ -130,6 +140,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     imageUrl,
     thumbnails: showImages() ? thumbnails() : null,
     ...projection.optionInput(),
+    ...(props.layout === 'dvi' && props.extra ? { extra: { name: EXTRA_SET_NAMES['target-train'], points: extra.points() } } : {}),
   }));
 
   // What is drawn (phase/epoch/classes, prefixed `dvi:` for the projection), '' while loading: tests wait on it
@@ -184,7 +195,6 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                   onAll={() => setHidden(new Set<number>())}
                   onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
                   testId="instance-class-toggle"
-                  colour={projection.optionInput().classColour}
                 />
                 <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
                   <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
@@ -201,6 +211,15 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                           onChange={(e) => projection.setShowBoundary(e.currentTarget.checked)}
                         />{' '}
                         boundary points
+                      </label>
+                      <label title="Also place the target domain's training instances of the classes selected above (at most 150 per class) with this checkpoint's DVI encoder: the projection was fitted on validation instances only">
+                        <input
+                          type="checkbox"
+                          data-testid="extra-points-toggle"
+                          checked={props.extra}
+                          onChange={(e) => props.onExtra(e.currentTarget.checked)}
+                        />{' '}
+                        target training instances of the selected classes
                       </label>
                       <ProjectionTrust
                         metrics={response().result.metrics}
@@ -225,7 +244,22 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
                 </Show>{' '}
                 · {points().length} of {shown().result.count} instances
                 <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
+                <Show when={props.layout === 'dvi' && props.extra && extra.points().length > 0}> · + {extra.points().length} target training instances</Show>
               </div>
+              <Show when={props.layout === 'dvi' && props.extra}>
+                <Show when={extra.request.error()}>
+                  {(error) => (
+                    <Notice kind="error" testId="extra-points-error">
+                      Could not place the target training instances: {error()}
+                    </Notice>
+                  )}
+                </Show>
+                <Show when={extra.request.loading()}>
+                  <Notice kind="info" testId="extra-points-loading">
+                    Placing the target training instances of the selected classes… seconds the first time (a worker runs them through this checkpoint).
+                  </Notice>
+                </Show>
+              </Show>
               <div class="instance-body">
                 <InstanceScatter input={scatterInput()} onBrush={setBrushed} onSpot={projection.onSpot} />
                 <Show when={props.layout === 'dvi'}>

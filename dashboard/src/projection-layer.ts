@@ -5,7 +5,7 @@ import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from
 import type { ProjectionResponse } from '../../core/analysis-protocol.ts';
 import type { InstanceOptionInput } from './instance-option.ts';
 import type { ProbedSpot } from './projection-probe.tsx';
-import { boundaryPoints, decodeProbabilityGrid, mapClassColour, probabilitiesAt, projectionMapUrl, squareRange, undecidedShare } from './projection-model.ts';
+import { boundaryPoints, decodeProbabilityGrid, probabilitiesAt, projectionMapUrl, squareRange, undecidedShare } from './projection-model.ts';
 
 export const DVI_HINT =
   "DeepVisualInsight (Yang et al., AAAI 2022): a small encoder places every validation instance of both domains from the model's " +
@@ -19,7 +19,7 @@ export const FITTING =
   "Fitting this checkpoint's DVI projection and its boundary map… tens of seconds per checkpoint not fitted yet (each starts from the previous checkpoint's).";
 
 /** Optional parts of the scatter's option that come from the projection. */
-export type ProjectionOptionInput = Pick<InstanceOptionInput, 'range' | 'background' | 'boundary' | 'classColour'>;
+export type ProjectionOptionInput = Pick<InstanceOptionInput, 'range' | 'background' | 'boundary'>;
 
 export interface ProjectionLayer {
   /**
@@ -92,9 +92,8 @@ export function createProjectionLayer(view: Accessor<ProjectionResponse | null>,
       return {};
     }
     const { view: v, image } = drawn;
-    const { bounds, classCount } = v.result.map;
+    const { bounds } = v.result.map;
     return {
-      classColour: (c: number) => mapClassColour(c, classCount),
       range: squareRange(bounds),
       background: { url: projectionMapUrl(v.key.runId, v.key), ...(image ? { image } : {}), bounds },
       boundary: showBoundary() ? boundaryPoints(v.result, classes()) : [],

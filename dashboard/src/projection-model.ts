@@ -1,7 +1,7 @@
 // Pure shaping of a checkpoint's DVI projection (DeepVisualInsight, issue 14) for the instance views: where its
 // boundary map lies, which boundary points to draw, and the inverse: class probabilities at any spot of the map.
 import type { LaidOutInstances } from '../../core/instances-protocol.ts';
-import type { ProjectionBounds, ProjectionMap, ProjectionView } from '../../core/projection-protocol.ts';
+import type { ExtraPointsResponse, ProjectionBounds, ProjectionMap, ProjectionView } from '../../core/projection-protocol.ts';
 import { instanceId } from './instance-model.ts';
 import type { EpochPin } from './epochs.ts';
 
@@ -12,6 +12,26 @@ export interface BoundaryPoint {
   classA: number;
   classB: number;
   gap: number;
+}
+
+/** A training instance the projection was not fitted on, placed by its encoder: its index in the split, classes, place. */
+export interface ExtraPoint {
+  index: number;
+  label: number;
+  predicted: number;
+  x: number;
+  y: number;
+}
+
+/** The placed instances of `response` whose label is in `classes` (the server's answer holds exactly the classes asked for). */
+export function extraPoints(response: ExtraPointsResponse, classes: ReadonlySet<number>): ExtraPoint[] {
+  const points: ExtraPoint[] = [];
+  for (let i = 0; i < response.count; i++) {
+    if (classes.has(response.label[i]!)) {
+      points.push({ index: response.index[i]!, label: response.label[i]!, predicted: response.predicted[i]!, x: response.x[i]!, y: response.y[i]! });
+    }
+  }
+  return points;
 }
 
 /** The stored grid of class probabilities as bytes (p x 255), cell-major: cell (row, column), then class. */
@@ -112,14 +132,6 @@ export function boundaryPoints(view: ProjectionView, classes: ReadonlySet<number
     }
   }
   return points;
-}
-
-/**
- * The hue of class c on a boundary map: the projection stage colours class c of K at hue 360c/K, fully saturated
- * (lib/dvi's default), so points, toggles and the probe take the same hue, a little darker to stand out from it.
- */
-export function mapClassColour(c: number, classCount: number): string {
-  return `hsl(${Math.round((360 * c) / Math.max(1, classCount))}, 100%, 42%)`;
 }
 
 /** An instance whose point lies in another class's region of A's map at B than at A. */

@@ -1,7 +1,8 @@
 // The inverse, interactive (DeepVisualInsight): the class probabilities of the point decoded from a spot of the map,
 // under the cursor or pinned by a click.
 import { For, Show, type JSX } from 'solid-js';
-import { mapClassColour, rankedClasses } from './projection-model.ts';
+import { classColor } from './instance-model.ts';
+import { rankedClasses } from './projection-model.ts';
 
 export interface ProbedSpot {
   x: number;
@@ -50,9 +51,7 @@ export function ProjectionProbe(props: ProjectionProbeProps): JSX.Element {
                 <div class="projection-probe-row" data-testid="projection-probe-row">
                   <span class="projection-probe-name">{name(entry.classIndex)}</span>
                   <span class="projection-probe-bar">
-                    <span
-                      style={{ width: `${(100 * entry.probability).toFixed(1)}%`, background: mapClassColour(entry.classIndex, props.classNames.length) }}
-                    />
+                    <span style={{ width: `${(100 * entry.probability).toFixed(1)}%`, background: classColor(entry.classIndex, props.classNames.length) }} />
                   </span>
                   <span class="projection-probe-value">{(100 * entry.probability).toFixed(1)}%</span>
                 </div>

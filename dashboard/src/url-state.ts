@@ -1,6 +1,7 @@
 // The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` (and any
 // `&class=NAME` the comparison focuses on) when two checkpoints are compared, and `&layout=dvi` when the instance views
-// show DeepVisualInsight's projection instead of t-SNE. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
+// show DeepVisualInsight's projection instead of t-SNE (with `&extra=target-train` when the instance view also places
+// the target training instances of the selected classes on it). No phase/epoch means "live"; no run means "the newest run". Keeping this in the
 // query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { CheckpointId } from '../../core/compare-protocol.ts';
@@ -28,6 +29,8 @@ export interface ViewState {
   compare: Comparison | null;
   /** The instance views' layout; absent means t-SNE, the default, so older links keep their meaning. */
   layout?: InstanceLayout;
+  /** Training instances the instance view's DVI layout also places (by the stored encoder); absent: none. */
+  extra?: 'target-train' | undefined;
 }
 
 /** `push` makes a history entry (a deliberate move); `replace` rewrites the current one (playback, dragging). */
@@ -47,7 +50,9 @@ export function parseViewState(search: string): ViewState {
   const classes = params.getAll('class').filter((name) => name !== '');
   // Any other value is t-SNE: a mistyped layout should not leave the view empty.
   const layout = params.get('layout') === 'dvi' ? { layout: 'dvi' as const } : {};
-  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null, ...layout };
+  // Likewise any other value is no extra points.
+  const extra = params.get('extra') === 'target-train' ? { extra: 'target-train' as const } : {};
+  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null, ...layout, ...extra };
 }
 
 function parsePin(phase: string | null, epochText: string | null): EpochPin | null {
@@ -83,6 +88,9 @@ export function serializeViewState(state: ViewState): string {
   }
   if (state.layout === 'dvi') {
     params.set('layout', 'dvi');
+  }
+  if (state.extra) {
+    params.set('extra', state.extra);
   }
   const query = params.toString();
   return query ? `?${query}` : '';

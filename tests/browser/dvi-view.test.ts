@@ -9,7 +9,7 @@ import type { AnalysisKind, AnalysisResults } from '../../core/analysis-protocol
 import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import type { ProjectionAnalysis, ProjectionBounds } from '../../core/projection-protocol.ts';
 import type { Phase } from '../../core/protocol.ts';
-import { hueColour } from '../../lib/dvi/boundary-map.ts';
+import { classPalette } from '../../core/class-palette.ts';
 import { encodePng } from '../../lib/png/index.ts';
 import { Store } from '../../store/store.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
@@ -38,8 +38,8 @@ function cellCentre(r: number, row: number, column: number): [number, number] {
   return [BOUNDS.minX + ((column + 0.5) * (BOUNDS.maxX - BOUNDS.minX)) / r, BOUNDS.maxY - ((row + 0.5) * (BOUNDS.maxY - BOUNDS.minY)) / r];
 }
 
-// The projection stage's default colours: class c of K at hue 360c/K.
-const COLOURS = CLASSES.map((_, c) => hueColour((360 * c) / CLASSES.length).map((v) => 255 * v));
+// The projection stage draws the map in the product's class palette.
+const COLOURS = classPalette(CLASSES.length);
 
 function projection(epoch: number): ProjectionAnalysis {
   const count = 2 * PER_SPLIT;
@@ -281,6 +281,45 @@ describe('the DVI layout of the instance view', () => {
     }
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('asks for the target training instances of the selected classes per checkpoint, and says when placing them fails', async () => {
+    await session.open(`?run=${RUN}&phase=target&epoch=1&layout=dvi`);
+    await expect.poll(renderedKey, { timeout: 30_000 }).toBe('dvi:target/1/0,1,2');
+    expect(await page.getByTestId('extra-points-toggle').isChecked()).toBe(false);
+    const extraPath = (epoch: number, classes: string) => `/api/runs/${RUN}/epochs/target/${epoch}/projection/extra?set=target-train&classes=${classes}`;
+    const asked = (path: string) => page.waitForRequest((r) => r.url().endsWith(path), { timeout: 30_000 });
+
+    let request = asked(extraPath(1, '0,1,2'));
+    await page.getByTestId('extra-points-toggle').check();
+    await request;
+    expect(new URL(page.url()).searchParams.get('extra')).toBe('target-train');
+    // The fixture's run has no loadable config (nor real weights or an encoder), so the analysis worker cannot reload
+    // its training instances: the real route fails, and the view says so in one line while the map and points stay.
+    await expect
+      .poll(async () => page.getByTestId('extra-points-error').textContent(), { timeout: 30_000 })
+      .toMatch(/^Could not place the target training instances: \S/);
+    expect(await page.getByTestId('extra-points-loading').count()).toBe(0);
+    expect(await chart().getAttribute('data-map-url')).toBe(mapUrl(1));
+    expect(await chart().getAttribute('data-extra-count')).toBe('0');
+
+    // Hiding a class asks for the others only; scrubbing asks for the next checkpoint.
+    request = asked(extraPath(1, '0,2'));
+    await page.getByTestId('instance-class-toggle').nth(1).click();
+    await request;
+    request = asked(extraPath(2, '0,2'));
+    await page.getByTestId('scrubber-next').click();
+    await request;
+    await expect.poll(renderedKey, { timeout: 30_000 }).toBe('dvi:target/2/0,2');
+
+    // Kept in the URL: the option comes back on reload; unchecking removes it.
+    await session.open(`?run=${RUN}&phase=target&epoch=1&layout=dvi&extra=target-train`);
+    await expect.poll(renderedKey, { timeout: 30_000 }).toBe('dvi:target/1/0,1,2');
+    expect(await page.getByTestId('extra-points-toggle').isChecked()).toBe(true);
+    await page.getByTestId('extra-points-toggle').uncheck();
+    expect(new URL(page.url()).searchParams.get('extra')).toBeNull();
+    await expect.poll(() => page.getByTestId('extra-points-error').count(), { timeout: 10_000 }).toBe(0);
+    expect(session.pageErrors).toEqual([]);
+  }, 90_000);
 
   it("compares two checkpoints' maps side by side, and draws B's points on A's map with the crossings ringed", async () => {
     await session.open(`?a=${RUN}:target:1&b=${RUN}:target:2&layout=dvi`);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createRoot, createSignal } from 'solid-js';
+import type { ExtraPointsResponse } from '../../../core/projection-protocol.ts';
 import type { ConfusionResponse, MetricsResponse, RunSummary, SubscribeAck } from '../../../core/protocol.ts';
 import { epochRecord, runMeta } from '../../helpers/run-fixture.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
@@ -300,6 +301,17 @@ describe('confusion', () => {
     await expect(h.client.confusion('new', { phase: 'target', epoch: 2 })).resolves.toBe(body);
     h.dispose();
   });
+});
+
+test('extra points are asked for by set and ascending classes, and cached per checkpoint, set and classes', async () => {
+  const path = '/api/runs/new/epochs/target/2/projection/extra?set=target-train&classes=0,3';
+  const body = { runId: 'new', count: 0 } as unknown as ExtraPointsResponse;
+  const h = harness(twoRuns({ [path]: () => body }));
+  await flush();
+  await expect(h.client.extraPoints('new', { phase: 'target', epoch: 2 }, 'target-train', [3, 0])).resolves.toBe(body);
+  await expect(h.client.extraPoints('new', { phase: 'target', epoch: 2 }, 'target-train', [0, 3])).resolves.toBe(body);
+  expect(h.calls.filter((p) => p === path)).toHaveLength(1);
+  h.dispose();
 });
 
 test("any run's metadata, for compare mode's sides, is fetched once per run", async () => {

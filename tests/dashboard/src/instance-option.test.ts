@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { instanceChartOption, type InstanceOptionInput } from '../../../dashboard/src/instance-option.ts';
 import type { InstancePoint } from '../../../dashboard/src/instance-model.ts';
 import { NEGATIVE_COLOR, POSITIVE_COLOR } from '../../../dashboard/src/colors.ts';
+import { classCss } from '../../../core/class-palette.ts';
 
 const point = (id: string, domain: 0 | 1, label: number, predicted: number): InstancePoint => ({
   id,
@@ -82,20 +83,44 @@ describe('instanceChartOption with a DVI projection', () => {
     { x: 2, y: 0.5, classA: 1, classB: 2, gap: 0.09 },
   ];
 
-  test('every option has the same four series, so a merge on switching layouts drops the map and the diamonds', () => {
-    for (const o of [option(), option({ background: { url: '/map.png', bounds }, boundary })]) {
+  const extra = {
+    name: 'target training',
+    points: [
+      { index: 7, label: 2, predicted: 2, x: 1, y: 1.5 },
+      { index: 9, label: 0, predicted: 1, x: -0.5, y: 0.2 },
+    ],
+  };
+
+  test('every option has the same five series, so a merge on switching layouts drops the map, the diamonds and the extra points', () => {
+    for (const o of [option(), option({ background: { url: '/map.png', bounds }, boundary, extra })]) {
       expect(series(o).map((s) => [s.type, s.name])).toEqual([
         ['scatter', 'source'],
         ['scatter', 'target'],
         ['scatter', 'boundary points'],
         ['custom', 'boundary map'],
+        ['scatter', 'training instances'],
       ]);
     }
     expect(
       series(option())
         .slice(2)
         .map((s) => s.data),
-    ).toEqual([[], []]);
+    ).toEqual([[], [], []]);
+  });
+
+  test('training instances are small plus signs in their class colour, each with a tooltip of index, label and prediction', () => {
+    const o = option({ background: { url: '/map.png', bounds }, extra });
+    const drawn = series(o)[4]!;
+    expect(drawn.z).toBeLessThan(2);
+    expect(drawn.data).toEqual([
+      { id: 'e7', value: [1, 1.5], itemStyle: { color: classCss(2, 3), opacity: 0.8 } },
+      { id: 'e9', value: [-0.5, 0.2], itemStyle: { color: classCss(0, 3), opacity: 0.8 } },
+    ]);
+    // Not the brush's: brushing lists validation instances only.
+    expect((o.brush as { seriesIndex: number[] }).seriesIndex).toEqual([0, 1]);
+    expect(tooltip(o, 4, 0)).toMatch(/<b>target training<\/b> #7<br>true: 2<br>predicted: <span class="">2<\/span>/);
+    expect(tooltip(o, 4, 1)).toContain('#9');
+    expect(tooltip(o, 4, 1)).toMatch(/true: 0<br>predicted: <span class="negative-text">1 ✗/);
   });
 
   test('the map is an image under the points over its bounds, silent so the spot under it reads as empty', () => {
@@ -121,10 +146,10 @@ describe('instanceChartOption with a DVI projection', () => {
     expect(tooltip(o, 2, 1)).toContain('gap 0.09');
   });
 
-  test("points take the map's class colours when given, and a white edge on the map", () => {
-    const o = option({ background: { url: '/map.png', bounds }, classColour: (c) => `hue${c}` });
+  test('points keep the class palette on the map (the map is drawn in it too), with a white edge', () => {
+    const o = option({ background: { url: '/map.png', bounds } });
     const byId = new Map(items(o).map((d) => [d.id, d as DataItem & { itemStyle: { color: string } }]));
-    expect(byId.get('s0')!.itemStyle).toMatchObject({ color: 'hue1', borderColor: '#ffffff', borderWidth: 1 });
-    expect(byId.get('t4')!.itemStyle.color).toBe('hue0');
+    expect(byId.get('s0')!.itemStyle).toMatchObject({ color: classCss(1, 3), borderColor: '#ffffff', borderWidth: 1 });
+    expect(byId.get('t4')!.itemStyle.color).toBe(classCss(0, 3));
   });
 });

@@ -5,7 +5,6 @@ import {
   boundaryCrossings,
   boundaryPoints,
   decodeProbabilityGrid,
-  mapClassColour,
   probabilitiesAt,
   rankedClasses,
   regionAt,
@@ -151,10 +150,6 @@ describe('boundary crossings on A map', () => {
     expect(boundaryCrossings(map, bytes, a, b, { a: [0], b: [2] })).toEqual([]);
     expect(boundaryCrossings(map, bytes, a, b, { a: [2], b: [0] })).toEqual([{ id: 't0', regionA: 1, regionB: 0, label: 1 }]);
   });
-});
-
-test("mapClassColour takes the map's hue of each class", () => {
-  expect([0, 1, 2].map((c) => mapClassColour(c, 3))).toEqual(['hsl(0, 100%, 42%)', 'hsl(120, 100%, 42%)', 'hsl(240, 100%, 42%)']);
 });
 
 test('undecidedShare counts the cells whose top two classes are within the gap of each other', () => {

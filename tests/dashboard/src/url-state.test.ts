@@ -17,7 +17,14 @@ describe('parse and serialize', () => {
     },
     { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layout: 'dvi' },
     { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } }, layout: 'dvi' },
+    { run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' },
   ];
+
+  test('the target training points are kept as extra=target-train; any other value leaves them out', () => {
+    expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' })).toBe('?run=r1&layout=dvi&extra=target-train');
+    expect(parseViewState('?run=r1&layout=dvi&extra=source-train')).toEqual({ run: 'r1', pin: null, compare: null, layout: 'dvi' });
+    expect(parseViewState('?run=r1&extra=')).toEqual({ run: 'r1', pin: null, compare: null });
+  });
 
   test('the DVI layout is kept as layout=dvi; t-SNE, the default, and anything else leave it out', () => {
     expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'dvi' })).toBe('?run=r1&layout=dvi');
