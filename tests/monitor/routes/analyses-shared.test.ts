@@ -23,11 +23,18 @@ const analyze: AnalyzeCheckpoint = async (at) => {
     epochs,
     epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!,
   )!;
-  // The real workers share one job per key; concurrent stand-ins may not, so only the first stores.
-  if (!(await store.hasAnalysis('network', key))) {
-    await store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: at.epoch, classes: [] });
+  // The real workers share one job per key; the stand-in does the same, so concurrent calls store once.
+  const id = `${key.runId}/${key.phase}/${key.epoch}`;
+  let storing = storingByKey.get(id);
+  if (!storing) {
+    storing = store
+      .hasAnalysis('network', key)
+      .then((stored) => (stored ? undefined : store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: at.epoch, classes: [] })));
+    storingByKey.set(id, storing);
   }
+  await storing;
 };
+const storingByKey = new Map<string, Promise<void>>();
 
 beforeAll(async () => {
   store = await Store.open(`${dir}/db`);
