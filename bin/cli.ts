@@ -17,7 +17,7 @@ const USAGE = `usage:
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope train --resume RUN [--db DIR] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H] [--token T]
-  transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
+  transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--settings live|paper] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)
 --db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
@@ -240,6 +240,7 @@ async function analyze(args: string[]): Promise<number> {
     kind: { type: 'string' },
     backend: { type: 'string' },
     reference: { type: 'string' },
+    settings: { type: 'string' },
   });
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
@@ -262,6 +263,8 @@ async function analyze(args: string[]): Promise<number> {
     parseEpochParams(flags.phase, flags.epoch!);
   }
   const reference = flags.reference === undefined ? undefined : parseReference(flags.reference);
+  const { parseSettingsName } = await import('../core/analysis-settings.ts');
+  const settings = flags.settings === undefined ? undefined : parseSettingsName(flags.settings, '--settings');
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
@@ -272,6 +275,7 @@ async function analyze(args: string[]): Promise<number> {
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     ...(kinds ? { kinds: kinds as (typeof ANALYSIS_KINDS)[number][] } : {}),
     ...(reference ? { reference } : {}),
+    ...(settings ? { settings } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
   console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);

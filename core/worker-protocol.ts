@@ -2,7 +2,7 @@
 // one union per direction, and a validator for each side, since a process boundary is where input enters.
 import type { LayerName, Phase } from './protocol.ts';
 import { LAYER_NAMES } from './protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, ANALYSIS_SETTINGS_NAMES, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
 import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
 
@@ -18,6 +18,8 @@ export type WorkerRequest =
       /** Only these kinds (default: all of them). */
       kinds?: AnalysisKind[];
       reference?: ChosenReference;
+      /** The live estimate (default) or the paper's settings. */
+      settings?: AnalysisSettingsName;
       /** A trainer backend choice (`auto`, `wasm`, …); the worker checks it against the trainer's list. */
       backend?: string;
     }
@@ -43,6 +45,7 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isPhase = (v: unknown): v is Phase => v === 'source' || v === 'target';
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isKind = (v: unknown): v is AnalysisKind => (ANALYSIS_KINDS as readonly unknown[]).includes(v);
+const isSettings = (v: unknown): v is AnalysisSettingsName => (ANALYSIS_SETTINGS_NAMES as readonly unknown[]).includes(v);
 const isOptional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 const isReference = (v: unknown): v is ChosenReference => typeof v === 'object' && v !== null && isPhase((v as Fields).phase) && isCount((v as Fields).epoch);
 const isCheckpoint = (m: Fields): boolean => isString(m.db) && isString(m.runId) && isPhase(m.phase) && isCount(m.epoch) && isOptional(m.backend, isString);
@@ -69,7 +72,11 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
   const m = fields(value, 'worker request');
   const valid =
     m.type === 'cancel' ||
-    (m.type === 'analyse' && isCheckpoint(m) && isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) && isOptional(m.reference, isReference)) ||
+    (m.type === 'analyse' &&
+      isCheckpoint(m) &&
+      isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) &&
+      isOptional(m.reference, isReference) &&
+      isOptional(m.settings, isSettings)) ||
     (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron));
   return valid ? (m as WorkerRequest) : malformed('worker request', m);
 }

@@ -11,32 +11,35 @@ import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
 import { modelFromWeights } from './network-abstraction.ts';
 import { firstPerClass } from './first-per-class.ts';
+import { analysisSettings } from '../../core/analysis-settings.ts';
 
 export interface FeaturesOptions {
-  /** Conductance integration steps (default FEATURES_STEPS). */
+  /**
+   * Conductance integration steps (default: the key's settings, 4 live). 4, not the network stage's 8: the cost is one
+   * forward and backward pass per path point, and on a trained AlexNet-32 the SVM's cross-validated accuracy and top
+   * neurons barely move between 4 and 32 steps (docs/decisions.md). Both domains use the same steps, so integration
+   * error cannot masquerade as a domain difference.
+   */
   steps?: number;
-  /** At most this many instances per class and domain, the first ones in split order (default 20). */
+  /** At most this many instances per class and domain, the first ones in split order (default: the key's settings). */
   maxPerClass?: number;
   /** SVM C (default 100, as the paper's code). */
   C?: number;
 }
 
-/**
- * 4 steps, not the network stage's 8: the cost is one forward and backward pass per path point, and on a
- * trained AlexNet-32 the SVM's cross-validated accuracy and top neurons barely move between 4 and 32 steps
- * (docs/decisions.md has the measurement). Both domains use the same steps, so integration error cannot
- * masquerade as a domain difference.
- */
-export const FEATURES_STEPS = 4;
-
 /** Important neurons of one class per layer, as the network abstraction of the same checkpoint has them. */
 type ImportantByLayer = Map<LayerName, number[]>;
 
-/** Computes the features analysis of the checkpoint of `key` (which has no reference: one model). */
+/**
+ * Computes the features analysis of the checkpoint of `key` (which has no reference: one model) at the key's
+ * settings; at the paper's, it ranks the important neurons of the network abstraction refined to them.
+ */
 export async function computeFeatures(context: AnalysisContext, key: AnalysisKey, options: FeaturesOptions = {}): Promise<FeaturesAnalysis> {
   const started = performance.now();
-  const steps = options.steps ?? FEATURES_STEPS;
-  const maxPerClass = options.maxPerClass ?? 20;
+  const { config: runConfig } = await context.run();
+  const settings = analysisSettings(key.settings ?? 'live', runConfig.paperMaxPerClass);
+  const steps = options.steps ?? settings.featuresSteps;
+  const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
   const C = options.C ?? 100;
   if (!Number.isInteger(maxPerClass) || maxPerClass < 1 || !Number.isInteger(steps) || steps < 1) {
     throw new TransferscopeError(
@@ -116,7 +119,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
 async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey): Promise<ImportantByLayer[] | null> {
   const epochs = await context.store.listEpochs(key.runId);
   const at = epochs.find((e) => e.phase === key.phase && e.epoch === key.epoch);
-  const networkKey = at ? analysisKey('network', key.runId, epochs, at) : null;
+  const networkKey = at ? analysisKey('network', key.runId, epochs, at, null, key.settings ?? 'live') : null;
   const network = networkKey ? await context.store.getAnalysis('network', networkKey) : null;
   return network?.classes.map((c) => new Map(c.layers.map((layer) => [layer.layer, layer.importantNeurons]))) ?? null;
 }

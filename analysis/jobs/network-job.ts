@@ -3,13 +3,15 @@
 import type { NetworkAbstraction, NetworkKey } from '../../core/network-protocol.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import type { ConductanceKey } from '../../store/schema/tables.ts';
-import { NETWORK_DEFAULTS, networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
+import { networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
+import { analysisSettings } from '../../core/analysis-settings.ts';
 
 /**
  * Loads both checkpoints of `key` and the run's target-validation instances, then abstracts. Each model's
  * conductances are read from the store when an earlier abstraction computed them, and stored when computed:
  * the final source model is the reference of every target checkpoint, and each source checkpoint is first
  * the viewed model and then the next one's reference, so each checkpoint is attributed once (half the stage).
+ * Steps and instances per class are the key's settings' unless `options` names them.
  */
 export async function computeNetwork(context: AnalysisContext, key: NetworkKey, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
   const { store } = context;
@@ -21,8 +23,9 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
     store.getWeights(reference),
     store.getWeights(viewed),
   ]);
-  const steps = options.steps ?? NETWORK_DEFAULTS.steps;
-  const maxPerClass = options.maxPerClass ?? NETWORK_DEFAULTS.maxPerClass;
+  const settings = analysisSettings(key.settings ?? 'live', config.paperMaxPerClass);
+  const steps = options.steps ?? settings.networkSteps;
+  const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
   return networkAbstraction(
     {
       sourceWeights,
@@ -34,6 +37,8 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
     },
     {
       ...options,
+      steps,
+      maxPerClass,
       variant: config.model,
       conductances: async (side, count, compute) => {
         const at: ConductanceKey = { ...(side === 'source' ? reference : viewed), setting: `network:steps=${steps}:perClass=${maxPerClass}:n=${count}` };

@@ -51,7 +51,7 @@ beforeAll(async () => {
     targetLabels = await store.getLabels('smoke', 'target-validation');
     const context = makeAnalysisContext(store, 'smoke');
     tensorsBefore = tf.memory().numTensors;
-    // Two steps keep the file fast; the stage's default is FEATURES_STEPS.
+    // Two steps keep the file fast; the live setting's default is 4.
     features = await computeFeatures(context, key('target'), { steps: 2 });
     tensorsAfter = tf.memory().numTensors;
     // The target checkpoint's network abstraction, as `analyze` stores it before the features stage runs.
