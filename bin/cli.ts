@@ -109,7 +109,7 @@ async function serve(args: string[]): Promise<number> {
   const { host, token } = await monitorAccess(flags);
   const { startMonitor } = await import('../monitor/server.ts');
   const store = await openStore(location);
-  const monitor = await startMonitor({ store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true });
+  const monitor = await startMonitor({ store, port, host, token, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, refineAnalyses: true });
   console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
@@ -193,6 +193,7 @@ async function demo(args: string[]): Promise<number> {
     token,
     dashboardDir: DASHBOARD_DIR,
     analyzeCheckpoints: true,
+    refineAnalyses: true,
     analysisWorkers: 1,
   });
   const runId = defaultRunId(config);

@@ -24,6 +24,8 @@ export interface MonitorOptions {
   pollIntervalMs?: number;
   /** Analyse every checkpoint in the background (a worker process per job), not only on request. */
   analyzeCheckpoints?: boolean;
+  /** With analyzeCheckpoints: refine each analysed checkpoint to the paper's settings when nothing more urgent waits. */
+  refineAnalyses?: boolean;
   /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
   analysisWorkers?: number;
   /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
@@ -91,7 +93,11 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
     });
     socket.on('unsubscribe', (runId) => void socket.leave(runId));
   });
-  const analysis = options.analyzeCheckpoints ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event)) : null;
+  const analysis = options.analyzeCheckpoints
+    ? makeAnalysisQueue(options.store, workers.analyze, (event) => io.to(event.runId).emit('analysis', event), {
+        refine: options.refineAnalyses ?? false,
+      })
+    : null;
   // Checkpoints committed while no monitor ran (or that the watcher's clock missed) are queued too.
   const catchUp = (runId?: string): void => {
     analysis?.catchUp(runId).catch((err: Error) => console.error(`monitor: catching up on unanalysed checkpoints failed: ${err.message}`));
