@@ -9,6 +9,7 @@ import { importantNeurons } from '../important-neurons.ts';
 import { domainFeatures } from '../domain-features.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
+import type { StoredConductance } from '../../store/schema/tables.ts';
 import { modelFromWeights } from './network-abstraction.ts';
 import { firstPerClass } from './first-per-class.ts';
 import { analysisSettings } from '../../core/analysis-settings.ts';
@@ -60,18 +61,25 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const targetByClass = firstPerClass(target.labels, classCount, maxPerClass, target.withoutPixels);
   const sourceRows = sourceByClass.flat();
   const targetRows = targetByClass.flat();
-  // Source and target instances go through one conductance call: same model, same path points.
-  const images = new Float32Array((sourceRows.length + targetRows.length) * pixelsOf(source));
+  // The network stage attributed this model on these same target instances to their own class; at equal steps
+  // (the paper's settings: 50 in both) its stored conductances are these numbers, so only the source is computed.
+  const networkSetting = `network:steps=${steps}:perClass=${maxPerClass}:n=${targetRows.length}`;
+  const storedTarget =
+    sourceRows.length > 0 ? await store.getConductances({ runId: key.runId, phase: key.phase, epoch: key.epoch, setting: networkSetting }) : null;
+  // Source and target instances go through one conductance call otherwise: same model, same path points.
+  const attributed = storedTarget ? [] : targetRows;
+  const images = new Float32Array((sourceRows.length + attributed.length) * pixelsOf(source));
   gather(source, sourceRows, images, 0);
-  gather(target, targetRows, images, sourceRows.length);
-  const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...targetRows.map((i) => target.labels[i]!)]);
+  gather(target, attributed, images, sourceRows.length);
+  const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...attributed.map((i) => target.labels[i]!)]);
   const model = modelFromWeights(config.model, classCount, weights);
-  let conductance: ConductanceResult;
+  let computed: ConductanceResult;
   try {
-    conductance = await layerConductance(model, images, { steps, targets: classes });
+    computed = await layerConductance(model, images, { steps, targets: classes });
   } finally {
     model.dispose();
   }
+  const conductance = storedTarget ? withTargetRows(computed, storedTarget) : computed;
 
   let sourceOffset = 0;
   let targetOffset = sourceRows.length;
@@ -122,6 +130,27 @@ async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey
   const networkKey = at ? analysisKey('network', key.runId, epochs, at, null, key.settings ?? 'live') : null;
   const network = networkKey ? await context.store.getAnalysis('network', networkKey) : null;
   return network?.classes.map((c) => new Map(c.layers.map((layer) => [layer.layer, layer.importantNeurons]))) ?? null;
+}
+
+/** `computed`'s source rows followed by the stored target rows, layer by layer (the stage reads only values and neurons). */
+function withTargetRows(computed: ConductanceResult, target: StoredConductance[]): Pick<ConductanceResult, 'count' | 'layers'> {
+  const targetCount = target[0] ? target[0].values.length / target[0].neurons : 0;
+  return {
+    count: computed.count + targetCount,
+    layers: computed.layers.map((layer, l) => {
+      const stored = target[l]!;
+      if (stored.layer !== layer.layer || stored.neurons !== layer.neurons) {
+        throw new TransferscopeError(
+          'INTERNAL',
+          `computeFeatures: the stored ${stored.layer} conductances do not fit ${layer.layer}. Delete the run's stored conductances and analyse again.`,
+        );
+      }
+      const values = new Float32Array(layer.values.length + stored.values.length);
+      values.set(layer.values);
+      values.set(stored.values, layer.values.length);
+      return { ...layer, values };
+    }),
+  };
 }
 
 function pixelsOf(inputs: ModelInputs): number {
