@@ -48,6 +48,7 @@ async function run(job: Job): Promise<WorkerReport> {
     only: { phase: job.phase, epoch: String(job.epoch) },
     ...(job.kinds ? { kinds: job.kinds } : {}),
     ...(job.reference ? { reference: job.reference } : {}),
+    ...(job.settings ? { settings: job.settings } : {}),
     log: (line) => pending.push(report({ type: 'progress', jobId, line })),
     // A joining request is answered as soon as its kind is stored, before the rest of the job ends.
     onReady: (kind, at) => pending.push(report({ type: 'stored', jobId, kind, phase: at.phase, epoch: at.epoch })),

@@ -102,11 +102,15 @@ async function plainPasses(model: tfl.LayersModel, images: Float32Array, targets
   }
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** The run with the median CPU time. */
 function medianRun(runs: { cpu: number; wall: number }[]): { cpu: number; wall: number } {
   return [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)]!;
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 /** Times the three ways on AlexNet-32 with a fixed seed; each is warmed up once on one instance first. */
@@ -124,13 +128,27 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const targets = (await layerConductance(model, one, { steps, batchSize })).targets;
   const allTargets = (await layerConductance(model, images, { steps: 1, batchSize })).targets;
   await plainPasses(model, one, targets, alphas, batchSize);
-  // The two are timed alternately, three times each, and the medians compared: single runs of either moved by
-  // 20% between two bench runs on an idle machine (garbage collection of the downloaded maps, the other core).
+  // Paired rounds: each round times both back to back, the first of the pair alternating, and the ratio is the median
+  // of the rounds' own ratios. Comparing the medians of separately timed runs let a slow phase of the machine (the
+  // other core's load, a garbage collection of the downloaded maps) land on one side only: 1.24-1.61 across runs.
   const allLayerRuns: { cpu: number; wall: number }[] = [];
   const passRuns: { cpu: number; wall: number }[] = [];
+  const ratios: number[] = [];
+  const timeConductance = () => timed(() => layerConductance(model, images, { steps, batchSize }));
+  const timePasses = () => timed(() => plainPasses(model, images, allTargets, alphas, batchSize));
   for (let round = 0; round < ROUNDS; round++) {
-    allLayerRuns.push(await timed(() => layerConductance(model, images, { steps, batchSize })));
-    passRuns.push(await timed(() => plainPasses(model, images, allTargets, alphas, batchSize)));
+    let c: { cpu: number; wall: number };
+    let p: { cpu: number; wall: number };
+    if (round % 2 === 0) {
+      c = await timeConductance();
+      p = await timePasses();
+    } else {
+      p = await timePasses();
+      c = await timeConductance();
+    }
+    allLayerRuns.push(c);
+    passRuns.push(p);
+    ratios.push(c.cpu / p.cpu);
   }
   const allLayers = medianRun(allLayerRuns);
   const passes = medianRun(passRuns);
@@ -150,7 +168,7 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
     plainPassesMs: passes.cpu,
     oneLayerAtATimeMs: oneLayerAtATime.cpu,
     wallMs: { allLayers: allLayers.wall, plainPasses: passes.wall, oneLayerAtATime: oneLayerAtATime.wall },
-    allLayersVsPasses: allLayers.cpu / passes.cpu,
+    allLayersVsPasses: median(ratios),
     perLayerSpeedup: oneLayerAtATime.cpu / allLayers.cpu,
   };
 }

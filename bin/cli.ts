@@ -18,7 +18,7 @@ const USAGE = `usage:
   transferscope train --resume RUN [--db DIR] [--backend B]
   transferscope serve [--db DIR] [--port N] [--host H] [--token T] [--redis URL] [--kind K[,K]]
   transferscope worker --redis URL [--db DIR] [--concurrency N]
-  transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--backend B]
+  transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--settings live|paper] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
 defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backend auto (tensorflow-gpu, tensorflow, wasm, cpu)
 --db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
@@ -154,6 +154,7 @@ async function serve(args: string[]): Promise<number> {
     token,
     dashboardDir: DASHBOARD_DIR,
     analyzeCheckpoints: true,
+    refineAnalyses: true,
     ...(redis ? { redis } : {}),
     ...(analysisKinds ? { analysisKinds } : {}),
   });
@@ -263,6 +264,7 @@ async function demo(args: string[]): Promise<number> {
     token,
     dashboardDir: DASHBOARD_DIR,
     analyzeCheckpoints: true,
+    refineAnalyses: true,
     analysisWorkers: 1,
   });
   const runId = defaultRunId(config);
@@ -310,6 +312,7 @@ async function analyze(args: string[]): Promise<number> {
     kind: { type: 'string' },
     backend: { type: 'string' },
     reference: { type: 'string' },
+    settings: { type: 'string' },
   });
   if (!flags.run) {
     usageError('Missing --run ID (list runs with GET /api/runs).');
@@ -327,6 +330,8 @@ async function analyze(args: string[]): Promise<number> {
     parseEpochParams(flags.phase, flags.epoch!);
   }
   const reference = flags.reference === undefined ? undefined : parseReference(flags.reference);
+  const { parseSettingsName } = await import('../core/analysis-settings.ts');
+  const settings = flags.settings === undefined ? undefined : parseSettingsName(flags.settings, '--settings');
   const backend = await parseBackend(flags.backend);
   const { analyzeCheckpoints } = await import('../analysis/jobs/analyze-checkpoints.ts');
   const done = await analyzeCheckpoints({
@@ -337,6 +342,7 @@ async function analyze(args: string[]): Promise<number> {
     ...(flags.phase !== undefined ? { only: { phase: flags.phase, epoch: flags.epoch! } } : {}),
     ...(kinds ? { kinds } : {}),
     ...(reference ? { reference } : {}),
+    ...(settings ? { settings } : {}),
     log: (line) => console.error(`transferscope: ${line}`),
   });
   console.log(`transferscope: ${done.computed} analyses computed, ${done.stored} already stored`);

@@ -1,7 +1,8 @@
 // Which stored analysis belongs to a checkpoint: pure, so the monitor (which serves and queues) and the
 // trainer (which computes) always agree on the key.
 import type { EpochRecord, Phase } from './protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
+import { settingsOf } from './analysis-settings.ts';
 import { TransferscopeError } from './errors.ts';
 
 /** A reference checkpoint the user chose (`analyze --reference`, `?reference=`) instead of the default one. */
@@ -40,19 +41,28 @@ export function referenceCheckpoint(epochs: EpochRecord[], at: EpochRecord): Epo
 /**
  * The key of `kind` at checkpoint `at` of `runId` given the run's committed `epochs`; null when the
  * kind cannot be computed there (not a checkpoint, or no source checkpoint to compare with yet). `chosen`
- * replaces the default reference of a comparing kind; check it first with `assertChosenReference`.
+ * replaces the default reference of a comparing kind; check it first with `assertChosenReference`. `settings`
+ * is part of every key; kinds the settings do not change are always keyed `live`.
  */
-export function analysisKey(kind: AnalysisKind, runId: string, epochs: EpochRecord[], at: EpochRecord, chosen?: ChosenReference | null): AnalysisKey | null {
+export function analysisKey(
+  kind: AnalysisKind,
+  runId: string,
+  epochs: EpochRecord[],
+  at: EpochRecord,
+  chosen?: ChosenReference | null,
+  settings: AnalysisSettingsName = 'live',
+): AnalysisKey | null {
   if (!at.checkpoint) {
     return null;
   }
+  const keyed = settingsOf(kind, settings);
   if (!COMPARES_WITH_SOURCE[kind]) {
-    return { runId, phase: at.phase, epoch: at.epoch, referencePhase: null, referenceEpoch: null };
+    return { runId, phase: at.phase, epoch: at.epoch, referencePhase: null, referenceEpoch: null, settings: keyed };
   }
   const reference = chosen
     ? epochs.find((e) => e.checkpoint && e.phase === chosen.phase && e.epoch === chosen.epoch && e.step !== at.step)
     : referenceCheckpoint(epochs, at);
-  return reference ? { runId, phase: at.phase, epoch: at.epoch, referencePhase: reference.phase, referenceEpoch: reference.epoch } : null;
+  return reference ? { runId, phase: at.phase, epoch: at.epoch, referencePhase: reference.phase, referenceEpoch: reference.epoch, settings: keyed } : null;
 }
 
 /**

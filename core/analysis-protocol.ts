@@ -24,6 +24,10 @@ export type AnalysisKind = keyof AnalysisResults;
 // fit ~5 CPU s plus the map); features last, since they rank the stored network abstraction's important neurons.
 export const ANALYSIS_KINDS = ['network', 'instances', 'projection', 'features'] as const satisfies readonly AnalysisKind[];
 
+/** What an attribution-based analysis is computed at (core/analysis-settings.ts): the live estimate or the paper's settings. */
+export const ANALYSIS_SETTINGS_NAMES = ['live', 'paper'] as const;
+export type AnalysisSettingsName = (typeof ANALYSIS_SETTINGS_NAMES)[number];
+
 /**
  * Identifies one stored analysis: the viewed checkpoint and, for kinds that compare two models, the
  * source checkpoint it is compared against (null for kinds that look at one model).
@@ -34,6 +38,8 @@ export interface AnalysisKey {
   epoch: number;
   referencePhase: Phase | null;
   referenceEpoch: number | null;
+  /** The setting it was computed at; absent means `live` (keys written before settings existed). */
+  settings?: AnalysisSettingsName;
 }
 
 /** GET /api/runs/:id/epochs/:phase/:epoch/:kind */
@@ -41,6 +47,8 @@ export interface AnalysisResponse<K extends AnalysisKind = AnalysisKind> {
   kind: K;
   /** Network abstractions always have a reference checkpoint. */
   key: K extends 'network' ? NetworkKey : AnalysisKey;
+  /** The setting of `result`: the one asked with `?settings=`, else the best stored (paper, else live). */
+  settings: AnalysisSettingsName;
   /** A projection is served without its model's weights and PNG (see ServedResults). */
   result: ServedResults[K];
 }

@@ -66,6 +66,8 @@ export interface SetChange<T> {
 export interface ImportantChangesResponse {
   a: CheckpointId;
   b: CheckpointId;
+  /** The settings of a's and b's network abstractions: equal unless the request passed `mixed=1`. */
+  settings: { a: 'live' | 'paper'; b: 'live' | 'paper' };
   /** Classes matched by name across the two runs, in b's class order. */
   classes: {
     className: string;

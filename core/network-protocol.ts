@@ -10,6 +10,8 @@ export interface NetworkKey {
   epoch: number;
   referencePhase: Phase;
   referenceEpoch: number;
+  /** Absent means `live` (see AnalysisKey's AnalysisSettingsName; spelled out to keep this file free of imports). */
+  settings?: 'live' | 'paper';
 }
 
 /** Counts of equal bins over [min, max] (the last bin includes max). */

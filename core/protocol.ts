@@ -164,6 +164,13 @@ export interface AnalysisEvent {
   status: 'queued' | 'running' | 'done' | 'failed';
   /** Readable one-line reason when failed; while running, which kinds are stored so far (`instances ready`). */
   message?: string;
+  /**
+   * `paper` for the refinement of a checkpoint whose live analyses are done (its events follow that `done`); absent
+   * for the live estimate. With `kind`: that kind's result at these settings was just stored, so a view showing the
+   * checkpoint can fetch it again.
+   */
+  settings?: 'live' | 'paper';
+  kind?: 'network' | 'instances' | 'projection' | 'features';
 }
 
 /** Socket.io events, server to client. Clients join a run's room with `subscribe`. */

@@ -2,7 +2,7 @@
 // one union per direction, and a validator for each side, since a process boundary is where input enters.
 import type { LayerName, Phase } from './protocol.ts';
 import { LAYER_NAMES } from './protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
+import { ANALYSIS_KINDS, ANALYSIS_SETTINGS_NAMES, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
 import { EXTRA_POINT_SETS, type ExtraPointSet, type ExtraPointsResponse } from './projection-protocol.ts';
 import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
@@ -19,6 +19,8 @@ export type WorkerRequest =
       /** Only these kinds (default: all of them). */
       kinds?: AnalysisKind[];
       reference?: ChosenReference;
+      /** The live estimate (default) or the paper's settings. */
+      settings?: AnalysisSettingsName;
       /** A trainer backend choice (`auto`, `wasm`, …); the worker checks it against the trainer's list. */
       backend?: string;
     }
@@ -47,6 +49,7 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isPhase = (v: unknown): v is Phase => v === 'source' || v === 'target';
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isKind = (v: unknown): v is AnalysisKind => (ANALYSIS_KINDS as readonly unknown[]).includes(v);
+const isSettings = (v: unknown): v is AnalysisSettingsName => (ANALYSIS_SETTINGS_NAMES as readonly unknown[]).includes(v);
 const isOptional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 const isExtraSet = (v: unknown): v is ExtraPointSet => (EXTRA_POINT_SETS as readonly unknown[]).includes(v);
@@ -89,7 +92,11 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
   const m = fields(value, 'worker request');
   const valid =
     m.type === 'cancel' ||
-    (m.type === 'analyse' && isCheckpoint(m) && isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) && isOptional(m.reference, isReference)) ||
+    (m.type === 'analyse' &&
+      isCheckpoint(m) &&
+      isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) &&
+      isOptional(m.reference, isReference) &&
+      isOptional(m.settings, isSettings)) ||
     (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron)) ||
     (m.type === 'project-extra' && isCheckpoint(m) && isExtraSet(m.set) && Array.isArray(m.classes) && m.classes.every(isCount));
   return valid ? (m as WorkerRequest) : malformed('worker request', m);

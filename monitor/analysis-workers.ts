@@ -3,7 +3,7 @@
 // server's own event loop would freeze the API and live updates. Workers report through typed messages only.
 import type { LayerName, Phase } from '../core/protocol.ts';
 import type { ExtraPointSet, ExtraPointsResponse } from '../core/projection-protocol.ts';
-import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisSettingsName } from '../core/analysis-protocol.ts';
 import { withNeeds, type ChosenReference } from '../core/analysis-keys.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeSharedRequests } from '../core/shared-requests.ts';
@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   onReady?: (kind: AnalysisKind) => void;
   /** The comparing kinds' reference instead of the default one (`analyze --reference`). */
   reference?: ChosenReference;
+  /** The paper's settings instead of the live estimate: waits behind every live kind (see analyzeInOneJob). */
+  settings?: AnalysisSettingsName;
 }
 
 /** Resolves once every kind of analysis of the checkpoint (or only `options.kinds`) is stored, or rejects with why not. */
@@ -143,8 +145,9 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
 
   const analyzeInOneJob: AnalyzeCheckpoint = (at, options = {}) => {
     const { kinds, signal, onReady, reference } = options;
-    // Jobs against another reference compute other results: they never cover each other.
-    const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/`;
+    const settings = options.settings ?? 'live';
+    // Jobs against another reference or at other settings compute other results: they never cover each other.
+    const checkpoint = `${at.runId}/${at.phase}/${at.epoch}/${reference ? `${reference.phase}:${reference.epoch}` : ''}/${settings}/`;
     const wanted = kinds ?? ANALYSIS_KINDS;
     // What the job will compute: a features job computes the network abstraction first.
     const computes = withNeeds(wanted);
@@ -159,7 +162,8 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
         // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
         // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a job of their own first, so a
         // features job has nothing else left to compute (ranked as network, it was never paused for instances).
-        const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind)));
+        // A refinement to the paper's settings ranks below every live kind: it only improves what a view shows.
+        const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind))) + (settings === 'paper' ? ANALYSIS_KINDS.length : 0);
         const job = {
           type: 'analyse' as const,
           jobId: `analyse-${++jobs}`,
@@ -167,6 +171,7 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
           ...at,
           ...(kinds ? { kinds: [...kinds] } : {}),
           ...(reference ? { reference } : {}),
+          ...(settings === 'paper' ? { settings } : {}),
         };
         return limit(
           (slot) =>

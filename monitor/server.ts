@@ -32,6 +32,8 @@ export interface MonitorOptions {
   analyzeCheckpoints?: boolean;
   /** The kinds analysed in the background for every checkpoint (`serve --kind`); all by default. Requests compute any kind. */
   analysisKinds?: readonly AnalysisKind[];
+  /** With analyzeCheckpoints: refine each analysed checkpoint to the paper's settings when nothing more urgent waits. */
+  refineAnalyses?: boolean;
   /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
   analysisWorkers?: number;
   /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
@@ -113,11 +115,16 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
   });
   // Through the adapter when on Redis: an analysis event is published once (claimed in Redis) for every monitor.
   const emitAnalysis = (event: AnalysisEvent): void => void io.to(event.runId).emit('analysis', event);
+  // Refinement to the paper's settings runs in the local queue only: the Redis queue computes live analyses
+  // (refining there needs an idle-only priority that BullMQ's numbers cannot express across workers yet).
   const analysis = !options.analyzeCheckpoints
     ? null
     : redisAnalysis
       ? redisAnalysis.makeQueue(options.store, emitAnalysis, options.analysisKinds)
-      : makeAnalysisQueue(options.store, workers.analyze, emitAnalysis, options.analysisKinds && withNeeds(options.analysisKinds));
+      : makeAnalysisQueue(options.store, workers.analyze, emitAnalysis, {
+          ...(options.analysisKinds ? { kinds: withNeeds(options.analysisKinds) } : {}),
+          refine: options.refineAnalyses ?? false,
+        });
   // Every monitor watches the store itself, so what it notices goes to its own sockets only: a client gets
   // each epoch once, from the monitor it is connected to.
   const watched = redis ? io.local : io;

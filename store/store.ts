@@ -12,6 +12,7 @@ import {
   type RunMeta,
   type RunSummary,
 } from '../core/protocol.ts';
+import { storedKindName } from '../core/analysis-settings.ts';
 import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
 import { TransferscopeError } from '../core/errors.ts';
@@ -64,7 +65,7 @@ function analysisFilter(kind: AnalysisKind, key: AnalysisKey): string {
     parsePhase(referencePhase);
   }
   return (
-    `${epochFilter(key)} AND kind = ${sqlString(kind)} AND reference_phase = ${sqlString(referencePhase)}` +
+    `${epochFilter(key)} AND kind = ${sqlString(storedKindName(kind, key.settings))} AND reference_phase = ${sqlString(referencePhase)}` +
     ` AND reference_epoch = ${sqlInteger(key.referenceEpoch ?? NO_REFERENCE.epoch, 'reference epoch', NO_REFERENCE.epoch, MAX_EPOCH)}`
   );
 }
@@ -547,13 +548,13 @@ export class Store {
     if (await this.hasAnalysis(kind, key)) {
       throw new TransferscopeError(
         'RUN_EXISTS',
-        `A ${kind} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`,
+        `A ${storedKindName(kind, key.settings)} analysis of run '${key.runId}' ${key.phase} epoch ${key.epoch}${key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`} is already stored; refusing to overwrite it.`,
       );
     }
     await this.tables.analyses.add(
       makeRecordTable(TABLE_SCHEMAS.analyses, {
         run_id: [key.runId],
-        kind: [kind],
+        kind: [storedKindName(kind, key.settings)],
         phase: [key.phase],
         epoch: [key.epoch],
         reference_phase: [key.referencePhase ?? NO_REFERENCE.phase],

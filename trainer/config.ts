@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TransferscopeError } from '../core/errors.ts';
+import { PAPER_MAX_PER_CLASS } from '../core/analysis-settings.ts';
 import { IN_MEMORY_KINDS, readDomain, type DomainSpec } from './config-domains.ts';
 import { readPhase, type PhaseConfig } from './config-phase.ts';
 import { fail, readNumber, readObject, readPath, rejectUnknown, type Json } from './config-read.ts';
@@ -28,9 +29,23 @@ export interface TrainConfig {
   evalTrainSamples: number;
   /** A TensorFlow.js Layers model (model.json + weight shards) used as the source model instead of training one. */
   pretrained?: { path: string };
+  /** Analyses refined to the paper's settings attribute at most this many validation instances per class and domain. */
+  paperMaxPerClass: number;
 }
 
-const FIELDS = ['name', 'seed', 'model', 'source', 'target', 'trainFraction', 'phases', 'checkpointEvery', 'evalTrainSamples', 'pretrained'];
+const FIELDS = [
+  'name',
+  'seed',
+  'model',
+  'source',
+  'target',
+  'trainFraction',
+  'phases',
+  'checkpointEvery',
+  'evalTrainSamples',
+  'pretrained',
+  'paperMaxPerClass',
+];
 
 // Stands in for `phases.source` when a pretrained model replaces the source phase; never trained.
 const UNUSED_SOURCE_PHASE = { epochs: 1, learningRate: 0.001 };
@@ -87,6 +102,7 @@ export function validateConfig(raw: unknown, file = 'config', baseDir?: string):
     checkpointEvery: readNumber(obj, 'checkpointEvery', '', file, { int: true, min: 1, max: 1000, fallback: 1 }),
     evalTrainSamples: readNumber(obj, 'evalTrainSamples', '', file, { int: true, min: 10, max: 1_000_000, fallback: 1000 }),
     ...(pretrained ? { pretrained } : {}),
+    paperMaxPerClass: readNumber(obj, 'paperMaxPerClass', '', file, { int: true, min: 1, max: 100_000, fallback: PAPER_MAX_PER_CLASS }),
   };
 }
 

@@ -98,22 +98,35 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   }));
   // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
   const open = new Map<number, Float64Array[]>();
-  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry };
-  for (const segments of planPathChunks(count, alphas.length, batchSize)) {
-    const { outputs, gradients } = await passOfChunk(pass, segments);
-    let row = 0;
-    for (const s of segments) {
-      const maps = open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
-      maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from));
-      open.set(s.instance, maps);
-      row += s.to - s.from + 1;
-      if (s.to === alphas.length - 1) {
-        reduceSpatially(open.get(s.instance)!, geometry, layers, s.instance);
-        open.delete(s.instance);
-      }
+  // Zero probes per chunk size, made once: every chunk but the last has the same rows, and filling fresh zeros
+  // as large as every layer's output for each pass cost as much as a layer's forward pass (issue 16, item 4).
+  const probes = new Map<number, tf.Tensor[]>();
+  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes };
+  try {
+    for (const segments of planPathChunks(count, alphas.length, batchSize)) {
+      await attributeChunk(pass, segments, open, layers);
     }
+  } finally {
+    probes.forEach((tensors) => tensors.forEach((t) => t.dispose()));
   }
   return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
+}
+
+/** Adds one chunk's Stieltjes terms to its instances' open maps and reduces every instance whose path ends in it. */
+async function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<number, Float64Array[]>, layers: LayerConductance[]): Promise<void> {
+  const { geometry, alphas } = pass;
+  const { outputs, gradients } = await passOfChunk(pass, segments);
+  let row = 0;
+  for (const s of segments) {
+    const maps = open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
+    maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from));
+    open.set(s.instance, maps);
+    row += s.to - s.from + 1;
+    if (s.to === alphas.length - 1) {
+      reduceSpatially(open.get(s.instance)!, geometry, layers, s.instance);
+      open.delete(s.instance);
+    }
+  }
 }
 
 interface ChunkPass {
@@ -126,6 +139,8 @@ interface ChunkPass {
   targets: Int32Array;
   classes: number;
   geometry: LayerGeometry[];
+  /** Zero probes by row count, kept across chunks (they are only read); disposed by the caller. */
+  probes: Map<number, tf.Tensor[]>;
 }
 
 /**
@@ -158,7 +173,11 @@ async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ 
       const x = tf.tensor(inputs, [rows, ...pass.shape]);
       const weights = tf.tensor2d(targetWeights, [rows, classes]);
       // Zero probes added to each layer's output: dF/d(probe) is dF/d(output), so one backward pass gives every layer.
-      const probes = geometry.map((g) => tf.zeros([rows, ...g.shape]));
+      let probes = pass.probes.get(rows);
+      if (!probes) {
+        probes = geometry.map((g) => tf.keep(tf.zeros([rows, ...g.shape])));
+        pass.probes.set(rows, probes);
+      }
       return tf.grads((...p: tf.Tensor[]) => {
         const logits = runLayers(pass.model, x, (name, y) => {
           const l = layerIndex.get(name);

@@ -4,7 +4,14 @@ import type { RunMeta } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { ValidationSplit } from '../../core/protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { runArchitecture, type ModelArchitecture } from './checkpoint-model.ts';
+import { runArchitecture, runPaperMaxPerClass, type ModelArchitecture } from './checkpoint-model.ts';
+
+/** What the analyses need of a run: its record, its model and the paper settings' cap on instances per class. */
+export interface RunAnalysisFacts {
+  meta: RunMeta;
+  architecture: ModelArchitecture;
+  paperMaxPerClass: number;
+}
 
 /** A stored validation split as model inputs: count * H * W * 3 floats in [0, 1], NHWC. */
 export interface ModelInputs {
@@ -19,7 +26,7 @@ export interface ModelInputs {
 export interface AnalysisContext {
   store: Store;
   /** The run and its model: AlexNet's variant, or the topology stored with a recorded run. */
-  run(): Promise<{ meta: RunMeta; architecture: ModelArchitecture }>;
+  run(): Promise<RunAnalysisFacts>;
   /**
    * A split's stored instances scaled to [0, 1]. The stored pixels are 8-bit, so inputs differ from the
    * training ones by at most 1/510 per channel: far below what moves an attribution or an embedding.
@@ -29,12 +36,14 @@ export interface AnalysisContext {
 
 /** A context for one run that loads each thing on first use and keeps it. */
 export function makeAnalysisContext(store: Store, runId: string): AnalysisContext {
-  let run: Promise<{ meta: RunMeta; architecture: ModelArchitecture }> | null = null;
+  let run: Promise<RunAnalysisFacts> | null = null;
   const inputs = new Map<ValidationSplit, Promise<ModelInputs>>();
   return {
     store,
     run() {
-      run ??= store.getRun(runId).then(async (meta) => ({ meta, architecture: await runArchitecture(store, meta) }));
+      run ??= store
+        .getRun(runId)
+        .then(async (meta) => ({ meta, architecture: await runArchitecture(store, meta), paperMaxPerClass: runPaperMaxPerClass(meta) }));
       return run;
     },
     inputs(split) {

@@ -1,7 +1,8 @@
 // `transferscope analyze`: computes and stores every kind of analysis of a run's checkpoints, skipping
 // what is already stored. The monitor runs it in a worker process (analysis/worker.ts), so the tensor work never
 // blocks the API; `transferscope analyze` runs it in-process.
-import { ANALYSIS_KINDS, type AnalysisKind } from '../../core/analysis-protocol.ts';
+import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisSettingsName } from '../../core/analysis-protocol.ts';
+import { storedKindName } from '../../core/analysis-settings.ts';
 import type { EpochRecord } from '../../core/protocol.ts';
 import { analysisKey, assertChosenReference, withNeeds, type ChosenReference } from '../../core/analysis-keys.ts';
 import { Store } from '../../store/store.ts';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
   kinds?: readonly AnalysisKind[];
   /** With `only`: compare with this checkpoint of the run instead of the default reference. */
   reference?: ChosenReference;
+  /** The live estimate (default) or the paper's settings; kinds the settings do not change are computed live. */
+  settings?: AnalysisSettingsName;
   log?: (line: string) => void;
   /** Called when `kind` of checkpoint `at` is stored, or has nothing to compute there (no reference checkpoint). */
   onReady?: (kind: AnalysisKind, at: EpochRecord) => void;
@@ -61,7 +64,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
     // Step order: a stage may build on the previous checkpoint's stored result (a warm-started layout).
     for (const [i, at] of targets.entries()) {
       for (const kind of kinds) {
-        const key = analysisKey(kind, options.runId, epochs, at, chosen);
+        const key = analysisKey(kind, options.runId, epochs, at, chosen, options.settings ?? 'live');
         if (!key) {
           options.onReady?.(kind, at);
           continue;
@@ -77,7 +80,7 @@ export async function analyzeCheckpoints(options: AnalyzeOptions): Promise<{ com
         }
         const started = performance.now();
         const against = key.referencePhase === null ? '' : ` against ${key.referencePhase} epoch ${key.referenceEpoch}`;
-        log(`${kind}: ${at.phase} epoch ${at.epoch}${against} (checkpoint ${i + 1}/${targets.length})…`);
+        log(`${storedKindName(kind, key.settings)}: ${at.phase} epoch ${at.epoch}${against} (checkpoint ${i + 1}/${targets.length})…`);
         const result = await ANALYSIS_STAGES[kind](context, key);
         // Another process (a request racing the background queue) may have stored it meanwhile.
         if (!(await store.hasAnalysis(kind, key))) {

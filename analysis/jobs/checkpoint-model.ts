@@ -2,6 +2,7 @@
 // run's config for runs of the built-in trainer, the stored Layers topology for runs recorded by `recordTransfer`.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
+import { PAPER_MAX_PER_CLASS } from '../../core/analysis-settings.ts';
 import { LAYER_NAMES, type RunMeta } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { LayerWeights, RunModel } from '../../store/schema/tables.ts';
@@ -28,6 +29,11 @@ export async function runArchitecture(store: Store, meta: RunMeta): Promise<Mode
     throw new TransferscopeError('RUN_NOT_FOUND', `Run '${meta.id}' was recorded without its model, so its checkpoints cannot be analysed; record it again.`);
   }
   return stored;
+}
+
+/** The paper settings' cap on instances per class: the run's config's, or the default for a recorded run (no config). */
+export function runPaperMaxPerClass(meta: RunMeta): number {
+  return isRecordedRun(meta) ? PAPER_MAX_PER_CLASS : validateConfig(meta.config, `run '${meta.id}'`).paperMaxPerClass;
 }
 
 /** The model of `architecture` holding a checkpoint's weights (every stored layer). Dispose it after use. */

@@ -10,33 +10,37 @@ import { domainFeatures } from '../domain-features.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
 import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
+import type { StoredConductance } from '../../store/schema/tables.ts';
 import { firstPerClass } from './first-per-class.ts';
+import { analysisSettings } from '../../core/analysis-settings.ts';
 
 export interface FeaturesOptions {
-  /** Conductance integration steps (default FEATURES_STEPS). */
+  /**
+   * Conductance integration steps (default: the key's settings, 4 live). 4, not the network stage's 8: the cost is one
+   * forward and backward pass per path point, and on a trained AlexNet-32 the SVM's cross-validated accuracy and top
+   * neurons barely move between 4 and 32 steps (docs/decisions.md). Both domains use the same steps, so integration
+   * error cannot masquerade as a domain difference.
+   */
   steps?: number;
-  /** At most this many instances per class and domain, the first ones in split order (default 20). */
+  /** At most this many instances per class and domain, the first ones in split order (default: the key's settings). */
   maxPerClass?: number;
   /** SVM C (default 100, as the paper's code). */
   C?: number;
 }
 
-/**
- * 4 steps, not the network stage's 8: the cost is one forward and backward pass per path point, and on a
- * trained AlexNet-32 the SVM's cross-validated accuracy and top neurons barely move between 4 and 32 steps
- * (docs/decisions.md has the measurement). Both domains use the same steps, so integration error cannot
- * masquerade as a domain difference.
- */
-export const FEATURES_STEPS = 4;
-
 /** Important neurons of one class per layer, as the network abstraction of the same checkpoint has them. */
 type ImportantByLayer = Map<LayerName, number[]>;
 
-/** Computes the features analysis of the checkpoint of `key` (which has no reference: one model). */
+/**
+ * Computes the features analysis of the checkpoint of `key` (which has no reference: one model) at the key's
+ * settings; at the paper's, it ranks the important neurons of the network abstraction refined to them.
+ */
 export async function computeFeatures(context: AnalysisContext, key: AnalysisKey, options: FeaturesOptions = {}): Promise<FeaturesAnalysis> {
   const started = performance.now();
-  const steps = options.steps ?? FEATURES_STEPS;
-  const maxPerClass = options.maxPerClass ?? 20;
+  const { paperMaxPerClass } = await context.run();
+  const settings = analysisSettings(key.settings ?? 'live', paperMaxPerClass);
+  const steps = options.steps ?? settings.featuresSteps;
+  const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
   const C = options.C ?? 100;
   if (!Number.isInteger(maxPerClass) || maxPerClass < 1 || !Number.isInteger(steps) || steps < 1) {
     throw new TransferscopeError(
@@ -57,19 +61,26 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const targetByClass = firstPerClass(target.labels, classCount, maxPerClass, target.withoutPixels);
   const sourceRows = sourceByClass.flat();
   const targetRows = targetByClass.flat();
-  // Source and target instances go through one conductance call: same model, same path points.
-  const images = new Float32Array((sourceRows.length + targetRows.length) * pixelsOf(source));
+  // The network stage attributed this model on these same target instances to their own class; at equal steps
+  // (the paper's settings: 50 in both) its stored conductances are these numbers, so only the source is computed.
+  const networkSetting = `network:steps=${steps}:perClass=${maxPerClass}:n=${targetRows.length}`;
+  const storedTarget =
+    sourceRows.length > 0 ? await store.getConductances({ runId: key.runId, phase: key.phase, epoch: key.epoch, setting: networkSetting }) : null;
+  // Source and target instances go through one conductance call otherwise: same model, same path points.
+  const attributed = storedTarget ? [] : targetRows;
+  const images = new Float32Array((sourceRows.length + attributed.length) * pixelsOf(source));
   gather(source, sourceRows, images, 0);
-  gather(target, targetRows, images, sourceRows.length);
-  const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...targetRows.map((i) => target.labels[i]!)]);
+  gather(target, attributed, images, sourceRows.length);
+  const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...attributed.map((i) => target.labels[i]!)]);
   requireAlexNetLayers(architecture, 'features');
   const model = await checkpointModel(architecture, classCount, weights);
-  let conductance: ConductanceResult;
+  let computed: ConductanceResult;
   try {
-    conductance = await layerConductance(model, images, { steps, targets: classes });
+    computed = await layerConductance(model, images, { steps, targets: classes });
   } finally {
     model.dispose();
   }
+  const conductance = storedTarget ? withTargetRows(computed, storedTarget) : computed;
 
   let sourceOffset = 0;
   let targetOffset = sourceRows.length;
@@ -117,9 +128,30 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
 async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey): Promise<ImportantByLayer[] | null> {
   const epochs = await context.store.listEpochs(key.runId);
   const at = epochs.find((e) => e.phase === key.phase && e.epoch === key.epoch);
-  const networkKey = at ? analysisKey('network', key.runId, epochs, at) : null;
+  const networkKey = at ? analysisKey('network', key.runId, epochs, at, null, key.settings ?? 'live') : null;
   const network = networkKey ? await context.store.getAnalysis('network', networkKey) : null;
   return network?.classes.map((c) => new Map(c.layers.map((layer) => [layer.layer, layer.importantNeurons]))) ?? null;
+}
+
+/** `computed`'s source rows followed by the stored target rows, layer by layer (the stage reads only values and neurons). */
+function withTargetRows(computed: ConductanceResult, target: StoredConductance[]): Pick<ConductanceResult, 'count' | 'layers'> {
+  const targetCount = target[0] ? target[0].values.length / target[0].neurons : 0;
+  return {
+    count: computed.count + targetCount,
+    layers: computed.layers.map((layer, l) => {
+      const stored = target[l]!;
+      if (stored.layer !== layer.layer || stored.neurons !== layer.neurons) {
+        throw new TransferscopeError(
+          'INTERNAL',
+          `computeFeatures: the stored ${stored.layer} conductances do not fit ${layer.layer}. Delete the run's stored conductances and analyse again.`,
+        );
+      }
+      const values = new Float32Array(layer.values.length + stored.values.length);
+      values.set(layer.values);
+      values.set(stored.values, layer.values.length);
+      return { ...layer, values };
+    }),
+  };
 }
 
 function pixelsOf(inputs: ModelInputs): number {

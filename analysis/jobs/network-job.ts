@@ -4,27 +4,30 @@ import type { NetworkAbstraction, NetworkKey } from '../../core/network-protocol
 import type { AnalysisContext } from './analysis-context.ts';
 import type { ConductanceKey } from '../../store/schema/tables.ts';
 import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
-import { NETWORK_DEFAULTS, networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
+import { networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
+import { analysisSettings } from '../../core/analysis-settings.ts';
 
 /**
  * Loads both checkpoints of `key` and the run's target-validation instances, then abstracts. Each model's
  * conductances are read from the store when an earlier abstraction computed them, and stored when computed:
  * the final source model is the reference of every target checkpoint, and each source checkpoint is first
  * the viewed model and then the next one's reference, so each checkpoint is attributed once (half the stage).
+ * Steps and instances per class are the key's settings' unless `options` names them.
  */
 export async function computeNetwork(context: AnalysisContext, key: NetworkKey, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
   const { store } = context;
   const reference = { runId: key.runId, phase: key.referencePhase, epoch: key.referenceEpoch };
   const viewed = { runId: key.runId, phase: key.phase, epoch: key.epoch };
-  const [{ meta, architecture }, instances, sourceWeights, targetWeights] = await Promise.all([
+  const [{ meta, architecture, paperMaxPerClass }, instances, sourceWeights, targetWeights] = await Promise.all([
     context.run(),
     context.inputs('target-validation'),
     store.getWeights(reference),
     store.getWeights(viewed),
   ]);
   requireAlexNetLayers(architecture, 'network');
-  const steps = options.steps ?? NETWORK_DEFAULTS.steps;
-  const maxPerClass = options.maxPerClass ?? NETWORK_DEFAULTS.maxPerClass;
+  const settings = analysisSettings(key.settings ?? 'live', paperMaxPerClass);
+  const steps = options.steps ?? settings.networkSteps;
+  const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
   return networkAbstraction(
     {
       sourceWeights,
@@ -36,6 +39,8 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
     },
     {
       ...options,
+      steps,
+      maxPerClass,
       ...(typeof architecture === 'string'
         ? { variant: architecture }
         : { build: (weights) => checkpointModel(architecture, meta.classNames.length, weights) }),

@@ -70,7 +70,20 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
     null,
     { equals: sameCheckpointKey },
   );
-  const request = createLatestRequest(key, (k, signal) => client.analysis(kind, k.runId, k, signal, k.reference));
+  // The request follows the key and, for the default reference, whether the monitor reported the checkpoint
+  // refined: the view then fetches the paper's settings and keeps showing the estimate until they arrive. The views'
+  // own selections follow `key`, which a refinement leaves as it is.
+  const requestKey = createMemo<{ key: CheckpointKey; refined: boolean } | null>(
+    () => {
+      const k = key();
+      return k && { key: k, refined: !k.reference && client.isRefined(kind, k.runId, k) };
+    },
+    null,
+    { equals: (a, b) => a === b || (a !== null && b !== null && a.refined === b.refined && sameCheckpointKey(a.key, b.key)) },
+  );
+  const request = createLatestRequest(requestKey, ({ key: k, refined }, signal) =>
+    client.analysis(kind, k.runId, k, signal, k.reference, refined ? 'paper' : undefined),
+  );
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
   const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());
   const drawn = (): CheckpointKey | null => {

@@ -13,7 +13,7 @@ import type {
   RunSummary,
   ServerToClientEvents,
 } from '../../core/protocol.ts';
-import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
+import type { AnalysisKind, AnalysisResponse, AnalysisSettingsName } from '../../core/analysis-protocol.ts';
 import type { CheckpointId, CompareResponse, ImportantChangesResponse, WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { WeightSliceResponse } from '../../core/network-protocol.ts';
 import { analysisPath } from './analysis-request.ts';
@@ -37,6 +37,8 @@ export interface DataState {
   lastCheckpoint: EpochRef | null;
   /** The latest progress report of the active run's background checkpoint analysis. */
   analysis: AnalysisEvent | null;
+  /** `RUN/PHASE/EPOCH/KIND` of every analysis the monitor reported refined to the paper's settings since the page loaded. */
+  refined: Record<string, boolean>;
   connected: boolean;
 }
 
@@ -61,9 +63,19 @@ export interface DataClient {
   /**
    * One kind of analysis (network, …) of the checkpoint at `pin` of `runId` (may take a minute the first time:
    * the monitor computes it while the request waits); cached per kind/run/phase/epoch/reference, failures are not.
-   * `reference` replaces the comparing kinds' default reference checkpoint (`?reference=P:E`).
+   * `reference` replaces the comparing kinds' default reference checkpoint (`?reference=P:E`). `settings` asks for
+   * one setting (`?settings=`); without it the monitor answers the best stored, and the answer says which.
    */
-  analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal, reference?: EpochPin | null): Promise<AnalysisResponse<K>>;
+  analysis<K extends AnalysisKind>(
+    kind: K,
+    runId: string,
+    pin: EpochPin,
+    signal?: AbortSignal,
+    reference?: EpochPin | null,
+    settings?: AnalysisSettingsName,
+  ): Promise<AnalysisResponse<K>>;
+  /** Whether the monitor reported `kind` of the checkpoint at `pin` refined to the paper's settings (reactive). */
+  isRefined(kind: AnalysisKind, runId: string, pin: EpochPin): boolean;
   /** Two epochs side by side (cached: committed epochs never change). */
   compare(a: CheckpointId, b: CheckpointId, signal?: AbortSignal): Promise<CompareResponse>;
   /** How important neurons and weights changed from a to b; may take minutes when either is not analysed yet. */
@@ -128,8 +140,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
     runError: null,
     lastCheckpoint: null,
     analysis: null,
+    refined: {},
     connected: socket.connected,
   });
+  const refinedKey = (runId: string, pin: EpochPin, kind: string): string => `${runId}/${pin.phase}/${pin.epoch}/${kind}`;
   const cachedConfusion = makeRequestCache(CONFUSION_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<ConfusionResponse>);
   const cachedWeights = makeRequestCache(WEIGHT_CACHE_SIZE, (path, signal) => fetchJson(path, signal) as Promise<WeightSliceResponse>);
   const cachedAnalyses = new Map<AnalysisKind, CachedRequest<AnalysisResponse>>();
@@ -220,6 +234,10 @@ export function createDataClient(options: DataClientOptions): DataClient {
     if (event.runId === activeRunId()) {
       setState('analysis', event);
     }
+    // Views showing that checkpoint switch to the refined result by themselves (see createCheckpointAnalysis).
+    if (event.settings === 'paper' && event.kind && event.status !== 'failed') {
+      setState('refined', refinedKey(event.runId, event.at, event.kind), true);
+    }
   };
   // One table of listeners, so every `on` has its `off`.
   const listeners = [
@@ -259,18 +277,30 @@ export function createDataClient(options: DataClientOptions): DataClient {
     confusion(runId, pin, signal) {
       return cachedConfusion(`${runId}/${pin.phase}/${pin.epoch}`, epochPath(runId, pin, 'confusion'), signal);
     },
-    analysis<K extends AnalysisKind>(kind: K, runId: string, pin: EpochPin, signal?: AbortSignal, reference?: EpochPin | null) {
+    analysis<K extends AnalysisKind>(
+      kind: K,
+      runId: string,
+      pin: EpochPin,
+      signal?: AbortSignal,
+      reference?: EpochPin | null,
+      settings?: AnalysisSettingsName,
+    ) {
       let cached = cachedAnalyses.get(kind);
       if (!cached) {
         cached = makeRequestCache(ANALYSIS_CACHE_SIZE, (path, shareSignal) => fetchJson(path, shareSignal) as Promise<AnalysisResponse>);
         cachedAnalyses.set(kind, cached);
       }
-      const path = analysisPath(kind, runId, pin, { reference });
+      // The settings are part of the cache key: the best-stored answer (no ?settings=) may be a live estimate
+      // that a refinement replaces, and is then asked for again as ?settings=paper.
+      const path = analysisPath(kind, runId, pin, { reference, settings });
       return cached(path, path, signal) as Promise<AnalysisResponse<K>>;
     },
     extraPoints(runId, pin, set, classes, signal) {
       const path = `${epochPath(runId, pin, 'projection/extra')}?set=${set}&classes=${[...classes].sort((a, b) => a - b).join(',')}`;
       return cachedExtraPoints(path, path, signal);
+    },
+    isRefined(kind, runId, pin) {
+      return state.refined[refinedKey(runId, pin, kind)] === true;
     },
     compare(a, b, signal) {
       const path = comparePath('compare', a, b);

@@ -5,6 +5,7 @@ import type { RunMeta } from '../../core/protocol.ts';
 import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { SettingsLabel } from './settings-label.tsx';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
 import { FeatureRanking } from './feature-ranking.tsx';
@@ -121,6 +122,16 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
             <span class="muted">
               {cls()?.neurons.length ?? 0} important neurons · <span class="source-text">source</span> · <span class="target-text">target</span>
             </span>
+            <SettingsLabel
+              testId="feature-settings"
+              shown={
+                features.value() && {
+                  settings: features.value()!.settings,
+                  steps: features.value()!.result.steps,
+                  maxPerClass: features.value()!.result.maxPerClass,
+                }
+              }
+            />
           </div>
           <Show when={cls()} fallback={<Notice kind="info">This class is not in the analysis.</Notice>}>
             {(c) => (

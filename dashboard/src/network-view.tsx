@@ -6,6 +6,7 @@ import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { SettingsLabel } from './settings-label.tsx';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
 import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
@@ -217,6 +218,16 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                 </For>
               </select>
             </label>
+            <SettingsLabel
+              testId="network-settings"
+              shown={
+                network.value() && {
+                  settings: network.value()!.settings,
+                  steps: network.value()!.result.steps,
+                  maxPerClass: network.value()!.result.maxPerClass,
+                }
+              }
+            />
           </div>
         </Show>
         <Switch>

@@ -1,4 +1,4 @@
-// GET /:id/epochs/:phase/:epoch/:kind[?reference=PHASE:EPOCH] — one kind of analysis of a checkpoint (network,
+// GET /:id/epochs/:phase/:epoch/:kind[?reference=PHASE:EPOCH][&settings=live|paper] — one kind of analysis of a checkpoint (network,
 // instances, …), computed on first request (that kind only) and served from the `analyses` table ever after.
 // A network abstraction can be asked against any other checkpoint of the run instead of the default reference.
 // Mounted under /api/runs.
@@ -9,15 +9,20 @@ import {
   type AnalysisKind,
   type AnalysisResponse,
   type AnalysisResults,
+  type AnalysisSettingsName,
   type ServedResults,
 } from '../../core/analysis-protocol.ts';
 import { projectionView } from '../../core/projection-protocol.ts';
 import { analysisKey, assertChosenReference } from '../../core/analysis-keys.ts';
+import { parseSettingsName, settingsOf, storedKindName } from '../../core/analysis-settings.ts';
 import type { AnalyzeCheckpoint } from '../analysis-workers.ts';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { parseEpochParams, parseReference } from '../../core/params.ts';
-import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded, type EncodedResponse, type ImmutableResponses } from '../immutable-responses.ts';
+import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
+
+/** Keys remembered for held live estimates; a few hundred bytes each. */
+const LIVE_KEYS_LIMIT = 4096;
 
 export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   const app = new Hono();
@@ -26,19 +31,54 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   // A stored analysis never changes (checkpoints are never rewritten, a resume re-commits only later epochs), so
   // each URL's answer is serialised and gzipped once and served from memory to every dashboard after that.
   const responses = makeImmutableResponses();
+  /** The keys of live estimates served of refinable kinds, so a repeat asks the store only whether the paper's landed. */
+  const liveKeys = new Map<string, AnalysisKey>();
+  /** Store reads in flight, by what the request asked; each lasts until its read settles. */
+  const storedReads = new Map<string, Promise<{ key: AnalysisKey; result: AnalysisResults[AnalysisKind] }>>();
 
   app.get(`/:id/epochs/:phase/:epoch/:kind{${ANALYSIS_KINDS.join('|')}}`, async (c) => {
     const kind = c.req.param('kind') as AnalysisKind;
-    // Only ?reference= selects an answer; other query parameters never create entries of their own.
+    // Only ?reference= and ?settings= select an answer; other query parameters never create entries of their own.
+    // Every entry is keyed by the settings it holds: without ?settings= the answer is the best stored one, which
+    // changes once when the paper's settings land, so that URL itself is never an entry.
     const reference = c.req.query('reference');
-    const url = reference === undefined ? c.req.path : `${c.req.path}?reference=${reference}`;
-    const held = responses.peek(url) ?? (await sharedStoredResponse(responses, url, kind, () => storedAnalysis(store, refuseToCompute, c.req, kind)));
+    const asked = c.req.query('settings');
+    const settings = asked === undefined ? undefined : parseSettingsName(asked);
+    const urlAt = (s: AnalysisSettingsName) => `${c.req.path}?settings=${settingsOf(kind, s)}${reference === undefined ? '' : `&reference=${reference}`}`;
+    // The paper's answer, once held, is the best there will ever be.
+    const held = responses.peek(urlAt(settings ?? 'paper'));
     if (held) {
       return sendEncoded(c, held, REVALIDATE_CACHE_CONTROL);
     }
-    const { key, result } = await storedAnalysis(store, analyze, c.req, kind);
-    const body = { kind, key, result: servedResult(kind, result) } as AnalysisResponse;
-    const encoded = await responses.get(url, async () => ({ contentType: 'application/json', body: JSON.stringify(body) }));
+    // A held live estimate is the best answer until a refinement is stored: one row count tells, no epoch reads.
+    const liveKey = settings === undefined ? liveKeys.get(urlAt('live')) : undefined;
+    const heldLive = liveKey && responses.peek(urlAt('live'));
+    if (liveKey && heldLive && !(await store.hasAnalysis(kind, { ...liveKey, settings: 'paper' }))) {
+      return sendEncoded(c, heldLive, REVALIDATE_CACHE_CONTROL);
+    }
+    // Many first requests at once (a cold cache under load) share one store read; a missing analysis is then
+    // computed on each request's own signal, so a view that moved on can abandon it.
+    const readKey = `${c.req.path}?settings=${asked ?? ''}&reference=${reference ?? ''}`;
+    let read = storedReads.get(readKey);
+    if (!read) {
+      read = storedAnalysis(store, refuseToCompute, c.req, kind, settings).finally(() => storedReads.delete(readKey));
+      storedReads.set(readKey, read);
+    }
+    const { key, result } = await read.catch((err: unknown) => {
+      if (err === NOT_STORED) {
+        return storedAnalysis(store, analyze, c.req, kind, settings);
+      }
+      throw err;
+    });
+    const served = key.settings ?? 'live';
+    const body = { kind, key, settings: served, result: servedResult(kind, result) } as AnalysisResponse;
+    const encoded = await responses.get(urlAt(served), async () => ({ contentType: 'application/json', body: JSON.stringify(body) }));
+    if (served === 'live' && settingsOf(kind, 'paper') === 'paper') {
+      liveKeys.set(urlAt('live'), key);
+      if (liveKeys.size > LIVE_KEYS_LIMIT) {
+        liveKeys.delete(liveKeys.keys().next().value!);
+      }
+    }
     return sendEncoded(c, encoded, REVALIDATE_CACHE_CONTROL);
   });
 
@@ -49,12 +89,15 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
  * The stored `kind` analysis of the checkpoint the request's :id, :phase and :epoch (and ?reference=) name,
  * computed first (that kind only) when missing. Throws EPOCH_NOT_FOUND for a non-checkpoint or a comparing kind
  * with nothing to compare with. Aborting the request abandons a computation still waiting for a slot.
+ * `settings` picks one; without it the answer is the paper's settings when stored, else the live estimate
+ * (computed when missing): `key.settings` says which.
  */
 export async function storedAnalysis<K extends AnalysisKind>(
   store: Store,
   analyze: AnalyzeCheckpoint,
   req: HonoRequest,
   kind: K,
+  settings?: AnalysisSettingsName,
 ): Promise<{ key: AnalysisKey; result: AnalysisResults[K] }> {
   const runId = req.param('id')!;
   const { phase, epoch } = parseEpochParams(req.param('phase')!, req.param('epoch')!);
@@ -71,7 +114,9 @@ export async function storedAnalysis<K extends AnalysisKind>(
   if (reference) {
     assertChosenReference(kind, runId, epochs, at, reference);
   }
-  const key = analysisKey(kind, runId, epochs, at, reference);
+  const paperKey = settings === undefined ? analysisKey(kind, runId, epochs, at, reference, 'paper') : null;
+  const best = paperKey && paperKey.settings === 'paper' && (await store.hasAnalysis(kind, paperKey)) ? 'paper' : 'live';
+  const key = analysisKey(kind, runId, epochs, at, reference, settings ?? best);
   if (!key) {
     throw new TransferscopeError(
       'EPOCH_NOT_FOUND',
@@ -81,11 +126,15 @@ export async function storedAnalysis<K extends AnalysisKind>(
   let result = await store.getAnalysis(kind, key);
   if (!result) {
     // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
-    await analyze({ runId, phase, epoch }, { kinds: [kind], signal: req.raw.signal, ...(reference ? { reference } : {}) });
+    const computeAt = key.settings === 'paper' ? { settings: key.settings } : {};
+    await analyze({ runId, phase, epoch }, { kinds: [kind], signal: req.raw.signal, ...(reference ? { reference } : {}), ...computeAt });
     result = await store.getAnalysis(kind, key);
   }
   if (!result) {
-    throw new TransferscopeError('INTERNAL', `The ${kind} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`);
+    throw new TransferscopeError(
+      'INTERNAL',
+      `The ${storedKindName(kind, key.settings)} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`,
+    );
   }
   return { key, result };
 }
@@ -98,28 +147,3 @@ function servedResult(kind: AnalysisKind, result: AnalysisResults[AnalysisKind])
 /** Thrown by `refuseToCompute` in place of computing a missing analysis. */
 const NOT_STORED = new Error('analysis not stored yet');
 const refuseToCompute: AnalyzeCheckpoint = () => Promise.reject(NOT_STORED);
-
-/**
- * The encoded answer under `url` when its analysis is stored, read, parsed and encoded once however many requests
- * ask at a time (a cold cache under load: dozens for one checkpoint); null when it must be computed first, which
- * each request then asks for with its own signal, so a view that moved on can abandon it.
- */
-async function sharedStoredResponse(
-  responses: ImmutableResponses,
-  url: string,
-  kind: AnalysisKind,
-  read: () => Promise<{ key: AnalysisKey; result: AnalysisResults[AnalysisKind] }>,
-): Promise<EncodedResponse | null> {
-  try {
-    return await responses.get(url, async () => {
-      const { key, result } = await read();
-      const body = { kind, key, result: servedResult(kind, result) } as AnalysisResponse;
-      return { contentType: 'application/json', body: JSON.stringify(body) };
-    });
-  } catch (err) {
-    if (err === NOT_STORED) {
-      return null;
-    }
-    throw err;
-  }
-}

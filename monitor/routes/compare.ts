@@ -18,12 +18,32 @@ import type { LayerWeights } from '../../store/schema/tables.ts';
 import { VALIDATION_SPLITS } from '../../core/protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
+import { parseSettingsName } from '../../core/analysis-settings.ts';
+import type { AnalysisKey, AnalysisSettingsName } from '../../core/analysis-protocol.ts';
 import { perClassAccuracy } from '../../analysis/confusion.ts';
 import { relativeL2 } from '../../analysis/weight-change.ts';
 import { classAccuracyChanges, importantChanges, layerChanges } from '../../analysis/checkpoint-comparison.ts';
 import { assertRunId, clip, parseEpochParams } from '../../core/params.ts';
 import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
 import { COMMITTED_ANSWERS_BYTES, commitKey } from '../commit-keys.ts';
+
+/** `?settings=S` (both sides) or `S_A,S_B` (one per side); undefined when absent. */
+function parseCompareSettings(value: string | undefined): { a: AnalysisSettingsName; b: AnalysisSettingsName } | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const parts = value.split(',');
+  if (parts.length > 2) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `Invalid settings '${clip(value)}': use live, paper, or one per side such as live,paper.`);
+  }
+  const a = parseSettingsName(parts[0]!);
+  return { a, b: parts[1] === undefined ? a : parseSettingsName(parts[1]) };
+}
+
+/** The one line that refuses to set a live estimate against a refined result. */
+export function mixedRefusal(a: AnalysisSettingsName, b: AnalysisSettingsName): string {
+  return `a is asked at ${a} settings and b at ${b}: a live estimate and a refined result differ by integration error, not only by training. Ask both at one setting (settings=live or settings=paper), or add mixed=1 to compare them anyway.`;
+}
 
 /** Parses `RUN:PHASE:EPOCH` from the query parameter `name` (it enters the program here). */
 export function parseCheckpointId(name: string, value: string | undefined): CheckpointId {
@@ -79,30 +99,47 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
   app.get('/compare/important', async (c) => {
     const a = parseCheckpointId('a', c.req.query('a'));
     const b = parseCheckpointId('b', c.req.query('b'));
-    const network = async (id: CheckpointId): Promise<{ abstraction: NetworkAbstraction; classNames: string[] }> => {
+    const asked = parseCompareSettings(c.req.query('settings'));
+    const mixed = c.req.query('mixed') === '1';
+    if (asked && asked.a !== asked.b && !mixed) {
+      throw new TransferscopeError('INVALID_ARGUMENT', mixedRefusal(asked.a, asked.b));
+    }
+    const keyOf = async (id: CheckpointId) => {
       const [run, at, epochs] = await Promise.all([store.getRun(id.runId), store.getEpoch(id), store.listEpochs(id.runId)]);
-      const key = analysisKey('network', id.runId, epochs, at);
-      if (!key) {
+      const key = (settings: AnalysisSettingsName) => analysisKey('network', id.runId, epochs, at, null, settings);
+      if (!key('live')) {
         throw new TransferscopeError(
           'EPOCH_NOT_FOUND',
           `${id.runId} ${id.phase} ${id.epoch} has no network abstraction: it is not a checkpoint, or no earlier source checkpoint exists. Pick a later checkpoint.`,
         );
       }
+      return { key, classNames: run.classNames, refined: await store.hasAnalysis('network', key('paper')!) };
+    };
+    const [ka, kb] = await Promise.all([keyOf(a), keyOf(b)]);
+    // Like with like: without ?settings= both sides are at the paper's settings only when both are refined.
+    const common: AnalysisSettingsName = ka.refined && kb.refined ? 'paper' : 'live';
+    const settings = asked ?? { a: common, b: common };
+    const network = async (id: CheckpointId, key: AnalysisKey): Promise<NetworkAbstraction> => {
       let abstraction = await store.getAnalysis('network', key);
       if (!abstraction && analyze) {
-        await analyze(id, { kinds: ['network'], signal: c.req.raw.signal });
+        await analyze(id, { kinds: ['network'], signal: c.req.raw.signal, ...(key.settings === 'paper' ? { settings: key.settings } : {}) });
         abstraction = await store.getAnalysis('network', key);
       }
       if (!abstraction) {
         throw new TransferscopeError(
           'EPOCH_NOT_FOUND',
-          `The network abstraction of ${id.runId} ${id.phase} ${id.epoch} is not computed yet. Run: npx transferscope analyze --run ${id.runId} --phase ${id.phase} --epoch ${id.epoch}`,
+          `The network abstraction of ${id.runId} ${id.phase} ${id.epoch} is not computed yet. Run: npx transferscope analyze --run ${id.runId} --phase ${id.phase} --epoch ${id.epoch}${key.settings === 'paper' ? ' --settings paper' : ''}`,
         );
       }
-      return { abstraction, classNames: run.classNames };
+      return abstraction;
     };
-    const [na, nb] = await Promise.all([network(a), network(b)]);
-    const body: ImportantChangesResponse = { a, b, classes: importantChanges(na, nb) };
+    const [na, nb] = await Promise.all([network(a, ka.key(settings.a)!), network(b, kb.key(settings.b)!)]);
+    const body: ImportantChangesResponse = {
+      a,
+      b,
+      settings,
+      classes: importantChanges({ abstraction: na, classNames: ka.classNames }, { abstraction: nb, classNames: kb.classNames }),
+    };
     return c.json(body);
   });
 

@@ -8,6 +8,7 @@ import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -144,6 +145,37 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     expect(session.pageErrors).toEqual([]);
     // A dozen feature images, each rendered in its own child process on a shared 2-core machine.
   }, 300_000);
+
+  // Last in this block: from here on the checkpoint's best stored result is the refined one.
+  it('labels the live estimate and switches to the refined result when it lands, keeping the class and the clicked neuron', async () => {
+    const label = page.getByTestId('network-settings');
+    expect([await label.getAttribute('data-settings'), await label.textContent()]).toEqual(['live', 'live estimate, 8 steps, 20 instances']);
+    await page.getByTestId('network-class-select').selectOption({ index: 2 });
+    await expect.poll(renderedKey, { timeout: 20_000 }).toBe('target/1/2');
+    await page.getByTestId('network-neuron').first().click();
+    const detail = page.getByTestId('network-detail');
+    await detail.waitFor({ timeout: 10_000 });
+    const picked = await detail.textContent();
+
+    // The refinement is stored, then announced, as the background queue does (its order is tested in
+    // tests/monitor/analysis-queue.test.ts); a copy of the estimate with the paper's settings stands in for it.
+    const epochs = await session.store.listEpochs('net');
+    const at = epochs.find((e) => e.phase === 'target' && e.epoch === 1)!;
+    const key = analysisKey('network', 'net', epochs, at, null, 'paper')!;
+    const live = (await session.store.getAnalysis('network', { ...key, settings: 'live' }))!;
+    await session.store.putAnalysis('network', key, { ...live, steps: 50, maxPerClass: 200 });
+    session.monitor.io
+      .to('net')
+      .emit('analysis', { runId: 'net', at: { phase: 'target', epoch: 1, step: at.step }, status: 'done', settings: 'paper', kind: 'network' });
+
+    await expect.poll(() => label.getAttribute('data-settings'), { timeout: 20_000 }).toBe('paper');
+    expect(await label.textContent()).toBe('paper settings (50 steps, up to 200 instances)');
+    expect(await renderedKey()).toBe('target/1/2');
+    expect(await page.getByTestId('network-class-select').inputValue()).toBe('2');
+    expect(await detail.textContent()).toBe(picked);
+    await imagesSettled('[data-testid=network-detail]');
+    expect(session.pageErrors).toEqual([]);
+  }, 60_000);
 });
 
 describe('network relation view in Chromium, at the first source checkpoint', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analysisKey, assertChosenReference, referenceCheckpoint, withNeeds } from '../../core/analysis-keys.ts';
 import { epochRecord } from '../helpers/run-fixture.ts';
+import { ANALYSIS_KINDS } from '../../core/analysis-protocol.ts';
+import { parseSettingsName, storedKindName } from '../../core/analysis-settings.ts';
 
 // source 1 (checkpoint), source 2 (not), source 3 (checkpoint), target 1 (checkpoint).
 const checkpoint = (phase: 'source' | 'target', epoch: number, step: number) => ({ ...epochRecord(phase, epoch, step), checkpoint: true });
@@ -27,6 +29,24 @@ describe('analysis keys', () => {
     expect(() => assertChosenReference('network', 'r', epochs, t1, { phase: 'source', epoch: 2 })).toThrow(/Pick one of: source:1, source:3/);
     expect(() => assertChosenReference('network', 'r', epochs, t1, { phase: 'target', epoch: 1 })).toThrow(/not another checkpoint/);
     expect(() => assertChosenReference('features', 'r', epochs, t1, { phase: 'source', epoch: 1 })).toThrow(/takes no reference/);
+  });
+
+  it('keys every analysis by its settings; kinds the settings do not change stay live', () => {
+    for (const kind of ANALYSIS_KINDS) {
+      expect(analysisKey(kind, 'r', epochs, t1)?.settings).toBe('live');
+    }
+    expect(analysisKey('network', 'r', epochs, t1, null, 'paper')?.settings).toBe('paper');
+    expect(analysisKey('features', 'r', epochs, t1, null, 'paper')?.settings).toBe('paper');
+    expect(analysisKey('instances', 'r', epochs, t1, null, 'paper')?.settings).toBe('live');
+    expect(analysisKey('projection', 'r', epochs, t1, null, 'paper')?.settings).toBe('live');
+    // Stored under their own kind name, so live rows of stores written before settings existed still read.
+    expect([storedKindName('network', 'live'), storedKindName('network', undefined), storedKindName('network', 'paper')]).toEqual([
+      'network',
+      'network',
+      'network@paper',
+    ]);
+    expect(storedKindName('instances', 'paper')).toBe('instances');
+    expect(() => parseSettingsName('fast\nx')).toThrow("Unknown settings 'fast?x': use live or paper.");
   });
 
   it('runs the network stage before the features that rank its important neurons', () => {

@@ -127,6 +127,7 @@ describe('numbers past their bounds exit 2 with one line', () => {
     ],
     [['analyze', '--db', db, '--run', 'r', '--phase', 'source', '--epoch=-1'], /Invalid epoch '-1'/],
     [['analyze', '--db', db, '--run', 'r', '--phase', 'source', '--epoch', '-1'], /argument is ambiguous\. Did you forget/],
+    [['analyze', '--db', db, '--run', 'r', '--settings', 'captum'], /Unknown --settings 'captum': use live or paper\./],
     [['serve', '--db', db, '--host', '0.0.0.0', '--token', 'short'], /Invalid --token: use 8-256 printable ASCII characters/],
     [['serve', '--db', db, '--port', '1e3'], /Invalid --port '1e3': use a whole number from 0 to 65535\./],
     [['train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', "x' OR '1'='1"], /Invalid run id/],

@@ -107,3 +107,58 @@ it('catches up on checkpoints committed while no monitor ran: every one lacking 
     catchUpStore.close();
   }
 });
+
+it('refines each checkpoint to the paper settings only after every live kind, newest first, and says so in its events', async () => {
+  const refineStore = await Store.open(`${dir}/refine`);
+  try {
+    await refineStore.createRun(runMeta('r'));
+    for (const epoch of [1, 2, 3]) {
+      await refineStore.commitEpoch('r', {
+        record: { ...epochRecord('source', epoch, epoch), checkpoint: true },
+        predictions: [],
+        weights: [layerWeights('conv1', 2, 0.1)],
+      });
+    }
+    const started: string[] = [];
+    const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+      started.push(`${options.kinds?.join(',')}${options.settings === 'paper' ? '@paper' : ''} ${at.epoch}`);
+    };
+    const events: AnalysisEvent[] = [];
+    const queue = makeAnalysisQueue(refineStore, analyze, (e) => events.push(e), { refine: true });
+    queue.enqueue('r', { phase: 'source', epoch: 2, step: 2 });
+    queue.enqueue('r', { phase: 'source', epoch: 3, step: 3 });
+    await queue.idle();
+    const firstRefinement = started.findIndex((s) => s.includes('@paper'));
+    // Epoch 2's network abstraction started as soon as it was queued; then the newest first.
+    expect(started.slice(0, firstRefinement)).toEqual([
+      'network 2',
+      'network 3',
+      'instances 3',
+      'instances 2',
+      'projection 3',
+      'projection 2',
+      'features 3',
+      'features 2',
+    ]);
+    expect(started.slice(firstRefinement)).toEqual(['network@paper 3', 'features@paper 3', 'network@paper 2', 'features@paper 2']);
+    const epoch3 = events.filter((e) => e.at.epoch === 3);
+    const liveDone = epoch3.findIndex((e) => e.status === 'done' && e.settings === undefined);
+    expect(liveDone).toBeGreaterThan(0);
+    expect(epoch3.slice(liveDone + 1).map((e) => [e.status, e.settings, e.kind])).toEqual([
+      ['running', 'paper', 'network'],
+      ['done', 'paper', 'features'],
+    ]);
+    // A live checkpoint arriving meanwhile goes first: without the option nothing is refined at all.
+    const liveOnly: string[] = [];
+    const plain = makeAnalysisQueue(
+      refineStore,
+      async (at, options = {}) => void liveOnly.push(`${options.kinds?.join(',')}${options.settings ?? ''} ${at.epoch}`),
+      () => {},
+    );
+    plain.enqueue('r', { phase: 'source', epoch: 1, step: 1 });
+    await plain.idle();
+    expect(liveOnly).toEqual(['instances 1', 'projection 1', 'features 1']);
+  } finally {
+    refineStore.close();
+  }
+});

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../trainer/config.ts';
 import { trainRun } from '../../../trainer/run-training.ts';
 import { makeAnalysisContext } from '../../../analysis/jobs/analysis-context.ts';
 import { computeFeatures } from '../../../analysis/jobs/features-job.ts';
+import { computeNetwork } from '../../../analysis/jobs/network-job.ts';
 import { Store } from '../../../store/store.ts';
 import { LAYER_NAMES } from '../../../core/protocol.ts';
 import type { AnalysisKey } from '../../../core/analysis-protocol.ts';
@@ -51,7 +52,7 @@ beforeAll(async () => {
     targetLabels = await store.getLabels('smoke', 'target-validation');
     const context = makeAnalysisContext(store, 'smoke');
     tensorsBefore = tf.memory().numTensors;
-    // Two steps keep the file fast; the stage's default is FEATURES_STEPS.
+    // Two steps keep the file fast; the live setting's default is 4.
     features = await computeFeatures(context, key('target'), { steps: 2 });
     tensorsAfter = tf.memory().numTensors;
     // The target checkpoint's network abstraction, as `analyze` stores it before the features stage runs.
@@ -119,6 +120,34 @@ describe('computeFeatures', () => {
         LAYER_NAMES.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])),
       );
       expect(cls.sourceInstances.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("reuses the network stage's stored target conductances at equal steps, with the same result", async () => {
+    const store = await Store.open(db);
+    try {
+      const context = makeAnalysisContext(store, 'smoke');
+      const fresh = await computeFeatures(context, key('target'), { steps: 2, maxPerClass: 3 });
+      // The network stage stores the checkpoint model's conductances on the same target instances.
+      await computeNetwork(context, { ...key('target'), referencePhase: 'source', referenceEpoch: 1 }, { steps: 2, maxPerClass: 3 });
+      const found: boolean[] = [];
+      const getConductances = store.getConductances.bind(store);
+      store.getConductances = async (k) => {
+        const stored = await getConductances(k);
+        found.push(stored !== null);
+        return stored;
+      };
+      const reusing = await computeFeatures(context, key('target'), { steps: 2, maxPerClass: 3 });
+      expect(found).toEqual([true]);
+      reusing.classes.forEach((cls, c) => {
+        const expected = fresh.classes[c]!;
+        expect(cls.neurons.map((n) => `${n.layer}:${n.neuron}`)).toEqual(expected.neurons.map((n) => `${n.layer}:${n.neuron}`));
+        cls.neurons.forEach((n, j) => expect(n.weight).toBeCloseTo(expected.neurons[j]!.weight, 3));
+        expect(cls.targetInstances).toEqual(expected.targetInstances);
+        expect(cls.cvAccuracy ?? -1).toBeCloseTo(expected.cvAccuracy ?? -1, 6);
+      });
+    } finally {
+      store.close();
     }
   });
 

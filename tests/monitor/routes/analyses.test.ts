@@ -17,7 +17,7 @@ const askedKinds: (readonly string[] | undefined)[] = [];
 
 // Stands in for the child `transferscope analyze`: the route's job is choosing the key, asking for the
 // analysis once and serving what got stored. The child itself is tested in tests/integration.
-async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions = {}): Promise<void> {
+async function analyze(at: CheckpointRef, { kinds, reference, settings }: AnalyzeOptions = {}): Promise<void> {
   analysed.push(at);
   askedKinds.push(kinds);
   const epochs = await store.listEpochs(at.runId);
@@ -27,9 +27,11 @@ async function analyze(at: CheckpointRef, { kinds, reference }: AnalyzeOptions =
     epochs,
     epochs.find((e) => e.phase === at.phase && e.epoch === at.epoch)!,
     reference,
+    settings,
   )!;
   if (!(await store.hasAnalysis('network', key))) {
-    await store.putAnalysis('network', key, { steps: 16, maxPerClass: 20, seconds: key.referenceEpoch!, classes: [] });
+    const steps = settings === 'paper' ? 50 : 8;
+    await store.putAnalysis('network', key, { steps, maxPerClass: 20, seconds: key.referenceEpoch!, classes: [] });
   }
 }
 
@@ -63,7 +65,8 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     const app = makeApp();
     const first = await get<NetworkResponse>(app, '/api/runs/run-n/epochs/target/1/network');
     expect(first.status).toBe(200);
-    expect(first.body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 3 });
+    expect(first.body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 1, referencePhase: 'source', referenceEpoch: 3, settings: 'live' });
+    expect(first.body.settings).toBe('live');
     expect(first.body.kind).toBe('network');
     expect(first.body.result.seconds).toBe(3);
     expect(analysed).toEqual([{ runId: 'run-n', phase: 'target', epoch: 1 }]);
@@ -109,6 +112,34 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     }
   });
 
+  it('serves the best stored settings by default, switching to the refined result once it is stored, and either when asked', async () => {
+    const app = makeApp();
+    const path = '/api/runs/run-n/epochs/source/3/network';
+    const live = await get<NetworkResponse>(app, path);
+    expect([live.body.settings, live.body.key.settings, live.body.result.steps]).toEqual(['live', 'live', 8]);
+    // Held in memory now; the refinement lands (as the background queue stores it) and replaces it at the same URL.
+    const key = live.body.key;
+    await store.putAnalysis('network', { ...key, settings: 'paper' }, { steps: 50, maxPerClass: 200, seconds: 1, classes: [] });
+    const refined = await get<NetworkResponse>(app, path);
+    expect([refined.body.settings, refined.body.key.settings, refined.body.result.steps]).toEqual(['paper', 'paper', 50]);
+    // Asked explicitly: each setting is its own answer.
+    expect((await get<NetworkResponse>(app, `${path}?settings=live`)).body.result.steps).toBe(8);
+    expect((await get<NetworkResponse>(app, `${path}?settings=paper`)).body.result.steps).toBe(50);
+    const bad = await get<ApiError>(app, `${path}?settings=captum`);
+    expect([bad.status, bad.body.error.message]).toEqual([400, "Unknown settings 'captum': use live or paper."]);
+  });
+
+  it('computes the paper settings when asked and none are stored, at the lowest priority', async () => {
+    const asked: AnalyzeOptions[] = [];
+    const app = makeApp((at, options = {}) => {
+      asked.push(options);
+      return analyze(at, options);
+    });
+    const { body } = await get<NetworkResponse>(app, '/api/runs/run-n/epochs/target/1/network?settings=paper');
+    expect([body.settings, body.result.steps]).toEqual(['paper', 50]);
+    expect(asked.map((o) => o.settings)).toEqual(['paper']);
+  });
+
   it('compares a source checkpoint with the previous source checkpoint', async () => {
     const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/3/network');
     expect(status).toBe(200);
@@ -118,7 +149,7 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
   it('compares with a chosen checkpoint of the run when asked, stored apart from the default comparison', async () => {
     const { status, body } = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/target/3/network?reference=target:1');
     expect(status).toBe(200);
-    expect(body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 3, referencePhase: 'target', referenceEpoch: 1 });
+    expect(body.key).toEqual({ runId: 'run-n', phase: 'target', epoch: 3, referencePhase: 'target', referenceEpoch: 1, settings: 'live' });
     expect(await store.hasAnalysis('network', { ...body.key, referencePhase: 'source', referenceEpoch: 3 })).toBe(false);
     // The reference may come later in the run too: any other checkpoint plays the source model.
     const later = await get<NetworkResponse>(makeApp(), '/api/runs/run-n/epochs/source/1/network?reference=target:3');

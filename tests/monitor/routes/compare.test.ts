@@ -126,6 +126,29 @@ describe('GET /api/compare/important', () => {
     expect(status).toBe(200);
     expect(body.classes).toHaveLength(3);
     expect(body.classes[0]!.layers[0]!.neurons).toEqual({ kept: [0], added: [1], removed: [] });
+    expect(body.settings).toEqual({ a: 'live', b: 'live' });
+
+    // Like with like: one side refined, the other not, compares the live estimates.
+    await store.putAnalysis('network', { ...key(3), settings: 'paper' }, abstraction([2]));
+    const oneRefined = await get<ImportantChangesResponse>('/api/compare/important?a=run-a:target:1&b=run-a:target:3');
+    expect(oneRefined.body.settings).toEqual({ a: 'live', b: 'live' });
+    expect(oneRefined.body.classes[0]!.layers[0]!.neurons.added).toEqual([1]);
+    // Both refined: the paper's settings on both sides.
+    await store.putAnalysis('network', { ...key(1), settings: 'paper' }, abstraction([2]));
+    const bothRefined = await get<ImportantChangesResponse>('/api/compare/important?a=run-a:target:1&b=run-a:target:3');
+    expect(bothRefined.body.settings).toEqual({ a: 'paper', b: 'paper' });
+    expect(bothRefined.body.classes[0]!.layers[0]!.neurons).toEqual({ kept: [2], added: [], removed: [] });
+
+    // An estimate against a refined result: refused with one line, unless asked for with mixed=1.
+    const refused = await get<ApiError>('/api/compare/important?a=run-a:target:1&b=run-a:target:3&settings=live,paper');
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect(refused.body.error.message).toContain('mixed=1');
+    expect(refused.body.error.message).not.toContain('\n');
+    const mixed = await get<ImportantChangesResponse>('/api/compare/important?a=run-a:target:1&b=run-a:target:3&settings=live,paper&mixed=1');
+    expect(mixed.body.settings).toEqual({ a: 'live', b: 'paper' });
+    expect(mixed.body.classes[0]!.layers[0]!.neurons).toEqual({ kept: [], added: [2], removed: [0] });
+    const unknown = await get<ApiError>('/api/compare/important?a=run-a:target:1&b=run-a:target:3&settings=fast');
+    expect([unknown.status, unknown.body.error.message]).toEqual([400, "Unknown settings 'fast': use live or paper."]);
   });
 });
 
