@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { TransferscopeError } from '../core/errors.ts';
 import { childEnv, parseStorageOptions, storageOptionsFromEnv, type StoreLocation } from '../store/storage-options.ts';
+import type { MonitorOptions, RunningMonitor } from '../monitor/server.ts';
+import type { Store } from '../store/store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_DB = '.transferscope/db';
@@ -133,6 +135,16 @@ async function redisFlag(value: string | undefined): Promise<string | undefined>
   return url;
 }
 
+/** The monitor of `serve` and `demo`: the dashboard, every checkpoint analysed in the background and refined when idle. */
+async function startDashboardMonitor(
+  store: Store,
+  access: { port: number; host: string; token: string | null },
+  options: Partial<Omit<MonitorOptions, 'store' | 'port' | 'host' | 'token'>> = {},
+): Promise<RunningMonitor> {
+  const { startMonitor } = await import('../monitor/server.ts');
+  return startMonitor({ store, ...access, dashboardDir: DASHBOARD_DIR, analyzeCheckpoints: true, refineAnalyses: true, ...options });
+}
+
 async function serve(args: string[]): Promise<number> {
   const { flags, location } = parse(args, {
     port: { type: 'string' },
@@ -145,19 +157,15 @@ async function serve(args: string[]): Promise<number> {
   const { host, token } = await monitorAccess(flags);
   const analysisKinds = await parseKinds(flags.kind);
   const redis = await redisFlag(flags.redis);
-  const { startMonitor } = await import('../monitor/server.ts');
   const store = await openStore(location, { monitor: true });
-  const monitor = await startMonitor({
+  const monitor = await startDashboardMonitor(
     store,
-    port,
-    host,
-    token,
-    dashboardDir: DASHBOARD_DIR,
-    analyzeCheckpoints: true,
-    refineAnalyses: true,
-    ...(redis ? { redis } : {}),
-    ...(analysisKinds ? { analysisKinds } : {}),
-  });
+    { port, host, token },
+    {
+      ...(redis ? { redis } : {}),
+      ...(analysisKinds ? { analysisKinds } : {}),
+    },
+  );
   console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
   await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
   await monitor.close();
@@ -246,7 +254,6 @@ async function demo(args: string[]): Promise<number> {
   });
   const port = await parsePortFlag(flags.port);
   const { host, token } = await monitorAccess(flags);
-  const { startMonitor } = await import('../monitor/server.ts');
   const { loadConfig, checkConfigFiles } = await import('../trainer/config.ts');
   const { defaultRunId } = await import('../trainer/run-training.ts');
   const configFile = flags.config ?? resolve(ROOT, 'configs/digits.json');
@@ -257,16 +264,7 @@ async function demo(args: string[]): Promise<number> {
   const store = await openStore(location, { monitor: true });
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
-  const monitor = await startMonitor({
-    store,
-    port,
-    host,
-    token,
-    dashboardDir: DASHBOARD_DIR,
-    analyzeCheckpoints: true,
-    refineAnalyses: true,
-    analysisWorkers: 1,
-  });
+  const monitor = await startDashboardMonitor(store, { port, host, token }, { analysisWorkers: 1 });
   const runId = defaultRunId(config);
   const url = dashboardUrl(monitor.url, { run: runId }, token);
   console.log(`transferscope: open ${url} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);

@@ -4,7 +4,7 @@ import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 
 import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { FeatureClassAnalysis, FeatureNeuron } from '../../core/features-protocol.ts';
 import { featureClass, oneSidedTop, TOP_NEURONS, topNeurons, type OneSidedMark } from './compare-features-model.ts';
-import { checkpointLabel, CompareSideColumn, createCompareSide, type Side } from './compare-side.tsx';
+import { checkpointLabel, CompareSideColumn, createCompareSides, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { defaultAxes, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
@@ -77,20 +77,7 @@ function CompareFeatureSide(props: SideProps): JSX.Element {
 }
 
 export function CompareFeatures(props: CompareFeaturesProps): JSX.Element {
-  const sides = {
-    a: createCompareSide(
-      'features',
-      props.client,
-      () => props.compare.a,
-      () => props.response.a.checkpoint,
-    ),
-    b: createCompareSide(
-      'features',
-      props.client,
-      () => props.compare.b,
-      () => props.response.b.checkpoint,
-    ),
-  };
+  const sides = createCompareSides('features', props);
   const classNames = (side: Side): string[] => sides[side].run.value()?.classNames ?? [];
   const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
   const focus = createMemo(() => props.compare.classes?.[0] ?? allClasses()[0] ?? null);

@@ -7,7 +7,7 @@ import type { RunMeta } from '../../core/protocol.ts';
 import { alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
 import { ClassToggles } from './class-toggles.tsx';
 import { CompareInstanceChanges } from './compare-instance-changes.tsx';
-import { checkpointLabel, CompareSideColumn, createCompareSide, type Side } from './compare-side.tsx';
+import { checkpointLabel, CompareSideColumn, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import type { InstanceMark } from './instance-option.ts';
@@ -37,20 +37,7 @@ const HINT =
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function CompareInstances(props: CompareInstancesProps): JSX.Element {
-  const sides = {
-    a: createCompareSide(
-      'instances',
-      props.client,
-      () => props.compare.a,
-      () => props.response.a.checkpoint,
-    ),
-    b: createCompareSide(
-      'instances',
-      props.client,
-      () => props.compare.b,
-      () => props.response.b.checkpoint,
-    ),
-  };
+  const sides = createCompareSides('instances', props);
   const layout = (side: Side): InstanceProjection | null => (sides[side].analysis.drawn() ? (sides[side].analysis.request.value()?.result ?? null) : null);
   const run = (side: Side): RunMeta | null => sides[side].run.value();
 
@@ -76,15 +63,7 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
 
   const classNames = (side: Side): string[] => run(side)?.classNames ?? [];
   // The toggles list A's classes, then any class only B's run has; classes of two runs match by name.
-  const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
-  const selected = createMemo(() => new Set(props.compare.classes?.length ? props.compare.classes : allClasses()));
-  const toggleClass = (name: string): void => {
-    const next = allClasses().filter((c) => (c === name ? !selected().has(c) : selected().has(c)));
-    // Hiding the last class would mean "every class" in the URL: keep at least one.
-    if (next.length > 0) {
-      props.onClasses(next.length === allClasses().length ? undefined : next);
-    }
-  };
+  const { allClasses, selected, toggleClass } = createCompareClassChoice(classNames, props);
   const classIndices = (side: Side): number[] => selectedClassIndices(classNames(side), [...selected()]);
   const shownChanges = createMemo(() => {
     const classes = new Set(classIndices('a'));

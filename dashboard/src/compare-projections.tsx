@@ -7,7 +7,7 @@ import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { RunMeta } from '../../core/protocol.ts';
 import { matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
 import { ClassToggles } from './class-toggles.tsx';
-import { checkpointLabel, CompareSideColumn, createCompareSide, type Side } from './compare-side.tsx';
+import { checkpointLabel, CompareSideColumn, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import type { InstanceMark, InstanceOptionInput } from './instance-option.ts';
@@ -36,33 +36,12 @@ const HINT =
   "the instances that crossed one of them (green: into their true class's region, red: out of it or between two wrong ones).";
 
 export function CompareProjections(props: CompareProjectionsProps): JSX.Element {
-  const sides = {
-    a: createCompareSide(
-      'projection',
-      props.client,
-      () => props.compare.a,
-      () => props.response.a.checkpoint,
-    ),
-    b: createCompareSide(
-      'projection',
-      props.client,
-      () => props.compare.b,
-      () => props.response.b.checkpoint,
-    ),
-  };
+  const sides = createCompareSides('projection', props);
   const requested = (side: Side): ProjectionResponse | null => (sides[side].analysis.drawn() ? (sides[side].analysis.request.value() ?? null) : null);
   const run = (side: Side): RunMeta | null => sides[side].run.value();
   const classNames = (side: Side): string[] => run(side)?.classNames ?? [];
 
-  const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
-  const selected = createMemo(() => new Set(props.compare.classes?.length ? props.compare.classes : allClasses()));
-  const toggleClass = (name: string): void => {
-    const next = allClasses().filter((c) => (c === name ? !selected().has(c) : selected().has(c)));
-    // Hiding the last class would mean "every class" in the URL: keep at least one.
-    if (next.length > 0) {
-      props.onClasses(next.length === allClasses().length ? undefined : next);
-    }
-  };
+  const { allClasses, selected, toggleClass } = createCompareClassChoice(classNames, props);
   const classIndices = (side: Side): Set<number> => new Set(selectedClassIndices(classNames(side), [...selected()]));
   const layers = {
     a: createProjectionLayer(

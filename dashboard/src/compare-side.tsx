@@ -1,7 +1,7 @@
 // One side (A or B) of compare mode's class-by-class sections: its checkpoint's analysis of one kind, its run's
 // metadata, and the column that says which checkpoint it is and shows its loading, computing or error state.
 import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
-import type { CheckpointId } from '../../core/compare-protocol.ts';
+import type { CheckpointId, CompareResponse } from '../../core/compare-protocol.ts';
 import type { AnalysisKind } from '../../core/analysis-protocol.ts';
 import type { RunMeta } from '../../core/protocol.ts';
 import { createCheckpointAnalysis, type CheckpointAnalysis } from './checkpoint-analysis.ts';
@@ -9,6 +9,7 @@ import type { DataClient } from './data-client.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';
 import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
+import type { Comparison } from './url-state.ts';
 
 export type Side = 'a' | 'b';
 
@@ -34,6 +35,40 @@ export function createCompareSide<K extends AnalysisKind>(
     analysis: createCheckpointAnalysis(kind, client, runId, () => (isCheckpoint() ? side() : null)),
     run: createLatestRequest(runId, (id, signal) => client.runMeta(id, signal)),
   };
+}
+
+/** Both sides of a comparison for one kind: what every class-by-class compare section starts from. */
+export function createCompareSides<K extends AnalysisKind>(
+  kind: K,
+  props: { client: DataClient; compare: Comparison; response: CompareResponse },
+): Record<Side, CompareSideData<K>> {
+  const side = (s: Side) =>
+    createCompareSide(
+      kind,
+      props.client,
+      () => props.compare[s],
+      () => props.response[s].checkpoint,
+    );
+  return { a: side('a'), b: side('b') };
+}
+
+/**
+ * The classes in focus across both sides, kept in the URL (`&class=`): every class of either run when none is
+ * named. Toggling never empties the choice, since an empty one would mean "every class" in the URL.
+ */
+export function createCompareClassChoice(
+  classNames: (side: Side) => string[],
+  props: { compare: Comparison; onClasses(classes: string[] | undefined): void },
+): { allClasses: Accessor<string[]>; selected: Accessor<Set<string>>; toggleClass(name: string): void } {
+  const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
+  const selected = createMemo(() => new Set(props.compare.classes?.length ? props.compare.classes : allClasses()));
+  const toggleClass = (name: string): void => {
+    const next = allClasses().filter((c) => (c === name ? !selected().has(c) : selected().has(c)));
+    if (next.length > 0) {
+      props.onClasses(next.length === allClasses().length ? undefined : next);
+    }
+  };
+  return { allClasses, selected, toggleClass };
 }
 
 export interface CompareSideColumnProps<K extends AnalysisKind> {

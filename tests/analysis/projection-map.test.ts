@@ -1,33 +1,14 @@
-import { inflateSync } from 'node:zlib';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, test } from 'vitest';
 import { projectionMap } from '../../analysis/jobs/projection-map.ts';
 import { classRgb } from '../../core/class-palette.ts';
 import type { VisualisationModel } from '../../lib/dvi/index.ts';
+import { decodePng } from '../helpers/png-pixels.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** The RGB pixels of an 8-bit RGB PNG whose rows are unfiltered (as encodePng writes them). */
-function pixels(png: Buffer, width: number): Uint8Array {
-  const idat: Buffer[] = [];
-  for (let at = 8; at < png.length;) {
-    const length = png.readUInt32BE(at);
-    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') {
-      idat.push(png.subarray(at + 8, at + 8 + length));
-    }
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const rows: Uint8Array[] = [];
-  for (let at = 0; at < raw.length; at += 1 + 3 * width) {
-    expect(raw[at]).toBe(0);
-    rows.push(raw.subarray(at + 1, at + 1 + 3 * width));
-  }
-  return Uint8Array.from(rows.flatMap((row) => [...row]));
-}
 
 test("the stored map draws each class in the product's class palette", async () => {
   // An identity decoder into 2-D rows, and a classifier sure of class 2 left of x = 0 and of class 0 right of it.
@@ -49,7 +30,7 @@ test("the stored map draws each class in the product's class palette", async () 
   const layout = Float32Array.of(-1, -1, 1, 1);
   const { view, png } = await projectionMap(layout, model, classify, 3, 4);
   expect(view.resolution).toBe(4);
-  const rgb = pixels(png, 4);
+  const { rgb } = await decodePng(png);
   const at = (column: number, row: number) => [...rgb.subarray(3 * (row * 4 + column), 3 * (row * 4 + column) + 3)];
   expect(at(0, 0)).toEqual([...classRgb(2, 3)]);
   expect(at(3, 3)).toEqual([...classRgb(0, 3)]);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inflateSync } from 'node:zlib';
 import { Store } from '../../../store/store.ts';
 import { createApp } from '../../../monitor/app.ts';
 import { startMonitor } from '../../../monitor/server.ts';
 import type { ApiError } from '../../../core/protocol.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { decodePng } from '../../helpers/png-pixels.ts';
 import { runMeta } from '../../helpers/run-fixture.ts';
 
 const dir = useTempDir();
@@ -33,28 +33,6 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-/** Width, height and the unfiltered RGB rows of an 8-bit RGB PNG from encodePng. */
-function decode(png: Buffer): { width: number; height: number; rgb: Uint8Array } {
-  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const width = png.readUInt32BE(16);
-  const height = png.readUInt32BE(20);
-  const idat: Buffer[] = [];
-  for (let at = 8; at < png.length;) {
-    const length = png.readUInt32BE(at);
-    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') {
-      idat.push(png.subarray(at + 8, at + 8 + length));
-    }
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    expect(raw[y * (width * 3 + 1)]).toBe(0);
-    rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
-  }
-  return { width, height, rgb };
-}
-
 const png = async (path: string) => {
   const res = await app.request(path);
   return { res, body: Buffer.from(await res.arrayBuffer()) };
@@ -66,7 +44,7 @@ describe('instance images', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('cache-control')).toMatch(/immutable/);
-    const image = decode(body);
+    const image = await decodePng(body);
     expect([image.width, image.height]).toEqual([W, H]);
     expect(Array.from(image.rgb)).toEqual(Array.from(images(5).subarray(3 * H * W * 3, 4 * H * W * 3)));
   });
@@ -75,7 +53,7 @@ describe('instance images', () => {
     const { res, body } = await png('/api/runs/run-i/instances/target-validation/atlas.png');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/immutable/);
-    const atlas = decode(body);
+    const atlas = await decodePng(body);
     expect([atlas.width, atlas.height]).toEqual([32 * W, 2 * H]);
     // Instance 33 sits in row 1, column 1; its pixel (y 1, x 2) in channel 2.
     const at = ((1 * H + 1) * atlas.width + (1 * W + 2)) * 3 + 2;
@@ -106,7 +84,7 @@ describe('instance images', () => {
     try {
       const res = await fetch(new URL('api/runs/run-i/instances/target-validation/39.png', monitor.url));
       expect(res.status).toBe(200);
-      expect(decode(Buffer.from(await res.arrayBuffer())).rgb[0]).toBe(pixel(39, 0, 0, 0));
+      expect((await decodePng(Buffer.from(await res.arrayBuffer()))).rgb[0]).toBe(pixel(39, 0, 0, 0));
     } finally {
       await monitor.close();
     }
