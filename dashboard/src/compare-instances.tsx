@@ -5,9 +5,8 @@ import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import type { RunMeta } from '../../core/protocol.ts';
 import { alignOnto, changeCounts, matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
-import { ClassToggles } from './class-toggles.tsx';
 import { CompareInstanceChanges } from './compare-instance-changes.tsx';
-import { checkpointLabel, CompareSideColumn, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
+import { checkpointLabel, CompareSideColumn, CompareClassToggles, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import type { InstanceMark } from './instance-option.ts';
@@ -63,7 +62,8 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
 
   const classNames = (side: Side): string[] => run(side)?.classNames ?? [];
   // The toggles list A's classes, then any class only B's run has; classes of two runs match by name.
-  const { allClasses, selected, toggleClass } = createCompareClassChoice(classNames, props);
+  const classChoice = createCompareClassChoice(classNames, props);
+  const { selected } = classChoice;
   const classIndices = (side: Side): number[] => selectedClassIndices(classNames(side), [...selected()]);
   const shownChanges = createMemo(() => {
     const classes = new Set(classIndices('a'));
@@ -135,14 +135,7 @@ export function CompareInstances(props: CompareInstancesProps): JSX.Element {
     <Panel class="span-3" title="Instances, A | B" testId="compare-instances" hint={HINT} renderedKey={renderedKey()}>
       <div class="instance-controls">
         <LayoutSwitch layout="tsne" onLayout={(l) => props.onLayout(l)} />
-        <ClassToggles
-          names={allClasses()}
-          shown={(name) => selected().has(name)}
-          onToggle={(name) => toggleClass(name)}
-          onAll={() => props.onClasses(undefined)}
-          testId="compare-class-toggle"
-          note="kept in the URL"
-        />
+        <CompareClassToggles choice={classChoice} />
         <span class="muted" data-testid="compare-alignment">
           <Show when={sameData() === false}>A and B are runs over different validation data: the layouts are not aligned and instances are not matched.</Show>
           <Show when={aligned()}>{(fit) => `B aligned onto A over ${plural(fit().shared, 'shared instance')} (rms distance ${fit().rmsd.toFixed(2)})`}</Show>

@@ -6,8 +6,7 @@ import type { ProjectionResponse } from '../../core/analysis-protocol.ts';
 import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { RunMeta } from '../../core/protocol.ts';
 import { matchInstances, predictionChanges, sameValidationData, selectedClassIndices } from './compare-instances-model.ts';
-import { ClassToggles } from './class-toggles.tsx';
-import { checkpointLabel, CompareSideColumn, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
+import { checkpointLabel, CompareSideColumn, CompareClassToggles, createCompareClassChoice, createCompareSides, type Side } from './compare-side.tsx';
 import type { DataClient } from './data-client.ts';
 import { InstanceScatter } from './instance-scatter.tsx';
 import type { InstanceMark, InstanceOptionInput } from './instance-option.ts';
@@ -41,7 +40,8 @@ export function CompareProjections(props: CompareProjectionsProps): JSX.Element 
   const run = (side: Side): RunMeta | null => sides[side].run.value();
   const classNames = (side: Side): string[] => run(side)?.classNames ?? [];
 
-  const { allClasses, selected, toggleClass } = createCompareClassChoice(classNames, props);
+  const classChoice = createCompareClassChoice(classNames, props);
+  const { selected } = classChoice;
   const classIndices = (side: Side): Set<number> => new Set(selectedClassIndices(classNames(side), [...selected()]));
   const layers = {
     a: createProjectionLayer(
@@ -158,14 +158,7 @@ export function CompareProjections(props: CompareProjectionsProps): JSX.Element 
     <Panel class="span-3" title="Instances, A | B" testId="compare-instances" hint={HINT} renderedKey={renderedKey()}>
       <div class="instance-controls">
         <LayoutSwitch layout="dvi" onLayout={(l) => props.onLayout(l)} />
-        <ClassToggles
-          names={allClasses()}
-          shown={(n) => selected().has(n)}
-          onToggle={(n) => toggleClass(n)}
-          onAll={() => props.onClasses(undefined)}
-          testId="compare-class-toggle"
-          note="kept in the URL"
-        />
+        <CompareClassToggles choice={classChoice} />
         <label
           title={
             sameRun()

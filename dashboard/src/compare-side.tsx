@@ -9,6 +9,7 @@ import type { DataClient } from './data-client.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';
 import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
+import { ClassToggles } from './class-toggles.tsx';
 import type { Comparison } from './url-state.ts';
 
 export type Side = 'a' | 'b';
@@ -52,6 +53,13 @@ export function createCompareSides<K extends AnalysisKind>(
   return { a: side('a'), b: side('b') };
 }
 
+export interface CompareClassChoice {
+  allClasses: Accessor<string[]>;
+  selected: Accessor<Set<string>>;
+  toggleClass(name: string): void;
+  showAll(): void;
+}
+
 /**
  * The classes in focus across both sides, kept in the URL (`&class=`): every class of either run when none is
  * named. Toggling never empties the choice, since an empty one would mean "every class" in the URL.
@@ -59,7 +67,7 @@ export function createCompareSides<K extends AnalysisKind>(
 export function createCompareClassChoice(
   classNames: (side: Side) => string[],
   props: { compare: Comparison; onClasses(classes: string[] | undefined): void },
-): { allClasses: Accessor<string[]>; selected: Accessor<Set<string>>; toggleClass(name: string): void } {
+): CompareClassChoice {
   const allClasses = createMemo(() => [...new Set([...classNames('a'), ...classNames('b')])]);
   const selected = createMemo(() => new Set(props.compare.classes?.length ? props.compare.classes : allClasses()));
   const toggleClass = (name: string): void => {
@@ -68,7 +76,21 @@ export function createCompareClassChoice(
       props.onClasses(next.length === allClasses().length ? undefined : next);
     }
   };
-  return { allClasses, selected, toggleClass };
+  return { allClasses, selected, toggleClass, showAll: () => props.onClasses(undefined) };
+}
+
+/** The class buttons of a compare section, over `choice`. */
+export function CompareClassToggles(props: { choice: CompareClassChoice }): JSX.Element {
+  return (
+    <ClassToggles
+      names={props.choice.allClasses()}
+      shown={(name) => props.choice.selected().has(name)}
+      onToggle={(name) => props.choice.toggleClass(name)}
+      onAll={() => props.choice.showAll()}
+      testId="compare-class-toggle"
+      note="kept in the URL"
+    />
+  );
 }
 
 export interface CompareSideColumnProps<K extends AnalysisKind> {
