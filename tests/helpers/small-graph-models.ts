@@ -13,7 +13,7 @@ const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTens
  * stem_conv(4) BN ReLU -> block1 (conv-BN-ReLU-conv-BN + identity, Add, ReLU) -> block2 (stride 2, 8 filters,
  * projection shortcut 1x1 conv + BN) -> global average pooling -> fc (3 logits).
  */
-export function smallResidualModel(seed: number): tfl.LayersModel {
+export function smallResidualModel(seed: number, homogeneous = false): tfl.LayersModel {
   const seeds: LayerSeeds = { next: seed };
   const input = tfl.input({ shape: GRAPH_INPUT_SHAPE, name: 'input' });
   let x = apply(tfl.layers.reLU({ name: 'stem_relu' }), apply(batchNorm('stem_bn'), apply(conv2d('stem_conv', 4, 3, 1, seeds), input)));
@@ -27,7 +27,7 @@ export function smallResidualModel(seed: number): tfl.LayersModel {
   block('block1', 4, 1);
   block('block2', 8, 2);
   const model = tfl.model({ name: 'small-residual', inputs: input, outputs: classifierHead(x, 3, seeds) });
-  setBatchNormStatistics(model, seed);
+  setBatchNormStatistics(model, seed, homogeneous);
   return model;
 }
 
@@ -36,7 +36,7 @@ export function smallResidualModel(seed: number): tfl.LayersModel {
  * second with stride 2 and 8 filters), where the first block's output is concatenated with its input
  * (`concat`, 8 channels) -> global average pooling -> fc (3 logits).
  */
-export function smallSeparableModel(seed: number): tfl.LayersModel {
+export function smallSeparableModel(seed: number, homogeneous = false): tfl.LayersModel {
   const seeds: LayerSeeds = { next: seed };
   const input = tfl.input({ shape: GRAPH_INPUT_SHAPE, name: 'input' });
   const stem = apply(tfl.layers.reLU({ name: 'stem_relu' }), apply(batchNorm('stem_bn'), apply(conv2d('stem_conv', 4, 3, 1, seeds), input)));
@@ -48,19 +48,23 @@ export function smallSeparableModel(seed: number): tfl.LayersModel {
   };
   const joined = apply(tfl.layers.concatenate({ name: 'concat' }), [separable(stem, 'block1', 4, 1), stem]);
   const model = tfl.model({ name: 'small-separable', inputs: input, outputs: classifierHead(separable(joined, 'block2', 8, 2), 3, seeds) });
-  setBatchNormStatistics(model, seed);
+  setBatchNormStatistics(model, seed, homogeneous);
   return model;
 }
 
-/** Gives every batch norm seeded gamma, beta, moving mean and variance, so inference mode differs from the identity. */
-function setBatchNormStatistics(model: tfl.LayersModel, seed: number): void {
+/**
+ * Gives every batch norm seeded gamma, beta, moving mean and variance, so inference mode differs from the identity.
+ * `homogeneous` zeroes beta and the mean: every batch norm then scales by a positive factor, and as the convolutions
+ * and the classifier have no bias (it starts at zero), F(a * x) = a * F(x) with no ReLU switching along the path.
+ */
+function setBatchNormStatistics(model: tfl.LayersModel, seed: number, homogeneous: boolean): void {
   model.layers
     .filter((layer) => layer.getClassName() === 'BatchNormalization')
     .forEach((layer, l) => {
       const channels = layer.getWeights()[0]!.shape[0]!;
       const wave = (offset: number, scale: number, base: number) =>
         tf.tensor1d(Array.from({ length: channels }, (_, c) => base + scale * Math.sin(seed * 1.3 + l * 2.1 + c * 0.7 + offset)));
-      const values = [wave(0, 0.3, 1), wave(1, 0.2, 0.05), wave(2, 0.2, 0), wave(3, 0.3, 1)];
+      const values = [wave(0, 0.3, 1), wave(1, homogeneous ? 0 : 0.2, homogeneous ? 0 : 0.05), wave(2, homogeneous ? 0 : 0.2, 0), wave(3, 0.3, 1)];
       layer.setWeights(values);
       values.forEach((t) => t.dispose());
     });
