@@ -26,6 +26,10 @@ export interface BenchConductanceOptions {
   steps?: number;
   /** Path points per pass, for every method timed (default 128). */
   batchSize?: number;
+  /** Also time one run per monitored layer for `perLayerSpeedup` (default true; 22 runs on ResNet-20). */
+  perLayer?: boolean;
+  /** Paired timing rounds (default 5). */
+  rounds?: number;
   /** 'auto' (default) uses wasm with the training kernels when they load, else cpu. */
   backend?: 'auto' | 'wasm' | 'cpu';
   seed?: number;
@@ -42,6 +46,7 @@ export interface BenchConductanceResult {
   /** Process CPU time (user + system), milliseconds: what the ratios use. */
   allLayersMs: number;
   plainPassesMs: number;
+  /** NaN when `perLayer` was false. */
   oneLayerAtATimeMs: number;
   /** Wall times, milliseconds, for reference. */
   wallMs: { allLayers: number; plainPasses: number; oneLayerAtATime: number };
@@ -113,8 +118,6 @@ async function plainPasses(model: tfl.LayersModel, images: Float32Array, targets
   }
 }
 
-const ROUNDS = 5;
-
 /** The run with the median CPU time. */
 function medianRun(runs: { cpu: number; wall: number }[]): { cpu: number; wall: number } {
   return [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)]!;
@@ -162,7 +165,7 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const ratios: number[] = [];
   const timeConductance = () => timed(() => layerConductance(model, images, { steps, batchSize, layers }));
   const timePasses = () => timed(() => plainPasses(model, images, allTargets, alphas, batchSize));
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (options.rounds ?? 5); round++) {
     let c: { cpu: number; wall: number };
     let p: { cpu: number; wall: number };
     if (round % 2 === 0) {
@@ -179,11 +182,14 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const allLayers = medianRun(allLayerRuns);
   const passes = medianRun(passRuns);
 
-  const oneLayerAtATime = await timed(async () => {
-    for (const layer of layers) {
-      await layerConductance(model, images, { steps, batchSize, layers: [layer], targets: allTargets });
-    }
-  });
+  const oneLayerAtATime =
+    options.perLayer === false
+      ? { cpu: NaN, wall: NaN }
+      : await timed(async () => {
+          for (const layer of layers) {
+            await layerConductance(model, images, { steps, batchSize, layers: [layer], targets: allTargets });
+          }
+        });
   model.dispose();
   return {
     backend,
@@ -210,11 +216,13 @@ function parseFlags(argv: string[]): BenchConductanceOptions {
       options.backend = value;
     } else if (key === 'model' && BENCH_CONDUCTANCE_MODELS.includes(value as BenchConductanceModel)) {
       options.model = value as BenchConductanceModel;
-    } else if ((key === 'instances' || key === 'steps' || key === 'batchSize' || key === 'seed') && Number.isInteger(n) && n > 0) {
+    } else if (key === 'perLayer' && (value === 'true' || value === 'false')) {
+      options.perLayer = value === 'true';
+    } else if ((key === 'instances' || key === 'steps' || key === 'batchSize' || key === 'seed' || key === 'rounds') && Number.isInteger(n) && n > 0) {
       options[key] = n;
     } else {
       throw new Error(
-        `Unknown or invalid flag '${arg}'. Use --model=${BENCH_CONDUCTANCE_MODELS.join('|')} --instances=16 --steps=50 --batchSize=128 --seed=1 --backend=auto|wasm|cpu.`,
+        `Unknown or invalid flag '${arg}'. Use --model=${BENCH_CONDUCTANCE_MODELS.join('|')} --instances=16 --steps=50 --batchSize=128 --seed=1 --rounds=5 --perLayer=true|false --backend=auto|wasm|cpu.`,
       );
     }
   }
