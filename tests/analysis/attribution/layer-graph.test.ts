@@ -84,7 +84,18 @@ describe('runGraph', () => {
     const y = tf.tidy(() => runGraph(model, tf.tensor2d([[1, -2, 0.5]])).arraySync());
     expect(y).toEqual([[0, 0]]);
     expect(cutLayers(model, ['fc1', 'relu'])).toEqual(['fc1', 'relu']);
+    // After its first predict tfjs gives a Sequential model a graph, which runGraph then walks: same answer.
+    tf.tidy(() => model.predict(tf.zeros([1, 3])));
+    expect(Object.keys(model.nodesByDepth).length).toBeGreaterThan(0);
+    expect(tf.tidy(() => runGraph(model, tf.tensor2d([[1, 2, 0.5]])).arraySync())).toEqual([[3.5, 3.5]]);
+    expect(cutLayers(model, ['fc1', 'relu'])).toEqual(['fc1', 'relu']);
     model.dispose();
+  });
+
+  it('refuses a model with two inputs in one line', () => {
+    const [a, b] = [tfl.input({ shape: [2] }), tfl.input({ shape: [2] })];
+    const model = tfl.model({ inputs: [a, b], outputs: tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor });
+    expect(() => tf.tidy(() => runGraph(model, tf.zeros([1, 2])))).toThrow(/one input and one output \(got 2 and 1\)/);
   });
 });
 
