@@ -176,6 +176,15 @@ export function layerGeometry(model: tfl.LayersModel, names: readonly string[]):
   if (unknown.length > 0) {
     throw new TransferscopeError('INVALID_ARGUMENT', `The model has no layer named ${unknown.join(', ')} (its layers: ${order.join(', ')}).`);
   }
+  // A layer called twice (shared weights) has two outputs under one name: one probe and one map cannot stand for both.
+  const calls = (layerCalls(model) ?? []).map((call) => call.layer.name);
+  const shared = names.filter((n) => calls.indexOf(n) !== calls.lastIndexOf(n));
+  if (shared.length > 0) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `Layer ${shared.join(', ')} is called more than once in the model's graph (shared weights); attribute layers that are called once.`,
+    );
+  }
   return [...new Set(names)]
     .sort((a, b) => order.indexOf(a) - order.indexOf(b))
     .map((name) => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cutLayers, layerTopology, partitionsEveryPath, runGraph, type LayerTopology } from '../../../analysis/attribution/layer-graph.ts';
+import { cutLayers, layerGeometry, layerTopology, partitionsEveryPath, runGraph, type LayerTopology } from '../../../analysis/attribution/layer-graph.ts';
 import { GRAPH_INPUT_SHAPE, graphImages, smallResidualModel, smallSeparableModel, weightedLayers } from '../../helpers/small-graph-models.ts';
 
 beforeAll(async () => {
@@ -89,6 +89,16 @@ describe('runGraph', () => {
     expect(Object.keys(model.nodesByDepth).length).toBeGreaterThan(0);
     expect(tf.tidy(() => runGraph(model, tf.tensor2d([[1, 2, 0.5]])).arraySync())).toEqual([[3.5, 3.5]]);
     expect(cutLayers(model, ['fc1', 'relu'])).toEqual(['fc1', 'relu']);
+    model.dispose();
+  });
+
+  it('refuses to attribute a layer the graph calls twice', () => {
+    const input = tfl.input({ shape: [2] });
+    const shared = tfl.layers.dense({ name: 'shared', units: 2 });
+    const once = tfl.layers.dense({ name: 'once', units: 2 });
+    const model = tfl.model({ inputs: input, outputs: shared.apply(once.apply(shared.apply(input))) as tfl.SymbolicTensor });
+    expect(layerGeometry(model, ['once']).map((g) => g.neurons)).toEqual([2]);
+    expect(() => layerGeometry(model, ['shared'])).toThrow(/Layer shared is called more than once/);
     model.dispose();
   });
 
