@@ -1,5 +1,6 @@
 // How much the one-pass, all-layer Layer Conductance costs next to plain gradient passes, and what it
-// saves over computing the paper's eight layers one at a time. Run: npx tsx bench/conductance.ts
+// saves over computing the monitored layers one at a time, on AlexNet-32, ResNet-20 or MobileNet-32.
+// Run: npx tsx bench/conductance.ts [--model=resnet-20]
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -7,17 +8,28 @@ import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildAlexNet } from '../trainer/alexnet.ts';
 import { pathAlphas } from '../analysis/attribution/integration-path.ts';
-import { runLayers } from '../analysis/attribution/layer-chain.ts';
+import { runGraph } from '../analysis/attribution/layer-graph.ts';
 import { layerConductance } from '../analysis/attribution/layer-conductance.ts';
-import { LAYER_NAMES } from '../core/protocol.ts';
+import { buildResNet20 } from '../trainer/models/resnet-20.ts';
+import { buildMobileNet32 } from '../trainer/models/mobilenet-32.ts';
+
+export type BenchConductanceModel = 'alexnet-32' | 'resnet-20' | 'mobilenet-32';
+
+export const BENCH_CONDUCTANCE_MODELS: readonly BenchConductanceModel[] = ['alexnet-32', 'resnet-20', 'mobilenet-32'];
 
 export interface BenchConductanceOptions {
+  /** The network attributed (default 'alexnet-32'); its monitored layers are every Conv2D, DepthwiseConv2D and Dense. */
+  model?: BenchConductanceModel;
   /** Images attributed (default 16). */
   instances?: number;
   /** Integration steps m (default 50). */
   steps?: number;
   /** Path points per pass, for every method timed (default 128). */
   batchSize?: number;
+  /** Also time one run per monitored layer for `perLayerSpeedup` (default true; 22 runs on ResNet-20). */
+  perLayer?: boolean;
+  /** Paired timing rounds (default 5). */
+  rounds?: number;
   /** 'auto' (default) uses wasm with the training kernels when they load, else cpu. */
   backend?: 'auto' | 'wasm' | 'cpu';
   seed?: number;
@@ -25,18 +37,22 @@ export interface BenchConductanceOptions {
 
 export interface BenchConductanceResult {
   backend: string;
+  model: BenchConductanceModel;
+  /** How many layers were attributed. */
+  monitoredLayers: number;
   instances: number;
   steps: number;
   batchSize: number;
   /** Process CPU time (user + system), milliseconds: what the ratios use. */
   allLayersMs: number;
   plainPassesMs: number;
+  /** NaN when `perLayer` was false. */
   oneLayerAtATimeMs: number;
   /** Wall times, milliseconds, for reference. */
   wallMs: { allLayers: number; plainPasses: number; oneLayerAtATime: number };
   /** All-layer conductance time / time of instances * steps plain forward+backward passes (input gradient of the logit). */
   allLayersVsPasses: number;
-  /** The eight one-layer runs / the all-layer run: `conductance_per_layer_speedup`. */
+  /** The one-layer runs (one per monitored layer) / the all-layer run: `conductance_per_layer_speedup`. */
   perLayerSpeedup: number;
 }
 
@@ -95,14 +111,12 @@ async function plainPasses(model: tfl.LayersModel, images: Float32Array, targets
     });
     const gradient = tf.tidy(() => {
       const w = tf.tensor2d(weights, [chunk.length, 10]);
-      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(runLayers(model, x), w)))(tf.tensor4d(inputs, [chunk.length, 32, 32, 3]));
+      return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(runGraph(model, x), w)))(tf.tensor4d(inputs, [chunk.length, 32, 32, 3]));
     });
     await gradient.data();
     gradient.dispose();
   }
 }
-
-const ROUNDS = 5;
 
 /** The run with the median CPU time. */
 function medianRun(runs: { cpu: number; wall: number }[]): { cpu: number; wall: number } {
@@ -113,20 +127,35 @@ function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
-/** Times the three ways on AlexNet-32 with a fixed seed; each is warmed up once on one instance first. */
+const MONITORED_CLASSES = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
+
+function buildModel(name: BenchConductanceModel, seed: number): tfl.LayersModel {
+  switch (name) {
+    case 'resnet-20':
+      return buildResNet20({ classCount: 10, seed });
+    case 'mobilenet-32':
+      return buildMobileNet32({ classCount: 10, seed });
+    default:
+      return buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed });
+  }
+}
+
+/** Times the three ways on the chosen 32x32 network with a fixed seed; each is warmed up once on one instance first. */
 export async function benchConductance(options: BenchConductanceOptions = {}): Promise<BenchConductanceResult> {
   const instances = options.instances ?? 16;
   const steps = options.steps ?? 50;
   const batchSize = options.batchSize ?? 128;
   const backend = await useBackend(options.backend ?? 'auto');
-  const model = buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: options.seed ?? 1 });
+  const modelName = options.model ?? 'alexnet-32';
+  const model = buildModel(modelName, options.seed ?? 1);
+  const layers = model.layers.filter((l) => MONITORED_CLASSES.has(l.getClassName())).map((l) => l.name);
   const images = Float32Array.from({ length: instances * 32 * 32 * 3 }, (_, i) => (Math.sin(i * 0.731 + (options.seed ?? 1)) + 1) / 2);
   const alphas = pathAlphas('gausslegendre', steps + 1);
   const one = images.subarray(0, 32 * 32 * 3);
 
-  await layerConductance(model, one, { steps, batchSize });
-  const targets = (await layerConductance(model, one, { steps, batchSize })).targets;
-  const allTargets = (await layerConductance(model, images, { steps: 1, batchSize })).targets;
+  await layerConductance(model, one, { steps, batchSize, layers });
+  const targets = (await layerConductance(model, one, { steps, batchSize, layers })).targets;
+  const allTargets = (await layerConductance(model, images, { steps: 1, batchSize, layers })).targets;
   await plainPasses(model, one, targets, alphas, batchSize);
   // Paired rounds: each round times both back to back, the first of the pair alternating, and the ratio is the median
   // of the rounds' own ratios. Comparing the medians of separately timed runs let a slow phase of the machine (the
@@ -134,9 +163,9 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const allLayerRuns: { cpu: number; wall: number }[] = [];
   const passRuns: { cpu: number; wall: number }[] = [];
   const ratios: number[] = [];
-  const timeConductance = () => timed(() => layerConductance(model, images, { steps, batchSize }));
+  const timeConductance = () => timed(() => layerConductance(model, images, { steps, batchSize, layers }));
   const timePasses = () => timed(() => plainPasses(model, images, allTargets, alphas, batchSize));
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (options.rounds ?? 5); round++) {
     let c: { cpu: number; wall: number };
     let p: { cpu: number; wall: number };
     if (round % 2 === 0) {
@@ -153,14 +182,19 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const allLayers = medianRun(allLayerRuns);
   const passes = medianRun(passRuns);
 
-  const oneLayerAtATime = await timed(async () => {
-    for (const layer of LAYER_NAMES) {
-      await layerConductance(model, images, { steps, batchSize, layers: [layer], targets: allTargets });
-    }
-  });
+  const oneLayerAtATime =
+    options.perLayer === false
+      ? { cpu: NaN, wall: NaN }
+      : await timed(async () => {
+          for (const layer of layers) {
+            await layerConductance(model, images, { steps, batchSize, layers: [layer], targets: allTargets });
+          }
+        });
   model.dispose();
   return {
     backend,
+    model: modelName,
+    monitoredLayers: layers.length,
     instances,
     steps,
     batchSize,
@@ -180,10 +214,16 @@ function parseFlags(argv: string[]): BenchConductanceOptions {
     const n = Number(value);
     if (key === 'backend' && (value === 'auto' || value === 'wasm' || value === 'cpu')) {
       options.backend = value;
-    } else if ((key === 'instances' || key === 'steps' || key === 'batchSize' || key === 'seed') && Number.isInteger(n) && n > 0) {
+    } else if (key === 'model' && BENCH_CONDUCTANCE_MODELS.includes(value as BenchConductanceModel)) {
+      options.model = value as BenchConductanceModel;
+    } else if (key === 'perLayer' && (value === 'true' || value === 'false')) {
+      options.perLayer = value === 'true';
+    } else if ((key === 'instances' || key === 'steps' || key === 'batchSize' || key === 'seed' || key === 'rounds') && Number.isInteger(n) && n > 0) {
       options[key] = n;
     } else {
-      throw new Error(`Unknown or invalid flag '${arg}'. Use --instances=16 --steps=50 --batchSize=128 --seed=1 --backend=auto|wasm|cpu.`);
+      throw new Error(
+        `Unknown or invalid flag '${arg}'. Use --model=${BENCH_CONDUCTANCE_MODELS.join('|')} --instances=16 --steps=50 --batchSize=128 --seed=1 --rounds=5 --perLayer=true|false --backend=auto|wasm|cpu.`,
+      );
     }
   }
   return options;

@@ -132,6 +132,33 @@ async function main(): Promise<void> {
     results.conductance_per_layer_speedup = { value: round(r.perLayerSpeedup), unit: 'ratio', description: conductanceKeys[1]![2] };
   });
 
+  // The same ratio on graphs (issue 13): every Conv2D, DepthwiseConv2D and Dense layer monitored. Fewer instances than
+  // AlexNet's row (each ResNet-20 pass costs ~4x AlexNet-32's) and no one-layer-at-a-time runs (22 and 14 layers).
+  const graphConductanceKeys: [string, string, string][] = [
+    ['conductance_resnet20_vs_passes', 'ratio', 'ResNet-20, all 22 conv/dense layers: Layer Conductance time / same number of plain forward+backward passes'],
+    [
+      'conductance_mobilenet32_vs_passes',
+      'ratio',
+      'MobileNet-32, all conv/depthwise/dense layers: Layer Conductance time / same number of plain forward+backward passes',
+    ],
+  ];
+  await section('layer conductance on graphs', graphConductanceKeys, async () => {
+    const mod = await optionalModule<{ benchConductance: (o?: object) => Promise<{ allLayersVsPasses: number } & Record<string, unknown>> }>(
+      './conductance.ts',
+    );
+    if (!mod) {
+      graphConductanceKeys.forEach(([k, u, d]) => missing(k, u, d, 'Layer Conductance is not built yet (issue 3).'));
+      return;
+    }
+    for (const [[key, , description], model] of [
+      [graphConductanceKeys[0]!, 'resnet-20'],
+      [graphConductanceKeys[1]!, 'mobilenet-32'],
+    ] as const) {
+      const r = await mod.benchConductance({ model, instances: 4, steps: 50, batchSize: 102, rounds: 3, perLayer: false });
+      results[key] = { value: round(r.allLayersVsPasses), unit: 'ratio', description, target: '<= 1.3', details: r };
+    }
+  });
+
   const tsneKeys: [string, string, string][] = [
     ['tsne_5000_s', 's', 't-SNE layout of 5,000 points of 256 dimensions'],
     ['tsne_5000_cpu_s', 's', 't-SNE layout of 5,000 points of 256 dimensions, CPU time'],

@@ -3,12 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
-import { imageCount, inputShape, layerGeometry, runLayers } from './layer-chain.ts';
+import { imageCount, inputShape, layerGeometry, runGraph } from './layer-graph.ts';
 
 export interface LayerActivationsOptions {
-  /** Layers to read (default conv1..fc8). */
-  layers?: readonly string[];
+  /** Layers to read, by the model's own names. */
+  layers: readonly string[];
   /** How a convolution channel's map becomes one value (default 'max', as conductance's spatial max). */
   pooling?: 'max' | 'mean';
   /** Also return the full maps (default false: conv1's maps alone are 32K floats per image). */
@@ -46,7 +45,7 @@ export interface ActivationsResult {
  * Activations (after each layer's own ReLU, dropout off) of `images` (count * H * W * C floats, NHWC).
  * Throws if the model has no layer named `flattenLayer`. Empty input gives empty arrays.
  */
-export async function layerActivations(model: tfl.LayersModel, images: Float32Array, options: LayerActivationsOptions = {}): Promise<ActivationsResult> {
+export async function layerActivations(model: tfl.LayersModel, images: Float32Array, options: LayerActivationsOptions): Promise<ActivationsResult> {
   const shape = inputShape(model);
   const pixels = shape.reduce((a, b) => a * b, 1);
   const count = imageCount(images, pixels, 'layerActivations');
@@ -59,7 +58,7 @@ export async function layerActivations(model: tfl.LayersModel, images: Float32Ar
       `layerActivations: the model has no layer '${flattenName}'. Pass flattenLayer naming the layer before the dense layers.`,
     );
   }
-  const geometry = layerGeometry(model, options.layers ?? LAYER_NAMES);
+  const geometry = layerGeometry(model, options.layers);
   const flattenUnits = ((model.getLayer(flattenName).outputShape as number[]).slice(1) as number[]).reduce((a, b) => a * b, 1);
   const layers: LayerActivation[] = geometry.map((g) => ({
     layer: g.name,
@@ -77,7 +76,7 @@ export async function layerActivations(model: tfl.LayersModel, images: Float32Ar
       const raw: tf.Tensor[] = [];
       let flat: tf.Tensor | undefined;
       const x = tf.tensor(images.subarray(from * pixels, (from + n) * pixels), [n, ...shape]);
-      runLayers(model, x, (name, y) => {
+      runGraph(model, x, (name, y) => {
         const l = index.get(name);
         if (l !== undefined) {
           pooled[l] = y.rank === 4 ? (pooling === 'max' ? tf.max(y, [1, 2]) : tf.mean(y, [1, 2])) : y;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SeededRandom } from '../../lib/random/index.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { inputShape, layerGeometry, runLayers } from './layer-chain.ts';
+import { inputShape, layerGeometry, runGraph } from './layer-graph.ts';
 
 export interface FeatureVisualisationOptions {
   layer: string;
@@ -47,7 +47,7 @@ export async function featureVisualisation(model: tfl.LayersModel, options: Feat
   const image = Float32Array.from({ length: height * width * 3 }, () => 0.5 + 0.05 * random.normal());
   const objective = (x: tf.Tensor4D, dy: number, dx: number): tf.Scalar => {
     const shifted = roll(roll(x, 1, dy), 2, dx);
-    const y = runLayers(model, shifted, undefined, options.layer);
+    const y = runGraph(model, shifted, undefined, options.layer);
     const unit = tf.slice(y, [...y.shape.map(() => 0).slice(0, -1), options.neuron], [...y.shape.slice(0, -1), 1]);
     return tf.mean(unit);
   };

@@ -1,11 +1,10 @@
-// Layer Conductance (Dhamdhere et al., "How important is a neuron?") of every neuron of the paper's
-// eight layers, the attribution behind important neurons and neuron similarity (paper §5.3).
+// Layer Conductance (Dhamdhere et al., "How important is a neuron?") of every neuron of a model's monitored
+// layers, the attribution behind important neurons and neuron similarity (paper §5.3), on any layer graph.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
 import { pathAlphas, type IntegrationMethod } from './integration-path.ts';
-import { imageCount, inputShape, layerGeometry, runLayers, type LayerGeometry } from './layer-chain.ts';
+import { imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
 import { forwardLogits, planPathChunks, type PathSegment } from './path-chunks.ts';
 
 export interface LayerConductanceOptions {
@@ -19,8 +18,8 @@ export interface LayerConductanceOptions {
   method?: IntegrationMethod;
   /** Class whose logit is attributed, per instance; default: the model's predicted class. */
   targets?: ArrayLike<number>;
-  /** Layers to attribute (default conv1..fc8); all are done in the same passes. */
-  layers?: readonly string[];
+  /** Layers to attribute, by the model's own names; all are done in the same passes. */
+  layers: readonly string[];
   /** One image (H*W*C floats) to start the path from; default black (zeros). */
   baseline?: Float32Array;
   /** Path points per forward/backward pass (default 128, at least 2); bounds memory, not results. */
@@ -36,7 +35,10 @@ export interface LayerConductance {
   positions: number;
   /** Paper §5.3: a channel's conductance is the maximum over its spatial map; a unit's is its own. */
   values: Float32Array;
-  /** The spatial sum per channel (equal to `values` for dense layers); over all neurons it sums to F(x) - F(x'). */
+  /**
+   * The spatial sum per channel (equal to `values` for dense layers). Over all neurons it sums to F(x) - F(x')
+   * when the layer is a cut of the model's graph (`cutLayers`); a layer a shortcut bypasses gets only its share.
+   */
   summed: Float32Array;
 }
 
@@ -63,7 +65,7 @@ export interface ConductanceResult {
  * a Riemann-Stieltjes sum whose step sizes are the changes of y itself, so non-uniform points (the
  * Gauss-Legendre nodes) need no weights: Captum computes the rule's weights for this method but never uses them.
  */
-export async function layerConductance(model: tfl.LayersModel, images: Float32Array, options: LayerConductanceOptions = {}): Promise<ConductanceResult> {
+export async function layerConductance(model: tfl.LayersModel, images: Float32Array, options: LayerConductanceOptions): Promise<ConductanceResult> {
   const steps = options.steps ?? 50;
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(batchSize) || batchSize < 2) {
@@ -80,7 +82,7 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   if (baseline.length !== pixels) {
     throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance got a baseline of ${baseline.length} floats; it must be one image of ${pixels}.`);
   }
-  const geometry = layerGeometry(model, options.layers ?? LAYER_NAMES);
+  const geometry = layerGeometry(model, options.layers);
   const classes = (model.outputs[0]?.shape[1] ?? 0) as number;
 
   const inputLogits = await forwardLogits(model, images, shape, batchSize);
@@ -179,7 +181,7 @@ async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ 
         pass.probes.set(rows, probes);
       }
       return tf.grads((...p: tf.Tensor[]) => {
-        const logits = runLayers(pass.model, x, (name, y) => {
+        const logits = runGraph(pass.model, x, (name, y) => {
           const l = layerIndex.get(name);
           if (l === undefined) {
             return y;

@@ -2,7 +2,7 @@
 // batched inference; shared by the conductance computation and its benchmark.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { runLayers } from './layer-chain.ts';
+import { runGraph } from './layer-graph.ts';
 
 /** Points `from..to` (inclusive) of one instance's path, evaluated together in one pass. */
 export interface PathSegment {
@@ -47,7 +47,7 @@ export async function forwardLogits(model: tfl.LayersModel, images: Float32Array
   const out = new Float32Array(count * classes);
   for (let from = 0; from < count; from += batchSize) {
     const n = Math.min(batchSize, count - from);
-    const logits = tf.tidy(() => runLayers(model, tf.tensor(images.subarray(from * pixels, (from + n) * pixels), [n, ...shape])));
+    const logits = tf.tidy(() => runGraph(model, tf.tensor(images.subarray(from * pixels, (from + n) * pixels), [n, ...shape])));
     out.set(await logits.data(), from * classes);
     logits.dispose();
   }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Classify } from '../../lib/dvi/index.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { inputShape } from '../attribution/layer-chain.ts';
+import { inputShape } from '../attribution/layer-graph.ts';
 
 export interface CheckpointClassifier {
   /** n images (NHWC floats in [0, 1]) to n x C softmax probabilities. */

@@ -76,7 +76,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const model = await checkpointModel(architecture, classCount, weights);
   let computed: ConductanceResult;
   try {
-    computed = await layerConductance(model, images, { steps, targets: classes });
+    computed = await layerConductance(model, images, { steps, targets: classes, layers: LAYER_NAMES });
   } finally {
     model.dispose();
   }

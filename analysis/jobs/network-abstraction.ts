@@ -125,9 +125,13 @@ async function attribute(
   const model = await build(layers);
   try {
     const conductance = await conductances(async () =>
-      (await layerConductance(model, images, { steps, targets })).layers.map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })),
+      (await layerConductance(model, images, { steps, targets, layers: LAYER_NAMES })).layers.map(({ layer, neurons, values }) => ({
+        layer: layer as LayerName,
+        neurons,
+        values,
+      })),
     );
-    const activations = await layerActivations(model, images);
+    const activations = await layerActivations(model, images, { layers: LAYER_NAMES });
     const fits =
       conductance.length === activations.layers.length &&
       conductance.every((c, l) => c.layer === activations.layers[l]!.layer && c.values.length === activations.count * activations.layers[l]!.neurons);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerActivations } from '../../../analysis/attribution/activations.ts';
+import { GRAPH_INPUT_SHAPE, graphImages, smallResidualModel, smallSeparableModel, weightedLayers } from '../../helpers/small-graph-models.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -83,5 +84,28 @@ describe('layerActivations', () => {
     await expect(layerActivations(model, images, { layers: ['fc6'], flattenLayer: 'flat' })).rejects.toThrow(/no layer 'flat'/);
     const empty = await layerActivations(model, new Float32Array(0), { layers: ['conv1'] });
     expect([empty.count, empty.layers[0]!.pooled.length, empty.flatten.length]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('layerActivations on graphs', () => {
+  it('reads any layer of a residual or concatenating graph as a sub-model ending there would', async () => {
+    for (const model of [smallResidualModel(3), smallSeparableModel(5)]) {
+      const layers = [...weightedLayers(model).slice(0, 3), model.layers.some((l) => l.name === 'concat') ? 'concat' : 'block1_add'];
+      const input = graphImages(3);
+      const before = tf.memory().numTensors;
+      const result = await layerActivations(model, input, { layers, raw: true, flattenLayer: 'pool', batchSize: 2 });
+      expect(tf.memory().numTensors).toBe(before);
+      for (const layer of [...layers, 'pool']) {
+        // tfjs's own executor on a model cut at the layer: the reference for what the layer outputs in inference mode.
+        const expected = tf.tidy(() => {
+          const cut = tfl.model({ inputs: model.inputs, outputs: model.getLayer(layer).output as tfl.SymbolicTensor });
+          return (cut.predict(tf.tensor(input, [3, ...GRAPH_INPUT_SHAPE])) as tf.Tensor).dataSync();
+        });
+        const actual = layer === 'pool' ? result.flatten : result.layers.find((l) => l.layer === layer)!.raw!;
+        expect(actual.length).toBe(expected.length);
+        actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      }
+      model.dispose();
+    }
   });
 });

@@ -6,6 +6,9 @@ import { buildAlexNet } from '../../../trainer/alexnet.ts';
 import { pathAlphas } from '../../../analysis/attribution/integration-path.ts';
 import { layerConductance, type ConductanceResult } from '../../../analysis/attribution/layer-conductance.ts';
 
+// AlexNet's eight layers, spelled out: attribution has no default layer list.
+const ALEXNET_LAYER_NAMES = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'];
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
@@ -254,7 +257,7 @@ describe('layerConductance', () => {
     const model = buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: 1 });
     const image = seededImages(1, 32 * 32 * 3);
     const before = tf.memory().numTensors;
-    const result = await layerConductance(model, image, { steps: 4, method: 'riemann_trapezoid' });
+    const result = await layerConductance(model, image, { steps: 4, method: 'riemann_trapezoid', layers: ALEXNET_LAYER_NAMES });
     expect(tf.memory().numTensors).toBe(before);
     expect(result.layers.map((l) => `${l.layer}:${l.neurons}`)).toEqual([
       'conv1:32',
