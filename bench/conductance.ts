@@ -9,7 +9,7 @@ import { buildAlexNet } from '../trainer/alexnet.ts';
 import { pathAlphas } from '../analysis/attribution/integration-path.ts';
 import { runLayers } from '../analysis/attribution/layer-chain.ts';
 import { layerConductance } from '../analysis/attribution/layer-conductance.ts';
-import { LAYER_NAMES } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from '../trainer/alexnet-layers.ts';
 
 export interface BenchConductanceOptions {
   /** Images attributed (default 16). */
@@ -154,7 +154,7 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const passes = medianRun(passRuns);
 
   const oneLayerAtATime = await timed(async () => {
-    for (const layer of LAYER_NAMES) {
+    for (const layer of ALEXNET_LAYERS) {
       await layerConductance(model, images, { steps, batchSize, layers: [layer], targets: allTargets });
     }
   });

@@ -112,13 +112,27 @@ export interface NetworkBoundaryAbstraction {
   };
 }
 
+/**
+ * Two consecutive monitored layers. `direct` when `toLayer` reads `fromLayer`'s output through batch norm,
+ * activation, pooling, padding, dropout, flatten or global pooling only: then the weights of `toLayer`'s kernel
+ * join their neurons one to one, and the pair has important weights, regions and inheritance (a boundary).
+ * Otherwise the pair is compared by neuron similarity only and `reason` says why in one line.
+ */
+export interface NetworkLayerLink {
+  fromLayer: LayerName;
+  toLayer: LayerName;
+  direct: boolean;
+  /** Why not direct, e.g. "conv2 reads a sum through a shortcut (Add 'block1_add'), not conv1 alone". */
+  reason?: string;
+}
+
 export interface NetworkClassAbstraction {
   classIndex: number;
   /** Indices (into the target-validation split) of the instances the class was abstracted from. */
   instances: number[];
-  /** conv1..fc8. */
+  /** One per monitored layer, in model order (conv1..fc8 for AlexNet). */
   layers: NetworkLayerAbstraction[];
-  /** conv1->conv2 .. fc7->fc8. */
+  /** One per direct link (`NetworkAbstraction.links`), in model order (conv1->conv2 .. fc7->fc8 for AlexNet). */
   boundaries: NetworkBoundaryAbstraction[];
 }
 
@@ -130,6 +144,10 @@ export interface NetworkAbstraction {
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
+  /** The run's monitored layers in model order. Absent in results stored before models were: AlexNet's conv1..fc8. */
+  layers?: LayerName[];
+  /** One per consecutive pair of `layers`. Absent in older results: every AlexNet pair is direct. */
+  links?: NetworkLayerLink[];
 }
 
 /** GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2: one weight of a checkpoint and its map. */

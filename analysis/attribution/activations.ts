@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
+import { ALEXNET_LAYERS } from '../../trainer/alexnet-layers.ts';
 import { imageCount, inputShape, layerGeometry, runLayers } from './layer-chain.ts';
 
 export interface LayerActivationsOptions {
@@ -59,7 +59,7 @@ export async function layerActivations(model: tfl.LayersModel, images: Float32Ar
       `layerActivations: the model has no layer '${flattenName}'. Pass flattenLayer naming the layer before the dense layers.`,
     );
   }
-  const geometry = layerGeometry(model, options.layers ?? LAYER_NAMES);
+  const geometry = layerGeometry(model, options.layers ?? ALEXNET_LAYERS);
   const flattenUnits = ((model.getLayer(flattenName).outputShape as number[]).slice(1) as number[]).reduce((a, b) => a * b, 1);
   const layers: LayerActivation[] = geometry.map((g) => ({
     layer: g.name,

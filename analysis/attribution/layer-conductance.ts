@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
+import { ALEXNET_LAYERS } from '../../trainer/alexnet-layers.ts';
 import { pathAlphas, type IntegrationMethod } from './integration-path.ts';
 import { imageCount, inputShape, layerGeometry, runLayers, type LayerGeometry } from './layer-chain.ts';
 import { forwardLogits, planPathChunks, type PathSegment } from './path-chunks.ts';
@@ -80,7 +80,7 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   if (baseline.length !== pixels) {
     throw new TransferscopeError('INVALID_ARGUMENT', `layerConductance got a baseline of ${baseline.length} floats; it must be one image of ${pixels}.`);
   }
-  const geometry = layerGeometry(model, options.layers ?? LAYER_NAMES);
+  const geometry = layerGeometry(model, options.layers ?? ALEXNET_LAYERS);
   const classes = (model.outputs[0]?.shape[1] ?? 0) as number;
 
   const inputLogits = await forwardLogits(model, images, shape, batchSize);
