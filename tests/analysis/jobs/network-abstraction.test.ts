@@ -56,6 +56,11 @@ describe('networkAbstraction', () => {
     expect([transfer.steps, transfer.maxPerClass]).toEqual([8, 2]);
     let outOfRange = 0;
     expect(transfer.classes.map((c) => c.classIndex)).toEqual([...Array(10).keys()]);
+    // AlexNet's eight layers, every consecutive pair linked directly (what a result without these fields means).
+    expect(transfer.layers).toEqual([...ALEXNET_LAYERS]);
+    expect(transfer.links?.map((l) => [l.fromLayer, l.toLayer, l.direct, l.reason])).toEqual(
+      ALEXNET_LAYERS.slice(1).map((toLayer, i) => [ALEXNET_LAYERS[i], toLayer, true, undefined]),
+    );
     for (const cls of transfer.classes) {
       expect(cls.instances.length).toBeLessThanOrEqual(2);
       expect(cls.instances.every((i) => labels[i] === cls.classIndex)).toBe(true);
