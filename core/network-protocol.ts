@@ -122,7 +122,7 @@ export interface NetworkLayerLink {
   fromLayer: LayerName;
   toLayer: LayerName;
   direct: boolean;
-  /** Why not direct, e.g. "conv2 reads a sum through a shortcut (Add 'block1_add'), not conv1 alone". */
+  /** Why not direct, e.g. "stage1_block2_conv1 reads a sum through a shortcut (Add 'stage1_block1_add'), not stage1_block1_conv2 alone". */
   reason?: string;
 }
 
@@ -155,13 +155,14 @@ export interface WeightSliceResponse {
   runId: string;
   phase: Phase;
   epoch: number;
-  /** The layer whose kernel holds the weight (layer i+1), and the layer its `from` neuron belongs to (layer i). */
+  /** The monitored layer whose kernel holds the weight, and the monitored layer before it (directly linked) that `from` is in. */
   layer: LayerName;
   fromLayer: LayerName;
   from: number;
   to: number;
-  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (conv5 -> fc6): the fc6
-   * weights from every position of conv5's pooled map in channel `from` to unit `to`; dense: the single weight. */
+  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (a dense layer over a flattened
+   * map, e.g. conv5 -> fc6): its weights from every position of channel `from` to unit `to`; dense (also after global
+   * pooling): the single weight. */
   kind: 'conv' | 'flatten' | 'dense';
   rows: number;
   cols: number;
