@@ -112,13 +112,27 @@ export interface NetworkBoundaryAbstraction {
   };
 }
 
+/**
+ * Two consecutive monitored layers. `direct` when `toLayer` reads `fromLayer`'s output through batch norm,
+ * activation, pooling, padding, dropout, flatten or global pooling only: then the weights of `toLayer`'s kernel
+ * join their neurons one to one, and the pair has important weights, regions and inheritance (a boundary).
+ * Otherwise the pair is compared by neuron similarity only and `reason` says why in one line.
+ */
+export interface NetworkLayerLink {
+  fromLayer: LayerName;
+  toLayer: LayerName;
+  direct: boolean;
+  /** Why not direct, e.g. "stage1_block2_conv1 reads a sum through a shortcut (Add 'stage1_block1_add'), not stage1_block1_conv2 alone". */
+  reason?: string;
+}
+
 export interface NetworkClassAbstraction {
   classIndex: number;
   /** Indices (into the target-validation split) of the instances the class was abstracted from. */
   instances: number[];
-  /** conv1..fc8. */
+  /** One per monitored layer, in model order (conv1..fc8 for AlexNet). */
   layers: NetworkLayerAbstraction[];
-  /** conv1->conv2 .. fc7->fc8. */
+  /** One per direct link (`NetworkAbstraction.links`), in model order (conv1->conv2 .. fc7->fc8 for AlexNet). */
   boundaries: NetworkBoundaryAbstraction[];
 }
 
@@ -130,6 +144,10 @@ export interface NetworkAbstraction {
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
+  /** The run's monitored layers in model order. Absent in results stored before models were: AlexNet's conv1..fc8. */
+  layers?: LayerName[];
+  /** One per consecutive pair of `layers`. Absent in older results: every AlexNet pair is direct. */
+  links?: NetworkLayerLink[];
 }
 
 /** GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2: one weight of a checkpoint and its map. */
@@ -137,13 +155,14 @@ export interface WeightSliceResponse {
   runId: string;
   phase: Phase;
   epoch: number;
-  /** The layer whose kernel holds the weight (layer i+1), and the layer its `from` neuron belongs to (layer i). */
+  /** The monitored layer whose kernel holds the weight, and the monitored layer before it (directly linked) that `from` is in. */
   layer: LayerName;
   fromLayer: LayerName;
   from: number;
   to: number;
-  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (conv5 -> fc6): the fc6
-   * weights from every position of conv5's pooled map in channel `from` to unit `to`; dense: the single weight. */
+  /** conv: the kh x kw kernel from input channel `from` to output channel `to`; flatten (a dense layer over a flattened
+   * map, e.g. conv5 -> fc6): its weights from every position of channel `from` to unit `to`; dense (also after global
+   * pooling): the single weight. */
   kind: 'conv' | 'flatten' | 'dense';
   rows: number;
   cols: number;

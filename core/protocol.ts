@@ -1,9 +1,11 @@
 // The one typed contract between the monitor (REST + socket.io) and the dashboard.
 // The dashboard imports this file with `import type` only, so nothing here may need a runtime value there.
 
-/** The eight layers of AlexNet (the paper's Layer 1 to Layer 8); the vocabulary of store, API and dashboard. */
-export const LAYER_NAMES = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'] as const;
-export type LayerName = (typeof LAYER_NAMES)[number];
+/**
+ * A layer's name in its own model (e.g. AlexNet's `conv1`, a ResNet's `stage2_block1_conv1`). A run's monitored
+ * layers come from its model (`run_models`); runs stored before models were are AlexNet runs (conv1..fc8).
+ */
+export type LayerName = string;
 
 /** `source`: the source model trained on the source domain; `target`: its copy fine-tuned on the target domain. */
 export type Phase = 'source' | 'target';

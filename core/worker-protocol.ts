@@ -1,7 +1,6 @@
 // The messages between the monitor and its analysis workers (forked processes, `serialization: 'advanced'`):
 // one union per direction, and a validator for each side, since a process boundary is where input enters.
 import type { LayerName, Phase } from './protocol.ts';
-import { LAYER_NAMES } from './protocol.ts';
 import { ANALYSIS_KINDS, ANALYSIS_SETTINGS_NAMES, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
 import { EXTRA_POINT_SETS, type ExtraPointSet, type ExtraPointsResponse } from './projection-protocol.ts';
@@ -97,7 +96,7 @@ export function parseWorkerRequest(value: unknown): WorkerRequest {
       isOptional(m.kinds, (k) => Array.isArray(k) && k.every(isKind)) &&
       isOptional(m.reference, isReference) &&
       isOptional(m.settings, isSettings)) ||
-    (m.type === 'render-feature' && isCheckpoint(m) && (LAYER_NAMES as readonly unknown[]).includes(m.layer) && isCount(m.neuron)) ||
+    (m.type === 'render-feature' && isCheckpoint(m) && isString(m.layer) && m.layer.length > 0 && isCount(m.neuron)) ||
     (m.type === 'project-extra' && isCheckpoint(m) && isExtraSet(m.set) && Array.isArray(m.classes) && m.classes.every(isCount));
   return valid ? (m as WorkerRequest) : malformed('worker request', m);
 }

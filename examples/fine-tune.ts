@@ -4,8 +4,8 @@
 //
 //   npx tsx examples/fine-tune.ts [--db DIR] [--run ID] [--smoke]
 //
-// The layers keep AlexNet's names (conv1..conv5, flatten, fc6..fc8, logits out of fc8): the network, features and
-// feature-image analyses still need those; statistics and instances work for any model.
+// The layers keep AlexNet's names (conv1..conv5, flatten, fc6..fc8, logits out of fc8) so the run reads like the
+// paper's; a Sequential model's own names work as well for every analysis (its Conv2D and Dense layers are monitored).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

@@ -2,16 +2,7 @@
 // which only trust epochs that have that row, never see a half-written epoch.
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Vector } from 'apache-arrow';
-import {
-  LAYER_NAMES,
-  VALIDATION_SPLITS,
-  type ValidationSplit,
-  type EpochRecord,
-  type EpochRef,
-  type LayerName,
-  type RunMeta,
-  type RunSummary,
-} from '../core/protocol.ts';
+import { VALIDATION_SPLITS, type ValidationSplit, type EpochRecord, type EpochRef, type LayerName, type RunMeta, type RunSummary } from '../core/protocol.ts';
 import { storedKindName } from '../core/analysis-settings.ts';
 import { ANALYSIS_KINDS, type AnalysisKey, type AnalysisKind, type AnalysisResults } from '../core/analysis-protocol.ts';
 import { NO_REFERENCE } from './schema/analysis-table.ts';
@@ -438,10 +429,6 @@ export class Store {
     if (only?.length === 0) {
       return [];
     }
-    const unknown = only?.find((layer) => !(LAYER_NAMES as readonly string[]).includes(layer));
-    if (unknown !== undefined) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(unknown)}': use one of ${LAYER_NAMES.join(', ')}.`);
-    }
     const cacheKey = `weights/${key.runId}/${key.phase}/${key.epoch}/${record.committedAt}`;
     const held = this.committedBulk?.peek(cacheKey) as LayerWeights[] | undefined;
     if (held) {
@@ -565,7 +552,7 @@ export class Store {
     );
   }
 
-  /** The conductances stored for `key` in layer order, or null when none are. */
+  /** The conductances stored for `key` in the order they were put (the model's layer order), or null when none are. */
   async getConductances(key: ConductanceKey): Promise<StoredConductance[] | null> {
     const table: ArrowTable = await this.tables.conductances
       .query()
@@ -584,7 +571,7 @@ export class Store {
         });
       }
     }
-    return layers.size === 0 ? null : LAYER_NAMES.flatMap((name) => layers.get(name) ?? []);
+    return layers.size === 0 ? null : [...layers.values()];
   }
 
   /** Stores `layers` under `key` unless some are stored already (they are a cache of a deterministic computation). */

@@ -4,6 +4,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerName } from '../core/protocol.ts';
 import type { ModelVariant } from './config.ts';
 
+export { ALEXNET_LAYERS } from './alexnet-layers.ts';
+
 export interface AlexNetOptions {
   variant: ModelVariant;
   classCount: number;

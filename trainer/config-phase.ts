@@ -1,11 +1,12 @@
 // One training phase's settings, including the fine-tuning knobs users vary between runs:
 // per-layer-group learning rates, frozen leading layers, augmentation.
-import { LAYER_NAMES, type LayerName } from '../core/protocol.ts';
+import type { LayerName } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from './alexnet-layers.ts';
 import { fail, readBoolean, readNumber, readObject, rejectUnknown, type Json } from './config-read.ts';
 
 /** Keys of `learningRates`: a layer group or one layer; a layer's own entry wins over its group's. */
 export type LearningRateKey = 'conv' | 'fc' | LayerName;
-const RATE_KEYS: readonly LearningRateKey[] = ['conv', 'fc', ...LAYER_NAMES];
+const RATE_KEYS: readonly LearningRateKey[] = ['conv', 'fc', ...ALEXNET_LAYERS];
 
 export interface PhaseConfig {
   epochs: number;
@@ -31,7 +32,7 @@ export function readPhase(obj: Json, key: 'source' | 'target', file: string): Ph
     const rates = readObject(p, 'learningRates', path, file);
     for (const name of Object.keys(rates)) {
       if (!(RATE_KEYS as readonly string[]).includes(name)) {
-        fail(file, `'${path}learningRates' has key '${name}'; use 'conv', 'fc' or a layer name (${LAYER_NAMES.join(', ')}).`);
+        fail(file, `'${path}learningRates' has key '${name}'; use 'conv', 'fc' or a layer name (${ALEXNET_LAYERS.join(', ')}).`);
       }
       learningRates[name as LearningRateKey] = readNumber(rates, name, `${path}learningRates.`, file, { min: 0, max: 10 });
     }
@@ -41,7 +42,7 @@ export function readPhase(obj: Json, key: 'source' | 'target', file: string): Ph
     batchSize: readNumber(p, 'batchSize', path, file, { int: true, min: 1, max: 4096, fallback: 64 }),
     learningRate: readNumber(p, 'learningRate', path, file, { min: 1e-7, max: 10 }),
     learningRates,
-    freezeLayers: readNumber(p, 'freezeLayers', path, file, { int: true, min: 0, max: LAYER_NAMES.length - 1, fallback: 0 }),
+    freezeLayers: readNumber(p, 'freezeLayers', path, file, { int: true, min: 0, max: ALEXNET_LAYERS.length - 1, fallback: 0 }),
     augment: readBoolean(p, 'augment', path, file, false),
   };
 }

@@ -2,7 +2,7 @@
 // gradient at all, and each distinct learning rate gets its own Adam over its layers' variables.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LAYER_NAMES } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from './alexnet-layers.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import type { OptimizerState } from '../store/schema/recovery-tables.ts';
 import { layerLearningRate, type PhaseConfig } from './config-phase.ts';
@@ -27,7 +27,7 @@ export interface PhaseOptimizer {
 export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig): PhaseOptimizer {
   const groups = new Map<number, tf.Variable[]>();
   const plan: PhaseOptimizer['plan'] = { frozen: [], rates: {} };
-  LAYER_NAMES.forEach((name, i) => {
+  ALEXNET_LAYERS.forEach((name, i) => {
     if (i < phase.freezeLayers) {
       plan.frozen.push(name);
       return;

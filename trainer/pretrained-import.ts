@@ -2,7 +2,8 @@
 // whose Conv2D and Dense layers, in order, become conv1..conv5 and fc6..fc8 of our AlexNet.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../core/errors.ts';
-import { LAYER_NAMES, type PretrainedSource } from '../core/protocol.ts';
+import type { PretrainedSource } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from './alexnet-layers.ts';
 import type { ModelVariant } from './config.ts';
 import { buildAlexNet, INPUT_SIZE } from './alexnet.ts';
 import { modelFilesHandler } from './model-files.ts';
@@ -56,7 +57,7 @@ export async function loadPretrainedSource(
     }
     const pretrainedClasses = layers[7]!.getWeights()[0]?.shape[1] ?? 0;
     const headReplaced = pretrainedClasses !== classCount;
-    LAYER_NAMES.forEach((name, i) => {
+    ALEXNET_LAYERS.forEach((name, i) => {
       const from = layers[i]!;
       const ours = model.getLayer(name);
       const theirs = from.getWeights();
@@ -85,7 +86,7 @@ export async function loadPretrainedSource(
       });
       ours.setWeights(theirs);
     });
-    return { model, info: { path, pretrainedClasses, headReplaced, layerMap: LAYER_NAMES.map((layer, i) => ({ layer, from: layers[i]!.name })) } };
+    return { model, info: { path, pretrainedClasses, headReplaced, layerMap: ALEXNET_LAYERS.map((layer, i) => ({ layer, from: layers[i]!.name })) } };
   } catch (err) {
     model.dispose();
     throw err;

@@ -3,12 +3,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
 import { PAPER_MAX_PER_CLASS } from '../../core/analysis-settings.ts';
-import { LAYER_NAMES, type RunMeta } from '../../core/protocol.ts';
+import type { RunMeta } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { LayerWeights, RunModel } from '../../store/schema/tables.ts';
 import { validateConfig, type ModelVariant } from '../../trainer/config.ts';
 import { writeModelWeights } from '../../trainer/layer-weights.ts';
 import { modelFromWeights } from './network-abstraction.ts';
+import { modelLayers, type RunLayers } from '../run-layers.ts';
 
 /** A built-in AlexNet variant, or a stored model of any topology. */
 export type ModelArchitecture = ModelVariant | RunModel;
@@ -66,29 +67,12 @@ export function representationLayer(architecture: ModelArchitecture): string {
   return architecture.representationLayer;
 }
 
-/** Whether the model's layers run one after another (a Sequential model), as the layer-chain attributions need. */
+/** Whether the model's layers run one after another (a Sequential model) (the projection runs the layers after the representation one by one). */
 export function isLayerChain(architecture: ModelArchitecture): boolean {
   return typeof architecture === 'string' || architecture.topology.class_name === 'Sequential';
 }
 
-/**
- * Throws one line when the model is not AlexNet-shaped: the network, features and feature-image analyses still
- * speak of conv1..fc8 in a chain with `flatten` before fc6 (layers from any model are issue 13, items 1 and 4).
- */
-export function requireAlexNetLayers(architecture: ModelArchitecture, analysis: string): void {
-  if (typeof architecture === 'string') {
-    return;
-  }
-  const names = architecture.monitoredLayers;
-  const fits =
-    isLayerChain(architecture) &&
-    architecture.representationLayer === 'flatten' &&
-    LAYER_NAMES.every((name, i) => names[i] === name) &&
-    names.length === LAYER_NAMES.length;
-  if (!fits) {
-    throw new TransferscopeError(
-      'INVALID_ARGUMENT',
-      `The ${analysis} analysis needs a Sequential model whose monitored layers are AlexNet's ${LAYER_NAMES.join(', ')} with 'flatten' before fc6; this run's are ${names.join(', ')}. Statistics and instances work for it.`,
-    );
-  }
+/** The monitored layers of `architecture` and the links between them: AlexNet's conv1..fc8, or the stored model's. */
+export function architectureLayers(architecture: ModelArchitecture): RunLayers {
+  return modelLayers(typeof architecture === 'string' ? null : architecture);
 }

@@ -3,13 +3,13 @@
 import type { FeaturesAnalysis } from '../../core/features-protocol.ts';
 import type { AnalysisKey } from '../../core/analysis-protocol.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
-import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { importantNeurons } from '../important-neurons.ts';
 import { domainFeatures } from '../domain-features.ts';
 import type { AnalysisContext, ModelInputs } from './analysis-context.ts';
 import { layerConductance, type ConductanceResult } from '../attribution/layer-conductance.ts';
-import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
+import { architectureLayers, checkpointModel } from './checkpoint-model.ts';
 import type { StoredConductance } from '../../store/schema/tables.ts';
 import { firstPerClass } from './first-per-class.ts';
 import { analysisSettings } from '../../core/analysis-settings.ts';
@@ -72,15 +72,16 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   gather(source, sourceRows, images, 0);
   gather(target, attributed, images, sourceRows.length);
   const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...attributed.map((i) => target.labels[i]!)]);
-  requireAlexNetLayers(architecture, 'features');
+  const { layers } = architectureLayers(architecture);
   const model = await checkpointModel(architecture, classCount, weights);
   let computed: ConductanceResult;
   try {
-    computed = await layerConductance(model, images, { steps, targets: classes, layers: LAYER_NAMES });
+    computed = await layerConductance(model, images, { steps, targets: classes, layers });
   } finally {
     model.dispose();
   }
   const conductance = storedTarget ? withTargetRows(computed, storedTarget) : computed;
+  const byName = new Map(conductance.layers.map((layer) => [layer.layer, layer]));
 
   let sourceOffset = 0;
   let targetOffset = sourceRows.length;
@@ -90,19 +91,18 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
     const tRows = targetInstances.map((_, j) => targetOffset + j);
     sourceOffset += sourceInstances.length;
     targetOffset += targetInstances.length;
-    const neurons = LAYER_NAMES.flatMap((layer, l) => {
-      const values = conductance.layers[l]!;
+    const neurons = layers.flatMap((layer) => {
+      const values = byName.get(layer)!;
       const important =
         stored?.[classIndex]?.get(layer) ??
         Array.from(importantNeurons({ values: values.values, instances: conductance.count, neurons: values.neurons }, { rows: tRows }).indices);
-      return important.map((neuron) => ({ layer, neuron, l }));
+      return important.map((neuron) => ({ layer, neuron, values }));
     });
     const matrix = (rows: number[]) => {
       const out = new Float32Array(rows.length * neurons.length);
       rows.forEach((r, j) =>
-        neurons.forEach(({ l, neuron }, k) => {
-          const layer = conductance.layers[l]!;
-          out[j * neurons.length + k] = layer.values[r * layer.neurons + neuron]!;
+        neurons.forEach(({ values, neuron }, k) => {
+          out[j * neurons.length + k] = values.values[r * values.neurons + neuron]!;
         }),
       );
       return out;
@@ -138,12 +138,12 @@ function withTargetRows(computed: ConductanceResult, target: StoredConductance[]
   const targetCount = target[0] ? target[0].values.length / target[0].neurons : 0;
   return {
     count: computed.count + targetCount,
-    layers: computed.layers.map((layer, l) => {
-      const stored = target[l]!;
-      if (stored.layer !== layer.layer || stored.neurons !== layer.neurons) {
+    layers: computed.layers.map((layer) => {
+      const stored = target.find((t) => t.layer === layer.layer);
+      if (!stored || stored.neurons !== layer.neurons) {
         throw new TransferscopeError(
           'INTERNAL',
-          `computeFeatures: the stored ${stored.layer} conductances do not fit ${layer.layer}. Delete the run's stored conductances and analyse again.`,
+          `computeFeatures: the stored conductances of ${layer.layer} are missing or do not fit it. Delete the run's stored conductances and analyse again.`,
         );
       }
       const values = new Float32Array(layer.values.length + stored.values.length);

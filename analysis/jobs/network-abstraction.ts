@@ -1,20 +1,21 @@
 // The network abstraction of one checkpoint (paper §5.3, Figure 3): rebuilds the source and the target
-// AlexNet from stored weights, attributes both on the same target instances, and reduces everything to
+// model from stored weights, attributes both on the same target instances, and reduces everything to
 // the plain-number shape of core/network-protocol.ts. No tensor outlives a call.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
+import type { LayerName } from '../../core/protocol.ts';
 import type { LayerWeights, StoredConductance } from '../../store/schema/tables.ts';
 import type { NetworkAbstraction, NetworkClassAbstraction } from '../../core/network-protocol.ts';
 import { importantWeights, type WeightBoundary } from '../important-weights.ts';
 import type { InstanceMatrix } from '../network-matrix.ts';
-import { buildAlexNet } from '../../trainer/alexnet.ts';
+import { ALEXNET_LAYERS, buildAlexNet } from '../../trainer/alexnet.ts';
 import type { ModelVariant } from '../../trainer/config.ts';
-import { layerActivations, type ActivationsResult } from '../attribution/activations.ts';
+import { layerActivations, type LayerActivation } from '../attribution/activations.ts';
 import { layerConductance } from '../attribution/layer-conductance.ts';
 import { abstractBoundary, abstractLayer } from '../network-layers.ts';
 import { firstPerClass } from './first-per-class.ts';
+import { modelLayers, type RunLayers } from '../run-layers.ts';
 
 export interface NetworkAbstractionInput {
   /** Every layer of the source model's checkpoint, as `Store.getWeights` returns it. */
@@ -43,6 +44,8 @@ export interface NetworkAbstractionOptions {
   variant?: ModelVariant;
   /** Rebuilds a checkpoint's model from its weights instead of `variant`'s AlexNet (a recorded run's stored model). */
   build?: (weights: LayerWeights[]) => Promise<tfl.LayersModel>;
+  /** The monitored layers and their links (default AlexNet's conv1..fc8, every pair direct); `build`'s model has them. */
+  layers?: RunLayers;
   /**
    * Where each model's conductances come from: by default `compute()`. The network stage passes a store-backed
    * cache, since a checkpoint's conductances on these instances are the same in every abstraction it is part of.
@@ -55,11 +58,12 @@ export interface NetworkAbstractionOptions {
 export const NETWORK_DEFAULTS = { steps: 8, maxPerClass: 20 } as const;
 
 /**
- * Per class c and layer i: each model's important neurons (from its own conductances on the target instances
+ * Per class c and monitored layer i: each model's important neurons (from its own conductances on the target instances
  * of c, attributed to logit c), S_{c,i} between source and target neurons (conductances of both models on
  * those instances) split into its four regions, the important weights of both models between consecutive
- * layers (from each model's own activations on those instances), which target weights were inherited, and
- * the target weights' regions by importance of their ends. A class without instances gets empty lists.
+ * layers where the link is direct (from each model's own activations on those instances: the input of the
+ * second layer), which target weights were inherited, and the target weights' regions by importance of their
+ * ends. Pairs that are not direct get no boundary (`links` says why). A class without instances gets empty lists.
  */
 export async function networkAbstraction(input: NetworkAbstractionInput, options: NetworkAbstractionOptions = {}): Promise<NetworkAbstraction> {
   const started = performance.now();
@@ -84,67 +88,96 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   const conductances = (side: 'source' | 'target') => (compute: () => Promise<StoredConductance[]>) =>
     options.conductances ? options.conductances(side, selected.length, compute) : compute();
   const build = options.build ?? ((layers: LayerWeights[]) => Promise.resolve(modelFromWeights(variant, classCount, layers)));
-  const source = await attribute(build, variant, input.sourceWeights, subset, targets, steps, conductances('source'));
-  const target = await attribute(build, variant, input.targetWeights, subset, targets, steps, conductances('target'));
+  const monitored = options.layers ?? modelLayers(null);
+  const direct = monitored.links.filter((link) => link.direct);
+  const attributed = { layers: monitored.layers, readers: direct.map((link) => link.toLayer) };
+  const source = await attribute(build, variant, input.sourceWeights, subset, targets, steps, attributed, conductances('source'));
+  const target = await attribute(build, variant, input.targetWeights, subset, targets, steps, attributed, conductances('target'));
   const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
 
   let offset = 0;
   const classes = byClass.map((instances, classIndex): NetworkClassAbstraction => {
     const rows = Int32Array.from(instances, (_, j) => offset + j);
     offset += instances.length;
-    const layers = LAYER_NAMES.map((name, l) => abstractLayer(name, conductanceMatrix(source, l), conductanceMatrix(target, l), rows));
-    const boundaries = LAYER_NAMES.slice(0, -1).map((fromLayer, l) => {
-      const toLayer = LAYER_NAMES[l + 1]!;
-      const targetWeights = importantWeights(weightBoundary(weights.target, fromLayer, toLayer), activationMatrix(target.activations, l, toLayer), { rows });
-      const sourceWeights = importantWeights(weightBoundary(weights.source, fromLayer, toLayer), activationMatrix(source.activations, l, toLayer), { rows });
-      return abstractBoundary(layers[l]!, layers[l + 1]!, targetWeights, sourceWeights);
+    const layers = new Map(
+      monitored.layers.map((name) => [name, abstractLayer(name, conductanceMatrix(source, name), conductanceMatrix(target, name), rows)] as const),
+    );
+    const boundaries = direct.map(({ fromLayer, toLayer }) => {
+      const neurons = layers.get(fromLayer)!.abstraction.targetNeurons;
+      const targetWeights = importantWeights(weightBoundary(weights.target, neurons, toLayer), readerMatrix(target, toLayer), { rows });
+      const sourceWeights = importantWeights(weightBoundary(weights.source, neurons, toLayer), readerMatrix(source, toLayer), { rows });
+      return abstractBoundary(layers.get(fromLayer)!, layers.get(toLayer)!, targetWeights, sourceWeights);
     });
-    return { classIndex, instances, layers: layers.map((l) => l.abstraction), boundaries };
+    return { classIndex, instances, layers: [...layers.values()].map((l) => l.abstraction), boundaries };
   });
-  return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes };
+  return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes, layers: [...monitored.layers], links: monitored.links };
 }
 
 interface ModelAttribution {
-  conductance: StoredConductance[];
-  activations: ActivationsResult;
+  /** Per monitored layer, by name. */
+  conductance: Map<LayerName, StoredConductance>;
+  count: number;
+  /** Per layer whose kernel a direct link's weights are in: what that kernel reads (see `readerOf`), by that layer's name. */
+  readers: Map<LayerName, LayerActivation>;
 }
 
 /**
- * Conductances (towards each instance's own class, through `conductances`) and activations of one model on the
- * selected images. Throws INTERNAL when supplied conductances do not fit the model and images.
+ * Conductances (towards each instance's own class, through `conductances`) of the monitored layers of one model on
+ * the selected images, and the activations each of `readers` reads. Throws INTERNAL when supplied conductances do not
+ * fit the model and images.
  */
 async function attribute(
   build: (weights: LayerWeights[]) => Promise<tfl.LayersModel>,
   variant: ModelVariant,
-  layers: LayerWeights[],
+  weights: LayerWeights[],
   images: Float32Array,
   targets: Int32Array,
   steps: number,
+  attributed: { layers: readonly LayerName[]; readers: readonly LayerName[] },
   conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
 ): Promise<ModelAttribution> {
-  const model = await build(layers);
+  const model = await build(weights);
   try {
-    const conductance = await conductances(async () =>
-      (await layerConductance(model, images, { steps, targets, layers: LAYER_NAMES })).layers.map(({ layer, neurons, values }) => ({
-        layer: layer as LayerName,
+    const stored = await conductances(async () =>
+      (await layerConductance(model, images, { steps, targets, layers: attributed.layers })).layers.map(({ layer, neurons, values }) => ({
+        layer,
         neurons,
         values,
       })),
     );
-    const activations = await layerActivations(model, images, { layers: LAYER_NAMES });
-    const fits =
-      conductance.length === activations.layers.length &&
-      conductance.every((c, l) => c.layer === activations.layers[l]!.layer && c.values.length === activations.count * activations.layers[l]!.neurons);
+    const inputs = new Map(attributed.readers.map((layer) => [layer, readerOf(model, layer)]));
+    // The last monitored layer stands in for `flattenLayer`, which these boundaries do not read (readers do it).
+    const activations = await layerActivations(model, images, { layers: [...new Set(inputs.values())], flattenLayer: attributed.layers.at(-1) });
+    const conductance = new Map(stored.map((c) => [c.layer, c]));
+    const count = activations.count;
+    const fits = attributed.layers.every((name) => {
+      const c = conductance.get(name);
+      return c !== undefined && c.values.length === count * (model.getLayer(name).outputShape as number[]).at(-1)!;
+    });
     if (!fits) {
       throw new TransferscopeError(
         'INTERNAL',
-        `networkAbstraction: the conductances supplied (${conductance.map((c) => `${c.layer}: ${c.values.length}`).join(', ')}) do not fit ${activations.count} instances of this ${variant}. Delete the run's stored conductances and analyse again.`,
+        `networkAbstraction: the conductances supplied (${stored.map((c) => `${c.layer}: ${c.values.length}`).join(', ')}) do not fit ${count} instances of this ${variant}. Delete the run's stored conductances and analyse again.`,
       );
     }
-    return { conductance, activations };
+    const byName = new Map(activations.layers.map((a) => [a.layer, a]));
+    return { conductance, count, readers: new Map([...inputs].map(([layer, input]) => [layer, byName.get(input)!])) };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The layer whose output `layer` reads: on a direct link, the last pass-through layer before it (pooling, flatten,
+ * batch norm, activation, dropout) or the previous monitored layer itself. Its output is the input the kernel of
+ * `layer` multiplies, so its activations are what a weight's activated level is made of.
+ */
+function readerOf(model: tfl.LayersModel, layer: LayerName): LayerName {
+  const inbound = model.getLayer(layer).inboundNodes[0]?.inboundLayers ?? [];
+  if (inbound.length !== 1) {
+    throw new TransferscopeError('INTERNAL', `networkAbstraction: layer '${layer}' reads ${inbound.length} layers; a direct link's second layer reads one.`);
+  }
+  return inbound[0]!.name;
 }
 
 /** A model of `variant` holding a checkpoint's weights; throws INVALID_ARGUMENT when they do not fit. Dispose it after use. */
@@ -152,7 +185,7 @@ export function modelFromWeights(variant: ModelVariant, classCount: number, laye
   const model = buildAlexNet({ variant, classCount, seed: 0 });
   const stored = byLayer(layers);
   try {
-    for (const name of LAYER_NAMES) {
+    for (const name of ALEXNET_LAYERS) {
       const w = stored.get(name);
       if (!w) {
         throw new TransferscopeError(
@@ -180,29 +213,36 @@ function byLayer(layers: LayerWeights[]): Map<LayerName, LayerWeights> {
   return new Map(layers.map((w) => [w.layer, w]));
 }
 
-function conductanceMatrix(model: ModelAttribution, l: number): InstanceMatrix {
-  const layer = model.conductance[l]!;
-  return { values: layer.values, instances: model.activations.count, neurons: layer.neurons };
+function conductanceMatrix(model: ModelAttribution, layer: LayerName): InstanceMatrix {
+  const c = model.conductance.get(layer)!;
+  return { values: c.values, instances: model.count, neurons: c.neurons };
 }
 
-/** What `importantWeights` multiplies the weights into `toLayer` by: the flatten output before fc6, else layer i's pooled activations. */
-function activationMatrix(result: ActivationsResult, l: number, toLayer: LayerName): InstanceMatrix {
-  if (toLayer === 'fc6') {
-    return { values: result.flatten, instances: result.count, neurons: result.flattenUnits };
+/**
+ * What `importantWeights` multiplies the weights of `toLayer` by: its input per instance, each channel's map
+ * reduced to its maximum (a convolution reads channels), a flattened or globally pooled vector as it is.
+ */
+function readerMatrix(model: ModelAttribution, toLayer: LayerName): InstanceMatrix {
+  const reader = model.readers.get(toLayer)!;
+  return { values: reader.pooled, instances: model.count, neurons: reader.neurons };
+}
+
+/**
+ * The weights of `toLayer`'s kernel as a boundary from a layer of `fromNeurons` neurons: a convolution's
+ * [kh, kw, in, out]; a dense layer over a flattened map ([positions * channels, out], e.g. conv5 -> fc6); a dense
+ * layer over one value per neuron ([in, out]: dense -> dense, or after global pooling).
+ */
+function weightBoundary(weights: Map<LayerName, LayerWeights>, fromNeurons: number, toLayer: LayerName): WeightBoundary {
+  const w = weights.get(toLayer);
+  if (!w) {
+    throw new TransferscopeError('INVALID_ARGUMENT', `networkAbstraction: the checkpoint has no weights for layer '${toLayer}'.`);
   }
-  const layer = result.layers[l]!;
-  return { values: layer.pooled, instances: result.count, neurons: layer.neurons };
-}
-
-function weightBoundary(weights: Map<LayerName, LayerWeights>, fromLayer: LayerName, toLayer: LayerName): WeightBoundary {
-  const w = weights.get(toLayer)!;
   const shape = w.kernelShape;
   if (shape.length === 4) {
     return { kind: 'conv', kernel: w.kernel, kernelHeight: shape[0]!, kernelWidth: shape[1]!, inputs: shape[2]!, outputs: shape[3]! };
   }
-  if (toLayer === 'fc6') {
-    const channels = weights.get(fromLayer)!.kernelShape.at(-1)!;
-    return { kind: 'flatten', kernel: w.kernel, channels, outputs: shape[1]! };
+  if (shape[0] !== fromNeurons) {
+    return { kind: 'flatten', kernel: w.kernel, channels: fromNeurons, outputs: shape[1]! };
   }
-  return { kind: 'dense', kernel: w.kernel, inputs: shape[0]!, outputs: shape[1]! };
+  return { kind: 'dense', kernel: w.kernel, inputs: shape[0], outputs: shape[1]! };
 }

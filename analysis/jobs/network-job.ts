@@ -3,7 +3,7 @@
 import type { NetworkAbstraction, NetworkKey } from '../../core/network-protocol.ts';
 import type { AnalysisContext } from './analysis-context.ts';
 import type { ConductanceKey } from '../../store/schema/tables.ts';
-import { checkpointModel, requireAlexNetLayers } from './checkpoint-model.ts';
+import { architectureLayers, checkpointModel } from './checkpoint-model.ts';
 import { networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
 import { analysisSettings } from '../../core/analysis-settings.ts';
 
@@ -24,7 +24,6 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
     store.getWeights(reference),
     store.getWeights(viewed),
   ]);
-  requireAlexNetLayers(architecture, 'network');
   const settings = analysisSettings(key.settings ?? 'live', paperMaxPerClass);
   const steps = options.steps ?? settings.networkSteps;
   const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
@@ -41,6 +40,7 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
       ...options,
       steps,
       maxPerClass,
+      layers: architectureLayers(architecture),
       ...(typeof architecture === 'string'
         ? { variant: architecture }
         : { build: (weights) => checkpointModel(architecture, meta.classNames.length, weights) }),

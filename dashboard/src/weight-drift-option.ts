@@ -1,20 +1,17 @@
 // The "how much did fine-tuning change each layer" chart: each layer's relative L2 distance from the source
 // model's weights over the target epochs, with the epochs of interest marked.
-import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
 import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { ChartOption } from './chart.ts';
 
 // Early layers in cool colours, late ones warm: the usual finding (early layers barely move) reads at a glance.
-export const LAYER_COLORS: Record<LayerName, string> = {
-  conv1: '#3b4cc0',
-  conv2: '#5977e3',
-  conv3: '#7b9ff9',
-  conv4: '#9ebeff',
-  conv5: '#c0d4f5',
-  fc6: '#f2b89c',
-  fc7: '#e7745b',
-  fc8: '#b40426',
-};
+// These eight are AlexNet's conv1..fc8 exactly; deeper models spread their layers over the same ramp.
+const LAYER_RAMP = ['#3b4cc0', '#5977e3', '#7b9ff9', '#9ebeff', '#c0d4f5', '#f2b89c', '#e7745b', '#b40426'] as const;
+
+/** The colour of layer `index` of `count`, first cool and last warm. */
+export function layerColor(index: number, count: number): string {
+  const at = count <= 1 ? 0 : Math.round((index / (count - 1)) * (LAYER_RAMP.length - 1));
+  return LAYER_RAMP[Math.min(LAYER_RAMP.length - 1, Math.max(0, at))]!;
+}
 
 export interface DriftMark {
   epoch: number;
@@ -23,11 +20,12 @@ export interface DriftMark {
 
 /** One line per layer over target epochs (x = target epoch, 0 = the source model itself). */
 export function weightDriftOption(drift: WeightDriftResponse, marks: readonly DriftMark[]): ChartOption {
-  const series = LAYER_NAMES.map((layer) => ({
+  const layers = [...new Set(drift.checkpoints.flatMap((c) => c.layers.map((l) => l.layer)))];
+  const series = layers.map((layer, i) => ({
     id: layer,
     name: layer,
     type: 'line' as const,
-    color: LAYER_COLORS[layer],
+    color: layerColor(i, layers.length),
     symbolSize: 5,
     emphasis: { focus: 'series' as const },
     // Epoch 0 is the reference itself: every layer starts at distance 0.
@@ -56,7 +54,7 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
   return {
     animationDurationUpdate: 200,
     grid: { left: 56, right: 16, top: 64, bottom: 40 },
-    legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: [...LAYER_NAMES] },
+    legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: layers },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)),

@@ -22,6 +22,7 @@ import { parseSettingsName } from '../../core/analysis-settings.ts';
 import type { AnalysisKey, AnalysisSettingsName } from '../../core/analysis-protocol.ts';
 import { perClassAccuracy } from '../../analysis/confusion.ts';
 import { relativeL2 } from '../../analysis/weight-change.ts';
+import { readRunLayers } from '../../analysis/run-layers.ts';
 import { classAccuracyChanges, importantChanges, layerChanges } from '../../analysis/checkpoint-comparison.ts';
 import { assertRunId, clip, parseEpochParams } from '../../core/params.ts';
 import { makeImmutableResponses, REVALIDATE_CACHE_CONTROL, sendEncoded } from '../immutable-responses.ts';
@@ -166,16 +167,20 @@ export function compareRoutes(store: Store, analyze: AnalyzeCheckpoint | null): 
       return body;
     }
     let referenceWeights: Map<string, LayerWeights> | null = null;
+    // The monitored layers only: a recorded model's checkpoint also holds batch norm and other weighted layers.
+    const { layers: monitored } = await readRunLayers(store, runId);
     for (const at of targets) {
       const id = `${runId}/${commitKey([reference, at])}`;
       let layers = driftCache.get(id);
       if (!layers) {
         referenceWeights ??= new Map((await store.getWeights({ runId, ...reference })).map((l) => [l.layer, l]));
         const from = referenceWeights;
-        layers = (await store.getWeights({ runId, ...at })).map((l) => ({
-          layer: l.layer,
-          relativeL2: from.has(l.layer) ? relativeL2(from.get(l.layer)!, l) : null,
-        }));
+        layers = (await store.getWeights({ runId, ...at }))
+          .filter((l) => monitored.includes(l.layer))
+          .map((l) => ({
+            layer: l.layer,
+            relativeL2: from.has(l.layer) ? relativeL2(from.get(l.layer)!, l) : null,
+          }));
         driftCache.set(id, layers);
       }
       body.checkpoints.push({ at: { phase: at.phase, epoch: at.epoch, step: at.step }, layers });
@@ -200,7 +205,11 @@ async function compareCheckpoints(
   if (!sa.record.checkpoint || !sb.record.checkpoint) {
     layersUnavailable = `Weights are stored only at checkpoints; ${!sa.record.checkpoint ? `a (${a.phase} ${a.epoch})` : `b (${b.phase} ${b.epoch})`} is not one.`;
   } else {
-    const [wa, wb] = await Promise.all([store.getWeights(a), store.getWeights(b)]);
+    const monitoredOnly = async (id: CheckpointId) => {
+      const [weights, { layers: monitored }] = await Promise.all([store.getWeights(id), readRunLayers(store, id.runId)]);
+      return weights.filter((l) => monitored.includes(l.layer));
+    };
+    const [wa, wb] = await Promise.all([monitoredOnly(a), monitoredOnly(b)]);
     layers = layerChanges(wa, wb);
     if (layers.every((l) => l.relativeL2 === null)) {
       layers = null;

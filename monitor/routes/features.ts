@@ -3,8 +3,8 @@
 import { Hono } from 'hono';
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
-import { clip, parseEpochParams, parseNeuronIndex } from '../../core/params.ts';
+import { readRunLayers, requireMonitoredLayer } from '../../analysis/run-layers.ts';
+import { parseEpochParams, parseNeuronIndex } from '../../core/params.ts';
 import { makeCachedRequests } from '../../core/shared-requests.ts';
 import type { RenderFeatureImage } from '../analysis-workers.ts';
 
@@ -32,11 +32,10 @@ export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureIma
     const runId = c.req.param('id');
     const { phase, epoch } = parseEpochParams(c.req.param('phase'), c.req.param('epoch'));
     const layer = c.req.param('layer');
-    if (!(LAYER_NAMES as readonly string[]).includes(layer)) {
-      throw new TransferscopeError('INVALID_ARGUMENT', `Unknown layer '${clip(layer)}': use one of ${LAYER_NAMES.join(', ')}.`);
-    }
+    requireMonitoredLayer(await readRunLayers(store, runId), layer);
     const neuron = parseNeuronIndex(c.req.param('neuron'), 'neuron');
-    // Checked against the run's recorded shapes before any worker starts: a bad index costs a store read only.
+    // Checked against the run's recorded shapes before any worker starts: a bad index costs a store read only (a layer
+    // without a bias, e.g. a convolution before batch norm, is checked by the worker against the model instead).
     const run = await store.getRun(runId);
     const units = run.layers.find((l) => l.name === layer)?.biasShape[0];
     if (units !== undefined && neuron >= units) {
@@ -56,7 +55,7 @@ export function featureRoutes(store: Store, renderFeatureImage: RenderFeatureIma
     }
     // A view that scrolled or scrubbed on drops its image request; a render still waiting for a worker then leaves.
     const render = (signal: AbortSignal) =>
-      renderFeatureImage({ runId, phase, epoch, layer: layer as LayerName, neuron }, signal).catch((err: unknown) => {
+      renderFeatureImage({ runId, phase, epoch, layer, neuron }, signal).catch((err: unknown) => {
         // BUSY says nothing about this image, so only the render's own failures are remembered.
         if (err instanceof TransferscopeError && err.code !== 'BUSY') {
           rememberFailure(key, err);

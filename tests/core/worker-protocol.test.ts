@@ -43,7 +43,9 @@ it('accepts each well-formed request and refuses a malformed one with a one-line
     { ...analyse, phase: 'middle' },
     { ...analyse, epoch: -1 },
     { ...analyse, reference: { phase: 'source' } },
-    { ...render, layer: 'conv9' },
+    // Any model's layer names pass (the worker checks them against the run's model); a name is a non-empty string.
+    { ...render, layer: '' },
+    { ...render, layer: 2 },
     { ...render, neuron: 1.5 },
     { ...extra, set: 'target-validation' },
     { ...extra, classes: [0, -1] },

@@ -136,10 +136,10 @@ describe('Store instances', () => {
     );
     await store.putConductances(key, [{ layer: 'conv1', neurons: 1, values: Float32Array.from([9, 9]) }]);
     const back = await store.getConductances(key);
-    // Layer order, whatever order they were written in; the second write was refused.
+    // In the order they were written (readers match layers by name, any model's names); the second write was refused.
     expect(back?.map((l) => [l.layer, l.neurons, Array.from(l.values)])).toEqual([
-      ['conv1', 1, [0.5, -0.5]],
       ['fc8', 2, [1, 2, 3, 4]],
+      ['conv1', 1, [0.5, -0.5]],
     ]);
     expect(await store.getConductances({ ...key, setting: 'other' })).toBeNull();
     expect(await store.getConductances({ ...key, epoch: 3 })).toBeNull();

@@ -8,7 +8,7 @@ import { makeAnalysisContext } from '../../../analysis/jobs/analysis-context.ts'
 import { computeFeatures } from '../../../analysis/jobs/features-job.ts';
 import { computeNetwork } from '../../../analysis/jobs/network-job.ts';
 import { Store } from '../../../store/store.ts';
-import { LAYER_NAMES } from '../../../core/protocol.ts';
+import { ALEXNET_LAYERS } from '../../../trainer/alexnet-layers.ts';
 import type { AnalysisKey } from '../../../core/analysis-protocol.ts';
 import type { FeaturesAnalysis } from '../../../core/features-protocol.ts';
 import type { NetworkAbstraction } from '../../../core/network-protocol.ts';
@@ -39,7 +39,7 @@ function networkNaming(neuron: (layer: number, classIndex: number) => number[]):
       classIndex,
       instances: [],
       boundaries: [],
-      layers: LAYER_NAMES.map((layer, l) => networkLayer(layer, neuron(l, classIndex), NEURONS[l]!)),
+      layers: ALEXNET_LAYERS.map((layer, l) => networkLayer(layer, neuron(l, classIndex), NEURONS[l]!)),
     })),
   };
 }
@@ -91,10 +91,10 @@ describe('computeFeatures', () => {
         expect(cls.neurons).toEqual([]);
         continue;
       }
-      expect(LAYER_NAMES.map((layer) => cls.neurons.filter((n) => n.layer === layer).length)).toEqual(IMPORTANT);
+      expect(ALEXNET_LAYERS.map((layer) => cls.neurons.filter((n) => n.layer === layer).length)).toEqual(IMPORTANT);
       for (const n of cls.neurons) {
         expect(Number.isFinite(n.weight)).toBe(true);
-        expect(n.neuron).toBeLessThan(NEURONS[LAYER_NAMES.indexOf(n.layer)]!);
+        expect(n.neuron).toBeLessThan(NEURONS[(ALEXNET_LAYERS as readonly string[]).indexOf(n.layer)]!);
         expect(sum(n.source)).toBe(ns);
         expect(sum(n.target)).toBe(nt);
         expect(n.axis.every(Number.isFinite)).toBe(true);
@@ -117,7 +117,7 @@ describe('computeFeatures', () => {
   it('reuses the important neurons of the stored network abstraction of the same checkpoint', () => {
     for (const cls of reused.classes) {
       expect(cls.neurons.map((n) => [n.layer, n.neuron])).toEqual(
-        LAYER_NAMES.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])),
+        ALEXNET_LAYERS.flatMap((layer, l) => (l === 7 ? [cls.classIndex, l] : [l + 1, l]).map((n) => [layer, n])),
       );
       expect(cls.sourceInstances.length).toBeLessThanOrEqual(3);
     }

@@ -6,7 +6,7 @@ import { networkAbstraction } from '../../../analysis/jobs/network-abstraction.t
 import { computeNetwork } from '../../../analysis/jobs/network-job.ts';
 import { makeAnalysisContext } from '../../../analysis/jobs/analysis-context.ts';
 import { Store } from '../../../store/store.ts';
-import { LAYER_NAMES } from '../../../core/protocol.ts';
+import { ALEXNET_LAYERS } from '../../../trainer/alexnet-layers.ts';
 import type { NetworkAbstraction } from '../../../core/network-protocol.ts';
 import type { LayerWeights } from '../../../store/schema/tables.ts';
 import { readAll } from '../../../datasets/image-reader.ts';
@@ -56,11 +56,16 @@ describe('networkAbstraction', () => {
     expect([transfer.steps, transfer.maxPerClass]).toEqual([8, 2]);
     let outOfRange = 0;
     expect(transfer.classes.map((c) => c.classIndex)).toEqual([...Array(10).keys()]);
+    // AlexNet's eight layers, every consecutive pair linked directly (what a result without these fields means).
+    expect(transfer.layers).toEqual([...ALEXNET_LAYERS]);
+    expect(transfer.links?.map((l) => [l.fromLayer, l.toLayer, l.direct, l.reason])).toEqual(
+      ALEXNET_LAYERS.slice(1).map((toLayer, i) => [ALEXNET_LAYERS[i], toLayer, true, undefined]),
+    );
     for (const cls of transfer.classes) {
       expect(cls.instances.length).toBeLessThanOrEqual(2);
       expect(cls.instances.every((i) => labels[i] === cls.classIndex)).toBe(true);
-      expect(cls.layers.map((l) => l.layer)).toEqual([...LAYER_NAMES]);
-      expect(cls.boundaries.map((b) => `${b.fromLayer}>${b.toLayer}`)).toEqual(LAYER_NAMES.slice(0, -1).map((n, i) => `${n}>${LAYER_NAMES[i + 1]}`));
+      expect(cls.layers.map((l) => l.layer)).toEqual([...ALEXNET_LAYERS]);
+      expect(cls.boundaries.map((b) => `${b.fromLayer}>${b.toLayer}`)).toEqual(ALEXNET_LAYERS.slice(0, -1).map((n, i) => `${n}>${ALEXNET_LAYERS[i + 1]}`));
       cls.layers.forEach((layer, l) => {
         const n = NEURONS[l]!;
         expect([layer.sourceNeurons, layer.targetNeurons]).toEqual([n, n]);
@@ -210,7 +215,7 @@ describe('computeNetwork', () => {
       const n = first.classes.reduce((count, c) => count + c.instances.length, 0);
       const sourceStored = await store.getConductances({ runId: 'smoke', phase: 'source', epoch: 1, setting: setting(n) });
       const targetStored = await store.getConductances({ runId: 'smoke', phase: 'target', epoch: 1, setting: setting(n) });
-      expect(sourceStored?.map((c) => [c.layer, c.neurons, c.values.length])).toEqual(LAYER_NAMES.map((layer, l) => [layer, NEURONS[l], n * NEURONS[l]!]));
+      expect(sourceStored?.map((c) => [c.layer, c.neurons, c.values.length])).toEqual(ALEXNET_LAYERS.map((layer, l) => [layer, NEURONS[l], n * NEURONS[l]!]));
       expect(targetStored).toHaveLength(8);
       // Another setting is another cache entry.
       expect(await store.getConductances({ runId: 'smoke', phase: 'source', epoch: 1, setting: setting(n + 1) })).toBeNull();
@@ -230,7 +235,7 @@ describe('computeNetwork', () => {
   it('uses supplied conductances instead of computing them, and refuses ones that do not fit', async () => {
     const planted = (count: number) =>
       Promise.resolve(
-        LAYER_NAMES.map((layer, l) => {
+        ALEXNET_LAYERS.map((layer, l) => {
           // Neuron 0 of every layer dominates every instance: it must come out most important in every class.
           const values = new Float32Array(count * NEURONS[l]!);
           for (let i = 0; i < count; i++) {
@@ -248,7 +253,7 @@ describe('computeNetwork', () => {
       },
     );
     for (const cls of result.classes.filter((c) => c.instances.length > 0)) {
-      expect(cls.layers.map((l) => l.importantNeurons[0])).toEqual(LAYER_NAMES.map(() => 0));
+      expect(cls.layers.map((l) => l.importantNeurons[0])).toEqual(ALEXNET_LAYERS.map(() => 0));
     }
     await expect(
       networkAbstraction(
