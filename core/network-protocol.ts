@@ -122,7 +122,19 @@ export interface NetworkClassAbstraction {
   boundaries: NetworkBoundaryAbstraction[];
 }
 
+/** Two consecutive monitored layers: `direct` when the second reads the first's output directly; `reason` says why not. */
+export interface NetworkLayerLink {
+  fromLayer: string;
+  toLayer: string;
+  direct: boolean;
+  reason?: string;
+}
+
 export interface NetworkAbstraction {
+  /** The monitored layers in model order; absent in results stored before it (AlexNet's conv1..fc8). */
+  layers?: string[];
+  /** One per consecutive pair of `layers`; boundaries exist only for direct ones. Absent: every pair direct. */
+  links?: NetworkLayerLink[];
   /** Conductance integration steps and the per-class instance cap used. */
   steps: number;
   maxPerClass: number;

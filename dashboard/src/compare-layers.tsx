@@ -4,7 +4,7 @@ import { For, Show, type JSX } from 'solid-js';
 import type { CompareResponse } from '../../core/compare-protocol.ts';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
-import { LAYER_COLORS } from './weight-drift-option.ts';
+import { layerColor } from './weight-drift-option.ts';
 
 const HINT =
   'Per layer: ‖W_B − W_A‖ / ‖W_A‖ over kernel and bias (0 = unchanged), and for each neuron the cosine similarity ' +
@@ -36,7 +36,7 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
             </thead>
             <tbody>
               <For each={layers()}>
-                {(layer) => (
+                {(layer, i) => (
                   <tr data-testid="compare-layer-row" data-layer={layer.layer}>
                     <td>
                       <b>{layer.layer}</b>
@@ -51,7 +51,7 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
                         }
                       >
                         <span class="bar" title={`${layer.layer}: ${layer.relativeL2!.toFixed(4)}`}>
-                          <span class="bar-fill" style={{ width: `${(100 * layer.relativeL2!) / largest()}%`, background: LAYER_COLORS[layer.layer] }} />
+                          <span class="bar-fill" style={{ width: `${(100 * layer.relativeL2!) / largest()}%`, background: layerColor(i(), layers().length) }} />
                         </span>
                         <span class="num" data-testid="compare-layer-l2">
                           {layer.relativeL2!.toFixed(4)}

@@ -9,7 +9,18 @@ import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analy
 import { SettingsLabel } from './settings-label.tsx';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
-import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
+import {
+  classBoundary,
+  classLayer,
+  featureImageUrl,
+  layerSummary,
+  networkLayerNames,
+  networkLinks,
+  networkTarget,
+  similarNeurons,
+  weightCells,
+} from './network-model.ts';
+import { layerRangeNames, moveRangeEnd, rangeAround, resolveLayerRange, type LayerRange, type LayerRangeNames } from './network-range.ts';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
 import { NetworkWeightDetail } from './network-weight-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
@@ -22,6 +33,9 @@ export interface NetworkViewProps {
   client: DataClient;
   run: RunMeta | null;
   timeline: Timeline;
+  /** The layers to draw, by name (the URL's `layers`); null: the default range. */
+  layerRange: LayerRangeNames | null;
+  onLayerRange: (range: LayerRangeNames) => void;
 }
 
 const HINT =
@@ -38,6 +52,13 @@ const REFERENCE_HINT =
   'source checkpoint, or the previous one during the source phase; any other checkpoint of the run can be picked, ' +
   'for example an earlier fine-tuning epoch to see what changed since. A new pair is computed on request (tens of ' +
   'seconds the first time) and stored.';
+
+const RANGE_HINT =
+  'The contiguous layers drawn, first and last. Up to eight are drawn whole by default; of a deeper network the last ' +
+  'eight. Click a row of the layer table below to move the range to that layer. The address bar keeps the range.';
+
+const sameRange = (a: LayerRange, b: LayerRange): boolean => a.first === b.first && a.last === b.last;
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
 
 /** `phase:epoch` from the reference select, null for the default option. */
 function parseReferenceOption(value: string): EpochPin | null {
@@ -71,25 +92,75 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
-  const [firstLayer, setFirstLayer] = createSignal(0);
-  const [lastLayer, setLastLayer] = createSignal(NETWORK_LAYERS.length - 1);
   const [showOther, setShowOther] = createSignal(true);
   const [showSource, setShowSource] = createSignal(true);
   const [picked, setPicked] = createSignal<DiagramPick | null>(null);
-  createEffect(on([key, classIndex, firstLayer, lastLayer], () => setPicked(null), { defer: true }));
+
+  // The model's own layers, from the result (any depth); the range is kept by name, so it survives scrubbing.
+  const layerNames = createMemo(
+    () => {
+      const result = network.value()?.result;
+      return result ? networkLayerNames(result) : [];
+    },
+    [],
+    { equals: sameNames },
+  );
+  const range = createMemo(() => resolveLayerRange(layerNames(), props.layerRange), undefined, { equals: sameRange });
+  const setRange = (next: LayerRange): void => {
+    const names = layerRangeNames(layerNames(), next);
+    if (names) {
+      props.onLayerRange(names);
+    }
+  };
+  createEffect(on([key, classIndex, range], () => setPicked(null), { defer: true }));
 
   const classAbstraction = createMemo(() => network.value()?.result.classes[classIndex()] ?? null);
-  const layers = createMemo(() => classAbstraction()?.layers.slice(firstLayer(), lastLayer() + 1) ?? []);
-  const boundaries = createMemo(() => classAbstraction()?.boundaries.slice(firstLayer(), lastLayer()) ?? []);
+  const layers = createMemo(() => {
+    const c = classAbstraction();
+    return c
+      ? layerNames()
+          .slice(range().first, range().last + 1)
+          .flatMap((name) => classLayer(c, name) ?? [])
+      : [];
+  });
+  // Per pair of drawn layers: its link, and the boundary of weights only a direct link has.
+  const links = createMemo(() => {
+    const result = network.value()?.result;
+    return result
+      ? networkLinks(
+          result,
+          layers().map((l) => l.layer),
+        )
+      : [];
+  });
+  const boundaries = createMemo(() => {
+    const c = classAbstraction();
+    return links().map((link) => (link.direct && c ? classBoundary(c, link.fromLayer, link.toLayer) : null));
+  });
   const layout = createMemo(() =>
     layoutNetwork(
       layers().map((l) => ({ layer: l.layer, importantSource: l.importantSourceNeurons, importantTarget: l.importantNeurons })),
       showOther(),
     ),
   );
-  const summaries = createMemo(() =>
-    layers().map((layer, i) => ({ layer: layer.layer, summary: layerSummary(layer, classAbstraction()?.boundaries[firstLayer() + i - 1]) })),
-  );
+  // Every layer's row, not only the drawn ones: the table is the overview the range is picked from.
+  const summaries = createMemo(() => {
+    const c = classAbstraction();
+    const result = network.value()?.result;
+    if (!c || !result) {
+      return [];
+    }
+    const all = layerNames().flatMap((name) => classLayer(c, name) ?? []);
+    const incoming = networkLinks(
+      result,
+      all.map((l) => l.layer),
+    );
+    return all.map((layer, i) => {
+      const link = incoming[i - 1];
+      const boundary = link?.direct ? classBoundary(c, link.fromLayer, link.toLayer) : null;
+      return { layer: layer.layer, summary: layerSummary(layer, boundary ?? undefined), incoming: link ?? null };
+    });
+  });
   const shownKey = () => network.value()?.key;
 
   const neuronDetail = createMemo(() => {
@@ -184,10 +255,10 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   };
 
   // `selected` on the options, not `value` on the select: the value would be set before the options exist.
-  const layerOptions = (from: number, to: number, selectedLayer: number): JSX.Element => (
-    <For each={NETWORK_LAYERS.slice(from, to + 1)}>
+  const layerOptions = (selectedLayer: number): JSX.Element => (
+    <For each={layerNames()}>
       {(name, i) => (
-        <option value={from + i()} selected={from + i() === selectedLayer}>
+        <option value={i()} selected={i() === selectedLayer}>
           {name}
         </option>
       )}
@@ -273,15 +344,24 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                   </For>
                 </select>
               </label>
-              <label>
+              <label title={RANGE_HINT}>
                 layers{' '}
-                <select data-testid="network-layer-from" onChange={(e) => setFirstLayer(Number(e.currentTarget.value))}>
-                  {layerOptions(0, lastLayer(), firstLayer())}
+                <select
+                  data-testid="network-layer-from"
+                  title="First layer drawn"
+                  onChange={(e) => setRange(moveRangeEnd(range(), 'first', Number(e.currentTarget.value)))}
+                >
+                  {layerOptions(range().first)}
                 </select>
                 {' – '}
-                <select data-testid="network-layer-to" onChange={(e) => setLastLayer(Number(e.currentTarget.value))}>
-                  {layerOptions(firstLayer(), NETWORK_LAYERS.length - 1, lastLayer())}
+                <select
+                  data-testid="network-layer-to"
+                  title="Last layer drawn"
+                  onChange={(e) => setRange(moveRangeEnd(range(), 'last', Number(e.currentTarget.value)))}
+                >
+                  {layerOptions(range().last)}
                 </select>
+                <span class="muted">{` ${range().last - range().first + 1} of ${layerNames().length}`}</span>
               </label>
               <label title="The histograms, boxplots and pies of the neurons that are not important">
                 <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />{' '}
@@ -303,16 +383,21 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               {/* Details above the diagram: it is as tall as it is wide, and a click low in it should not scroll away. */}
               <Show when={neuronDetail()}>{(d) => <NetworkNeuronDetail {...d()} onClose={() => setPicked(null)} />}</Show>
               <Show when={weightDetail()}>{(d) => <NetworkWeightDetail {...d()} onClose={() => setPicked(null)} />}</Show>
+              <NetworkSummary
+                rows={summaries()}
+                shown={range()}
+                onPick={(layer) => setRange(rangeAround(layerNames().length, layerNames().indexOf(layer), range()))}
+              />
               <NetworkDiagram
                 layout={layout()}
                 layers={layers()}
+                links={links()}
                 boundaries={boundaries()}
                 showOther={showOther()}
                 showSource={showSource()}
                 selected={picked()}
                 onPick={setPicked}
               />
-              <NetworkSummary rows={summaries()} />
             </Show>
           </Match>
         </Switch>

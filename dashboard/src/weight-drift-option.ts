@@ -1,20 +1,38 @@
 // The "how much did fine-tuning change each layer" chart: each layer's relative L2 distance from the source
 // model's weights over the target epochs, with the epochs of interest marked.
-import { LAYER_NAMES, type LayerName } from '../../core/protocol.ts';
 import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { ChartOption } from './chart.ts';
 
 // Early layers in cool colours, late ones warm: the usual finding (early layers barely move) reads at a glance.
-export const LAYER_COLORS: Record<LayerName, string> = {
-  conv1: '#3b4cc0',
-  conv2: '#5977e3',
-  conv3: '#7b9ff9',
-  conv4: '#9ebeff',
-  conv5: '#c0d4f5',
-  fc6: '#f2b89c',
-  fc7: '#e7745b',
-  fc8: '#b40426',
-};
+// The stops are AlexNet's eight layers' colours (exact for a network of eight layers), interpolated for any other depth.
+const LAYER_COLOR_STOPS: readonly (readonly [number, number, number])[] = [
+  [0x3b, 0x4c, 0xc0],
+  [0x59, 0x77, 0xe3],
+  [0x7b, 0x9f, 0xf9],
+  [0x9e, 0xbe, 0xff],
+  [0xc0, 0xd4, 0xf5],
+  [0xf2, 0xb8, 0x9c],
+  [0xe7, 0x74, 0x5b],
+  [0xb4, 0x04, 0x26],
+];
+
+/** The colour of layer `index` of `count` layers (model order), from cool (first) to warm (last). */
+export function layerColor(index: number, count: number): string {
+  const at = count > 1 ? (Math.min(Math.max(index, 0), count - 1) / (count - 1)) * (LAYER_COLOR_STOPS.length - 1) : LAYER_COLOR_STOPS.length - 1;
+  const low = Math.floor(at);
+  const a = LAYER_COLOR_STOPS[low]!;
+  const b = LAYER_COLOR_STOPS[Math.min(low + 1, LAYER_COLOR_STOPS.length - 1)]!;
+  const hex = (i: number): string =>
+    Math.round(a[i]! + (b[i]! - a[i]!) * (at - low))
+      .toString(16)
+      .padStart(2, '0');
+  return `#${hex(0)}${hex(1)}${hex(2)}`;
+}
+
+/** The layers a drift answer lists, in model order (the first checkpoint's order, then any only later ones list). */
+export function driftLayers(drift: WeightDriftResponse): string[] {
+  return [...new Set(drift.checkpoints.flatMap((c) => c.layers.map((l) => l.layer)))];
+}
 
 export interface DriftMark {
   epoch: number;
@@ -23,11 +41,12 @@ export interface DriftMark {
 
 /** One line per layer over target epochs (x = target epoch, 0 = the source model itself). */
 export function weightDriftOption(drift: WeightDriftResponse, marks: readonly DriftMark[]): ChartOption {
-  const series = LAYER_NAMES.map((layer) => ({
+  const layers = driftLayers(drift);
+  const series = layers.map((layer, i) => ({
     id: layer,
     name: layer,
     type: 'line' as const,
-    color: LAYER_COLORS[layer],
+    color: layerColor(i, layers.length),
     symbolSize: 5,
     emphasis: { focus: 'series' as const },
     // Epoch 0 is the reference itself: every layer starts at distance 0.
@@ -56,7 +75,8 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
   return {
     animationDurationUpdate: 200,
     grid: { left: 56, right: 16, top: 64, bottom: 40 },
-    legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: [...LAYER_NAMES] },
+    // A deep network's legend scrolls on one line rather than pushing the plot down.
+    legend: { type: layers.length > 8 ? 'scroll' : 'plain', top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: layers },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)),

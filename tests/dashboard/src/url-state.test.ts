@@ -18,7 +18,17 @@ describe('parse and serialize', () => {
     { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layout: 'dvi' },
     { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } }, layout: 'dvi' },
     { run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' },
+    { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layers: { from: 'stage2_block1_conv1', to: 'stage3_block3_conv2' } },
   ];
+
+  test("the network view's layer range is kept as layers=FROM..TO; a malformed one is left out", () => {
+    expect(serializeViewState({ run: 'r1', pin: null, compare: null, layers: { from: 'stage2_block1_conv1', to: 'stage3_block3_conv2' } })).toBe(
+      '?run=r1&layers=stage2_block1_conv1..stage3_block3_conv2',
+    );
+    expect(parseViewState('?run=r1&layers=conv2..fc6')).toEqual({ run: 'r1', pin: null, compare: null, layers: { from: 'conv2', to: 'fc6' } });
+    expect(parseViewState('?run=r1&layers=conv2')).toEqual({ run: 'r1', pin: null, compare: null });
+    expect(parseViewState('?run=r1&layers=..fc6')).toEqual({ run: 'r1', pin: null, compare: null });
+  });
 
   test('the target training points are kept as extra=target-train; any other value leaves them out', () => {
     expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' })).toBe('?run=r1&layout=dvi&extra=target-train');
