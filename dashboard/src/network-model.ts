@@ -173,6 +173,27 @@ export function layerSummary(layer: NetworkLayerAbstraction, incoming: NetworkBo
   };
 }
 
+/** One row of the layer overview: a layer's summary and the link into it from the layer before (null for the first). */
+export interface LayerSummaryRow {
+  layer: string;
+  summary: LayerSummary;
+  incoming: NetworkLayerLink | null;
+}
+
+/** A row per layer of `layers` that class `c` lists, in that order; a layer fed by a link that is not direct has no inherited share. */
+export function layerSummaries(abstraction: NetworkAbstraction, c: NetworkClassAbstraction, layers: readonly string[]): LayerSummaryRow[] {
+  const listed = layers.flatMap((name) => classLayer(c, name) ?? []);
+  const links = networkLinks(
+    abstraction,
+    listed.map((l) => l.layer),
+  );
+  return listed.map((layer, i) => {
+    const link = links[i - 1] ?? null;
+    const boundary = link?.direct ? classBoundary(c, link.fromLayer, link.toLayer) : null;
+    return { layer: layer.layer, summary: layerSummary(layer, boundary ?? undefined), incoming: link };
+  });
+}
+
 /**
  * Fill of a similarity cell: white at or below 0, darkening to slate at 1 (red/blue stay reserved for domains).
  * Cubed, because cosine similarities of conductances crowd above 0.9: linear, 0.9 and 0.99 looked the same.

@@ -2,17 +2,15 @@
 // alike they are to the source model's, and how many of the important weights into the layer the target
 // inherited (paper §5.3.3). The rows of the drawn range are marked; clicking a row moves the range to it.
 import { For, type JSX } from 'solid-js';
-import type { LayerName } from '../../core/protocol.ts';
-import type { NetworkLayerLink } from '../../core/network-protocol.ts';
-import { similarityOnlyText, type LayerSummary } from './network-model.ts';
+import { similarityOnlyText, type LayerSummaryRow } from './network-model.ts';
 import type { LayerRange } from './network-range.ts';
 
 export interface NetworkSummaryProps {
   /** Every layer in model order, with the link from the layer before it (null for the first). */
-  rows: { layer: LayerName; summary: LayerSummary; incoming: NetworkLayerLink | null }[];
+  rows: LayerSummaryRow[];
   /** Positions of `rows` the diagram draws. */
   shown: LayerRange;
-  onPick: (layer: LayerName) => void;
+  onPick: (layer: string) => void;
 }
 
 const percent = (share: number | null): string => (share === null ? '—' : `${Math.round(share * 100)}%`);

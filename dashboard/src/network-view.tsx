@@ -13,14 +13,15 @@ import {
   classBoundary,
   classLayer,
   featureImageUrl,
-  layerSummary,
+  layerSummaries,
   networkLayerNames,
   networkLinks,
   networkTarget,
   similarNeurons,
   weightCells,
 } from './network-model.ts';
-import { layerRangeNames, moveRangeEnd, rangeAround, resolveLayerRange, type LayerRange, type LayerRangeNames } from './network-range.ts';
+import { layerRangeNames, rangeAround, resolveLayerRange, type LayerRange, type LayerRangeNames } from './network-range.ts';
+import { NetworkLayerRange } from './network-layer-range.tsx';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
 import { NetworkWeightDetail } from './network-weight-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
@@ -52,10 +53,6 @@ const REFERENCE_HINT =
   'source checkpoint, or the previous one during the source phase; any other checkpoint of the run can be picked, ' +
   'for example an earlier fine-tuning epoch to see what changed since. A new pair is computed on request (tens of ' +
   'seconds the first time) and stored.';
-
-const RANGE_HINT =
-  'The contiguous layers drawn, first and last. Up to eight are drawn whole by default; of a deeper network the last ' +
-  'eight. Click a row of the layer table below to move the range to that layer. The address bar keeps the range.';
 
 const sameRange = (a: LayerRange, b: LayerRange): boolean => a.first === b.first && a.last === b.last;
 const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
@@ -147,19 +144,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   const summaries = createMemo(() => {
     const c = classAbstraction();
     const result = network.value()?.result;
-    if (!c || !result) {
-      return [];
-    }
-    const all = layerNames().flatMap((name) => classLayer(c, name) ?? []);
-    const incoming = networkLinks(
-      result,
-      all.map((l) => l.layer),
-    );
-    return all.map((layer, i) => {
-      const link = incoming[i - 1];
-      const boundary = link?.direct ? classBoundary(c, link.fromLayer, link.toLayer) : null;
-      return { layer: layer.layer, summary: layerSummary(layer, boundary ?? undefined), incoming: link ?? null };
-    });
+    return c && result ? layerSummaries(result, c, layerNames()) : [];
   });
   const shownKey = () => network.value()?.key;
 
@@ -254,17 +239,6 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     );
   };
 
-  // `selected` on the options, not `value` on the select: the value would be set before the options exist.
-  const layerOptions = (selectedLayer: number): JSX.Element => (
-    <For each={layerNames()}>
-      {(name, i) => (
-        <option value={i()} selected={i() === selectedLayer}>
-          {name}
-        </option>
-      )}
-    </For>
-  );
-
   return (
     <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} settled={settled()} aside={aside()}>
       <div class="network-root">
@@ -344,25 +318,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                   </For>
                 </select>
               </label>
-              <label title={RANGE_HINT}>
-                layers{' '}
-                <select
-                  data-testid="network-layer-from"
-                  title="First layer drawn"
-                  onChange={(e) => setRange(moveRangeEnd(range(), 'first', Number(e.currentTarget.value)))}
-                >
-                  {layerOptions(range().first)}
-                </select>
-                {' – '}
-                <select
-                  data-testid="network-layer-to"
-                  title="Last layer drawn"
-                  onChange={(e) => setRange(moveRangeEnd(range(), 'last', Number(e.currentTarget.value)))}
-                >
-                  {layerOptions(range().last)}
-                </select>
-                <span class="muted">{` ${range().last - range().first + 1} of ${layerNames().length}`}</span>
-              </label>
+              <NetworkLayerRange layers={layerNames()} range={range()} onRange={setRange} />
               <label title="The histograms, boxplots and pies of the neurons that are not important">
                 <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />{' '}
                 non-important regions

@@ -5,6 +5,7 @@ import { epochRecord } from '../../helpers/run-fixture.ts';
 import {
   classBoundary,
   classLayer,
+  layerSummaries,
   layerSummary,
   networkLayerNames,
   networkLinks,
@@ -203,5 +204,29 @@ describe('layers and links from the result', () => {
     expect(classLayer(c, 'fc8')).toBeNull();
     expect(classBoundary(c, 'conv2', 'conv3')?.toLayer).toBe('conv3');
     expect(classBoundary(c, 'conv1', 'conv2')).toBeNull();
+  });
+});
+
+describe('layerSummaries', () => {
+  const named = (name: string): LayerName => name as LayerName;
+  test('a row per layer; a layer fed across a shortcut has its link and no inherited share', () => {
+    const c: NetworkClassAbstraction = {
+      classIndex: 0,
+      instances: [0],
+      layers: ['a_conv1', 'a_conv2', 'b_conv1'].map((name) => ({ ...layer, layer: named(name) })),
+      boundaries: [{ ...boundary, fromLayer: named('a_conv1'), toLayer: named('a_conv2') }],
+    };
+    const shortcut = { fromLayer: 'a_conv2', toLayer: 'b_conv1', direct: false, reason: 'b_conv1 reads a_conv2 through a shortcut (Add)' };
+    const links = [{ fromLayer: 'a_conv1', toLayer: 'a_conv2', direct: true }, shortcut];
+    const rows = layerSummaries({ steps: 8, maxPerClass: 20, seconds: 1, classes: [c], links }, c, ['a_conv1', 'a_conv2', 'b_conv1']);
+    expect(rows.map((r) => [r.layer, r.incoming?.direct ?? null])).toEqual([
+      ['a_conv1', null],
+      ['a_conv2', true],
+      ['b_conv1', false],
+    ]);
+    expect(rows[1]!.summary).toEqual(layerSummary(c.layers[1]!, c.boundaries[0]));
+    expect(rows[1]!.summary.inheritedShare).not.toBeNull();
+    expect(rows[2]!.incoming).toEqual(shortcut);
+    expect(rows[2]!.summary.inheritedShare).toBeNull();
   });
 });
