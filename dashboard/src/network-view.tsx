@@ -46,7 +46,8 @@ const HINT =
   "model's weights between the layers: blue cells are important weights (darker = important for more instances), a red " +
   'dot marks an inherited one, a red square an important source weight; boxplots show the activated levels of an ' +
   "important neuron's weights to the other layer's non-important neurons, with a pie of how many are important " +
-  '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map.';
+  '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map. Between ' +
+  'layers joined through a shortcut or a concatenation only the similarity is shown (a dashed "similarity only" block).';
 
 const REFERENCE_HINT =
   'The checkpoint the viewed model is compared with (its neurons are the red, "source" side). By default the final ' +
