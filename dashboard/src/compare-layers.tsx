@@ -36,7 +36,7 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
             </thead>
             <tbody>
               <For each={layers()}>
-                {(layer, i) => (
+                {(layer, index) => (
                   <tr data-testid="compare-layer-row" data-layer={layer.layer}>
                     <td>
                       <b>{layer.layer}</b>
@@ -51,7 +51,10 @@ export function CompareLayers(props: { response: CompareResponse }): JSX.Element
                         }
                       >
                         <span class="bar" title={`${layer.layer}: ${layer.relativeL2!.toFixed(4)}`}>
-                          <span class="bar-fill" style={{ width: `${(100 * layer.relativeL2!) / largest()}%`, background: layerColor(i(), layers().length) }} />
+                          <span
+                            class="bar-fill"
+                            style={{ width: `${(100 * layer.relativeL2!) / largest()}%`, background: layerColor(index(), layers().length) }}
+                          />
                         </span>
                         <span class="num" data-testid="compare-layer-l2">
                           {layer.relativeL2!.toFixed(4)}
