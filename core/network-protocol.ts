@@ -112,6 +112,20 @@ export interface NetworkBoundaryAbstraction {
   };
 }
 
+/**
+ * Two consecutive monitored layers. `direct` when `toLayer` reads `fromLayer`'s output through batch norm,
+ * activation, pooling, padding, dropout, flatten or global pooling only: then the weights of `toLayer`'s kernel
+ * join their neurons one to one, and the pair has important weights, regions and inheritance (a boundary).
+ * Otherwise the pair is compared by neuron similarity only and `reason` says why in one line.
+ */
+export interface NetworkLayerLink {
+  fromLayer: string;
+  toLayer: string;
+  direct: boolean;
+  /** Why not direct, e.g. "stage1_block2_conv1 reads a sum through a shortcut (Add 'stage1_block1_add'), not stage1_block1_conv2 alone". */
+  reason?: string;
+}
+
 export interface NetworkClassAbstraction {
   classIndex: number;
   /** Indices (into the target-validation split) of the instances the class was abstracted from. */
@@ -122,19 +136,7 @@ export interface NetworkClassAbstraction {
   boundaries: NetworkBoundaryAbstraction[];
 }
 
-/** Two consecutive monitored layers: `direct` when the second reads the first's output directly; `reason` says why not. */
-export interface NetworkLayerLink {
-  fromLayer: string;
-  toLayer: string;
-  direct: boolean;
-  reason?: string;
-}
-
 export interface NetworkAbstraction {
-  /** The monitored layers in model order; absent in results stored before it (AlexNet's conv1..fc8). */
-  layers?: string[];
-  /** One per consecutive pair of `layers`; boundaries exist only for direct ones. Absent: every pair direct. */
-  links?: NetworkLayerLink[];
   /** Conductance integration steps and the per-class instance cap used. */
   steps: number;
   maxPerClass: number;
@@ -142,6 +144,10 @@ export interface NetworkAbstraction {
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */
   classes: NetworkClassAbstraction[];
+  /** The run's monitored layers in model order. Absent in results stored before models were: AlexNet's conv1..fc8. */
+  layers?: string[];
+  /** One per consecutive pair of `layers`. Absent in older results: every AlexNet pair is direct. */
+  links?: NetworkLayerLink[];
 }
 
 /** GET /api/runs/:id/epochs/:phase/:epoch/layers/:layer/weights?from=n1&to=n2: one weight of a checkpoint and its map. */
