@@ -72,7 +72,7 @@ describe('network view of a 20-layer ResNet in Chromium', () => {
     const mark = panel().getByTestId('network-similarity-only').first();
     expect(await mark.textContent()).toContain('similarity');
     expect(await mark.locator(':scope > title').textContent()).toBe(
-      'similarity only: stage2_block2_conv1 reads stage2_block1_conv2 through a shortcut (Add); no important weights between them',
+      "similarity only: stage2_block2_conv1 reads a sum through a shortcut (Add 'stage2_block1_add'), not stage2_block1_conv2 alone; no important weights between them",
     );
     // Only direct pairs offer weights to click for their detail.
     expect(await mark.locator('[data-testid=network-weight]').count()).toBe(0);

@@ -25,14 +25,20 @@ export const RESNET_20_LAYERS: readonly string[] = [
 ];
 
 /**
- * A block's conv1 reads its conv2's input through batch norm and ReLU only (direct); the next block's conv1 reads
- * the sum of a conv2 and the block's shortcut (not direct), as does the classifier after the last block.
+ * Links as the graph analysis words them: a block's conv2 reads its conv1's output through batch norm and ReLU
+ * only (direct); the next block's conv1 reads the sum of that conv2 and the shortcut (not direct), as does the
+ * classifier after the last block (stem_conv -> the first conv1 is direct: the first block adds its input later).
  */
 export function resnetLinks(layers: readonly string[] = RESNET_20_LAYERS): NetworkLayerLink[] {
   return layers.slice(1).map((toLayer, i) => {
     const fromLayer = layers[i]!;
     return fromLayer.endsWith('_conv2')
-      ? { fromLayer, toLayer, direct: false, reason: `${toLayer} reads ${fromLayer} through a shortcut (Add)` }
+      ? {
+          fromLayer,
+          toLayer,
+          direct: false,
+          reason: `${toLayer} reads a sum through a shortcut (Add '${fromLayer.replace(/_conv2$/, '_add')}'), not ${fromLayer} alone`,
+        }
       : { fromLayer, toLayer, direct: true };
   });
 }
