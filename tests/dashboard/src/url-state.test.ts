@@ -154,6 +154,21 @@ describe('createUrlState', () => {
     });
   });
 
+  test('scrubbing keeps the layer range, and a picked range is a new history entry', () => {
+    const win = fakeWindow('?run=r1&phase=target&epoch=1&layers=stage2_block1_conv1..fc');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      url.set({ pin: { phase: 'target', epoch: 2 } }, 'replace');
+      expect(url.state().layers).toEqual({ from: 'stage2_block1_conv1', to: 'fc' });
+      url.set({ layers: { from: 'stem_conv', to: 'stage1_block3_conv2' } }, 'push');
+      expect(win.calls).toEqual([
+        'replace /dash?run=r1&phase=target&epoch=2&layers=stage2_block1_conv1..fc#top',
+        'push /dash?run=r1&phase=target&epoch=2&layers=stem_conv..stage1_block3_conv2#top',
+      ]);
+      dispose();
+    });
+  });
+
   test('setting the same view writes no history entry', () => {
     const win = fakeWindow('?run=r1&phase=source&epoch=1');
     createRoot((dispose) => {
