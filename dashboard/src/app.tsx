@@ -110,7 +110,13 @@ export function App(): JSX.Element {
               </Match>
               <Match when={true}>
                 <StatisticsView client={client} run={state.run} timeline={timeline} />
-                <NetworkView client={client} run={state.run} timeline={timeline} />
+                <NetworkView
+                  client={client}
+                  run={state.run}
+                  timeline={timeline}
+                  layerRange={url.state().layers ?? null}
+                  onLayerRange={(layers) => url.set({ layers }, 'push')}
+                />
                 <FeatureView client={client} run={state.run} timeline={timeline} />
                 <InstanceView
                   client={client}

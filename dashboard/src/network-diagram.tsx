@@ -4,7 +4,7 @@
 // neurons are important, and updating the attributes of the elements on screen is far cheaper than recreating
 // the thousands of cells; the derived lookups are memos, computed once per checkpoint, not once per cell.
 import { createMemo, Index, Show, type JSX } from 'solid-js';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
+import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction, NetworkLayerLink } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import {
   cellCentre,
@@ -15,7 +15,7 @@ import {
   type NetworkLayout,
   type WeightBlockLayout,
 } from './network-layout.ts';
-import { similarityFill, similarityMatrix, weightCells } from './network-model.ts';
+import { similarityFill, similarityMatrix, similarityOnlyText, weightCells } from './network-model.ts';
 import { BoxplotMark, HistogramMark, type Rect } from './network-marks.tsx';
 
 /** What a click picked: an important neuron of one model (its position in that model's important list) or a weight. */
@@ -24,9 +24,10 @@ export type DiagramPick =
 
 export interface NetworkDiagramProps {
   layout: NetworkLayout;
-  /** The laid-out layers and the boundaries between them (one fewer). */
+  /** The laid-out layers, and per consecutive pair (one fewer) its link and its boundary (null unless direct). */
   layers: NetworkLayerAbstraction[];
-  boundaries: NetworkBoundaryAbstraction[];
+  links: NetworkLayerLink[];
+  boundaries: (NetworkBoundaryAbstraction | null)[];
   showOther: boolean;
   showSource: boolean;
   selected: DiagramPick | null;
@@ -252,6 +253,27 @@ function WeightBlock(props: {
   );
 }
 
+/**
+ * In place of the weights of a pair that is not directly connected (a shortcut or a concatenation between them):
+ * the block's outline, dashed, and a short label; the tooltip says why. Paper-style weight regions need the
+ * second layer to read the first's output, so none are computed for such a pair.
+ */
+function SimilarityOnlyMark(props: { w: WeightBlockLayout; link: NetworkLayerLink }): JSX.Element {
+  const w = () => props.w;
+  return (
+    <g class="network-similarity-only" data-testid="network-similarity-only" data-from={w().fromLayer} data-to={w().toLayer}>
+      <title>{similarityOnlyText(props.link)}</title>
+      <rect class="network-similarity-only-frame" x={w().x - 0.5} y={w().y - 0.5} width={w().width} height={w().height} />
+      <text class="network-similarity-only-text" x={w().x + 3} y={w().y + 11}>
+        similarity
+      </text>
+      <text class="network-similarity-only-text" x={w().x + 3} y={w().y + 22}>
+        only
+      </text>
+    </g>
+  );
+}
+
 function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (pick: DiagramPick) => void }): JSX.Element {
   const l = () => props.l;
   const source = () => l().axis.side === 'source';
@@ -301,7 +323,12 @@ export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
         </Index>
         <Index each={props.layout.weights}>
           {(w) => (
-            <Show when={props.boundaries[w().index]}>
+            <Show
+              when={props.boundaries[w().index]}
+              fallback={
+                <Show when={props.links[w().index]?.direct === false && props.links[w().index]}>{(link) => <SimilarityOnlyMark w={w()} link={link()} />}</Show>
+              }
+            >
               {(boundary) => (
                 <WeightBlock
                   w={w()}

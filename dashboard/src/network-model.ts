@@ -1,10 +1,51 @@
 // Pure shaping of a network abstraction (paper §5.3.3, Figure 4) for the network relation view: which
 // checkpoint to show, the important x important regions of the similarity matrices and weights, peers, summaries.
-import type { EpochRecord, LayerName } from '../../core/protocol.ts';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
+import type { EpochRecord } from '../../core/protocol.ts';
+import type {
+  NetworkAbstraction,
+  NetworkBoundaryAbstraction,
+  NetworkClassAbstraction,
+  NetworkLayerAbstraction,
+  NetworkLayerLink,
+} from '../../core/network-protocol.ts';
 
-/** LAYER_NAMES of core/protocol.ts, restated: the dashboard may import only types from there. */
-export const NETWORK_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'] as const satisfies readonly LayerName[];
+/**
+ * The monitored layers of a result in model order: its `layers`, or for results stored before that field the
+ * layers its classes list (a class without instances lists none).
+ */
+export function networkLayerNames(abstraction: NetworkAbstraction): string[] {
+  return abstraction.layers ?? abstraction.classes.find((c) => c.layers.length > 0)?.layers.map((l) => l.layer) ?? [];
+}
+
+/**
+ * The link between each consecutive pair of `layers` (one fewer than layers). A result without `links` was
+ * stored for a chain (AlexNet), where every pair is direct; a pair its `links` lack has no boundary to show.
+ */
+export function networkLinks(abstraction: NetworkAbstraction, layers: readonly string[]): NetworkLayerLink[] {
+  return layers.slice(1).map((toLayer, i): NetworkLayerLink => {
+    const fromLayer = layers[i]!;
+    if (!abstraction.links) {
+      return { fromLayer, toLayer, direct: true };
+    }
+    const link = abstraction.links.find((l) => l.fromLayer === fromLayer && l.toLayer === toLayer);
+    return link ?? { fromLayer, toLayer, direct: false, reason: `no link between ${fromLayer} and ${toLayer} was stored` };
+  });
+}
+
+/** The tooltip of a pair drawn without weights: why only the two similarity matrices are shown. */
+export function similarityOnlyText(link: NetworkLayerLink): string {
+  return `similarity only: ${link.reason ?? `${link.toLayer} does not read ${link.fromLayer}'s output directly`}; no important weights between them`;
+}
+
+/** A class's layer by name, null when the class lists no such layer. */
+export function classLayer(c: NetworkClassAbstraction, layer: string): NetworkLayerAbstraction | null {
+  return c.layers.find((l) => l.layer === layer) ?? null;
+}
+
+/** A class's boundary between two layers (only direct links have one), null otherwise. */
+export function classBoundary(c: NetworkClassAbstraction, fromLayer: string, toLayer: string): NetworkBoundaryAbstraction | null {
+  return c.boundaries.find((b) => b.fromLayer === fromLayer && b.toLayer === toLayer) ?? null;
+}
 
 /** What the view can show at an epoch; `exact` is false when an earlier checkpoint stands in for it. */
 export type NetworkTarget =
@@ -130,6 +171,27 @@ export function layerSummary(layer: NetworkLayerAbstraction, incoming: NetworkBo
     meanBestSimilarity: best.length > 0 ? best.reduce((a, b) => a + b, 0) / best.length : null,
     inheritedShare: inherited.length > 0 ? inherited.filter(Boolean).length / inherited.length : null,
   };
+}
+
+/** One row of the layer overview: a layer's summary and the link into it from the layer before (null for the first). */
+export interface LayerSummaryRow {
+  layer: string;
+  summary: LayerSummary;
+  incoming: NetworkLayerLink | null;
+}
+
+/** A row per layer of `layers` that class `c` lists, in that order; a layer fed by a link that is not direct has no inherited share. */
+export function layerSummaries(abstraction: NetworkAbstraction, c: NetworkClassAbstraction, layers: readonly string[]): LayerSummaryRow[] {
+  const listed = layers.flatMap((name) => classLayer(c, name) ?? []);
+  const links = networkLinks(
+    abstraction,
+    listed.map((l) => l.layer),
+  );
+  return listed.map((layer, i) => {
+    const link = links[i - 1] ?? null;
+    const boundary = link?.direct ? classBoundary(c, link.fromLayer, link.toLayer) : null;
+    return { layer: layer.layer, summary: layerSummary(layer, boundary ?? undefined), incoming: link };
+  });
 }
 
 /**

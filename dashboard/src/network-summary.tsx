@@ -1,16 +1,22 @@
-// One line per layer under the network diagram: how many important neurons, how alike they are to the source
-// model's, and how many of the important weights into the layer the target inherited (paper §5.3.3).
+// One compact row per layer of the whole network beside the diagram's range: how many important neurons, how
+// alike they are to the source model's, and how many of the important weights into the layer the target
+// inherited (paper §5.3.3). The rows of the drawn range are marked; clicking a row moves the range to it.
 import { For, type JSX } from 'solid-js';
-import type { LayerName } from '../../core/protocol.ts';
-import type { LayerSummary } from './network-model.ts';
+import { similarityOnlyText, type LayerSummaryRow } from './network-model.ts';
+import type { LayerRange } from './network-range.ts';
 
 export interface NetworkSummaryProps {
-  rows: { layer: LayerName; summary: LayerSummary }[];
+  /** Every layer in model order, with the link from the layer before it (null for the first). */
+  rows: LayerSummaryRow[];
+  /** Positions of `rows` the diagram draws. */
+  shown: LayerRange;
+  onPick: (layer: string) => void;
 }
 
 const percent = (share: number | null): string => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
 export function NetworkSummary(props: NetworkSummaryProps): JSX.Element {
+  const inRange = (i: number): boolean => i >= props.shown.first && i <= props.shown.last;
   return (
     <table class="network-summary" data-testid="network-summary">
       <thead>
@@ -25,12 +31,20 @@ export function NetworkSummary(props: NetworkSummaryProps): JSX.Element {
       </thead>
       <tbody>
         <For each={props.rows}>
-          {(row) => (
-            <tr data-layer={row.layer}>
+          {(row, i) => (
+            <tr
+              data-layer={row.layer}
+              data-shown={inRange(i()) ? 'true' : 'false'}
+              classList={{ shown: inRange(i()) }}
+              title={inRange(i()) ? `${row.layer} is drawn above` : `click to draw the layers around ${row.layer}`}
+              onClick={() => props.onPick(row.layer)}
+            >
               <td>{row.layer}</td>
               <td>{row.summary.importantCount}</td>
               <td>{row.summary.meanBestSimilarity === null ? '—' : row.summary.meanBestSimilarity.toFixed(3)}</td>
-              <td>{percent(row.summary.inheritedShare)}</td>
+              <td title={row.incoming && !row.incoming.direct ? similarityOnlyText(row.incoming) : undefined}>
+                {row.incoming && !row.incoming.direct ? 'similarity only' : percent(row.summary.inheritedShare)}
+              </td>
             </tr>
           )}
         </For>

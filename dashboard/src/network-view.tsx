@@ -9,7 +9,19 @@ import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analy
 import { SettingsLabel } from './settings-label.tsx';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
-import { featureImageUrl, layerSummary, NETWORK_LAYERS, networkTarget, similarNeurons, weightCells } from './network-model.ts';
+import {
+  classBoundary,
+  classLayer,
+  featureImageUrl,
+  layerSummaries,
+  networkLayerNames,
+  networkLinks,
+  networkTarget,
+  similarNeurons,
+  weightCells,
+} from './network-model.ts';
+import { layerRangeNames, rangeAround, resolveLayerRange, type LayerRange, type LayerRangeNames } from './network-range.ts';
+import { NetworkLayerRange } from './network-layer-range.tsx';
 import { NetworkNeuronDetail } from './network-neuron-detail.tsx';
 import { NetworkWeightDetail } from './network-weight-detail.tsx';
 import { NetworkSummary } from './network-summary.tsx';
@@ -22,6 +34,9 @@ export interface NetworkViewProps {
   client: DataClient;
   run: RunMeta | null;
   timeline: Timeline;
+  /** The layers to draw, by name (the URL's `layers`); null: the default range. */
+  layerRange: LayerRangeNames | null;
+  onLayerRange: (range: LayerRangeNames) => void;
 }
 
 const HINT =
@@ -31,13 +46,17 @@ const HINT =
   "model's weights between the layers: blue cells are important weights (darker = important for more instances), a red " +
   'dot marks an inherited one, a red square an important source weight; boxplots show the activated levels of an ' +
   "important neuron's weights to the other layer's non-important neurons, with a pie of how many are important " +
-  '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map.';
+  '(blue) and inherited (red); the corner histogram covers the rest. Click an index for the neuron, a cell for its weight map. Between ' +
+  'layers joined through a shortcut or a concatenation only the similarity is shown (a dashed "similarity only" block).';
 
 const REFERENCE_HINT =
   'The checkpoint the viewed model is compared with (its neurons are the red, "source" side). By default the final ' +
   'source checkpoint, or the previous one during the source phase; any other checkpoint of the run can be picked, ' +
   'for example an earlier fine-tuning epoch to see what changed since. A new pair is computed on request (tens of ' +
   'seconds the first time) and stored.';
+
+const sameRange = (a: LayerRange, b: LayerRange): boolean => a.first === b.first && a.last === b.last;
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
 
 /** `phase:epoch` from the reference select, null for the default option. */
 function parseReferenceOption(value: string): EpochPin | null {
@@ -71,25 +90,63 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
 
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
-  const [firstLayer, setFirstLayer] = createSignal(0);
-  const [lastLayer, setLastLayer] = createSignal(NETWORK_LAYERS.length - 1);
   const [showOther, setShowOther] = createSignal(true);
   const [showSource, setShowSource] = createSignal(true);
   const [picked, setPicked] = createSignal<DiagramPick | null>(null);
-  createEffect(on([key, classIndex, firstLayer, lastLayer], () => setPicked(null), { defer: true }));
+
+  // The model's own layers, from the result (any depth); the range is kept by name, so it survives scrubbing.
+  const layerNames = createMemo(
+    () => {
+      const result = network.value()?.result;
+      return result ? networkLayerNames(result) : [];
+    },
+    [],
+    { equals: sameNames },
+  );
+  const range = createMemo(() => resolveLayerRange(layerNames(), props.layerRange), undefined, { equals: sameRange });
+  const setRange = (next: LayerRange): void => {
+    const names = layerRangeNames(layerNames(), next);
+    if (names) {
+      props.onLayerRange(names);
+    }
+  };
+  createEffect(on([key, classIndex, range], () => setPicked(null), { defer: true }));
 
   const classAbstraction = createMemo(() => network.value()?.result.classes[classIndex()] ?? null);
-  const layers = createMemo(() => classAbstraction()?.layers.slice(firstLayer(), lastLayer() + 1) ?? []);
-  const boundaries = createMemo(() => classAbstraction()?.boundaries.slice(firstLayer(), lastLayer()) ?? []);
+  const layers = createMemo(() => {
+    const c = classAbstraction();
+    return c
+      ? layerNames()
+          .slice(range().first, range().last + 1)
+          .flatMap((name) => classLayer(c, name) ?? [])
+      : [];
+  });
+  // Per pair of drawn layers: its link, and the boundary of weights only a direct link has.
+  const links = createMemo(() => {
+    const result = network.value()?.result;
+    return result
+      ? networkLinks(
+          result,
+          layers().map((l) => l.layer),
+        )
+      : [];
+  });
+  const boundaries = createMemo(() => {
+    const c = classAbstraction();
+    return links().map((link) => (link.direct && c ? classBoundary(c, link.fromLayer, link.toLayer) : null));
+  });
   const layout = createMemo(() =>
     layoutNetwork(
       layers().map((l) => ({ layer: l.layer, importantSource: l.importantSourceNeurons, importantTarget: l.importantNeurons })),
       showOther(),
     ),
   );
-  const summaries = createMemo(() =>
-    layers().map((layer, i) => ({ layer: layer.layer, summary: layerSummary(layer, classAbstraction()?.boundaries[firstLayer() + i - 1]) })),
-  );
+  // Every layer's row, not only the drawn ones: the table is the overview the range is picked from.
+  const summaries = createMemo(() => {
+    const c = classAbstraction();
+    const result = network.value()?.result;
+    return c && result ? layerSummaries(result, c, layerNames()) : [];
+  });
   const shownKey = () => network.value()?.key;
 
   const neuronDetail = createMemo(() => {
@@ -183,17 +240,6 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     );
   };
 
-  // `selected` on the options, not `value` on the select: the value would be set before the options exist.
-  const layerOptions = (from: number, to: number, selectedLayer: number): JSX.Element => (
-    <For each={NETWORK_LAYERS.slice(from, to + 1)}>
-      {(name, i) => (
-        <option value={from + i()} selected={from + i() === selectedLayer}>
-          {name}
-        </option>
-      )}
-    </For>
-  );
-
   return (
     <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} settled={settled()} aside={aside()}>
       <div class="network-root">
@@ -273,16 +319,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                   </For>
                 </select>
               </label>
-              <label>
-                layers{' '}
-                <select data-testid="network-layer-from" onChange={(e) => setFirstLayer(Number(e.currentTarget.value))}>
-                  {layerOptions(0, lastLayer(), firstLayer())}
-                </select>
-                {' – '}
-                <select data-testid="network-layer-to" onChange={(e) => setLastLayer(Number(e.currentTarget.value))}>
-                  {layerOptions(firstLayer(), NETWORK_LAYERS.length - 1, lastLayer())}
-                </select>
-              </label>
+              <NetworkLayerRange layers={layerNames()} range={range()} onRange={setRange} />
               <label title="The histograms, boxplots and pies of the neurons that are not important">
                 <input type="checkbox" data-testid="network-show-other" checked={showOther()} onChange={(e) => setShowOther(e.currentTarget.checked)} />{' '}
                 non-important regions
@@ -303,16 +340,21 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               {/* Details above the diagram: it is as tall as it is wide, and a click low in it should not scroll away. */}
               <Show when={neuronDetail()}>{(d) => <NetworkNeuronDetail {...d()} onClose={() => setPicked(null)} />}</Show>
               <Show when={weightDetail()}>{(d) => <NetworkWeightDetail {...d()} onClose={() => setPicked(null)} />}</Show>
+              <NetworkSummary
+                rows={summaries()}
+                shown={range()}
+                onPick={(layer) => setRange(rangeAround(layerNames().length, layerNames().indexOf(layer), range()))}
+              />
               <NetworkDiagram
                 layout={layout()}
                 layers={layers()}
+                links={links()}
                 boundaries={boundaries()}
                 showOther={showOther()}
                 showSource={showSource()}
                 selected={picked()}
                 onPick={setPicked}
               />
-              <NetworkSummary rows={summaries()} />
             </Show>
           </Match>
         </Switch>

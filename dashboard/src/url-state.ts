@@ -1,11 +1,13 @@
 // The view a URL names: `?run=ID&phase=target&epoch=3`, plus `&a=RUN:PHASE:EPOCH&b=RUN:PHASE:EPOCH` (and any
 // `&class=NAME` the comparison focuses on) when two checkpoints are compared, and `&layout=dvi` when the instance views
 // show DeepVisualInsight's projection instead of t-SNE (with `&extra=target-train` when the instance view also places
-// the target training instances of the selected classes on it). No phase/epoch means "live"; no run means "the newest run". Keeping this in the
+// the target training instances of the selected classes on it), and `&layers=FROM..TO` for the network view's layer
+// range. No phase/epoch means "live"; no run means "the newest run". Keeping this in the
 // query string makes every view shareable and lets back/forward walk through it.
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { CheckpointId } from '../../core/compare-protocol.ts';
 import type { EpochPin } from './epochs.ts';
+import { formatLayerRange, parseLayerRange, type LayerRangeNames } from './network-range.ts';
 
 /** Two epochs compared side by side; differences are B − A. */
 export interface Comparison {
@@ -31,6 +33,8 @@ export interface ViewState {
   layout?: InstanceLayout;
   /** Training instances the instance view's DVI layout also places (by the stored encoder); absent: none. */
   extra?: 'target-train' | undefined;
+  /** The layers the network view draws, by name; absent: its default range. */
+  layers?: LayerRangeNames | undefined;
 }
 
 /** `push` makes a history entry (a deliberate move); `replace` rewrites the current one (playback, dragging). */
@@ -52,7 +56,10 @@ export function parseViewState(search: string): ViewState {
   const layout = params.get('layout') === 'dvi' ? { layout: 'dvi' as const } : {};
   // Likewise any other value is no extra points.
   const extra = params.get('extra') === 'target-train' ? { extra: 'target-train' as const } : {};
-  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null, ...layout, ...extra };
+  // Names the run lacks are resolved to the default range by the view, which knows the layers.
+  const range = parseLayerRange(params.get('layers'));
+  const layers = range ? { layers: range } : {};
+  return { run, pin, compare: a && b ? { a, b, ...(classes.length > 0 ? { classes } : {}) } : null, ...layout, ...extra, ...layers };
 }
 
 function parsePin(phase: string | null, epochText: string | null): EpochPin | null {
@@ -91,6 +98,9 @@ export function serializeViewState(state: ViewState): string {
   }
   if (state.extra) {
     params.set('extra', state.extra);
+  }
+  if (state.layers) {
+    params.set('layers', formatLayerRange(state.layers));
   }
   const query = params.toString();
   return query ? `?${query}` : '';

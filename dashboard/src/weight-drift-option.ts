@@ -4,13 +4,34 @@ import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
 import type { ChartOption } from './chart.ts';
 
 // Early layers in cool colours, late ones warm: the usual finding (early layers barely move) reads at a glance.
-// These eight are AlexNet's conv1..fc8 exactly; deeper models spread their layers over the same ramp.
-const LAYER_RAMP = ['#3b4cc0', '#5977e3', '#7b9ff9', '#9ebeff', '#c0d4f5', '#f2b89c', '#e7745b', '#b40426'] as const;
+// The stops are AlexNet's eight layers' colours (exact for a network of eight layers), interpolated for any other depth.
+const LAYER_COLOR_STOPS: readonly (readonly [number, number, number])[] = [
+  [0x3b, 0x4c, 0xc0],
+  [0x59, 0x77, 0xe3],
+  [0x7b, 0x9f, 0xf9],
+  [0x9e, 0xbe, 0xff],
+  [0xc0, 0xd4, 0xf5],
+  [0xf2, 0xb8, 0x9c],
+  [0xe7, 0x74, 0x5b],
+  [0xb4, 0x04, 0x26],
+];
 
-/** The colour of layer `index` of `count`, first cool and last warm. */
+/** The colour of layer `index` of `count` layers (model order), from cool (first) to warm (last). */
 export function layerColor(index: number, count: number): string {
-  const at = count <= 1 ? 0 : Math.round((index / (count - 1)) * (LAYER_RAMP.length - 1));
-  return LAYER_RAMP[Math.min(LAYER_RAMP.length - 1, Math.max(0, at))]!;
+  const at = count > 1 ? (Math.min(Math.max(index, 0), count - 1) / (count - 1)) * (LAYER_COLOR_STOPS.length - 1) : LAYER_COLOR_STOPS.length - 1;
+  const low = Math.floor(at);
+  const a = LAYER_COLOR_STOPS[low]!;
+  const b = LAYER_COLOR_STOPS[Math.min(low + 1, LAYER_COLOR_STOPS.length - 1)]!;
+  const hex = (i: number): string =>
+    Math.round(a[i]! + (b[i]! - a[i]!) * (at - low))
+      .toString(16)
+      .padStart(2, '0');
+  return `#${hex(0)}${hex(1)}${hex(2)}`;
+}
+
+/** The layers a drift answer lists, in model order (the first checkpoint's order, then any only later ones list). */
+export function driftLayers(drift: WeightDriftResponse): string[] {
+  return [...new Set(drift.checkpoints.flatMap((c) => c.layers.map((l) => l.layer)))];
 }
 
 export interface DriftMark {
@@ -20,7 +41,7 @@ export interface DriftMark {
 
 /** One line per layer over target epochs (x = target epoch, 0 = the source model itself). */
 export function weightDriftOption(drift: WeightDriftResponse, marks: readonly DriftMark[]): ChartOption {
-  const layers = [...new Set(drift.checkpoints.flatMap((c) => c.layers.map((l) => l.layer)))];
+  const layers = driftLayers(drift);
   const series = layers.map((layer, i) => ({
     id: layer,
     name: layer,
@@ -54,7 +75,8 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
   return {
     animationDurationUpdate: 200,
     grid: { left: 56, right: 16, top: 64, bottom: 40 },
-    legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: layers },
+    // A deep network's legend scrolls on one line rather than pushing the plot down.
+    legend: { type: layers.length > 8 ? 'scroll' : 'plain', top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: layers },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)),

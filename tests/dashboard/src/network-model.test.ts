@@ -1,9 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import type { EpochRecord } from '../../../core/protocol.ts';
-import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../../core/network-protocol.ts';
+import type { EpochRecord, LayerName } from '../../../core/protocol.ts';
+import type { NetworkAbstraction, NetworkBoundaryAbstraction, NetworkClassAbstraction, NetworkLayerAbstraction } from '../../../core/network-protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
 import {
+  classBoundary,
+  classLayer,
+  layerSummaries,
   layerSummary,
+  networkLayerNames,
+  networkLinks,
+  similarityOnlyText,
   networkTarget,
   similarityFill,
   similarityMatrix,
@@ -142,5 +148,85 @@ describe('weights and summaries', () => {
     expect(weightFill(0, 1)).toBe('rgb(250, 250, 250)');
     expect(weightFill(2, 2)).toBe('rgb(27, 120, 55)');
     expect(weightFill(-5, 2)).toBe('rgb(118, 42, 131)');
+  });
+});
+
+describe('layers and links from the result', () => {
+  const named = (name: string): LayerName => name as LayerName;
+  const chain = (names: string[]): NetworkClassAbstraction => ({
+    classIndex: 0,
+    instances: [0],
+    layers: names.map((name) => ({ ...layer, layer: named(name) })),
+    boundaries: names.slice(1).map((to, i) => ({ ...boundary, fromLayer: named(names[i]!), toLayer: named(to) })),
+  });
+  const result = (classes: NetworkClassAbstraction[], extra: Partial<NetworkAbstraction> = {}): NetworkAbstraction => ({
+    steps: 8,
+    maxPerClass: 20,
+    seconds: 1,
+    classes,
+    ...extra,
+  });
+  const empty: NetworkClassAbstraction = { classIndex: 1, instances: [], layers: [], boundaries: [] };
+
+  test("the result's own layer list wins, in its order", () => {
+    const layers = ['stem_conv', 'stage1_block1_conv1', 'stage1_block1_conv2', 'fc'];
+    expect(networkLayerNames(result([chain(['conv1'])], { layers }))).toEqual(layers);
+  });
+
+  test('a result stored before `layers` lists the layers of its first class that has any', () => {
+    expect(networkLayerNames(result([empty, chain(['conv1', 'conv2', 'fc8'])]))).toEqual(['conv1', 'conv2', 'fc8']);
+    expect(networkLayerNames(result([empty]))).toEqual([]);
+  });
+
+  test('without `links` every consecutive pair is direct (a chain such as AlexNet)', () => {
+    expect(networkLinks(result([]), ['conv1', 'conv2', 'conv3'])).toEqual([
+      { fromLayer: 'conv1', toLayer: 'conv2', direct: true },
+      { fromLayer: 'conv2', toLayer: 'conv3', direct: true },
+    ]);
+    expect(networkLinks(result([]), ['conv1'])).toEqual([]);
+  });
+
+  test('with `links` a pair takes its stored link, and a pair the links lack is not direct', () => {
+    const shortcut = { fromLayer: 'a_conv2', toLayer: 'b_conv1', direct: false, reason: 'b_conv1 reads a_conv2 through a shortcut (Add)' };
+    const stored = result([], { links: [{ fromLayer: 'a_conv1', toLayer: 'a_conv2', direct: true }, shortcut] });
+    const links = networkLinks(stored, ['a_conv1', 'a_conv2', 'b_conv1', 'fc']);
+    expect(links.slice(0, 2)).toEqual([{ fromLayer: 'a_conv1', toLayer: 'a_conv2', direct: true }, shortcut]);
+    expect(links[2]).toMatchObject({ fromLayer: 'b_conv1', toLayer: 'fc', direct: false });
+    // A range that skips layers asks about pairs that are not consecutive in the model: none is direct.
+    expect(networkLinks(stored, ['a_conv1', 'b_conv1'])[0]!.direct).toBe(false);
+    expect(similarityOnlyText(shortcut)).toBe('similarity only: b_conv1 reads a_conv2 through a shortcut (Add); no important weights between them');
+    expect(similarityOnlyText({ fromLayer: 'x', toLayer: 'y', direct: false })).toContain("y does not read x's output directly");
+  });
+
+  test('layers and boundaries of a class are found by name, not by position', () => {
+    const c = { ...chain(['conv1', 'conv2', 'conv3']), boundaries: [{ ...boundary, fromLayer: named('conv2'), toLayer: named('conv3') }] };
+    expect(classLayer(c, 'conv2')?.layer).toBe('conv2');
+    expect(classLayer(c, 'fc8')).toBeNull();
+    expect(classBoundary(c, 'conv2', 'conv3')?.toLayer).toBe('conv3');
+    expect(classBoundary(c, 'conv1', 'conv2')).toBeNull();
+  });
+});
+
+describe('layerSummaries', () => {
+  const named = (name: string): LayerName => name as LayerName;
+  test('a row per layer; a layer fed across a shortcut has its link and no inherited share', () => {
+    const c: NetworkClassAbstraction = {
+      classIndex: 0,
+      instances: [0],
+      layers: ['a_conv1', 'a_conv2', 'b_conv1'].map((name) => ({ ...layer, layer: named(name) })),
+      boundaries: [{ ...boundary, fromLayer: named('a_conv1'), toLayer: named('a_conv2') }],
+    };
+    const shortcut = { fromLayer: 'a_conv2', toLayer: 'b_conv1', direct: false, reason: 'b_conv1 reads a_conv2 through a shortcut (Add)' };
+    const links = [{ fromLayer: 'a_conv1', toLayer: 'a_conv2', direct: true }, shortcut];
+    const rows = layerSummaries({ steps: 8, maxPerClass: 20, seconds: 1, classes: [c], links }, c, ['a_conv1', 'a_conv2', 'b_conv1']);
+    expect(rows.map((r) => [r.layer, r.incoming?.direct ?? null])).toEqual([
+      ['a_conv1', null],
+      ['a_conv2', true],
+      ['b_conv1', false],
+    ]);
+    expect(rows[1]!.summary).toEqual(layerSummary(c.layers[1]!, c.boundaries[0]));
+    expect(rows[1]!.summary.inheritedShare).not.toBeNull();
+    expect(rows[2]!.incoming).toEqual(shortcut);
+    expect(rows[2]!.summary.inheritedShare).toBeNull();
   });
 });

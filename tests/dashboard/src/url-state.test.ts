@@ -18,7 +18,17 @@ describe('parse and serialize', () => {
     { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layout: 'dvi' },
     { run: null, pin: null, compare: { a: { runId: 'r1', phase: 'source', epoch: 1 }, b: { runId: 'r1', phase: 'target', epoch: 2 } }, layout: 'dvi' },
     { run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' },
+    { run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null, layers: { from: 'stage2_block1_conv1', to: 'stage3_block3_conv2' } },
   ];
+
+  test("the network view's layer range is kept as layers=FROM..TO; a malformed one is left out", () => {
+    expect(serializeViewState({ run: 'r1', pin: null, compare: null, layers: { from: 'stage2_block1_conv1', to: 'stage3_block3_conv2' } })).toBe(
+      '?run=r1&layers=stage2_block1_conv1..stage3_block3_conv2',
+    );
+    expect(parseViewState('?run=r1&layers=conv2..fc6')).toEqual({ run: 'r1', pin: null, compare: null, layers: { from: 'conv2', to: 'fc6' } });
+    expect(parseViewState('?run=r1&layers=conv2')).toEqual({ run: 'r1', pin: null, compare: null });
+    expect(parseViewState('?run=r1&layers=..fc6')).toEqual({ run: 'r1', pin: null, compare: null });
+  });
 
   test('the target training points are kept as extra=target-train; any other value leaves them out', () => {
     expect(serializeViewState({ run: 'r1', pin: null, compare: null, layout: 'dvi', extra: 'target-train' })).toBe('?run=r1&layout=dvi&extra=target-train');
@@ -140,6 +150,21 @@ describe('createUrlState', () => {
       expect(win.calls).toEqual(['push /dash?run=r1&phase=source&epoch=1&a=r1%3Asource%3A1&b=r2%3Atarget%3A2#top']);
       url.set({ compare: null }, 'push');
       expect(url.state().compare).toBeNull();
+      dispose();
+    });
+  });
+
+  test('scrubbing keeps the layer range, and a picked range is a new history entry', () => {
+    const win = fakeWindow('?run=r1&phase=target&epoch=1&layers=stage2_block1_conv1..fc');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      url.set({ pin: { phase: 'target', epoch: 2 } }, 'replace');
+      expect(url.state().layers).toEqual({ from: 'stage2_block1_conv1', to: 'fc' });
+      url.set({ layers: { from: 'stem_conv', to: 'stage1_block3_conv2' } }, 'push');
+      expect(win.calls).toEqual([
+        'replace /dash?run=r1&phase=target&epoch=2&layers=stage2_block1_conv1..fc#top',
+        'push /dash?run=r1&phase=target&epoch=2&layers=stem_conv..stage1_block3_conv2#top',
+      ]);
       dispose();
     });
   });

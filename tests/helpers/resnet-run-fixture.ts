@@ -1,0 +1,193 @@
+// A ResNet-20-shaped run written into a real store through the store module, for dashboard tests that need a
+// deep network without training one: its model row (20 monitored layers by ResNet-20's own names), checkpoints,
+// and at every checkpoint a network abstraction with `layers` and `links` (the pairs across a shortcut are not
+// direct, so they have no boundary), plus the other analyses the dashboard asks for, so no analysis child starts.
+import { analysisKey } from '../../core/analysis-keys.ts';
+import type { AnalysisKind, AnalysisResults } from '../../core/analysis-protocol.ts';
+import type { InstanceProjection } from '../../core/instances-protocol.ts';
+import type {
+  NetworkAbstraction,
+  NetworkBoundaryAbstraction,
+  NetworkClassAbstraction,
+  NetworkHistogram,
+  NetworkLayerAbstraction,
+  NetworkLayerLink,
+} from '../../core/network-protocol.ts';
+import type { LayerName, Phase } from '../../core/protocol.ts';
+import { Store } from '../../store/store.ts';
+import { epochRecord, layerWeights, runMeta } from './run-fixture.ts';
+
+/** ResNet-20's convolutions and its classifier in model order (trainer/models/resnet-20.ts), shortcuts left out. */
+export const RESNET_20_LAYERS: readonly string[] = [
+  'stem_conv',
+  ...[1, 2, 3].flatMap((stage) => [1, 2, 3].flatMap((block) => [1, 2].map((conv) => `stage${stage}_block${block}_conv${conv}`))),
+  'fc',
+];
+
+/**
+ * Links as the graph analysis words them: a block's conv2 reads its conv1's output through batch norm and ReLU
+ * only (direct); the next block's conv1 reads the sum of that conv2 and the shortcut (not direct), as does the
+ * classifier after the last block (stem_conv -> the first conv1 is direct: the first block adds its input later).
+ */
+export function resnetLinks(layers: readonly string[] = RESNET_20_LAYERS): NetworkLayerLink[] {
+  return layers.slice(1).map((toLayer, i) => {
+    const fromLayer = layers[i]!;
+    return fromLayer.endsWith('_conv2')
+      ? {
+          fromLayer,
+          toLayer,
+          direct: false,
+          reason: `${toLayer} reads a sum through a shortcut (Add '${fromLayer.replace(/_conv2$/, '_add')}'), not ${fromLayer} alone`,
+        }
+      : { fromLayer, toLayer, direct: true };
+  });
+}
+
+const CLASSES = ['0', '1', '2'];
+const PER_SPLIT = 6;
+const NEURONS = 16;
+const as = (name: string): LayerName => name as LayerName;
+
+function histogram(bins: number, seed: number): NetworkHistogram {
+  return { min: -1, max: 1, counts: Array.from({ length: bins }, (_, i) => (i * 7 + seed) % 5) };
+}
+
+/** Layer `p` of class `c`: three important neurons of each model, distinct per layer and class. */
+function layerAbstraction(name: string, p: number, c: number): NetworkLayerAbstraction {
+  const importantNeurons = [0, 1, 2].map((k) => (p + c + 5 * k) % NEURONS);
+  const importantSourceNeurons = [0, 1, 2].map((k) => (p + 2 * c + 3 * k + 1) % NEURONS);
+  const mostSimilarSource = Array.from({ length: NEURONS }, (_, n) => (n + 1) % NEURONS);
+  const mostSimilarValue = Array.from({ length: NEURONS }, (_, n) => 0.5 + ((n + p) % 5) / 10);
+  const peers = (k: number) => ({ neurons: [0, 1, 2, 3, 4].map((j) => (k + j) % NEURONS), values: [0.9, 0.8, 0.7, 0.6, 0.5] });
+  return {
+    layer: as(name),
+    sourceNeurons: NEURONS,
+    targetNeurons: NEURONS,
+    importantNeurons,
+    summedRanks: [3, 6, 9],
+    importantSourceNeurons,
+    sourceSummedRanks: [3, 6, 9],
+    mostSimilarSource,
+    mostSimilarValue,
+    importantSimilarity: Array.from({ length: 9 }, (_, i) => Math.round((0.2 + ((i + p) % 8) / 10) * 1000) / 1000),
+    similarityRegions: { importantSourceOther: histogram(20, p), otherSourceImportant: histogram(20, p + 1), otherOther: histogram(20, p + 2) },
+    similarSources: importantNeurons.map(peers),
+    similarTargets: importantSourceNeurons.map(peers),
+  };
+}
+
+/** The boundary of a direct link: one important target weight between the first important neurons of both layers. */
+function boundary(from: NetworkLayerAbstraction, to: NetworkLayerAbstraction): NetworkBoundaryAbstraction {
+  const n1 = from.importantNeurons[0]!;
+  const n2 = to.importantNeurons[0]!;
+  const group = (neuron: number) => ({
+    neuron,
+    levels: [-0.2, -0.1, 0, 0.1, 0.2] as [number, number, number, number, number],
+    weights: 13,
+    important: 1,
+    inherited: 1,
+  });
+  return {
+    fromLayer: from.layer,
+    toLayer: to.layer,
+    target: { from: [n1], to: [n2], count: [4] },
+    source: { from: [n1], to: [n2], count: [3] },
+    inheritance: { sourceFrom: [n1], sourceTo: [n2], fromSimilarity: [0.9], toSimilarity: [0.8], inherited: [true] },
+    regions: {
+      fromImportant: from.importantNeurons.map(group),
+      toImportant: to.importantNeurons.map(group),
+      otherOther: { ...histogram(16, 3), weights: 169, important: 0, inherited: 0 },
+      levelRange: [-0.3, 0.3],
+    },
+  };
+}
+
+/** A network abstraction of `layers` as the graph analysis stores it: boundaries for direct links only. */
+export function resnetNetworkAbstraction(layers: readonly string[] = RESNET_20_LAYERS, links = resnetLinks(layers)): NetworkAbstraction {
+  const classes = CLASSES.map((_, c): NetworkClassAbstraction => {
+    const abstractions = layers.map((name, p) => layerAbstraction(name, p, c));
+    return {
+      classIndex: c,
+      instances: [0, 1],
+      layers: abstractions,
+      boundaries: links.flatMap((link, i) => (link.direct ? [boundary(abstractions[i]!, abstractions[i + 1]!)] : [])),
+    };
+  });
+  return { layers: [...layers], links, steps: 8, maxPerClass: 20, seconds: 1, classes };
+}
+
+function instances(): InstanceProjection {
+  const count = 2 * PER_SPLIT;
+  const rows = Array.from({ length: count }, (_, r) => r);
+  const label = rows.map((r) => r % CLASSES.length);
+  return {
+    count,
+    domain: rows.map((r) => (r < PER_SPLIT ? 0 : 1)),
+    index: rows.map((r) => r % PER_SPLIT),
+    label,
+    predicted: label,
+    x: rows.map((r) => r),
+    y: label,
+    layer: 'pool',
+    activationDimensions: 64,
+    principalDimensions: 8,
+    capturedVariance: 1,
+    perClassCap: 1500,
+    perplexity: 40,
+    learningRate: 100,
+    k: 15,
+    neighbourPreservation: 0.7,
+    meanDisplacement: null,
+    previousCheckpoint: null,
+    warmStartedFrom: null,
+    seconds: 1,
+    layoutSeconds: 1,
+  };
+}
+
+/** Writes run `runId` (source epochs 1-2, target epochs 1-2, every one a checkpoint) with its analyses into `db`. */
+export async function writeResNetRun(db: string, runId: string): Promise<void> {
+  const store = await Store.open(db);
+  try {
+    await store.createRun(
+      runMeta(runId, {
+        status: 'finished',
+        configName: 'digits-resnet',
+        classNames: CLASSES,
+        datasetSizes: { sourceTrain: 12, sourceValidation: PER_SPLIT, targetTrain: 12, targetValidation: PER_SPLIT },
+      }),
+    );
+    await store.putRunModel(runId, {
+      topology: { class_name: 'Model', config: { name: 'resnet-20' } },
+      monitoredLayers: [...RESNET_20_LAYERS],
+      representationLayer: 'pool',
+    });
+    const predictions = [
+      { split: 'source-validation' as const, predicted: new Int16Array(PER_SPLIT) },
+      { split: 'target-validation' as const, predicted: new Int16Array(PER_SPLIT) },
+    ];
+    const checkpoints: [Phase, number][] = [
+      ['source', 1],
+      ['source', 2],
+      ['target', 1],
+      ['target', 2],
+    ];
+    for (const [i, [phase, epoch]] of checkpoints.entries()) {
+      await store.commitEpoch(runId, { record: epochRecord(phase, epoch, i + 1), predictions, weights: [layerWeights(as('fc'), 64, 0.1)] });
+    }
+    const epochs = await store.listEpochs(runId);
+    const put = async <K extends AnalysisKind>(kind: K, at: (typeof epochs)[number], result: AnalysisResults[K]): Promise<void> => {
+      const key = analysisKey(kind, runId, epochs, at);
+      if (key) {
+        await store.putAnalysis(kind, key, result);
+      }
+    };
+    for (const at of epochs) {
+      await put('network', at, resnetNetworkAbstraction());
+      await put('features', at, { steps: 8, maxPerClass: 20, C: 1, seconds: 1, classes: [] });
+      await put('instances', at, instances());
+    }
+  } finally {
+    store.close();
+  }
+}
