@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Classify } from '../../lib/dvi/index.ts';
 import { TransferscopeError } from '../../core/errors.ts';
-import { inputShape } from '../attribution/layer-graph.ts';
+import { inputShape, layerTopology, partitionsEveryPath, runGraph } from '../attribution/layer-graph.ts';
 
 export interface CheckpointClassifier {
   /** n images (NHWC floats in [0, 1]) to n x C softmax probabilities. */
@@ -34,8 +34,8 @@ export function checkpointClassifier(model: tfl.LayersModel, representationLayer
       `The model has no layer '${representationLayer}' (its layers: ${model.layers.map((l) => l.name).join(', ')}). Pass the layer before the dense layers.`,
     );
   }
-  const body = model.layers.slice(0, at + 1);
   const head = model.layers.slice(at + 1);
+  requireChainHead(model, representationLayer, head);
   const shape = inputShape(model);
   const imageSize = shape.reduce((a, b) => a * b, 1);
   const dimensions = (model.layers[at]!.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1);
@@ -65,9 +65,29 @@ export function checkpointClassifier(model: tfl.LayersModel, representationLayer
   return {
     dimensions,
     imageSize,
-    classifyImages: (images, n) => batched(images, n, imageSize, shape, (x) => tf.softmax(apply(head, apply(body, x)) as tf.Tensor2D)),
-    representImages: (images, n) => batched(images, n, imageSize, shape, (x) => tf.reshape(apply(body, x), [-1, dimensions])),
+    classifyImages: (images, n) => batched(images, n, imageSize, shape, (x) => tf.softmax(runGraph(model, x) as tf.Tensor2D)),
+    representImages: (images, n) =>
+      batched(images, n, imageSize, shape, (x) => tf.reshape(runGraph(model, x, undefined, representationLayer), [-1, dimensions])),
     headLogits: (rows) => apply(head, rows) as tf.Tensor2D,
     classifyRepresentations: (rows, n) => batched(rows, n, dimensions, [dimensions], (x) => tf.softmax(apply(head, x) as tf.Tensor2D)),
   };
+}
+
+/**
+ * Decoded map points are classified by the layers after the representation alone, so every path from the input to
+ * the output must pass through the representation and those layers must be a chain (in a ResNet: pooling, then the
+ * classifier). Throws one line otherwise.
+ */
+function requireChainHead(model: tfl.LayersModel, representationLayer: string, head: readonly tfl.layers.Layer[]): void {
+  const topology = layerTopology(model);
+  const chain = head.every((layer, i) => {
+    const reads = topology.inbound.get(layer.name) ?? [];
+    return reads.length === 1 && reads[0] === (i === 0 ? representationLayer : head[i - 1]!.name);
+  });
+  if (!chain || !partitionsEveryPath(topology, [representationLayer])) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `The projection needs the layers after '${representationLayer}' to form one chain that every path goes through; this model's do not. Statistics, instances and the network views work for it.`,
+    );
+  }
 }

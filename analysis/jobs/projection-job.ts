@@ -19,8 +19,7 @@ import type { AnalysisContext } from './analysis-context.ts';
 import { computeAfterPredecessors } from './checkpoint-chain.ts';
 import { checkpointClassifier } from './checkpoint-classifier.ts';
 import { checkpointActivations, selectInstances, type InstanceSelection } from './instance-activations.ts';
-import { TransferscopeError } from '../../core/errors.ts';
-import { checkpointModel, isLayerChain, representationLayer } from './checkpoint-model.ts';
+import { checkpointModel, representationLayer } from './checkpoint-model.ts';
 import { projectionMap } from './projection-map.ts';
 import { readVisualisationModel, storeVisualisationModel } from './stored-visualisation-model.ts';
 
@@ -67,12 +66,6 @@ async function projectCheckpoint(
   const started = performance.now();
   const seed = options.seed ?? 0;
   const { meta, architecture } = await context.run();
-  if (!isLayerChain(architecture)) {
-    throw new TransferscopeError(
-      'INVALID_ARGUMENT',
-      "The projection analysis needs a Sequential model (its boundary points run the layers after the representation one by one); this run's model is a graph. Statistics and instances work for it.",
-    );
-  }
   const [source, target] = await Promise.all([context.inputs('source-validation'), context.inputs('target-validation')]);
   const classCount = meta.classNames.length;
   const perClassCap = Math.max(1, Math.floor((options.maxInstances ?? MAX_INSTANCES) / (2 * classCount)));

@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkpointClassifier } from '../../../analysis/jobs/checkpoint-classifier.ts';
 import { buildAlexNet } from '../../../trainer/alexnet.ts';
 import { SeededRandom } from '../../../lib/random/index.ts';
+import { graphImages, smallResidualModel } from '../../helpers/small-graph-models.ts';
 
 let model: tfl.LayersModel;
 beforeAll(async () => {
@@ -63,5 +64,29 @@ describe('checkpointClassifier', () => {
 
   it('names the layers when the representation layer is missing', () => {
     expect(() => checkpointClassifier(model, 'pool9')).toThrow(/no layer 'pool9'.*conv1/);
+  });
+
+  it("splits a residual graph at its pooling layer (the DVI map's classifier), and refuses a split a shortcut bypasses", async () => {
+    const residual = smallResidualModel(5);
+    try {
+      const classifier = checkpointClassifier(residual, 'pool');
+      const n = 2;
+      const images = graphImages(n);
+      const direct = await classifier.classifyImages(images, n);
+      const viaHead = await classifier.classifyRepresentations(await classifier.representImages(images, n), n);
+      const predicted = tf.tidy(() => tf.softmax(residual.predict(tf.tensor(images, [n, 16, 16, 3])) as tf.Tensor2D));
+      const expected = await predicted.data();
+      predicted.dispose();
+      expect(classifier.dimensions).toBe(8);
+      for (let i = 0; i < direct.length; i++) {
+        expect(direct[i]).toBeCloseTo(expected[i]!, 5);
+        expect(viaHead[i]).toBeCloseTo(expected[i]!, 5);
+      }
+      expect(() => checkpointClassifier(residual, 'block1_conv1')).toThrow(
+        "The projection needs the layers after 'block1_conv1' to form one chain that every path goes through; this model's do not.",
+      );
+    } finally {
+      residual.dispose();
+    }
   });
 });
