@@ -4,6 +4,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerName } from '../core/protocol.ts';
 import type { ModelVariant } from './config.ts';
 
+/** AlexNet's eight monitored layers in order (the paper's Layer 1 to 8); runs stored without a model row are AlexNet runs. */
+export const ALEXNET_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'] as const;
+
 export interface AlexNetOptions {
   variant: ModelVariant;
   classCount: number;

@@ -1,12 +1,13 @@
 // Reads every named layer's weights out of a model as typed arrays (what checkpoints store), and puts them back.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LAYER_NAMES, type LayerName, type LayerShape } from '../core/protocol.ts';
+import type { LayerName, LayerShape } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from './alexnet.ts';
 import type { LayerWeights } from '../store/schema/tables.ts';
 
 /** conv1..fc8 in order; kernel in tfjs layout ([kh, kw, in, out] or [in, out]), copied out of the backend. */
 export function readLayerWeights(model: tfl.LayersModel): LayerWeights[] {
-  return LAYER_NAMES.map((name) => {
+  return ALEXNET_LAYERS.map((name) => {
     const [kernel, bias] = model.getLayer(name).getWeights();
     if (!kernel || !bias) {
       throw new Error(`readLayerWeights: layer '${name}' has no kernel and bias.`);
@@ -21,13 +22,6 @@ export function writeLayerWeights(model: tfl.LayersModel, weights: readonly Laye
     // setWeights copies into the layer's variables, so the temporary tensors go with the tidy.
     tf.tidy(() => model.getLayer(w.layer).setWeights([tf.tensor(w.kernel, w.kernelShape), tf.tensor1d(w.bias)]));
   }
-}
-
-export function layerShapes(model: tfl.LayersModel): LayerShape[] {
-  return LAYER_NAMES.map((name) => {
-    const [kernel, bias] = model.getLayer(name).getWeights();
-    return { name, kernelShape: kernel?.shape.slice() ?? [], biasShape: bias?.shape.slice() ?? [] };
-  });
 }
 
 /**
@@ -47,7 +41,6 @@ export function readModelWeights(model: tfl.LayersModel): LayerWeights[] {
         bias.set(t.dataSync(), at);
         at += t.size;
       }
-      // Any model's layer names: LayerName is AlexNet's eight until layers come from the model (issue 13, item 1).
       return { layer: layer.name as LayerName, kernelShape: kernel!.shape.slice(), kernel: Float32Array.from(kernel!.dataSync()), bias };
     });
 }

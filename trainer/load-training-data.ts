@@ -9,7 +9,7 @@ import { loadImageFolder } from '../datasets/image-folder-domain.ts';
 import { memoryReader, type ImageReader } from '../datasets/image-reader.ts';
 import { splitReader } from '../datasets/split-domain.ts';
 import type { DomainSpec, TrainConfig } from './config.ts';
-import { INPUT_SIZE } from './alexnet.ts';
+import { modelInputSize } from './run-model.ts';
 import type { TrainingData } from './evaluate.ts';
 
 export interface LoadedTrainingData extends TrainingData {
@@ -44,7 +44,7 @@ async function loadDomain(spec: DomainSpec, domain: Domain, seed: number, size: 
 
 /** Loads, matches and splits both domains (source with `seed`, target with `seed + 1`, so the two domains never share a shuffle). */
 export async function loadTrainingData(config: TrainConfig): Promise<LoadedTrainingData> {
-  const size = INPUT_SIZE[config.model];
+  const size = modelInputSize(config);
   const source = await loadDomain(config.source, 'source', config.seed, size);
   const target = await loadDomain(config.target, 'target', config.seed + 1, size);
   const matched = matchClasses(source.reader, target.reader);

@@ -9,14 +9,15 @@ import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
 import { checkConfigFiles, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
-import { buildAlexNet } from './alexnet.ts';
-import { layerShapes } from './layer-weights.ts';
+import { checkPhaseLayers } from './config-phase.ts';
+import { layerShapesOf } from './layer-weights.ts';
 import { describeModel } from './model-description.ts';
+import { buildRunModel } from './run-model.ts';
 import { makeSnapshotRecorder } from './snapshot-recorder.ts';
 import { makeProgressPrinter } from './progress.ts';
 import { runTwoPhaseTraining, type TrainingCallbacks, type TrainingStart } from './train-loop.ts';
 import { loadTrainingData } from './load-training-data.ts';
-import { loadPretrainedSource } from './pretrained-import.ts';
+import { loadPretrainedModel } from './pretrained-import.ts';
 import { storedInstances } from './stored-instances.ts';
 import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
 import type { StoredInstances } from '../store/schema/tables.ts';
@@ -135,21 +136,31 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     const held: string[] = [];
     const data = await loadLoggedData(config, (line) => held.push(line));
     const classCount = data.source.train.classNames.length;
-    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
+    let pretrained = config.pretrained ? await loadPretrainedModel({ ...config, pretrained: config.pretrained }, classCount) : undefined;
     log(`transferscope: backend ${backend.name}`);
     held.forEach((line) => log(line));
     if (pretrained) {
       log(
-        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
+        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (classifier replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
       );
     }
     try {
+      // The model is checked before the store is created: unknown monitored layers or learning-rate keys create nothing.
+      const probe = pretrained?.model ?? (await buildRunModel(config, classCount));
+      let model: ReturnType<typeof describeModel>;
+      let layers: ReturnType<typeof layerShapesOf>;
+      try {
+        // Every run stores its model's topology and monitored layers, as recorded runs do.
+        model = describeModel(probe, config.monitor);
+        checkPhaseLayers(config.phases, model.monitoredLayers);
+        layers = layerShapesOf(probe, model.monitoredLayers);
+      } finally {
+        if (probe !== pretrained?.model) {
+          probe.dispose();
+        }
+      }
+      log(`transferscope: model ${config.model}, monitored layers ${model.monitoredLayers.join(', ')}`);
       store ??= await openStore();
-      const probe = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
-      const layers = layerShapes(probe);
-      // Every run stores its model's topology, as recorded runs do (the analyses of AlexNet runs still use the config's variant).
-      const model = describeModel(probe);
-      probe.dispose();
       const now = Date.now();
       const meta: RunMeta = {
         id: runId,
