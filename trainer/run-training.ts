@@ -1,7 +1,8 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
 // `train` and `demo` commands; `resume-run.ts` continues a killed run through `trainRecorded`.
 import { existsSync } from 'node:fs';
-import type { RunMeta } from '../core/protocol.ts';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { LayerShape, RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import type { StorageOptions } from '../store/storage-options.ts';
 import { assertRunId } from '../core/params.ts';
@@ -20,7 +21,7 @@ import { loadTrainingData } from './load-training-data.ts';
 import { loadPretrainedModel } from './pretrained-import.ts';
 import { storedInstances } from './stored-instances.ts';
 import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
-import type { StoredInstances } from '../store/schema/tables.ts';
+import type { RunModel, StoredInstances } from '../store/schema/tables.ts';
 import type { TrainingData } from './evaluate.ts';
 
 export { loadTrainingData } from './load-training-data.ts';
@@ -110,6 +111,24 @@ export async function trainRecorded(
   return await store.getRun(meta.id);
 }
 
+/**
+ * What the run stores about its model (topology, monitored layers) and the monitored layers' shapes, from `source`
+ * (an imported source model, kept) or a fresh model of the config's network. Throws one line for a monitored layer or
+ * a learning-rate key the model does not have, before anything is stored.
+ */
+async function describeRunModel(config: TrainConfig, classCount: number, source?: tfl.LayersModel): Promise<{ model: RunModel; layers: LayerShape[] }> {
+  const probe = source ?? (await buildRunModel(config, classCount));
+  try {
+    const model = describeModel(probe, config.monitor);
+    checkPhaseLayers(config.phases, model.monitoredLayers);
+    return { model, layers: layerShapesOf(probe, model.monitoredLayers) };
+  } finally {
+    if (probe !== source) {
+      probe.dispose();
+    }
+  }
+}
+
 /** Trains both phases into the store at `db`; resolves with the run's final metadata. */
 export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const { config } = options;
@@ -137,6 +156,14 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     const data = await loadLoggedData(config, (line) => held.push(line));
     const classCount = data.source.train.classNames.length;
     let pretrained = config.pretrained ? await loadPretrainedModel({ ...config, pretrained: config.pretrained }, classCount) : undefined;
+    let described: Awaited<ReturnType<typeof describeRunModel>>;
+    try {
+      described = await describeRunModel(config, classCount, pretrained?.model);
+    } catch (err) {
+      pretrained?.model.dispose();
+      throw err;
+    }
+    const { model, layers } = described;
     log(`transferscope: backend ${backend.name}`);
     held.forEach((line) => log(line));
     if (pretrained) {
@@ -144,22 +171,8 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
         `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (classifier replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
       );
     }
+    log(`transferscope: model ${config.model}, monitored layers ${model.monitoredLayers.join(', ')}`);
     try {
-      // The model is checked before the store is created: unknown monitored layers or learning-rate keys create nothing.
-      const probe = pretrained?.model ?? (await buildRunModel(config, classCount));
-      let model: ReturnType<typeof describeModel>;
-      let layers: ReturnType<typeof layerShapesOf>;
-      try {
-        // Every run stores its model's topology and monitored layers, as recorded runs do.
-        model = describeModel(probe, config.monitor);
-        checkPhaseLayers(config.phases, model.monitoredLayers);
-        layers = layerShapesOf(probe, model.monitoredLayers);
-      } finally {
-        if (probe !== pretrained?.model) {
-          probe.dispose();
-        }
-      }
-      log(`transferscope: model ${config.model}, monitored layers ${model.monitoredLayers.join(', ')}`);
       store ??= await openStore();
       const now = Date.now();
       const meta: RunMeta = {
