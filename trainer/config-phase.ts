@@ -1,5 +1,6 @@
 // One training phase's settings, including the fine-tuning knobs users vary between runs:
 // per-layer-group learning rates, frozen leading layers, augmentation.
+import { TransferscopeError } from '../core/errors.ts';
 import { fail, readBoolean, readNumber, readObject, rejectUnknown, type Json } from './config-read.ts';
 
 /** Keys of `learningRates`: a layer group ('conv', 'fc') or one monitored layer's name; a layer's own entry wins. */
@@ -65,12 +66,15 @@ export function checkPhaseLayers(phases: Record<'source' | 'target', PhaseConfig
   for (const [key, phase] of Object.entries(phases)) {
     const stray = Object.keys(phase.learningRates).find((name) => name !== 'conv' && name !== 'fc' && !monitored.includes(name));
     if (stray !== undefined) {
-      fail('config', `'phases.${key}.learningRates' has key '${stray}', which is not a monitored layer; use 'conv', 'fc' or one of ${monitored.join(', ')}.`);
+      throw new TransferscopeError(
+        'INVALID_CONFIG',
+        `Invalid config: 'phases.${key}.learningRates' has key '${stray}', which is not a monitored layer; use 'conv', 'fc' or one of ${monitored.join(', ')}.`,
+      );
     }
     if (phase.freezeLayers >= monitored.length) {
-      fail(
-        'config',
-        `'phases.${key}.freezeLayers' is ${phase.freezeLayers}, but the model has ${monitored.length} monitored layers; freeze at most ${monitored.length - 1}.`,
+      throw new TransferscopeError(
+        'INVALID_CONFIG',
+        `Invalid config: 'phases.${key}.freezeLayers' is ${phase.freezeLayers}, but the model has ${monitored.length} monitored layers; freeze at most ${monitored.length - 1}.`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonNestingDepth, loadConfig, validateConfig } from '../../trainer/config.ts';
+import { checkPhaseLayers } from '../../trainer/config-phase.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const valid = {
@@ -156,6 +157,19 @@ describe('config validation: model and monitored layers (issue 13)', () => {
     ],
   ])('rejects a bad model or monitor field in one line (%#)', (raw, message) => {
     expect(() => validateConfig(raw, 'my.json')).toThrow(message);
+  });
+
+  it('checks learning-rate keys and freezeLayers of other models against their monitored layers once built', () => {
+    const config = (target: Record<string, unknown>) =>
+      validateConfig({ ...valid, model: 'mobilenet-32', phases: { ...valid.phases, target: { epochs: 1, learningRate: 0.1, ...target } } });
+    const monitored = ['stem_conv', 'block1_depthwise', 'fc'];
+    expect(() => checkPhaseLayers(config({ learningRates: { conv: 0.1, block1_depthwise: 0.2 }, freezeLayers: 2 }).phases, monitored)).not.toThrow();
+    expect(() => checkPhaseLayers(config({ learningRates: { block9_depthwise: 0.1 } }).phases, monitored)).toThrow(
+      /^Invalid config: 'phases.target.learningRates' has key 'block9_depthwise', which is not a monitored layer; use 'conv', 'fc' or one of stem_conv, block1_depthwise, fc\.$/,
+    );
+    expect(() => checkPhaseLayers(config({ freezeLayers: 3 }).phases, monitored)).toThrow(
+      /'phases.target.freezeLayers' is 3, but the model has 3 monitored layers; freeze at most 2\.$/,
+    );
   });
 });
 
