@@ -8,7 +8,7 @@ import type { StorageOptions } from '../store/storage-options.ts';
 import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
-import { checkConfigFiles, type TrainConfig } from './config.ts';
+import { checkConfigFiles, isAlexNetVariant, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import { checkPhaseLayers } from './config-phase.ts';
 import { layerShapesOf } from './layer-weights.ts';
@@ -126,6 +126,21 @@ async function describeRunModel(config: TrainConfig, classCount: number, source?
     if (probe !== source) {
       probe.dispose();
     }
+  }
+}
+
+// Layer names do not depend on the class count (an imported classifier keeps its name when replaced).
+const CHECK_CLASS_COUNT = 2;
+
+/**
+ * Builds the config's network once to check its monitored layers and learning-rate keys, as `trainRun` does before it
+ * creates a store: for `demo`, which opens its store before its trainer child starts. AlexNet's are checked with the config.
+ */
+export async function checkRunModel(config: TrainConfig, backend: BackendChoice): Promise<void> {
+  if (!isAlexNetVariant(config.model)) {
+    // The backend the trainer will use: the plain CPU one would print tfjs' install hint on its first tensor.
+    await selectBackend(backend);
+    await describeRunModel(config, CHECK_CLASS_COUNT);
   }
 }
 

@@ -137,4 +137,19 @@ describe('train any model through the CLI', () => {
     );
     expect(existsSync(db)).toBe(false);
   });
+
+  it('demo refuses a learning rate for a layer the model does not monitor before it opens its store', async () => {
+    const db = join(dir, 'demo-db');
+    const config = writeConfig('demo-refused', {
+      model: 'mobilenet-32',
+      phases: { source: { epochs: 1, learningRate: 0.001 }, target: { epochs: 1, learningRate: 0.001, learningRates: { conv5: 0.1 } } },
+    });
+    const result = await runCli(['demo', '--config', config, '--db', db, '--port', '0', '--backend', 'wasm'], 60_000);
+    const lines = result.stderr.split('\n').filter((l) => l !== '');
+    expect({ code: result.code, lines: lines.length, stdout: result.stdout }).toEqual({ code: 2, lines: 1, stdout: '' });
+    expect(lines[0]).toMatch(
+      /^transferscope: Invalid config: 'phases.target.learningRates' has key 'conv5', which is not a monitored layer; use 'conv', 'fc' or one of stem_conv, .*, fc\.$/,
+    );
+    expect(existsSync(db)).toBe(false);
+  });
 });
