@@ -6,7 +6,7 @@ import { selectBackend } from '../../trainer/backend.ts';
 import { validateConfig } from '../../trainer/config.ts';
 import { monitoredLayerGroups } from '../../trainer/layer-groups.ts';
 import { makePhaseOptimizer } from '../../trainer/layer-optimizers.ts';
-import { readModelWeights } from '../../trainer/layer-weights.ts';
+import { readModelWeights, writeModelWeights } from '../../trainer/layer-weights.ts';
 import { monitoredLayersOf } from '../../trainer/model-description.ts';
 import { buildResNet20 } from '../../trainer/models/resnet-20.ts';
 
@@ -76,5 +76,32 @@ describe('makePhaseOptimizer on a residual network', () => {
     const bn = model.getLayer('stem_bn');
     expect(Object.hasOwn(bn, 'call')).toBe(false);
     model.dispose();
+  });
+
+  it('restores its Adam state, batch norms included, on a rebuilt copy as a resumed run does', async () => {
+    const settings = phase({ freezeLayers: 2, learningRates: { fc: 0.05 } });
+    const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d([1, 2], 'int32'), 3) as tf.Tensor2D);
+    const original = buildResNet20({ classCount: 3, seed: 3 });
+    const first = makePhaseOptimizer(original, settings);
+    await first.step(x, y);
+    const state = await first.readState();
+    // Two rate groups; each trained conv or dense variable and each trained batch norm's gamma and beta has two moments.
+    const trainable = (names: string[]) => names.map((n) => original.getLayer(n).trainableWeights.length).reduce((a, b) => a + b, 0);
+    const frozen = trainable(['stem_conv', 'stem_bn', 'stage1_block1_conv1', 'stage1_block1_bn1']);
+    expect(state.map((g) => g.moments.length)).toEqual([2 * (original.trainableWeights.length - frozen - 2), 2 * 2]);
+    const copy = buildResNet20({ classCount: 3, seed: 3 });
+    writeModelWeights(copy, readModelWeights(original));
+    const resumed = makePhaseOptimizer(copy, settings);
+    await resumed.restoreState(state);
+    expect(await resumed.step(x, y)).toBe(await first.step(x, y));
+    const [a, b] = [readModelWeights(original), readModelWeights(copy)];
+    expect(b.map((w) => w.layer)).toEqual(a.map((w) => w.layer));
+    let largest = 0;
+    a.forEach((w, i) => w.bias.forEach((v, j) => (largest = Math.max(largest, Math.abs(v - b[i]!.bias[j]!)))));
+    expect(largest).toBeLessThan(1e-5);
+    tf.dispose([x, y]);
+    [first, resumed].forEach((o) => o.dispose());
+    [original, copy].forEach((m) => m.dispose());
   });
 });
