@@ -183,7 +183,7 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     held.forEach((line) => log(line));
     if (pretrained) {
       log(
-        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (classifier replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
+        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (${isAlexNetVariant(config.model) ? 'fc8' : 'classifier'} replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
       );
     }
     log(`transferscope: model ${config.model}, monitored layers ${model.monitoredLayers.join(', ')}`);
