@@ -23,8 +23,9 @@ export interface PhaseOptimizer {
 type LayerCall = tfl.layers.Layer['call'];
 
 /**
- * Runs a frozen batch norm in inference mode (its moving statistics, which then stay as they are), as Keras does for
- * a non-trainable BatchNormalization; returns what undoes it. tfjs-layers' batch norm reads `training` only.
+ * Runs a frozen batch norm in inference mode: it normalises with its moving statistics and leaves them as they are, as
+ * Keras does for a non-trainable BatchNormalization (tfjs-layers' reads `training` only, not `trainable`). Returns
+ * what undoes it.
  */
 function inferenceModeAlways(layer: tfl.layers.Layer): () => void {
   const own = Object.hasOwn(layer, 'call') ? layer.call : undefined;
