@@ -1,9 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildAlexNet } from '../../trainer/alexnet.ts';
+import { ALEXNET_LAYERS, buildAlexNet } from '../../trainer/alexnet.ts';
 import { readLayerWeights } from '../../trainer/layer-weights.ts';
-import { LAYER_NAMES } from '../../core/protocol.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -13,7 +12,7 @@ describe('AlexNet', () => {
   it('has the eight named layers of the paper and outputs one logit per class (scaled variant)', () => {
     const model = buildAlexNet({ variant: 'alexnet-32', classCount: 10, seed: 1 });
     const weighted = model.layers.filter((l) => l.getWeights().length > 0).map((l) => l.name);
-    expect(weighted).toEqual([...LAYER_NAMES]);
+    expect(weighted).toEqual([...ALEXNET_LAYERS]);
     expect(model.outputs[0]!.shape).toEqual([null, 10]);
     const weights = readLayerWeights(model);
     expect(weights.map((w) => w.kernelShape)).toEqual([
