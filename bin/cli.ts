@@ -255,12 +255,13 @@ async function demo(args: string[]): Promise<number> {
   const port = await parsePortFlag(flags.port);
   const { host, token } = await monitorAccess(flags);
   const { loadConfig, checkConfigFiles } = await import('../trainer/config.ts');
-  const { defaultRunId } = await import('../trainer/run-training.ts');
+  const { checkRunModel, defaultRunId } = await import('../trainer/run-training.ts');
   const configFile = flags.config ?? resolve(ROOT, 'configs/digits.json');
   const config = loadConfig(configFile);
-  // The store is created below; a missing data file must stop the demo before it exists.
+  // The store is created below; a missing data file or a layer the model lacks must stop the demo before it exists.
   checkConfigFiles(config);
   const backend = await parseBackend(flags.backend);
+  await checkRunModel(config, backend);
   const store = await openStore(location, { monitor: true });
   // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
   // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).

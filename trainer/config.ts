@@ -6,17 +6,28 @@ import { TransferscopeError } from '../core/errors.ts';
 import { PAPER_MAX_PER_CLASS } from '../core/analysis-settings.ts';
 import { IN_MEMORY_KINDS, readDomain, type DomainSpec } from './config-domains.ts';
 import { readPhase, type PhaseConfig } from './config-phase.ts';
+import { ALEXNET_LAYERS } from './alexnet.ts';
 import { fail, readNumber, readObject, readPath, rejectUnknown, type Json } from './config-read.ts';
 
 export type { DomainSpec } from './config-domains.ts';
 export { checkConfigFiles } from './config-files.ts';
 export type { LearningRateKey, PhaseConfig } from './config-phase.ts';
+/** The AlexNet variants: their monitored layers are conv1..fc8 whatever the class count. */
 export type ModelVariant = 'alexnet-32' | 'alexnet-227';
+/** Built-in networks a config can name; 'imported' fine-tunes the `pretrained` file's own network. */
+export const MODEL_NAMES = ['alexnet-32', 'alexnet-227', 'resnet-20', 'mobilenet-32', 'imported'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export function isAlexNetVariant(model: ModelName): model is ModelVariant {
+  return model === 'alexnet-32' || model === 'alexnet-227';
+}
 
 export interface TrainConfig {
   name: string;
   seed: number;
-  model: ModelVariant;
+  model: ModelName;
+  /** The monitored layers by name, in model order; absent: every Conv2D, DepthwiseConv2D, SeparableConv2D and Dense layer. */
+  monitor?: string[];
   source: DomainSpec;
   target: DomainSpec;
   /** Fraction of each domain used for training; the rest is validation (the paper: 0.85). */
@@ -37,6 +48,7 @@ const FIELDS = [
   'name',
   'seed',
   'model',
+  'monitor',
   'source',
   'target',
   'trainFraction',
@@ -49,6 +61,43 @@ const FIELDS = [
 
 // Stands in for `phases.source` when a pretrained model replaces the source phase; never trained.
 const UNUSED_SOURCE_PHASE = { epochs: 1, learningRate: 0.001 };
+
+/** `model`: a built-in network, or 'imported' (the default with `pretrained`: the file's own network). */
+function readModel(obj: Json, pretrained: boolean, file: string): ModelName {
+  const model = obj.model ?? (pretrained ? 'imported' : 'alexnet-32');
+  if (!(MODEL_NAMES as readonly unknown[]).includes(model)) {
+    fail(file, `'model' must be one of ${MODEL_NAMES.map((m) => `'${m}'`).join(', ')} (got ${JSON.stringify(model)}).`);
+  }
+  const name = model as ModelName;
+  if (name === 'imported' && !pretrained) {
+    fail(file, `'model' 'imported' fine-tunes the network of 'pretrained', but the config has no 'pretrained' path; add one, or name a built-in model.`);
+  }
+  if (pretrained && (name === 'resnet-20' || name === 'mobilenet-32')) {
+    fail(file, `'model' '${name}' is trained from scratch; to fine-tune the network in 'pretrained', leave 'model' out (or write 'imported').`);
+  }
+  return name;
+}
+
+/** `monitor`: layer names, checked against the model when it is built (AlexNet's here). */
+function readMonitor(obj: Json, model: ModelName, file: string): string[] | undefined {
+  if (obj.monitor === undefined) {
+    return undefined;
+  }
+  const names = obj.monitor;
+  if (!Array.isArray(names) || names.length === 0 || names.length > 1000 || names.some((n) => typeof n !== 'string' || n === '')) {
+    fail(file, `'monitor' must be a list of layer names, for example ["conv1", "fc8"] (got ${JSON.stringify(names).slice(0, 60)}).`);
+  }
+  const list = names as string[];
+  const twice = list.find((n, i) => list.indexOf(n) !== i);
+  if (twice !== undefined) {
+    fail(file, `'monitor' lists layer '${twice}' twice; list each layer once.`);
+  }
+  const unknown = isAlexNetVariant(model) ? list.find((n) => !(ALEXNET_LAYERS as readonly string[]).includes(n)) : undefined;
+  if (unknown !== undefined) {
+    fail(file, `'monitor' lists '${unknown}', which ${model} does not have; its layers are ${ALEXNET_LAYERS.join(', ')}.`);
+  }
+  return list;
+}
 
 /**
  * Validates a parsed config object; `file` only names the source in messages. Relative paths are
@@ -63,16 +112,14 @@ export function validateConfig(raw: unknown, file = 'config', baseDir?: string):
   if (typeof obj.name !== 'string' || !/^[A-Za-z0-9._-]{1,40}$/.test(obj.name)) {
     fail(file, `'name' must be 1-40 letters, digits, '.', '_' or '-' (got ${JSON.stringify(obj.name)}).`);
   }
-  const model = obj.model ?? 'alexnet-32';
-  if (model !== 'alexnet-32' && model !== 'alexnet-227') {
-    fail(file, `'model' must be 'alexnet-32' or 'alexnet-227' (got ${JSON.stringify(model)}).`);
-  }
   let pretrained: TrainConfig['pretrained'];
   if (obj.pretrained !== undefined) {
     const p = readObject(obj, 'pretrained', '', file);
     rejectUnknown(p, ['path'], 'pretrained.', file);
     pretrained = { path: readPath(p, 'path', 'pretrained.', file, baseDir) };
   }
+  const model = readModel(obj, pretrained !== undefined, file);
+  const monitor = readMonitor(obj, model, file);
   const phases = readObject(obj, 'phases', '', file);
   rejectUnknown(phases, ['source', 'target'], 'phases.', file);
   const source = readDomain(obj, 'source', file, baseDir);
@@ -88,16 +135,19 @@ export function validateConfig(raw: unknown, file = 'config', baseDir?: string):
       );
     }
   }
+  // AlexNet's monitored layers are known without building it; other models' are checked once built (checkPhaseLayers).
+  const layers = isAlexNetVariant(model) ? (monitor ?? ALEXNET_LAYERS) : undefined;
   return {
     name: obj.name,
     seed: readNumber(obj, 'seed', '', file, { int: true, min: 0, max: 2 ** 31 - 1, fallback: 42 }),
     model,
+    ...(monitor ? { monitor } : {}),
     source,
     target,
     trainFraction: readNumber(obj, 'trainFraction', '', file, { min: 0.1, max: 0.95, fallback: 0.85 }),
     phases: {
-      source: readPhase(pretrained && phases.source === undefined ? { source: UNUSED_SOURCE_PHASE } : phases, 'source', file),
-      target: readPhase(phases, 'target', file),
+      source: readPhase(pretrained && phases.source === undefined ? { source: UNUSED_SOURCE_PHASE } : phases, 'source', file, layers),
+      target: readPhase(phases, 'target', file, layers),
     },
     checkpointEvery: readNumber(obj, 'checkpointEvery', '', file, { int: true, min: 1, max: 1000, fallback: 1 }),
     evalTrainSamples: readNumber(obj, 'evalTrainSamples', '', file, { int: true, min: 10, max: 1_000_000, fallback: 1000 }),

@@ -2,10 +2,11 @@
 // gradient at all, and each distinct learning rate gets its own Adam over its layers' variables.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ALEXNET_LAYERS } from './alexnet-layers.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import type { OptimizerState } from '../store/schema/recovery-tables.ts';
 import { layerLearningRate, type PhaseConfig } from './config-phase.ts';
+import { monitoredLayerGroups } from './layer-groups.ts';
+import { monitoredLayersOf } from './model-description.ts';
 
 export interface PhaseOptimizer {
   /** One step on a batch (x: NHWC images, y: one-hot labels); resolves with the batch's mean loss. */
@@ -19,22 +20,45 @@ export interface PhaseOptimizer {
   dispose(): void;
 }
 
+type LayerCall = tfl.layers.Layer['call'];
+
 /**
- * Builds the step for `model` under `phase` (learningRate, learningRates, freezeLayers). Gradients
- * are taken only for the trained layers' variables, so frozen layers' weights stay bit-identical and
- * backprop stops at the first trained layer.
+ * Runs a frozen batch norm in inference mode: it normalises with its moving statistics and leaves them as they are, as
+ * Keras does for a non-trainable BatchNormalization (tfjs-layers' reads `training` only, not `trainable`). Returns
+ * what undoes it.
  */
-export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig): PhaseOptimizer {
+function inferenceModeAlways(layer: tfl.layers.Layer): () => void {
+  const own = Object.hasOwn(layer, 'call') ? layer.call : undefined;
+  const call: LayerCall = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  return () => {
+    if (own) {
+      layer.call = own;
+    } else {
+      delete (layer as Partial<tfl.layers.Layer>).call;
+    }
+  };
+}
+
+/**
+ * Builds the step for `model` under `phase` (learningRate, learningRates, freezeLayers) over its `monitored` layers
+ * (default: every convolution and dense layer), each with the layers it owns (`monitoredLayerGroups`). Gradients are
+ * taken only for the trained groups' variables, so frozen layers' weights stay bit-identical; their batch norms run
+ * in inference mode, so their moving statistics do too.
+ */
+export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig, monitored: readonly string[] = monitoredLayersOf(model)): PhaseOptimizer {
   const groups = new Map<number, tf.Variable[]>();
   const plan: PhaseOptimizer['plan'] = { frozen: [], rates: {} };
-  ALEXNET_LAYERS.forEach((name, i) => {
+  const unfreeze: (() => void)[] = [];
+  monitoredLayerGroups(model, monitored).forEach((group, i) => {
     if (i < phase.freezeLayers) {
-      plan.frozen.push(name);
+      plan.frozen.push(group.layer);
+      unfreeze.push(...group.members.filter((l) => l.getClassName() === 'BatchNormalization').map(inferenceModeAlways));
       return;
     }
-    const rate = layerLearningRate(phase, name);
-    plan.rates[name] = rate;
-    const variables = model.getLayer(name).trainableWeights.map((w) => w.read() as tf.Variable);
+    const rate = layerLearningRate(phase, group.layer, group.kind);
+    plan.rates[group.layer] = rate;
+    const variables = group.members.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
     groups.set(rate, [...(groups.get(rate) ?? []), ...variables]);
   });
   const optimizers = [...groups].map(([rate, variables]) => ({ optimizer: tf.train.adam(rate), variables }));
@@ -97,6 +121,7 @@ export function makePhaseOptimizer(model: tfl.LayersModel, phase: PhaseConfig): 
       }
     },
     dispose() {
+      unfreeze.forEach((undo) => undo());
       for (const { optimizer } of optimizers) {
         optimizer.dispose();
       }

@@ -1,8 +1,8 @@
 // Reads every named layer's weights out of a model as typed arrays (what checkpoints store), and puts them back.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerShape } from '../core/protocol.ts';
-import { ALEXNET_LAYERS } from './alexnet-layers.ts';
+import type { LayerName, LayerShape } from '../core/protocol.ts';
+import { ALEXNET_LAYERS } from './alexnet.ts';
 import type { LayerWeights } from '../store/schema/tables.ts';
 
 /** conv1..fc8 in order; kernel in tfjs layout ([kh, kw, in, out] or [in, out]), copied out of the backend. */
@@ -22,13 +22,6 @@ export function writeLayerWeights(model: tfl.LayersModel, weights: readonly Laye
     // setWeights copies into the layer's variables, so the temporary tensors go with the tidy.
     tf.tidy(() => model.getLayer(w.layer).setWeights([tf.tensor(w.kernel, w.kernelShape), tf.tensor1d(w.bias)]));
   }
-}
-
-export function layerShapes(model: tfl.LayersModel): LayerShape[] {
-  return ALEXNET_LAYERS.map((name) => {
-    const [kernel, bias] = model.getLayer(name).getWeights();
-    return { name, kernelShape: kernel?.shape.slice() ?? [], biasShape: bias?.shape.slice() ?? [] };
-  });
 }
 
 /**

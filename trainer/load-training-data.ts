@@ -8,8 +8,10 @@ import { loadIdxDomain } from '../datasets/idx-domain.ts';
 import { loadImageFolder } from '../datasets/image-folder-domain.ts';
 import { memoryReader, type ImageReader } from '../datasets/image-reader.ts';
 import { splitReader } from '../datasets/split-domain.ts';
+import { TransferscopeError } from '../core/errors.ts';
 import type { DomainSpec, TrainConfig } from './config.ts';
-import { INPUT_SIZE } from './alexnet.ts';
+import { IN_MEMORY_KINDS } from './config-domains.ts';
+import { modelInputSize } from './run-model.ts';
 import type { TrainingData } from './evaluate.ts';
 
 export interface LoadedTrainingData extends TrainingData {
@@ -42,9 +44,24 @@ async function loadDomain(spec: DomainSpec, domain: Domain, seed: number, size: 
   }
 }
 
+// 6,000 digits at 64x64 RGB float32 are 300 MB; at 224x224 they would be 3.6 GB.
+const MAX_IN_MEMORY_SIZE = 64;
+
 /** Loads, matches and splits both domains (source with `seed`, target with `seed + 1`, so the two domains never share a shuffle). */
 export async function loadTrainingData(config: TrainConfig): Promise<LoadedTrainingData> {
-  const size = INPUT_SIZE[config.model];
+  const size = modelInputSize(config);
+  for (const [key, spec] of [
+    ['source', config.source],
+    ['target', config.target],
+  ] as const) {
+    // validateConfig refuses these for alexnet-227; an imported network's input size is known only from its file.
+    if (size > MAX_IN_MEMORY_SIZE && IN_MEMORY_KINDS.includes(spec.kind)) {
+      throw new TransferscopeError(
+        'INVALID_CONFIG',
+        `'${key}.kind' '${spec.kind}' is held in memory at the model's input size, too big at ${size}x${size}; use an 'image-folder' domain, or a model with inputs up to ${MAX_IN_MEMORY_SIZE}x${MAX_IN_MEMORY_SIZE}.`,
+      );
+    }
+  }
   const source = await loadDomain(config.source, 'source', config.seed, size);
   const target = await loadDomain(config.target, 'target', config.seed + 1, size);
   const matched = matchClasses(source.reader, target.reader);

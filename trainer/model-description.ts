@@ -9,26 +9,35 @@ export const MONITORED_CLASSES: ReadonlySet<string> = new Set(['Conv2D', 'Depthw
 const REPRESENTATION_CLASSES: ReadonlySet<string> = new Set(['Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D']);
 
 /**
+ * The monitored layers of `model`: `monitor` in model order when given, else every Conv2D, DepthwiseConv2D,
+ * SeparableConv2D and Dense layer in model order. Throws INVALID_ARGUMENT naming a listed layer that the model lacks
+ * or that has no neurons to monitor, with the model's layers that can be.
+ */
+export function monitoredLayersOf(model: tfl.LayersModel, monitor?: readonly string[]): string[] {
+  const monitorable = model.layers.filter((l) => MONITORED_CLASSES.has(l.getClassName())).map((l) => l.name);
+  if (!monitor) {
+    return monitorable;
+  }
+  for (const name of monitor) {
+    if (!monitorable.includes(name)) {
+      const layer = model.layers.find((l) => l.name === name);
+      throw new TransferscopeError(
+        'INVALID_ARGUMENT',
+        `Cannot monitor layer '${name}': ${layer ? `it is a ${layer.getClassName()}` : `${model.name} has no layer of that name`}; list Conv2D, DepthwiseConv2D, SeparableConv2D or Dense layers of it (${monitorable.join(', ')}).`,
+      );
+    }
+  }
+  // Model order, whatever order the list has: freezeLayers counts the first n of them.
+  return monitorable.filter((name) => monitor.includes(name));
+}
+
+/**
  * The topology of `model` and its monitored layers: `monitor` when given (each must be a monitored class), else every
  * Conv2D, DepthwiseConv2D, SeparableConv2D and Dense layer in model order. Throws INVALID_ARGUMENT naming a listed
  * layer that the model lacks or that has no neurons to monitor.
  */
 export function describeModel(model: tfl.LayersModel, monitor?: readonly string[]): RunModel {
-  const monitoredLayers = monitor
-    ? monitor.map((name) => {
-        const layer = model.layers.find((l) => l.name === name);
-        if (!layer || !MONITORED_CLASSES.has(layer.getClassName())) {
-          throw new TransferscopeError(
-            'INVALID_ARGUMENT',
-            `Cannot monitor layer '${name}': ${layer ? `it is a ${layer.getClassName()}` : 'the model has no layer of that name'}. List Conv2D, DepthwiseConv2D, SeparableConv2D or Dense layers (${model.layers
-              .filter((l) => MONITORED_CLASSES.has(l.getClassName()))
-              .map((l) => l.name)
-              .join(', ')}).`,
-          );
-        }
-        return name;
-      })
-    : model.layers.filter((l) => MONITORED_CLASSES.has(l.getClassName())).map((l) => l.name);
+  const monitoredLayers = monitoredLayersOf(model, monitor);
   const representation = model.layers.filter((l) => REPRESENTATION_CLASSES.has(l.getClassName())).at(-1);
   return {
     topology: layerChainTopology(model) ?? (model.toJSON(null, false) as unknown as Record<string, unknown>),

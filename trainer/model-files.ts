@@ -5,29 +5,36 @@ import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { TransferscopeError } from '../core/errors.ts';
 
+/** The parsed `model.json` at `path`; throws one line when it cannot be read or is not a Layers model. */
+export function readModelJson(modelJson: string): tf.io.ModelJSON {
+  const path = resolve(modelJson);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    // A JSON error's message quotes the file's text, which may not be text at all: only say which fault it is.
+    const fault = err instanceof SyntaxError ? 'it is not valid JSON' : 'it cannot be read';
+    throw new TransferscopeError(
+      'DATASET_NOT_FOUND',
+      `Cannot read the pretrained model '${path}': ${fault}. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`,
+    );
+  }
+  if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
+    throw new TransferscopeError(
+      'INVALID_ARGUMENT',
+      `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`,
+    );
+  }
+  return json as tf.io.ModelJSON;
+}
+
 /** An IOHandler that loads `modelJson` and the shard files its weights manifest names (relative to it). */
 export function modelFilesHandler(modelJson: string): tf.io.IOHandler {
   const path = resolve(modelJson);
   return {
     async load() {
-      let json: unknown;
-      try {
-        json = JSON.parse(readFileSync(path, 'utf8'));
-      } catch (err) {
-        // A JSON error's message quotes the file's text, which may not be text at all: only say which fault it is.
-        const fault = err instanceof SyntaxError ? 'it is not valid JSON' : 'it cannot be read';
-        throw new TransferscopeError(
-          'DATASET_NOT_FOUND',
-          `Cannot read the pretrained model '${path}': ${fault}. Point 'pretrained.path' at a TensorFlow.js Layers model.json.`,
-        );
-      }
-      if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
-        throw new TransferscopeError(
-          'INVALID_ARGUMENT',
-          `'${path}' has no modelTopology; it is not a TensorFlow.js Layers model.json (graph models cannot be fine-tuned).`,
-        );
-      }
-      return tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async (manifest) => {
+      const json = readModelJson(path);
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
         const shards = manifest
           .flatMap((group) => group.paths)

@@ -1,18 +1,39 @@
-// A pretrained source model: a Layers model (e.g. a Keras AlexNet through tensorflowjs_converter)
-// whose Conv2D and Dense layers, in order, become conv1..conv5 and fc6..fc8 of our AlexNet.
+// A pretrained source model: any supported Layers model fine-tuned as it is ("model": "imported"), or one laid out
+// like AlexNet (e.g. a Keras AlexNet through tensorflowjs_converter) whose Conv2D and Dense layers, in order, become
+// conv1..conv5 and fc6..fc8 of our AlexNet ("model": "alexnet-32" or "alexnet-227").
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../core/errors.ts';
-import type { PretrainedSource } from '../core/protocol.ts';
-import { ALEXNET_LAYERS } from './alexnet-layers.ts';
-import type { ModelVariant } from './config.ts';
-import { buildAlexNet, INPUT_SIZE } from './alexnet.ts';
+import type { LayerName, PretrainedSource } from '../core/protocol.ts';
+import { isAlexNetVariant, type ModelVariant, type TrainConfig } from './config.ts';
+import { ALEXNET_LAYERS, buildAlexNet, INPUT_SIZE } from './alexnet.ts';
 import { modelFilesHandler } from './model-files.ts';
-import { assertSupportedLayers } from './layers-model-import.ts';
+import { assertSupportedLayers, importLayersModel } from './layers-model-import.ts';
+import { monitoredLayersOf } from './model-description.ts';
 
-// The built-in trainer fine-tunes AlexNet only (layers from any model are issue 13, item 1); any supported model trains
-// in a script of one's own.
-const OWN_SCRIPT =
-  "To fine-tune another network, load it with importLayersModel and record your own model.fit with recordTransfer (README, 'Your own training script').";
+const OWN_NETWORK = 'To fine-tune the file\'s own network instead, leave \'model\' out of the config (or write "model": "imported").';
+
+/**
+ * The config's `pretrained` model as the run's source model with `classCount` logits: the file's own network for
+ * 'imported' (classifier replaced when its width differs), else copied into AlexNet (`loadPretrainedSource`).
+ */
+export async function loadPretrainedModel(
+  config: Pick<TrainConfig, 'model' | 'seed' | 'monitor'> & { pretrained: { path: string } },
+  classCount: number,
+): Promise<{ model: tfl.LayersModel; info: PretrainedSource }> {
+  const { path } = config.pretrained;
+  if (isAlexNetVariant(config.model)) {
+    return loadPretrainedSource(path, config.model, classCount, config.seed);
+  }
+  const imported = await importLayersModel(path, { classCount, seed: config.seed });
+  try {
+    // The layers keep their own names: the map says so, one entry per monitored layer.
+    const layerMap = monitoredLayersOf(imported.model, config.monitor).map((name) => ({ layer: name as LayerName, from: name }));
+    return { model: imported.model, info: { path, pretrainedClasses: imported.pretrainedClasses, headReplaced: imported.headReplaced, layerMap } };
+  } catch (err) {
+    imported.model.dispose();
+    throw err;
+  }
+}
 
 function refuse(path: string, message: string): never {
   throw new TransferscopeError('INVALID_CONFIG', `Pretrained model '${path}' does not fit ${message}`);
@@ -46,13 +67,13 @@ export async function loadPretrainedSource(
     const layers = loaded.layers.filter((l) => l.getClassName() === 'Conv2D' || l.getClassName() === 'Dense');
     const stray = loaded.layers.find((l) => l.weights.length > 0 && !layers.includes(l));
     if (stray) {
-      refuse(path, `AlexNet: its layer '${stray.name}' (${stray.getClassName()}) has weights; only Conv2D and Dense layers can be taken over. ${OWN_SCRIPT}`);
+      refuse(path, `AlexNet: its layer '${stray.name}' (${stray.getClassName()}) has weights; only Conv2D and Dense layers can be taken over. ${OWN_NETWORK}`);
     }
     const convs = layers.filter((l) => l.getClassName() === 'Conv2D').length;
     if (convs !== 5 || layers.length !== 8 || layers.slice(0, 5).some((l) => l.getClassName() !== 'Conv2D')) {
       refuse(
         path,
-        `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense. ${OWN_SCRIPT}`,
+        `AlexNet: it has ${convs} Conv2D and ${layers.length - convs} Dense layers (${layers.map((l) => l.name).join(', ')}); AlexNet needs 5 Conv2D followed by 3 Dense. ${OWN_NETWORK}`,
       );
     }
     const pretrainedClasses = layers[7]!.getWeights()[0]?.shape[1] ?? 0;

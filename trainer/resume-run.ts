@@ -6,7 +6,7 @@ import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { validateConfig, type TrainConfig } from './config.ts';
 import { selectBackend } from './backend.ts';
-import { loadPretrainedSource } from './pretrained-import.ts';
+import { loadPretrainedModel } from './pretrained-import.ts';
 import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
 import { endsPhase, type ResumePoint } from './train-loop.ts';
 import type { TrainingData } from './evaluate.ts';
@@ -88,7 +88,7 @@ export async function resumeRun(options: ResumeOptions): Promise<RunMeta> {
       }
       const pretrained =
         !checkpoint && config.pretrained
-          ? (await loadPretrainedSource(config.pretrained.path, config.model, data.source.train.classNames.length, config.seed)).model
+          ? (await loadPretrainedModel({ ...config, pretrained: config.pretrained }, data.source.train.classNames.length)).model
           : undefined;
       log(
         `transferscope: resuming run ${runId} ${checkpoint ? `after checkpoint ${checkpoint.phase} ${checkpoint.epoch} (step ${checkpoint.step})` : 'from the start (no checkpoint was committed)'}${discarded > 0 ? `; ${discarded} later epochs discarded` : ''}`,

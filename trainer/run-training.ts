@@ -1,25 +1,27 @@
 // One training run end to end: validated config in, a run in the store out. Used by the CLI's
 // `train` and `demo` commands; `resume-run.ts` continues a killed run through `trainRecorded`.
 import { existsSync } from 'node:fs';
-import type { RunMeta } from '../core/protocol.ts';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { LayerShape, RunMeta } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import type { StorageOptions } from '../store/storage-options.ts';
 import { assertRunId } from '../core/params.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { describeDataReport } from '../datasets/data-report.ts';
-import { checkConfigFiles, type TrainConfig } from './config.ts';
+import { checkConfigFiles, isAlexNetVariant, type TrainConfig } from './config.ts';
 import { selectBackend, type BackendChoice } from './backend.ts';
-import { buildAlexNet } from './alexnet.ts';
-import { layerShapes } from './layer-weights.ts';
+import { checkPhaseLayers } from './config-phase.ts';
+import { layerShapesOf } from './layer-weights.ts';
 import { describeModel } from './model-description.ts';
+import { buildRunModel } from './run-model.ts';
 import { makeSnapshotRecorder } from './snapshot-recorder.ts';
 import { makeProgressPrinter } from './progress.ts';
 import { runTwoPhaseTraining, type TrainingCallbacks, type TrainingStart } from './train-loop.ts';
 import { loadTrainingData } from './load-training-data.ts';
-import { loadPretrainedSource } from './pretrained-import.ts';
+import { loadPretrainedModel } from './pretrained-import.ts';
 import { storedInstances } from './stored-instances.ts';
 import { heartbeatIntervalMs, withHeartbeat } from './run-heartbeat.ts';
-import type { StoredInstances } from '../store/schema/tables.ts';
+import type { RunModel, StoredInstances } from '../store/schema/tables.ts';
 import type { TrainingData } from './evaluate.ts';
 
 export { loadTrainingData } from './load-training-data.ts';
@@ -109,6 +111,39 @@ export async function trainRecorded(
   return await store.getRun(meta.id);
 }
 
+/**
+ * What the run stores about its model (topology, monitored layers) and the monitored layers' shapes, from `source`
+ * (an imported source model, kept) or a fresh model of the config's network. Throws one line for a monitored layer or
+ * a learning-rate key the model does not have, before anything is stored.
+ */
+async function describeRunModel(config: TrainConfig, classCount: number, source?: tfl.LayersModel): Promise<{ model: RunModel; layers: LayerShape[] }> {
+  const probe = source ?? (await buildRunModel(config, classCount));
+  try {
+    const model = describeModel(probe, config.monitor);
+    checkPhaseLayers(config.phases, model.monitoredLayers);
+    return { model, layers: layerShapesOf(probe, model.monitoredLayers) };
+  } finally {
+    if (probe !== source) {
+      probe.dispose();
+    }
+  }
+}
+
+// Layer names do not depend on the class count (an imported classifier keeps its name when replaced).
+const CHECK_CLASS_COUNT = 2;
+
+/**
+ * Builds the config's network once to check its monitored layers and learning-rate keys, as `trainRun` does before it
+ * creates a store: for `demo`, which opens its store before its trainer child starts. AlexNet's are checked with the config.
+ */
+export async function checkRunModel(config: TrainConfig, backend: BackendChoice): Promise<void> {
+  if (!isAlexNetVariant(config.model)) {
+    // The backend the trainer will use: the plain CPU one would print tfjs' install hint on its first tensor.
+    await selectBackend(backend);
+    await describeRunModel(config, CHECK_CLASS_COUNT);
+  }
+}
+
 /** Trains both phases into the store at `db`; resolves with the run's final metadata. */
 export async function trainRun(options: TrainOptions): Promise<RunMeta> {
   const { config } = options;
@@ -135,21 +170,25 @@ export async function trainRun(options: TrainOptions): Promise<RunMeta> {
     const held: string[] = [];
     const data = await loadLoggedData(config, (line) => held.push(line));
     const classCount = data.source.train.classNames.length;
-    let pretrained = config.pretrained ? await loadPretrainedSource(config.pretrained.path, config.model, classCount, config.seed) : undefined;
+    let pretrained = config.pretrained ? await loadPretrainedModel({ ...config, pretrained: config.pretrained }, classCount) : undefined;
+    let described: Awaited<ReturnType<typeof describeRunModel>>;
+    try {
+      described = await describeRunModel(config, classCount, pretrained?.model);
+    } catch (err) {
+      pretrained?.model.dispose();
+      throw err;
+    }
+    const { model, layers } = described;
     log(`transferscope: backend ${backend.name}`);
     held.forEach((line) => log(line));
     if (pretrained) {
       log(
-        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (fc8 replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
+        `transferscope: source model from ${pretrained.info.path}${pretrained.info.headReplaced ? ` (${isAlexNetVariant(config.model) ? 'fc8' : 'classifier'} replaced: ${pretrained.info.pretrainedClasses} -> ${classCount} classes)` : ''}`,
       );
     }
+    log(`transferscope: model ${config.model}, monitored layers ${model.monitoredLayers.join(', ')}`);
     try {
       store ??= await openStore();
-      const probe = buildAlexNet({ variant: config.model, classCount, seed: config.seed });
-      const layers = layerShapes(probe);
-      // Every run stores its model's topology, as recorded runs do (the analyses of AlexNet runs still use the config's variant).
-      const model = describeModel(probe);
-      probe.dispose();
       const now = Date.now();
       const meta: RunMeta = {
         id: runId,

@@ -8,12 +8,13 @@ import type { LayerWeights } from '../store/schema/tables.ts';
 import type { OptimizerState } from '../store/schema/recovery-tables.ts';
 import type { ImageReader } from '../datasets/image-reader.ts';
 import type { TrainConfig } from './config.ts';
-import { buildAlexNet } from './alexnet.ts';
+import { buildRunModel } from './run-model.ts';
+import { monitoredLayersOf } from './model-description.ts';
 import { evaluateEpoch, meanLoss, sampleRows, type EpochEvaluation, type TrainingData } from './evaluate.ts';
 
 import { makePhaseOptimizer, type PhaseOptimizer } from './layer-optimizers.ts';
 import { readBatches } from './read-batches.ts';
-import { readLayerWeights, writeLayerWeights } from './layer-weights.ts';
+import { readModelWeights, writeModelWeights } from './layer-weights.ts';
 import { epochRandom } from './epoch-random.ts';
 import type { SeededRandom } from '../lib/random/index.ts';
 
@@ -35,7 +36,7 @@ export interface EpochEnd {
   trainSeconds: number;
   trainImagesPerSecond: number;
   evaluation: EpochEvaluation;
-  /** Every layer's weights, present at checkpoints only. */
+  /** Every layer's weights (each layer that has any, batch norms included), present at checkpoints only. */
   weights?: LayerWeights[];
   /** The optimiser's state, present at checkpoints before the last epoch of a phase (what a resume continues with). */
   optimizerState?: OptimizerState;
@@ -125,7 +126,7 @@ async function evaluatePretrained(model: tfl.LayersModel, config: TrainConfig, d
     trainSeconds: 0,
     trainImagesPerSecond: 0,
     evaluation,
-    weights: readLayerWeights(model),
+    weights: readModelWeights(model),
   });
 }
 
@@ -159,7 +160,7 @@ export async function runTwoPhaseTraining(
   start: TrainingStart = {},
 ): Promise<void> {
   const classCount = data.source.train.classNames.length;
-  const build = () => buildAlexNet({ variant: config.model, classCount, seed: config.seed });
+  const build = () => buildRunModel(config, classCount);
   const { pretrained, resume } = start;
   let step = 0;
   let previous: tfl.LayersModel | null = null;
@@ -168,8 +169,8 @@ export async function runTwoPhaseTraining(
   let phases: Phase[] = ['source', 'target'];
   if (resume) {
     pretrained?.dispose();
-    const model = build();
-    writeLayerWeights(model, resume.weights);
+    const model = await build();
+    writeModelWeights(model, resume.weights);
     const remaining = remainingPhases(config, resume);
     phases = remaining.phases;
     step = resume.at.step;
@@ -192,7 +193,7 @@ export async function runTwoPhaseTraining(
       model = continued.model;
       firstEpoch = continued.resume.at.epoch + 1;
     } else {
-      model = build();
+      model = await build();
       if (previous) {
         // Fine-tuning starts from every weight of the final source model. The copies share the source
         // variables' data, so the source model can go now: at 227x227 it holds 230 MB of WASM heap.
@@ -201,7 +202,7 @@ export async function runTwoPhaseTraining(
         previous = null;
       }
     }
-    const optimizer = makePhaseOptimizer(model, settings);
+    const optimizer = makePhaseOptimizer(model, settings, monitoredLayersOf(model, config.monitor));
     const trainSet = data[phase].train;
     try {
       if (continued?.resume.at.phase === phase && continued.resume.optimizerState) {
@@ -240,7 +241,7 @@ export async function runTwoPhaseTraining(
           trainSeconds: seconds,
           trainImagesPerSecond: trainSet.count / seconds,
           evaluation,
-          ...(isCheckpoint ? { weights: readLayerWeights(model) } : {}),
+          ...(isCheckpoint ? { weights: readModelWeights(model) } : {}),
           ...(isCheckpoint && epoch < settings.epochs ? { optimizerState: await optimizer.readState() } : {}),
         });
       }

@@ -1,12 +1,12 @@
 // Which model a run's checkpoints belong to, and that model rebuilt with a checkpoint's weights: AlexNet from the
-// run's config for runs of the built-in trainer, the stored Layers topology for runs recorded by `recordTransfer`.
+// run's config for built-in AlexNet runs, the stored Layers topology for every other run.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
 import { PAPER_MAX_PER_CLASS } from '../../core/analysis-settings.ts';
 import type { RunMeta } from '../../core/protocol.ts';
 import type { Store } from '../../store/store.ts';
 import type { LayerWeights, RunModel } from '../../store/schema/tables.ts';
-import { validateConfig, type ModelVariant } from '../../trainer/config.ts';
+import { isAlexNetVariant, validateConfig, type ModelVariant } from '../../trainer/config.ts';
 import { writeModelWeights } from '../../trainer/layer-weights.ts';
 import { modelFromWeights } from './network-abstraction.ts';
 import { modelLayers, type RunLayers } from '../run-layers.ts';
@@ -20,10 +20,14 @@ export function isRecordedRun(meta: Pick<RunMeta, 'config'>): boolean {
   return typeof config === 'object' && config !== null && config.recordedBy === 'recordTransfer';
 }
 
-/** The model of run `meta`: its config's AlexNet, or the topology stored with a recorded run. */
+/** The model of run `meta`: its config's AlexNet, or the topology stored with the run. */
 export async function runArchitecture(store: Store, meta: RunMeta): Promise<ModelArchitecture> {
   if (!isRecordedRun(meta)) {
-    return validateConfig(meta.config, `run '${meta.id}'`).model;
+    const { model } = validateConfig(meta.config, `run '${meta.id}'`);
+    // Built-in ResNet/MobileNet and imported networks are rebuilt from their stored topology, as recorded runs are.
+    if (isAlexNetVariant(model)) {
+      return model;
+    }
   }
   const stored = await store.getRunModel(meta.id);
   if (!stored) {

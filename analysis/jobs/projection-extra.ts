@@ -12,8 +12,7 @@ import { validateConfig } from '../../trainer/config.ts';
 import { loadTrainingData } from '../../trainer/load-training-data.ts';
 import { checkpointClassifier } from './checkpoint-classifier.ts';
 import { firstPerClass } from './first-per-class.ts';
-import { modelFromWeights } from './network-abstraction.ts';
-import { isRecordedRun } from './checkpoint-model.ts';
+import { checkpointModel, isRecordedRun, runArchitecture } from './checkpoint-model.ts';
 import { readVisualisationModel } from './stored-visualisation-model.ts';
 
 export interface ExtraPointsRequest {
@@ -70,7 +69,7 @@ export async function projectExtraPoints(request: ExtraPointsRequest): Promise<E
       .filter((i) => chosen.has(reader.labels[i]!))
       .sort((a, b) => a - b);
     await selectBackend(request.backend ?? 'auto');
-    const model = modelFromWeights(config.model, classCount, await store.getWeights({ runId, phase, epoch }));
+    const model = await checkpointModel(await runArchitecture(store, run), classCount, await store.getWeights({ runId, phase, epoch }));
     try {
       const classifier = checkpointClassifier(model, projection.settings.layer);
       const visualisation = readVisualisationModel(projection.model);

@@ -1,9 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildAlexNet } from '../../trainer/alexnet.ts';
+import { ALEXNET_LAYERS, buildAlexNet } from '../../trainer/alexnet.ts';
 import { readLayerWeights } from '../../trainer/layer-weights.ts';
-import { ALEXNET_LAYERS } from '../../trainer/alexnet-layers.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

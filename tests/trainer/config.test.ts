@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonNestingDepth, loadConfig, validateConfig } from '../../trainer/config.ts';
+import { checkPhaseLayers } from '../../trainer/config-phase.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const valid = {
@@ -97,7 +98,7 @@ describe('config validation: issue 6 fields', () => {
     ],
     [
       { ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { pool1: 0.1 } } } },
-      /'phases.target.learningRates' has key 'pool1'; use 'conv', 'fc' or a layer name/,
+      /'phases.target.learningRates' has key 'pool1'; use 'conv', 'fc' or a monitored layer's name \(conv1, .*, fc8\)\.$/,
     ],
     [
       { ...folders, phases: { ...folders.phases, target: { epochs: 1, learningRate: 0.1, augment: 1 } } },
@@ -107,6 +108,68 @@ describe('config validation: issue 6 fields', () => {
     [{ ...folders, pretrained: { file: 'm.json' } }, /unknown field 'pretrained.file'/],
   ])('rejects a bad issue-6 field with one line naming it (%#)', (raw, message) => {
     expect(() => validateConfig(raw, 'my.json')).toThrow(message);
+  });
+});
+
+describe('config validation: model and monitored layers (issue 13)', () => {
+  it('reads every built-in model and a monitored-layer list, and checks layer names of other models later', () => {
+    const resnet = validateConfig({
+      ...valid,
+      model: 'resnet-20',
+      monitor: ['stem_conv', 'stage2_block1_conv2', 'fc'],
+      phases: { ...valid.phases, target: { epochs: 1, learningRate: 0.01, learningRates: { stem_conv: 0, fc: 0.1 }, freezeLayers: 12 } },
+    });
+    expect([resnet.model, resnet.monitor, resnet.phases.target.learningRates, resnet.phases.target.freezeLayers]).toEqual([
+      'resnet-20',
+      ['stem_conv', 'stage2_block1_conv2', 'fc'],
+      { stem_conv: 0, fc: 0.1 },
+      12,
+    ]);
+    expect(validateConfig({ ...valid, model: 'mobilenet-32' }).monitor).toBeUndefined();
+    expect(validateConfig({ ...valid, pretrained: { path: '/m/model.json' } }).model).toBe('imported');
+    expect(validateConfig({ ...valid, model: 'alexnet-32', pretrained: { path: '/m/model.json' } }).model).toBe('alexnet-32');
+  });
+
+  it.each([
+    [
+      { ...valid, model: 'resnet-50' },
+      /^Invalid config my\.json: 'model' must be one of 'alexnet-32', 'alexnet-227', 'resnet-20', 'mobilenet-32', 'imported' \(got "resnet-50"\)\.$/,
+    ],
+    [{ ...valid, model: 'imported' }, /'model' 'imported' fine-tunes the network of 'pretrained', but the config has no 'pretrained' path/],
+    [
+      { ...valid, model: 'resnet-20', pretrained: { path: '/m.json' } },
+      /'model' 'resnet-20' is trained from scratch; to fine-tune the network in 'pretrained', leave 'model' out/,
+    ],
+    [{ ...valid, monitor: 'conv1' }, /'monitor' must be a list of layer names, for example \["conv1", "fc8"\] \(got "conv1"\)\.$/],
+    [{ ...valid, monitor: [] }, /'monitor' must be a list of layer names/],
+    [{ ...valid, monitor: ['conv1', 'conv1'] }, /'monitor' lists layer 'conv1' twice/],
+    [
+      { ...valid, monitor: ['conv1', 'block2_conv2'] },
+      /'monitor' lists 'block2_conv2', which alexnet-32 does not have; its layers are conv1, conv2, conv3, conv4, conv5, fc6, fc7, fc8\.$/,
+    ],
+    [
+      { ...valid, monitor: ['conv2', 'fc8'], phases: { ...valid.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { conv1: 0.1 } } } },
+      /'phases.target.learningRates' has key 'conv1'; use 'conv', 'fc' or a monitored layer's name \(conv2, fc8\)\.$/,
+    ],
+    [
+      { ...valid, model: 'resnet-20', phases: { ...valid.phases, target: { epochs: 1, learningRate: 0.1, learningRates: { 'a b': 0.1 } } } },
+      /'phases.target.learningRates' has key 'a b'; use 'conv', 'fc' or a monitored layer's name\.$/,
+    ],
+  ])('rejects a bad model or monitor field in one line (%#)', (raw, message) => {
+    expect(() => validateConfig(raw, 'my.json')).toThrow(message);
+  });
+
+  it('checks learning-rate keys and freezeLayers of other models against their monitored layers once built', () => {
+    const config = (target: Record<string, unknown>) =>
+      validateConfig({ ...valid, model: 'mobilenet-32', phases: { ...valid.phases, target: { epochs: 1, learningRate: 0.1, ...target } } });
+    const monitored = ['stem_conv', 'block1_depthwise', 'fc'];
+    expect(() => checkPhaseLayers(config({ learningRates: { conv: 0.1, block1_depthwise: 0.2 }, freezeLayers: 2 }).phases, monitored)).not.toThrow();
+    expect(() => checkPhaseLayers(config({ learningRates: { block9_depthwise: 0.1 } }).phases, monitored)).toThrow(
+      /^Invalid config: 'phases.target.learningRates' has key 'block9_depthwise', which is not a monitored layer; use 'conv', 'fc' or one of stem_conv, block1_depthwise, fc\.$/,
+    );
+    expect(() => checkPhaseLayers(config({ freezeLayers: 3 }).phases, monitored)).toThrow(
+      /'phases.target.freezeLayers' is 3, but the model has 3 monitored layers; freeze at most 2\.$/,
+    );
   });
 });
 
