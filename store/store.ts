@@ -538,8 +538,14 @@ export class Store {
 
   /** The stored analysis of `kind` under `key`, or null if none was stored. */
   async getAnalysis<K extends AnalysisKind>(kind: K, key: AnalysisKey): Promise<AnalysisResults[K] | null> {
+    const text = await this.getAnalysisJson(kind, key);
+    return text === null ? null : (JSON.parse(text) as AnalysisResults[K]);
+  }
+
+  /** The stored analysis as the JSON text it was stored as (for a server passing it on unparsed), or null. */
+  async getAnalysisJson(kind: AnalysisKind, key: AnalysisKey): Promise<string | null> {
     const rows = await this.tables.analyses.query().where(analysisFilter(kind, key)).select(['result_json']).limit(1).toArray();
-    return rows.length === 0 ? null : (JSON.parse(String(rows[0].result_json)) as AnalysisResults[K]);
+    return rows.length === 0 ? null : String(rows[0].result_json);
   }
 
   /**
