@@ -45,14 +45,32 @@ function summariseSimilarity(similarity: Float32Array): NonNullable<LayerChange[
     const bin = Math.min(NEURON_SIMILARITY_BINS - 1, Math.max(0, Math.floor(((s + 1) / 2) * NEURON_SIMILARITY_BINS)));
     histogram[bin]! += 1;
   }
-  const order = Array.from(similarity.keys()).sort((x, y) => similarity[x]! - similarity[y]! || x - y);
   const mid = sorted.length >> 1;
   return {
     median: sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
     min: sorted[0] ?? 0,
     histogram,
-    leastSimilar: order.slice(0, 5).map((neuron) => ({ neuron, similarity: similarity[neuron]! })),
+    leastSimilar: leastSimilar(similarity, 5).map((neuron) => ({ neuron, similarity: similarity[neuron]! })),
   };
+}
+
+/** The `count` neurons of lowest similarity, lowest first, ties by neuron index: one pass, not a sort of them all. */
+function leastSimilar(similarity: Float32Array, count: number): number[] {
+  const chosen: number[] = [];
+  for (let neuron = 0; neuron < similarity.length; neuron++) {
+    const s = similarity[neuron]!;
+    if (chosen.length === count && s >= similarity[chosen[count - 1]!]!) {
+      continue;
+    }
+    // Later neurons go after equal ones, so ties stay in index order.
+    let at = chosen.length;
+    while (at > 0 && similarity[chosen[at - 1]!]! > s) {
+      at--;
+    }
+    chosen.splice(at, 0, neuron);
+    chosen.length = Math.min(chosen.length, count);
+  }
+  return chosen;
 }
 
 /** For classes present in both (by name, in b's order): important neurons per layer and important target weights per boundary, a -> b. */

@@ -50,14 +50,18 @@ export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): 
   const dot = new Float64Array(neurons);
   const na = new Float64Array(neurons);
   const nb = new Float64Array(neurons);
-  // Row-major with the neuron last: element i belongs to neuron i % neurons.
-  for (let i = 0; i < a.kernel.length; i++) {
-    const o = i % neurons;
-    const x = a.kernel[i]!;
-    const y = b.kernel[i]!;
-    dot[o]! += x * y;
-    na[o]! += x * x;
-    nb[o]! += y * y;
+  // Row-major with the neuron last: each row holds one input's weight to every neuron. Walking rows avoids a
+  // modulo per element (the compare route runs this on the monitor's event loop), in the same summation order.
+  const ka = a.kernel;
+  const kb = b.kernel;
+  for (let row = 0; row < ka.length; row += neurons) {
+    for (let o = 0; o < neurons; o++) {
+      const x = ka[row + o]!;
+      const y = kb[row + o]!;
+      dot[o]! += x * y;
+      na[o]! += x * x;
+      nb[o]! += y * y;
+    }
   }
   const out = new Float32Array(neurons);
   for (let o = 0; o < neurons; o++) {

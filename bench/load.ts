@@ -2,6 +2,10 @@
 // a bounded number in flight, spread over the routes the dashboard issues for a fully analysed run. The monitor
 // runs in its own process (as `serve` does), so the load generator does not share its event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Agent, get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,6 +13,9 @@ import { io, type Socket } from 'socket.io-client';
 import { SeededRandom } from '../lib/random/index.ts';
 import type { EpochRecord, RunMeta } from '../core/protocol.ts';
 import { percentile } from './dashboard-latency.ts';
+import { loadConfig } from '../trainer/config.ts';
+import { trainRun } from '../trainer/run-training.ts';
+import { analyzeCheckpoints } from '../analysis/jobs/analyze-checkpoints.ts';
 
 const CLI = fileURLToPath(new URL('../bin/transferscope.js', import.meta.url));
 
@@ -165,11 +172,43 @@ export async function measureLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [db, runId] = process.argv.slice(2);
-  if (!db || !runId) {
-    console.error('usage: tsx bench/load.ts DB RUN_ID (a fully analysed run)');
+/**
+ * `npx tsx bench/load.ts [--db DIR] [--run ID] [--repeat N]`: the load section alone. Without --db it trains and
+ * analyses the bench run into a temporary folder once (kept for the next call), as `npm run bench` does. Each repeat
+ * serves a fresh copy of the store, since `serve` refines checkpoints into it while it runs.
+ */
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { db: { type: 'string' }, run: { type: 'string' }, repeat: { type: 'string', default: '1' } },
+  });
+  // `bench/load.ts DB RUN_ID`, as earlier notes ran it, still works.
+  const db = values.db ?? positionals[0] ?? join(tmpdir(), 'transferscope-load-bench');
+  const runId = values.run ?? positionals[1] ?? 'bench';
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+    console.error(`--repeat must be a whole number from 1 to 20 (got '${values.repeat}').`);
     process.exit(2);
   }
-  console.log(JSON.stringify(await measureLoad({ db, runId }), null, 2));
+  if (!existsSync(db)) {
+    await trainRun({ config: loadConfig('configs/bench.json'), db, runId, progress: null, log: () => {} });
+    await analyzeCheckpoints({ db, runId, log: () => {} });
+  }
+  for (let i = 0; i < repeat; i++) {
+    const copy = mkdtempSync(join(tmpdir(), 'transferscope-load-'));
+    try {
+      cpSync(db, copy, { recursive: true });
+      const r = await measureLoad({ db: copy, runId });
+      const routes = Object.entries(r.routes).map(([kind, { p95Ms }]) => `${kind} ${p95Ms}`);
+      console.log(
+        `load: p50 ${Math.round(r.p50Ms)} ms, p95 ${Math.round(r.p95Ms)} ms, ${Math.round(r.requestsPerSecond)} requests/s, ${r.failures} failures; p95 per route: ${routes.join(', ')}`,
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
 }

@@ -11,6 +11,11 @@ const gzipAsync = promisify(gzip);
 
 /** Bodies smaller than this are sent as they are: gzip would save less than its header and the CPU it costs. */
 const GZIP_MIN_BYTES = 1024;
+/**
+ * Measured on a stored 0.8 MB network abstraction: level 4 took 25 ms for 222 KB, the default 6 took 82 ms for 209 KB.
+ * A new checkpoint's first answer waits for this while every dashboard asks for it, so 6% more bytes buy 3x less wait.
+ */
+const GZIP_LEVEL = 4;
 
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** For JSON whose URL always answers the same: the browser keeps it and revalidates by ETag (a 304 costs nothing). */
@@ -80,7 +85,7 @@ export function makeImmutableResponses(limitBytes = 256 * 2 ** 20): ImmutableRes
           contentType,
           etag: `"${createHash('sha1').update(identity).digest('base64url')}"`,
           identity,
-          gzip: compressible ? new Uint8Array(await gzipAsync(identity)) : null,
+          gzip: compressible ? new Uint8Array(await gzipAsync(identity, { level: GZIP_LEVEL })) : null,
         };
         remember(key, entry);
         return entry;

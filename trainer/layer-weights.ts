@@ -1,7 +1,7 @@
 // Reads every named layer's weights out of a model as typed arrays (what checkpoints store), and puts them back.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerName, LayerShape } from '../core/protocol.ts';
+import type { LayerShape } from '../core/protocol.ts';
 import { ALEXNET_LAYERS } from './alexnet.ts';
 import type { LayerWeights } from '../store/schema/tables.ts';
 

@@ -2,7 +2,7 @@
 // answer kept) and the background queue's progress on that checkpoint, shared by the network, feature and instance views.
 import { createMemo, type Accessor } from 'solid-js';
 import type { AnalysisEvent, EpochRecord } from '../../core/protocol.ts';
-import type { AnalysisKind, AnalysisResponse } from '../../core/analysis-protocol.ts';
+import type { AnalysisKind, AnalysisResponse, AnalysisSettingsName } from '../../core/analysis-protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest, type LatestRequest } from './latest-request.ts';
@@ -59,6 +59,8 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
   runId: Accessor<string | undefined>,
   checkpoint: Accessor<EpochPin | null>,
   reference: Accessor<EpochPin | null> = () => null,
+  /** A setting to ask for instead of following refined events (compare mode asks both sides at one setting). */
+  settings: Accessor<AnalysisSettingsName | undefined> = () => undefined,
 ): CheckpointAnalysis<K> {
   const key = createMemo<CheckpointKey | null>(
     () => {
@@ -73,17 +75,15 @@ export function createCheckpointAnalysis<K extends AnalysisKind>(
   // The request follows the key and, for the default reference, whether the monitor reported the checkpoint
   // refined: the view then fetches the paper's settings and keeps showing the estimate until they arrive. The views'
   // own selections follow `key`, which a refinement leaves as it is.
-  const requestKey = createMemo<{ key: CheckpointKey; refined: boolean } | null>(
+  const requestKey = createMemo<{ key: CheckpointKey; settings: AnalysisSettingsName | undefined } | null>(
     () => {
       const k = key();
-      return k && { key: k, refined: !k.reference && client.isRefined(kind, k.runId, k) };
+      return k && { key: k, settings: settings() ?? (!k.reference && client.isRefined(kind, k.runId, k) ? 'paper' : undefined) };
     },
     null,
-    { equals: (a, b) => a === b || (a !== null && b !== null && a.refined === b.refined && sameCheckpointKey(a.key, b.key)) },
+    { equals: (a, b) => a === b || (a !== null && b !== null && a.settings === b.settings && sameCheckpointKey(a.key, b.key)) },
   );
-  const request = createLatestRequest(requestKey, ({ key: k, refined }, signal) =>
-    client.analysis(kind, k.runId, k, signal, k.reference, refined ? 'paper' : undefined),
-  );
+  const request = createLatestRequest(requestKey, ({ key: k, settings: asked }, signal) => client.analysis(kind, k.runId, k, signal, k.reference, asked));
   // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
   const backgroundStatus = (): string | null => backgroundAnalysisStatus(client.state.analysis, key());
   const drawn = (): CheckpointKey | null => {

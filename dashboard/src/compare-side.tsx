@@ -1,57 +1,18 @@
-// One side (A or B) of compare mode's class-by-class sections: its checkpoint's analysis of one kind, its run's
-// metadata, and the column that says which checkpoint it is and shows its loading, computing or error state.
+// One side (A or B) of compare mode's class-by-class sections: the column that says which checkpoint it is and shows
+// its loading, computing or error state, and the class choice shared by both sides. The sides' data: compare-sides.ts.
 import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
-import type { CheckpointId, CompareResponse } from '../../core/compare-protocol.ts';
+import type { CheckpointId } from '../../core/compare-protocol.ts';
 import type { AnalysisKind } from '../../core/analysis-protocol.ts';
-import type { RunMeta } from '../../core/protocol.ts';
-import { createCheckpointAnalysis, type CheckpointAnalysis } from './checkpoint-analysis.ts';
-import type { DataClient } from './data-client.ts';
-import { createLatestRequest, type LatestRequest } from './latest-request.ts';
 import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { ClassToggles } from './class-toggles.tsx';
 import type { Comparison } from './url-state.ts';
 
-export type Side = 'a' | 'b';
+import type { CompareSideData, Side } from './compare-sides.ts';
+export type { Side, CompareSideData } from './compare-sides.ts';
+export { createCompareSide, createCompareSides } from './compare-sides.ts';
 
 export const checkpointLabel = (id: CheckpointId): string => `${id.runId} · ${id.phase} · epoch ${id.epoch}`;
-
-export interface CompareSideData<K extends AnalysisKind> {
-  analysis: CheckpointAnalysis<K>;
-  run: LatestRequest<RunMeta>;
-}
-
-/**
- * `kind` of the side's checkpoint (none asked for when `isCheckpoint()` is false: only checkpoints store weights)
- * and its run's metadata, re-requested only when the side names another checkpoint or run.
- */
-export function createCompareSide<K extends AnalysisKind>(
-  kind: K,
-  client: DataClient,
-  side: Accessor<CheckpointId>,
-  isCheckpoint: Accessor<boolean>,
-): CompareSideData<K> {
-  const runId = createMemo(() => side().runId);
-  return {
-    analysis: createCheckpointAnalysis(kind, client, runId, () => (isCheckpoint() ? side() : null)),
-    run: createLatestRequest(runId, (id, signal) => client.runMeta(id, signal)),
-  };
-}
-
-/** Both sides of a comparison for one kind: what every class-by-class compare section starts from. */
-export function createCompareSides<K extends AnalysisKind>(
-  kind: K,
-  props: { client: DataClient; compare: Comparison; response: CompareResponse },
-): Record<Side, CompareSideData<K>> {
-  const side = (s: Side) =>
-    createCompareSide(
-      kind,
-      props.client,
-      () => props.compare[s],
-      () => props.response[s].checkpoint,
-    );
-  return { a: side('a'), b: side('b') };
-}
 
 export interface CompareClassChoice {
   allClasses: Accessor<string[]>;

@@ -34,7 +34,7 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
   /** The keys of live estimates served of refinable kinds, so a repeat asks the store only whether the paper's landed. */
   const liveKeys = new Map<string, AnalysisKey>();
   /** Store reads in flight, by what the request asked; each lasts until its read settles. */
-  const storedReads = new Map<string, Promise<{ key: AnalysisKey; result: AnalysisResults[AnalysisKind] }>>();
+  const storedReads = new Map<string, Promise<{ key: AnalysisKey; result: string }>>();
 
   app.get(`/:id/epochs/:phase/:epoch/:kind{${ANALYSIS_KINDS.join('|')}}`, async (c) => {
     const kind = c.req.param('kind') as AnalysisKind;
@@ -61,18 +61,17 @@ export function analysisRoutes(store: Store, analyze: AnalyzeCheckpoint): Hono {
     const readKey = `${c.req.path}?settings=${asked ?? ''}&reference=${reference ?? ''}`;
     let read = storedReads.get(readKey);
     if (!read) {
-      read = storedAnalysis(store, refuseToCompute, c.req, kind, settings).finally(() => storedReads.delete(readKey));
+      read = storedAnalysisJson(store, refuseToCompute, c.req, kind, settings).finally(() => storedReads.delete(readKey));
       storedReads.set(readKey, read);
     }
     const { key, result } = await read.catch((err: unknown) => {
       if (err === NOT_STORED) {
-        return storedAnalysis(store, analyze, c.req, kind, settings);
+        return storedAnalysisJson(store, analyze, c.req, kind, settings);
       }
       throw err;
     });
     const served = key.settings ?? 'live';
-    const body = { kind, key, settings: served, result: servedResult(kind, result) } as AnalysisResponse;
-    const encoded = await responses.get(urlAt(served), async () => ({ contentType: 'application/json', body: JSON.stringify(body) }));
+    const encoded = await responses.get(urlAt(served), async () => ({ contentType: 'application/json', body: responseJson(kind, key, served, result) }));
     if (served === 'live' && settingsOf(kind, 'paper') === 'paper') {
       liveKeys.set(urlAt('live'), key);
       if (liveKeys.size > LIVE_KEYS_LIMIT) {
@@ -99,6 +98,28 @@ export async function storedAnalysis<K extends AnalysisKind>(
   kind: K,
   settings?: AnalysisSettingsName,
 ): Promise<{ key: AnalysisKey; result: AnalysisResults[K] }> {
+  return resolveStored(store, analyze, req, kind, settings, (key) => store.getAnalysis(kind, key));
+}
+
+/** `storedAnalysis` as the JSON text stored: a 0.8 MB network abstraction is passed on without a parse and a re-serialisation. */
+function storedAnalysisJson(
+  store: Store,
+  analyze: AnalyzeCheckpoint,
+  req: HonoRequest,
+  kind: AnalysisKind,
+  settings?: AnalysisSettingsName,
+): Promise<{ key: AnalysisKey; result: string }> {
+  return resolveStored(store, analyze, req, kind, settings, (key) => store.getAnalysisJson(kind, key));
+}
+
+async function resolveStored<R>(
+  store: Store,
+  analyze: AnalyzeCheckpoint,
+  req: HonoRequest,
+  kind: AnalysisKind,
+  settings: AnalysisSettingsName | undefined,
+  read: (key: AnalysisKey) => Promise<R | null>,
+): Promise<{ key: AnalysisKey; result: R }> {
   const runId = req.param('id')!;
   const { phase, epoch } = parseEpochParams(req.param('phase')!, req.param('epoch')!);
   const at = await store.getEpoch({ runId, phase, epoch });
@@ -123,14 +144,14 @@ export async function storedAnalysis<K extends AnalysisKind>(
       `Epoch ${epoch} of phase '${phase}' in run '${runId}' has no earlier source checkpoint to compare with; pick a later checkpoint.`,
     );
   }
-  let result = await store.getAnalysis(kind, key);
-  if (!result) {
+  let result = await read(key);
+  if (result === null) {
     // The browser aborts the request when the view scrubbed on; a child still waiting for a slot then leaves.
     const computeAt = key.settings === 'paper' ? { settings: key.settings } : {};
     await analyze({ runId, phase, epoch }, { kinds: [kind], signal: req.raw.signal, ...(reference ? { reference } : {}), ...computeAt });
-    result = await store.getAnalysis(kind, key);
+    result = await read(key);
   }
-  if (!result) {
+  if (result === null) {
     throw new TransferscopeError(
       'INTERNAL',
       `The ${storedKindName(kind, key.settings)} analysis of ${phase} epoch ${epoch} of run '${runId}' finished but stored nothing.`,
@@ -139,9 +160,14 @@ export async function storedAnalysis<K extends AnalysisKind>(
   return { key, result };
 }
 
-/** What the API sends of a stored result: a projection without its model's weights and PNG (workers' business). */
-function servedResult(kind: AnalysisKind, result: AnalysisResults[AnalysisKind]): ServedResults[AnalysisKind] {
-  return kind === 'projection' ? projectionView(result as AnalysisResults['projection']) : result;
+/**
+ * The `AnalysisResponse` text for a stored result's JSON text. Other kinds' stored text is what JSON.stringify made of
+ * the result, so it is spliced in as it is; a projection is sent without its model's weights and PNG (workers' business).
+ */
+function responseJson(kind: AnalysisKind, key: AnalysisKey, settings: AnalysisSettingsName, storedJson: string): string {
+  const result: ServedResults[AnalysisKind] | null = kind === 'projection' ? projectionView(JSON.parse(storedJson) as AnalysisResults['projection']) : null;
+  const head: Omit<AnalysisResponse, 'result'> = { kind, key, settings } as Omit<AnalysisResponse, 'result'>;
+  return `${JSON.stringify(head).slice(0, -1)},"result":${result === null ? storedJson : JSON.stringify(result)}}`;
 }
 
 /** Thrown by `refuseToCompute` in place of computing a missing analysis. */

@@ -9,10 +9,12 @@ import { VALIDATION_SPLITS, type ValidationSplit } from '../../core/protocol.ts'
 import type { Store } from '../../store/store.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { clip } from '../../core/params.ts';
+import { makeImmutableResponses, sendEncoded } from '../immutable-responses.ts';
 
 // A split of the digits demo is ~2.7 MB of pixels; a few splits cover the runs being looked at.
 const SPLIT_CACHE_LIMIT = 4;
-const IMMUTABLE = { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable' };
+/** Encoded PNGs kept: an instance is ~2 KB and an atlas ~1 MB, so every image of a few runs' splits. */
+const PNG_CACHE_BYTES = 32 * 2 ** 20;
 
 /** RGB bytes of a grid of every instance of `stored`, `columns` wide, row by row in instance order. */
 export function instanceAtlas(stored: StoredInstances, columns: number): { rgb: Uint8Array; width: number; height: number } {
@@ -42,7 +44,9 @@ function parseSplit(split: string): ValidationSplit {
 export function instanceRoutes(store: Store): Hono {
   const app = new Hono();
   const splits = new Map<string, Promise<StoredInstances>>();
-  const atlases = new Map<string, Promise<Buffer>>();
+  // Each image is encoded once (deflate runs on the event loop: 200 dashboards hovering re-encoded the same
+  // instances hundreds of times a second) and then revalidated by ETag.
+  const pngs = makeImmutableResponses(PNG_CACHE_BYTES);
 
   const remember = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
     let entry = cache.get(key);
@@ -75,17 +79,21 @@ export function instanceRoutes(store: Store): Hono {
     const split = parseSplit(c.req.param('split'));
     const file = c.req.param('file');
     if (file === 'atlas.png') {
-      const png = await remember(atlases, `${runId}/${split}`, async () => {
+      const png = await pngs.get(`${runId}/${split}/atlas`, async () => {
         const atlas = instanceAtlas(await loadSplit(runId, split), INSTANCE_ATLAS_COLUMNS);
-        return encodePng(atlas.rgb, atlas.width, atlas.height);
+        return { contentType: 'image/png', body: encodePng(atlas.rgb, atlas.width, atlas.height) };
       });
-      return c.body(new Uint8Array(png), 200, IMMUTABLE);
+      return sendEncoded(c, png);
     }
     const match = /^(\d{1,9})\.png$/.exec(file);
     if (!match) {
       throw new TransferscopeError('INVALID_ARGUMENT', `Invalid instance file '${clip(file)}': ask for <index>.png (a whole number from 0) or atlas.png.`);
     }
     const index = Number(match[1]);
+    const held = pngs.peek(`${runId}/${split}/${index}`);
+    if (held) {
+      return sendEncoded(c, held);
+    }
     const stored = await loadSplit(runId, split);
     if (index >= stored.labels.length) {
       throw new TransferscopeError(
@@ -94,8 +102,11 @@ export function instanceRoutes(store: Store): Hono {
       );
     }
     const size = stored.height * stored.width * 3;
-    const png = encodePng(stored.pixels.subarray(index * size, (index + 1) * size), stored.width, stored.height);
-    return c.body(new Uint8Array(png), 200, IMMUTABLE);
+    const png = await pngs.get(`${runId}/${split}/${index}`, async () => ({
+      contentType: 'image/png',
+      body: encodePng(stored.pixels.subarray(index * size, (index + 1) * size), stored.width, stored.height),
+    }));
+    return sendEncoded(c, png);
   });
 
   return app;

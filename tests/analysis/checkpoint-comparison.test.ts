@@ -45,6 +45,21 @@ describe('layerChanges', () => {
     expect(change!.neuronSimilarity!.histogram.reduce((x, y) => x + y, 0)).toBe(3);
     expect(layerChanges([], [layer([1, 1, 1, 0, 1, 0])])[0]).toEqual({ layer: 'fc8', relativeL2: null, neuronSimilarity: null });
   });
+
+  it('lists the five least similar neurons as a full sort would, ties in neuron order', () => {
+    // Neuron o moves from (1, 0) to the angle angles[turn[o]]: neurons turned alike have equal similarity.
+    const angles = [0.2, 1.1, 2.5, 3.0];
+    const turn = [1, 3, 0, 2, 3, 1, 0, 3, 2, 2, 1, 0, 3];
+    const n = turn.length;
+    const a = Float32Array.from({ length: 2 * n }, (_, i) => (i < n ? 1 : 0));
+    const b = Float32Array.from({ length: 2 * n }, (_, i) => (i < n ? Math.cos(angles[turn[i]!]!) : Math.sin(angles[turn[i - n]!]!)));
+    const layer = (kernel: Float32Array) => ({ layer: 'fc7' as const, kernelShape: [2, n], kernel, bias: new Float32Array(n) });
+    const [change] = layerChanges([layer(a)], [layer(b)]);
+    // Reference: every neuron sorted by how far it turned, then by index.
+    const bySort = turn.map((t, neuron) => ({ neuron, t })).sort((x, y) => y.t - x.t || x.neuron - y.neuron);
+    expect(change!.neuronSimilarity!.leastSimilar.map((l) => l.neuron)).toEqual(bySort.slice(0, 5).map((l) => l.neuron));
+    expect(change!.neuronSimilarity!.leastSimilar[0]!.similarity).toBeCloseTo(Math.cos(3.0), 5);
+  });
 });
 
 describe('importantChanges', () => {

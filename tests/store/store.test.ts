@@ -146,3 +146,30 @@ describe('Store instances', () => {
     store.close();
   });
 });
+
+describe('Store analyses', () => {
+  it('tells which analyses are stored, per kind, settings and reference, including those another connection stored', async () => {
+    const monitor = await Store.open(`${dir}/f`);
+    const worker = await Store.open(`${dir}/f`);
+    await worker.createRun(runMeta('r8'));
+    const key = { runId: 'r8', phase: 'target', epoch: 2, referencePhase: 'source', referenceEpoch: 2 } as const;
+    const result = { classes: [] } as never;
+    // Read once before the writes, so the later answers must come from a newer table version.
+    expect(await monitor.hasAnalysis('network', key)).toBe(false);
+    await worker.putAnalysis('network', key, result);
+    expect(await monitor.hasAnalysis('network', key)).toBe(true);
+    expect(await monitor.hasAnalysis('network', { ...key, settings: 'paper' })).toBe(false);
+    expect(await monitor.hasAnalysis('network', { ...key, referenceEpoch: 1 })).toBe(false);
+    expect(await monitor.hasAnalysis('network', { ...key, epoch: 4 })).toBe(false);
+    expect(await monitor.hasAnalysis('features', key)).toBe(false);
+    expect(await monitor.hasAnalysis('network', { ...key, runId: 'r9' })).toBe(false);
+    await worker.putAnalysis('network', { ...key, settings: 'paper' }, result);
+    expect(await monitor.hasAnalysis('network', { ...key, settings: 'paper' })).toBe(true);
+    await worker.putAnalysis('instances', { ...key, referencePhase: null, referenceEpoch: null }, result);
+    expect(await monitor.hasAnalysis('instances', { ...key, referencePhase: null, referenceEpoch: null })).toBe(true);
+    await expect(monitor.putAnalysis('network', key, result)).rejects.toMatchObject({ code: 'RUN_EXISTS' });
+    await expect(monitor.hasAnalysis('network', { ...key, runId: "x' OR '1'='1" })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    monitor.close();
+    worker.close();
+  });
+});

@@ -5,6 +5,7 @@ import { Store } from '../../store/store.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
 import type { EpochRecord } from '../../core/protocol.ts';
+import { makeCoalescedCheck } from '../../store/versioned-reads.ts';
 
 const dir = useTempDir();
 const open: Store[] = [];
@@ -112,5 +113,57 @@ describe('Store read caches', () => {
     expect((await reader.listEpochs('r')).map((e) => e.step)).toEqual([1]);
     expect((await reader.getPredictions({ runId: 'r', phase: 'source', epoch: 1 })).has('target-validation')).toBe(true);
     expect(await reader.getWeights({ runId: 'r', phase: 'source', epoch: 1 })).toHaveLength(2);
+  });
+});
+
+describe('Coalesced version checks', () => {
+  /** A version check that reads `version` when it starts and answers when released, like a manifest read in flight. */
+  function controlledCheck() {
+    const state = { version: 1, started: 0, pending: [] as { resolve: (v: number) => void; reject: (e: Error) => void; read: number }[] };
+    const check = () =>
+      new Promise<number>((resolve, reject) => {
+        state.started++;
+        state.pending.push({ resolve, reject, read: state.version });
+      });
+    const release = () => {
+      const p = state.pending.shift()!;
+      p.resolve(p.read);
+    };
+    return { state, check, release };
+  }
+  const settle = () => new Promise((done) => setImmediate(done));
+
+  it('answers every caller with a check begun after it called, sharing one check among those arriving together', async () => {
+    const { state, check, release } = controlledCheck();
+    const current = makeCoalescedCheck(check);
+    const first = current();
+    // A write lands while the first check, which read version 1, is still in flight.
+    state.version = 2;
+    const later = Array.from({ length: 10 }, () => current());
+    expect(state.started).toBe(1);
+    release();
+    expect(await first).toBe(1);
+    await settle();
+    expect(state.started).toBe(2);
+    release();
+    expect(await Promise.all(later)).toEqual(Array.from({ length: 10 }, () => 2));
+    // Nothing in flight: a new caller starts its own check.
+    state.version = 3;
+    const alone = current();
+    expect(state.started).toBe(3);
+    release();
+    expect(await alone).toBe(3);
+  });
+
+  it('rejects the callers of a failed check only, and the next callers get a fresh one', async () => {
+    const { state, check, release } = controlledCheck();
+    const current = makeCoalescedCheck(check);
+    const failing = current();
+    const waiting = current();
+    state.pending.shift()!.reject(new Error('manifest unreadable'));
+    await expect(failing).rejects.toThrow('manifest unreadable');
+    await settle();
+    release();
+    expect(await waiting).toBe(1);
   });
 });

@@ -51,10 +51,10 @@ afterAll(() => store.close());
 it('reads a stored analysis once for many concurrent first requests', async () => {
   const app = createApp(store, { analyze });
   let reads = 0;
-  const getAnalysis = store.getAnalysis.bind(store);
-  store.getAnalysis = (kind, key) => {
+  const getAnalysisJson = store.getAnalysisJson.bind(store);
+  store.getAnalysisJson = (kind, key) => {
     reads++;
-    return getAnalysis(kind, key);
+    return getAnalysisJson(kind, key);
   };
   try {
     const answers = await Promise.all(Array.from({ length: 20 }, async () => app.request('/api/runs/r/epochs/target/1/network')));
@@ -64,7 +64,7 @@ it('reads a stored analysis once for many concurrent first requests', async () =
     expect(reads).toBe(1);
     expect(computed).toBe(0);
   } finally {
-    store.getAnalysis = getAnalysis;
+    store.getAnalysisJson = getAnalysisJson;
   }
 });
 

@@ -112,6 +112,30 @@ describe('GET /api/runs/:id/epochs/:phase/:epoch/:kind', () => {
     }
   });
 
+  it('sends the stored result as stored: byte for byte what serialising the parsed response gives', async () => {
+    const app = makeApp();
+    const text = await (await app.request('/api/runs/run-n/epochs/target/1/network')).text();
+    const parsed = JSON.parse(text) as NetworkResponse;
+    const stored = await store.getAnalysis('network', parsed.key);
+    expect(stored).not.toBeNull();
+    expect(parsed.result).toEqual(stored);
+    expect(text).toBe(JSON.stringify({ kind: 'network', key: parsed.key, settings: parsed.settings, result: stored }));
+  });
+
+  it('sends a stored projection without its model and PNG', async () => {
+    const epochs = await store.listEpochs('run-n');
+    const key = analysisKey(
+      'projection',
+      'run-n',
+      epochs,
+      epochs.find((e) => e.phase === 'source' && e.epoch === 1)!,
+    )!;
+    await store.putAnalysis('projection', key, { points: [1, 2], model: { encoder: [] }, mapPng: 'iVBORw0K' } as never);
+    const { status, body } = await get<{ result: Record<string, unknown> }>(makeApp(), '/api/runs/run-n/epochs/source/1/projection');
+    expect(status).toBe(200);
+    expect(body.result).toEqual({ points: [1, 2] });
+  });
+
   it('serves the best stored settings by default, switching to the refined result once it is stored, and either when asked', async () => {
     const app = makeApp();
     const path = '/api/runs/run-n/epochs/source/3/network';

@@ -62,6 +62,25 @@ describe('instance images', () => {
     expect(atlas.rgb[(1 * H * atlas.width + 8 * W) * 3]).toBe(0);
   });
 
+  it('encodes each image once: a repeat is the same bytes under the same ETag, and a held ETag gets 304', async () => {
+    for (const path of ['/api/runs/run-i/instances/target-validation/7.png', '/api/runs/run-i/instances/source-validation/atlas.png']) {
+      const first = await png(path);
+      const etag = first.res.headers.get('etag');
+      expect(etag, path).toMatch(/^".+"$/);
+      const again = await png(path);
+      expect(again.res.headers.get('etag'), path).toBe(etag);
+      expect(again.body.equals(first.body), path).toBe(true);
+      const held = await app.request(path, { headers: { 'if-none-match': etag! } });
+      expect(held.status, path).toBe(304);
+      expect((await held.arrayBuffer()).byteLength, path).toBe(0);
+    }
+    // Other instances are other images.
+    const other = await png('/api/runs/run-i/instances/target-validation/8.png');
+    const seven = await png('/api/runs/run-i/instances/target-validation/7.png');
+    expect(other.res.headers.get('etag')).not.toBe(seven.res.headers.get('etag'));
+    expect((await decodePng(other.body)).rgb[0]).toBe(pixel(8, 0, 0, 0));
+  });
+
   it('answers bad requests with JSON 4xx errors', async () => {
     const cases: [string, number, string, RegExp][] = [
       ['/api/runs/run-i/instances/source-validation/5.png', 404, 'NOT_FOUND', /has 5 source-validation instances/],
