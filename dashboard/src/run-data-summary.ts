@@ -13,7 +13,7 @@ export function runDataSummary(run: Pick<RunMeta, 'dataReport' | 'pretrained'> |
     }
   }
   if (run?.pretrained) {
-    parts.push(`pretrained source${run.pretrained.headReplaced ? ', fc8 replaced' : ''}`);
+    parts.push(`pretrained source${run.pretrained.headReplaced ? ', classifier replaced' : ''}`);
   }
   if (parts.length === 0) {
     return null;

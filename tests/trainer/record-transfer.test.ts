@@ -10,6 +10,7 @@ import { makeAnalysisContext } from '../../analysis/jobs/analysis-context.ts';
 import { checkpointModel } from '../../analysis/jobs/checkpoint-model.ts';
 import { checkpointActivations, selectInstances } from '../../analysis/jobs/instance-activations.ts';
 import { computeNetwork } from '../../analysis/jobs/network-job.ts';
+import { computeFeatures } from '../../analysis/jobs/features-job.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
 const db = `${useTempDir()}/db`;
@@ -104,7 +105,7 @@ describe('recordTransfer', () => {
     }
   });
 
-  it("lays out a graph model's instances from its pooling layer and abstracts its network by its own layers, weights only across direct links", async () => {
+  it("lays out a graph model's instances from its pooling layer and abstracts its network and features by its own layers, weights only across direct links", async () => {
     const store = await Store.open(db);
     try {
       const context = makeAnalysisContext(store, 'own');
@@ -121,6 +122,10 @@ describe('recordTransfer', () => {
         expect(abstraction.layers.map((layer) => layer.layer)).toEqual(network.layers);
         expect(abstraction.boundaries.map((b) => `${b.fromLayer}>${b.toLayer}`)).toEqual(['stem>block_conv1', 'block_conv1>block_conv2']);
       }
+      // The features stage ranks the same monitored layers' neurons, block_conv1 inside the shortcut included.
+      const features = await computeFeatures(context, key);
+      const ranked = new Set(features.classes.flatMap((c) => c.neurons.map((n) => n.layer)));
+      expect([...ranked].sort()).toEqual(['block_conv1', 'block_conv2', 'fc', 'stem']);
     } finally {
       store.close();
     }

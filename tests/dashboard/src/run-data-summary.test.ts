@@ -18,7 +18,7 @@ describe('runDataSummary', () => {
       pretrained: { path: 'm/model.json', pretrainedClasses: 1000, headReplaced: true, layerMap: [] },
     });
     expect(summary).toEqual({
-      text: '3 files skipped · 1 class dropped · pretrained source, fc8 replaced',
+      text: '3 files skipped · 1 class dropped · pretrained source, classifier replaced',
       detail: "source mug/a.jpg: unreadable (premature end of JPEG image)\ntarget class 'pen': only-in-one-domain\nsource model: m/model.json (1000 classes)",
     });
   });
