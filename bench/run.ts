@@ -279,7 +279,7 @@ async function main(): Promise<void> {
         await analyzeCheckpoints({ db, runId: 'bench', log: () => {} });
         const store = await Store.open(db);
         try {
-          const r = await measureDashboardLatency(store, 'bench');
+          const r = await measureDashboardLatency(store, 'bench', {});
           results.scrub_latency_ms_p95 = {
             value: round(percentile(r.scrubMs, 95)),
             unit: 'ms',
