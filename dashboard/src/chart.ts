@@ -98,8 +98,9 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onRe
       runWithOwner(owner, () => {
         const { chart, dispose } = makeChart(el);
         onCleanup(dispose);
-        followOption(chart, option, visible);
+        // Handlers first, so they see the first drawing's events.
         onReady?.(chart);
+        followOption(chart, option, visible);
       });
     },
     () => {
@@ -123,7 +124,9 @@ export function createVerticalMarker(chart: ECharts, el: HTMLElement, x: Accesso
   el.appendChild(line);
   const place = (): void => {
     const at = x();
-    const px = at === null ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
+    // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on.
+    const drawn = (chart.getOption() as unknown) !== undefined;
+    const px = at === null || !drawn ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
     line.style.display = Number.isFinite(px) ? '' : 'none';
     line.style.transform = `translateX(${px}px)`;
     line.dataset.x = at === null ? '' : String(at);

@@ -52,10 +52,11 @@ export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
         chart.getZr().on('mousemove', (event) => spot(event as ZrPointerEvent, false));
         chart.getZr().on('click', (event) => spot(event as ZrPointerEvent, true));
         // Dragging selects a rectangle straight away; the toolbox switches to the lasso or clears. Armed once the
-        // first option is drawn: before that the chart has no brush to take the cursor.
+        // first option is drawn: before that the chart has no brush to take the cursor (a chart off screen gets its
+        // option only when scrolled to, and may finish drawing an empty canvas on a resize before that).
         let armed = false;
         chart.on('finished', () => {
-          if (!armed) {
+          if (!armed && (chart.getOption() as { brush?: unknown } | undefined)?.brush !== undefined) {
             armed = true;
             chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'rect', brushMode: 'single' } });
           }
