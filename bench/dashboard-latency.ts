@@ -42,6 +42,8 @@ export interface LatencyOptions {
   coldRounds?: number;
   /** The built dashboard to serve (default dashboard/dist): an old build beside a new one compares them in one run. */
   dashboardDir?: string;
+  /** A panel (`data-testid`) scrolled to the top of the viewport before the warm moves: views draw only on screen. */
+  scrollTo?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
  * into a new run one by one and times each commit until the dashboard's scrubber shows it.
  */
 export async function measureDashboardLatency(store: Store, runId: string, options: LatencyOptions = {}): Promise<LatencyResult> {
-  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist' } = options;
+  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo } = options;
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve(dashboardDir), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
@@ -110,6 +112,9 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(runUrl);
     await waitForEveryView(page, last.step);
+    if (scrollTo) {
+      await page.getByTestId(scrollTo).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    }
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Map<string, number>> =>

@@ -1,5 +1,5 @@
 // Scrubbing and first-paint latency alone, for working on the dashboard without the whole `npm run bench`:
-// `npx tsx bench/scrub.ts [--db DIR] [--moves N] [--rounds N] [--dist DIR ...]` trains and analyses the bench run
+// `npx tsx bench/scrub.ts [--db DIR] [--moves N] [--rounds N] [--dist DIR ...] [--scroll-to TESTID]` trains and analyses the bench run
 // into DIR once (kept for the next call), builds nothing (run `npm run build` first) and prints the rows
 // `npm run bench` records, plus the renderer's main-thread time per warm move. Several `--dist` (e.g. a copy of an
 // old build and dashboard/dist) are measured in turn, alternating for `--rounds`, so a loaded machine's changing
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
       moves: { type: 'string', default: '60' },
       rounds: { type: 'string', default: '1' },
       dist: { type: 'string', multiple: true, default: ['dashboard/dist'] },
+      // e.g. network-panel: scrub while looking at the network view instead of the top of the page.
+      'scroll-to': { type: 'string' },
     },
   });
   const db = values.db;
@@ -33,7 +35,13 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
       for (const dist of values.dist) {
-        const r = await measureDashboardLatency(store, 'bench', { moves: Number(values.moves), liveEpochs: 0, coldRounds: 1, dashboardDir: dist });
+        const r = await measureDashboardLatency(store, 'bench', {
+          moves: Number(values.moves),
+          liveEpochs: 0,
+          coldRounds: 1,
+          dashboardDir: dist,
+          ...(values['scroll-to'] ? { scrollTo: values['scroll-to'] } : {}),
+        });
         results.get(dist)!.push(r);
       }
     }
