@@ -1,6 +1,6 @@
 // Charts of the dashboard: ECharts, loaded on demand (echarts-setup.ts is its own chunk, so the first paint does not
 // wait for it), drawn only while on screen, and a DOM marker over a chart for the scrubbed epoch.
-import { createEffect, createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
+import { createEffect, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
 import type { ComposeOption, ECharts } from 'echarts/core';
 import type { CustomSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type {
@@ -12,6 +12,7 @@ import type {
   ToolboxComponentOption,
   TooltipComponentOption,
 } from 'echarts/components';
+import { createVisibility } from './visibility.ts';
 
 export type ChartOption = ComposeOption<
   | CustomSeriesOption
@@ -29,26 +30,6 @@ export type ChartOption = ComposeOption<
 let echartsChunk: Promise<typeof import('./echarts-setup.ts')> | null = null;
 /** The ECharts chunk, fetched once, when the first chart is created. */
 const loadECharts = (): Promise<typeof import('./echarts-setup.ts')> => (echartsChunk ??= import('./echarts-setup.ts'));
-
-// A chart this far below (or above) the viewport is drawn already, so scrolling it in shows it drawn.
-const VISIBLE_MARGIN = '100px 0px';
-
-/** Whether any part of `el` is within the viewport (give or take VISIBLE_MARGIN), following scrolls and layout changes. */
-export function createVisibility(el: Element): Accessor<boolean> {
-  const [visible, setVisible] = createSignal(false);
-  const observer = new IntersectionObserver(
-    (entries) => {
-      const last = entries.at(-1);
-      if (last) {
-        setVisible(last.isIntersecting);
-      }
-    },
-    { rootMargin: VISIBLE_MARGIN },
-  );
-  observer.observe(el);
-  onCleanup(() => observer.disconnect());
-  return visible;
-}
 
 /**
  * Merges `option()` into `chart` while `visible()`. Off screen it only notes that the option changed (the views
@@ -85,7 +66,8 @@ function followOption(chart: ECharts, option: Accessor<ChartOption>, visible: Ac
  */
 export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onReady?: (chart: ECharts) => void): void {
   const owner = getOwner();
-  const visible = createVisibility(el);
+  const { visible, observe } = createVisibility();
+  observe(el);
   let disposed = false;
   onCleanup(() => {
     disposed = true;
