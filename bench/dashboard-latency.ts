@@ -21,6 +21,29 @@ export interface LatencyResult {
   /** Navigation of a fresh browser context to a stored run -> every view drawn. */
   firstPaintMs: number[];
   liveMs: number[];
+  /** Renderer main-thread time per warm move (CDP `Performance.getMetrics`), in ms: less inflated by a loaded machine than wall time. */
+  moveCpuMs: MoveCpu;
+}
+
+export interface MoveCpu {
+  /** Main-thread CPU time (`ThreadTime`). */
+  thread: number;
+  script: number;
+  recalcStyle: number;
+  layout: number;
+}
+
+export interface LatencyOptions {
+  /** Warm arrow-key moves. */
+  moves?: number;
+  /** Epochs copied into a live run one by one (0: none). */
+  liveEpochs?: number;
+  /** Rounds of cold jumps (each jump on a fresh context, with its first paint). */
+  coldRounds?: number;
+  /** The built dashboard to serve (default dashboard/dist): an old build beside a new one compares them in one run. */
+  dashboardDir?: string;
+  /** A panel (`data-testid`) scrolled to the top of the viewport before the warm moves: views draw only on screen. */
+  scrollTo?: string;
 }
 
 /**
@@ -51,8 +74,9 @@ function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
  * presses walking the run back and forth, each until every view shows the new step. Then copies that run's epochs
  * into a new run one by one and times each commit until the dashboard's scrubber shows it.
  */
-export async function measureDashboardLatency(store: Store, runId: string, moves = 60, liveEpochs = 20, coldRounds = 2): Promise<LatencyResult> {
-  const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve('dashboard/dist'), pollIntervalMs: 100 });
+export async function measureDashboardLatency(store: Store, runId: string, options: LatencyOptions = {}): Promise<LatencyResult> {
+  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo } = options;
+  const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve(dashboardDir), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
     const epochs = await store.listEpochs(runId);
@@ -88,6 +112,14 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(runUrl);
     await waitForEveryView(page, last.step);
+    if (scrollTo) {
+      await page.getByTestId(scrollTo).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    }
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Map<string, number>> =>
+      new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value] as [string, number]));
+    const before = await metrics();
     const scrubMs: number[] = [];
     let step = last.step;
     for (let i = 0; i < moves; i++) {
@@ -99,10 +131,19 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
       await waitForEveryView(page, step, 60_000);
       scrubMs.push(performance.now() - started);
     }
+    const after = await metrics();
+    // The metrics are cumulative seconds.
+    const perMove = (name: string): number => (((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / Math.max(1, moves);
+    const moveCpuMs: MoveCpu = {
+      thread: perMove('ThreadTime'),
+      script: perMove('ScriptDuration'),
+      recalcStyle: perMove('RecalcStyleDuration'),
+      layout: perMove('LayoutDuration'),
+    };
 
     const liveMs: number[] = [];
     if (liveEpochs === 0) {
-      return { scrubMs, scrubColdMs, firstPaintMs, liveMs };
+      return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
     }
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
@@ -128,7 +169,7 @@ export async function measureDashboardLatency(store: Store, runId: string, moves
       );
       liveMs.push(performance.now() - committed);
     }
-    return { scrubMs, scrubColdMs, firstPaintMs, liveMs };
+    return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
   } finally {
     await browser.close();
     await monitor.close();

@@ -16,8 +16,7 @@ export function AccuracyChart(props: AccuracyChartProps): JSX.Element {
   // re-renders the chart (same grid as the option's).
   const option = createMemo(() => accuracyChartOption({ epochs: props.epochs, at: null, planned: props.planned }));
   onMount(() => {
-    const chart = createChart(el, option);
-    createVerticalMarker(chart, el, () => props.at?.step ?? null, ACCURACY_GRID);
+    createChart(el, option, (chart) => createVerticalMarker(chart, el, () => props.at?.step ?? null, ACCURACY_GRID));
   });
   return <div class="chart" data-testid="accuracy-chart" ref={el} />;
 }

@@ -57,6 +57,16 @@ function isApiError(body: unknown): body is ApiError {
   return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
 }
 
+/** The response index.html requested for `path` before the app loaded (without a token), taken at most once. */
+function takeEarlyResponse(path: string): Promise<Response> | undefined {
+  const early = (globalThis as { transferscopeEarly?: Record<string, Promise<Response> | undefined> }).transferscopeEarly;
+  const response = early?.[path];
+  if (early && response) {
+    early[path] = undefined;
+  }
+  return response;
+}
+
 /**
  * GETs `path` and resolves with its parsed JSON body. Rejects with an ApiRequestError: on a network failure,
  * on a 4xx/5xx (carrying the server's `{ error: { code, message } }` when present), or on a body that isn't JSON;
@@ -69,7 +79,9 @@ export async function fetchJson(path: string, signal?: AbortSignal, fetchImpl: t
     headers.authorization = `Bearer ${token}`;
   }
   try {
-    response = await fetchImpl(path, { headers, signal });
+    // The page's first requests for the run (no signal: they are never abandoned) may be out already.
+    const early = fetchImpl === globalThis.fetch && token === null && signal === undefined ? takeEarlyResponse(path) : undefined;
+    response = await (early ?? fetchImpl(path, { headers, signal }));
   } catch (err) {
     if (signal?.aborted) {
       throw signal.reason;

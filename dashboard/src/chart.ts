@@ -1,39 +1,18 @@
-// ECharts with only the parts the dashboard draws (line, scatter and custom series (the DVI map), grid, tooltip, legend, mark lines
-// and areas, brush with its toolbox, canvas), which keeps the bundle a fraction of the full library.
-import { createEffect, onCleanup, type Accessor } from 'solid-js';
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
-import { CustomChart, LineChart, ScatterChart, type CustomSeriesOption, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
-import {
-  BrushComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  ToolboxComponent,
-  TooltipComponent,
-  type BrushComponentOption,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type MarkAreaComponentOption,
-  type MarkLineComponentOption,
-  type ToolboxComponentOption,
-  type TooltipComponentOption,
+// Charts of the dashboard: ECharts, loaded on demand (echarts-setup.ts is its own chunk, so the first paint does not
+// wait for it), drawn only while on screen, and a DOM marker over a chart for the scrubbed epoch.
+import { createEffect, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
+import type { ComposeOption, ECharts } from 'echarts/core';
+import type { CustomSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type {
+  BrushComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkAreaComponentOption,
+  MarkLineComponentOption,
+  ToolboxComponentOption,
+  TooltipComponentOption,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-
-use([
-  CustomChart,
-  LineChart,
-  ScatterChart,
-  BrushComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  ToolboxComponent,
-  TooltipComponent,
-  CanvasRenderer,
-]);
+import { createVisibility } from './visibility.ts';
 
 export type ChartOption = ComposeOption<
   | CustomSeriesOption
@@ -48,33 +27,69 @@ export type ChartOption = ComposeOption<
   | ToolboxComponentOption
 >;
 
-export interface ChartHandle {
-  chart: ECharts;
-  /** Stops following the element's size and frees the chart; call it exactly once. */
-  dispose(): void;
+let echartsChunk: Promise<typeof import('./echarts-setup.ts')> | null = null;
+/** The ECharts chunk, fetched once, when the first chart is created. */
+const loadECharts = (): Promise<typeof import('./echarts-setup.ts')> => (echartsChunk ??= import('./echarts-setup.ts'));
+
+/**
+ * Merges `option()` into `chart` while `visible()`. Off screen it only notes that the option changed (the views
+ * below the fold change on every scrubber move, and a chart nobody sees need not be laid out and painted), and a
+ * chart that comes back on screen gets the newest option once. Options are complete, so merging only the newest
+ * one draws what merging each in turn would.
+ */
+function followOption(chart: ECharts, option: Accessor<ChartOption>, visible: Accessor<boolean>): void {
+  let wasVisible = false;
+  // Whether the chart lacks the current option.
+  let stale = true;
+  createEffect(() => {
+    if (visible()) {
+      const next = option();
+      if (stale || wasVisible) {
+        chart.setOption(next);
+      }
+      stale = false;
+      wasVisible = true;
+    } else if (wasVisible) {
+      // Just left the screen, showing the current option: reading it subscribes to its next change.
+      option();
+      wasVisible = false;
+    } else {
+      // Off screen and the option changed (or was never drawn): no subscription until the chart is back.
+      stale = true;
+    }
+  });
 }
 
-/** An ECharts instance in `el` that resizes with it (window resizes and layout changes alike). */
-export function makeChart(el: HTMLElement): ChartHandle {
-  const chart = init(el, undefined, { renderer: 'canvas' });
-  const observer = new ResizeObserver(() => chart.resize());
-  observer.observe(el);
-  return {
-    chart,
-    dispose() {
-      observer.disconnect();
-      chart.dispose();
+/**
+ * A chart in `el` that follows `option` while on screen and is disposed with its owner. `onReady` runs once the
+ * chart exists (ECharts arrives asynchronously), under the same owner, to add event handlers or markers.
+ */
+export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onReady?: (chart: ECharts) => void): void {
+  const owner = getOwner();
+  const { visible, observe } = createVisibility();
+  observe(el);
+  let disposed = false;
+  onCleanup(() => {
+    disposed = true;
+  });
+  loadECharts().then(
+    ({ makeChart }) => {
+      if (disposed) {
+        return;
+      }
+      runWithOwner(owner, () => {
+        const { chart, dispose } = makeChart(el);
+        onCleanup(dispose);
+        // Handlers first, so they see the first drawing's events.
+        onReady?.(chart);
+        followOption(chart, option, visible);
+      });
     },
-  };
-}
-
-/** A chart in `el` that re-renders when `option` changes and is disposed with its owner. */
-export function createChart(el: HTMLElement, option: Accessor<ChartOption>): ECharts {
-  const { chart, dispose } = makeChart(el);
-  // Merging (not replacing) keeps the legend's toggled series and the hover state across updates.
-  createEffect(() => chart.setOption(option()));
-  onCleanup(dispose);
-  return chart;
+    () => {
+      el.dataset.chartError = 'true';
+      el.textContent = 'Could not load the chart library: reload the page.';
+    },
+  );
 }
 
 /**
@@ -91,7 +106,9 @@ export function createVerticalMarker(chart: ECharts, el: HTMLElement, x: Accesso
   el.appendChild(line);
   const place = (): void => {
     const at = x();
-    const px = at === null ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
+    // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on.
+    const drawn = (chart.getOption() as unknown) !== undefined;
+    const px = at === null || !drawn ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
     line.style.display = Number.isFinite(px) ? '' : 'none';
     line.style.transform = `translateX(${px}px)`;
     line.dataset.x = at === null ? '' : String(at);

@@ -1,9 +1,11 @@
 // A neuron's mirrored histogram of scaled conductance (paper §5.4's ranking list): source bars (red) above
 // the axis, target bars (blue) below, on one count scale so the two domains compare at a glance. Bars are
-// rendered by position: another checkpoint's histogram updates the same rectangles.
-import { createMemo, Index, type JSX } from 'solid-js';
+// rendered by position: another checkpoint's histogram updates the same rectangles, and only while on screen: the
+// ranking has 75 of them and shows about a dozen, and the rest catch up when scrolled to.
+import { createMemo, Index, onMount, type JSX } from 'solid-js';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import { histogramBars, type HistogramBar } from './feature-model.ts';
+import { createVisibility } from './visibility.ts';
 
 export interface FeatureHistogramProps {
   source: readonly number[];
@@ -17,9 +19,15 @@ const range = (bar: HistogramBar): string => `[${bar.from.toFixed(2)}, ${bar.to.
 export function FeatureHistogram(props: FeatureHistogramProps): JSX.Element {
   const width = (): number => props.width ?? 112;
   const height = (): number => props.height ?? 34;
-  const bars = createMemo(() => histogramBars(props.source, props.target, width(), height()));
+  let svg!: SVGSVGElement;
+  // Visible until the first report, so the first bars are drawn wherever the histogram is.
+  const { visible, observe } = createVisibility(true);
+  onMount(() => observe(svg));
+  const bars = createMemo<ReturnType<typeof histogramBars>>((shown) =>
+    shown && !visible() ? shown : histogramBars(props.source, props.target, width(), height()),
+  );
   return (
-    <svg class="feature-histogram" data-testid="feature-histogram" width={width()} height={height()} viewBox={`0 0 ${width()} ${height()}`}>
+    <svg ref={svg} class="feature-histogram" data-testid="feature-histogram" width={width()} height={height()} viewBox={`0 0 ${width()} ${height()}`}>
       <Index each={bars().source}>
         {(bar) => (
           <rect x={bar().x} y={bar().y} width={bar().width} height={Math.max(bar().height, 0)} fill={SOURCE_COLOR}>

@@ -27,37 +27,43 @@ interface BrushSelectedEvent {
 
 export function InstanceScatter(props: InstanceScatterProps): JSX.Element {
   let el!: HTMLDivElement;
-  onMount(() => {
-    const chart = createChart(el, () => instanceChartOption(props.input));
-    chart.on('brushSelected', (event) => {
-      const bySeries = seriesPoints(props.input.points);
-      const selected = ((event as BrushSelectedEvent).batch?.[0]?.selected ?? [])
-        .flatMap((s) => s.dataIndex.map((i) => bySeries[s.seriesIndex]?.[i]))
-        .filter((p): p is InstancePoint => p !== undefined);
-      props.onBrush?.(selected);
-    });
-    const spot = (event: ZrPointerEvent, pinned: boolean): void => {
-      const pixel = [event.offsetX, event.offsetY];
-      if (!props.onSpot || event.target || !chart.containPixel('grid', pixel)) {
-        return;
-      }
-      const [x, y] = chart.convertFromPixel('grid', pixel) as number[];
-      if (x !== undefined && y !== undefined) {
-        props.onSpot(x, y, pinned);
-      }
-    };
-    chart.getZr().on('mousemove', (event) => spot(event as ZrPointerEvent, false));
-    chart.getZr().on('click', (event) => spot(event as ZrPointerEvent, true));
-    // Dragging selects a rectangle straight away; the toolbox switches to the lasso or clears. Armed once the
-    // first option is drawn: before that the chart has no brush to take the cursor.
-    let armed = false;
-    chart.on('finished', () => {
-      if (!armed) {
-        armed = true;
-        chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'rect', brushMode: 'single' } });
-      }
-    });
-  });
+  onMount(() =>
+    createChart(
+      el,
+      () => instanceChartOption(props.input),
+      (chart) => {
+        chart.on('brushSelected', (event) => {
+          const bySeries = seriesPoints(props.input.points);
+          const selected = ((event as BrushSelectedEvent).batch?.[0]?.selected ?? [])
+            .flatMap((s) => s.dataIndex.map((i) => bySeries[s.seriesIndex]?.[i]))
+            .filter((p): p is InstancePoint => p !== undefined);
+          props.onBrush?.(selected);
+        });
+        const spot = (event: ZrPointerEvent, pinned: boolean): void => {
+          const pixel = [event.offsetX, event.offsetY];
+          if (!props.onSpot || event.target || !chart.containPixel('grid', pixel)) {
+            return;
+          }
+          const [x, y] = chart.convertFromPixel('grid', pixel) as number[];
+          if (x !== undefined && y !== undefined) {
+            props.onSpot(x, y, pinned);
+          }
+        };
+        chart.getZr().on('mousemove', (event) => spot(event as ZrPointerEvent, false));
+        chart.getZr().on('click', (event) => spot(event as ZrPointerEvent, true));
+        // Dragging selects a rectangle straight away; the toolbox switches to the lasso or clears. Armed once the
+        // first option is drawn: before that the chart has no brush to take the cursor (a chart off screen gets its
+        // option only when scrolled to, and may finish drawing an empty canvas on a resize before that).
+        let armed = false;
+        chart.on('finished', () => {
+          if (!armed && (chart.getOption() as { brush?: unknown } | undefined)?.brush !== undefined) {
+            armed = true;
+            chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'rect', brushMode: 'single' } });
+          }
+        });
+      },
+    ),
+  );
   const marked = (): number | undefined => {
     const marks = props.input.marks;
     return marks ? props.input.points.filter((p) => marks.has(p.id)).length : undefined;

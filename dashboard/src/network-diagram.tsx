@@ -1,9 +1,9 @@
-// The diagonal diagram of the network relation view (paper §5.3.3, Figure 4), drawn as SVG: per layer its
-// similarity matrix split into four regions, and in the corners between them the weights in their four regions.
-// Everything is rendered by position (Index), not by value (For): scrubbing to another checkpoint changes which
-// neurons are important, and updating the attributes of the elements on screen is far cheaper than recreating
-// the thousands of cells; the derived lookups are memos, computed once per checkpoint, not once per cell.
-import { createMemo, Index, Show, type JSX } from 'solid-js';
+// The diagonal diagram of the network relation view (paper §5.3.3, Figure 4): per layer its similarity matrix split
+// into four regions, and in the corners between them the weights in their four regions. The cells, whose colours all
+// change with the checkpoint, are painted on a canvas under the SVG (network-cells.ts); the SVG keeps the labels,
+// the non-important regions' marks and the frames, rendered by position (Index) so another checkpoint updates them,
+// and gives the cell under the pointer its tooltip and click.
+import { createEffect, createMemo, createSignal, Index, on, onMount, Show, type JSX } from 'solid-js';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction, NetworkLayerLink } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import {
@@ -11,11 +11,12 @@ import {
   NETWORK_GEOMETRY as G,
   type AxisLabels,
   type AxisLayout,
-  type MatrixLayout,
   type NetworkLayout,
+  type MatrixLayout,
   type WeightBlockLayout,
 } from './network-layout.ts';
-import { similarityFill, similarityMatrix, similarityOnlyText, weightCells } from './network-model.ts';
+import { cellAt, cellOrigin, cellTitle, paintNetworkCells, weightEnds, type CellHit, type NetworkCellsInput, type PaintedCells } from './network-cells.ts';
+import { similarityOnlyText } from './network-model.ts';
 import { BoxplotMark, HistogramMark, type Rect } from './network-marks.tsx';
 
 /** What a click picked: an important neuron of one model (its position in that model's important list) or a weight. */
@@ -34,8 +35,6 @@ export interface NetworkDiagramProps {
   onPick: (pick: DiagramPick) => void;
 }
 
-const fmt = (v: number): string => v.toFixed(3);
-
 /** The four regions of a block: important rows x important columns, and the strips' rectangles. */
 function regions(b: { rows: AxisLayout; columns: AxisLayout }): { rowsStrip: Rect; columnsStrip: Rect; corner: Rect } {
   const { rows, columns } = b;
@@ -48,42 +47,14 @@ function regions(b: { rows: AxisLayout; columns: AxisLayout }): { rowsStrip: Rec
 }
 
 function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; showOther: boolean }): JSX.Element {
-  const matrix = createMemo(() => similarityMatrix(props.layer));
   const h = () => props.layer.similarityRegions;
   const r = () => regions(props.m);
-  // Rows are target neurons when transposed: cell (row, column) is S[source, target] either way.
-  const cell = (row: number, column: number): { source: number; target: number; value: number } => {
-    const [s, t] = props.m.transposed ? [column, row] : [row, column];
-    const mx = matrix();
-    return { source: mx.sources[s] ?? -1, target: mx.targets[t] ?? -1, value: mx.values[s]?.[t] ?? 0 };
-  };
   const name = (): string => props.m.layer;
   return (
     <g data-testid="network-matrix" data-layer={props.m.layer}>
       <text class="network-caption" x={props.m.caption.x} y={props.m.caption.y}>
         {props.m.layer}
       </text>
-      <Index each={props.m.rows.neurons}>
-        {(_, row) => (
-          <Index each={props.m.columns.neurons}>
-            {(_, column) => {
-              const c = createMemo(() => cell(row, column));
-              return (
-                <rect
-                  class="network-cell"
-                  x={props.m.columns.start + column * G.cell}
-                  y={props.m.rows.start + row * G.cell}
-                  width={G.cell - 1}
-                  height={G.cell - 1}
-                  fill={similarityFill(c().value)}
-                >
-                  <title>{`${name()}: source neuron ${c().source} vs target neuron ${c().target} (both important)\nsimilarity ${fmt(c().value)}`}</title>
-                </rect>
-              );
-            }}
-          </Index>
-        )}
-      </Index>
       <Show when={props.showOther}>
         <HistogramMark
           testId="network-region-histogram"
@@ -109,94 +80,12 @@ function MatrixBlock(props: { m: MatrixLayout; layer: NetworkLayerAbstraction; s
   );
 }
 
-function WeightBlock(props: {
-  w: WeightBlockLayout;
-  boundary: NetworkBoundaryAbstraction;
-  showOther: boolean;
-  showSource: boolean;
-  selected: DiagramPick | null;
-  onPick: (pick: DiagramPick) => void;
-}): JSX.Element {
+function WeightBlock(props: { w: WeightBlockLayout; boundary: NetworkBoundaryAbstraction; showOther: boolean }): JSX.Element {
   const w = () => props.w;
-  const fromAxis = () => (w().rowsAreFrom ? w().rows : w().columns);
-  const toAxis = () => (w().rowsAreFrom ? w().columns : w().rows);
-  const cells = createMemo(() => weightCells(props.boundary, fromAxis().neurons, toAxis().neurons));
-  const targetByPair = createMemo(() => new Map(cells().target.map((c) => [`${c.from}:${c.to}`, c])));
-  const sourcePairs = createMemo(() => new Set(cells().source.map((c) => `${c.from}:${c.to}`)));
-  const maxCount = createMemo(() => Math.max(1, ...cells().target.map((c) => c.count)));
-  const position = (from: number, to: number): { x: number; y: number } => {
-    const [row, column] = w().rowsAreFrom ? [from, to] : [to, from];
-    return { x: w().columns.start + column * G.cell, y: w().rows.start + row * G.cell };
-  };
-  const label = (n1: number, n2: number): string => `${w().fromLayer} ${n1} → ${w().toLayer} ${n2}`;
   const r = () => regions(w());
   const range = () => props.boundary.regions.levelRange;
   return (
     <g class="network-weights" data-testid="network-weight-block" data-from={w().fromLayer} data-to={w().toLayer}>
-      <Index each={fromAxis().neurons}>
-        {(n1, i) => (
-          <Index each={toAxis().neurons}>
-            {(n2, j) => {
-              const key = (): string => `${n1()}:${n2()}`;
-              const at = (): { x: number; y: number } => position(i, j);
-              const target = createMemo(() => targetByPair().get(key()));
-              const source = () => props.showSource && sourcePairs().has(key());
-              const selected = () =>
-                props.selected?.kind === 'weight' && props.selected.boundary === w().index && props.selected.from === n1() && props.selected.to === n2();
-              const title = (): string => {
-                const t = target();
-                const lines = [label(n1(), n2())];
-                lines.push(
-                  t
-                    ? `important target weight: ${t.count} instances${t.inherited ? `, inherited from source ${t.sourceFrom} → ${t.sourceTo}` : ', not inherited'}`
-                    : 'not an important target weight',
-                );
-                if (props.showSource) {
-                  lines.push(sourcePairs().has(key()) ? 'important in the source model too' : 'not important in the source model');
-                }
-                lines.push('click for its weight map');
-                return lines.join('\n');
-              };
-              return (
-                <g
-                  class="network-weight"
-                  classList={{ selected: selected() }}
-                  data-testid="network-weight"
-                  data-important={target() ? 'true' : 'false'}
-                  data-from={n1()}
-                  data-to={n2()}
-                  onClick={() => props.onPick({ kind: 'weight', boundary: w().index, from: n1(), to: n2() })}
-                >
-                  <rect
-                    class="network-weight-cell"
-                    x={at().x}
-                    y={at().y}
-                    width={G.cell - 1}
-                    height={G.cell - 1}
-                    fill={target() ? TARGET_COLOR : '#f1f3f6'}
-                    fill-opacity={target() ? 0.3 + (0.7 * (target()?.count ?? 0)) / maxCount() : 1}
-                  />
-                  <Show when={source()}>
-                    <rect
-                      class="network-source-weight"
-                      x={at().x + 1.5}
-                      y={at().y + 1.5}
-                      width={G.cell - 4}
-                      height={G.cell - 4}
-                      stroke={SOURCE_COLOR}
-                      fill="none"
-                    />
-                  </Show>
-                  <Show when={target()?.inherited}>
-                    <circle class="network-inherited" cx={at().x + (G.cell - 1) / 2} cy={at().y + (G.cell - 1) / 2} r={2} fill={SOURCE_COLOR} />
-                  </Show>
-                  <title>{title()}</title>
-                </g>
-              );
-            }}
-          </Index>
-        )}
-      </Index>
       <Show when={props.showOther}>
         {/* Important rows x the other neurons of the columns' layer: one boxplot per row; likewise per column. */}
         <Index each={w().rows.neurons}>
@@ -308,42 +197,143 @@ function Labels(props: { l: AxisLabels; selected: DiagramPick | null; onPick: (p
   );
 }
 
+/** Whether two hits name the same cell (pointer moves inside one cell change nothing). */
+const sameHit = (a: CellHit | null, b: CellHit | null): boolean =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    (a.kind === 'matrix'
+      ? b.kind === 'matrix' && a.matrix === b.matrix && a.row === b.row && a.column === b.column
+      : b.kind === 'weight' && a.boundary === b.boundary && a.from === b.from && a.to === b.to));
+
 export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
+  let canvas!: HTMLCanvasElement;
+  let svg!: SVGSVGElement;
+  const input = (): NetworkCellsInput => ({
+    layout: props.layout,
+    layers: props.layers,
+    boundaries: props.boundaries,
+    showSource: props.showSource,
+    selectedWeight: props.selected?.kind === 'weight' ? props.selected : null,
+  });
+  const [painted, setPainted] = createSignal<PaintedCells | null>(null);
+  onMount(() => {
+    createEffect(() => {
+      const cells = input();
+      const ratio = window.devicePixelRatio || 1;
+      const [width, height] = [Math.round(cells.layout.width * ratio), Math.round(cells.layout.height * ratio)];
+      // Resizing a canvas reallocates it: only when the layout's size changed.
+      if (canvas.width !== width || canvas.height !== height) {
+        Object.assign(canvas, { width, height });
+      }
+      const ctx = canvas.getContext('2d');
+      if (ctx) {
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        setPainted(paintNetworkCells(ctx, cells));
+      }
+    });
+  });
+
+  // The cell under the pointer gets a transparent rect with the cell's tooltip (and, for weights, the hover outline).
+  const [hovered, setHovered] = createSignal<CellHit | null>(null, { equals: sameHit });
+  createEffect(
+    on(
+      () => props.layout,
+      () => setHovered(null),
+      { defer: true },
+    ),
+  );
+  const hitAt = (event: MouseEvent): CellHit | null => {
+    const box = svg.getBoundingClientRect();
+    return cellAt(props.layout, event.clientX - box.left, event.clientY - box.top);
+  };
+  const weightPick = (hit: CellHit): { from: number; to: number } | null => {
+    const w = hit.kind === 'weight' ? props.layout.weights.find((b) => b.index === hit.boundary) : undefined;
+    if (!w || hit.kind !== 'weight') {
+      return null;
+    }
+    const { n1, n2 } = weightEnds(w, hit.from, hit.to);
+    return { from: n1, to: n2 };
+  };
+  const hover = createMemo(() => {
+    const hit = hovered();
+    const origin = hit && cellOrigin(props.layout, hit);
+    return hit && origin ? { hit, origin, title: cellTitle(input(), hit), ends: weightPick(hit) } : null;
+  });
+  const pick = (event: MouseEvent): void => {
+    const hit = hitAt(event);
+    const ends = hit && weightPick(hit);
+    if (hit?.kind === 'weight' && ends) {
+      props.onPick({ kind: 'weight', boundary: hit.boundary, ...ends });
+    }
+  };
+
   return (
     <div class="network-scroll">
-      <svg
-        class="network-svg"
-        data-testid="network-svg"
-        width={props.layout.width}
-        height={props.layout.height}
-        viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}
-      >
-        <Index each={props.layout.matrices}>
-          {(m) => <Show when={props.layers[m().index]}>{(layer) => <MatrixBlock m={m()} layer={layer()} showOther={props.showOther} />}</Show>}
-        </Index>
-        <Index each={props.layout.weights}>
-          {(w) => (
-            <Show
-              when={props.boundaries[w().index]}
-              fallback={
-                <Show when={props.links[w().index]?.direct === false && props.links[w().index]}>{(link) => <SimilarityOnlyMark w={w()} link={link()} />}</Show>
-              }
-            >
-              {(boundary) => (
-                <WeightBlock
-                  w={w()}
-                  boundary={boundary()}
-                  showOther={props.showOther}
-                  showSource={props.showSource}
-                  selected={props.selected}
-                  onPick={props.onPick}
-                />
-              )}
-            </Show>
-          )}
-        </Index>
-        <Index each={props.layout.labels}>{(l) => <Labels l={l()} selected={props.selected} onPick={props.onPick} />}</Index>
-      </svg>
+      <div class="network-stack" style={{ width: `${props.layout.width}px`, height: `${props.layout.height}px` }}>
+        <canvas
+          ref={canvas}
+          class="network-cells"
+          data-testid="network-cells"
+          style={{ width: `${props.layout.width}px`, height: `${props.layout.height}px` }}
+          data-matrix-cells={painted()?.matrixCells}
+          data-weight-cells={painted()?.weightCells}
+          data-important-weights={painted()?.importantWeights}
+          data-source-weights={painted()?.sourceWeights}
+          data-inherited-weights={painted()?.inheritedWeights}
+        />
+        <svg
+          ref={svg}
+          class="network-svg"
+          data-testid="network-svg"
+          width={props.layout.width}
+          height={props.layout.height}
+          viewBox={`0 0 ${props.layout.width} ${props.layout.height}`}
+          onMouseMove={(event) => setHovered(hitAt(event))}
+          onMouseLeave={() => setHovered(null)}
+          onClick={pick}
+        >
+          <Index each={props.layout.matrices}>
+            {(m) => <Show when={props.layers[m().index]}>{(layer) => <MatrixBlock m={m()} layer={layer()} showOther={props.showOther} />}</Show>}
+          </Index>
+          <Index each={props.layout.weights}>
+            {(w) => (
+              <Show
+                when={props.boundaries[w().index]}
+                fallback={
+                  <Show when={props.links[w().index]?.direct === false && props.links[w().index]}>
+                    {(link) => <SimilarityOnlyMark w={w()} link={link()} />}
+                  </Show>
+                }
+              >
+                {(boundary) => <WeightBlock w={w()} boundary={boundary()} showOther={props.showOther} />}
+              </Show>
+            )}
+          </Index>
+          <Index each={props.layout.labels}>{(l) => <Labels l={l()} selected={props.selected} onPick={props.onPick} />}</Index>
+          <Show when={hover()}>
+            {(h) => (
+              <rect
+                class="network-cell-hover"
+                classList={{ 'network-weight-hover': h().hit.kind === 'weight' }}
+                data-testid="network-cell-hover"
+                data-kind={h().hit.kind}
+                data-block={
+                  h().hit.kind === 'weight' ? props.layout.weights.find((b) => b.index === (h().hit as { boundary: number }).boundary)?.toLayer : undefined
+                }
+                data-from={h().ends?.from}
+                data-to={h().ends?.to}
+                x={h().origin.x}
+                y={h().origin.y}
+                width={G.cell - 1}
+                height={G.cell - 1}
+              >
+                <title>{h().title}</title>
+              </rect>
+            )}
+          </Show>
+        </svg>
+      </div>
     </div>
   );
 }

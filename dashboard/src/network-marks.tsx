@@ -1,6 +1,6 @@
 // The small SVG marks of the network relation view's non-important regions (paper §5.3.3, Figure 4): a histogram
 // filling a region, a boxplot along a strip, and a pie of important and inherited weights. Each carries a tooltip.
-import { For, Show, type JSX } from 'solid-js';
+import { createMemo, Index, Show, type JSX } from 'solid-js';
 import type { NetworkHistogram, NetworkWeightGroup } from '../../core/network-protocol.ts';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 
@@ -35,15 +35,15 @@ export function HistogramMark(props: { rect: Rect; histogram: NetworkHistogram; 
       <rect class="network-region" x={props.rect.x} y={props.rect.y} width={props.rect.width} height={props.rect.height}>
         <title>{`${props.what}: ${total()} values over [${fmt(props.histogram.min)}, ${fmt(props.histogram.max)}]`}</title>
       </rect>
-      <For each={props.histogram.counts}>
+      <Index each={props.histogram.counts}>
         {(count, i) => (
-          <Show when={count > 0}>
-            <rect class="network-histogram-bar" {...bar(i(), count)}>
-              <title>{`${props.what}\n[${fmt(edge(i()))}, ${fmt(edge(i() + 1))}): ${count} of ${total()}`}</title>
+          <Show when={count() > 0}>
+            <rect class="network-histogram-bar" {...bar(i, count())}>
+              <title>{`${props.what}\n[${fmt(edge(i))}, ${fmt(edge(i + 1))}): ${count()} of ${total()}`}</title>
             </rect>
           </Show>
         )}
-      </For>
+      </Index>
     </g>
   );
 }
@@ -65,29 +65,25 @@ export function BoxplotMark(props: { rect: Rect; group: NetworkWeightGroup; rang
     const size = pieSize();
     return [lo + size * 0.2, lo + size * 0.8];
   };
-  const line = (a: number, b: number, c: number, d: number): JSX.Element =>
-    horizontal() ? <line x1={a} x2={b} y1={c} y2={d} /> : <line y1={a} y2={b} x1={c} x2={d} />;
-  const box = (): JSX.Element => {
+  // A segment from a to b along the strip, from c to d across it.
+  const segment = (a: number, b: number, c: number, d: number): { x1: number; x2: number; y1: number; y2: number } =>
+    horizontal() ? { x1: a, x2: b, y1: c, y2: d } : { y1: a, y2: b, x1: c, x2: d };
+  // The box's elements stay and follow the checkpoint by their attributes (a scrubber move changes every boxplot).
+  const box = createMemo(() => {
     const levels = props.group.levels;
     if (!levels) {
-      return '';
+      return null;
     }
     const [min, q1, median, q3, max] = levels.map(at) as [number, number, number, number, number];
     const [a, b] = across();
     const mid = (a + b) / 2;
-    return (
-      <>
-        {line(min, q1, mid, mid)}
-        {line(q3, max, mid, mid)}
-        {horizontal() ? (
-          <rect x={q1} y={a} width={Math.max(0.5, q3 - q1)} height={b - a} />
-        ) : (
-          <rect y={q1} x={a} height={Math.max(0.5, q3 - q1)} width={b - a} />
-        )}
-        {line(median, median, a, b)}
-      </>
-    );
-  };
+    const [along, width] = [q1, Math.max(0.5, q3 - q1)];
+    return {
+      whiskers: [segment(min, q1, mid, mid), segment(q3, max, mid, mid)],
+      median: segment(median, median, a, b),
+      rect: horizontal() ? { x: along, y: a, width, height: b - a } : { y: along, x: a, height: width, width: b - a },
+    };
+  });
   const tooltip = (): string => {
     const g = props.group;
     const levels = g.levels
@@ -102,7 +98,16 @@ export function BoxplotMark(props: { rect: Rect; group: NetworkWeightGroup; rang
       </rect>
       <PieMark cx={props.rect.x + pieSize() / 2} cy={props.rect.y + pieSize() / 2} r={pieSize() / 2 - 0.8} group={props.group} title={tooltip()} />
       <g class="network-box">
-        {box()}
+        <Show when={box()}>
+          {(b) => (
+            <>
+              <line {...b().whiskers[0]} />
+              <line {...b().whiskers[1]} />
+              <rect {...b().rect} />
+              <line {...b().median} />
+            </>
+          )}
+        </Show>
         <title>{tooltip()}</title>
       </g>
     </g>
@@ -142,13 +147,13 @@ export function PieMark(props: { cx: number; cy: number; r: number; group: Netwo
       <circle cx={props.cx} cy={props.cy} r={props.r} class="network-pie-rest">
         <title>{props.title}</title>
       </circle>
-      <For each={slices()}>
+      <Index each={slices()}>
         {(s) => (
-          <path d={arc(s.from, s.to)} fill={s.color}>
+          <path d={arc(s().from, s().to)} fill={s().color}>
             <title>{props.title}</title>
           </path>
         )}
-      </For>
+      </Index>
     </g>
   );
 }

@@ -12,7 +12,10 @@ export type LiveSocket = Pick<MonitorSocket, 'on' | 'off' | 'emit' | 'connected'
 /** Connects to the page's origin with the page's access token, following the run list; disconnects with the owner. */
 export function createSocket(): MonitorSocket {
   const token = accessToken();
-  const socket: MonitorSocket = io(token === null ? {} : { auth: { token } });
+  // A WebSocket straight away, polling only if that fails: socket.io's default starts with a few long-polling
+  // requests, which took HTTP connections (six per origin) from the first paint's API requests.
+  const transport = { transports: ['websocket', 'polling'], tryAllTransports: true };
+  const socket: MonitorSocket = io(token === null ? transport : { ...transport, auth: { token } });
   // The server forgets rooms on disconnect, so the run list is asked for on every connect.
   const followRunList = (): void => {
     socket.emit('subscribeRuns');

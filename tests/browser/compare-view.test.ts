@@ -8,7 +8,7 @@ import type { FeaturesResponse, InstancesResponse } from '../../core/analysis-pr
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillChart, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -45,10 +45,8 @@ const api = async <T>(path: string): Promise<T> => (await (await fetch(new URL(p
  * its centroid whose four neighbours are in the blob too, so it lies on the glyph rather than on its soft edge.
  */
 async function ringedGlyphs(testId: string): Promise<{ x: number; y: number }[]> {
-  const canvas = page.getByTestId(testId).locator('canvas').first();
-  await canvas.scrollIntoViewIfNeeded();
   // Pixels are read once the entry animation has ended.
-  await waitForStillCanvas(canvas);
+  const canvas = await waitForStillChart(page.getByTestId(testId));
   const found = await canvas.evaluate((c: HTMLCanvasElement) => {
     const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
     const scale = c.width / c.clientWidth;

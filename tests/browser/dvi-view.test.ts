@@ -13,7 +13,7 @@ import { classPalette } from '../../core/class-palette.ts';
 import { encodePng } from '../../lib/png/index.ts';
 import { Store } from '../../store/store.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillChart, type DashboardSession } from '../helpers/browser.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
 
 const dir = useTempDir();
@@ -225,8 +225,7 @@ describe('the DVI layout of the instance view', () => {
     await session.open(`?run=${RUN}&phase=target&epoch=1`);
     await expect.poll(renderedKey, { timeout: 30_000 }).toBe('target/1/0,1,2');
     expect(await chart().getAttribute('data-map-url')).toBeNull();
-    const canvas = chart().locator('canvas').first();
-    await waitForStillCanvas(canvas);
+    const canvas = await waitForStillChart(chart());
     const tsneColoured = await colouredShare(canvas);
 
     await page.getByTestId('layout-switch-dvi').click();
@@ -258,7 +257,7 @@ describe('the DVI layout of the instance view', () => {
   it('decodes a clicked empty spot to class probabilities, and reads the new map there after scrubbing', async () => {
     await session.open(`?run=${RUN}&phase=target&epoch=1&layout=dvi`);
     await expect.poll(renderedKey, { timeout: 30_000 }).toBe('dvi:target/1/0,1,2');
-    await waitForStillCanvas(chart().locator('canvas').first());
+    await waitForStillChart(chart());
     // Bottom left of the map, far from every instance: the cat region at epoch 1 (by x), the bird region at epoch 2 (by y).
     // The plot is square, the map is not: above y = 3 there is plot but no map.
     const offMap = await pagePosition(chart(), -2.5, 3.3);
@@ -276,7 +275,7 @@ describe('the DVI layout of the instance view', () => {
     await expect.poll(async () => probeRows().first().textContent(), { timeout: 10_000 }).toBe('bird100.0%');
     expect(await page.getByTestId('projection-trust-temporal').textContent()).toBe('temporal 0.40');
     if (process.env.DVI_SCREENSHOT) {
-      await waitForStillCanvas(chart().locator('canvas').first());
+      await waitForStillChart(chart());
       await panel().screenshot({ path: process.env.DVI_SCREENSHOT });
     }
     expect(session.pageErrors).toEqual([]);
@@ -331,6 +330,8 @@ describe('the DVI layout of the instance view', () => {
     expect(await chartA.getAttribute('data-map-url')).toBe(mapUrl(1));
     expect(await chartB.getAttribute('data-map-url')).toBe(mapUrl(2));
     for (const chartOf of [chartA, chartB]) {
+      // Charts draw once on screen.
+      await chartOf.scrollIntoViewIfNeeded();
       const canvas = chartOf.locator('canvas').first();
       await expect.poll(() => colouredShare(canvas), { timeout: 10_000 }).toBeGreaterThan(0.5);
     }

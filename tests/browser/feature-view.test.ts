@@ -76,7 +76,9 @@ describe('feature view in Chromium, at the target checkpoint', () => {
   it('draws the plot with the top five arrows, and a ticked neuron adds its arrow', async () => {
     const plot = page.getByTestId('feature-plot');
     expect(Number(await plot.getAttribute('data-points'))).toBeGreaterThan(3);
-    expect(await plot.locator('canvas').count()).toBeGreaterThan(0);
+    // The plot draws once it is on screen (charts below the fold wait for the user to scroll to them).
+    await plot.scrollIntoViewIfNeeded();
+    await expect.poll(() => plot.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const drawn = await arrows();
     expect(drawn).toHaveLength(5);
     // Descending order: the last row is among the least discriminative, so it has no arrow yet.

@@ -7,7 +7,7 @@ import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import type { InstancesResponse } from '../../core/analysis-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
-import { openDashboardSession, waitForStillCanvas, type DashboardSession } from '../helpers/browser.ts';
+import { openDashboardSession, waitForStillChart, type DashboardSession } from '../helpers/browser.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -32,15 +32,16 @@ const renderedKey = async (): Promise<string> =>
 const drawnCount = async (): Promise<number> => Number(await page.getByTestId('instance-chart').getAttribute('data-drawn-count'));
 const ALL = '0,1,2,3,4,5,6,7,8,9';
 
-const chartCanvas = () => page.getByTestId('instance-chart').locator('canvas').first();
+const chart = () => page.getByTestId('instance-chart');
+const chartCanvas = () => chart().locator('canvas').first();
 /** The chart canvas's pixels as a data URL: changes whenever what is drawn changes. */
 const canvasImage = () => chartCanvas().evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
 /** Page coordinates of a strongly coloured canvas pixel below the toolbox: a glyph, since the axes are hidden. */
 async function glyphPosition(): Promise<{ x: number; y: number }> {
+  // The mouse only reaches what is inside the viewport (and charts draw only there).
+  await chart().scrollIntoViewIfNeeded();
   const canvas = chartCanvas();
-  // The mouse only reaches what is inside the viewport.
-  await canvas.scrollIntoViewIfNeeded();
   const found = await canvas.evaluate((c: HTMLCanvasElement) => {
     const ctx = c.getContext('2d')!;
     const { data } = ctx.getImageData(0, 0, c.width, c.height);
@@ -95,7 +96,7 @@ describe('instance view in Chromium, at the target checkpoint', () => {
 
   it('shows the instance image, its domain, true label and prediction on hover', async () => {
     // Pixels are read once the entry animation has ended.
-    await waitForStillCanvas(chartCanvas());
+    await waitForStillChart(chart());
     const at = await glyphPosition();
     await page.mouse.move(at.x, at.y);
     const tooltip = page.getByTestId('instance-tooltip');
@@ -121,10 +122,8 @@ describe('instance view in Chromium, at the target checkpoint', () => {
   });
 
   it('lists the instances inside a brushed rectangle', async () => {
-    const canvas = chartCanvas();
-    await canvas.scrollIntoViewIfNeeded();
     // The brush takes the cursor once the first drawing has finished.
-    await waitForStillCanvas(canvas);
+    const canvas = await waitForStillChart(chart());
     const box = (await canvas.boundingBox())!;
     // The rectangle brush is on from the start: a drag that starts inside the plot area (8 px in, 36 px down) selects.
     await page.mouse.move(box.x + 10, box.y + 38);
@@ -142,7 +141,7 @@ describe('instance view in Chromium, at the target checkpoint', () => {
   });
 
   it('draws the images themselves when switched to images', async () => {
-    await waitForStillCanvas(chartCanvas());
+    await waitForStillChart(chart());
     const before = await canvasImage();
     await page.getByTestId('instance-images-toggle').check();
     await expect.poll(async () => (await page.locator('.instance-legend').textContent()) ?? '', { timeout: 20_000 }).not.toMatch(/loading images/);
@@ -150,7 +149,7 @@ describe('instance view in Chromium, at the target checkpoint', () => {
   });
 
   it('redraws another layout when scrubbing to the source checkpoint', async () => {
-    await waitForStillCanvas(chartCanvas());
+    await waitForStillChart(chart());
     const before = await canvasImage();
     await page.getByTestId('scrubber-prev').click();
     await expect.poll(renderedKey, { timeout: 120_000, interval: 500 }).toBe(`source/1/${ALL}`);
@@ -158,6 +157,8 @@ describe('instance view in Chromium, at the target checkpoint', () => {
     expect(source.result.x).not.toEqual(layout.result.x);
     // The target layout was started from this one and aligned to it.
     expect(layout.result.warmStartedFrom).toMatchObject({ phase: 'source', epoch: 1 });
+    // The scrubber is at the top of the page; the chart redraws when the user scrolls back down to it.
+    await chart().scrollIntoViewIfNeeded();
     await expect.poll(canvasImage, { timeout: 10_000 }).not.toBe(before);
     expect(await drawnCount()).toBe(source.result.count);
     await page.getByTestId('instance-panel').screenshot({ path: `${dir}/instance-view.png` });

@@ -1,6 +1,7 @@
 // The network relation view in real headless Chromium: a trained smoke run, opened at its target checkpoint,
 // computes and draws the diagonal of eight matrices with their region histograms; a switch hides them; another
-// class redraws it; a clicked weight shows its weight maps; clicked neurons of both models show their detail.
+// class redraws it; a clicked weight (its cell on the canvas under the SVG) shows its weight maps; clicked neurons
+// of both models show their detail.
 // Each case opens its checkpoint on a fresh page; the trained store, monitor and browser are shared.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -34,6 +35,35 @@ const imagesSettled = (selector: string) =>
       interval: 250,
     })
     .toBe(true);
+const cells = () => panel().getByTestId('network-cells');
+const painted = async (what: 'matrix-cells' | 'weight-cells' | 'important-weights' | 'source-weights'): Promise<number> =>
+  Number(await cells().getAttribute(`data-${what}`));
+const hovered = () => panel().getByTestId('network-cell-hover');
+
+/**
+ * Viewport position of a pixel of an important target weight: the cells are painted on a canvas, where only those
+ * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
+ */
+async function importantWeightSpot(): Promise<{ x: number; y: number }> {
+  const spot = await cells().evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    const scale = c.width / c.clientWidth;
+    for (let e = 0; e < data.length; e += 4) {
+      if (data[e + 3]! > 60 && data[e + 2]! - data[e]! > 100) {
+        const pixel = e / 4;
+        return { x: (pixel % c.width) / scale, y: Math.floor(pixel / c.width) / scale };
+      }
+    }
+    return null;
+  });
+  expect(spot).not.toBeNull();
+  return cells().evaluate((c: HTMLCanvasElement, at: { x: number; y: number }) => {
+    window.scrollBy(0, c.getBoundingClientRect().top + at.y - window.innerHeight / 2);
+    const box = c.getBoundingClientRect();
+    return { x: box.left + at.x, y: box.top + at.y };
+  }, spot!);
+}
+
 const renderedKey = async (): Promise<string> =>
   (await panel()
     .getAttribute('data-rendered-key', { timeout: 1000 })
@@ -62,18 +92,29 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
       expect(box!.x).toBeGreaterThan(boxes[i]!.x + boxes[i]!.width - 1);
       expect(box!.y).toBeGreaterThan(boxes[i]!.y + boxes[i]!.height - 1);
     });
-    // Neuron indices in domain colours on both sides; every mark has a tooltip.
+    // Every cell of the matrices and weight blocks is painted.
+    expect(await painted('matrix-cells')).toBeGreaterThan(50);
+    expect(await painted('weight-cells')).toBeGreaterThan(50);
+    expect(await painted('important-weights')).toBeGreaterThan(0);
+    // Neuron indices in domain colours on both sides; every mark has a tooltip, a painted cell too (on hover).
     expect(await panel().getByTestId('network-source-neuron').first().getAttribute('fill')).toBe('#d62728');
     expect(await panel().getByTestId('network-neuron').first().getAttribute('fill')).toBe('#1f77b4');
+    const firstMatrix = panel().getByTestId('network-matrix').first().locator('.network-frame');
+    await firstMatrix.scrollIntoViewIfNeeded();
+    const corner = (await firstMatrix.boundingBox())!;
+    await page.mouse.move(corner.x + 5, corner.y + 5);
+    expect(await hovered().locator('title').textContent()).toMatch(
+      /^conv1: source neuron \d+ vs target neuron \d+ \(both important\)\nsimilarity -?\d\.\d{3}$/,
+    );
     const untitled = await panel()
-      .locator('svg rect.network-cell, svg .network-weight, svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
+      .locator('svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
       .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
     expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
   });
 
   it('hides the non-important regions and the source weights with their switches', async () => {
-    const sourceWeights = () => panel().locator('.network-source-weight').count();
+    const sourceWeights = () => painted('source-weights');
     const shownSource = await sourceWeights();
     expect(shownSource).toBeGreaterThan(0);
     await page.getByTestId('network-show-other').uncheck();
@@ -83,15 +124,18 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     await page.getByTestId('network-show-other').check();
     await expect.poll(() => panel().getByTestId('network-region-histogram').count()).toBe(24);
     await page.getByTestId('network-show-source').uncheck();
-    expect(await sourceWeights()).toBe(0);
+    await expect.poll(sourceWeights).toBe(0);
     await page.getByTestId('network-show-source').check();
-    expect(await sourceWeights()).toBe(shownSource);
+    await expect.poll(sourceWeights).toBe(shownSource);
   });
 
   it("shows a clicked weight's connected neurons and its weight maps in both models", async () => {
-    const weight = panel().locator('[data-testid=network-weight][data-important=true]').first();
-    const [from, to] = [await weight.getAttribute('data-from'), await weight.getAttribute('data-to')];
-    await weight.click();
+    // Pointing at an important weight's cell names it in its tooltip; a click opens its detail.
+    const spot = await importantWeightSpot();
+    await page.mouse.move(spot.x, spot.y);
+    expect(await hovered().locator('title').textContent()).toMatch(/important target weight: \d+ instances/);
+    const [from, to, block] = await Promise.all(['data-from', 'data-to', 'data-block'].map((name) => hovered().getAttribute(name)));
+    await page.mouse.click(spot.x, spot.y);
     const detail = page.getByTestId('network-weight-detail');
     await detail.waitFor({ timeout: 10_000 });
     expect(await detail.textContent()).toContain(`${from} → `);
@@ -102,7 +146,6 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
       expect(await map.locator('rect').count()).toBeGreaterThan(0);
     }
     // The maps are this weight's kernel slices, as the route serves them.
-    const block = await weight.evaluate((el) => el.closest('[data-testid=network-weight-block]')!.getAttribute('data-to'));
     const served = (await (await fetch(new URL(`api/runs/net/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`, session.monitor.url))).json()) as {
       rows: number;
       cols: number;

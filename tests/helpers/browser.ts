@@ -67,10 +67,14 @@ export async function openDashboardSession(db: string, { browser: shared, ...opt
 }
 
 /**
- * Waits until `canvas` shows a drawing that stays the same between two reads a few frames apart: a chart's entry
- * or move animation has ended, so its pixels can be read and its points hovered or brushed.
+ * Scrolls the chart element `chart` into view and waits until its canvas (returned) shows a drawing that stays the
+ * same between two reads a few frames apart: the chart's entry or move animation has ended, so its pixels can be
+ * read and its points hovered or brushed. Charts draw only while on screen (chart.ts), as a user sees them, and
+ * ECharts creates the canvas with the first drawing.
  */
-export async function waitForStillCanvas(canvas: Locator, timeout = 20_000): Promise<void> {
+export async function waitForStillChart(chart: Locator, timeout = 20_000): Promise<Locator> {
+  await chart.scrollIntoViewIfNeeded();
+  const canvas = chart.locator('canvas').first();
   let previous = '';
   await expect
     .poll(
@@ -87,4 +91,5 @@ export async function waitForStillCanvas(canvas: Locator, timeout = 20_000): Pro
       { timeout, interval: 300 },
     )
     .toBe(true);
+  return canvas;
 }
