@@ -10,6 +10,11 @@ export interface AnalysisSettings {
   networkSteps: number;
   featuresSteps: number;
   maxPerClass: number;
+  /**
+   * The paper's steps reached through a check (analysis/attribution/checked-conductance.ts): every instance at
+   * `steps` first, again at the full steps only where its sums miss completeness by more than `tolerance`. Null: plain.
+   */
+  check: { steps: number; tolerance: number } | null;
 }
 
 /** The default cap of the paper's settings: the paper used every validation instance of a class. */
@@ -22,8 +27,19 @@ export const PAPER_MAX_PER_CLASS = 200;
  */
 export function analysisSettings(name: AnalysisSettingsName, paperMaxPerClass = PAPER_MAX_PER_CLASS): AnalysisSettings {
   return name === 'live'
-    ? { name, networkSteps: 8, featuresSteps: 4, maxPerClass: 20 }
-    : { name, networkSteps: 50, featuresSteps: 50, maxPerClass: paperMaxPerClass };
+    ? { name, networkSteps: 8, featuresSteps: 4, maxPerClass: 20, check: null }
+    : { name, networkSteps: 50, featuresSteps: 50, maxPerClass: paperMaxPerClass, check: PAPER_CHECK };
+}
+
+/**
+ * The paper settings' check: 16 steps per instance, 50 where a layer's sums miss completeness by more than 1%
+ * (docs/decisions.md, "The paper's scale": measured against plain 50 steps on digits checkpoints).
+ */
+export const PAPER_CHECK = { steps: 16, tolerance: 0.01 } as const;
+
+/** The steps part of a stored-conductance key: plain steps, or the steps and the check that reached them. */
+export function stepsKey(steps: number, check: { steps: number; tolerance: number } | null): string {
+  return check ? `${steps}:check=${check.steps}@${check.tolerance}` : `${steps}`;
 }
 
 /**

@@ -13,6 +13,8 @@ import { buildAlexNet } from '../../trainer/alexnet.ts';
 import type { ModelVariant } from '../../trainer/config.ts';
 import { layerActivations, type ActivationsResult } from '../attribution/activations.ts';
 import { layerConductance } from '../attribution/layer-conductance.ts';
+import { checkedConductance } from '../attribution/checked-conductance.ts';
+import type { StepSchedule } from '../../core/network-protocol.ts';
 import { abstractBoundary, abstractLayer } from '../network-layers.ts';
 import { firstPerClass } from './first-per-class.ts';
 
@@ -39,6 +41,8 @@ export interface NetworkAbstractionOptions {
   steps?: number;
   /** At most this many instances per class, the first ones in split order (default 20). */
   maxPerClass?: number;
+  /** Reach `steps` through a completeness check at fewer steps (analysis/attribution/checked-conductance.ts); default plain. */
+  check?: { steps: number; tolerance: number } | null;
   /** Which AlexNet the weights belong to (default 'alexnet-32'). */
   variant?: ModelVariant;
   /** Rebuilds a checkpoint's model from its weights instead of `variant`'s AlexNet (a recorded run's stored model). */
@@ -84,8 +88,10 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   const conductances = (side: 'source' | 'target') => (compute: () => Promise<StoredConductance[]>) =>
     options.conductances ? options.conductances(side, selected.length, compute) : compute();
   const build = options.build ?? ((layers: LayerWeights[]) => Promise.resolve(modelFromWeights(variant, classCount, layers)));
-  const source = await attribute(build, variant, input.sourceWeights, subset, targets, steps, conductances('source'));
-  const target = await attribute(build, variant, input.targetWeights, subset, targets, steps, conductances('target'));
+  const check = options.check ?? null;
+  const schedules: StepSchedule[] = [];
+  const source = await attribute(build, variant, input.sourceWeights, subset, targets, { steps, check, schedules }, conductances('source'));
+  const target = await attribute(build, variant, input.targetWeights, subset, targets, { steps, check, schedules }, conductances('target'));
   const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
 
   let offset = 0;
@@ -101,7 +107,19 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
     });
     return { classIndex, instances, layers: layers.map((l) => l.abstraction), boundaries };
   });
-  return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes };
+  const schedule = check ? mergedSchedule(steps, check, schedules) : undefined;
+  return { steps, maxPerClass, ...(schedule ? { schedule } : {}), seconds: (performance.now() - started) / 1000, classes };
+}
+
+/** The check's rule, with the instances attributed in this call (none when both models' conductances were stored). */
+function mergedSchedule(steps: number, check: { steps: number; tolerance: number }, computed: StepSchedule[]): StepSchedule {
+  return {
+    steps,
+    checkSteps: check.steps,
+    tolerance: check.tolerance,
+    instances: computed.reduce((n, s) => n + s.instances, 0),
+    refined: computed.reduce((n, s) => n + s.refined, 0),
+  };
 }
 
 interface ModelAttribution {
@@ -119,14 +137,21 @@ async function attribute(
   layers: LayerWeights[],
   images: Float32Array,
   targets: Int32Array,
-  steps: number,
+  integration: { steps: number; check: { steps: number; tolerance: number } | null; schedules: StepSchedule[] },
   conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
 ): Promise<ModelAttribution> {
+  const { steps, check } = integration;
   const model = await build(layers);
   try {
-    const conductance = await conductances(async () =>
-      (await layerConductance(model, images, { steps, targets })).layers.map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values })),
-    );
+    const conductance = await conductances(async () => {
+      const computed = check
+        ? await checkedConductance(model, images, { steps, checkSteps: check.steps, tolerance: check.tolerance, targets })
+        : await layerConductance(model, images, { steps, targets });
+      if ('schedule' in computed) {
+        integration.schedules.push(computed.schedule);
+      }
+      return computed.layers.map(({ layer, neurons, values }) => ({ layer: layer as LayerName, neurons, values }));
+    });
     const activations = await layerActivations(model, images);
     const fits =
       conductance.length === activations.layers.length &&
