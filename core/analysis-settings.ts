@@ -1,6 +1,7 @@
 // The two settings an attribution-based analysis is computed at: the live estimate that keeps up with
 // training on two cores, and the paper's settings it is refined to when nothing more urgent waits (issue 16).
 import { ANALYSIS_SETTINGS_NAMES, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
+import type { StepSchedule } from './network-protocol.ts';
 import { TransferscopeError } from './errors.ts';
 import { clip } from './params.ts';
 
@@ -69,7 +70,21 @@ export function parseSettingsName(value: string, name = 'settings'): AnalysisSet
   return value as AnalysisSettingsName;
 }
 
-/** One line for a view: which setting a result was computed at. */
-export function settingsLabel(settings: AnalysisSettingsName, steps: number, maxPerClass: number): string {
-  return settings === 'live' ? `live estimate, ${steps} steps, ${maxPerClass} instances` : `paper settings (${steps} steps, up to ${maxPerClass} instances)`;
+/**
+ * One line for a view: which setting a result was computed at, and for a checked one how: an instance kept at the
+ * check's steps is complete within the tolerance, the bound the paper's 50 steps are tested to (docs/decisions.md).
+ */
+export function settingsLabel(
+  settings: AnalysisSettingsName,
+  steps: number,
+  maxPerClass: number,
+  schedule?: Pick<StepSchedule, 'checkSteps' | 'tolerance'>,
+): string {
+  if (settings === 'live') {
+    return `live estimate, ${steps} steps, ${maxPerClass} instances`;
+  }
+  const integration = schedule
+    ? `${schedule.checkSteps} steps where complete within ${+(schedule.tolerance * 100).toFixed(2)}%, else ${steps}`
+    : `${steps} steps`;
+  return `paper settings (${integration}, up to ${maxPerClass} instances)`;
 }
