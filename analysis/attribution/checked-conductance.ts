@@ -47,7 +47,7 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
   if (checkSteps === steps) {
     const full = await layerConductance(model, images, { ...plain, steps });
     const { alphas, ...result } = full;
-    const residuals = await completenessResiduals(model, images, full, alphas, options.baseline);
+    const residuals = await completenessResiduals(model, images, full, alphas, { baseline: options.baseline });
     return { ...result, residuals, schedule: { steps, checkSteps, tolerance, instances: full.count, refined: full.count } };
   }
   const coarse = await layerConductance(model, images, { ...plain, steps: checkSteps });
@@ -57,7 +57,7 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
     layer.values.forEach((v, j) => (layer.values[j] = v * stretch));
     layer.summed.forEach((v, j) => (layer.summed[j] = v * stretch));
   }
-  const residuals = await completenessResiduals(model, images, coarse, fineAlphas, options.baseline);
+  const residuals = await completenessResiduals(model, images, coarse, fineAlphas, { baseline: options.baseline });
   // NaN (F(x) = F(x')) fails the check too: no scale to judge the sums by.
   const failed = [...residuals.keys()].filter((i) => !(residuals[i]! <= tolerance));
   if (failed.length > 0) {
@@ -65,7 +65,7 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
     const subset = new Float32Array(failed.length * pixels);
     failed.forEach((i, j) => subset.set(images.subarray(i * pixels, (i + 1) * pixels), j * pixels));
     const fine = await layerConductance(model, subset, { ...plain, steps, targets: Int32Array.from(failed, (i) => coarse.targets[i]!) });
-    const fineResiduals = await completenessResiduals(model, subset, fine, fineAlphas, options.baseline);
+    const fineResiduals = await completenessResiduals(model, subset, fine, fineAlphas, { baseline: options.baseline });
     failed.forEach((i, j) => {
       residuals[i] = fineResiduals[j]!;
       coarse.layers.forEach((layer, l) => {
@@ -80,19 +80,21 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
 }
 
 /**
- * Per instance, the worst layer's |sum of its neurons' summed conductances - (F(a_m x) - F(a_0 x))| over
- * |F(x) - F(x')|, with a_0 and a_m the first and last of `alphas`. NaN when F(x) = F(x').
+ * Per instance, the worst layer's |sum of its neurons' summed conductances - (F(a_m x) - F(a_0 x))|, with a_0 and
+ * a_m the first and last of `alphas`, relative to |F(x) - F(x')| (`relativeTo: 'logit'`, the default), or to the
+ * larger of that and the layer's attribution mass, the sum of |summed conductance| over its neurons ('attribution').
+ * Not finite (so never within a tolerance) when the scale is 0.
  */
 export async function completenessResiduals(
   model: tfl.LayersModel,
   images: Float32Array,
   result: Omit<ConductanceResult, 'alphas'>,
   alphas: Float64Array,
-  baseline?: Float32Array,
+  options: { baseline?: Float32Array | undefined; relativeTo?: 'logit' | 'attribution' } = {},
 ): Promise<Float64Array> {
   const shape = inputShape(model);
   const pixels = shape.reduce((a, b) => a * b, 1);
-  const from = baseline ?? new Float32Array(pixels);
+  const from = options.baseline ?? new Float32Array(pixels);
   const atAlpha = (a: number) => images.map((v, p) => from[p % pixels]! + a * (v - from[p % pixels]!));
   const first = await forwardLogits(model, atAlpha(alphas[0]!), shape, 128);
   const last = await forwardLogits(model, atAlpha(alphas.at(-1)!), shape, 128);
@@ -104,11 +106,14 @@ export async function completenessResiduals(
     let worst = 0;
     for (const layer of result.layers) {
       let sum = 0;
+      let mass = 0;
       for (let n = 0; n < layer.neurons; n++) {
         sum += layer.summed[i * layer.neurons + n]!;
+        mass += Math.abs(layer.summed[i * layer.neurons + n]!);
       }
-      worst = Math.max(worst, Math.abs(sum - integrated));
+      const scale = options.relativeTo === 'attribution' ? Math.max(whole, mass) : whole;
+      worst = Math.max(worst, Math.abs(sum - integrated) / scale);
     }
-    return whole > 0 ? worst / whole : NaN;
+    return worst;
   });
 }
