@@ -106,7 +106,7 @@ describe('checkedConductance', () => {
     expect(failing.length).toBeGreaterThan(0);
     expect(failing.length).toBeLessThan(16);
     expect(checked.schedule).toEqual({ steps: 50, checkSteps: CHECK, tolerance: TOLERANCE, instances: 16, refined: failing.length });
-    const plainResiduals = await completenessResiduals(model, x, plain, plain.alphas);
+    const plainResiduals = await completenessResiduals(model, x, plain, plain.alphas, { relativeTo: 'attribution' });
     for (let i = 0; i < 16; i++) {
       const redone = failing.includes(i);
       checked.layers.forEach((layer, l) => {
