@@ -2,6 +2,7 @@
 // at the paper's scale from training to every checkpoint's every analysis stored at the paper's settings.
 // Run: npx tsx bench/refine.ts [--checkpoint-config=configs/digits.json] [--scale-config=configs/digits-paper.json] [--only=checkpoint|scale]
 // [--plain]: also refines the same checkpoint at plain 50 steps (no check) on a copy of the store, and compares.
+// [--store=DB --run=ID]: a copy of an already trained run's store instead of training the checkpoint config.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,9 @@ const PAPER: [AnalysisKind, AnalysisSettingsName][] = [
   ['features', 'paper'],
 ];
 
+/** The run id the bench trains into. */
+const RUN = 'refine';
+
 const sum = (split: TimeSplit) => Object.values(split).reduce((a, b) => a + b, 0);
 
 export interface RefineCheckpointResult {
@@ -80,22 +84,28 @@ export interface RefineCheckpointResult {
  * `refine_checkpoint_s`: trains `config`, computes the live analyses of its last target checkpoint (the reference's
  * conductances are then cached, as in the product), and times refining that checkpoint to the paper's settings.
  */
-export async function measureRefineCheckpoint(configPath: string, options: { plain?: boolean } = {}): Promise<RefineCheckpointResult> {
+export async function measureRefineCheckpoint(
+  configPath: string,
+  options: { plain?: boolean; trained?: { db: string; runId: string } } = {},
+): Promise<RefineCheckpointResult> {
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-refine-'));
   const db = join(dir, 'db');
   try {
-    const trainSeconds = await seconds(() => trainRun({ config: loadConfig(configPath), db, runId: 'refine', progress: null, log: () => {} }));
+    const runId = options.trained?.runId ?? RUN;
+    const trainSeconds = options.trained
+      ? (cpSync(options.trained.db, db, { recursive: true }), 0)
+      : await seconds(() => trainRun({ config: loadConfig(configPath), db, runId, progress: null, log: () => {} }));
     const store = await Store.open(db);
-    const last = (await store.listEpochs('refine')).filter((e) => e.checkpoint && e.phase === 'target').at(-1)!;
+    const last = (await store.listEpochs(runId)).filter((e) => e.checkpoint && e.phase === 'target').at(-1)!;
     store.close();
     const only = { phase: last.phase, epoch: String(last.epoch) };
-    await analyseTimed(db, 'refine', LIVE, only);
+    await analyseTimed(db, runId, LIVE, only);
     const plainDb = join(dir, 'db-plain');
     if (options.plain) {
       cpSync(db, plainDb, { recursive: true });
     }
-    const { wall, cpu } = await analyseTimed(db, 'refine', PAPER, only);
-    const checked = await storedPaperResults(db, last.phase, last.epoch);
+    const { wall, cpu } = await analyseTimed(db, runId, PAPER, only);
+    const checked = await storedPaperResults(db, runId, last.phase, last.epoch);
     const result: RefineCheckpointResult = {
       seconds: sum(wall),
       split: wall,
@@ -104,8 +114,8 @@ export async function measureRefineCheckpoint(configPath: string, options: { pla
       schedule: { network: checked.network.schedule, features: checked.features.schedule },
     };
     if (options.plain) {
-      const plain = await refinePlain(plainDb, last.phase, last.epoch);
-      const reference = await storedPaperResults(plainDb, last.phase, last.epoch);
+      const plain = await refinePlain(plainDb, runId, last.phase, last.epoch);
+      const reference = await storedPaperResults(plainDb, runId, last.phase, last.epoch);
       result.plain = { seconds: sum(plain.wall), split: plain.wall, cpu: plain.cpu, agreement: agreement(checked, reference) };
     }
     return result;
@@ -115,14 +125,14 @@ export async function measureRefineCheckpoint(configPath: string, options: { pla
 }
 
 /** The paper refinement as `analyze --settings paper` does it, but at plain 50 steps: what the check is measured against. */
-async function refinePlain(db: string, phase: string, epoch: number): Promise<{ wall: TimeSplit; cpu: TimeSplit }> {
+async function refinePlain(db: string, runId: string, phase: string, epoch: number): Promise<{ wall: TimeSplit; cpu: TimeSplit }> {
   const store = await Store.open(db);
   try {
-    const context = makeAnalysisContext(store, 'refine');
-    const epochs = await store.listEpochs('refine');
+    const context = makeAnalysisContext(store, runId);
+    const epochs = await store.listEpochs(runId);
     const at = epochs.find((e) => e.phase === phase && e.epoch === epoch)!;
-    const networkKey = analysisKey('network', 'refine', epochs, at, null, 'paper')!;
-    const featuresKey = analysisKey('features', 'refine', epochs, at, null, 'paper')!;
+    const networkKey = analysisKey('network', runId, epochs, at, null, 'paper')!;
+    const featuresKey = analysisKey('features', runId, epochs, at, null, 'paper')!;
     const network = await timed(async () => store.putAnalysis('network', networkKey, await computeNetwork(context, networkKey as NetworkKey, { check: null })));
     const features = await timed(async () => store.putAnalysis('features', featuresKey, await computeFeatures(context, featuresKey, { check: null })));
     return { wall: { 'network@paper': network.wall, 'features@paper': features.wall }, cpu: { 'network@paper': network.cpu, 'features@paper': features.cpu } };
@@ -131,13 +141,18 @@ async function refinePlain(db: string, phase: string, epoch: number): Promise<{ 
   }
 }
 
-async function storedPaperResults(db: string, phase: string, epoch: number): Promise<{ network: NetworkAbstraction; features: FeaturesAnalysis }> {
+async function storedPaperResults(
+  db: string,
+  runId: string,
+  phase: string,
+  epoch: number,
+): Promise<{ network: NetworkAbstraction; features: FeaturesAnalysis }> {
   const store = await Store.open(db);
   try {
-    const epochs = await store.listEpochs('refine');
+    const epochs = await store.listEpochs(runId);
     const at = epochs.find((e) => e.phase === phase && e.epoch === epoch)!;
-    const network = await store.getAnalysis('network', analysisKey('network', 'refine', epochs, at, null, 'paper')!);
-    const features = await store.getAnalysis('features', analysisKey('features', 'refine', epochs, at, null, 'paper')!);
+    const network = await store.getAnalysis('network', analysisKey('network', runId, epochs, at, null, 'paper')!);
+    const features = await store.getAnalysis('features', analysisKey('features', runId, epochs, at, null, 'paper')!);
     if (!network || !features) {
       throw new Error(`bench/refine: the paper results of ${phase} epoch ${epoch} were not stored.`);
     }
@@ -200,7 +215,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   }
   if (only !== 'scale') {
     const plain = process.argv.includes('--plain');
-    console.log(JSON.stringify({ refine_checkpoint_s: await measureRefineCheckpoint(flag('checkpoint-config', 'configs/digits.json'), { plain }) }, null, 2));
+    const store = flag('store', '');
+    const trained = store === '' ? {} : { trained: { db: store, runId: flag('run', RUN) } };
+    console.log(
+      JSON.stringify({ refine_checkpoint_s: await measureRefineCheckpoint(flag('checkpoint-config', 'configs/digits.json'), { plain, ...trained }) }, null, 2),
+    );
   }
   if (only !== 'checkpoint') {
     console.log(JSON.stringify({ paper_scale_total_s: await measurePaperScale(flag('scale-config', 'configs/digits-paper.json')) }, null, 2));
