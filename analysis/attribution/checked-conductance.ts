@@ -61,7 +61,7 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
     layer.summed.forEach((v, j) => (layer.summed[j] = v * stretch));
   }
   const residuals = await completenessResiduals(model, images, coarse, fineAlphas, { baseline: options.baseline, relativeTo: 'attribution' });
-  // NaN (F(x) = F(x')) fails the check too: no scale to judge the sums by.
+  // A residual that is not finite (nothing to scale it by) fails the check too.
   const failed = [...residuals.keys()].filter((i) => !(residuals[i]! <= tolerance));
   if (failed.length > 0) {
     const pixels = images.length / coarse.count;
