@@ -191,13 +191,15 @@ function agreement(
 }
 
 /** `paper_scale_total_s`: `train`, then every checkpoint's every analysis live, then refined to the paper's settings. */
-export async function measurePaperScale(configPath: string): Promise<{ seconds: number; split: TimeSplit }> {
+export async function measurePaperScale(configPath: string): Promise<{ seconds: number; split: TimeSplit; cpu: TimeSplit }> {
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-paper-scale-'));
   const db = join(dir, 'db');
   try {
-    const split: TimeSplit = { train: await seconds(() => trainRun({ config: loadConfig(configPath), db, runId: 'paper', progress: null, log: () => {} })) };
-    Object.assign(split, (await analyseTimed(db, 'paper', LIVE)).wall, (await analyseTimed(db, 'paper', PAPER)).wall);
-    return { seconds: sum(split), split };
+    const train = await timed(() => trainRun({ config: loadConfig(configPath), db, runId: 'paper', progress: null, log: () => {} }));
+    const live = await analyseTimed(db, 'paper', LIVE);
+    const paper = await analyseTimed(db, 'paper', PAPER);
+    const split: TimeSplit = { train: train.wall, ...live.wall, ...paper.wall };
+    return { seconds: sum(split), split, cpu: { train: train.cpu, ...live.cpu, ...paper.cpu } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
