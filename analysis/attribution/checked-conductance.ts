@@ -33,8 +33,8 @@ export interface CheckedConductanceResult extends Omit<ConductanceResult, 'alpha
  * every layer, the neurons' scaled conductances add up to F(a_m x) - F(a_0 x) over the `steps` rule's ends within
  * `tolerance` of a scale: the larger of |F(x) - F(x')| and the layer's attribution mass (the sum of its neurons'
  * |summed conductance|), so an instance whose neurons' conductances nearly cancel is judged by the size of what is
- * ranked, not by a small logit change (on digits source instances even 50 steps miss 1% of |F(x) - F(x')| for a
- * third of them; docs/decisions.md). Otherwise it is attributed again at `steps`. A Stieltjes sum is off where a
+ * ranked, not by a small logit change (on digits source instances even 50 steps miss 1% of |F(x) - F(x')| for more
+ * than one in ten; docs/decisions.md). Otherwise it is attributed again at `steps`. A Stieltjes sum is off where a
  * ReLU or max-pool switches inside a step, and such a switch breaks completeness, so the check sees the error that
  * more steps would remove. Gauss-Legendre only: the spans are its nodes'. Empty input gives empty arrays.
  */
