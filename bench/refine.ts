@@ -1,7 +1,9 @@
 // What refining analyses to the paper's settings costs (issue 16): one checkpoint of a trained run, and a whole run
 // at the paper's scale from training to every checkpoint's every analysis stored at the paper's settings.
 // Run: npx tsx bench/refine.ts [--checkpoint-config=configs/digits.json] [--scale-config=configs/digits-paper.json] [--only=checkpoint|scale]
-import { mkdtempSync, rmSync } from 'node:fs';
+// [--plain]: also refines the same checkpoint at plain 50 steps (no check) on a copy of the store, and compares.
+// [--store=DB --run=ID]: a copy of an already trained run's store instead of training the checkpoint config.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,28 +12,44 @@ import { loadConfig } from '../trainer/config.ts';
 import { trainRun } from '../trainer/run-training.ts';
 import { analyzeCheckpoints } from '../analysis/jobs/analyze-checkpoints.ts';
 import { Store } from '../store/store.ts';
+import { analysisKey } from '../core/analysis-keys.ts';
+import type { NetworkAbstraction, NetworkKey, StepSchedule } from '../core/network-protocol.ts';
+import type { FeaturesAnalysis } from '../core/features-protocol.ts';
+import { makeAnalysisContext } from '../analysis/jobs/analysis-context.ts';
+import { computeNetwork } from '../analysis/jobs/network-job.ts';
+import { computeFeatures } from '../analysis/jobs/features-job.ts';
 
-/** Wall seconds of each step, in the order run. */
+/** Seconds of each step, in the order run. */
 export type TimeSplit = Record<string, number>;
 
-async function seconds(work: () => Promise<unknown>): Promise<number> {
+/** Wall seconds and this process's CPU seconds (user + system, all threads: the WASM backend's too). */
+async function timed(work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await work();
-  return (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { wall: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6 };
 }
 
-/** Each stage over the given checkpoints, timed apart: `KIND@SETTINGS` -> seconds. */
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  return (await timed(work)).wall;
+}
+
+/** Each stage over the given checkpoints, timed apart: `KIND@SETTINGS` -> wall seconds, and CPU seconds. */
 async function analyseTimed(
   db: string,
   runId: string,
   stages: [AnalysisKind, AnalysisSettingsName][],
   only?: { phase: string; epoch: string },
-): Promise<TimeSplit> {
-  const split: TimeSplit = {};
+): Promise<{ wall: TimeSplit; cpu: TimeSplit }> {
+  const wall: TimeSplit = {};
+  const cpu: TimeSplit = {};
   for (const [kind, settings] of stages) {
-    split[`${kind}@${settings}`] = await seconds(() => analyzeCheckpoints({ db, runId, kinds: [kind], settings, ...(only ? { only } : {}) }));
+    const t = await timed(() => analyzeCheckpoints({ db, runId, kinds: [kind], settings, ...(only ? { only } : {}) }));
+    wall[`${kind}@${settings}`] = t.wall;
+    cpu[`${kind}@${settings}`] = t.cpu;
   }
-  return split;
+  return { wall, cpu };
 }
 
 const LIVE: [AnalysisKind, AnalysisSettingsName][] = [
@@ -45,35 +63,143 @@ const PAPER: [AnalysisKind, AnalysisSettingsName][] = [
   ['features', 'paper'],
 ];
 
+/** The run id the bench trains into. */
+const RUN = 'refine';
+
+const sum = (split: TimeSplit) => Object.values(split).reduce((a, b) => a + b, 0);
+
+export interface RefineCheckpointResult {
+  seconds: number;
+  /** Wall seconds per stage. */
+  split: TimeSplit;
+  cpu: TimeSplit;
+  trainSeconds: number;
+  /** How each stored paper result reached its 50 steps. */
+  schedule: { network?: StepSchedule; features?: StepSchedule };
+  /** With `plain`: the same refinement at plain 50 steps on a copy of the store taken after the live analyses. */
+  plain?: { seconds: number; split: TimeSplit; cpu: TimeSplit; agreement: RefinementAgreement };
+}
+
 /**
  * `refine_checkpoint_s`: trains `config`, computes the live analyses of its last target checkpoint (the reference's
  * conductances are then cached, as in the product), and times refining that checkpoint to the paper's settings.
  */
-export async function measureRefineCheckpoint(configPath: string): Promise<{ seconds: number; split: TimeSplit; trainSeconds: number }> {
+export async function measureRefineCheckpoint(
+  configPath: string,
+  options: { plain?: boolean; trained?: { db: string; runId: string } } = {},
+): Promise<RefineCheckpointResult> {
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-refine-'));
   const db = join(dir, 'db');
   try {
-    const trainSeconds = await seconds(() => trainRun({ config: loadConfig(configPath), db, runId: 'refine', progress: null, log: () => {} }));
+    const runId = options.trained?.runId ?? RUN;
+    const trainSeconds = options.trained
+      ? (cpSync(options.trained.db, db, { recursive: true }), 0)
+      : await seconds(() => trainRun({ config: loadConfig(configPath), db, runId, progress: null, log: () => {} }));
     const store = await Store.open(db);
-    const last = (await store.listEpochs('refine')).filter((e) => e.checkpoint && e.phase === 'target').at(-1)!;
+    const last = (await store.listEpochs(runId)).filter((e) => e.checkpoint && e.phase === 'target').at(-1)!;
     store.close();
     const only = { phase: last.phase, epoch: String(last.epoch) };
-    await analyseTimed(db, 'refine', LIVE, only);
-    const split = await analyseTimed(db, 'refine', PAPER, only);
-    return { seconds: Object.values(split).reduce((a, b) => a + b, 0), split, trainSeconds };
+    await analyseTimed(db, runId, LIVE, only);
+    const plainDb = join(dir, 'db-plain');
+    if (options.plain) {
+      cpSync(db, plainDb, { recursive: true });
+    }
+    const { wall, cpu } = await analyseTimed(db, runId, PAPER, only);
+    const checked = await storedPaperResults(db, runId, last.phase, last.epoch);
+    const result: RefineCheckpointResult = {
+      seconds: sum(wall),
+      split: wall,
+      cpu,
+      trainSeconds,
+      schedule: { network: checked.network.schedule, features: checked.features.schedule },
+    };
+    if (options.plain) {
+      const plain = await refinePlain(plainDb, runId, last.phase, last.epoch);
+      const reference = await storedPaperResults(plainDb, runId, last.phase, last.epoch);
+      result.plain = { seconds: sum(plain.wall), split: plain.wall, cpu: plain.cpu, agreement: agreement(checked, reference) };
+    }
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The paper refinement as `analyze --settings paper` does it, but at plain 50 steps: what the check is measured against. */
+async function refinePlain(db: string, runId: string, phase: string, epoch: number): Promise<{ wall: TimeSplit; cpu: TimeSplit }> {
+  const store = await Store.open(db);
+  try {
+    const context = makeAnalysisContext(store, runId);
+    const epochs = await store.listEpochs(runId);
+    const at = epochs.find((e) => e.phase === phase && e.epoch === epoch)!;
+    const networkKey = analysisKey('network', runId, epochs, at, null, 'paper')!;
+    const featuresKey = analysisKey('features', runId, epochs, at, null, 'paper')!;
+    const network = await timed(async () => store.putAnalysis('network', networkKey, await computeNetwork(context, networkKey as NetworkKey, { check: null })));
+    const features = await timed(async () => store.putAnalysis('features', featuresKey, await computeFeatures(context, featuresKey, { check: null })));
+    return { wall: { 'network@paper': network.wall, 'features@paper': features.wall }, cpu: { 'network@paper': network.cpu, 'features@paper': features.cpu } };
+  } finally {
+    store.close();
+  }
+}
+
+async function storedPaperResults(
+  db: string,
+  runId: string,
+  phase: string,
+  epoch: number,
+): Promise<{ network: NetworkAbstraction; features: FeaturesAnalysis }> {
+  const store = await Store.open(db);
+  try {
+    const epochs = await store.listEpochs(runId);
+    const at = epochs.find((e) => e.phase === phase && e.epoch === epoch)!;
+    const network = await store.getAnalysis('network', analysisKey('network', runId, epochs, at, null, 'paper')!);
+    const features = await store.getAnalysis('features', analysisKey('features', runId, epochs, at, null, 'paper')!);
+    if (!network || !features) {
+      throw new Error(`bench/refine: the paper results of ${phase} epoch ${epoch} were not stored.`);
+    }
+    return { network, features };
+  } finally {
+    store.close();
+  }
+}
+
+/** How the checked refinement agrees with the plain one, the way the issue's tests define agreement. */
+export interface RefinementAgreement {
+  /** Overlap of each class and layer's important neurons (network abstraction): mean and smallest. */
+  importantNeuronOverlap: { mean: number; min: number };
+  /** Largest difference of a class's cross-validated domain-classifier accuracy (features). */
+  cvAccuracyMaxDifference: number;
+}
+
+function agreement(
+  checked: { network: NetworkAbstraction; features: FeaturesAnalysis },
+  plain: { network: NetworkAbstraction; features: FeaturesAnalysis },
+): RefinementAgreement {
+  const overlaps: number[] = [];
+  checked.network.classes.forEach((c, ci) =>
+    c.layers.forEach((layer, l) => {
+      const other = new Set(plain.network.classes[ci]!.layers[l]!.importantNeurons);
+      if (layer.importantNeurons.length > 0) {
+        overlaps.push(layer.importantNeurons.filter((n) => other.has(n)).length / layer.importantNeurons.length);
+      }
+    }),
+  );
+  const accuracyDifferences = checked.features.classes.map((c, ci) => Math.abs((c.cvAccuracy ?? 0) - (plain.features.classes[ci]!.cvAccuracy ?? 0)));
+  return {
+    importantNeuronOverlap: { mean: overlaps.reduce((a, b) => a + b, 0) / Math.max(overlaps.length, 1), min: Math.min(...overlaps) },
+    cvAccuracyMaxDifference: Math.max(0, ...accuracyDifferences),
+  };
+}
+
 /** `paper_scale_total_s`: `train`, then every checkpoint's every analysis live, then refined to the paper's settings. */
-export async function measurePaperScale(configPath: string): Promise<{ seconds: number; split: TimeSplit }> {
+export async function measurePaperScale(configPath: string): Promise<{ seconds: number; split: TimeSplit; cpu: TimeSplit }> {
   const dir = mkdtempSync(join(tmpdir(), 'transferscope-paper-scale-'));
   const db = join(dir, 'db');
   try {
-    const split: TimeSplit = { train: await seconds(() => trainRun({ config: loadConfig(configPath), db, runId: 'paper', progress: null, log: () => {} })) };
-    Object.assign(split, await analyseTimed(db, 'paper', LIVE), await analyseTimed(db, 'paper', PAPER));
-    return { seconds: Object.values(split).reduce((a, b) => a + b, 0), split };
+    const train = await timed(() => trainRun({ config: loadConfig(configPath), db, runId: 'paper', progress: null, log: () => {} }));
+    const live = await analyseTimed(db, 'paper', LIVE);
+    const paper = await analyseTimed(db, 'paper', PAPER);
+    const split: TimeSplit = { train: train.wall, ...live.wall, ...paper.wall };
+    return { seconds: sum(split), split, cpu: { train: train.cpu, ...live.cpu, ...paper.cpu } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,7 +216,12 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     throw new Error(`Unknown --only=${only}: use checkpoint, scale, or leave it out for both.`);
   }
   if (only !== 'scale') {
-    console.log(JSON.stringify({ refine_checkpoint_s: await measureRefineCheckpoint(flag('checkpoint-config', 'configs/digits.json')) }, null, 2));
+    const plain = process.argv.includes('--plain');
+    const store = flag('store', '');
+    const trained = store === '' ? {} : { trained: { db: store, runId: flag('run', RUN) } };
+    console.log(
+      JSON.stringify({ refine_checkpoint_s: await measureRefineCheckpoint(flag('checkpoint-config', 'configs/digits.json'), { plain, ...trained }) }, null, 2),
+    );
   }
   if (only !== 'checkpoint') {
     console.log(JSON.stringify({ paper_scale_total_s: await measurePaperScale(flag('scale-config', 'configs/digits-paper.json')) }, null, 2));

@@ -1,6 +1,7 @@
 // The two settings an attribution-based analysis is computed at: the live estimate that keeps up with
 // training on two cores, and the paper's settings it is refined to when nothing more urgent waits (issue 16).
 import { ANALYSIS_SETTINGS_NAMES, type AnalysisKind, type AnalysisSettingsName } from './analysis-protocol.ts';
+import type { StepSchedule } from './network-protocol.ts';
 import { TransferscopeError } from './errors.ts';
 import { clip } from './params.ts';
 
@@ -10,6 +11,11 @@ export interface AnalysisSettings {
   networkSteps: number;
   featuresSteps: number;
   maxPerClass: number;
+  /**
+   * The paper's steps reached through a check (analysis/attribution/checked-conductance.ts): every instance at
+   * `steps` first, again at the full steps only where its sums miss completeness by more than `tolerance`. Null: plain.
+   */
+  check: { steps: number; tolerance: number } | null;
 }
 
 /** The default cap of the paper's settings: the paper used every validation instance of a class. */
@@ -22,8 +28,19 @@ export const PAPER_MAX_PER_CLASS = 200;
  */
 export function analysisSettings(name: AnalysisSettingsName, paperMaxPerClass = PAPER_MAX_PER_CLASS): AnalysisSettings {
   return name === 'live'
-    ? { name, networkSteps: 8, featuresSteps: 4, maxPerClass: 20 }
-    : { name, networkSteps: 50, featuresSteps: 50, maxPerClass: paperMaxPerClass };
+    ? { name, networkSteps: 8, featuresSteps: 4, maxPerClass: 20, check: null }
+    : { name, networkSteps: 50, featuresSteps: 50, maxPerClass: paperMaxPerClass, check: PAPER_CHECK };
+}
+
+/**
+ * The paper settings' check: 24 steps per instance, 50 where a layer's sums miss completeness by more than 1% of its
+ * attribution (docs/decisions.md, "The paper's scale in minutes": measured against plain 50 steps on digits checkpoints).
+ */
+export const PAPER_CHECK = { steps: 24, tolerance: 0.01 } as const;
+
+/** The steps part of a stored-conductance key: plain steps, or the steps and the check that reached them. */
+export function stepsKey(steps: number, check: { steps: number; tolerance: number } | null): string {
+  return check ? `${steps}:check=${check.steps}@${check.tolerance}` : `${steps}`;
 }
 
 /**
@@ -53,7 +70,21 @@ export function parseSettingsName(value: string, name = 'settings'): AnalysisSet
   return value as AnalysisSettingsName;
 }
 
-/** One line for a view: which setting a result was computed at. */
-export function settingsLabel(settings: AnalysisSettingsName, steps: number, maxPerClass: number): string {
-  return settings === 'live' ? `live estimate, ${steps} steps, ${maxPerClass} instances` : `paper settings (${steps} steps, up to ${maxPerClass} instances)`;
+/**
+ * One line for a view: which setting a result was computed at, and for a checked one how: an instance kept at the
+ * check's steps is complete within the tolerance, the bound the paper's 50 steps are tested to (docs/decisions.md).
+ */
+export function settingsLabel(
+  settings: AnalysisSettingsName,
+  steps: number,
+  maxPerClass: number,
+  schedule?: Pick<StepSchedule, 'checkSteps' | 'tolerance'>,
+): string {
+  if (settings === 'live') {
+    return `live estimate, ${steps} steps, ${maxPerClass} instances`;
+  }
+  const integration = schedule
+    ? `${schedule.checkSteps} steps where complete within ${+(schedule.tolerance * 100).toFixed(2)}%, else ${steps}`
+    : `${steps} steps`;
+  return `paper settings (${integration}, up to ${maxPerClass} instances)`;
 }

@@ -1,6 +1,7 @@
 // The typed contract of the feature view's analysis (paper §5.4, Algorithm 1): per class, how well the
 // important neurons' Layer Conductance tells source instances from target instances. Plain JSON, compact.
 import type { LayerName } from './protocol.ts';
+import type { StepSchedule } from './network-protocol.ts';
 
 /** Histogram bins over the scaled conductance range [−1, 1]; bin b covers [−1 + b·w, −1 + (b + 1)·w), w = 2 / bins. */
 export const FEATURE_HISTOGRAM_BINS = 16;
@@ -42,6 +43,8 @@ export interface FeaturesAnalysis {
   /** Conductance integration steps, instances per domain and class cap, SVM C. */
   steps: number;
   maxPerClass: number;
+  /** How `steps` was reached when through a completeness check (paper settings); absent: plain `steps`. */
+  schedule?: StepSchedule;
   C: number;
   /** Wall-clock seconds the computation took (conductance + SVMs). */
   seconds: number;

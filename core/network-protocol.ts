@@ -136,10 +136,24 @@ export interface NetworkClassAbstraction {
   boundaries: NetworkBoundaryAbstraction[];
 }
 
+/** How a stored result's conductances were integrated when a check was used; absent from plain and older results. */
+export interface StepSchedule {
+  /** The full steps (the paper's 50) an instance is attributed at when its check fails. */
+  steps: number;
+  checkSteps: number;
+  /** Largest completeness residual kept at `checkSteps`, as a fraction of |F(x) - F(x')|. */
+  tolerance: number;
+  /** Instances attributed, and how many of them again at `steps`. */
+  instances: number;
+  refined: number;
+}
+
 export interface NetworkAbstraction {
   /** Conductance integration steps and the per-class instance cap used. */
   steps: number;
   maxPerClass: number;
+  /** How `steps` was reached when through a completeness check (paper settings); absent: plain `steps`. */
+  schedule?: StepSchedule;
   /** Wall-clock seconds the computation took. */
   seconds: number;
   /** One entry per class, in class order; a class without instances has empty lists. */

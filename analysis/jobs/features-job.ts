@@ -12,7 +12,9 @@ import { layerConductance, type ConductanceResult } from '../attribution/layer-c
 import { architectureLayers, checkpointModel } from './checkpoint-model.ts';
 import type { StoredConductance } from '../../store/schema/tables.ts';
 import { firstPerClass } from './first-per-class.ts';
-import { analysisSettings } from '../../core/analysis-settings.ts';
+import { analysisSettings, stepsKey } from '../../core/analysis-settings.ts';
+import { checkedConductance } from '../attribution/checked-conductance.ts';
+import type { StepSchedule } from '../../core/network-protocol.ts';
 
 export interface FeaturesOptions {
   /**
@@ -26,6 +28,8 @@ export interface FeaturesOptions {
   maxPerClass?: number;
   /** SVM C (default 100, as the paper's code). */
   C?: number;
+  /** Reach `steps` through a completeness check (default: the key's settings' unless `steps` is named). */
+  check?: { steps: number; tolerance: number } | null;
 }
 
 /** Important neurons of one class per layer, as the network abstraction of the same checkpoint has them. */
@@ -42,6 +46,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const steps = options.steps ?? settings.featuresSteps;
   const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
   const C = options.C ?? 100;
+  const check = options.check !== undefined ? options.check : options.steps === undefined ? settings.check : null;
   if (!Number.isInteger(maxPerClass) || maxPerClass < 1 || !Number.isInteger(steps) || steps < 1) {
     throw new TransferscopeError(
       'INVALID_ARGUMENT',
@@ -63,7 +68,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const targetRows = targetByClass.flat();
   // The network stage attributed this model on these same target instances to their own class; at equal steps
   // (the paper's settings: 50 in both) its stored conductances are these numbers, so only the source is computed.
-  const networkSetting = `network:steps=${steps}:perClass=${maxPerClass}:n=${targetRows.length}`;
+  const networkSetting = `network:steps=${stepsKey(steps, check)}:perClass=${maxPerClass}:n=${targetRows.length}`;
   const storedTarget =
     sourceRows.length > 0 ? await store.getConductances({ runId: key.runId, phase: key.phase, epoch: key.epoch, setting: networkSetting }) : null;
   // Source and target instances go through one conductance call otherwise: same model, same path points.
@@ -74,9 +79,16 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
   const classes = Int32Array.from([...sourceRows.map((i) => source.labels[i]!), ...attributed.map((i) => target.labels[i]!)]);
   const { layers } = architectureLayers(architecture);
   const model = await checkpointModel(architecture, classCount, weights);
-  let computed: ConductanceResult;
+  let computed: Pick<ConductanceResult, 'count' | 'layers'>;
+  let schedule: StepSchedule | undefined;
   try {
-    computed = await layerConductance(model, images, { steps, targets: classes, layers });
+    if (check) {
+      const checked = await checkedConductance(model, images, { steps, checkSteps: check.steps, tolerance: check.tolerance, targets: classes, layers });
+      ({ schedule } = checked);
+      computed = checked;
+    } else {
+      computed = await layerConductance(model, images, { steps, targets: classes, layers });
+    }
   } finally {
     model.dispose();
   }
@@ -117,7 +129,7 @@ export async function computeFeatures(context: AnalysisContext, key: AnalysisKey
       C,
     });
   });
-  return { steps, maxPerClass, C, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), classes: results };
+  return { steps, maxPerClass, ...(schedule ? { schedule } : {}), C, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), classes: results };
 }
 
 /**
@@ -134,7 +146,7 @@ async function storedImportantNeurons(context: AnalysisContext, key: AnalysisKey
 }
 
 /** `computed`'s source rows followed by the stored target rows, layer by layer (the stage reads only values and neurons). */
-function withTargetRows(computed: ConductanceResult, target: StoredConductance[]): Pick<ConductanceResult, 'count' | 'layers'> {
+function withTargetRows(computed: Pick<ConductanceResult, 'count' | 'layers'>, target: StoredConductance[]): Pick<ConductanceResult, 'count' | 'layers'> {
   const targetCount = target[0] ? target[0].values.length / target[0].neurons : 0;
   return {
     count: computed.count + targetCount,

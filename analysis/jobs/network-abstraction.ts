@@ -13,6 +13,8 @@ import { ALEXNET_LAYERS, buildAlexNet } from '../../trainer/alexnet.ts';
 import type { ModelVariant } from '../../trainer/config.ts';
 import { layerActivations, type LayerActivation } from '../attribution/activations.ts';
 import { layerConductance } from '../attribution/layer-conductance.ts';
+import { checkedConductance } from '../attribution/checked-conductance.ts';
+import type { StepSchedule } from '../../core/network-protocol.ts';
 import { abstractBoundary, abstractLayer } from '../network-layers.ts';
 import { firstPerClass } from './first-per-class.ts';
 import { modelLayers, type RunLayers } from '../run-layers.ts';
@@ -40,6 +42,8 @@ export interface NetworkAbstractionOptions {
   steps?: number;
   /** At most this many instances per class, the first ones in split order (default 20). */
   maxPerClass?: number;
+  /** Reach `steps` through a completeness check at fewer steps (analysis/attribution/checked-conductance.ts); default plain. */
+  check?: { steps: number; tolerance: number } | null;
   /** Which AlexNet the weights belong to (default 'alexnet-32'). */
   variant?: ModelVariant;
   /** Rebuilds a checkpoint's model from its weights instead of `variant`'s AlexNet (a recorded run's stored model). */
@@ -91,8 +95,10 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
   const monitored = options.layers ?? modelLayers(null);
   const direct = monitored.links.filter((link) => link.direct);
   const attributed = { layers: monitored.layers, readers: direct.map((link) => link.toLayer) };
-  const source = await attribute(build, variant, input.sourceWeights, subset, targets, steps, attributed, conductances('source'));
-  const target = await attribute(build, variant, input.targetWeights, subset, targets, steps, attributed, conductances('target'));
+  const check = options.check ?? null;
+  const schedules: StepSchedule[] = [];
+  const source = await attribute(build, variant, input.sourceWeights, subset, targets, { steps, check, schedules }, attributed, conductances('source'));
+  const target = await attribute(build, variant, input.targetWeights, subset, targets, { steps, check, schedules }, attributed, conductances('target'));
   const weights = { source: byLayer(input.sourceWeights), target: byLayer(input.targetWeights) };
 
   let offset = 0;
@@ -110,7 +116,27 @@ export async function networkAbstraction(input: NetworkAbstractionInput, options
     });
     return { classIndex, instances, layers: [...layers.values()].map((l) => l.abstraction), boundaries };
   });
-  return { steps, maxPerClass, seconds: (performance.now() - started) / 1000, classes, layers: [...monitored.layers], links: monitored.links };
+  const schedule = check ? mergedSchedule(steps, check, schedules) : undefined;
+  return {
+    steps,
+    maxPerClass,
+    ...(schedule ? { schedule } : {}),
+    seconds: (performance.now() - started) / 1000,
+    classes,
+    layers: [...monitored.layers],
+    links: monitored.links,
+  };
+}
+
+/** The check's rule, with the instances attributed in this call (none when both models' conductances were stored). */
+function mergedSchedule(steps: number, check: { steps: number; tolerance: number }, computed: StepSchedule[]): StepSchedule {
+  return {
+    steps,
+    checkSteps: check.steps,
+    tolerance: check.tolerance,
+    instances: computed.reduce((n, s) => n + s.instances, 0),
+    refined: computed.reduce((n, s) => n + s.refined, 0),
+  };
 }
 
 interface ModelAttribution {
@@ -132,19 +158,23 @@ async function attribute(
   weights: LayerWeights[],
   images: Float32Array,
   targets: Int32Array,
-  steps: number,
+  integration: { steps: number; check: { steps: number; tolerance: number } | null; schedules: StepSchedule[] },
   attributed: { layers: readonly LayerName[]; readers: readonly LayerName[] },
   conductances: (compute: () => Promise<StoredConductance[]>) => Promise<StoredConductance[]>,
 ): Promise<ModelAttribution> {
+  const { steps, check } = integration;
   const model = await build(weights);
   try {
-    const stored = await conductances(async () =>
-      (await layerConductance(model, images, { steps, targets, layers: attributed.layers })).layers.map(({ layer, neurons, values }) => ({
-        layer,
-        neurons,
-        values,
-      })),
-    );
+    const stored = await conductances(async () => {
+      const options = { steps, targets, layers: attributed.layers };
+      const computed = check
+        ? await checkedConductance(model, images, { ...options, checkSteps: check.steps, tolerance: check.tolerance })
+        : await layerConductance(model, images, options);
+      if ('schedule' in computed) {
+        integration.schedules.push(computed.schedule);
+      }
+      return computed.layers.map(({ layer, neurons, values }) => ({ layer, neurons, values }));
+    });
     const inputs = new Map(attributed.readers.map((layer) => [layer, readerOf(model, layer)]));
     // The last monitored layer stands in for `flattenLayer`, which these boundaries do not read (readers do it).
     const activations = await layerActivations(model, images, { layers: [...new Set(inputs.values())], flattenLayer: attributed.layers.at(-1) });

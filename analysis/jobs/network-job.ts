@@ -5,7 +5,7 @@ import type { AnalysisContext } from './analysis-context.ts';
 import type { ConductanceKey } from '../../store/schema/tables.ts';
 import { architectureLayers, checkpointModel } from './checkpoint-model.ts';
 import { networkAbstraction, type NetworkAbstractionOptions } from './network-abstraction.ts';
-import { analysisSettings } from '../../core/analysis-settings.ts';
+import { analysisSettings, stepsKey } from '../../core/analysis-settings.ts';
 
 /**
  * Loads both checkpoints of `key` and the run's target-validation instances, then abstracts. Each model's
@@ -27,6 +27,8 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
   const settings = analysisSettings(key.settings ?? 'live', paperMaxPerClass);
   const steps = options.steps ?? settings.networkSteps;
   const maxPerClass = options.maxPerClass ?? settings.maxPerClass;
+  // A caller naming its own steps gets them plain unless it names a check too.
+  const check = options.check !== undefined ? options.check : options.steps === undefined ? settings.check : null;
   return networkAbstraction(
     {
       sourceWeights,
@@ -41,11 +43,15 @@ export async function computeNetwork(context: AnalysisContext, key: NetworkKey, 
       steps,
       maxPerClass,
       layers: architectureLayers(architecture),
+      check,
       ...(typeof architecture === 'string'
         ? { variant: architecture }
         : { build: (weights) => checkpointModel(architecture, meta.classNames.length, weights) }),
       conductances: async (side, count, compute) => {
-        const at: ConductanceKey = { ...(side === 'source' ? reference : viewed), setting: `network:steps=${steps}:perClass=${maxPerClass}:n=${count}` };
+        const at: ConductanceKey = {
+          ...(side === 'source' ? reference : viewed),
+          setting: `network:steps=${stepsKey(steps, check)}:perClass=${maxPerClass}:n=${count}`,
+        };
         const stored = await store.getConductances(at);
         if (stored) {
           return stored;

@@ -129,6 +129,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
                   settings: features.value()!.settings,
                   steps: features.value()!.result.steps,
                   maxPerClass: features.value()!.result.maxPerClass,
+                  schedule: features.value()!.result.schedule,
                 }
               }
             />

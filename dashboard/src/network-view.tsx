@@ -271,6 +271,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                   settings: network.value()!.settings,
                   steps: network.value()!.result.steps,
                   maxPerClass: network.value()!.result.maxPerClass,
+                  schedule: network.value()!.result.schedule,
                 }
               }
             />

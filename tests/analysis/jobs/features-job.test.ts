@@ -151,6 +151,33 @@ describe('computeFeatures', () => {
     }
   });
 
+  it("with a step check, records it and reuses the network stage's checked target conductances", async () => {
+    const store = await Store.open(db);
+    try {
+      const context = makeAnalysisContext(store, 'smoke');
+      const check = { steps: 1, tolerance: 0.01 };
+      const network = await computeNetwork(context, { ...key('target'), referencePhase: 'source', referenceEpoch: 1 }, { steps: 3, maxPerClass: 2, check });
+      const targets = network.classes.reduce((n, c) => n + c.instances.length, 0);
+      // Both models were attributed here: neither had conductances stored under this check.
+      expect(network.schedule).toMatchObject({ steps: 3, checkSteps: 1, tolerance: 0.01, instances: 2 * targets });
+      expect(network.schedule!.refined).toBeLessThanOrEqual(2 * targets);
+      const asked: string[] = [];
+      const getConductances = store.getConductances.bind(store);
+      store.getConductances = async (k) => {
+        const stored = await getConductances(k);
+        asked.push(`${k.setting}:${stored !== null}`);
+        return stored;
+      };
+      const checked = await computeFeatures(context, key('target'), { steps: 3, maxPerClass: 2, check });
+      expect(asked).toEqual([`network:steps=3:check=1@0.01:perClass=2:n=${targets}:true`]);
+      // Only the source instances were attributed; the target ones came from the network stage.
+      expect(checked.schedule).toMatchObject({ steps: 3, checkSteps: 1, tolerance: 0.01 });
+      expect(checked.schedule!.instances).toBe(checked.classes.reduce((n, c) => n + c.sourceInstances.length, 0));
+    } finally {
+      store.close();
+    }
+  });
+
   it('analyses the first source checkpoint too: it needs no reference', async () => {
     const store = await Store.open(db);
     try {
