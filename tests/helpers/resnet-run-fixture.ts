@@ -1,7 +1,10 @@
-// A ResNet-20-shaped run written into a real store through the store module, for dashboard tests that need a
-// deep network without training one: its model row (20 monitored layers by ResNet-20's own names), checkpoints,
-// and at every checkpoint a network abstraction with `layers` and `links` (the pairs across a shortcut are not
-// direct, so they have no boundary), plus the other analyses the dashboard asks for, so no analysis child starts.
+// A ResNet-20 run written into a real store through the store module, for dashboard tests that need a deep network
+// without training one: the real ResNet-20's model row (trainer/models/resnet-20.ts: topology, its 22 monitored
+// layers by their own names), checkpoints, and at every checkpoint a network abstraction whose `layers` and `links`
+// are what the analysis derives from that topology (analysis/run-layers.ts: pairs across a shortcut are not direct,
+// so they have no boundary), plus the other analyses the dashboard asks for, so no analysis child starts. Only the
+// abstraction's numbers are made up; the layer graph the view is tested against is the model's own.
+import '@tensorflow/tfjs-backend-cpu';
 import { analysisKey } from '../../core/analysis-keys.ts';
 import type { AnalysisKind, AnalysisResults } from '../../core/analysis-protocol.ts';
 import type { InstanceProjection } from '../../core/instances-protocol.ts';
@@ -14,34 +17,26 @@ import type {
   NetworkLayerLink,
 } from '../../core/network-protocol.ts';
 import type { LayerName, Phase } from '../../core/protocol.ts';
+import { modelLayers } from '../../analysis/run-layers.ts';
 import { Store } from '../../store/store.ts';
+import type { RunModel } from '../../store/schema/tables.ts';
+import { describeModel } from '../../trainer/model-description.ts';
+import { buildResNet20 } from '../../trainer/models/resnet-20.ts';
 import { epochRecord, layerWeights, runMeta } from './run-fixture.ts';
 
-/** ResNet-20's convolutions and its classifier in model order (trainer/models/resnet-20.ts), shortcuts left out. */
-export const RESNET_20_LAYERS: readonly string[] = [
-  'stem_conv',
-  ...[1, 2, 3].flatMap((stage) => [1, 2, 3].flatMap((block) => [1, 2].map((conv) => `stage${stage}_block${block}_conv${conv}`))),
-  'fc',
-];
+/** ResNet-20 for three classes as the built-in trainer stores it: topology, monitored layers, representation. */
+export const RESNET_20_MODEL: RunModel = (() => {
+  const model = buildResNet20({ classCount: 3, seed: 1 });
+  try {
+    return describeModel(model);
+  } finally {
+    model.dispose();
+  }
+})();
 
-/**
- * Links as the graph analysis words them: a block's conv2 reads its conv1's output through batch norm and ReLU
- * only (direct); the next block's conv1 reads the sum of that conv2 and the shortcut (not direct), as does the
- * classifier after the last block (stem_conv -> the first conv1 is direct: the first block adds its input later).
- */
-export function resnetLinks(layers: readonly string[] = RESNET_20_LAYERS): NetworkLayerLink[] {
-  return layers.slice(1).map((toLayer, i) => {
-    const fromLayer = layers[i]!;
-    return fromLayer.endsWith('_conv2')
-      ? {
-          fromLayer,
-          toLayer,
-          direct: false,
-          reason: `${toLayer} reads a sum through a shortcut (Add '${fromLayer.replace(/_conv2$/, '_add')}'), not ${fromLayer} alone`,
-        }
-      : { fromLayer, toLayer, direct: true };
-  });
-}
+/** Its monitored layers in model order (stem, 18 block convolutions, 2 projection shortcuts, fc) and their links. */
+export const RESNET_20_LAYERS: readonly string[] = RESNET_20_MODEL.monitoredLayers;
+export const RESNET_20_LINKS: readonly NetworkLayerLink[] = modelLayers(RESNET_20_MODEL).links;
 
 const CLASSES = ['0', '1', '2'];
 const PER_SPLIT = 6;
@@ -103,7 +98,10 @@ function boundary(from: NetworkLayerAbstraction, to: NetworkLayerAbstraction): N
 }
 
 /** A network abstraction of `layers` as the graph analysis stores it: boundaries for direct links only. */
-export function resnetNetworkAbstraction(layers: readonly string[] = RESNET_20_LAYERS, links = resnetLinks(layers)): NetworkAbstraction {
+export function resnetNetworkAbstraction(
+  layers: readonly string[] = RESNET_20_LAYERS,
+  links: readonly NetworkLayerLink[] = RESNET_20_LINKS,
+): NetworkAbstraction {
   const classes = CLASSES.map((_, c): NetworkClassAbstraction => {
     const abstractions = layers.map((name, p) => layerAbstraction(name, p, c));
     return {
@@ -113,7 +111,7 @@ export function resnetNetworkAbstraction(layers: readonly string[] = RESNET_20_L
       boundaries: links.flatMap((link, i) => (link.direct ? [boundary(abstractions[i]!, abstractions[i + 1]!)] : [])),
     };
   });
-  return { layers: [...layers], links, steps: 8, maxPerClass: 20, seconds: 1, classes };
+  return { layers: [...layers], links: [...links], steps: 8, maxPerClass: 20, seconds: 1, classes };
 }
 
 function instances(): InstanceProjection {
@@ -157,11 +155,7 @@ export async function writeResNetRun(db: string, runId: string): Promise<void> {
         datasetSizes: { sourceTrain: 12, sourceValidation: PER_SPLIT, targetTrain: 12, targetValidation: PER_SPLIT },
       }),
     );
-    await store.putRunModel(runId, {
-      topology: { class_name: 'Model', config: { name: 'resnet-20' } },
-      monitoredLayers: [...RESNET_20_LAYERS],
-      representationLayer: 'pool',
-    });
+    await store.putRunModel(runId, RESNET_20_MODEL);
     const predictions = [
       { split: 'source-validation' as const, predicted: new Int16Array(PER_SPLIT) },
       { split: 'target-validation' as const, predicted: new Int16Array(PER_SPLIT) },
