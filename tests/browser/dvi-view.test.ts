@@ -14,7 +14,7 @@ import { encodePng } from '../../lib/png/index.ts';
 import { Store } from '../../store/store.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, waitForStillChart, type DashboardSession } from '../helpers/browser.ts';
-import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
+import { epochRecord, instanceProjection, layerWeights, runMeta } from '../helpers/run-fixture.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -102,7 +102,7 @@ function projection(epoch: number): ProjectionAnalysis {
 
 function tsne(epoch: number): InstanceProjection {
   const { count, domain, index, label, predicted } = projection(epoch);
-  return {
+  return instanceProjection({
     count,
     domain,
     index,
@@ -112,19 +112,7 @@ function tsne(epoch: number): InstanceProjection {
     y: label.map((c) => -c * 2),
     layer: 'flatten',
     activationDimensions: 8,
-    principalDimensions: 8,
-    capturedVariance: 1,
-    perClassCap: 1500,
-    perplexity: 40,
-    learningRate: 100,
-    k: 15,
-    neighbourPreservation: 0.7,
-    meanDisplacement: null,
-    previousCheckpoint: null,
-    warmStartedFrom: null,
-    seconds: 1,
-    layoutSeconds: 1,
-  };
+  });
 }
 
 /** A run with three checkpoints and every analysis the dashboard asks for stored, so no analysis child starts. */

@@ -22,7 +22,7 @@ import { Store } from '../../store/store.ts';
 import type { RunModel } from '../../store/schema/tables.ts';
 import { describeModel } from '../../trainer/model-description.ts';
 import { buildResNet20 } from '../../trainer/models/resnet-20.ts';
-import { epochRecord, layerWeights, runMeta } from './run-fixture.ts';
+import { epochRecord, instanceProjection, layerWeights, runMeta } from './run-fixture.ts';
 
 /** ResNet-20 for three classes as the built-in trainer stores it: topology, monitored layers, representation. */
 export const RESNET_20_MODEL: RunModel = (() => {
@@ -118,7 +118,7 @@ function instances(): InstanceProjection {
   const count = 2 * PER_SPLIT;
   const rows = Array.from({ length: count }, (_, r) => r);
   const label = rows.map((r) => r % CLASSES.length);
-  return {
+  return instanceProjection({
     count,
     domain: rows.map((r) => (r < PER_SPLIT ? 0 : 1)),
     index: rows.map((r) => r % PER_SPLIT),
@@ -128,19 +128,7 @@ function instances(): InstanceProjection {
     y: label,
     layer: 'pool',
     activationDimensions: 64,
-    principalDimensions: 8,
-    capturedVariance: 1,
-    perClassCap: 1500,
-    perplexity: 40,
-    learningRate: 100,
-    k: 15,
-    neighbourPreservation: 0.7,
-    meanDisplacement: null,
-    previousCheckpoint: null,
-    warmStartedFrom: null,
-    seconds: 1,
-    layoutSeconds: 1,
-  };
+  });
 }
 
 /** Writes run `runId` (source epochs 1-2, target epochs 1-2, every one a checkpoint) with its analyses into `db`. */

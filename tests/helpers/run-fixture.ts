@@ -1,6 +1,7 @@
 // Builds small but realistic run metadata and epoch payloads for store and route tests.
 import type { EpochRecord, LayerName, Phase, RunMeta } from '../../core/protocol.ts';
 import type { NetworkBoundaryAbstraction, NetworkLayerAbstraction } from '../../core/network-protocol.ts';
+import type { InstanceProjection } from '../../core/instances-protocol.ts';
 import type { LayerWeights } from '../../store/schema/tables.ts';
 
 export function runMeta(id: string, overrides: Partial<RunMeta> = {}): RunMeta {
@@ -80,5 +81,26 @@ export function networkBoundary(fromLayer: LayerName, toLayer: LayerName, weight
     source: { from: [], to: [], count: [] },
     inheritance: { sourceFrom: [], sourceTo: [], fromSimilarity: [], toSimilarity: [], inherited: [] },
     regions: { fromImportant: [], toImportant: [], otherOther: { min: 0, max: 1, counts: [0], weights: 0, important: 0, inherited: 0 }, levelRange: [0, 0] },
+  };
+}
+
+/** A stored instance layout of given rows and points, with the t-SNE settings the job records filled in. */
+export function instanceProjection(
+  rows: Pick<InstanceProjection, 'count' | 'domain' | 'index' | 'label' | 'predicted' | 'x' | 'y' | 'layer' | 'activationDimensions'>,
+): InstanceProjection {
+  return {
+    ...rows,
+    principalDimensions: 8,
+    capturedVariance: 1,
+    perClassCap: 1500,
+    perplexity: 40,
+    learningRate: 100,
+    k: 15,
+    neighbourPreservation: 0.7,
+    meanDisplacement: null,
+    previousCheckpoint: null,
+    warmStartedFrom: null,
+    seconds: 1,
+    layoutSeconds: 1,
   };
 }
