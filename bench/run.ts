@@ -412,7 +412,12 @@ async function main(): Promise<void> {
     // About 50 minutes on 2 cores today (docs/decisions.md): longer than every other row together, so it runs
     // when asked for rather than holding up each `npm run bench`.
     if (process.env.BENCH_PAPER_SCALE !== '1') {
-      missing('paper_scale_total_s', 's', refineKeys[1]![2], 'not run: set BENCH_PAPER_SCALE=1 (estimated ~44 min on 2 cores from path-point counts, see docs/decisions.md)');
+      missing(
+        'paper_scale_total_s',
+        's',
+        refineKeys[1]![2],
+        'not run: set BENCH_PAPER_SCALE=1 (estimated ~44 min on 2 cores from path-point counts, see docs/decisions.md)',
+      );
       return;
     }
     const scale = await measurePaperScale('configs/digits-paper.json');
