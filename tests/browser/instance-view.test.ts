@@ -124,12 +124,14 @@ describe('instance view in Chromium, at the target checkpoint', () => {
   it('lists the instances inside a brushed rectangle', async () => {
     // The brush takes the cursor once the first drawing has finished.
     const canvas = await waitForStillChart(chart());
-    const box = (await canvas.boundingBox())!;
+    const { width, height } = (await canvas.boundingBox())!;
     // The rectangle brush is on from the start: a drag that starts inside the plot area (8 px in, 36 px down) selects.
-    await page.mouse.move(box.x + 10, box.y + 38);
+    // Each point is placed relative to the canvas when the pointer moves there (hover scrolls it into view and reads
+    // its box then), so a panel above that changes height while the page settles cannot move the drag off the plot.
+    await canvas.hover({ position: { x: 10, y: 38 } });
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10, { steps: 5 });
+    await canvas.hover({ position: { x: width / 2, y: height / 2 } });
+    await canvas.hover({ position: { x: width - 10, y: height - 10 } });
     await page.mouse.up();
     const rows = page.getByTestId('instance-selection-row');
     // The rectangle spans the whole plot, so it holds every drawn instance (the list may fill in over a few frames).
