@@ -14,34 +14,24 @@ export interface NetworkLayerRangeProps {
 }
 
 export function NetworkLayerRange(props: NetworkLayerRangeProps): JSX.Element {
-  // `selected` on the options, not `value` on the select: the value would be set before the options exist.
-  const options = (selectedLayer: number): JSX.Element => (
-    <For each={props.layers}>
-      {(name, i) => (
-        <option value={i()} selected={i() === selectedLayer}>
-          {name}
-        </option>
-      )}
-    </For>
+  /** One end of the range: a select of every layer, the end's own layer selected. */
+  const endSelect = (end: 'first' | 'last', testId: string, title: string): JSX.Element => (
+    <select data-testid={testId} title={title} onChange={(e) => props.onRange(moveRangeEnd(props.range, end, Number(e.currentTarget.value)))}>
+      {/* `selected` on the options, not `value` on the select: the value would be set before the options exist. */}
+      <For each={props.layers}>
+        {(name, i) => (
+          <option value={i()} selected={i() === props.range[end]}>
+            {name}
+          </option>
+        )}
+      </For>
+    </select>
   );
   return (
     <label title={RANGE_HINT}>
-      layers{' '}
-      <select
-        data-testid="network-layer-from"
-        title="First layer drawn"
-        onChange={(e) => props.onRange(moveRangeEnd(props.range, 'first', Number(e.currentTarget.value)))}
-      >
-        {options(props.range.first)}
-      </select>
+      layers {endSelect('first', 'network-layer-from', 'First layer drawn')}
       {' – '}
-      <select
-        data-testid="network-layer-to"
-        title="Last layer drawn"
-        onChange={(e) => props.onRange(moveRangeEnd(props.range, 'last', Number(e.currentTarget.value)))}
-      >
-        {options(props.range.last)}
-      </select>
+      {endSelect('last', 'network-layer-to', 'Last layer drawn')}
       <span class="muted" data-testid="network-layer-count">{` ${props.range.last - props.range.first + 1} of ${props.layers.length}`}</span>
     </label>
   );
