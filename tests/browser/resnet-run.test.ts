@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { NetworkResponse } from '../../core/analysis-protocol.ts';
-import type { NetworkClassAbstraction } from '../../core/network-protocol.ts';
+import type { NetworkClassAbstraction, WeightSliceResponse } from '../../core/network-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
 import { RESNET_20_LAYERS } from '../helpers/resnet-run-fixture.ts';
@@ -87,6 +87,31 @@ function expectedCells(c: NetworkClassAbstraction, layers: readonly string[]): {
       0,
     );
   return { matrixCells, importantWeights };
+}
+
+/**
+ * Viewport position of a pixel of an important target weight: the cells are painted on a canvas, where only those
+ * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
+ */
+async function importantWeightSpot(): Promise<{ x: number; y: number }> {
+  const cells = panel().getByTestId('network-cells');
+  const spot = await cells.evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    const scale = c.width / c.clientWidth;
+    for (let e = 0; e < data.length; e += 4) {
+      if (data[e + 3]! > 60 && data[e + 2]! - data[e]! > 100) {
+        const pixel = e / 4;
+        return { x: (pixel % c.width) / scale, y: Math.floor(pixel / c.width) / scale };
+      }
+    }
+    return null;
+  });
+  expect(spot).not.toBeNull();
+  return cells.evaluate((c: HTMLCanvasElement, at: { x: number; y: number }) => {
+    window.scrollBy(0, c.getBoundingClientRect().top + at.y - window.innerHeight / 2);
+    const box = c.getBoundingClientRect();
+    return { x: box.left + at.x, y: box.top + at.y };
+  }, spot!);
 }
 
 describe('network view of a trained and analysed ResNet-20 run in Chromium', () => {
@@ -196,4 +221,32 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
     expect(await drawnLayers()).toEqual(RESNET_20_LAYERS.slice(14));
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
+  it('details a clicked important weight inside a block: its 3x3 kernel slice in both models, as the route serves it', async () => {
+    await openNetwork();
+    const spot = await importantWeightSpot();
+    await page.mouse.move(spot.x, spot.y);
+    const hovered = panel().getByTestId('network-cell-hover');
+    expect(await hovered.locator('title').textContent()).toMatch(/important target weight: \d+ instances/);
+    const [from, to, block] = await Promise.all(['data-from', 'data-to', 'data-block'].map((name) => hovered.getAttribute(name)));
+    // The last eight layers' direct pairs are conv1 -> conv2 inside a block of stage 3.
+    expect(block).toMatch(/^stage3_block\d_conv2$/);
+    await page.mouse.click(spot.x, spot.y);
+    const detail = page.getByTestId('network-weight-detail');
+    await detail.waitFor({ timeout: 10_000 });
+    expect(await detail.textContent()).toContain(`${from} → `);
+    const res = await fetch(`${session.monitor.url}api/runs/${RUN}/epochs/target/1/layers/${block}/weights?from=${from}&to=${to}`);
+    expect(res.status).toBe(200);
+    const served = (await res.json()) as WeightSliceResponse;
+    expect(served).toMatchObject({ layer: block, fromLayer: block!.replace('conv2', 'conv1'), kind: 'conv', rows: 3, cols: 3 });
+    for (const model of ['target', 'source']) {
+      const map = detail.getByTestId(`network-weight-map-${model}`);
+      await map.waitFor({ timeout: 10_000 });
+      expect(await map.locator('svg').first().locator('rect').count()).toBe(9);
+    }
+    // Its two neurons' feature images render in child processes that open the store: let them finish before it goes.
+    await expect
+      .poll(() => detail.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).complete)), { timeout: 60_000, interval: 250 })
+      .toBe(true);
+    expect(session.pageErrors).toEqual([]);
+  }, 90_000);
 });
