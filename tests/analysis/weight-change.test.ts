@@ -39,4 +39,17 @@ describe('neuronWeightSimilarity', () => {
     expect(neuronWeightSimilarity(dense([0, 1], [0, 1]), dense([1, 1], [0, 1]))![0]).toBe(0);
     expect(neuronWeightSimilarity(dense([0, 1], [0, 1]), dense([1, 1, 1], [0, 1, 1]))).toBeNull();
   });
+
+  it('reads a layer without a bias (a convolution before batch norm stores an empty one) from its kernel alone', () => {
+    // 1x1 kernel, 2 inputs, 3 output channels, no bias: before, the empty bias made the row walk never advance.
+    const a: LayerParameters = { kernelShape: [1, 1, 2, 3], kernel: Float32Array.from([1, 0, 1, 0, 1, 1]), bias: new Float32Array(0) };
+    const b: LayerParameters = { kernelShape: [1, 1, 2, 3], kernel: Float32Array.from([2, 0, -1, 0, 5, -1]), bias: new Float32Array(0) };
+    expect(Array.from(neuronWeightSimilarity(a, b)!, (x) => Number(x.toFixed(6)))).toEqual([1, 1, -1]);
+    expect(
+      neuronWeightSimilarity(
+        { kernelShape: [0, 2], kernel: new Float32Array(0), bias: new Float32Array(0) },
+        { kernelShape: [0, 2], kernel: new Float32Array(0), bias: new Float32Array(0) },
+      ),
+    ).toEqual(new Float32Array(2));
+  });
 });
