@@ -11,8 +11,7 @@ import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { NetworkClassAbstraction, WeightSliceResponse } from '../../core/network-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
-import { RESNET_20_LAYERS } from '../helpers/resnet-run-fixture.ts';
-import { trainResNetRun } from '../helpers/trained-resnet-run.ts';
+import { resNet20MonitoredLayers, trainResNetRun } from '../helpers/trained-resnet-run.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -20,9 +19,11 @@ const RUN = 'resnet';
 const CHECKPOINT = `?run=${RUN}&phase=target&epoch=1`;
 let session: DashboardSession;
 let page: Page;
+let modelLayers: string[];
 
 beforeAll(async () => {
   await trainResNetRun(dir, db, RUN);
+  modelLayers = resNet20MonitoredLayers();
   session = await openDashboardSession(db);
   page = session.page;
 }, 60_000);
@@ -121,9 +122,9 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
     const { result, settings } = await storedAbstraction();
     expect(settings).toBe('live');
     // The layers are the model's own, as `"model": "resnet-20"` builds it, in model order.
-    expect(result.layers).toEqual(RESNET_20_LAYERS);
+    expect(result.layers).toEqual(modelLayers);
     expect(result.layers).toHaveLength(22);
-    const shown = RESNET_20_LAYERS.slice(14);
+    const shown = modelLayers.slice(14);
     expect(await drawnLayers()).toEqual(shown);
     expect(await rangeSelects()).toEqual(['14', '21']);
     expect(urlRange()).toBeNull();
@@ -131,12 +132,12 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
     // The overview lists every layer with the stored important neuron count of the first class, the drawn rows marked.
     const firstClass = result.classes[0]!;
     const rows = page.getByTestId('network-summary').locator('tbody tr');
-    expect(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')))).toEqual(RESNET_20_LAYERS);
+    expect(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')))).toEqual(modelLayers);
     expect(await rows.evaluateAll((els) => els.filter((el) => el.getAttribute('data-shown') === 'true').map((el) => el.getAttribute('data-layer')))).toEqual(
       shown,
     );
     expect(await rows.evaluateAll((els) => els.map((el) => Number(el.querySelector('td:nth-child(2)')!.textContent)))).toEqual(
-      RESNET_20_LAYERS.map((name) => firstClass.layers.find((l) => l.layer === name)!.importantNeurons.length),
+      modelLayers.map((name) => firstClass.layers.find((l) => l.layer === name)!.importantNeurons.length),
     );
 
     // Every drawn layer's labels are its stored important neurons of both models, in their order.
@@ -157,7 +158,7 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
     await expect.poll(urlRange).toBe('stage2_block1_conv1..fc');
     await page.getByTestId('network-layer-to').selectOption({ label: 'stage2_block3_conv2' });
     await expect.poll(urlRange).toBe('stage2_block1_conv1..stage2_block3_conv2');
-    const picked = RESNET_20_LAYERS.slice(7, 14);
+    const picked = modelLayers.slice(7, 14);
     await expect.poll(drawnLayers).toEqual(picked);
 
     const check = async (): Promise<void> => {
@@ -180,6 +181,7 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
       const reasons = across.map((pair) => result.links!.find((link) => `${link.fromLayer}>${link.toLayer}` === pair)!);
       expect(reasons.every((link) => !link.direct && /shortcut|Add/.test(link.reason!))).toBe(true);
       expect(titles).toEqual(reasons.map((link) => `similarity only: ${link.reason}; no important weights between them`));
+      expect(await panel().getByTestId('network-similarity-only').first().textContent()).toContain('similarity');
       const expected = expectedCells(result.classes[0]!, picked);
       expect(await painted('matrix-cells')).toBe(expected.matrixCells);
       expect(await painted('important-weights')).toBe(expected.importantWeights);
@@ -208,18 +210,18 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
 
   it('an overview row moves the range to its layer, back walks to the shared range, and unknown names fall back', async () => {
     await openNetwork('&layers=stage2_block1_conv1..stage2_block3_conv2');
-    expect(await drawnLayers()).toEqual(RESNET_20_LAYERS.slice(7, 14));
+    expect(await drawnLayers()).toEqual(modelLayers.slice(7, 14));
 
     // Seven layers wide, centred on stage1_block3_conv1 (position 5): positions 2..8.
     await page.getByTestId('network-summary').locator('tr[data-layer=stage1_block3_conv1]').click();
     await expect.poll(urlRange).toBe('stage1_block1_conv2..stage2_block1_conv2');
-    await expect.poll(drawnLayers).toEqual(RESNET_20_LAYERS.slice(2, 9));
+    await expect.poll(drawnLayers).toEqual(modelLayers.slice(2, 9));
     await page.goBack();
-    await expect.poll(drawnLayers).toEqual(RESNET_20_LAYERS.slice(7, 14));
+    await expect.poll(drawnLayers).toEqual(modelLayers.slice(7, 14));
 
     // A range naming layers the run does not have (AlexNet's, say) falls back to the default.
     await openNetwork('&layers=conv1..fc8');
-    expect(await drawnLayers()).toEqual(RESNET_20_LAYERS.slice(14));
+    expect(await drawnLayers()).toEqual(modelLayers.slice(14));
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
   it('compares the source and target checkpoints layer by layer (the convolutions have no bias)', async () => {
@@ -230,7 +232,7 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
       .poll(() => page.getByTestId('compare-view').getAttribute('data-rendered-key'), { timeout: 30_000, interval: 250 })
       .toBe('resnet · source · epoch 1|resnet · target · epoch 1');
     const rows = page.getByTestId('compare-layer-row');
-    expect(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')))).toEqual(RESNET_20_LAYERS);
+    expect(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-layer')))).toEqual(modelLayers);
     // One epoch of fine-tuning moved every layer; the view shows the distances the route computed.
     const res = await fetch(`${session.monitor.url}api/compare?a=${RUN}:source:1&b=${RUN}:target:1`);
     expect(res.status).toBe(200);

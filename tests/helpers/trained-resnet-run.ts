@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { RunMeta } from '../../core/protocol.ts';
 import { validateConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
+import { describeModel } from '../../trainer/model-description.ts';
+import { buildResNet20 } from '../../trainer/models/resnet-20.ts';
 import { writeClassImages } from './image-folders.ts';
 
 /** The classes of the run, in the order the trainer sorts them. */
@@ -37,4 +39,18 @@ export async function trainResNetRun(dir: string, db: string, runId: string): Pr
     dir,
   );
   return trainRun({ config, db, runId, progress: null, log: () => {} });
+}
+
+/**
+ * ResNet-20's monitored layers in model order, as the builder names them (stem, 18 block convolutions, 2 projection
+ * shortcuts, fc): what a view of the trained run must list, read from the model rather than from the run. Builds the
+ * model on the current backend, so call it after training has chosen one.
+ */
+export function resNet20MonitoredLayers(): string[] {
+  const model = buildResNet20({ classCount: TRAINED_RESNET_CLASSES.length, seed: 1 });
+  try {
+    return describeModel(model).monitoredLayers;
+  } finally {
+    model.dispose();
+  }
 }
