@@ -49,13 +49,15 @@ function neuronCount({ kernel, kernelShape, bias }: LayerParameters): number {
 /**
  * Per neuron (output unit or channel): the cosine similarity of its incoming weights and bias in `a` and
  * in `b`, in [-1, 1]; 0 where either vector is all zeros. A layer without a bias compares its kernel alone.
- * Null when the shapes differ. A fine-tuned copy keeps neuron i as neuron i, so no matching is needed.
+ * `neurons` is the layer's neuron count when its class says more than the row (a depthwise kernel [kh, kw, in, m]
+ * without a bias has in * m, the last two axes; analysis/run-layers.ts knows it); by default it comes from the row.
+ * Null when the shapes differ or `neurons` does not divide the kernel. A fine-tuned copy keeps neuron i as neuron i,
+ * so no matching is needed.
  */
-export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): Float32Array | null {
-  if (!sameShape(a, b)) {
+export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters, neurons = neuronCount(a)): Float32Array | null {
+  if (!sameShape(a, b) || (neurons > 0 && a.kernel.length % neurons !== 0)) {
     return null;
   }
-  const neurons = neuronCount(a);
   const withBias = a.bias.length === neurons;
   const dot = new Float64Array(neurons);
   const na = new Float64Array(neurons);

@@ -52,4 +52,13 @@ describe('neuronWeightSimilarity', () => {
       ),
     ).toEqual(new Float32Array(2));
   });
+
+  it('takes the neuron count of a depthwise kernel [kh, kw, in, m] from its class: in * m channels, not m', () => {
+    // 1x1 depthwise kernel over 3 channels, multiplier 1, no bias: three neurons, one weight each.
+    const depthwise = (kernel: number[]): LayerParameters => ({ kernelShape: [1, 1, 3, 1], kernel: Float32Array.from(kernel), bias: new Float32Array(0) });
+    expect(Array.from(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]), 3)!)).toEqual([1, -1, 1]);
+    // Without it the row reads one neuron over all three channels.
+    expect(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]))).toHaveLength(1);
+    expect(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]), 2)).toBeNull();
+  });
 });
