@@ -146,8 +146,9 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
     expect(await drawnNeurons('network-source-neuron')).toEqual(Object.fromEntries(shown.map((name) => [name, byName(name).importantSourceNeurons])));
     const expected = expectedCells(firstClass, shown);
     expect(expected.importantWeights).toBeGreaterThan(0);
-    expect(await painted('matrix-cells')).toBe(expected.matrixCells);
-    expect(await painted('important-weights')).toBe(expected.importantWeights);
+    // The canvas is painted in an effect after the SVG: its counts are polled, not read once.
+    await expect.poll(() => painted('matrix-cells')).toBe(expected.matrixCells);
+    await expect.poll(() => painted('important-weights')).toBe(expected.importantWeights);
     expect(session.pageErrors).toEqual([]);
   }, 60_000);
 
@@ -183,8 +184,9 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
       expect(titles).toEqual(reasons.map((link) => `similarity only: ${link.reason}; no important weights between them`));
       expect(await panel().getByTestId('network-similarity-only').first().textContent()).toContain('similarity');
       const expected = expectedCells(result.classes[0]!, picked);
-      expect(await painted('matrix-cells')).toBe(expected.matrixCells);
-      expect(await painted('important-weights')).toBe(expected.importantWeights);
+      // The canvas is painted in an effect after the SVG: its counts are polled, not read once.
+      await expect.poll(() => painted('matrix-cells')).toBe(expected.matrixCells);
+      await expect.poll(() => painted('important-weights')).toBe(expected.importantWeights);
       // The overview says the same of the layer a shortcut feeds, and marks the picked rows.
       const fedByShortcut = page.getByTestId('network-summary').locator('tr[data-layer=stage2_block2_conv1] td').last();
       expect(await fedByShortcut.textContent()).toBe('similarity only');
