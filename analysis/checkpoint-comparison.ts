@@ -29,11 +29,19 @@ export function classAccuracyChanges(a: SideAccuracy, b: SideAccuracy): ClassAcc
   return rows;
 }
 
-/** Per layer of `b` (matched to `a` by name): relative L2 distance from a, and per-neuron weight similarity. */
-export function layerChanges(a: readonly (LayerParameters & { layer: LayerName })[], b: readonly (LayerParameters & { layer: LayerName })[]): LayerChange[] {
+/**
+ * Per layer of `b` (matched to `a` by name): relative L2 distance from a, and per-neuron weight similarity. `neurons`
+ * counts a layer's neurons from its class and kernel (analysis/run-layers.ts), for kernels whose last axis is not
+ * the neuron (depthwise); without it the row alone decides.
+ */
+export function layerChanges(
+  a: readonly (LayerParameters & { layer: LayerName })[],
+  b: readonly (LayerParameters & { layer: LayerName })[],
+  neurons?: (layer: LayerName, kernelShape: readonly number[]) => number,
+): LayerChange[] {
   return b.map((lb): LayerChange => {
     const la = a.find((l) => l.layer === lb.layer);
-    const similarity = la ? neuronWeightSimilarity(la, lb) : null;
+    const similarity = la ? neuronWeightSimilarity(la, lb, neurons?.(lb.layer, lb.kernelShape)) : null;
     return { layer: lb.layer, relativeL2: la ? relativeL2(la, lb) : null, neuronSimilarity: similarity && summariseSimilarity(similarity) };
   });
 }

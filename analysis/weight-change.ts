@@ -38,15 +38,27 @@ export function relativeL2(reference: LayerParameters, current: LayerParameters)
 }
 
 /**
- * Per neuron (output unit or channel): the cosine similarity of its incoming weights and bias in `a` and
- * in `b`, in [-1, 1]; 0 where either vector is all zeros. Null when the shapes differ. A fine-tuned copy
- * keeps neuron i as neuron i, so no matching is needed.
+ * A row's neurons: one per bias entry, or the kernel's last axis when the layer has no bias (a convolution before
+ * batch norm stores an empty one, as every convolution of ResNet-20 and MobileNet-32 does). A bias that is not one
+ * per neuron (a separable convolution's row carries its pointwise kernel there) is not counted either.
  */
-export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): Float32Array | null {
-  if (!sameShape(a, b)) {
+function neuronCount({ kernel, kernelShape, bias }: LayerParameters): number {
+  return bias.length > 0 && kernel.length % bias.length === 0 ? bias.length : (kernelShape.at(-1) ?? 0);
+}
+
+/**
+ * Per neuron (output unit or channel): the cosine similarity of its incoming weights and bias in `a` and
+ * in `b`, in [-1, 1]; 0 where either vector is all zeros. A layer without a bias compares its kernel alone.
+ * `neurons` is the layer's neuron count when its class says more than the row (a depthwise kernel [kh, kw, in, m]
+ * without a bias has in * m, the last two axes; analysis/run-layers.ts knows it); by default it comes from the row.
+ * Null when the shapes differ or `neurons` does not divide the kernel. A fine-tuned copy keeps neuron i as neuron i,
+ * so no matching is needed.
+ */
+export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters, neurons = neuronCount(a)): Float32Array | null {
+  if (!sameShape(a, b) || (neurons > 0 && a.kernel.length % neurons !== 0)) {
     return null;
   }
-  const neurons = a.bias.length;
+  const withBias = a.bias.length === neurons;
   const dot = new Float64Array(neurons);
   const na = new Float64Array(neurons);
   const nb = new Float64Array(neurons);
@@ -54,7 +66,7 @@ export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): 
   // modulo per element (the compare route runs this on the monitor's event loop), in the same summation order.
   const ka = a.kernel;
   const kb = b.kernel;
-  for (let row = 0; row < ka.length; row += neurons) {
+  for (let row = 0; neurons > 0 && row < ka.length; row += neurons) {
     for (let o = 0; o < neurons; o++) {
       const x = ka[row + o]!;
       const y = kb[row + o]!;
@@ -65,8 +77,8 @@ export function neuronWeightSimilarity(a: LayerParameters, b: LayerParameters): 
   }
   const out = new Float32Array(neurons);
   for (let o = 0; o < neurons; o++) {
-    const x = a.bias[o]!;
-    const y = b.bias[o]!;
+    const x = withBias ? a.bias[o]! : 0;
+    const y = withBias ? b.bias[o]! : 0;
     const d = dot[o]! + x * y;
     const n = Math.sqrt((na[o]! + x * x) * (nb[o]! + y * y));
     out[o] = n > 0 ? d / n : 0;

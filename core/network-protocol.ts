@@ -184,6 +184,6 @@ export interface WeightSliceResponse {
   values: number[];
   /** Dense only: every weight into `to`, in `from` order (where this one stands among them); empty otherwise. */
   incoming: number[];
-  /** Bias of neuron `to`. */
+  /** Bias of neuron `to`; 0 for a layer without a bias. */
   bias: number;
 }

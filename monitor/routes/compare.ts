@@ -209,8 +209,8 @@ async function compareCheckpoints(
       const [weights, { layers: monitored }] = await Promise.all([store.getWeights(id), readRunLayers(store, id.runId)]);
       return weights.filter((l) => monitored.includes(l.layer));
     };
-    const [wa, wb] = await Promise.all([monitoredOnly(a), monitoredOnly(b)]);
-    layers = layerChanges(wa, wb);
+    const [wa, wb, { neurons }] = await Promise.all([monitoredOnly(a), monitoredOnly(b), readRunLayers(store, b.runId)]);
+    layers = layerChanges(wa, wb, neurons);
     if (layers.every((l) => l.relativeL2 === null)) {
       layers = null;
       layersUnavailable = 'The two models have different architectures, so their weights cannot be compared.';

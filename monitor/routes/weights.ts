@@ -62,7 +62,8 @@ export function weightRoutes(store: Store): Hono {
       cols: slice.cols,
       values: roundAll(slice.values),
       incoming: roundAll(slice.incoming),
-      bias: roundSignificant(kernel.bias[to]!),
+      // A layer without a bias (a convolution before batch norm) stores an empty one: its bias is 0, not absent.
+      bias: roundSignificant(kernel.bias[to] ?? 0),
     };
     return c.json(body, 200, { 'cache-control': 'public, max-age=86400' });
   });

@@ -62,6 +62,26 @@ describe('layerChanges', () => {
   });
 });
 
+describe('layerChanges of a depthwise layer', () => {
+  it('summarises one similarity per channel when told the layer is depthwise', () => {
+    // 1x1 depthwise kernel over 4 channels (multiplier 1, no bias, as MobileNet-32 stores it): channel 3 flipped.
+    const layer = (kernel: number[]) => ({
+      layer: 'block1_depthwise',
+      kernelShape: [1, 1, 4, 1],
+      kernel: Float32Array.from(kernel),
+      bias: new Float32Array(0),
+    });
+    const [change] = layerChanges([layer([1, 2, 3, 4])], [layer([2, 4, 6, -4])], (_, shape) => shape[2]! * shape[3]!);
+    expect(change!.neuronSimilarity!.histogram.reduce((x, y) => x + y, 0)).toBe(4);
+    expect(change!.neuronSimilarity!.leastSimilar.map((n) => [n.neuron, n.similarity])).toEqual([
+      [3, -1],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
+  });
+});
+
 describe('importantChanges', () => {
   const cls = (classIndex: number, neurons: number[], weights: [number, number][]): NetworkClassAbstraction => ({
     classIndex,

@@ -39,4 +39,26 @@ describe('neuronWeightSimilarity', () => {
     expect(neuronWeightSimilarity(dense([0, 1], [0, 1]), dense([1, 1], [0, 1]))![0]).toBe(0);
     expect(neuronWeightSimilarity(dense([0, 1], [0, 1]), dense([1, 1, 1], [0, 1, 1]))).toBeNull();
   });
+
+  it('reads a layer without a bias (a convolution before batch norm stores an empty one) from its kernel alone', () => {
+    // 1x1 kernel, 2 inputs, 3 output channels, no bias: before, the empty bias made the row walk never advance.
+    const a: LayerParameters = { kernelShape: [1, 1, 2, 3], kernel: Float32Array.from([1, 0, 1, 0, 1, 1]), bias: new Float32Array(0) };
+    const b: LayerParameters = { kernelShape: [1, 1, 2, 3], kernel: Float32Array.from([2, 0, -1, 0, 5, -1]), bias: new Float32Array(0) };
+    expect(Array.from(neuronWeightSimilarity(a, b)!, (x) => Number(x.toFixed(6)))).toEqual([1, 1, -1]);
+    expect(
+      neuronWeightSimilarity(
+        { kernelShape: [0, 2], kernel: new Float32Array(0), bias: new Float32Array(0) },
+        { kernelShape: [0, 2], kernel: new Float32Array(0), bias: new Float32Array(0) },
+      ),
+    ).toEqual(new Float32Array(2));
+  });
+
+  it('takes the neuron count of a depthwise kernel [kh, kw, in, m] from its class: in * m channels, not m', () => {
+    // 1x1 depthwise kernel over 3 channels, multiplier 1, no bias: three neurons, one weight each.
+    const depthwise = (kernel: number[]): LayerParameters => ({ kernelShape: [1, 1, 3, 1], kernel: Float32Array.from(kernel), bias: new Float32Array(0) });
+    expect(Array.from(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]), 3)!)).toEqual([1, -1, 1]);
+    // Without it the row reads one neuron over all three channels.
+    expect(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]))).toHaveLength(1);
+    expect(neuronWeightSimilarity(depthwise([1, 2, 3]), depthwise([2, -1, 3]), 2)).toBeNull();
+  });
 });
