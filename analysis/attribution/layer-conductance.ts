@@ -5,7 +5,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
 import { pathAlphas, type IntegrationMethod } from './integration-path.ts';
-import { imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
+import { cutLayers, imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
 import { forwardLogits, planPathChunks, type PathSegment } from './path-chunks.ts';
 
 export interface LayerConductanceOptions {
@@ -101,16 +101,17 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   }));
   // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
   const open = new Map<number, Float64Array[]>();
-  // Zero probes per chunk size, made once: every chunk but the last has the same rows, and filling fresh zeros
-  // as large as every layer's output for each pass cost as much as a layer's forward pass (issue 16, item 4).
-  const probes = new Map<number, tf.Tensor[]>();
-  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes };
+  // The first layer's zero probe per chunk size, made once: every chunk but the last has the same rows, and filling
+  // fresh zeros for each pass cost as much as a layer's forward pass (issue 16, item 4).
+  const probes = new Map<number, tf.Tensor>();
+  const rootProbe = geometry.length > 0 && cutLayers(model, [geometry[0]!.name]).length === 1;
+  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes, rootProbe };
   try {
     for (const segments of planPathChunks(count, alphas.length, batchSize)) {
       attributeChunk(pass, segments, open, layers);
     }
   } finally {
-    probes.forEach((tensors) => tensors.forEach((t) => t.dispose()));
+    probes.forEach((t) => t.dispose());
   }
   return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
 }
@@ -146,8 +147,10 @@ interface ChunkPass {
   targets: Int32Array;
   classes: number;
   geometry: LayerGeometry[];
-  /** Zero probes by row count, kept across chunks (they are only read); disposed by the caller. */
-  probes: Map<number, tf.Tensor[]>;
+  /** Whether the first layer is a cut of the graph, so the backward pass can end at a zero probe on its output. */
+  rootProbe: boolean;
+  /** That probe by row count, kept across chunks (it is only read); disposed by the caller. */
+  probes: Map<number, tf.Tensor>;
 }
 
 /**
@@ -176,37 +179,66 @@ function passOfChunk(pass: ChunkPass, segments: PathSegment[], use: (layer: numb
   }
   const layerIndex = new Map(geometry.map((g, l) => [g.name, l]));
   const outputs: tf.Tensor[] = [];
-  let grads: tf.Tensor[] = [];
+  const grads: tf.Tensor[] = [];
   try {
-    grads = tf.tidy(() => {
+    tf.tidy(() => {
       const x = tf.tensor(inputs, [rows, ...pass.shape]);
       const weights = tf.tensor2d(targetWeights, [rows, classes]);
-      // Zero probes added to each layer's output: dF/d(probe) is dF/d(output), so one backward pass gives every layer.
-      let probes = pass.probes.get(rows);
-      if (!probes) {
-        probes = geometry.map((g) => tf.keep(tf.fill([rows, ...g.shape], 0)));
-        pass.probes.set(rows, probes);
+      // Where the backward pass ends: a zero probe added to the first layer's output when every path crosses that
+      // layer (dF/d(probe) is dF/d(output), and nothing upstream of it is differentiated), else the input.
+      let probe = pass.rootProbe ? pass.probes.get(rows) : undefined;
+      if (pass.rootProbe && probe === undefined) {
+        probe = tf.keep(tf.fill([rows, ...geometry[0]!.shape], 0));
+        pass.probes.set(rows, probe);
       }
-      return tf.grads((...p: tf.Tensor[]) => {
-        const logits = runGraph(pass.model, x, (name, y) => {
+      const rootGradient = tf.grad((root: tf.Tensor) => {
+        const logits = runGraph(pass.model, probe === undefined ? root : x, (name, y) => {
           const l = layerIndex.get(name);
           if (l === undefined) {
             return y;
           }
-          const probed = tf.add(y, p[l]!);
-          // Kept past the gradient's tidy: the layer outputs are the other factor of the sum.
-          outputs[l] = tf.keep(probed);
-          return probed;
+          if (l === 0 && probe !== undefined) {
+            // Kept past the gradient's tidy, as every layer's output: they are the other factor of the sum.
+            outputs[l] = tf.keep(tf.add(y, root));
+            return outputs[l];
+          }
+          outputs[l] = tf.keep(y);
+          return tapGradient(y, (dy) => {
+            grads[l] = tf.keep(dy.clone());
+          });
         });
         return tf.sum(tf.mul(logits, weights)) as tf.Scalar;
-      })(probes);
+      })(probe ?? x);
+      if (probe !== undefined) {
+        grads[0] = tf.keep(rootGradient);
+      }
     });
+    const missing = geometry.filter((_, l) => grads[l] === undefined).map((g) => g.name);
+    if (missing.length > 0) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Layer ${missing.join(', ')} does not lead to the model's output; attribute layers on a path to it.`);
+    }
     // No tensor is made between taking the views and the last use: a new one may grow the heap and detach them.
     outputs.forEach((y, l) => use(l, backendValues(y), backendValues(grads[l]!)));
   } finally {
     outputs.forEach((t) => t.dispose());
     grads.forEach((t) => t.dispose());
   }
+}
+
+/**
+ * y's values as a new tensor (an alias on cpu and wasm, whose Identity does not copy) whose gradient function hands
+ * dF/dy to `take` and passes it on. The tape calls it once every consumer's share of dF/dy is summed, so this is the
+ * total derivative, shortcuts included, as a zero probe's would be, without adding the probe to every output.
+ */
+function tapGradient(y: tf.Tensor, take: (dy: tf.Tensor) => void): tf.Tensor {
+  const tap = tf.customGrad((input, _save) => ({
+    value: (input as tf.Tensor).clone(),
+    gradFunc: (dy: tf.Tensor) => {
+      take(dy);
+      return dy;
+    },
+  }));
+  return tap(y);
 }
 
 /** Values of a float32 tensor without a copy on the wasm backend (a view of its heap, valid until a tensor is made). */
