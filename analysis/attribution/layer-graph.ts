@@ -63,8 +63,9 @@ type ModelLayer = tfl.LayersModel['layers'][number];
 /**
  * `layer.apply`, except for a Conv2D or Dense layer without activation inside a gradient. tfjs-layers runs those as
  * fused ops, whose custom gradient computes the kernel's and the bias's gradients along with the input's: attribution
- * never reads them, and the kernel's was 26% of the CPU samples of MobileNet-32's conductance bench, plain passes included. The
- * same layer as a plain conv2d or matMul plus a bias add records ops whose unused gradients the tape prunes.
+ * never reads them, and the kernel's was 26% of the CPU samples of MobileNet-32's conductance bench (plain passes
+ * included). The same layer as a plain conv2d or matMul plus a bias add records ops whose unused gradients the tape
+ * prunes.
  */
 function applyLayer(layer: ModelLayer, input: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
   const className = layer.getClassName();
