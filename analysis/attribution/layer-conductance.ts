@@ -1,10 +1,11 @@
 // Layer Conductance (Dhamdhere et al., "How important is a neuron?") of every neuron of a model's monitored
 // layers, the attribution behind important neurons and neuron similarity (paper §5.3), on any layer graph.
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
 import { pathAlphas, type IntegrationMethod } from './integration-path.ts';
-import { imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
+import { cutLayers, imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
 import { forwardLogits, planPathChunks, type PathSegment } from './path-chunks.ts';
 
 export interface LayerConductanceOptions {
@@ -100,35 +101,40 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   }));
   // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
   const open = new Map<number, Float64Array[]>();
-  // Zero probes per chunk size, made once: every chunk but the last has the same rows, and filling fresh zeros
-  // as large as every layer's output for each pass cost as much as a layer's forward pass (issue 16, item 4).
-  const probes = new Map<number, tf.Tensor[]>();
-  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes };
+  // The first layer's zero probe per chunk size, made once: every chunk but the last has the same rows, and filling
+  // fresh zeros for each pass cost as much as a layer's forward pass (issue 16, item 4).
+  const probes = new Map<number, tf.Tensor>();
+  const rootProbe = geometry.length > 0 && cutLayers(model, [geometry[0]!.name]).length === 1;
+  const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes, rootProbe };
   try {
     for (const segments of planPathChunks(count, alphas.length, batchSize)) {
-      await attributeChunk(pass, segments, open, layers);
+      attributeChunk(pass, segments, open, layers);
     }
   } finally {
-    probes.forEach((tensors) => tensors.forEach((t) => t.dispose()));
+    probes.forEach((t) => t.dispose());
   }
   return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
 }
 
 /** Adds one chunk's Stieltjes terms to its instances' open maps and reduces every instance whose path ends in it. */
-async function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<number, Float64Array[]>, layers: LayerConductance[]): Promise<void> {
+function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<number, Float64Array[]>, layers: LayerConductance[]): void {
   const { geometry, alphas } = pass;
-  const { outputs, gradients } = await passOfChunk(pass, segments);
-  let row = 0;
-  for (const s of segments) {
-    const maps = open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons));
-    maps.forEach((map, l) => addStieltjesSum(map, outputs[l]!, gradients[l]!, row, s.to - s.from));
-    open.set(s.instance, maps);
-    row += s.to - s.from + 1;
+  const maps = segments.map((s) => open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons)));
+  passOfChunk(pass, segments, (l, y, dy) => {
+    let row = 0;
+    segments.forEach((s, i) => {
+      addStieltjesSum(maps[i]![l]!, y, dy, row, s.to - s.from);
+      row += s.to - s.from + 1;
+    });
+  });
+  segments.forEach((s, i) => {
     if (s.to === alphas.length - 1) {
-      reduceSpatially(open.get(s.instance)!, geometry, layers, s.instance);
+      reduceSpatially(maps[i]!, geometry, layers, s.instance);
       open.delete(s.instance);
+    } else {
+      open.set(s.instance, maps[i]!);
     }
-  }
+  });
 }
 
 interface ChunkPass {
@@ -141,16 +147,20 @@ interface ChunkPass {
   targets: Int32Array;
   classes: number;
   geometry: LayerGeometry[];
-  /** Zero probes by row count, kept across chunks (they are only read); disposed by the caller. */
-  probes: Map<number, tf.Tensor[]>;
+  /** Whether the first layer is a cut of the graph, so the backward pass can end at a zero probe on its output. */
+  rootProbe: boolean;
+  /** That probe by row count, kept across chunks (it is only read); disposed by the caller. */
+  probes: Map<number, tf.Tensor>;
 }
 
 /**
- * One forward and backward pass over the chunk's path points: per layer, its output y and dF/dy, row-major
- * (rows x positions * neurons, rows in segment order). The products and sums are left to `addStieltjesSum`:
- * done with tensor ops (row slices and a selection matmul per layer) they cost as much as the conv passes.
+ * One forward and backward pass over the chunk's path points; then, per layer, `use(layer, y, dF/dy)` with both
+ * row-major (rows x positions * neurons, rows in segment order). The arrays are views of the backend's memory where
+ * it allows (wasm), valid only during the call: copying every layer's maps out of the wasm heap cost 4-7% of
+ * MobileNet-32's conductance time. The products and sums stay in JS (`addStieltjesSum`): done with tensor ops (row
+ * slices and a selection matmul per layer) they cost as much as the conv passes.
  */
-async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ outputs: Float32Array[]; gradients: Float32Array[] }> {
+function passOfChunk(pass: ChunkPass, segments: PathSegment[], use: (layer: number, y: Float32Array, dy: Float32Array) => void): void {
   const { pixels, alphas, classes, geometry } = pass;
   const rows = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
   const inputs = new Float32Array(rows * pixels);
@@ -169,47 +179,95 @@ async function passOfChunk(pass: ChunkPass, segments: PathSegment[]): Promise<{ 
   }
   const layerIndex = new Map(geometry.map((g, l) => [g.name, l]));
   const outputs: tf.Tensor[] = [];
-  let grads: tf.Tensor[] = [];
+  const grads: tf.Tensor[] = [];
   try {
-    grads = tf.tidy(() => {
+    tf.tidy(() => {
       const x = tf.tensor(inputs, [rows, ...pass.shape]);
       const weights = tf.tensor2d(targetWeights, [rows, classes]);
-      // Zero probes added to each layer's output: dF/d(probe) is dF/d(output), so one backward pass gives every layer.
-      let probes = pass.probes.get(rows);
-      if (!probes) {
-        probes = geometry.map((g) => tf.keep(tf.zeros([rows, ...g.shape])));
-        pass.probes.set(rows, probes);
+      // Where the backward pass ends: a zero probe added to the first layer's output when every path crosses that
+      // layer (dF/d(probe) is dF/d(output), and nothing upstream of it is differentiated), else the input.
+      let probe = pass.rootProbe ? pass.probes.get(rows) : undefined;
+      if (pass.rootProbe && probe === undefined) {
+        probe = tf.keep(tf.fill([rows, ...geometry[0]!.shape], 0));
+        pass.probes.set(rows, probe);
       }
-      return tf.grads((...p: tf.Tensor[]) => {
-        const logits = runGraph(pass.model, x, (name, y) => {
+      const rootGradient = tf.grad((root: tf.Tensor) => {
+        const logits = runGraph(pass.model, probe === undefined ? root : x, (name, y) => {
           const l = layerIndex.get(name);
           if (l === undefined) {
             return y;
           }
-          const probed = tf.add(y, p[l]!);
-          // Kept past the gradient's tidy: the layer outputs are the other factor of the sum.
-          outputs[l] = tf.keep(probed);
-          return probed;
+          if (l === 0 && probe !== undefined) {
+            // Kept past the gradient's tidy, as every layer's output: they are the other factor of the sum.
+            outputs[l] = tf.keep(tf.add(y, root));
+            return outputs[l];
+          }
+          outputs[l] = tf.keep(y);
+          return tapGradient(y, (dy) => {
+            grads[l] = tf.keep(dy.clone());
+          });
         });
         return tf.sum(tf.mul(logits, weights)) as tf.Scalar;
-      })(probes);
+      })(probe ?? x);
+      if (probe !== undefined) {
+        grads[0] = tf.keep(rootGradient);
+      }
     });
-    const [y, dy] = await Promise.all([Promise.all(outputs.map((t) => t.data())), Promise.all(grads.map((t) => t.data()))]);
-    return { outputs: y as Float32Array[], gradients: dy as Float32Array[] };
+    const missing = geometry.filter((_, l) => grads[l] === undefined).map((g) => g.name);
+    if (missing.length > 0) {
+      throw new TransferscopeError('INVALID_ARGUMENT', `Layer ${missing.join(', ')} does not lead to the model's output; attribute layers on a path to it.`);
+    }
+    // No tensor is made between taking the views and the last use: a new one may grow the heap and detach them.
+    outputs.forEach((y, l) => use(l, backendValues(y), backendValues(grads[l]!)));
   } finally {
     outputs.forEach((t) => t.dispose());
     grads.forEach((t) => t.dispose());
   }
 }
 
-/** Adds one path segment's `steps` terms dF/dy(a_k) * (y(a_{k+1}) - y(a_k)), its points at rows `first`..`first + steps`, to an instance's map. */
+/**
+ * y's values as a new tensor (an alias on cpu and wasm, whose Identity does not copy) whose gradient function hands
+ * dF/dy to `take` and passes it on. The tape calls it once every consumer's share of dF/dy is summed, so this is the
+ * total derivative, shortcuts included, as a zero probe's would be, without adding the probe to every output.
+ */
+function tapGradient(y: tf.Tensor, take: (dy: tf.Tensor) => void): tf.Tensor {
+  const tap = tf.customGrad((input, _save) => ({
+    value: (input as tf.Tensor).clone(),
+    gradFunc: (dy: tf.Tensor) => {
+      take(dy);
+      return dy;
+    },
+  }));
+  return tap(y);
+}
+
+/** Values of a float32 tensor without a copy on the wasm backend (a view of its heap, valid until a tensor is made). */
+function backendValues(t: tf.Tensor): Float32Array {
+  // By name, not instanceof: importing the wasm package here would register its backend in every process.
+  if (tf.getBackend() === 'wasm') {
+    return (tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array;
+  }
+  return t.dataSync() as Float32Array;
+}
+
+/** Map entries per block of `addStieltjesSum`: its map, y and dy blocks stay in cache over all the segment's steps. */
+const STIELTJES_BLOCK = 2048;
+
+/**
+ * Adds one path segment's `steps` terms dF/dy(a_k) * (y(a_{k+1}) - y(a_k)), its points at rows `first`..`first + steps`,
+ * to an instance's map. Block by block of the map, all steps per block: each entry sums its terms in the same order
+ * as a row-by-row loop, but the map is read and written once per segment, not once per step.
+ */
 function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number): void {
   const width = map.length;
-  for (let k = first; k < first + steps; k++) {
-    const here = k * width;
-    const next = here + width;
-    for (let d = 0; d < width; d++) {
-      map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
+  for (let start = 0; start < width; start += STIELTJES_BLOCK) {
+    const end = Math.min(width, start + STIELTJES_BLOCK);
+    for (let k = first; k < first + steps; k++) {
+      const here = k * width;
+      const next = here + width;
+      for (let d = start; d < end; d++) {
+        map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
+      }
     }
   }
 }

@@ -1,8 +1,9 @@
 // Installs the training kernels the wasm backend lacks or runs slowly, so `model.fit` works and a
 // training step costs a few inference passes instead of ~60 (see CONTEXT.md for the profile).
 import '@tensorflow/tfjs-backend-wasm';
-import { BatchMatMul, Mean, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Cast, Mean, Sum, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-mat-mul.ts';
+import { makeCastConfig } from './cast-alias.ts';
 import { registeredWasmKernel } from './wasm-kernel-runner.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
@@ -28,6 +29,7 @@ const wrapperFactories: ReadonlyMap<string, (original: KernelConfig) => KernelCo
   [BatchMatMul, makeBatchMatMulConfig],
   [Sum, makeSumConfig],
   [Mean, makeMeanConfig],
+  [Cast, makeCastConfig],
 ]);
 
 const installed = new Set<KernelConfig>();
@@ -43,8 +45,8 @@ function install(config: KernelConfig): void {
 /**
  * Registers, for backendName 'wasm': Conv2DBackpropFilter and both depthwise backprop kernels
  * (missing from the backend), Conv2DBackpropInput, MaxPoolGrad and Tile (replacing slow ones), an
- * Identity that aliases instead of copying, and BatchMatMul, Sum and Mean wrappers that route
- * transposed / leading-axis cases to fast paths. Idempotent: a second call changes nothing. Works
+ * Identity that aliases instead of copying, BatchMatMul, Sum and Mean wrappers that route
+ * transposed / leading-axis cases to fast paths, and a Cast wrapper that aliases same-dtype casts. Idempotent: a second call changes nothing. Works
  * before or after `tf.setBackend('wasm')`; NHWC float32 only, and the conv kernels throw for
  * dilations other than 1.
  */

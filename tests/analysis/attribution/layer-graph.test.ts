@@ -92,6 +92,39 @@ describe('runGraph', () => {
     model.dispose();
   });
 
+  it("inside a gradient, gives the input gradient the fused layers give, without the kernels' gradients", async () => {
+    // A biased, strided linear Conv2D and a biased linear Dense besides the residual graph's bias-free convolutions.
+    const biased = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: GRAPH_INPUT_SHAPE, filters: 5, kernelSize: 3, strides: 2, padding: 'valid', biasInitializer: 'ones' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 3, biasInitializer: 'ones' }),
+      ],
+    });
+    for (const model of [smallResidualModel(3), biased]) {
+      const x = tf.tensor(graphImages(2), [2, ...GRAPH_INPUT_SHAPE]);
+      const inputGradient = (run: (input: tf.Tensor) => tf.Tensor) => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(run(input), tf.range(1, 4))))(x);
+      const kernelsOf = async (run: (input: tf.Tensor) => tf.Tensor) => {
+        const profile = await tf.profile(() => {
+          inputGradient(run).dispose();
+        });
+        return profile.kernelNames;
+      };
+      const ours = inputGradient((input) => runGraph(model, input));
+      const fused = inputGradient((input) => model.apply(input, { training: false }) as tf.Tensor);
+      const scale = Math.max(...(fused.dataSync() as Float32Array).map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      expect(tf.max(tf.abs(tf.sub(ours, fused))).dataSync()[0]! / scale).toBeLessThan(1e-5);
+      // The fused layers' gradient computes the kernel's gradient; runGraph's leaves it to the tape, which prunes it.
+      expect(await kernelsOf((input) => model.apply(input, { training: false }) as tf.Tensor)).toContain('Conv2DBackpropFilter');
+      const kernels = await kernelsOf((input) => runGraph(model, input));
+      expect(kernels).toContain('Conv2DBackpropInput');
+      expect(kernels).not.toContain('Conv2DBackpropFilter');
+      tf.dispose([x, ours, fused]);
+      model.dispose();
+    }
+  });
+
   it('refuses to attribute a layer the graph calls twice', () => {
     const input = tfl.input({ shape: [2] });
     const shared = tfl.layers.dense({ name: 'shared', units: 2 });

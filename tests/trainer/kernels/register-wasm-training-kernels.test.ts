@@ -16,6 +16,7 @@ const kernelNames = [
   'BatchMatMul',
   'Sum',
   'Mean',
+  'Cast',
 ];
 
 /** conv2d + maxPooling2d + dense with seeded initialisers, so cpu and wasm start from equal weights. */
