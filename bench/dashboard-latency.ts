@@ -1,5 +1,6 @@
 // Dashboard latencies in real headless Chromium: first paint of a stored run, scrubber move -> every view
 // re-rendered (warm and cold), and an epoch committed to LanceDB -> the dashboard showing it.
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { VALIDATION_SPLITS } from '../core/protocol.ts';
@@ -23,6 +24,8 @@ export interface LatencyResult {
   liveMs: number[];
   /** Renderer main-thread time per warm move (CDP `Performance.getMetrics`), in ms: less inflated by a loaded machine than wall time. */
   moveCpuMs: MoveCpu;
+  /** Per warm move, with `breakdown: true`; empty otherwise. */
+  breakdowns: MoveBreakdown[];
 }
 
 export interface MoveCpu {
@@ -44,7 +47,69 @@ export interface LatencyOptions {
   dashboardDir?: string;
   /** A panel (`data-testid`) scrolled to the top of the viewport before the warm moves: views draw only on screen. */
   scrollTo?: string;
+  /** Record, per warm move, where its wall time went (in-page timestamps; see `MoveBreakdown`). */
+  breakdown?: boolean;
+  /** Write a CDP CPU profile of the renderer over the warm moves to this file (open it in Chrome's DevTools). */
+  profile?: string;
 }
+
+/**
+ * One warm move seen from inside the page (ms after the keydown event was dispatched): when the last view settled,
+ * which one, the first frame after it, and the requests that went out during the move. `wall` is the bench's own
+ * measure (key press sent -> the polling saw every view settled), so `wall - frame` is the bench's overhead.
+ */
+export interface MoveBreakdown {
+  wall: number;
+  settled: number;
+  lastView: string;
+  frame: number;
+  requests: { name: string; start: number; end: number; bytes: number }[];
+}
+
+// Installed once in the page: attribute changes of `data-settled` / `data-rendered-step` and resources, timestamped.
+const installMoveLog = (): void => {
+  const log = { key: 0, settled: [] as { at: number; view: string }[], frames: [] as number[] };
+  (window as unknown as { moveLog: typeof log }).moveLog = log;
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      log.key = e.timeStamp;
+      log.settled = [];
+      log.frames = [];
+      const frame = (): void => {
+        log.frames.push(performance.now());
+        if (log.frames.length < 120) {
+          requestAnimationFrame(frame);
+        }
+      };
+      requestAnimationFrame(frame);
+    },
+    true,
+  );
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target as HTMLElement;
+      const value = el.getAttribute(r.attributeName!);
+      if ((r.attributeName === 'data-settled' && value === 'true') || (r.attributeName === 'data-rendered-step' && value !== '')) {
+        log.settled.push({ at: performance.now(), view: el.dataset.testid ?? el.className });
+      }
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-settled', 'data-rendered-step'] });
+};
+
+const readMoveLog = (): {
+  key: number;
+  settled: { at: number; view: string }[];
+  frames: number[];
+  requests: { name: string; start: number; end: number; bytes: number }[];
+} => {
+  const log = (window as unknown as { moveLog: { key: number; settled: { at: number; view: string }[]; frames: number[] } }).moveLog;
+  const requests = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .filter((r) => r.startTime >= log.key - 1)
+    .map((r) => ({ name: r.name.replace(location.origin, ''), start: r.startTime, end: r.responseEnd, bytes: r.encodedBodySize }));
+  performance.clearResourceTimings();
+  return { ...log, requests };
+};
 
 /**
  * Resolves once every view shows step `step`: the statistics view's confusion table is the step's, and every
@@ -75,7 +140,7 @@ function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
  * into a new run one by one and times each commit until the dashboard's scrubber shows it.
  */
 export async function measureDashboardLatency(store: Store, runId: string, options: LatencyOptions = {}): Promise<LatencyResult> {
-  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo } = options;
+  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo, breakdown = false, profile } = options;
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve(dashboardDir), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
@@ -119,6 +184,18 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Map<string, number>> =>
       new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value] as [string, number]));
+    if (breakdown) {
+      // tsx (esbuild's keepNames) wraps the named functions inside installMoveLog in `__name(...)`.
+      await page.evaluate('globalThis.__name = (f) => f');
+      await page.evaluate(installMoveLog);
+      await page.evaluate(() => performance.setResourceTimingBufferSize(10_000));
+    }
+    const breakdowns: MoveBreakdown[] = [];
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const before = await metrics();
     const scrubMs: number[] = [];
     let step = last.step;
@@ -129,9 +206,25 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       const started = performance.now();
       await page.keyboard.press(goingLeft ? 'ArrowLeft' : 'ArrowRight');
       await waitForEveryView(page, step, 60_000);
-      scrubMs.push(performance.now() - started);
+      const wall = performance.now() - started;
+      scrubMs.push(wall);
+      if (breakdown) {
+        const log = await page.evaluate(readMoveLog);
+        const last = log.settled.at(-1);
+        const settledAt = last?.at ?? log.key;
+        breakdowns.push({
+          wall,
+          settled: settledAt - log.key,
+          lastView: last?.view ?? '(none changed)',
+          frame: (log.frames.find((f) => f >= settledAt) ?? Number.NaN) - log.key,
+          requests: log.requests.map((r) => ({ ...r, start: r.start - log.key, end: r.end - log.key })),
+        });
+      }
     }
     const after = await metrics();
+    if (profile) {
+      writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    }
     // The metrics are cumulative seconds.
     const perMove = (name: string): number => (((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / Math.max(1, moves);
     const moveCpuMs: MoveCpu = {
@@ -143,7 +236,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
 
     const liveMs: number[] = [];
     if (liveEpochs === 0) {
-      return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
+      return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
     }
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
@@ -169,7 +262,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       );
       liveMs.push(performance.now() - committed);
     }
-    return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
+    return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
   } finally {
     await browser.close();
     await monitor.close();
