@@ -127,15 +127,21 @@ export function createPrefetcher(concurrency = 2): Prefetcher {
 
 /**
  * What the dashboard's per-epoch views ask for at an epoch, in the form `neighbourRequests` takes: the statistics
- * view's confusion table, and the analyses of the network, feature and instance views (their default settings;
- * a picked reference or class is the user's, not the scrubber's).
+ * view's confusion table, and the analyses of the network, feature and instance views (their default reference,
+ * at the settings the view would ask for; a picked reference or class is the user's, not the scrubber's).
  */
 export function scrubbedViewNeeds(client: DataClient, runId: string): NeededAt[] {
   const analysis =
     (kind: AnalysisKind, checkpointAt: (epochs: readonly EpochRecord[], at: EpochRecord) => EpochPin | null): NeededAt =>
     (epochs, at) => {
       const pin = checkpointAt(epochs, at);
-      return pin ? { key: analysisPath(kind, runId, pin), load: (signal) => client.analysis(kind, runId, pin, signal) } : null;
+      if (!pin) {
+        return null;
+      }
+      // The settings the view will ask for (createCheckpointAnalysis): a checkpoint reported refined is asked
+      // as ?settings=paper, so prefetching its default answer would fill a cache entry the view never reads.
+      const settings = client.isRefined(kind, runId, pin) ? 'paper' : undefined;
+      return { key: analysisPath(kind, runId, pin, { settings }), load: (signal) => client.analysis(kind, runId, pin, signal, null, settings) };
     };
   const anyCheckpoint = (epochs: readonly EpochRecord[], at: EpochRecord): EpochPin | null => {
     const t = networkTarget(epochs, at);
@@ -163,8 +169,10 @@ export function createScrubPrefetch(
 ): void {
   const prefetcher = createPrefetcher();
   onCleanup(() => prefetcher.cancel());
+  // A refinement reported for a neighbour changes the request its view will make, so it re-plans too.
+  const refinedCount = (): number => Object.keys(client.state.refined).length;
   createEffect(
-    on([runId, current, enabled], ([id, at, on]) => {
+    on([runId, current, enabled, refinedCount], ([id, at, on]) => {
       if (!id || !at || !on) {
         prefetcher.schedule([], []);
         return;
