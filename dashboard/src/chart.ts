@@ -97,10 +97,23 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onRe
  * canvas: the scrubbed epoch moves on every arrow key, and moving an element costs nothing, where a mark line in
  * the option makes ECharts merge, lay out and repaint the whole chart. Placed again after every chart update.
  */
-export function createVerticalMarker(chart: ECharts, el: HTMLElement, x: Accessor<number | null>, grid: { top: number; bottom: number }): HTMLElement {
+export function createVerticalMarker(
+  chart: ECharts,
+  el: HTMLElement,
+  x: Accessor<number | null>,
+  grid: { top: number; bottom: number },
+  /** Text at the line's top end, as a mark line's label would show it. */
+  label?: string,
+): HTMLElement {
   const line = document.createElement('div');
   line.className = 'chart-marker';
   line.dataset.testid = 'chart-marker';
+  if (label) {
+    const text = document.createElement('span');
+    text.className = 'chart-marker-label';
+    text.textContent = label;
+    line.appendChild(text);
+  }
   Object.assign(line.style, { top: `${grid.top}px`, bottom: `${grid.bottom}px` });
   el.style.position = 'relative';
   el.appendChild(line);
