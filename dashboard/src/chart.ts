@@ -117,10 +117,12 @@ export function createVerticalMarker(
   Object.assign(line.style, { top: `${grid.top}px`, bottom: `${grid.bottom}px` });
   el.style.position = 'relative';
   el.appendChild(line);
+  // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on. Once it has
+  // one it keeps one, so `getOption()` (a deep copy of the whole option) is asked only until then, not on every move.
+  let drawn = false;
   const place = (): void => {
     const at = x();
-    // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on.
-    const drawn = (chart.getOption() as unknown) !== undefined;
+    drawn ||= (chart.getOption() as unknown) !== undefined;
     const px = at === null || !drawn ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
     line.style.display = Number.isFinite(px) ? '' : 'none';
     line.style.transform = `translateX(${px}px)`;
