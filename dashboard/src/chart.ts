@@ -61,8 +61,9 @@ function followOption(chart: ECharts, option: Accessor<ChartOption>, visible: Ac
 }
 
 /**
- * A chart in `el` that follows `option` while on screen and is disposed with its owner. `onReady` runs once the
- * chart exists (ECharts arrives asynchronously), under the same owner, to add event handlers or markers.
+ * A chart in `el` that follows `option` while on screen and is disposed with its owner. The chart is made when `el`
+ * is first on screen; `onReady` runs once it exists (ECharts arrives asynchronously), under the same owner, to add
+ * event handlers or markers.
  */
 export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onReady?: (chart: ECharts) => void): void {
   const owner = getOwner();
@@ -78,11 +79,24 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onRe
         return;
       }
       runWithOwner(owner, () => {
-        const { chart, dispose } = makeChart(el);
-        onCleanup(dispose);
-        // Handlers first, so they see the first drawing's events.
-        onReady?.(chart);
-        followOption(chart, option, visible);
+        // ECharts' init (a zrender instance with its listeners and layers) costs milliseconds per chart: one below the
+        // fold is made when first on screen, so a view that appears on a scrubber move (the feature and instance
+        // views, on the first checkpoint) does not pay for charts nobody looks at.
+        let made = false;
+        createEffect(() => {
+          if (made || !visible()) {
+            return;
+          }
+          made = true;
+          // Owned by the component, not this effect, so the chart lives as long as the component.
+          runWithOwner(owner, () => {
+            const { chart, dispose } = makeChart(el);
+            onCleanup(dispose);
+            // Handlers first, so they see the first drawing's events.
+            onReady?.(chart);
+            followOption(chart, option, visible);
+          });
+        });
       });
     },
     () => {

@@ -84,8 +84,11 @@ describe('feature view in Chromium, at the target checkpoint', () => {
   it('draws the plot with the top five arrows, and a ticked neuron adds its arrow', async () => {
     const plot = page.getByTestId('feature-plot');
     expect(Number(await plot.getAttribute('data-points'))).toBeGreaterThan(3);
-    // The plot draws once it is on screen (charts below the fold wait for the user to scroll to them).
+    // The chart is made, and draws, once it is on screen (charts below the fold wait for the user to scroll to them):
+    // ECharts marks the element it was made in.
+    expect(await plot.getAttribute('_echarts_instance_')).toBeNull();
     await plot.scrollIntoViewIfNeeded();
+    await expect.poll(() => plot.getAttribute('_echarts_instance_'), { timeout: 10_000 }).not.toBeNull();
     await expect.poll(() => plot.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const drawn = await arrows();
     expect(drawn).toHaveLength(5);
