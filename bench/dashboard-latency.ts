@@ -24,7 +24,12 @@ export interface LatencyResult {
   liveMs: number[];
   /** Renderer main-thread time per warm move (CDP `Performance.getMetrics`), in ms: less inflated by a loaded machine than wall time. */
   moveCpuMs: MoveCpu;
-  /** Per warm move, with `breakdown: true`; empty otherwise. */
+  /**
+   * The same moves timed inside the page: the keydown event -> the first frame rendered after every view settled.
+   * What the user waits for, without the bench's CDP round trips (which queue behind the page's work).
+   */
+  scrubPaintMs: number[];
+  /** Per warm move: where its time went. */
   breakdowns: MoveBreakdown[];
 }
 
@@ -47,38 +52,55 @@ export interface LatencyOptions {
   dashboardDir?: string;
   /** A panel (`data-testid`) scrolled to the top of the viewport before the warm moves: views draw only on screen. */
   scrollTo?: string;
-  /** Record, per warm move, where its wall time went (in-page timestamps; see `MoveBreakdown`). */
-  breakdown?: boolean;
   /** Write a CDP CPU profile of the renderer over the warm moves to this file (open it in Chrome's DevTools). */
   profile?: string;
 }
 
 /**
- * One warm move seen from inside the page (ms after the keydown event was dispatched): when the last view settled,
- * which one, the first frame after it, and the requests that went out during the move. `wall` is the bench's own
- * measure (key press sent -> the polling saw every view settled), so `wall - frame` is the bench's overhead.
+ * One warm move seen from inside the page (ms after the keydown event's timestamp): when the last view settled,
+ * which one, when the first frame rendered after it was done (`painted`), and the requests that went out during the
+ * move. `wall` is the bench's own measure (key press sent -> the polling saw every view settled): `wall - painted` is
+ * the CDP round trips of the press and the polling, which wait for the renderer's main thread.
  */
 export interface MoveBreakdown {
   wall: number;
   settled: number;
   lastView: string;
-  frame: number;
+  painted: number;
   requests: { name: string; start: number; end: number; bytes: number }[];
 }
 
-// Installed once in the page: attribute changes of `data-settled` / `data-rendered-step` and resources, timestamped.
+interface PageMove {
+  key: number;
+  settled: { at: number; view: string }[];
+  /** Per animation frame: when its callbacks ran and when the task after its rendering ran. */
+  frames: { start: number; done: number }[];
+}
+
+interface PageMoveLog {
+  moves: PageMove[];
+  requests: { name: string; start: number; end: number; bytes: number }[];
+}
+
+// Installed once in the page before the warm moves, read once after them, so the moves carry no extra round trips.
+// Each keydown starts a move; views settling (`data-settled`, `data-rendered-step`) and frames are timestamped.
 const installMoveLog = (): void => {
-  const log = { key: 0, settled: [] as { at: number; view: string }[], frames: [] as number[] };
-  (window as unknown as { moveLog: typeof log }).moveLog = log;
+  const moves: PageMove[] = [];
+  (window as unknown as { moveLog: PageMove[] }).moveLog = moves;
+  performance.setResourceTimingBufferSize(10_000);
   window.addEventListener(
     'keydown',
     (e) => {
-      log.key = e.timeStamp;
-      log.settled = [];
-      log.frames = [];
+      const move: PageMove = { key: e.timeStamp, settled: [], frames: [] };
+      moves.push(move);
       const frame = (): void => {
-        log.frames.push(performance.now());
-        if (log.frames.length < 120) {
+        const entry = { start: performance.now(), done: Number.NaN };
+        move.frames.push(entry);
+        // A task queued from a frame callback runs after that frame's style, layout and paint.
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => (entry.done = performance.now());
+        channel.port2.postMessage(null);
+        if (moves.at(-1) === move && move.frames.length < 240) {
           requestAnimationFrame(frame);
         }
       };
@@ -87,29 +109,43 @@ const installMoveLog = (): void => {
     true,
   );
   new MutationObserver((records) => {
+    const move = moves.at(-1);
     for (const r of records) {
       const el = r.target as HTMLElement;
       const value = el.getAttribute(r.attributeName!);
-      if ((r.attributeName === 'data-settled' && value === 'true') || (r.attributeName === 'data-rendered-step' && value !== '')) {
-        log.settled.push({ at: performance.now(), view: el.dataset.testid ?? el.className });
+      if (move && ((r.attributeName === 'data-settled' && value === 'true') || (r.attributeName === 'data-rendered-step' && value !== ''))) {
+        move.settled.push({ at: performance.now(), view: el.dataset.testid ?? el.className });
       }
     }
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-settled', 'data-rendered-step'] });
 };
 
-const readMoveLog = (): {
-  key: number;
-  settled: { at: number; view: string }[];
-  frames: number[];
-  requests: { name: string; start: number; end: number; bytes: number }[];
-} => {
-  const log = (window as unknown as { moveLog: { key: number; settled: { at: number; view: string }[]; frames: number[] } }).moveLog;
-  const requests = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-    .filter((r) => r.startTime >= log.key - 1)
-    .map((r) => ({ name: r.name.replace(location.origin, ''), start: r.startTime, end: r.responseEnd, bytes: r.encodedBodySize }));
-  performance.clearResourceTimings();
-  return { ...log, requests };
-};
+const readMoveLog = (): PageMoveLog => ({
+  moves: (window as unknown as { moveLog: PageMove[] }).moveLog,
+  requests: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({
+    name: r.name.replace(location.origin, ''),
+    start: r.startTime,
+    end: r.responseEnd,
+    bytes: r.encodedBodySize,
+  })),
+});
+
+/** Each move's breakdown, with the bench's wall time of the same move. */
+function breakdownMoves(log: PageMoveLog, wall: number[]): MoveBreakdown[] {
+  return log.moves.map((move, i) => {
+    const next = log.moves[i + 1]?.key ?? Number.POSITIVE_INFINITY;
+    const last = move.settled.at(-1);
+    const settledAt = last?.at ?? move.key;
+    const frame = move.frames.find((f) => f.start >= settledAt);
+    return {
+      wall: wall[i] ?? Number.NaN,
+      settled: settledAt - move.key,
+      lastView: last?.view ?? '(none changed)',
+      painted: (frame?.done ?? Number.NaN) - move.key,
+      requests: log.requests.filter((r) => r.start >= move.key && r.start < next).map((r) => ({ ...r, start: r.start - move.key, end: r.end - move.key })),
+    };
+  });
+}
 
 /**
  * Resolves once every view shows step `step`: the statistics view's confusion table is the step's, and every
@@ -140,7 +176,7 @@ function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
  * into a new run one by one and times each commit until the dashboard's scrubber shows it.
  */
 export async function measureDashboardLatency(store: Store, runId: string, options: LatencyOptions = {}): Promise<LatencyResult> {
-  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo, breakdown = false, profile } = options;
+  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo, profile } = options;
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve(dashboardDir), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
@@ -184,13 +220,9 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Map<string, number>> =>
       new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value] as [string, number]));
-    if (breakdown) {
-      // tsx (esbuild's keepNames) wraps the named functions inside installMoveLog in `__name(...)`.
-      await page.evaluate('globalThis.__name = (f) => f');
-      await page.evaluate(installMoveLog);
-      await page.evaluate(() => performance.setResourceTimingBufferSize(10_000));
-    }
-    const breakdowns: MoveBreakdown[] = [];
+    // tsx (esbuild's keepNames) wraps the named functions inside installMoveLog in `__name(...)`.
+    await page.evaluate('globalThis.__name = (f) => f');
+    await page.evaluate(installMoveLog);
     if (profile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -206,22 +238,11 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       const started = performance.now();
       await page.keyboard.press(goingLeft ? 'ArrowLeft' : 'ArrowRight');
       await waitForEveryView(page, step, 60_000);
-      const wall = performance.now() - started;
-      scrubMs.push(wall);
-      if (breakdown) {
-        const log = await page.evaluate(readMoveLog);
-        const last = log.settled.at(-1);
-        const settledAt = last?.at ?? log.key;
-        breakdowns.push({
-          wall,
-          settled: settledAt - log.key,
-          lastView: last?.view ?? '(none changed)',
-          frame: (log.frames.find((f) => f >= settledAt) ?? Number.NaN) - log.key,
-          requests: log.requests.map((r) => ({ ...r, start: r.start - log.key, end: r.end - log.key })),
-        });
-      }
+      scrubMs.push(performance.now() - started);
     }
     const after = await metrics();
+    const breakdowns = breakdownMoves(await page.evaluate(readMoveLog), scrubMs);
+    const scrubPaintMs = breakdowns.map((b) => b.painted);
     if (profile) {
       writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     }
@@ -236,7 +257,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
 
     const liveMs: number[] = [];
     if (liveEpochs === 0) {
-      return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
+      return { scrubMs, scrubPaintMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
     }
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
@@ -262,7 +283,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       );
       liveMs.push(performance.now() - committed);
     }
-    return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
+    return { scrubMs, scrubPaintMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
   } finally {
     await browser.close();
     await monitor.close();

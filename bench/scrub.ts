@@ -45,7 +45,6 @@ async function main(): Promise<void> {
           coldRounds: 1,
           dashboardDir: dist,
           ...(values['scroll-to'] ? { scrollTo: values['scroll-to'] } : {}),
-          breakdown: values.breakdown,
           ...(values.profile ? { profile: values.profile } : {}),
         });
         results.get(dist)!.push(r);
@@ -59,12 +58,12 @@ async function main(): Promise<void> {
   const mean = (xs: number[]): number => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
   for (const [dist, rs] of results) {
     console.log(dist);
-    for (const b of rs.flatMap((r) => r.breakdowns)) {
+    for (const b of values.breakdown ? rs.flatMap((r) => r.breakdowns) : []) {
       const requests = b.requests.map(
         (q) => `${q.name.replace(/^\/api\/runs\/[^/]+\/epochs\//, '')} ${Math.round(q.start)}-${Math.round(q.end)} ms ${q.bytes} B`,
       );
       console.log(
-        `  move: wall ${Math.round(b.wall)}, settled ${Math.round(b.settled)} (${b.lastView}), frame ${Math.round(b.frame)}${requests.length ? `; ${requests.join('; ')}` : ''}`,
+        `  move: wall ${Math.round(b.wall)}, settled ${Math.round(b.settled)} (${b.lastView}), painted ${Math.round(b.painted)}${requests.length ? `; ${requests.join('; ')}` : ''}`,
       );
     }
     console.log(
@@ -81,8 +80,14 @@ async function main(): Promise<void> {
     );
     console.log(
       row(
-        'scrub warm',
+        'scrub warm (key press sent -> polling saw it)',
         rs.flatMap((r) => r.scrubMs),
+      ),
+    );
+    console.log(
+      row(
+        'scrub warm, in page (keydown -> painted)',
+        rs.flatMap((r) => r.scrubPaintMs),
       ),
     );
     const cpu = rs.map((r) => r.moveCpuMs);
