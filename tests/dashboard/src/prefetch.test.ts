@@ -178,6 +178,25 @@ describe('createPrefetcher', () => {
     expect(r.aborted.sort()).toEqual(['one', 'three', 'two']);
   });
 
+  test('the arrow key that lands on an epoch being prefetched keeps that prefetch, and waits for it', async () => {
+    const r = controlledRequests(['shown', 'a', 'b']);
+    const prefetcher = createPrefetcher(2);
+    prefetcher.schedule(r.of('shown'), r.of('a'));
+    r.pending.get('shown')!.resolve();
+    await flush();
+    expect(r.started).toEqual(['shown', 'a']);
+    // Moved onto 'a' before its answer came: its views join the request in flight instead of starting another.
+    prefetcher.schedule(r.of('a'), r.of('b'));
+    await flush();
+    // (The previous screen's wait is dropped: its views hold their own requests.)
+    expect(r.aborted).toEqual(['shown']);
+    expect(r.started).toEqual(['shown', 'a']);
+    r.pending.get('a')!.resolve();
+    await flush();
+    expect(r.started).toEqual(['shown', 'a', 'b']);
+    prefetcher.cancel();
+  });
+
   test('a schedule replaced before the screen settled starts nothing of its own', async () => {
     const r = controlledRequests(['shown', 'later', 'next']);
     const prefetcher = createPrefetcher(1);
