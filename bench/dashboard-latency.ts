@@ -248,7 +248,8 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
     }
     const after = await metrics();
     const breakdowns = breakdownMoves(await page.evaluate(readMoveLog), scrubMs);
-    const scrubPaintMs = breakdowns.map((b) => b.painted);
+    // A move whose frame was not seen (a view settled again after the frame log stopped) has no in-page time.
+    const scrubPaintMs = breakdowns.map((b) => b.painted).filter(Number.isFinite);
     if (profile) {
       writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     }
