@@ -1,5 +1,6 @@
 // Dashboard latencies in real headless Chromium: first paint of a stored run, scrubber move -> every view
 // re-rendered (warm and cold), and an epoch committed to LanceDB -> the dashboard showing it.
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { VALIDATION_SPLITS } from '../core/protocol.ts';
@@ -23,6 +24,13 @@ export interface LatencyResult {
   liveMs: number[];
   /** Renderer main-thread time per warm move (CDP `Performance.getMetrics`), in ms: less inflated by a loaded machine than wall time. */
   moveCpuMs: MoveCpu;
+  /**
+   * The same moves timed inside the page: the keydown event -> the first frame rendered after every view settled.
+   * What the user waits for, without the bench's CDP round trips (which queue behind the page's work).
+   */
+  scrubPaintMs: number[];
+  /** Per warm move: where its time went. */
+  breakdowns: MoveBreakdown[];
 }
 
 export interface MoveCpu {
@@ -44,6 +52,105 @@ export interface LatencyOptions {
   dashboardDir?: string;
   /** A panel (`data-testid`) scrolled to the top of the viewport before the warm moves: views draw only on screen. */
   scrollTo?: string;
+  /** Write a CDP CPU profile of the renderer over the warm moves to this file (open it in Chrome's DevTools). */
+  profile?: string;
+}
+
+/**
+ * One warm move seen from inside the page (ms after the keydown event's timestamp): when the last view settled,
+ * which one, when the first frame rendered after it was done (`painted`), and the requests that went out during the
+ * move. `wall` is the bench's own measure (key press sent -> the polling saw every view settled): `wall - painted` is
+ * the CDP round trips of the press and the polling, which wait for the renderer's main thread.
+ */
+export interface MoveBreakdown {
+  wall: number;
+  settled: number;
+  lastView: string;
+  painted: number;
+  requests: { name: string; start: number; end: number; bytes: number }[];
+}
+
+interface PageMove {
+  key: number;
+  settled: { at: number; view: string }[];
+  /** Per animation frame: when its callbacks ran and when the task after its rendering ran. */
+  frames: { start: number; done: number }[];
+}
+
+interface PageMoveLog {
+  moves: PageMove[];
+  requests: { name: string; start: number; end: number; bytes: number }[];
+}
+
+// Installed once in the page before the warm moves, read once after them, so the moves carry no extra round trips.
+// Each keydown starts a move; views settling (`data-settled`, `data-rendered-step`) and frames are timestamped.
+const installMoveLog = (): void => {
+  const moves: PageMove[] = [];
+  (window as unknown as { moveLog: PageMove[] }).moveLog = moves;
+  performance.setResourceTimingBufferSize(10_000);
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      const move: PageMove = { key: e.timeStamp, settled: [], frames: [] };
+      moves.push(move);
+      const frame = (): void => {
+        const entry = { start: performance.now(), done: Number.NaN };
+        move.frames.push(entry);
+        // A task queued from a frame callback runs after that frame's style, layout and paint.
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => (entry.done = performance.now());
+        channel.port2.postMessage(null);
+        // Until a frame starts with every view settled (the bench's polling asks the same), so the frames that
+        // follow add no main-thread time to the move.
+        const settled =
+          move.settled.length > 0 &&
+          document.querySelector('[data-testid="statistics-view"][data-rendered-step=""]') === null &&
+          document.querySelector('[data-settled="false"]') === null;
+        if (moves.at(-1) === move && !settled && move.frames.length < 240) {
+          requestAnimationFrame(frame);
+        }
+      };
+      requestAnimationFrame(frame);
+    },
+    true,
+  );
+  new MutationObserver((records) => {
+    const move = moves.at(-1);
+    for (const r of records) {
+      const el = r.target as HTMLElement;
+      const value = el.getAttribute(r.attributeName!);
+      if (move && ((r.attributeName === 'data-settled' && value === 'true') || (r.attributeName === 'data-rendered-step' && value !== ''))) {
+        move.settled.push({ at: performance.now(), view: el.dataset.testid ?? el.className });
+      }
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-settled', 'data-rendered-step'] });
+};
+
+const readMoveLog = (): PageMoveLog => ({
+  moves: (window as unknown as { moveLog: PageMove[] }).moveLog,
+  requests: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({
+    name: r.name.replace(location.origin, ''),
+    start: r.startTime,
+    end: r.responseEnd,
+    bytes: r.encodedBodySize,
+  })),
+});
+
+/** Each move's breakdown, with the bench's wall time of the same move. */
+function breakdownMoves(log: PageMoveLog, wall: number[]): MoveBreakdown[] {
+  return log.moves.map((move, i) => {
+    const next = log.moves[i + 1]?.key ?? Number.POSITIVE_INFINITY;
+    const last = move.settled.at(-1);
+    const settledAt = last?.at ?? move.key;
+    const frame = move.frames.find((f) => f.start >= settledAt);
+    return {
+      wall: wall[i] ?? Number.NaN,
+      settled: settledAt - move.key,
+      lastView: last?.view ?? '(none changed)',
+      painted: (frame?.done ?? Number.NaN) - move.key,
+      requests: log.requests.filter((r) => r.start >= move.key && r.start < next).map((r) => ({ ...r, start: r.start - move.key, end: r.end - move.key })),
+    };
+  });
 }
 
 /**
@@ -75,7 +182,7 @@ function checkpointIndexByStep(epochs: EpochRecord[]): number[] {
  * into a new run one by one and times each commit until the dashboard's scrubber shows it.
  */
 export async function measureDashboardLatency(store: Store, runId: string, options: LatencyOptions = {}): Promise<LatencyResult> {
-  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo } = options;
+  const { moves = 60, liveEpochs = 20, coldRounds = 2, dashboardDir = 'dashboard/dist', scrollTo, profile } = options;
   const monitor = await startMonitor({ store, port: 0, dashboardDir: resolve(dashboardDir), pollIntervalMs: 100 });
   const browser = await launchChromium();
   try {
@@ -119,6 +226,14 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Map<string, number>> =>
       new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value] as [string, number]));
+    // tsx (esbuild's keepNames) wraps the named functions inside installMoveLog in `__name(...)`.
+    await page.evaluate('globalThis.__name = (f) => f');
+    await page.evaluate(installMoveLog);
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const before = await metrics();
     const scrubMs: number[] = [];
     let step = last.step;
@@ -132,6 +247,12 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       scrubMs.push(performance.now() - started);
     }
     const after = await metrics();
+    const breakdowns = breakdownMoves(await page.evaluate(readMoveLog), scrubMs);
+    // A move whose frame was not seen (a view settled again after the frame log stopped) has no in-page time.
+    const scrubPaintMs = breakdowns.map((b) => b.painted).filter(Number.isFinite);
+    if (profile) {
+      writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    }
     // The metrics are cumulative seconds.
     const perMove = (name: string): number => (((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / Math.max(1, moves);
     const moveCpuMs: MoveCpu = {
@@ -143,7 +264,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
 
     const liveMs: number[] = [];
     if (liveEpochs === 0) {
-      return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
+      return { scrubMs, scrubPaintMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
     }
     const liveRun = `${runId}-live-${Date.now()}`;
     const meta = await store.getRun(runId);
@@ -169,7 +290,7 @@ export async function measureDashboardLatency(store: Store, runId: string, optio
       );
       liveMs.push(performance.now() - committed);
     }
-    return { scrubMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs };
+    return { scrubMs, scrubPaintMs, scrubColdMs, firstPaintMs, liveMs, moveCpuMs, breakdowns };
   } finally {
     await browser.close();
     await monitor.close();

@@ -1,5 +1,5 @@
 // Scrubbing and first-paint latency alone, for working on the dashboard without the whole `npm run bench`:
-// `npx tsx bench/scrub.ts [--db DIR] [--moves N] [--rounds N] [--dist DIR ...] [--scroll-to TESTID]` trains and analyses the bench run
+// `npx tsx bench/scrub.ts [--db DIR] [--moves N] [--rounds N] [--dist DIR ...] [--scroll-to TESTID] [--breakdown] [--profile FILE]` trains and analyses the bench run
 // into DIR once (kept for the next call), builds nothing (run `npm run build` first) and prints the rows
 // `npm run bench` records, plus the renderer's main-thread time per warm move. Several `--dist` (e.g. a copy of an
 // old build and dashboard/dist) are measured in turn, alternating for `--rounds`, so a loaded machine's changing
@@ -23,6 +23,10 @@ async function main(): Promise<void> {
       dist: { type: 'string', multiple: true, default: ['dashboard/dist'] },
       // e.g. network-panel: scrub while looking at the network view instead of the top of the page.
       'scroll-to': { type: 'string' },
+      // Per warm move: when (after the keydown) the last view settled and which, the next frame, the requests made.
+      breakdown: { type: 'boolean', default: false },
+      // A CPU profile of the renderer over the warm moves (of the last round and --dist), for DevTools.
+      profile: { type: 'string' },
     },
   });
   const db = values.db;
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
           coldRounds: 1,
           dashboardDir: dist,
           ...(values['scroll-to'] ? { scrollTo: values['scroll-to'] } : {}),
+          ...(values.profile ? { profile: values.profile } : {}),
         });
         results.get(dist)!.push(r);
       }
@@ -53,6 +58,14 @@ async function main(): Promise<void> {
   const mean = (xs: number[]): number => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
   for (const [dist, rs] of results) {
     console.log(dist);
+    for (const b of values.breakdown ? rs.flatMap((r) => r.breakdowns) : []) {
+      const requests = b.requests.map(
+        (q) => `${q.name.replace(/^\/api\/runs\/[^/]+\/epochs\//, '')} ${Math.round(q.start)}-${Math.round(q.end)} ms ${q.bytes} B`,
+      );
+      console.log(
+        `  move: wall ${Math.round(b.wall)}, settled ${Math.round(b.settled)} (${b.lastView}), painted ${Math.round(b.painted)}${requests.length ? `; ${requests.join('; ')}` : ''}`,
+      );
+    }
     console.log(
       row(
         'first paint',
@@ -67,8 +80,14 @@ async function main(): Promise<void> {
     );
     console.log(
       row(
-        'scrub warm',
+        'scrub warm (key press sent -> polling saw it)',
         rs.flatMap((r) => r.scrubMs),
+      ),
+    );
+    console.log(
+      row(
+        'scrub warm, in page (keydown -> painted)',
+        rs.flatMap((r) => r.scrubPaintMs),
       ),
     );
     const cpu = rs.map((r) => r.moveCpuMs);

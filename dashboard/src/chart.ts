@@ -61,8 +61,9 @@ function followOption(chart: ECharts, option: Accessor<ChartOption>, visible: Ac
 }
 
 /**
- * A chart in `el` that follows `option` while on screen and is disposed with its owner. `onReady` runs once the
- * chart exists (ECharts arrives asynchronously), under the same owner, to add event handlers or markers.
+ * A chart in `el` that follows `option` while on screen and is disposed with its owner. The chart is made when `el`
+ * is first on screen; `onReady` runs once it exists (ECharts arrives asynchronously), under the same owner, to add
+ * event handlers or markers.
  */
 export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onReady?: (chart: ECharts) => void): void {
   const owner = getOwner();
@@ -78,11 +79,24 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onRe
         return;
       }
       runWithOwner(owner, () => {
-        const { chart, dispose } = makeChart(el);
-        onCleanup(dispose);
-        // Handlers first, so they see the first drawing's events.
-        onReady?.(chart);
-        followOption(chart, option, visible);
+        // ECharts' init (a zrender instance with its listeners and layers) costs milliseconds per chart: one below the
+        // fold is made when first on screen, so a view that appears on a scrubber move (the feature and instance
+        // views, on the first checkpoint) does not pay for charts nobody looks at.
+        let made = false;
+        createEffect(() => {
+          if (made || !visible()) {
+            return;
+          }
+          made = true;
+          // Owned by the component, not this effect, so the chart lives as long as the component.
+          runWithOwner(owner, () => {
+            const { chart, dispose } = makeChart(el);
+            onCleanup(dispose);
+            // Handlers first, so they see the first drawing's events.
+            onReady?.(chart);
+            followOption(chart, option, visible);
+          });
+        });
       });
     },
     () => {
@@ -97,17 +111,32 @@ export function createChart(el: HTMLElement, option: Accessor<ChartOption>, onRe
  * canvas: the scrubbed epoch moves on every arrow key, and moving an element costs nothing, where a mark line in
  * the option makes ECharts merge, lay out and repaint the whole chart. Placed again after every chart update.
  */
-export function createVerticalMarker(chart: ECharts, el: HTMLElement, x: Accessor<number | null>, grid: { top: number; bottom: number }): HTMLElement {
+export function createVerticalMarker(
+  chart: ECharts,
+  el: HTMLElement,
+  x: Accessor<number | null>,
+  grid: { top: number; bottom: number },
+  /** Text at the line's top end, as a mark line's label would show it. */
+  label?: string,
+): HTMLElement {
   const line = document.createElement('div');
   line.className = 'chart-marker';
   line.dataset.testid = 'chart-marker';
+  if (label) {
+    const text = document.createElement('span');
+    text.className = 'chart-marker-label';
+    text.textContent = label;
+    line.appendChild(text);
+  }
   Object.assign(line.style, { top: `${grid.top}px`, bottom: `${grid.bottom}px` });
   el.style.position = 'relative';
   el.appendChild(line);
+  // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on. Once it has
+  // one it keeps one, so `getOption()` (a deep copy of the whole option) is asked only until then, not on every move.
+  let drawn = false;
   const place = (): void => {
     const at = x();
-    // Before its first option (off screen, or ECharts still arriving) a chart has no axis to convert on.
-    const drawn = (chart.getOption() as unknown) !== undefined;
+    drawn ||= (chart.getOption() as unknown) !== undefined;
     const px = at === null || !drawn ? Number.NaN : Number(chart.convertToPixel({ xAxisIndex: 0 }, at));
     line.style.display = Number.isFinite(px) ? '' : 'none';
     line.style.transform = `translateX(${px}px)`;

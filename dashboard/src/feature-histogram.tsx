@@ -1,7 +1,7 @@
 // A neuron's mirrored histogram of scaled conductance (paper §5.4's ranking list): source bars (red) above
 // the axis, target bars (blue) below, on one count scale so the two domains compare at a glance. Bars are
 // rendered by position: another checkpoint's histogram updates the same rectangles, and only while on screen: the
-// ranking has 75 of them and shows about a dozen, and the rest catch up when scrolled to.
+// ranking has 75 of them and shows about a dozen, and the rest are created or catch up when scrolled to.
 import { createMemo, Index, onMount, type JSX } from 'solid-js';
 import { SOURCE_COLOR, TARGET_COLOR } from './colors.ts';
 import { histogramBars, type HistogramBar } from './feature-model.ts';
@@ -12,7 +12,15 @@ export interface FeatureHistogramProps {
   target: readonly number[];
   width?: number;
   height?: number;
+  /**
+   * Draw before the first visibility report (default true). False for rows the ranking's list starts scrolled past:
+   * their bars are created once first on screen, not with the list (a ranking of 75 neurons is ~5,000 elements,
+   * created whenever the feature view appears, e.g. scrubbing onto the first checkpoint).
+   */
+  eager?: boolean;
 }
+
+const NO_BARS: ReturnType<typeof histogramBars> = { source: [], target: [] };
 
 const range = (bar: HistogramBar): string => `[${bar.from.toFixed(2)}, ${bar.to.toFixed(2)})`;
 
@@ -20,11 +28,11 @@ export function FeatureHistogram(props: FeatureHistogramProps): JSX.Element {
   const width = (): number => props.width ?? 112;
   const height = (): number => props.height ?? 34;
   let svg!: SVGSVGElement;
-  // Visible until the first report, so the first bars are drawn wherever the histogram is.
-  const { visible, observe } = createVisibility(true);
+  // An eager histogram counts as visible until the first report, so its first bars are drawn wherever it is.
+  const { visible, observe } = createVisibility(props.eager ?? true);
   onMount(() => observe(svg));
   const bars = createMemo<ReturnType<typeof histogramBars>>((shown) =>
-    shown && !visible() ? shown : histogramBars(props.source, props.target, width(), height()),
+    visible() ? histogramBars(props.source, props.target, width(), height()) : (shown ?? NO_BARS),
   );
   return (
     <svg ref={svg} class="feature-histogram" data-testid="feature-histogram" width={width()} height={height()} viewBox={`0 0 ${width()} ${height()}`}>

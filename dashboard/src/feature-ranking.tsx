@@ -1,12 +1,16 @@
 // The ranking list of the feature view (paper §5.4): each important neuron with its feature visualisation,
 // its per-domain conductance histogram and its domain discriminability, sortable; checkboxes pick biplot arrows.
-import { createEffect, Index, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, Index, on, onCleanup, onMount, Show, untrack, type JSX } from 'solid-js';
 import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import { FeatureHistogram } from './feature-histogram.tsx';
 import { neuronId, type SortOrder } from './feature-model.ts';
 import { FEATURE_IMAGE_RETRY, makeImageQueue } from './image-queue.ts';
+import { createVisibility } from './visibility.ts';
 
 const IMAGES_IN_FLIGHT = 2;
+// Rows the list shows before it is scrolled (about a dozen at its height), with a margin: their histograms are
+// drawn with the list; the others once scrolled to.
+const EAGER_ROWS = 16;
 const BLANK_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 export interface FeatureRankingProps {
@@ -48,16 +52,40 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
       pending.add(img);
     }
   };
+  // The list's own observer sees rows in its visible part even when the whole list is below the fold: those wait
+  // until the list is on the page (every checkpoint change would otherwise render a dozen images nobody sees).
+  const page = createVisibility();
+  const offPage = new Set<HTMLImageElement>();
+  const load = (img: HTMLImageElement): void => {
+    observer?.unobserve(img);
+    offPage.delete(img);
+    images.request(img);
+  };
+  createEffect(() => {
+    if (page.visible()) {
+      for (const img of [...offPage]) {
+        if (img.isConnected) {
+          load(img);
+        }
+      }
+      offPage.clear();
+    }
+  });
   onMount(() => {
+    page.observe(scroller);
     observer = new IntersectionObserver(
       (entries) => {
         for (const entry of entries) {
           const img = entry.target as HTMLImageElement;
           if (!img.isConnected) {
             observer?.unobserve(img);
-          } else if (entry.isIntersecting) {
-            observer?.unobserve(img);
-            images.request(img);
+            offPage.delete(img);
+          } else if (!entry.isIntersecting) {
+            offPage.delete(img);
+          } else if (props.lazyIn === 'page' || untrack(page.visible)) {
+            load(img);
+          } else {
+            offPage.add(img);
           }
         }
         // With the page as root, the list's own scrolling still clips: only rows visible in both count.
@@ -89,7 +117,7 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
         </thead>
         <tbody>
           <Index each={props.neurons}>
-            {(n) => {
+            {(n, row) => {
               // Rows are kept by position across checkpoints and sort orders, so a row's image must follow its neuron.
               let img!: HTMLImageElement;
               createEffect(
@@ -150,7 +178,7 @@ export function FeatureRanking(props: FeatureRankingProps): JSX.Element {
                     />
                   </td>
                   <td>
-                    <FeatureHistogram source={n().source} target={n().target} />
+                    <FeatureHistogram source={n().source} target={n().target} eager={row < EAGER_ROWS} />
                   </td>
                   <td
                     class="feature-weight"

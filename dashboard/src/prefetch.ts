@@ -54,7 +54,7 @@ export interface Prefetcher {
   /**
    * Replaces what is prefetched: waits for `current` (the requests on screen, joined, not repeated, when the
    * data client shares them) and then loads `next`, at most `concurrency` at a time. Requests of the previous
-   * call that `next` no longer names are aborted.
+   * call that neither `current` nor `next` names are aborted; a prefetch now on screen goes on.
    */
   schedule(current: readonly PrefetchRequest[], next: readonly PrefetchRequest[]): void;
   /** Aborts everything; call when the owner goes away. */
@@ -72,27 +72,30 @@ export function createPrefetcher(concurrency = 2): Prefetcher {
   let generation = 0;
   let batch = new AbortController();
   // Requests started and not settled, by key, so a new schedule keeps the ones it still wants.
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   const run = (request: PrefetchRequest, controller: AbortController): Promise<void> => {
-    running.set(request.key, controller);
-    return request
+    const done = request
       .load(controller.signal)
       .then(
         () => {},
         () => {},
       )
       .finally(() => {
-        if (running.get(request.key) === controller) {
+        if (running.get(request.key)?.controller === controller) {
           running.delete(request.key);
         }
       });
+    running.set(request.key, { controller, done });
+    return done;
   };
 
   return {
     schedule(current, next) {
-      const wanted = new Set(next.map((r) => r.key));
-      for (const [key, controller] of running) {
+      // What is now on screen is wanted too: the arrow key that lands on a prefetched epoch must not abort the
+      // prefetch its views are about to join (the views' effects may run after this one), restarting the request.
+      const wanted = new Set([...current, ...next].map((r) => r.key));
+      for (const [key, { controller }] of running) {
         if (!wanted.has(key)) {
           controller.abort(superseded());
           running.delete(key);
@@ -103,7 +106,7 @@ export function createPrefetcher(concurrency = 2): Prefetcher {
       const mine = ++generation;
       const signal = batch.signal;
       const queue = next.filter((r) => !running.has(r.key));
-      const onScreen = Promise.all(current.map((r) => r.load(signal).catch(() => {})));
+      const onScreen = Promise.all(current.map((r) => running.get(r.key)?.done ?? r.load(signal).catch(() => {})));
       const worker = async (): Promise<void> => {
         await onScreen;
         for (let request = queue.shift(); request && mine === generation; request = queue.shift()) {
@@ -117,7 +120,7 @@ export function createPrefetcher(concurrency = 2): Prefetcher {
     cancel() {
       generation++;
       batch.abort(superseded());
-      for (const controller of running.values()) {
+      for (const { controller } of running.values()) {
         controller.abort(superseded());
       }
       running.clear();
@@ -127,15 +130,21 @@ export function createPrefetcher(concurrency = 2): Prefetcher {
 
 /**
  * What the dashboard's per-epoch views ask for at an epoch, in the form `neighbourRequests` takes: the statistics
- * view's confusion table, and the analyses of the network, feature and instance views (their default settings;
- * a picked reference or class is the user's, not the scrubber's).
+ * view's confusion table, and the analyses of the network, feature and instance views (their default reference,
+ * at the settings the view would ask for; a picked reference or class is the user's, not the scrubber's).
  */
 export function scrubbedViewNeeds(client: DataClient, runId: string): NeededAt[] {
   const analysis =
     (kind: AnalysisKind, checkpointAt: (epochs: readonly EpochRecord[], at: EpochRecord) => EpochPin | null): NeededAt =>
     (epochs, at) => {
       const pin = checkpointAt(epochs, at);
-      return pin ? { key: analysisPath(kind, runId, pin), load: (signal) => client.analysis(kind, runId, pin, signal) } : null;
+      if (!pin) {
+        return null;
+      }
+      // The settings the view will ask for (createCheckpointAnalysis): a checkpoint reported refined is asked
+      // as ?settings=paper, so prefetching its default answer would fill a cache entry the view never reads.
+      const settings = client.isRefined(kind, runId, pin) ? 'paper' : undefined;
+      return { key: analysisPath(kind, runId, pin, { settings }), load: (signal) => client.analysis(kind, runId, pin, signal, null, settings) };
     };
   const anyCheckpoint = (epochs: readonly EpochRecord[], at: EpochRecord): EpochPin | null => {
     const t = networkTarget(epochs, at);
@@ -163,8 +172,10 @@ export function createScrubPrefetch(
 ): void {
   const prefetcher = createPrefetcher();
   onCleanup(() => prefetcher.cancel());
+  // A refinement reported for a neighbour changes the request its view will make, so it re-plans too.
+  const refinedCount = (): number => Object.keys(client.state.refined).length;
   createEffect(
-    on([runId, current, enabled], ([id, at, on]) => {
+    on([runId, current, enabled, refinedCount], ([id, at, on]) => {
       if (!id || !at || !on) {
         prefetcher.schedule([], []);
         return;

@@ -107,7 +107,8 @@ export function StatisticsView(props: StatisticsViewProps): JSX.Element {
         runId={props.run?.id ?? null}
         revision={props.client.state.epochs.filter((e) => e.checkpoint).length}
         load={(runId, signal) => props.client.weightDrift(runId, signal)}
-        marks={current()?.phase === 'target' ? [{ epoch: current()!.epoch, label: 'shown' }] : []}
+        marks={[]}
+        marker={current()?.phase === 'target' ? current()!.epoch : null}
       />
     </div>
   );

@@ -39,6 +39,9 @@ export interface DriftMark {
   label: string;
 }
 
+/** The plot's margins, shared with the marker drawn over it (`createVerticalMarker`). */
+export const WEIGHT_DRIFT_GRID = { left: 56, right: 16, top: 64, bottom: 40 };
+
 /** One line per layer over target epochs (x = target epoch, 0 = the source model itself). */
 export function weightDriftOption(drift: WeightDriftResponse, marks: readonly DriftMark[]): ChartOption {
   const layers = driftLayers(drift);
@@ -74,7 +77,7 @@ export function weightDriftOption(drift: WeightDriftResponse, marks: readonly Dr
   const lastEpoch = drift.checkpoints.at(-1)?.at.epoch ?? 1;
   return {
     animationDurationUpdate: 200,
-    grid: { left: 56, right: 16, top: 64, bottom: 40 },
+    grid: WEIGHT_DRIFT_GRID,
     // A deep network's legend scrolls on one line rather than pushing the plot down.
     legend: { type: layers.length > 8 ? 'scroll' : 'plain', top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: layers },
     tooltip: {

@@ -2,11 +2,11 @@
 // checkpoints arrive, with the epochs the user is looking at marked.
 import { createMemo, onMount, Show, type Accessor, type JSX } from 'solid-js';
 import type { WeightDriftResponse } from '../../core/compare-protocol.ts';
-import { createChart } from './chart.ts';
+import { createChart, createVerticalMarker } from './chart.ts';
 import { createLatestRequest } from './latest-request.ts';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
-import { weightDriftOption, type DriftMark } from './weight-drift-option.ts';
+import { WEIGHT_DRIFT_GRID, weightDriftOption, type DriftMark } from './weight-drift-option.ts';
 
 export const WEIGHT_DRIFT_HINT =
   'How much fine-tuning changed each layer: the relative L2 distance ‖W − W_source‖ / ‖W_source‖ of every ' +
@@ -20,17 +20,28 @@ export interface WeightDriftPanelProps {
   revision: unknown;
   load(runId: string, signal: AbortSignal): Promise<WeightDriftResponse>;
   marks: readonly DriftMark[];
+  /**
+   * A target epoch marked by an element over the chart instead of a mark line (null: none): the statistics view's
+   * scrubbed epoch moves on every arrow key, and a mark line in the option re-renders and animates the whole chart.
+   */
+  marker?: number | null;
   class?: string;
   title?: string;
 }
 
-function DriftChart(props: { drift: Accessor<WeightDriftResponse>; marks: () => readonly DriftMark[] }): JSX.Element {
+function DriftChart(props: { drift: Accessor<WeightDriftResponse>; marks: () => readonly DriftMark[]; marker: () => number | null }): JSX.Element {
   let el!: HTMLDivElement;
   // The marks arrive as a new array on every scrubber move: equal marks must not re-render the chart.
   const marks = createMemo(() => props.marks(), [], {
     equals: (a, b) => a.length === b.length && a.every((m, i) => m.epoch === b[i]?.epoch && m.label === b.at(i)?.label),
   });
-  onMount(() => createChart(el, () => weightDriftOption(props.drift(), marks())));
+  onMount(() =>
+    createChart(
+      el,
+      () => weightDriftOption(props.drift(), marks()),
+      (chart) => createVerticalMarker(chart, el, props.marker, WEIGHT_DRIFT_GRID, 'shown'),
+    ),
+  );
   return <div class="chart" data-testid="weight-drift-chart" ref={el} />;
 }
 
@@ -63,7 +74,7 @@ export function WeightDriftPanel(props: WeightDriftPanelProps): JSX.Element {
                 </Notice>
               }
             >
-              <DriftChart drift={d} marks={() => props.marks} />
+              <DriftChart drift={d} marks={() => props.marks} marker={() => props.marker ?? null} />
             </Show>
           )}
         </Show>

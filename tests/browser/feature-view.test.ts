@@ -51,13 +51,21 @@ describe('feature view in Chromium, at the target checkpoint', () => {
     expect(await rows.first().getByTestId('feature-histogram').locator('rect').count()).toBe(32);
     const w = await weights();
     expect(w).toEqual([...w].sort((a, b) => b - a));
-    // The first row's feature visualisation is requested (it is in view) and rendered by the monitor.
+    // The feature view opens below the fold: even the rows in the list's own view wait for the list to be on the page.
     const image = rows.first().getByTestId('feature-image');
+    expect(await image.getAttribute('src')).toBeNull();
+    // Scrolled to, the first row's feature visualisation is requested and rendered by the monitor.
+    await image.scrollIntoViewIfNeeded();
     await expect
       .poll(async () => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), { timeout: 60_000, interval: 250 })
       .toBe(32);
-    // Rows far below the list's fold have not asked for theirs.
+    // Rows far below the list's fold have not asked for theirs, nor drawn their histograms; scrolled to, they do.
     expect(await rows.last().getByTestId('feature-image').getAttribute('src')).toBeNull();
+    expect(await rows.count()).toBeGreaterThan(20);
+    const lastHistogram = rows.last().getByTestId('feature-histogram');
+    expect(await lastHistogram.locator('rect').count()).toBe(0);
+    await lastHistogram.scrollIntoViewIfNeeded();
+    await expect.poll(() => lastHistogram.locator('rect').count()).toBe(32);
     expect(await page.getByTestId('feature-accuracy').textContent()).toMatch(/\d+\.\d%.*cross-validated domain accuracy/);
   }, 240_000);
 
@@ -76,8 +84,11 @@ describe('feature view in Chromium, at the target checkpoint', () => {
   it('draws the plot with the top five arrows, and a ticked neuron adds its arrow', async () => {
     const plot = page.getByTestId('feature-plot');
     expect(Number(await plot.getAttribute('data-points'))).toBeGreaterThan(3);
-    // The plot draws once it is on screen (charts below the fold wait for the user to scroll to them).
+    // The chart is made, and draws, once it is on screen (charts below the fold wait for the user to scroll to them):
+    // ECharts marks the element it was made in.
+    expect(await plot.getAttribute('_echarts_instance_')).toBeNull();
     await plot.scrollIntoViewIfNeeded();
+    await expect.poll(() => plot.getAttribute('_echarts_instance_'), { timeout: 10_000 }).not.toBeNull();
     await expect.poll(() => plot.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const drawn = await arrows();
     expect(drawn).toHaveLength(5);

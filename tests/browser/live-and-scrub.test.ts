@@ -61,8 +61,17 @@ describe('dashboard in Chromium', () => {
   it('scrubs back to an earlier epoch, every view follows, and the URL can be shared', async () => {
     await session.open('?run=browser-run');
     await expect.poll(labelText(), { timeout: 20_000 }).toMatch(/target · epoch 1/);
+    // The weight drift marks the target epoch shown with a line over its chart (drawn once the chart is on screen).
+    const driftChart = page.getByTestId('weight-drift-chart');
+    const driftMarker = driftChart.getByTestId('chart-marker');
+    await driftChart.scrollIntoViewIfNeeded({ timeout: 20_000 });
+    await expect.poll(() => driftMarker.getAttribute('data-x'), { timeout: 20_000 }).toBe('1');
+    await expect.poll(() => driftMarker.isVisible()).toBe(true);
+    expect(await driftMarker.textContent()).toBe('shown');
     await page.getByTestId('scrubber-prev').click();
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
+    // A source epoch is not on the drift's target-epoch axis.
+    await expect.poll(() => driftMarker.isVisible()).toBe(false);
     expect(await page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('false');
     expect(page.url()).toMatch(/run=browser-run/);
     expect(page.url()).toMatch(/phase=source/);

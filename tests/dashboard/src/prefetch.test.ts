@@ -111,6 +111,39 @@ describe('neighbourRequests', () => {
       dispose();
     });
   });
+
+  test('asks for a checkpoint reported refined at the paper settings, as its view will', async () => {
+    const calls: string[] = [];
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const socket = {
+      connected: false,
+      on: (event: string, listener: (payload: unknown) => void) => (listeners.set(event, listener), socket),
+      off: () => socket,
+      emit: () => socket,
+    };
+    await createRoot(async (dispose) => {
+      const client = createDataClient({
+        requestedRun: () => 'r',
+        socket: socket as unknown as LiveSocket,
+        fetchJson: async (path) => {
+          calls.push(path);
+          return { path };
+        },
+      });
+      listeners.get('analysis')!({ runId: 'r', at: { phase: 'target', epoch: 2, step: 6 }, status: 'done', settings: 'paper', kind: 'network' });
+      const epochs = run();
+      const keys = neighbourRequests(epochs, epochs[4]!, scrubbedViewNeeds(client, 'r')).map((r) => r.key);
+      expect(keys).toContain('/api/runs/r/epochs/target/2/network?settings=paper');
+      expect(keys).not.toContain('/api/runs/r/epochs/target/2/network');
+      // Only the refined kind: the features of that checkpoint are still asked at the default.
+      expect(keys).toContain('/api/runs/r/epochs/target/2/features');
+      await Promise.all(neighbourRequests(epochs, epochs[4]!, scrubbedViewNeeds(client, 'r')).map((r) => r.load(new AbortController().signal)));
+      const fetched = calls.length;
+      await client.analysis('network', 'r', { phase: 'target', epoch: 2 }, undefined, null, 'paper');
+      expect(calls.length).toBe(fetched);
+      dispose();
+    });
+  });
 });
 
 describe('createPrefetcher', () => {
@@ -143,6 +176,25 @@ describe('createPrefetcher', () => {
     expect(r.started).toEqual(['one', 'two', 'three']);
     prefetcher.cancel();
     expect(r.aborted.sort()).toEqual(['one', 'three', 'two']);
+  });
+
+  test('the arrow key that lands on an epoch being prefetched keeps that prefetch, and waits for it', async () => {
+    const r = controlledRequests(['shown', 'a', 'b']);
+    const prefetcher = createPrefetcher(2);
+    prefetcher.schedule(r.of('shown'), r.of('a'));
+    r.pending.get('shown')!.resolve();
+    await flush();
+    expect(r.started).toEqual(['shown', 'a']);
+    // Moved onto 'a' before its answer came: its views join the request in flight instead of starting another.
+    prefetcher.schedule(r.of('a'), r.of('b'));
+    await flush();
+    // (The previous screen's wait is dropped: its views hold their own requests.)
+    expect(r.aborted).toEqual(['shown']);
+    expect(r.started).toEqual(['shown', 'a']);
+    r.pending.get('a')!.resolve();
+    await flush();
+    expect(r.started).toEqual(['shown', 'a', 'b']);
+    prefetcher.cancel();
   });
 
   test('a schedule replaced before the screen settled starts nothing of its own', async () => {
