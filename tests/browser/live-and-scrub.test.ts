@@ -66,7 +66,7 @@ describe('dashboard in Chromium', () => {
     const driftMarker = driftChart.getByTestId('chart-marker');
     await driftChart.scrollIntoViewIfNeeded({ timeout: 20_000 });
     await expect.poll(() => driftMarker.getAttribute('data-x'), { timeout: 20_000 }).toBe('1');
-    await expect.poll(() => driftMarker.isVisible()).toBe(true);
+    await expect.poll(() => driftMarker.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await driftMarker.textContent()).toBe('shown');
     await page.getByTestId('scrubber-prev').click();
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
