@@ -53,6 +53,22 @@ export function analysedCheckpoint(target: { kind: string; checkpoint?: EpochRec
  * Requests `kind` of `checkpoint()` of run `runId()` through the data client whenever either changes: the
  * timeline's checkpoint in the per-checkpoint views, a fixed side of the comparison in compare mode.
  */
+/**
+ * The last non-null value of `value`: a view keeps drawing it (hidden) while the shown epoch has no analysis, so
+ * scrubbing past the first source checkpoint or before any checkpoint updates its data instead of disposing and
+ * creating thousands of elements and a chart again. Equals `value()` whenever that is non-null.
+ */
+export function createKept<T>(value: Accessor<T | null | undefined>): Accessor<T | null> {
+  let last: T | null = null;
+  return createMemo(() => {
+    const now = value();
+    if (now !== null && now !== undefined) {
+      last = now;
+    }
+    return last;
+  });
+}
+
 export function createCheckpointAnalysis<K extends AnalysisKind>(
   kind: K,
   client: DataClient,

@@ -4,7 +4,7 @@ import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, t
 import type { RunMeta } from '../../core/protocol.ts';
 import type { FeatureNeuron } from '../../core/features-protocol.ts';
 import type { DataClient } from './data-client.ts';
-import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { analysedCheckpoint, createCheckpointAnalysis, createKept } from './checkpoint-analysis.ts';
 import { SettingsLabel } from './settings-label.tsx';
 import { defaultAxes, featureTarget, sortNeurons, type SortOrder } from './feature-model.ts';
 import { FeaturePlot } from './feature-plot.tsx';
@@ -45,7 +45,9 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   const classNames = (): string[] => props.run?.classNames ?? [];
   const [classIndex, setClassIndex] = createSignal(0);
   const [order, setOrder] = createSignal<SortOrder>('descending');
-  const cls = createMemo(() => features.value()?.result.classes[classIndex()] ?? null);
+  // The ranking and plot draw the last analysis loaded; they stay mounted (hidden) while the shown epoch has none.
+  const kept = createKept(features.value);
+  const cls = createMemo(() => kept()?.result.classes[classIndex()] ?? null);
   // Ticked arrows belong to one class's neurons: a new class (or checkpoint) starts from its own top five.
   const [axes, setAxes] = createSignal<ReadonlySet<string>>(new Set());
   createEffect(on(cls, (c) => setAxes(defaultAxes(c?.neurons ?? []))));
@@ -59,7 +61,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   const ranked = createMemo(() => sortNeurons(cls()?.neurons ?? [], order()));
   const maxWeight = createMemo(() => Math.max(0, ...(cls()?.neurons ?? []).map((n) => Math.abs(n.weight))));
   const imageUrl = (n: FeatureNeuron): string => {
-    const shown = features.value()?.key;
+    const shown = kept()?.key;
     return shown ? featureImageUrl(shown.runId, shown.phase, shown.epoch, n.layer, n.neuron) : '';
   };
 
@@ -105,7 +107,9 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
             Computing the feature analysis (conductance of both domains, then a domain SVM per class)… first time takes up to a minute.
           </AnalysisPending>
         </Match>
-        <Match when={true}>
+      </Switch>
+      <Show when={kept()}>
+        <div class="kept-view" classList={{ 'kept-hidden': !features.value() || !!features.error() }}>
           <div class="network-controls">
             <label>
               class{' '}
@@ -155,8 +159,8 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
               </Show>
             )}
           </Show>
-        </Match>
-      </Switch>
+        </div>
+      </Show>
     </Panel>
   );
 }

@@ -4,7 +4,7 @@
 import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
 import type { RunMeta } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
-import { createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { createCheckpointAnalysis, createKept } from './checkpoint-analysis.ts';
 import { ClassToggles } from './class-toggles.tsx';
 import { InstanceScatter } from './instance-scatter.tsx';
 import { InstanceSelectionList } from './instance-selection-list.tsx';
@@ -72,6 +72,9 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
     const shown = layout.value();
     return k && shown && shown.key.runId === k.runId && shown.key.phase === k.phase && shown.key.epoch === k.epoch ? k : null;
   };
+  // The chart draws the last layout loaded; it stays mounted (hidden) while the shown epoch has none, so scrubbing
+  // before the first checkpoint and back does not dispose the ECharts instance and create it again.
+  const kept = createKept(layout.value);
   const backgroundStatus = () => active().backgroundStatus();
   const settled = () => active().settled();
 
@@ -114,7 +117,7 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
   );
 
   const points = createMemo(() => {
-    const shown = layout.value();
+    const shown = kept();
     return shown ? instancePoints(shown.result, selectedClasses()) : [];
   });
   // Cut once per run on first use; the same instances are laid out at every checkpoint.
@@ -132,10 +135,10 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
       );
     }
   });
-  const imageUrl = (p: InstancePoint) => instanceImageUrl(layout.value()?.key.runId ?? '', p.domain, p.index);
+  const imageUrl = (p: InstancePoint) => instanceImageUrl(kept()?.key.runId ?? '', p.domain, p.index);
   const scatterInput = createMemo(() => ({
     points: points(),
-    extent: layout.value() ? layoutExtent(layout.value()!.result) : 1,
+    extent: kept() ? layoutExtent(kept()!.result) : 1,
     classNames: classNames(),
     imageUrl,
     thumbnails: showImages() ? thumbnails() : null,
@@ -184,98 +187,96 @@ export function InstanceView(props: InstanceViewProps): JSX.Element {
             {props.layout === 'dvi' ? FITTING : "Laying out this checkpoint's instances… a few seconds per checkpoint not laid out yet."}
           </AnalysisPending>
         </Match>
-        <Match when={layout.value()}>
-          {(shown) => (
-            <>
-              <div class="instance-controls">
-                <ClassToggles
-                  names={classNames()}
-                  shown={(_, c) => !hidden().has(c)}
-                  onToggle={(_, c) => toggleClass(c)}
-                  onAll={() => setHidden(new Set<number>())}
-                  onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
-                  testId="instance-class-toggle"
-                />
-                <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
-                  <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
-                  images
-                </label>
-                <Show when={props.layout === 'dvi' && projection.shown()} fallback={<InstanceTrust projection={tsne.request.value()!.result} />}>
-                  {(response) => (
-                    <>
-                      <label title="Boundary points: mixtures of two instances that the model finds exactly ambiguous (top-2 gap under 0.1)">
-                        <input
-                          type="checkbox"
-                          data-testid="boundary-points-toggle"
-                          checked={projection.showBoundary()}
-                          onChange={(e) => projection.setShowBoundary(e.currentTarget.checked)}
-                        />{' '}
-                        boundary points
-                      </label>
-                      <label title="Also place the target domain's training instances of the classes selected above (at most 150 per class) with this checkpoint's DVI encoder: the projection was fitted on validation instances only">
-                        <input
-                          type="checkbox"
-                          data-testid="extra-points-toggle"
-                          checked={props.extra}
-                          onChange={(e) => props.onExtra(e.currentTarget.checked)}
-                        />{' '}
-                        target training instances of the selected classes
-                      </label>
-                      <ProjectionTrust
-                        metrics={response().result.metrics}
-                        tsneNeighbourPreservation={tsne.drawn() ? tsne.request.value()?.result.neighbourPreservation : null}
-                      />
-                    </>
-                  )}
-                </Show>
-              </div>
-              <div class="muted instance-legend">
-                <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted
-                <Show when={props.layout === 'dvi'}>
-                  {' '}
-                  · ◇ boundary point · white = within 0.1 of a tie (a decision boundary), paler = less sure
-                  <Show when={(projection.undecided() ?? 0) > 0.9}>
-                    {' '}
-                    ·{' '}
-                    <b data-testid="projection-undecided">
-                      {(100 * projection.undecided()!).toFixed(0)}% of this map is white: the model is undecided almost everywhere
-                    </b>
-                  </Show>
-                </Show>{' '}
-                · {points().length} of {shown().result.count} instances
-                <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
-                <Show when={props.layout === 'dvi' && props.extra && extra.points().length > 0}> · + {extra.points().length} target training instances</Show>
-              </div>
-              <Show when={props.layout === 'dvi' && props.extra}>
-                <Show when={extra.request.error()}>
-                  {(error) => (
-                    <Notice kind="error" testId="extra-points-error">
-                      Could not place the target training instances: {error()}
-                    </Notice>
-                  )}
-                </Show>
-                <Show when={extra.request.loading()}>
-                  <Notice kind="info" testId="extra-points-loading">
-                    Placing the target training instances of the selected classes… seconds the first time (a worker runs them through this checkpoint).
-                  </Notice>
-                </Show>
-              </Show>
-              <div class="instance-body">
-                <InstanceScatter input={scatterInput()} onBrush={setBrushed} onSpot={projection.onSpot} />
-                <Show when={props.layout === 'dvi'}>
-                  <ProjectionProbe spot={projection.spot()} probabilities={projection.probabilities()} classNames={classNames()} onUnpin={projection.unpin} />
-                </Show>
-                <Show
-                  when={brushed().length > 0}
-                  fallback={<p class="muted instance-selection">Select instances with the rectangle or the lasso (top right of the plot) to list them here.</p>}
-                >
-                  <InstanceSelectionList points={brushed()} classNames={classNames()} imageUrl={imageUrl} />
-                </Show>
-              </div>
-            </>
-          )}
-        </Match>
       </Switch>
+      <Show when={kept()}>
+        {(shown) => (
+          <div class="kept-view" classList={{ 'kept-hidden': !layout.value() || !!layout.error() }}>
+            <div class="instance-controls">
+              <ClassToggles
+                names={classNames()}
+                shown={(_, c) => !hidden().has(c)}
+                onToggle={(_, c) => toggleClass(c)}
+                onAll={() => setHidden(new Set<number>())}
+                onNone={() => setHidden(new Set(classNames().map((_, c) => c)))}
+                testId="instance-class-toggle"
+              />
+              <label title="Draw each instance's image in place of its glyph (one atlas request per domain)">
+                <input type="checkbox" data-testid="instance-images-toggle" checked={showImages()} onChange={(e) => setShowImages(e.currentTarget.checked)} />{' '}
+                images
+              </label>
+              <Show
+                when={props.layout === 'dvi' && projection.shown()}
+                fallback={<Show when={tsne.request.value()}>{(t) => <InstanceTrust projection={t().result} />}</Show>}
+              >
+                {(response) => (
+                  <>
+                    <label title="Boundary points: mixtures of two instances that the model finds exactly ambiguous (top-2 gap under 0.1)">
+                      <input
+                        type="checkbox"
+                        data-testid="boundary-points-toggle"
+                        checked={projection.showBoundary()}
+                        onChange={(e) => projection.setShowBoundary(e.currentTarget.checked)}
+                      />{' '}
+                      boundary points
+                    </label>
+                    <label title="Also place the target domain's training instances of the classes selected above (at most 150 per class) with this checkpoint's DVI encoder: the projection was fitted on validation instances only">
+                      <input type="checkbox" data-testid="extra-points-toggle" checked={props.extra} onChange={(e) => props.onExtra(e.currentTarget.checked)} />{' '}
+                      target training instances of the selected classes
+                    </label>
+                    <ProjectionTrust
+                      metrics={response().result.metrics}
+                      tsneNeighbourPreservation={tsne.drawn() ? tsne.request.value()?.result.neighbourPreservation : null}
+                    />
+                  </>
+                )}
+              </Show>
+            </div>
+            <div class="muted instance-legend">
+              <span class="source-text">✕ source</span> · <span class="target-text">● target</span> · dark border = mispredicted
+              <Show when={props.layout === 'dvi'}>
+                {' '}
+                · ◇ boundary point · white = within 0.1 of a tie (a decision boundary), paler = less sure
+                <Show when={(projection.undecided() ?? 0) > 0.9}>
+                  {' '}
+                  ·{' '}
+                  <b data-testid="projection-undecided">
+                    {(100 * projection.undecided()!).toFixed(0)}% of this map is white: the model is undecided almost everywhere
+                  </b>
+                </Show>
+              </Show>{' '}
+              · {points().length} of {shown().result.count} instances
+              <Show when={showImages() && thumbnails() === null}> · loading images…</Show>
+              <Show when={props.layout === 'dvi' && props.extra && extra.points().length > 0}> · + {extra.points().length} target training instances</Show>
+            </div>
+            <Show when={props.layout === 'dvi' && props.extra}>
+              <Show when={extra.request.error()}>
+                {(error) => (
+                  <Notice kind="error" testId="extra-points-error">
+                    Could not place the target training instances: {error()}
+                  </Notice>
+                )}
+              </Show>
+              <Show when={extra.request.loading()}>
+                <Notice kind="info" testId="extra-points-loading">
+                  Placing the target training instances of the selected classes… seconds the first time (a worker runs them through this checkpoint).
+                </Notice>
+              </Show>
+            </Show>
+            <div class="instance-body">
+              <InstanceScatter input={scatterInput()} onBrush={setBrushed} onSpot={projection.onSpot} />
+              <Show when={props.layout === 'dvi'}>
+                <ProjectionProbe spot={projection.spot()} probabilities={projection.probabilities()} classNames={classNames()} onUnpin={projection.unpin} />
+              </Show>
+              <Show
+                when={brushed().length > 0}
+                fallback={<p class="muted instance-selection">Select instances with the rectangle or the lasso (top right of the plot) to list them here.</p>}
+              >
+                <InstanceSelectionList points={brushed()} classNames={classNames()} imageUrl={imageUrl} />
+              </Show>
+            </div>
+          </div>
+        )}
+      </Show>
     </Panel>
   );
 }

@@ -15,6 +15,7 @@ import {
   type MatrixLayout,
   type WeightBlockLayout,
 } from './network-layout.ts';
+import { createVisibility } from './visibility.ts';
 import { cellAt, cellOrigin, cellTitle, paintNetworkCells, weightEnds, type CellHit, type NetworkCellsInput, type PaintedCells } from './network-cells.ts';
 import { similarityOnlyText } from './network-model.ts';
 import { BoxplotMark, HistogramMark, type Rect } from './network-marks.tsx';
@@ -217,8 +218,15 @@ export function NetworkDiagram(props: NetworkDiagramProps): JSX.Element {
     selectedWeight: props.selected?.kind === 'weight' ? props.selected : null,
   });
   const [painted, setPainted] = createSignal<PaintedCells | null>(null);
+  // Painted while on screen only: below the fold, every scrubber move repainted thousands of cells nobody saw. The
+  // painted counts (data attributes tests read) follow what the canvas shows, so they wait for it too.
+  const { visible, observe } = createVisibility();
   onMount(() => {
+    observe(canvas);
     createEffect(() => {
+      if (!visible()) {
+        return;
+      }
       const cells = input();
       const ratio = window.devicePixelRatio || 1;
       const [width, height] = [Math.round(cells.layout.width * ratio), Math.round(cells.layout.height * ratio)];

@@ -5,7 +5,7 @@ import type { RunMeta } from '../../core/protocol.ts';
 import type { DataClient } from './data-client.ts';
 import type { EpochPin } from './epochs.ts';
 import { createLatestRequest } from './latest-request.ts';
-import { analysedCheckpoint, createCheckpointAnalysis } from './checkpoint-analysis.ts';
+import { analysedCheckpoint, createCheckpointAnalysis, createKept } from './checkpoint-analysis.ts';
 import { SettingsLabel } from './settings-label.tsx';
 import { NetworkDiagram, type DiagramPick } from './network-diagram.tsx';
 import { layoutNetwork } from './network-layout.ts';
@@ -86,6 +86,10 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     backgroundStatus,
     settled,
   } = createCheckpointAnalysis('network', props.client, () => props.run?.id, analysed, reference);
+  // A store written by an older transferscope lacks similarityRegions, whatever the wire type says.
+  const olderStore = (): boolean => network.value()?.result.classes.some((c) => c.layers.some((l) => !(l as Partial<typeof l>).similarityRegions)) ?? false;
+  // The diagram draws the last abstraction loaded; it stays mounted (hidden) while the shown epoch has none.
+  const kept = createKept(() => (olderStore() ? null : network.value()));
   const referenceChoices = createMemo(() => props.client.state.epochs.filter((e) => e.checkpoint));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -97,7 +101,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   // The model's own layers, from the result (any depth); the range is kept by name, so it survives scrubbing.
   const layerNames = createMemo(
     () => {
-      const result = network.value()?.result;
+      const result = kept()?.result;
       return result ? networkLayerNames(result) : [];
     },
     [],
@@ -112,7 +116,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   };
   createEffect(on([key, classIndex, range], () => setPicked(null), { defer: true }));
 
-  const classAbstraction = createMemo(() => network.value()?.result.classes[classIndex()] ?? null);
+  const classAbstraction = createMemo(() => kept()?.result.classes[classIndex()] ?? null);
   const layers = createMemo(() => {
     const c = classAbstraction();
     return c
@@ -123,7 +127,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   });
   // Per pair of drawn layers: its link, and the boundary of weights only a direct link has.
   const links = createMemo(() => {
-    const result = network.value()?.result;
+    const result = kept()?.result;
     return result
       ? networkLinks(
           result,
@@ -144,10 +148,10 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   // Every layer's row, not only the drawn ones: the table is the overview the range is picked from.
   const summaries = createMemo(() => {
     const c = classAbstraction();
-    const result = network.value()?.result;
+    const result = kept()?.result;
     return c && result ? layerSummaries(result, c, layerNames()) : [];
   });
-  const shownKey = () => network.value()?.key;
+  const shownKey = () => kept()?.key;
 
   const neuronDetail = createMemo(() => {
     const pick = picked();
@@ -212,7 +216,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
     };
   });
 
-  // The monitor may already be computing this checkpoint after training stored it (the `analysis` events).
+  // The diagram is shown for a loaded abstraction; otherwise a notice says why, and the diagram waits hidden.
+  const contentShown = (): boolean => !!network.value() && !network.error() && !olderStore();
 
   // What is drawn, as phase/epoch/class, or '' while loading: tests wait on it instead of guessing with timeouts.
   const renderedKey = (): string => {
@@ -294,8 +299,7 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               </Notice>
             )}
           </Match>
-          {/* A store written by an older transferscope lacks similarityRegions, whatever the wire type says. */}
-          <Match when={network.value()?.result.classes.some((c) => c.layers.some((l) => !(l as Partial<typeof l>).similarityRegions))}>
+          <Match when={olderStore()}>
             <Notice kind="error" testId="network-error">
               This checkpoint's network abstraction was stored by an older transferscope without the non-important regions. Analyse the run again into a fresh
               store (transferscope analyze) to see it.
@@ -306,7 +310,9 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
               Computing the network abstraction… first time takes up to a minute.
             </AnalysisPending>
           </Match>
-          <Match when={true}>
+        </Switch>
+        <Show when={kept()}>
+          <div class="kept-view" classList={{ 'kept-hidden': !contentShown() }}>
             <div class="network-controls">
               <label>
                 class{' '}
@@ -357,8 +363,8 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
                 onPick={setPicked}
               />
             </Show>
-          </Match>
-        </Switch>
+          </div>
+        </Show>
       </div>
     </Panel>
   );

@@ -66,7 +66,7 @@ describe('dashboard in Chromium', () => {
     const driftMarker = driftChart.getByTestId('chart-marker');
     await driftChart.scrollIntoViewIfNeeded({ timeout: 20_000 });
     await expect.poll(() => driftMarker.getAttribute('data-x'), { timeout: 20_000 }).toBe('1');
-    await expect.poll(() => driftMarker.isVisible()).toBe(true);
+    await expect.poll(() => driftMarker.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await driftMarker.textContent()).toBe('shown');
     await page.getByTestId('scrubber-prev').click();
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
@@ -111,6 +111,8 @@ describe('dashboard in Chromium', () => {
       'feature-panel': 'target/1/0/descending',
       'instance-panel': 'target/1/0,1,2,3,4,5,6,7,8,9',
     });
+    // Tag the network diagram's node: a move to an epoch without an abstraction hides it, not disposes it.
+    await page.getByTestId('network-svg').evaluate((el) => el.setAttribute('data-kept-probe', 'target/1'));
     await page.keyboard.press('ArrowLeft');
     // The first source checkpoint has no network abstraction (nothing to compare it with): that panel draws nothing.
     const source = {
@@ -121,6 +123,7 @@ describe('dashboard in Chromium', () => {
     expect(await drawn(1)).toEqual(source);
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
     expect(await page.getByTestId('network-panel').textContent()).toMatch(/first source checkpoint/);
+    expect(await page.getByTestId('network-svg').isVisible()).toBe(false);
     // Back and forth again: now from the data client's cache, and still each epoch's own data.
     await page.keyboard.press('ArrowRight');
     expect(await drawn(2)).toEqual({
@@ -128,6 +131,9 @@ describe('dashboard in Chromium', () => {
       'feature-panel': 'target/1/0/descending',
       'instance-panel': 'target/1/0,1,2,3,4,5,6,7,8,9',
     });
+    // The same diagram node, shown again with this epoch's data.
+    expect(await page.locator('[data-kept-probe="target/1"]').count()).toBe(1);
+    expect(await page.getByTestId('network-svg').isVisible()).toBe(true);
     await page.keyboard.press('ArrowLeft');
     expect(await drawn(1)).toEqual(source);
     expect(session.pageErrors).toEqual([]);

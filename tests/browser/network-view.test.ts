@@ -36,8 +36,12 @@ const imagesSettled = (selector: string) =>
     })
     .toBe(true);
 const cells = () => panel().getByTestId('network-cells');
-const painted = async (what: 'matrix-cells' | 'weight-cells' | 'important-weights' | 'source-weights'): Promise<number> =>
-  Number(await cells().getAttribute(`data-${what}`));
+/** A painted count: the canvas paints only while on screen, so it is scrolled to and its first paint awaited. */
+const painted = async (what: 'matrix-cells' | 'weight-cells' | 'important-weights' | 'source-weights'): Promise<number> => {
+  await cells().scrollIntoViewIfNeeded();
+  await expect.poll(() => cells().getAttribute(`data-${what}`)).not.toBeNull();
+  return Number(await cells().getAttribute(`data-${what}`));
+};
 const hovered = () => panel().getByTestId('network-cell-hover');
 
 /**
@@ -45,6 +49,7 @@ const hovered = () => panel().getByTestId('network-cell-hover');
  * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
  */
 async function importantWeightSpot(): Promise<{ x: number; y: number }> {
+  expect(await painted('important-weights')).toBeGreaterThan(0);
   const spot = await cells().evaluate((c: HTMLCanvasElement) => {
     const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
     const scale = c.width / c.clientWidth;
@@ -111,6 +116,27 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
       .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
     expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
+  });
+
+  it('paints the cells only while the canvas is on screen, and catches up when scrolled to', async () => {
+    const shownSource = await painted('source-weights');
+    expect(shownSource).toBeGreaterThan(0);
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width, height: 200 });
+    try {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      expect(await cells().evaluate((c) => c.getBoundingClientRect().top > window.innerHeight + 200)).toBe(true);
+      // Two frames: the intersection observer reports the scroll in the frame after it.
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      // A click in the page itself, so the switch is not scrolled into view (with the canvas near it).
+      await page.getByTestId('network-show-source').evaluate((box: HTMLInputElement) => box.click());
+      expect(await page.getByTestId('network-show-source').isChecked()).toBe(false);
+      // Below the fold the canvas still holds the last paint.
+      expect(await cells().getAttribute('data-source-weights')).toBe(String(shownSource));
+      await expect.poll(() => painted('source-weights')).toBe(0);
+    } finally {
+      await page.setViewportSize(size);
+    }
   });
 
   it('hides the non-important regions and the source weights with their switches', async () => {

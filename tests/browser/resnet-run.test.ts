@@ -44,8 +44,13 @@ const pairs = (testId: string) =>
     .evaluateAll((els) => els.map((el) => `${el.getAttribute('data-from')}>${el.getAttribute('data-to')}`));
 const urlRange = () => new URL(page.url()).searchParams.get('layers');
 const rangeSelects = async () => [await page.getByTestId('network-layer-from').inputValue(), await page.getByTestId('network-layer-to').inputValue()];
-const painted = async (what: 'matrix-cells' | 'important-weights'): Promise<number> =>
-  Number(await panel().getByTestId('network-cells').getAttribute(`data-${what}`));
+/** A painted count: the canvas paints only while on screen, so it is scrolled to and its first paint awaited. */
+const painted = async (what: 'matrix-cells' | 'important-weights'): Promise<number> => {
+  const cells = panel().getByTestId('network-cells');
+  await cells.scrollIntoViewIfNeeded();
+  await expect.poll(() => cells.getAttribute(`data-${what}`)).not.toBeNull();
+  return Number(await cells.getAttribute(`data-${what}`));
+};
 
 /** The stored abstraction of the target checkpoint, as the API answers it (the view has asked for it by then). */
 async function storedAbstraction(): Promise<NetworkResponse> {
@@ -96,6 +101,7 @@ function expectedCells(c: NetworkClassAbstraction, layers: readonly string[]): {
  * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
  */
 async function importantWeightSpot(): Promise<{ x: number; y: number }> {
+  expect(await painted('important-weights')).toBeGreaterThan(0);
   const cells = panel().getByTestId('network-cells');
   const spot = await cells.evaluate((c: HTMLCanvasElement) => {
     const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
