@@ -135,7 +135,7 @@ export function makeAnalysisQueue(
     return item ? { item, job: { kind: item.refine[0]!, settings: 'paper' } } : null;
   }
 
-  /** Marks the models a network job attributes as in flight; the returned function releases them (stored: true when it succeeded). */
+  /** Marks the models a network job attributes as in flight; the returned function releases them (stored: their conductances are now stored). */
   function claimModels(item: WaitingCheckpoint, settings: AnalysisSettingsName): (stored: boolean) => void {
     const models = modelIds(item, settings) ?? [`${item.runId}/${settings}/${item.at.step}`];
     models.forEach((id) => claimedModels.set(id, (claimedModels.get(id) ?? 0) + 1));
@@ -154,11 +154,12 @@ export function makeAnalysisQueue(
     };
   }
 
-  async function isStored(runId: string, at: EpochRef, { kind, settings }: QueueJob): Promise<boolean> {
+  /** Whether the job's result is stored: null when there is none to compute (no reference to compare with yet). */
+  async function isStored(runId: string, at: EpochRef, { kind, settings }: QueueJob): Promise<boolean | null> {
     const epochs = await store.listEpochs(runId);
     const record = epochs.find((e) => e.step === at.step);
     const key = record ? analysisKey(kind, runId, epochs, record, null, settings) : null;
-    return key === null || (await store.hasAnalysis(kind, key));
+    return key === null ? null : store.hasAnalysis(kind, key);
   }
 
   /** Catch-ups still reading the store: idle() waits for them, so the store is not closed under them. */
@@ -208,10 +209,11 @@ export function makeAnalysisQueue(
       emit({ runId, at, status: 'running' });
     }
     try {
-      if (!(await isStored(runId, at, { kind, settings: 'live' }))) {
+      const done = await isStored(runId, at, { kind, settings: 'live' });
+      if (done === false) {
         await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind] });
       }
-      stored = true;
+      stored = done !== null;
       item.ready.push(kind);
       if (item.left.length > 0 || item.ready.length < kinds.length) {
         emit({ runId, at, status: 'running', message: `${item.ready.join(', ')} ready` });
@@ -244,10 +246,11 @@ export function makeAnalysisQueue(
     const release = kind === 'network' ? claimModels(item, 'paper') : null;
     let stored = false;
     try {
-      if (!(await isStored(runId, at, { kind, settings: 'paper' }))) {
+      const done = await isStored(runId, at, { kind, settings: 'paper' });
+      if (done === false) {
         await analyze({ runId, phase: at.phase, epoch: at.epoch }, { kinds: [kind], settings: 'paper' });
       }
-      stored = true;
+      stored = done !== null;
       const last = item.refine.length === 0;
       emit({ runId, at, status: last ? 'done' : 'running', settings: 'paper', kind, message: `${kind} refined to the paper's settings` });
     } catch (err) {
