@@ -15,29 +15,24 @@ import { runMeta } from '../helpers/run-fixture.ts';
 const dir = useTempDir();
 const RUN = 'tail';
 
-/** Every checkpoint's stored paper result, without its wall-clock seconds; null where one is missing. */
-async function paperResults(db: string): Promise<Record<string, unknown> | null> {
-  const store = await Store.open(db);
-  try {
-    const epochs = await store.listEpochs(RUN);
-    const results: Record<string, unknown> = {};
-    for (const at of epochs.filter((e) => e.checkpoint)) {
-      for (const kind of ['network', 'features'] as const) {
-        const key = analysisKey(kind, RUN, epochs, at, null, 'paper');
-        if (key) {
-          const stored = await store.getAnalysis(kind, key);
-          if (!stored) {
-            return null;
-          }
-          const { seconds: _seconds, ...result } = stored;
-          results[`${kind} ${at.phase} ${at.epoch}`] = result;
+/** Every checkpoint's stored paper result, without its wall-clock seconds; null while one is missing. */
+async function paperResults(store: Store): Promise<Record<string, unknown> | null> {
+  const epochs = await store.listEpochs(RUN);
+  const results: Record<string, unknown> = {};
+  for (const at of epochs.filter((e) => e.checkpoint)) {
+    for (const kind of ['network', 'features'] as const) {
+      const key = analysisKey(kind, RUN, epochs, at, null, 'paper');
+      if (key) {
+        const stored = await store.getAnalysis(kind, key);
+        if (!stored) {
+          return null;
         }
+        const { seconds: _seconds, ...result } = stored;
+        results[`${kind} ${at.phase} ${at.epoch}`] = result;
       }
     }
-    return results;
-  } finally {
-    store.close();
   }
+  return results;
 }
 
 /** Analysis worker processes of the store at `db` alive now (their command lines name the store; Linux's /proc). */
@@ -82,25 +77,27 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
     idleAnalysisWorkers: 2,
   });
   let most = 0;
+  let serial: Record<string, unknown> | null;
   try {
     await expect
       .poll(
         async () => {
           most = Math.max(most, analysisWorkers(liveDb));
-          return paperResults(liveDb);
+          return paperResults(liveStore);
         },
-        { timeout: 120_000, interval: 20 },
+        { timeout: 120_000, interval: 50 },
       )
       .not.toBeNull();
+    serial = await paperResults(liveStore);
   } finally {
     await liveMonitor.close();
     liveStore.close();
   }
   expect(most).toBe(1);
-  const serial = await paperResults(liveDb);
 
   const db = `${dir}/parallel`;
   const store = await Store.open(db);
+  let parallel: Record<string, unknown> | null;
   const monitor = await startMonitor({
     store,
     port: 0,
@@ -112,12 +109,12 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
   try {
     // The target checkpoint's network refinement and the source checkpoint's features refinement, together.
     await expect.poll(() => analysisWorkers(db), { timeout: 60_000, interval: 20 }).toBe(2);
-    await expect.poll(() => paperResults(db), { timeout: 120_000, interval: 500 }).not.toBeNull();
+    await expect.poll(() => paperResults(store), { timeout: 120_000, interval: 500 }).not.toBeNull();
+    parallel = await paperResults(store);
   } finally {
     await monitor.close();
     store.close();
   }
-  const parallel = await paperResults(db);
   expect(Object.keys(parallel!)).toEqual(['features source 1', 'network target 1', 'features target 1']);
   expect(serial).not.toBeNull();
   expect(parallel).toEqual(serial);
