@@ -85,7 +85,7 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
           most = Math.max(most, analysisWorkers(liveDb));
           return paperResults(liveStore);
         },
-        { timeout: 120_000, interval: 50 },
+        { timeout: 240_000, interval: 250 },
       )
       .not.toBeNull();
     serial = await paperResults(liveStore);
@@ -108,8 +108,8 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
   });
   try {
     // The target checkpoint's network refinement and the source checkpoint's features refinement, together.
-    await expect.poll(() => analysisWorkers(db), { timeout: 60_000, interval: 20 }).toBe(2);
-    await expect.poll(() => paperResults(store), { timeout: 120_000, interval: 500 }).not.toBeNull();
+    await expect.poll(() => analysisWorkers(db), { timeout: 120_000, interval: 100 }).toBe(2);
+    await expect.poll(() => paperResults(store), { timeout: 240_000, interval: 500 }).not.toBeNull();
     parallel = await paperResults(store);
   } finally {
     await monitor.close();
@@ -118,4 +118,4 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
   expect(Object.keys(parallel!)).toEqual(['features source 1', 'network target 1', 'features target 1']);
   expect(serial).not.toBeNull();
   expect(parallel).toEqual(serial);
-}, 300_000);
+}, 600_000);
