@@ -9,7 +9,7 @@
 // the paper's settings, at the lowest priority, newest first, and paused by the workers when a live one arrives.
 import type { AnalysisEvent, EpochRef } from '../core/protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
-import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
+import { analysisKey } from '../core/analysis-keys.ts';
 import { REFINABLE_KINDS } from '../core/analysis-settings.ts';
 import { CHAINED_KINDS } from '../core/queue-protocol.ts';
 import type { AnalysisSettingsName } from '../core/analysis-protocol.ts';
@@ -54,7 +54,7 @@ interface WaitingCheckpoint {
   ready: AnalysisKind[];
   refine: AnalysisKind[];
   started: boolean;
-  /** Live kinds of this checkpoint in flight: a kind waits for its needs (features for the network abstraction). */
+  /** Live kinds of this checkpoint in flight (at most one: see mustWait). */
   inFlight: Set<AnalysisKind>;
 }
 
@@ -96,16 +96,18 @@ export function makeAnalysisQueue(
     attributedModels(checkpoints.get(item.runId) ?? [], item.at)?.map((step) => `${item.runId}/${settings}/${step}`) ?? null;
 
   /**
-   * Whether `job` would compute something a job in flight computes too (with several jobs at once): its needs at
-   * the same checkpoint, an earlier checkpoint of a chained kind, or the conductances of a model another network
-   * job attributes and has not stored yet (the final source model is every target checkpoint's reference).
+   * Whether `job` must wait for a job in flight (with several at once): another kind of the same checkpoint, an
+   * earlier checkpoint of a chained kind, or a network job attributing a model whose conductances are not stored
+   * yet (the final source model is every target checkpoint's reference): else it would compute them again.
    */
-  function wouldRepeat(item: WaitingCheckpoint, { kind, settings }: QueueJob): boolean {
+  function mustWait(item: WaitingCheckpoint, { kind, settings }: QueueJob): boolean {
     if (settings === 'paper') {
       if (refiningSteps.has(`${item.runId}/${item.at.step}`)) {
         return true;
       }
-    } else if (withNeeds([kind]).some((need) => item.inFlight.has(need)) || (CHAINED_KINDS.includes(kind) && chainedInFlight.has(`${item.runId}/${kind}`))) {
+    } else if (item.inFlight.size > 0 || item.left[0] !== kind || (CHAINED_KINDS.includes(kind) && chainedInFlight.has(`${item.runId}/${kind}`))) {
+      // A checkpoint's live kinds run in order, one at a time: its needs come first (features need the network
+      // abstraction), and its progress events name the kinds in the stages' order.
       return true;
     }
     if (kind !== 'network') {
@@ -126,12 +128,12 @@ export function makeAnalysisQueue(
   function nextJob(): { item: WaitingCheckpoint; job: QueueJob } | null {
     const newestFirst = [...waiting].reverse();
     for (const kind of kinds) {
-      const item = newestFirst.find((w) => w.left.includes(kind) && !wouldRepeat(w, { kind, settings: 'live' }));
+      const item = newestFirst.find((w) => w.left.includes(kind) && !mustWait(w, { kind, settings: 'live' }));
       if (item) {
         return { item, job: { kind, settings: 'live' } };
       }
     }
-    const item = newestFirst.find((w) => w.refine.length > 0 && !wouldRepeat(w, { kind: w.refine[0]!, settings: 'paper' }));
+    const item = newestFirst.find((w) => w.refine.length > 0 && !mustWait(w, { kind: w.refine[0]!, settings: 'paper' }));
     return item ? { item, job: { kind: item.refine[0]!, settings: 'paper' } } : null;
   }
 
