@@ -36,6 +36,8 @@ export interface QueueRunTimes {
   jobs: number;
   /** Most background jobs in flight at once. */
   peak: number;
+  /** Wall seconds of each job the queue ran (`kind@settings phase epoch`), in the order they ended. */
+  jobSeconds: Record<string, number>;
 }
 
 /**
@@ -52,12 +54,16 @@ export async function analyseThroughQueue(
   const workers = makeAnalysisWorkers(db, parallel);
   let inFlight = 0;
   let peak = 0;
-  const analyze: typeof workers.analyze = async (at, analyzeOptions) => {
+  const jobSeconds: Record<string, number> = {};
+  const analyze: typeof workers.analyze = async (at, analyzeOptions = {}) => {
     peak = Math.max(peak, ++inFlight);
+    const started = performance.now();
     try {
       await workers.analyze(at, analyzeOptions);
     } finally {
       inFlight--;
+      const name = `${analyzeOptions.kinds?.join(',') ?? 'all'}@${analyzeOptions.settings ?? 'live'} ${at.phase} ${at.epoch}`;
+      jobSeconds[name] = Math.round((performance.now() - started) / 100) / 10;
     }
   };
   const queue = makeAnalysisQueue(store, analyze, () => {}, { kinds: options.kinds ?? LIVE_KINDS, refine: options.refine ?? true });
@@ -67,7 +73,7 @@ export async function analyseThroughQueue(
     queue.setParallelism(parallel);
     await queue.catchUp(runId);
     await queue.idle();
-    return { wall: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpu, jobs: workers.startedJobs, peak };
+    return { wall: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpu, jobs: workers.startedJobs, peak, jobSeconds };
   } finally {
     await workers.close();
     store.close();
