@@ -98,7 +98,8 @@ export function makeAnalysisQueue(
   /**
    * Whether `job` must wait for a job in flight (with several at once): another kind of the same checkpoint, an
    * earlier checkpoint of a chained kind, or a network job attributing a model whose conductances are not stored
-   * yet (the final source model is every target checkpoint's reference): else it would compute them again.
+   * yet (the final source model is every target checkpoint's reference): else it would compute them again. A
+   * features refinement also waits for a network refinement still to store its model's conductances.
    */
   function mustWait(item: WaitingCheckpoint, { kind, settings }: QueueJob): boolean {
     if (settings === 'paper') {
@@ -109,6 +110,13 @@ export function makeAnalysisQueue(
       // A checkpoint's live kinds run in order, one at a time: its needs come first (features need the network
       // abstraction), and its progress events name the kinds in the stages' order.
       return true;
+    }
+    if (kind === 'features' && settings === 'paper') {
+      // Paper §5.4 on the refined conductance: the features stage reuses the network stage's stored target rows of
+      // the checkpoint's model. It waits for a network job that will store them, as in the newest-first serial
+      // order, or it computes them itself (again, and equal only to within float rounding).
+      const own = `${item.runId}/${settings}/${item.at.step}`;
+      return !attributed.has(own) && (claimedModels.has(own) || waiting.some((w) => w.refine.includes('network') && modelIds(w, settings)?.includes(own)));
     }
     if (kind !== 'network') {
       return false;

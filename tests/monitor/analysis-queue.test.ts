@@ -7,6 +7,8 @@ import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/analysis-wo
 import type { AnalysisEvent } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
+import { ANALYSIS_KINDS } from '../../core/analysis-protocol.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
 
 const dir = useTempDir();
 let store: Store;
@@ -202,8 +204,8 @@ describe('several jobs at once (no training live)', () => {
    * queue has started everything it will (no store read in flight), then the oldest is let go: what the queue
    * runs together is what its rules allow, however fast the calls are.
    */
-  async function runQueue(parallel: number) {
-    const parallelStore = await Store.open(`${dir}/parallel-${parallel}`);
+  async function runQueue(parallel: number, options: { liveStored?: boolean } = {}) {
+    const parallelStore = await Store.open(`${dir}/parallel-${parallel}${options.liveStored ? '-refine' : ''}`);
     try {
       await parallelStore.createRun(runMeta('p'));
       for (const [phase, epoch, step] of [
@@ -218,7 +220,21 @@ describe('several jobs at once (no training live)', () => {
           weights: [layerWeights('conv1', 2, 0.1)],
         });
       }
+      if (options.liveStored) {
+        // Only the refinements are left, as after training when the live estimates kept up.
+        const epochs = await parallelStore.listEpochs('p');
+        for (const at of epochs) {
+          for (const kind of ANALYSIS_KINDS) {
+            const key = analysisKey(kind, 'p', epochs, at);
+            if (key) {
+              await parallelStore.putAnalysis(kind, key, { classes: [] } as never);
+            }
+          }
+        }
+      }
       const calls: string[] = [];
+      const ended: string[] = [];
+      const endedBeforeStart = new Map<string, string[]>();
       const held: { name: string; release: () => void }[] = [];
       const overlaps: [string, string][] = [];
       /** Network calls that started while another one attributed a model whose conductances were not stored yet. */
@@ -238,8 +254,10 @@ describe('several jobs at once (no training live)', () => {
           }
         }
         calls.push(name);
+        endedBeforeStart.set(name, [...ended]);
         held.forEach((other) => overlaps.push([other.name, name]));
         await new Promise<void>((release) => held.push({ name, release }));
+        ended.push(name);
         if (options.kinds?.[0] === 'network') {
           own.forEach((m) => attributed.add(m));
         }
@@ -259,7 +277,7 @@ describe('several jobs at once (no training live)', () => {
         held.shift()?.release();
       }
       await done;
-      return { calls, overlaps, repeatedModels };
+      return { calls, endedBeforeStart, overlaps, repeatedModels };
     } finally {
       parallelStore.close();
     }
@@ -278,6 +296,14 @@ describe('several jobs at once (no training live)', () => {
     const checkpointOf = (call: string) => call.split(' ').slice(1).join(' ');
     const settingsOf = (call: string) => call.split(' ')[0]!.split('@')[1];
     expect(two.overlaps.filter(([a, b]) => checkpointOf(a) === checkpointOf(b) && settingsOf(a) === settingsOf(b))).toEqual([]);
+
+    // A features refinement starts once a network refinement stored its model's conductances, as in the serial
+    // newest-first order (it reuses them): the first source model's are the second source checkpoint's reference.
+    const refineOnly = await runQueue(2, { liveStored: true });
+    expect(refineOnly.calls).toHaveLength(7);
+    expect(refineOnly.overlaps.filter(([a, b]) => a.includes('@paper') && b.includes('@paper')).length).toBeGreaterThan(0);
+    expect(refineOnly.repeatedModels).toEqual([]);
+    expect(refineOnly.endedBeforeStart.get('features@paper source 1')).toContain('network@paper source 2');
 
     const one = await runQueue(1);
     expect(one.overlaps.filter(([a, b]) => a.includes('@paper') && b.includes('@paper'))).toEqual([]);
