@@ -1,7 +1,7 @@
 // What refining analyses to the paper's settings costs (issue 16): one checkpoint of a trained run, and a whole run
 // at the paper's scale from training to every checkpoint's every analysis stored at the paper's settings.
 // Run: npx tsx bench/refine.ts [--checkpoint-config=configs/digits.json] [--scale-config=configs/digits-paper.json] [--only=checkpoint|scale]
-// [--fraction=F]: the scale row on F (0-1] of the scale config's images.
+// [--fraction=F]: the scale row on F (0.05-1) of the scale config's images.
 // [--plain]: also refines the same checkpoint at plain 50 steps (no check) on a copy of the store, and compares.
 // [--store=DB --run=ID]: a copy of an already trained run's store instead of training the checkpoint config.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -202,6 +202,10 @@ export async function measurePaperScale(
 ): Promise<{ seconds: number; split: TimeSplit; cpu: TimeSplit; fraction: number; workers: number }> {
   const { analyseThroughQueue } = await import('./refine-parallel.ts');
   const fraction = options.fraction ?? 1;
+  if (!(fraction >= 0.05 && fraction <= 1)) {
+    // Below a twentieth, digits-paper's 1,500 target images leave classes without a validation instance.
+    throw new Error(`bench/refine: the scale fraction must be from 0.05 to 1 (got ${fraction}).`);
+  }
   const workers = options.workers ?? availableParallelism();
   const full = loadConfig(configPath);
   const scaled = (domain: TrainConfig['source']): TrainConfig['source'] =>
