@@ -15,10 +15,10 @@ export const DEFAULT_PORT = 4640;
 const DASHBOARD_DIR = resolve(ROOT, 'dashboard/dist');
 
 const USAGE = `usage:
-  transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--token T] [--backend B]
+  transferscope demo  [--config FILE] [--db DIR] [--port N] [--host H] [--token T] [--backend B] [--analysis-workers N]
   transferscope train --config FILE [--db DIR] [--run ID] [--backend B]
   transferscope train --resume RUN [--db DIR] [--backend B]
-  transferscope serve [--db DIR] [--port N] [--host H] [--token T] [--redis URL] [--kind K[,K]]
+  transferscope serve [--db DIR] [--port N] [--host H] [--token T] [--redis URL] [--kind K[,K]] [--analysis-workers N]
   transferscope worker --redis URL [--db DIR] [--concurrency N]
   transferscope analyze --run ID [--db DIR] [--phase P --epoch E [--reference P:E]] [--kind K[,K]] [--settings live|paper] [--backend B]
   transferscope feature --run ID --phase P --epoch E --layer L --neuron N --out FILE.png [--db DIR]
@@ -26,6 +26,7 @@ defaults: --db ${DEFAULT_DB}  --port ${DEFAULT_PORT}  --host 127.0.0.1  --backen
 --db is a folder or a LanceDB URI (s3://bucket/prefix, gs://…, az://…); every command also takes
   --storage-option KEY=VALUE (repeatable; e.g. aws_endpoint=http://127.0.0.1:9000), besides AWS_* and the like
 --token T (or TRANSFERSCOPE_TOKEN=T) requires Authorization: Bearer T for the API and the socket.
+--analysis-workers N: analyses at once while no training run is live (default: the machine's cores); one while one is.
 --redis URL (or TRANSFERSCOPE_REDIS=URL): serve queues analyses for worker processes on that Redis, and several
   monitors on one Redis reach each other's clients.`;
 
@@ -112,6 +113,18 @@ async function parseBackend(value: string | undefined) {
   return choice as (typeof BACKEND_CHOICES)[number];
 }
 
+/** --analysis-workers N as a number, or undefined (the machine's cores) when it is not given. */
+function parseAnalysisWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > 64) {
+    usageError(`--analysis-workers takes a whole number of analyses at once from 1 to 64 (got '${value.slice(0, 20)}').`);
+  }
+  return workers;
+}
+
 /** The analysis kinds of --kind K[,K], or undefined (all) when it is not given. */
 async function parseKinds(value: string | undefined) {
   const { ANALYSIS_KINDS } = await import('../core/analysis-protocol.ts');
@@ -152,8 +165,10 @@ async function serve(args: string[]): Promise<number> {
     token: { type: 'string' },
     redis: { type: 'string' },
     kind: { type: 'string' },
+    'analysis-workers': { type: 'string' },
   });
   const port = await parsePortFlag(flags.port);
+  const idleAnalysisWorkers = parseAnalysisWorkers(flags['analysis-workers']);
   const { host, token } = await monitorAccess(flags);
   const analysisKinds = await parseKinds(flags.kind);
   const redis = await redisFlag(flags.redis);
@@ -164,6 +179,7 @@ async function serve(args: string[]): Promise<number> {
     {
       ...(redis ? { redis } : {}),
       ...(analysisKinds ? { analysisKinds } : {}),
+      ...(idleAnalysisWorkers ? { idleAnalysisWorkers } : {}),
     },
   );
   console.log(`transferscope: monitor on ${dashboardUrl(monitor.url, {}, token)} (store ${store.displayUri})`);
@@ -251,8 +267,10 @@ async function demo(args: string[]): Promise<number> {
     host: { type: 'string' },
     backend: { type: 'string' },
     token: { type: 'string' },
+    'analysis-workers': { type: 'string' },
   });
   const port = await parsePortFlag(flags.port);
+  const idleAnalysisWorkers = parseAnalysisWorkers(flags['analysis-workers']);
   const { host, token } = await monitorAccess(flags);
   const { loadConfig, checkConfigFiles } = await import('../trainer/config.ts');
   const { checkRunModel, defaultRunId } = await import('../trainer/run-training.ts');
@@ -263,9 +281,10 @@ async function demo(args: string[]): Promise<number> {
   const backend = await parseBackend(flags.backend);
   await checkRunModel(config, backend);
   const store = await openStore(location, { monitor: true });
-  // One analysis worker: the trainer holds the other core, and two workers sharing one core slowed the newest
-  // checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md).
-  const monitor = await startDashboardMonitor(store, { port, host, token }, { analysisWorkers: 1 });
+  // One analysis worker while training: the trainer holds the other core, and two workers sharing one core slowed
+  // the newest checkpoint's network abstraction past the next checkpoint (measured in docs/decisions.md). Once it
+  // has finished, the monitor refines on every core (or --analysis-workers).
+  const monitor = await startDashboardMonitor(store, { port, host, token }, { analysisWorkers: 1, ...(idleAnalysisWorkers ? { idleAnalysisWorkers } : {}) });
   const runId = defaultRunId(config);
   const url = dashboardUrl(monitor.url, { run: runId }, token);
   console.log(`transferscope: open ${url} to watch run ${runId} live (store ${store.displayUri}; Ctrl-C stops)`);

@@ -60,7 +60,7 @@ export function analysisJobId(job: AnalysisJob): string {
  * a job computes and stores the earlier checkpoints that lack theirs first. Their jobs of one run share one lock,
  * or a worker laying out checkpoint 3 (and so 2) and another laying out checkpoint 2 would both store 2.
  */
-const CHAINED_KINDS: readonly AnalysisKind[] = ['instances', 'projection'];
+export const CHAINED_KINDS: readonly AnalysisKind[] = ['instances', 'projection'];
 
 /** The Redis lock a worker holds while it computes `job` (see CHAINED_KINDS). */
 export function analysisLockName(job: AnalysisJob): string {

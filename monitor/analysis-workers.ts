@@ -56,6 +56,11 @@ export interface AnalysisWorkers {
   /** Worker processes forked so far: a request refused before any work shows as none. */
   readonly startedJobs: number;
   /**
+   * How many workers may run at once from now on: more once training is over and its core is free, fewer when a
+   * trainer starts (the least urgent running workers are then paused until they fit).
+   */
+  setMaxWorkers(max: number): void;
+  /**
    * Cancels the running workers and waits for them to exit; waiting and later calls reject. A killed worker
    * leaves nothing half-stored (a LanceDB write is one commit), and the next request computes it again.
    */
@@ -250,6 +255,7 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     get startedJobs() {
       return processes.started;
     },
+    setMaxWorkers: (max) => limit.resize(max),
     close: () => processes.close(),
   };
 }

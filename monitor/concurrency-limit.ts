@@ -12,8 +12,15 @@ export interface Slot {
   pausable(handle: Pausable): void;
 }
 
-/** Runs `task` when a slot is free; lower `priority` first (default 0), call order among equals. */
-export type ConcurrencyLimit = <T>(task: (slot: Slot) => Promise<T>, signal?: AbortSignal, priority?: number) => Promise<T>;
+export interface ConcurrencyLimit {
+  /** Runs `task` when a slot is free; lower `priority` first (default 0), call order among equals. */
+  <T>(task: (slot: Slot) => Promise<T>, signal?: AbortSignal, priority?: number): Promise<T>;
+  /**
+   * Sets how many tasks may hold a slot from now on (at least 1). More starts waiting tasks at once; fewer pauses
+   * the least urgent pausable running tasks until the rest fit (a task that cannot pause keeps its slot).
+   */
+  resize(max: number): void;
+}
 
 interface Turn {
   priority: number;
@@ -34,7 +41,8 @@ const moreUrgent = (a: Turn, b: Turn): number => a.priority - b.priority || a.or
  * the demo's one analysis slot was held by a features or instance layout job (10-20 s of work) when a new
  * checkpoint's network abstraction arrived, which then waited for it; killing would throw that work away.
  */
-export function makeConcurrencyLimit(max: number): ConcurrencyLimit {
+export function makeConcurrencyLimit(initialMax: number): ConcurrencyLimit {
+  let max = initialMax;
   let calls = 0;
   const waiting: Turn[] = [];
   const holding = new Set<Turn>();
@@ -74,7 +82,7 @@ export function makeConcurrencyLimit(max: number): ConcurrencyLimit {
       fill();
     });
 
-  return async (task, signal, priority = 0) => {
+  const limit = async <T>(task: (slot: Slot) => Promise<T>, signal?: AbortSignal, priority = 0): Promise<T> => {
     signal?.throwIfAborted();
     const turn: Turn = { priority, order: calls++, start: () => {} };
     if (holding.size < max) {
@@ -99,4 +107,19 @@ export function makeConcurrencyLimit(max: number): ConcurrencyLimit {
       fill();
     }
   };
+
+  const resize = (next: number): void => {
+    max = Math.max(1, Math.floor(next));
+    // A trainer starting takes a core back: the least urgent pausable tasks wait again, as behind a more urgent one.
+    const pausable = [...holding].filter((t) => t.pausable).sort((a, b) => moreUrgent(b, a));
+    while (holding.size > max && pausable.length > 0) {
+      const leastUrgent = pausable.shift()!;
+      holding.delete(leastUrgent);
+      leastUrgent.pausable!.pause();
+      waiting.push(leastUrgent);
+    }
+    fill();
+  };
+
+  return Object.assign(limit, { resize });
 }

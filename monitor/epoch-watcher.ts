@@ -6,6 +6,8 @@ import type { Store } from '../store/store.ts';
 export interface WatcherListener {
   epoch(runId: string, record: EpochRecord): void;
   run(run: RunSummary): void;
+  /** Every run as of each poll, the first included, with its derived status (whether a trainer is live). */
+  runs?(runs: RunSummary[]): void;
 }
 
 export interface EpochWatcher {
@@ -38,6 +40,7 @@ export function startEpochWatcher(store: Store, listener: WatcherListener, inter
       }
     }
     primed = true;
+    listener.runs?.(runs);
     // Commits in the same millisecond as `since` are re-read; `announced` keeps them single.
     const fresh = await store.epochsCommittedAfter(since - 1);
     for (const { runId, record } of fresh) {

@@ -108,6 +108,9 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
           })(),
         );
       },
+      setParallelism() {
+        // Jobs run in `transferscope worker` processes, each as many at once as its own --concurrency.
+      },
       idle: async () => {
         while (pending.size > 0) {
           await Promise.allSettled([...pending]);

@@ -1,15 +1,16 @@
 // Starts the monitor: the Hono app and socket.io on one HTTP server, bound to loopback by default.
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { serve } from '@hono/node-server';
 import { Server as SocketServer } from 'socket.io';
 import type { Server as HttpServer } from 'node:http';
-import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../core/protocol.ts';
+import type { AnalysisEvent, ClientToServerEvents, RunSummary, ServerToClientEvents } from '../core/protocol.ts';
 import { Store } from '../store/store.ts';
 import { assertRunId } from '../core/params.ts';
 import { createApp } from './app.ts';
 import { startEpochWatcher } from './epoch-watcher.ts';
 import { TransferscopeError } from '../core/errors.ts';
-import { makeAnalysisWorkers, type AnalysisWorkers } from './analysis-workers.ts';
+import { MAX_ANALYSIS_WORKERS, makeAnalysisWorkers, type AnalysisWorkers } from './analysis-workers.ts';
 import { makeAnalysisQueue } from './analysis-queue.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { AnalysisKind } from '../core/analysis-protocol.ts';
@@ -34,8 +35,13 @@ export interface MonitorOptions {
   analysisKinds?: readonly AnalysisKind[];
   /** With analyzeCheckpoints: refine each analysed checkpoint to the paper's settings when nothing more urgent waits. */
   refineAnalyses?: boolean;
-  /** Analysis workers at once (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
+  /** Analysis workers at once while a training run is live (default MAX_ANALYSIS_WORKERS); `demo` runs one, since its trainer holds a core. */
   analysisWorkers?: number;
+  /**
+   * Background analysis jobs at once while no training run is live (`--analysis-workers N`), default the machine's
+   * cores: the WASM backend uses one core per process, so a refinement tail on one job leaves the others idle.
+   */
+  idleAnalysisWorkers?: number;
   /** Required from API requests (bearer) and sockets (`auth.token`) when set. */
   token?: string | null;
   /**
@@ -78,7 +84,9 @@ function listen(options: MonitorOptions, host: string, workers: AnalysisWorkers,
 export async function startMonitor(options: MonitorOptions): Promise<RunningMonitor> {
   const host = options.host ?? '127.0.0.1';
   // Feature images stay in this monitor's own workers: they are rendered for one view and never stored.
-  const workers = makeAnalysisWorkers(options.store.location, options.analysisWorkers);
+  const liveWorkers = options.analysisWorkers ?? MAX_ANALYSIS_WORKERS;
+  const idleWorkers = options.idleAnalysisWorkers ?? availableParallelism();
+  const workers = makeAnalysisWorkers(options.store.location, liveWorkers);
   const redis = options.redis ? connectRedis(options.redis) : null;
   const redisAnalysis = redis ? makeRedisAnalysis(redis) : null;
   const fanOut = redis ? { pub: redis.duplicate(), sub: redis.duplicate() } : null;
@@ -129,6 +137,17 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
   // each epoch once, from the monitor it is connected to.
   const watched = redis ? io.local : io;
   // Checkpoints committed while no monitor ran (or that the watcher's clock missed) are queued too.
+  // A live trainer (a `running` run: its heartbeat is fresh) holds a core, so the queue runs one job at a time
+  // beside it; once none is live, the freed cores take as many jobs. Until the first poll, as if one were live.
+  let trainingLive = true;
+  const followTraining = (runs: RunSummary[]): void => {
+    const live = runs.some((run) => run.status === 'running');
+    if (live !== trainingLive) {
+      trainingLive = live;
+      workers.setMaxWorkers(live ? liveWorkers : Math.max(liveWorkers, idleWorkers));
+      analysis?.setParallelism(live ? 1 : idleWorkers);
+    }
+  };
   const catchUp = (runId?: string): void => {
     analysis?.catchUp(runId).catch((err: Error) => console.error(`monitor: catching up on unanalysed checkpoints failed: ${err.message}`));
   };
@@ -149,6 +168,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
         watched.to(RUN_LIST_ROOM).to(run.id).emit('run', run);
         catchUp(run.id);
       },
+      runs: followTraining,
     },
     options.pollIntervalMs,
   );

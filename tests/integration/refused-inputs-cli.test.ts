@@ -130,6 +130,7 @@ describe('numbers past their bounds exit 2 with one line', () => {
     [['analyze', '--db', db, '--run', 'r', '--settings', 'captum'], /Unknown --settings 'captum': use live or paper\./],
     [['serve', '--db', db, '--host', '0.0.0.0', '--token', 'short'], /Invalid --token: use 8-256 printable ASCII characters/],
     [['serve', '--db', db, '--port', '1e3'], /Invalid --port '1e3': use a whole number from 0 to 65535\./],
+    [['serve', '--db', db, '--analysis-workers', '0'], /--analysis-workers takes a whole number of analyses at once from 1 to 64 \(got '0'\)\./],
     [['train', '--config', 'configs/digits-smoke.json', '--db', db, '--run', "x' OR '1'='1"], /Invalid run id/],
   ])('%j', async (args, pattern) => {
     await expectRefused(args, pattern);

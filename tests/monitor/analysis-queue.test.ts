@@ -1,12 +1,14 @@
 // The background queue's order on a real store: one kind at a time, the newest waiting checkpoint first, and a
 // more urgent kind beside a running less urgent one.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../store/store.ts';
 import { makeAnalysisQueue } from '../../monitor/analysis-queue.ts';
 import type { AnalyzeCheckpoint, CheckpointRef } from '../../monitor/analysis-workers.ts';
 import type { AnalysisEvent } from '../../core/protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../helpers/run-fixture.ts';
+import { ANALYSIS_KINDS } from '../../core/analysis-protocol.ts';
+import { analysisKey } from '../../core/analysis-keys.ts';
 
 const dir = useTempDir();
 let store: Store;
@@ -161,4 +163,150 @@ it('refines each checkpoint to the paper settings only after every live kind, ne
   } finally {
     refineStore.close();
   }
+});
+
+describe('several jobs at once (no training live)', () => {
+  const models: Record<string, number[]> = {
+    // Checkpoint -> the steps of the models its network abstraction attributes: itself and its reference.
+    'source 1': [1],
+    'source 2': [2, 1],
+    'target 1': [3, 2],
+    'target 2': [4, 2],
+  };
+
+  /** `store` with a count of its reads in flight: the queue reads the store before each job it starts. */
+  function countingReads(store: Store): { store: Store; reads: () => number } {
+    let reads = 0;
+    const counted = new Proxy(store, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') {
+          return value;
+        }
+        return (...args: unknown[]) => {
+          const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (result instanceof Promise) {
+            reads++;
+            result.then(
+              () => reads--,
+              () => reads--,
+            );
+          }
+          return result;
+        };
+      },
+    });
+    return { store: counted, reads: () => reads };
+  }
+
+  /**
+   * Runs every kind and refinement of a two-phase run with `parallel` jobs at once. Each call is held until the
+   * queue has started everything it will (no store read in flight), then the oldest is let go: what the queue
+   * runs together is what its rules allow, however fast the calls are.
+   */
+  async function runQueue(parallel: number, options: { liveStored?: boolean } = {}) {
+    const parallelStore = await Store.open(`${dir}/parallel-${parallel}${options.liveStored ? '-refine' : ''}`);
+    try {
+      await parallelStore.createRun(runMeta('p'));
+      for (const [phase, epoch, step] of [
+        ['source', 1, 1],
+        ['source', 2, 2],
+        ['target', 1, 3],
+        ['target', 2, 4],
+      ] as const) {
+        await parallelStore.commitEpoch('p', {
+          record: { ...epochRecord(phase, epoch, step), checkpoint: true },
+          predictions: [],
+          weights: [layerWeights('conv1', 2, 0.1)],
+        });
+      }
+      if (options.liveStored) {
+        // Only the refinements are left, as after training when the live estimates kept up.
+        const epochs = await parallelStore.listEpochs('p');
+        for (const at of epochs) {
+          for (const kind of ANALYSIS_KINDS) {
+            const key = analysisKey(kind, 'p', epochs, at);
+            if (key) {
+              await parallelStore.putAnalysis(kind, key, { classes: [] } as never);
+            }
+          }
+        }
+      }
+      const calls: string[] = [];
+      const ended: string[] = [];
+      const endedBeforeStart = new Map<string, string[]>();
+      const held: { name: string; release: () => void }[] = [];
+      const overlaps: [string, string][] = [];
+      /** Network calls that started while another one attributed a model whose conductances were not stored yet. */
+      const repeatedModels: string[] = [];
+      const attributed = new Set<string>();
+      // Stands in for the worker processes (tests/integration/parallel-refinement.test.ts runs the real ones).
+      const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+        const settings = options.settings ?? 'live';
+        const name = `${options.kinds?.join(',')}@${settings} ${at.phase} ${at.epoch}`;
+        const own = models[`${at.phase} ${at.epoch}`]!.map((step) => `${settings}/${step}`);
+        if (options.kinds?.[0] === 'network') {
+          for (const other of held.map((h) => h.name).filter((o) => o.startsWith(`network@${settings} `))) {
+            const theirs = models[other.split(' ').slice(1).join(' ')]!.map((step) => `${settings}/${step}`);
+            if (own.some((m) => theirs.includes(m) && !attributed.has(m))) {
+              repeatedModels.push(`${name} beside ${other}`);
+            }
+          }
+        }
+        calls.push(name);
+        endedBeforeStart.set(name, [...ended]);
+        held.forEach((other) => overlaps.push([other.name, name]));
+        await new Promise<void>((release) => held.push({ name, release }));
+        ended.push(name);
+        if (options.kinds?.[0] === 'network') {
+          own.forEach((m) => attributed.add(m));
+        }
+      };
+      const counted = countingReads(parallelStore);
+      const queue = makeAnalysisQueue(counted.store, analyze, () => {}, { refine: true });
+      queue.setParallelism(parallel);
+      // Set when the queue is idle, which the type checker cannot follow.
+      const queueState = { finished: false };
+      const done = (async () => {
+        await queue.catchUp('p');
+        await queue.idle();
+        queueState.finished = true;
+      })();
+      while (!queueState.finished) {
+        await expect.poll(() => queueState.finished || (counted.reads() === 0 && held.length > 0), { interval: 5, timeout: 10_000 }).toBe(true);
+        held.shift()?.release();
+      }
+      await done;
+      return { calls, endedBeforeStart, overlaps, repeatedModels };
+    } finally {
+      parallelStore.close();
+    }
+  }
+
+  it('runs two refinements at once with two allowed, never repeating work in flight; one at a time with one', async () => {
+    const two = await runQueue(2);
+    expect(two.overlaps.filter(([a, b]) => a.includes('@paper') && b.includes('@paper')).length).toBeGreaterThan(0);
+    // Every job once; chained kinds of one run never together; no model attributed by two network jobs at once.
+    expect(new Set(two.calls).size).toBe(two.calls.length);
+    expect(two.calls.filter((c) => c.includes('@paper'))).toHaveLength(7); // source 1 has no network abstraction
+    expect(two.overlaps.filter(([a, b]) => ['instances', 'projection'].some((k) => a.startsWith(k) && b.startsWith(k)))).toEqual([]);
+    expect(two.repeatedModels).toEqual([]);
+    // A checkpoint's live kinds never ran beside each other (its features need its network abstraction, and its
+    // progress names the kinds in order), nor its two refinements.
+    const checkpointOf = (call: string) => call.split(' ').slice(1).join(' ');
+    const settingsOf = (call: string) => call.split(' ')[0]!.split('@')[1];
+    expect(two.overlaps.filter(([a, b]) => checkpointOf(a) === checkpointOf(b) && settingsOf(a) === settingsOf(b))).toEqual([]);
+
+    // A features refinement starts once a network refinement stored its model's conductances, as in the serial
+    // newest-first order (it reuses them): the first source model's are the second source checkpoint's reference.
+    const refineOnly = await runQueue(2, { liveStored: true });
+    expect(refineOnly.calls).toHaveLength(7);
+    expect(refineOnly.overlaps.filter(([a, b]) => a.includes('@paper') && b.includes('@paper')).length).toBeGreaterThan(0);
+    expect(refineOnly.repeatedModels).toEqual([]);
+    expect(refineOnly.endedBeforeStart.get('features@paper source 1')).toContain('network@paper source 2');
+
+    const one = await runQueue(1);
+    expect(one.overlaps.filter(([a, b]) => a.includes('@paper') && b.includes('@paper'))).toEqual([]);
+    expect([...one.calls].sort()).toEqual([...two.calls].sort());
+  });
 });

@@ -146,3 +146,32 @@ describe('makeConcurrencyLimit pausing', () => {
     void third;
   });
 });
+
+describe('makeConcurrencyLimit resize', () => {
+  it('starts waiting tasks when it grows, and pauses the least urgent running ones when it shrinks', async () => {
+    const limit = makeConcurrencyLimit(1);
+    const log: string[] = [];
+    const releases = new Map<string, () => void>();
+    const task = (name: string, priority: number) =>
+      limit(
+        (slot) =>
+          new Promise<string>((resolve) => {
+            log.push(`start ${name}`);
+            slot.pausable({ pause: () => log.push(`pause ${name}`), resume: () => log.push(`resume ${name}`) });
+            releases.set(name, () => resolve(name));
+          }),
+        undefined,
+        priority,
+      );
+    const done = [task('refine-a', 4), task('refine-b', 4)];
+    await expect.poll(() => log).toEqual(['start refine-a']);
+    limit.resize(2); // training ended: a second core is free
+    await expect.poll(() => log).toEqual(['start refine-a', 'start refine-b']);
+    limit.resize(1); // a trainer started: the later of the two equal ones waits again
+    expect(log.slice(2)).toEqual(['pause refine-b']);
+    releases.get('refine-a')!();
+    await expect.poll(() => log.slice(3)).toEqual(['resume refine-b']);
+    releases.get('refine-b')!();
+    expect(await Promise.all(done)).toEqual(['refine-a', 'refine-b']);
+  });
+});
