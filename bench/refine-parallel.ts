@@ -15,6 +15,7 @@ import { trainRun } from '../trainer/run-training.ts';
 import { Store } from '../store/store.ts';
 import { makeAnalysisWorkers } from '../monitor/analysis-workers.ts';
 import { makeAnalysisQueue } from '../monitor/analysis-queue.ts';
+import { flag } from './command-line.ts';
 
 const RUN = 'tail';
 const LIVE_KINDS: AnalysisKind[] = ['network', 'features'];
@@ -143,11 +144,6 @@ export async function measureRefineTail(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function flag(name: string, fallback: string): string {
-  const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
-  return arg === undefined ? fallback : arg.slice(name.length + 3);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -19,6 +19,7 @@ import type { FeaturesAnalysis } from '../core/features-protocol.ts';
 import { makeAnalysisContext } from '../analysis/jobs/analysis-context.ts';
 import { computeNetwork } from '../analysis/jobs/network-job.ts';
 import { computeFeatures } from '../analysis/jobs/features-job.ts';
+import { flag } from './command-line.ts';
 
 /** Seconds of each step, in the order run. */
 export type TimeSplit = Record<string, number>;
@@ -222,11 +223,6 @@ export async function measurePaperScale(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function flag(name: string, fallback: string): string {
-  const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
-  return arg === undefined ? fallback : arg.slice(name.length + 3);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { importantWeightSpot } from '../helpers/network-canvas.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
 
 const dir = useTempDir();
@@ -43,31 +44,6 @@ const painted = async (what: 'matrix-cells' | 'weight-cells' | 'important-weight
   return Number(await cells().getAttribute(`data-${what}`));
 };
 const hovered = () => panel().getByTestId('network-cell-hover');
-
-/**
- * Viewport position of a pixel of an important target weight: the cells are painted on a canvas, where only those
- * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
- */
-async function importantWeightSpot(): Promise<{ x: number; y: number }> {
-  expect(await painted('important-weights')).toBeGreaterThan(0);
-  const spot = await cells().evaluate((c: HTMLCanvasElement) => {
-    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-    const scale = c.width / c.clientWidth;
-    for (let e = 0; e < data.length; e += 4) {
-      if (data[e + 3]! > 60 && data[e + 2]! - data[e]! > 100) {
-        const pixel = e / 4;
-        return { x: (pixel % c.width) / scale, y: Math.floor(pixel / c.width) / scale };
-      }
-    }
-    return null;
-  });
-  expect(spot).not.toBeNull();
-  return cells().evaluate((c: HTMLCanvasElement, at: { x: number; y: number }) => {
-    window.scrollBy(0, c.getBoundingClientRect().top + at.y - window.innerHeight / 2);
-    const box = c.getBoundingClientRect();
-    return { x: box.left + at.x, y: box.top + at.y };
-  }, spot!);
-}
 
 const renderedKey = async (): Promise<string> =>
   (await panel()
@@ -157,7 +133,8 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
 
   it("shows a clicked weight's connected neurons and its weight maps in both models", async () => {
     // Pointing at an important weight's cell names it in its tooltip; a click opens its detail.
-    const spot = await importantWeightSpot();
+    expect(await painted('important-weights')).toBeGreaterThan(0);
+    const spot = await importantWeightSpot(cells());
     await page.mouse.move(spot.x, spot.y);
     expect(await hovered().locator('title').textContent()).toMatch(/important target weight: \d+ instances/);
     const [from, to, block] = await Promise.all(['data-from', 'data-to', 'data-block'].map((name) => hovered().getAttribute(name)));

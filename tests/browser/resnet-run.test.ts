@@ -11,6 +11,7 @@ import type { CompareResponse } from '../../core/compare-protocol.ts';
 import type { NetworkClassAbstraction, WeightSliceResponse } from '../../core/network-protocol.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
+import { importantWeightSpot } from '../helpers/network-canvas.ts';
 import { resNet20MonitoredLayers, trainResNetRun } from '../helpers/trained-resnet-run.ts';
 
 const dir = useTempDir();
@@ -94,32 +95,6 @@ function expectedCells(c: NetworkClassAbstraction, layers: readonly string[]): {
       0,
     );
   return { matrixCells, importantWeights };
-}
-
-/**
- * Viewport position of a pixel of an important target weight: the cells are painted on a canvas, where only those
- * are blue (the matrices are grey, other weights light grey, source marks red). Scrolls it to mid-screen.
- */
-async function importantWeightSpot(): Promise<{ x: number; y: number }> {
-  expect(await painted('important-weights')).toBeGreaterThan(0);
-  const cells = panel().getByTestId('network-cells');
-  const spot = await cells.evaluate((c: HTMLCanvasElement) => {
-    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-    const scale = c.width / c.clientWidth;
-    for (let e = 0; e < data.length; e += 4) {
-      if (data[e + 3]! > 60 && data[e + 2]! - data[e]! > 100) {
-        const pixel = e / 4;
-        return { x: (pixel % c.width) / scale, y: Math.floor(pixel / c.width) / scale };
-      }
-    }
-    return null;
-  });
-  expect(spot).not.toBeNull();
-  return cells.evaluate((c: HTMLCanvasElement, at: { x: number; y: number }) => {
-    window.scrollBy(0, c.getBoundingClientRect().top + at.y - window.innerHeight / 2);
-    const box = c.getBoundingClientRect();
-    return { x: box.left + at.x, y: box.top + at.y };
-  }, spot!);
 }
 
 describe('network view of a trained and analysed ResNet-20 run in Chromium', () => {
@@ -255,7 +230,8 @@ describe('network view of a trained and analysed ResNet-20 run in Chromium', () 
 
   it('details a clicked important weight inside a block: its 3x3 kernel slice in both models, as the route serves it', async () => {
     await openNetwork();
-    const spot = await importantWeightSpot();
+    expect(await painted('important-weights')).toBeGreaterThan(0);
+    const spot = await importantWeightSpot(panel().getByTestId('network-cells'));
     await page.mouse.move(spot.x, spot.y);
     const hovered = panel().getByTestId('network-cell-hover');
     expect(await hovered.locator('title').textContent()).toMatch(/important target weight: \d+ instances/);
