@@ -9,7 +9,7 @@ import { Store } from '../../store/store.ts';
 import { createApp } from '../../monitor/app.ts';
 import { makeAnalysisWorkers, type AnalysisWorkers } from '../../monitor/analysis-workers.ts';
 import type { AnalysisResponse } from '../../core/analysis-protocol.ts';
-import { validateConfig } from '../../trainer/config.ts';
+import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 
@@ -21,25 +21,9 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  // digits-smoke at a fifth of its images: the analyses only need a checkpoint of each phase.
-  const config = validateConfig(
-    {
-      name: 'withdrawn',
-      seed: 7,
-      model: 'alexnet-32',
-      source: { kind: 'synthetic-digits', count: 60 },
-      target: { kind: 'mnist', count: 60 },
-      trainFraction: 0.8,
-      phases: {
-        source: { epochs: 1, batchSize: 16, learningRate: 0.001 },
-        target: { epochs: 1, batchSize: 16, learningRate: 0.0005 },
-      },
-      checkpointEvery: 1,
-      evalTrainSamples: 20,
-    },
-    'withdrawn config',
-    dir,
-  );
+  // digits-smoke with 60 images a domain: the analyses only need a checkpoint of each phase.
+  const smoke = loadConfig('configs/digits-smoke.json');
+  const config = { ...smoke, source: { ...smoke.source, count: 60 }, target: { ...smoke.target, count: 60 } };
   await trainRun({ config, db, runId: 'net', progress: null, log: () => {} });
   store = await Store.open(db);
   // One slot, as in the demo: a job that arrives for a more urgent kind pauses a running features job.
