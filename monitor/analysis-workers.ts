@@ -123,7 +123,8 @@ const readyAll = (progress: JobProgress, wanted: readonly AnalysisKind[], onRead
  *
  * When every caller of a waiting job has withdrawn (the user scrubbed past the checkpoint), it leaves the line,
  * so the checkpoint now on screen does not wait behind abandoned ones. A job that already started is left to
- * finish: its result is stored and reused, and killing it would throw away up to a minute of work.
+ * finish: its result is stored and reused (a call arriving meanwhile waits for it), and killing it would throw away
+ * up to a minute of work.
  *
  * Jobs wait in line by kind (feature images, then network, instances, features: see ANALYSIS_KINDS). When every
  * slot is held and a more urgent job arrives, the least urgent running worker is paused (SIGSTOP) and continues
