@@ -89,6 +89,10 @@ interface JobProgress {
   kinds: readonly AnalysisKind[];
   ready: Set<AnalysisKind>;
   onReady: Set<() => void>;
+  /** Whether it holds (or held) a slot: from then on it runs to the end, whoever still waits for it. */
+  started: boolean;
+  /** Settles when the job ends, as its callers see it. */
+  settled: Promise<void>;
 }
 
 /** Resolves when every `wanted` kind is ready; reports each newly ready wanted kind to `onReady` meanwhile. */
@@ -119,7 +123,8 @@ const readyAll = (progress: JobProgress, wanted: readonly AnalysisKind[], onRead
  *
  * When every caller of a waiting job has withdrawn (the user scrubbed past the checkpoint), it leaves the line,
  * so the checkpoint now on screen does not wait behind abandoned ones. A job that already started is left to
- * finish: its result is stored and reused, and killing it would throw away up to a minute of work.
+ * finish: its result is stored and reused (a call arriving meanwhile waits for it), and killing it would throw away
+ * up to a minute of work.
  *
  * Jobs wait in line by kind (feature images, then network, instances, features: see ANALYSIS_KINDS). When every
  * slot is held and a more urgent job arrives, the least urgent running worker is paused (SIGSTOP) and continues
@@ -158,46 +163,60 @@ export function makeAnalysisWorkers(store: string | StoreLocation, maxWorkers = 
     const computes = withNeeds(wanted);
     const covering = [...inFlight].find(([id, p]) => id.startsWith(checkpoint) && wanted.every((k) => p.kinds.includes(k)));
     const id = covering?.[0] ?? checkpoint + (kinds?.join(',') ?? '*');
-    const whole = shared(
-      id,
-      (shareSignal) => {
-        const progress: JobProgress = { kinds: computes, ready: new Set(), onReady: new Set() };
-        inFlight.set(id, progress);
-        // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
-        // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
-        // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a job of their own first, so a
-        // features job has nothing else left to compute (ranked as network, it was never paused for instances).
-        // A refinement to the paper's settings ranks below every live kind: it only improves what a view shows.
-        const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind))) + (settings === 'paper' ? ANALYSIS_KINDS.length : 0);
-        const job = {
-          type: 'analyse' as const,
-          jobId: `analyse-${++jobs}`,
-          db,
-          ...at,
-          ...(kinds ? { kinds: [...kinds] } : {}),
-          ...(reference ? { reference } : {}),
-          ...(settings === 'paper' ? { settings } : {}),
-        };
-        return limit(
-          (slot) =>
-            processes.run(job, slot, (report) => {
-              if (report.type === 'stored' && report.phase === at.phase && report.epoch === at.epoch) {
-                progress.ready.add(report.kind);
-                progress.onReady.forEach((notify) => notify());
-              }
-            }),
-          shareSignal,
-          priority,
-        )
-          .then(() => {})
-          .finally(() => {
-            if (inFlight.get(id) === progress) {
-              inFlight.delete(id);
+    const startJob = (shareSignal: AbortSignal): Promise<void> => {
+      const progress: JobProgress = { kinds: computes, ready: new Set(), onReady: new Set(), started: false, settled: Promise.resolve() };
+      inFlight.set(id, progress);
+      // Every caller withdrew: a job still waiting leaves the line now (the limit drops it on this same signal), so
+      // it is never found again as covering anything. A started job stays: it runs on and stores its kinds.
+      shareSignal.addEventListener(
+        'abort',
+        () => {
+          if (!progress.started && inFlight.get(id) === progress) {
+            inFlight.delete(id);
+          }
+        },
+        { once: true },
+      );
+      // Network abstractions first: the line runs the paper's core view of the newest checkpoint before
+      // cheaper or lower kinds of any checkpoint. The priority is the most urgent wanted kind's place in
+      // ANALYSIS_KINDS, not that of its needs: `analyze` runs those in a job of their own first, so a
+      // features job has nothing else left to compute (ranked as network, it was never paused for instances).
+      // A refinement to the paper's settings ranks below every live kind: it only improves what a view shows.
+      const priority = Math.min(...wanted.map((kind) => ANALYSIS_KINDS.indexOf(kind))) + (settings === 'paper' ? ANALYSIS_KINDS.length : 0);
+      const job = {
+        type: 'analyse' as const,
+        jobId: `analyse-${++jobs}`,
+        db,
+        ...at,
+        ...(kinds ? { kinds: [...kinds] } : {}),
+        ...(reference ? { reference } : {}),
+        ...(settings === 'paper' ? { settings } : {}),
+      };
+      progress.settled = limit(
+        (slot) => {
+          progress.started = true;
+          return processes.run(job, slot, (report) => {
+            if (report.type === 'stored' && report.phase === at.phase && report.epoch === at.epoch) {
+              progress.ready.add(report.kind);
+              progress.onReady.forEach((notify) => notify());
             }
           });
-      },
-      signal,
-    );
+        },
+        shareSignal,
+        priority,
+      )
+        .then(() => {})
+        .finally(() => {
+          if (inFlight.get(id) === progress) {
+            inFlight.delete(id);
+          }
+        });
+      return progress.settled;
+    };
+    // A covering job whose callers all withdrew while it ran has no shared request left: this call then waits for
+    // that same job again. Starting one here would start a job of this call's kinds under the covering job's id,
+    // and a later call for the covering job's kinds would join it and be answered before its kinds were stored.
+    const whole = shared(id, covering ? () => covering[1].settled : startJob, signal);
     const progress = covering?.[1] ?? inFlight.get(id);
     if (!progress) {
       return whole; // refused at once: the signal had already aborted

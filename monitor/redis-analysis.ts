@@ -48,6 +48,14 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
 
   /** Queues the kind (and what it needs first) and waits for a worker to store it; a view's request ranks first in its kind. */
   const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
+    if (options.settings === 'paper') {
+      // The queue's jobs carry no settings: a job would store the live estimate, and the caller, reading the
+      // paper's result it asked for, would find nothing (a 500 "finished but stored nothing").
+      throw new TransferscopeError(
+        'NOT_FOUND',
+        `The paper's settings of ${at.phase} epoch ${at.epoch} of run '${at.runId}' are not stored, and this monitor's Redis workers compute live estimates only. Ask without settings=paper for the live estimate.`,
+      );
+    }
     await ready;
     for (const kind of withNeeds(options.kinds ?? ANALYSIS_KINDS)) {
       const job = await add({ ...at, kind, ...(options.reference && kind === 'network' ? { reference: options.reference } : {}) });

@@ -2,10 +2,11 @@
 // job per checkpoint and kind, taken in today's priority order, with one `queued` event; the lock and the event
 // claim hold across connections. The analysis processes themselves are run in tests/integration/scale-out.test.ts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Store } from '../../store/store.ts';
-import type { AnalysisEvent } from '../../core/protocol.ts';
+import type { AnalysisEvent, ApiError } from '../../core/protocol.ts';
+import { createApp } from '../../monitor/app.ts';
 import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob } from '../../core/queue-protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { makeRedisAnalysis } from '../../monitor/redis-analysis.ts';
@@ -112,4 +113,25 @@ it('keeps an error code across the queue, and refuses a bad or unreachable Redis
   expect(failure).toMatchObject({ code: 'REDIS_UNAVAILABLE' });
   expect((failure as Error).message).toMatch(/^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 /);
   expect((failure as Error).message).not.toContain('hunter2');
+});
+
+it("answers a request for the paper's settings, which Redis workers never compute, with a 404 that says so, queueing nothing", async () => {
+  const monitor = makeRedisAnalysis(connectRedis(redis.url));
+  const connection = connectRedis(redis.url);
+  const queue = new Queue(ANALYSIS_QUEUE, { connection });
+  const jobs = async () => Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0);
+  try {
+    const before = await jobs();
+    const app = createApp(store, { analyze: monitor.analyze });
+    const res = await app.request('/api/runs/q/epochs/target/1/network?settings=paper');
+    expect(res.status).toBe(404);
+    const { error } = (await res.json()) as ApiError;
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toMatch(/Redis workers compute live estimates only\. Ask without settings=paper/);
+    expect(await jobs()).toBe(before);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+    await monitor.close();
+  }
 });

@@ -2,28 +2,23 @@ import { expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
 import type { NetworkResponse } from '../../../core/analysis-protocol.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
-import { createDataClient } from '../../../dashboard/src/data-client.ts';
-import type { LiveSocket } from '../../../dashboard/src/socket.ts';
+import { recordingClient } from '../../helpers/recording-data-client.ts';
 
-const socket = { connected: false, on: () => socket, off: () => socket, emit: () => socket } as unknown as LiveSocket;
 const path = '/api/runs/r%201/epochs/target/3/network';
 const body = { key: { runId: 'r 1' } } as unknown as NetworkResponse;
 
 test('analyses are fetched per kind and checkpoint, cached, and failures retried', async () => {
-  const calls: string[] = [];
   let fail = true;
-  const fetchJson = async (p: string): Promise<unknown> => {
-    calls.push(p);
-    if (p === '/api/runs') {
-      return [];
-    }
-    if (fail) {
-      throw new ApiRequestError('EPOCH_NOT_FOUND', 404, 'not a checkpoint');
-    }
-    return body;
-  };
   await createRoot(async (dispose) => {
-    const client = createDataClient({ requestedRun: () => null, socket, fetchJson });
+    const { client, calls } = recordingClient((p) => {
+      if (p === '/api/runs') {
+        return [];
+      }
+      if (fail) {
+        throw new ApiRequestError('EPOCH_NOT_FOUND', 404, 'not a checkpoint');
+      }
+      return body;
+    });
     await expect(client.analysis('network', 'r 1', { phase: 'target', epoch: 3 })).rejects.toThrow('not a checkpoint');
     fail = false;
     await expect(client.analysis('network', 'r 1', { phase: 'target', epoch: 3 })).resolves.toBe(body);
@@ -35,15 +30,14 @@ test('analyses are fetched per kind and checkpoint, cached, and failures retried
 
 test('two views asking for one analysis share a request, aborted only when both gave up, then asked afresh', async () => {
   const requests: { path: string; signal: AbortSignal | undefined }[] = [];
-  const fetchJson = (p: string, signal?: AbortSignal): Promise<unknown> => {
-    if (p === '/api/runs') {
-      return Promise.resolve([]);
-    }
-    requests.push({ path: p, signal });
-    return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
-  };
   await createRoot(async (dispose) => {
-    const client = createDataClient({ requestedRun: () => null, socket, fetchJson });
+    const { client } = recordingClient((p, signal) => {
+      if (p === '/api/runs') {
+        return [];
+      }
+      requests.push({ path: p, signal });
+      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+    });
     const network = new AbortController();
     const compare = new AbortController();
     const first = client.analysis('network', 'r 1', { phase: 'target', epoch: 3 }, network.signal);

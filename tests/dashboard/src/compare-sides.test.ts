@@ -9,28 +9,14 @@ import type { AnalysisEvent } from '../../../core/protocol.ts';
 import type { AnalysisKind, AnalysisSettingsName } from '../../../core/analysis-protocol.ts';
 import type { CompareResponse } from '../../../core/compare-protocol.ts';
 import { ApiRequestError } from '../../../dashboard/src/api.ts';
-import { createDataClient } from '../../../dashboard/src/data-client.ts';
 import { createCompareSides } from '../../../dashboard/src/compare-sides.ts';
 import { commonCompareSettings } from '../../../dashboard/src/compare-settings.ts';
-import type { LiveSocket } from '../../../dashboard/src/socket.ts';
+import { recordingClient } from '../../helpers/recording-data-client.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { epochRecord, layerWeights, runMeta } from '../../helpers/run-fixture.ts';
 
 const dir = useTempDir();
 let store: Store;
-const asked: string[] = [];
-
-/** Delivers the monitor's `analysis` events to the client; everything else is acknowledged and ignored. */
-function eventSocket() {
-  const listeners = new Map<string, (event: AnalysisEvent) => void>();
-  const socket = {
-    connected: true,
-    on: (event: string, listener: (event: AnalysisEvent) => void) => (listeners.set(event, listener), socket),
-    off: () => socket,
-    emit: (_event: string, runId: string, ack?: (result: unknown) => void) => (ack?.({ ok: true, runId }), socket),
-  };
-  return { socket: socket as unknown as LiveSocket, analysis: (event: AnalysisEvent) => listeners.get('analysis')?.(event) };
-}
 
 async function put(kind: AnalysisKind, epoch: number, settings: AnalysisSettingsName): Promise<void> {
   const epochs = await store.listEpochs('r');
@@ -54,8 +40,7 @@ afterAll(() => store.close());
 
 function compareFeatures(a: number, b: number) {
   const app = createApp(store, { analyze: () => Promise.reject(new Error('nothing is computed in this test')) });
-  const fetchJson = async (path: string): Promise<unknown> => {
-    asked.push(path);
+  const answer = async (path: string): Promise<unknown> => {
     const res = await app.request(path);
     const body: unknown = await res.json();
     if (!res.ok) {
@@ -63,9 +48,8 @@ function compareFeatures(a: number, b: number) {
     }
     return body;
   };
-  const { socket, analysis } = eventSocket();
   return createRoot((dispose) => {
-    const client = createDataClient({ requestedRun: () => 'r', socket, fetchJson });
+    const { client, calls, deliver } = recordingClient(answer, { requestedRun: 'r', connected: true });
     const id = (epoch: number) => ({ runId: 'r', phase: 'target' as const, epoch });
     const sides = createCompareSides('features', {
       client,
@@ -74,7 +58,8 @@ function compareFeatures(a: number, b: number) {
     });
     const shown = () =>
       [sides.a.analysis.request.value(), sides.b.analysis.request.value()].map((r) => (r ? (r.result as unknown as { marker: string }).marker : null));
-    return { shown, analysis, dispose };
+    const analysis = (event: AnalysisEvent) => deliver('analysis', event);
+    return { shown, analysis, asked: calls, dispose };
   });
 }
 
@@ -91,7 +76,7 @@ describe('compare sides of a refinable kind', () => {
     try {
       // The first answers are each side's best stored (refined at 1, live at 3); then both ask for live.
       await vi.waitFor(() => expect(view.shown()).toEqual(['features 1 live', 'features 3 live']));
-      expect(asked).toContain('/api/runs/r/epochs/target/1/features?settings=live');
+      expect(view.asked).toContain('/api/runs/r/epochs/target/1/features?settings=live');
       // Epoch 3's refinement lands and the monitor says so: both sides move to the paper's settings.
       await put('features', 3, 'paper');
       view.analysis({ runId: 'r', at: { phase: 'target', epoch: 3, step: 4 }, status: 'done', settings: 'paper', kind: 'features' });

@@ -2,9 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { createRoot } from 'solid-js';
 import type { EpochRecord } from '../../../core/protocol.ts';
 import { epochRecord } from '../../helpers/run-fixture.ts';
-import { createDataClient } from '../../../dashboard/src/data-client.ts';
 import { createPrefetcher, neighbourRequests, scrubbedViewNeeds, type NeededAt, type PrefetchRequest } from '../../../dashboard/src/prefetch.ts';
-import type { LiveSocket } from '../../../dashboard/src/socket.ts';
+import { recordingClient } from '../../helpers/recording-data-client.ts';
 
 interface Deferred {
   promise: Promise<unknown>;
@@ -79,17 +78,8 @@ describe('neighbourRequests', () => {
   });
 
   test('names the same paths the data client requests for the views, so a prefetch fills its cache', async () => {
-    const calls: string[] = [];
-    const socket = { connected: false, on: () => socket, off: () => socket, emit: () => socket };
     await createRoot(async (dispose) => {
-      const client = createDataClient({
-        requestedRun: () => 'r',
-        socket: socket as unknown as LiveSocket,
-        fetchJson: async (path) => {
-          calls.push(path);
-          return { path };
-        },
-      });
+      const { client, calls } = recordingClient((path) => ({ path }), { requestedRun: 'r' });
       const epochs = run();
       const requests = neighbourRequests(epochs, epochs[4]!, scrubbedViewNeeds(client, 'r'));
       expect(requests.map((r) => r.key)).toEqual([
@@ -113,24 +103,9 @@ describe('neighbourRequests', () => {
   });
 
   test('asks for a checkpoint reported refined at the paper settings, as its view will', async () => {
-    const calls: string[] = [];
-    const listeners = new Map<string, (payload: unknown) => void>();
-    const socket = {
-      connected: false,
-      on: (event: string, listener: (payload: unknown) => void) => (listeners.set(event, listener), socket),
-      off: () => socket,
-      emit: () => socket,
-    };
     await createRoot(async (dispose) => {
-      const client = createDataClient({
-        requestedRun: () => 'r',
-        socket: socket as unknown as LiveSocket,
-        fetchJson: async (path) => {
-          calls.push(path);
-          return { path };
-        },
-      });
-      listeners.get('analysis')!({ runId: 'r', at: { phase: 'target', epoch: 2, step: 6 }, status: 'done', settings: 'paper', kind: 'network' });
+      const { client, calls, deliver } = recordingClient((path) => ({ path }), { requestedRun: 'r' });
+      deliver('analysis', { runId: 'r', at: { phase: 'target', epoch: 2, step: 6 }, status: 'done', settings: 'paper', kind: 'network' });
       const epochs = run();
       const keys = neighbourRequests(epochs, epochs[4]!, scrubbedViewNeeds(client, 'r')).map((r) => r.key);
       expect(keys).toContain('/api/runs/r/epochs/target/2/network?settings=paper');
