@@ -133,6 +133,8 @@ describe('dashboard in Chromium', () => {
     });
     // Tag the network diagram's node: a move to an epoch without an abstraction hides it, not disposes it.
     await page.getByTestId('network-svg').evaluate((el) => el.setAttribute('data-kept-probe', 'target/1'));
+    const networkHeight = async (): Promise<number> => (await page.getByTestId('network-panel').boundingBox())!.height;
+    const drawnHeight = await networkHeight();
     await page.keyboard.press('ArrowLeft');
     // The first source checkpoint has no network abstraction (nothing to compare it with): that panel draws nothing.
     const source = {
@@ -144,6 +146,8 @@ describe('dashboard in Chromium', () => {
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
     expect(await page.getByTestId('network-panel').textContent()).toMatch(/first source checkpoint/);
     expect(await page.getByTestId('network-svg').isVisible()).toBe(false);
+    // Hidden, the diagram keeps its place: the views below do not move up into the window and back on every pass.
+    expect(await networkHeight()).toBeGreaterThanOrEqual(drawnHeight);
     // Back and forth again: now from the data client's cache, and still each epoch's own data.
     await page.keyboard.press('ArrowRight');
     expect(await drawn(2)).toEqual({
