@@ -20,7 +20,13 @@ export interface PanelProps {
 
 export function Panel(props: PanelProps): JSX.Element {
   return (
-    <section ref={props.ref} class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey} data-settled={props.settled}>
+    <section
+      ref={(el) => props.ref?.(el)}
+      class={`panel ${props.class ?? ''}`}
+      data-testid={props.testId}
+      data-rendered-key={props.renderedKey}
+      data-settled={props.settled}
+    >
       <header class="panel-header">
         <h2 title={props.hint}>
           {props.title}{' '}
