@@ -110,7 +110,7 @@ export function serializeViewState(state: ViewState): string {
 export type UrlWindow = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener'>;
 
 /**
- * How long after the last scrubber move its URL is written. A history write costs 3-7 ms of the main thread in
+ * How long after the last scrubber move its URL is written. A history write cost 4-7 ms of the main thread in
  * Chromium (measured: docs/decisions.md, "Scrubbing, fifth pass"), paid inside every arrow-key move before; now a
  * burst of moves (a held or repeated arrow key) writes once, after it, as one history entry.
  */
