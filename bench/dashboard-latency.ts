@@ -68,6 +68,10 @@ export interface MoveBreakdown {
   lastView: string;
   painted: number;
   requests: { name: string; start: number; end: number; bytes: number }[];
+  /** Every view that settled during the move, in order, ms after the keydown. */
+  views: { view: string; at: number }[];
+  /** Main-thread tasks over 50 ms that began during the move (the browser's long tasks). */
+  longTasks: { start: number; duration: number }[];
 }
 
 interface PageMove {
@@ -80,6 +84,7 @@ interface PageMove {
 interface PageMoveLog {
   moves: PageMove[];
   requests: { name: string; start: number; end: number; bytes: number }[];
+  longTasks: { start: number; duration: number }[];
 }
 
 // Installed once in the page before the warm moves, read once after them, so the moves carry no extra round trips.
@@ -88,6 +93,13 @@ const installMoveLog = (): void => {
   const moves: PageMove[] = [];
   (window as unknown as { moveLog: PageMove[] }).moveLog = moves;
   performance.setResourceTimingBufferSize(10_000);
+  const longTasks: { start: number; duration: number }[] = [];
+  (window as unknown as { longTasks: typeof longTasks }).longTasks = longTasks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: 'longtask' });
   window.addEventListener(
     'keydown',
     (e) => {
@@ -134,6 +146,7 @@ const readMoveLog = (): PageMoveLog => ({
     end: r.responseEnd,
     bytes: r.encodedBodySize,
   })),
+  longTasks: (window as unknown as { longTasks: PageMoveLog['longTasks'] }).longTasks,
 });
 
 /** Each move's breakdown, with the bench's wall time of the same move. */
@@ -149,6 +162,8 @@ function breakdownMoves(log: PageMoveLog, wall: number[]): MoveBreakdown[] {
       lastView: last?.view ?? '(none changed)',
       painted: (frame?.done ?? Number.NaN) - move.key,
       requests: log.requests.filter((r) => r.start >= move.key && r.start < next).map((r) => ({ ...r, start: r.start - move.key, end: r.end - move.key })),
+      views: move.settled.map((s) => ({ view: s.view, at: s.at - move.key })),
+      longTasks: log.longTasks.filter((t) => t.start >= move.key && t.start < next).map((t) => ({ start: t.start - move.key, duration: t.duration })),
     };
   });
 }

@@ -62,9 +62,12 @@ async function main(): Promise<void> {
       const requests = b.requests.map(
         (q) => `${q.name.replace(/^\/api\/runs\/[^/]+\/epochs\//, '')} ${Math.round(q.start)}-${Math.round(q.end)} ms ${q.bytes} B`,
       );
+      const views = b.views.map((v) => `${v.view.replace(/-(panel|view)$/, '')} ${Math.round(v.at)}`);
+      const longTasks = b.longTasks.map((t) => `${Math.round(t.start)}+${Math.round(t.duration)}`);
       console.log(
         `  move: wall ${Math.round(b.wall)}, settled ${Math.round(b.settled)} (${b.lastView}), painted ${Math.round(b.painted)}${requests.length ? `; ${requests.join('; ')}` : ''}`,
       );
+      console.log(`    views settled: ${views.join(', ') || '-'}; long tasks: ${longTasks.join(', ') || '-'}`);
     }
     console.log(
       row(

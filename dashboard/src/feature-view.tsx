@@ -13,6 +13,7 @@ import { featureImageUrl } from './network-model.ts';
 import { AnalysisPending, CheckpointAside } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
+import { createFollowOnScreen, createVisibility } from './visibility.ts';
 import type { Timeline } from './timeline.ts';
 
 export interface FeatureViewProps {
@@ -46,7 +47,9 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
   const [classIndex, setClassIndex] = createSignal(0);
   const [order, setOrder] = createSignal<SortOrder>('descending');
   // The ranking and plot draw the last analysis loaded; they stay mounted (hidden) while the shown epoch has none.
-  const kept = createKept(features.value);
+  // Below the fold they keep the one they drew until scrolled to: 75 rows re-laid out on every scrubber move otherwise.
+  const onScreen = createVisibility();
+  const kept = createFollowOnScreen(createKept(features.value), onScreen.visible);
   const cls = createMemo(() => kept()?.result.classes[classIndex()] ?? null);
   // Ticked arrows belong to one class's neurons: a new class (or checkpoint) starts from its own top five.
   const [axes, setAxes] = createSignal<ReadonlySet<string>>(new Set());
@@ -83,6 +86,7 @@ export function FeatureView(props: FeatureViewProps): JSX.Element {
 
   return (
     <Panel
+      ref={(el) => onScreen.observe(el)}
       class="feature-panel"
       title="Feature discriminability"
       hint={HINT}

@@ -28,6 +28,7 @@ import { NetworkSummary } from './network-summary.tsx';
 import { AnalysisPending } from './checkpoint-aside.tsx';
 import { Notice } from './notice.tsx';
 import { Panel } from './panel.tsx';
+import { createFollowOnScreen, createVisibility } from './visibility.ts';
 import type { Timeline } from './timeline.ts';
 
 export interface NetworkViewProps {
@@ -88,8 +89,13 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   } = createCheckpointAnalysis('network', props.client, () => props.run?.id, analysed, reference);
   // A store written by an older transferscope lacks similarityRegions, whatever the wire type says.
   const olderStore = (): boolean => network.value()?.result.classes.some((c) => c.layers.some((l) => !(l as Partial<typeof l>).similarityRegions)) ?? false;
-  // The diagram draws the last abstraction loaded; it stays mounted (hidden) while the shown epoch has none.
-  const kept = createKept(() => (olderStore() ? null : network.value()));
+  // The diagram draws the last abstraction loaded; it stays mounted (hidden) while the shown epoch has none. Below
+  // the fold it keeps the one it drew until scrolled to: its ~3,000 elements cost every scrubber move otherwise.
+  const onScreen = createVisibility();
+  const kept = createFollowOnScreen(
+    createKept(() => (olderStore() ? null : network.value())),
+    onScreen.visible,
+  );
   const referenceChoices = createMemo(() => props.client.state.epochs.filter((e) => e.checkpoint));
 
   const classNames = (): string[] => props.run?.classNames ?? [];
@@ -246,7 +252,16 @@ export function NetworkView(props: NetworkViewProps): JSX.Element {
   };
 
   return (
-    <Panel class="network-panel" title="Network relations" hint={HINT} testId="network-panel" renderedKey={renderedKey()} settled={settled()} aside={aside()}>
+    <Panel
+      ref={(el) => onScreen.observe(el)}
+      class="network-panel"
+      title="Network relations"
+      hint={HINT}
+      testId="network-panel"
+      renderedKey={renderedKey()}
+      settled={settled()}
+      aside={aside()}
+    >
       <div class="network-root">
         <Show when={target().kind !== 'none'}>
           <div class="network-controls">

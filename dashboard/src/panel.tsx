@@ -13,12 +13,20 @@ export interface PanelProps {
   renderedKey?: string;
   /** Whether the panel shows what the scrubbed epoch asks for (`data-settled`); undefined for panels that don't follow it. */
   settled?: boolean;
+  /** The panel's element, e.g. to follow its visibility. */
+  ref?: (el: HTMLElement) => void;
   children: JSX.Element;
 }
 
 export function Panel(props: PanelProps): JSX.Element {
   return (
-    <section class={`panel ${props.class ?? ''}`} data-testid={props.testId} data-rendered-key={props.renderedKey} data-settled={props.settled}>
+    <section
+      ref={(el) => props.ref?.(el)}
+      class={`panel ${props.class ?? ''}`}
+      data-testid={props.testId}
+      data-rendered-key={props.renderedKey}
+      data-settled={props.settled}
+    >
       <header class="panel-header">
         <h2 title={props.hint}>
           {props.title}{' '}

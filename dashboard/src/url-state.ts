@@ -109,38 +109,86 @@ export function serializeViewState(state: ViewState): string {
 /** The parts of `window` the URL state uses; tests pass a stand-in. */
 export type UrlWindow = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener'>;
 
+/**
+ * How long after the last scrubber move its URL is written. A history write cost 4-7 ms of the main thread in
+ * Chromium (measured: docs/decisions.md, "Scrubbing, fifth pass"), paid inside every arrow-key move before; now a
+ * burst of moves (a held or repeated arrow key) writes once, after it, as one history entry.
+ */
+export const URL_SETTLE_MS = 400;
+
 export interface UrlState {
   state: Accessor<ViewState>;
-  /** Writes the current view with `next`'s fields replaced to the address bar; a no-op when it names the same view. */
+  /**
+   * Sets the view to the current one with `next`'s fields replaced, and writes it to the address bar; a no-op when
+   * it names the same view. A move to another pinned epoch of the same run is written `settleMs` after the last
+   * such move, once for the whole burst (a push if any move of it was one); any other change writes at once,
+   * after a move still waiting.
+   */
   set(next: Partial<ViewState>, mode: HistoryMode): void;
 }
 
 /** Mirrors the address bar's query string in a signal and follows back/forward; stops listening with its owner. */
-export function createUrlState(win: UrlWindow = window): UrlState {
+export function createUrlState(win: UrlWindow = window, settleMs = URL_SETTLE_MS): UrlState {
   const [state, setState] = createSignal(parseViewState(win.location.search), {
     equals: (a, b) => serializeViewState(a) === serializeViewState(b),
   });
+  // The burst of epoch moves not yet written: whether any of them was a push, and its timer.
+  let pending: { mode: HistoryMode; timer: ReturnType<typeof setTimeout> } | null = null;
+  const write = (view: ViewState, mode: HistoryMode): void => {
+    const url = `${win.location.pathname}${serializeViewState(view)}${win.location.hash}`;
+    if (mode === 'push') {
+      win.history.pushState(null, '', url);
+    } else {
+      win.history.replaceState(null, '', url);
+    }
+  };
+  const flush = (): void => {
+    if (pending) {
+      clearTimeout(pending.timer);
+      const { mode } = pending;
+      pending = null;
+      write(state(), mode);
+    }
+  };
   const onPopState = (): void => {
+    // The browser moved to another entry: a move not yet written belongs to the entry left behind.
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending = null;
+    }
     setState(parseViewState(win.location.search));
   };
   win.addEventListener('popstate', onPopState);
-  onCleanup(() => win.removeEventListener('popstate', onPopState));
+  onCleanup(() => {
+    win.removeEventListener('popstate', onPopState);
+    flush();
+  });
 
   return {
     state,
     set(changes, mode) {
-      const next = { ...state(), ...changes };
-      const query = serializeViewState(next);
-      if (query === serializeViewState(state())) {
+      const now = state();
+      const next = { ...now, ...changes };
+      if (serializeViewState(next) === serializeViewState(now)) {
         return;
       }
-      const url = `${win.location.pathname}${query}${win.location.hash}`;
-      if (mode === 'push') {
-        win.history.pushState(null, '', url);
-      } else {
-        win.history.replaceState(null, '', url);
+      // An epoch move: only the pinned epoch changes (the run may be named for the first time, as the newest run).
+      const move =
+        next.pin !== null &&
+        (now.run === null || next.run === now.run) &&
+        serializeViewState({ ...next, run: null, pin: null }) === serializeViewState({ ...now, run: null, pin: null });
+      if (!move) {
+        flush();
+        write(next, mode);
+        setState(next);
+        return;
       }
       setState(next);
+      const burstMode: HistoryMode = mode === 'push' || pending?.mode === 'push' ? 'push' : 'replace';
+      if (pending) {
+        clearTimeout(pending.timer);
+      }
+      pending = { mode: burstMode, timer: setTimeout(flush, settleMs) };
     },
   };
 }

@@ -73,15 +73,35 @@ describe('dashboard in Chromium', () => {
     // A source epoch is not on the drift's target-epoch axis.
     await expect.poll(() => driftMarker.isVisible()).toBe(false);
     expect(await page.getByTestId('scrubber-live').getAttribute('aria-pressed')).toBe('false');
-    expect(page.url()).toMatch(/run=browser-run/);
-    expect(page.url()).toMatch(/phase=source/);
-    expect(page.url()).toMatch(/epoch=1/);
+    // The address bar follows once the move settles (url-state.ts: a burst of moves writes once).
+    await expect.poll(() => page.url()).toMatch(/run=browser-run&phase=source&epoch=1/);
     // During the source phase the table has no target-model column values.
     await expect.poll(async () => page.getByTestId('confusion-row').count(), { timeout: 20_000 }).toBe(10);
     const shared = await session.browser.newPage();
     await shared.goto(page.url());
     await expect.poll(labelText(shared), { timeout: 20_000 }).toMatch(/source · epoch 1/);
     await shared.close();
+  });
+
+  it('a burst of arrow keys is one history entry: the URL names where it ended, Back returns to where it began', async () => {
+    await session.open('?run=browser-run');
+    await expect.poll(labelText(), { timeout: 20_000 }).toMatch(/target · epoch 1/);
+    const live = page.getByTestId('scrubber-live');
+    expect(await live.getAttribute('aria-pressed')).toBe('true');
+    // Three presses in one task, as a held key delivers them: live -> source 1 -> target 1 (pinned) -> source 1.
+    await page.evaluate(() => {
+      for (const key of ['ArrowLeft', 'ArrowRight', 'ArrowLeft']) {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      }
+    });
+    await expect.poll(labelText()).toMatch(/source · epoch 1/);
+    await expect.poll(() => page.url()).toMatch(/run=browser-run&phase=source&epoch=1/);
+    // One entry per press would return to target 1, pinned.
+    await page.goBack();
+    await expect.poll(() => live.getAttribute('aria-pressed')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('phase')).toBeNull();
+    await expect.poll(labelText()).toMatch(/target · epoch 1/);
+    expect(session.pageErrors).toEqual([]);
   });
 
   it('a scrub paints every view with the scrubbed epoch’s data, whether fetched, prefetched or cached', async () => {
@@ -113,6 +133,8 @@ describe('dashboard in Chromium', () => {
     });
     // Tag the network diagram's node: a move to an epoch without an abstraction hides it, not disposes it.
     await page.getByTestId('network-svg').evaluate((el) => el.setAttribute('data-kept-probe', 'target/1'));
+    const networkHeight = async (): Promise<number> => (await page.getByTestId('network-panel').boundingBox())!.height;
+    const drawnHeight = await networkHeight();
     await page.keyboard.press('ArrowLeft');
     // The first source checkpoint has no network abstraction (nothing to compare it with): that panel draws nothing.
     const source = {
@@ -124,6 +146,8 @@ describe('dashboard in Chromium', () => {
     await expect.poll(labelText()).toMatch(/source · epoch 1/);
     expect(await page.getByTestId('network-panel').textContent()).toMatch(/first source checkpoint/);
     expect(await page.getByTestId('network-svg').isVisible()).toBe(false);
+    // Hidden, the diagram keeps its place: the views below do not move up into the window and back on every pass.
+    expect(await networkHeight()).toBeGreaterThanOrEqual(drawnHeight);
     // Back and forth again: now from the data client's cache, and still each epoch's own data.
     await page.keyboard.press('ArrowRight');
     expect(await drawn(2)).toEqual({
@@ -138,6 +162,29 @@ describe('dashboard in Chromium', () => {
     expect(await drawn(1)).toEqual(source);
     expect(session.pageErrors).toEqual([]);
   }, 600_000);
+
+  it('a view below the fold keeps its drawing while the scrubber moves, and shows the epoch shown once scrolled to', async () => {
+    await session.open('?run=browser-run&phase=target&epoch=1');
+    const panel = page.getByTestId('feature-panel');
+    const firstImage = panel.getByTestId('feature-image').first();
+    await expect.poll(() => panel.getAttribute('data-rendered-key'), { timeout: 60_000 }).toBe('target/1/0/descending');
+    expect(await firstImage.getAttribute('data-src')).toMatch(/\/epochs\/target\/1\//);
+    // A short window at the top of the page: the feature view is far below the fold.
+    await page.setViewportSize({ width: 1400, height: 200 });
+    try {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.keyboard.press('ArrowLeft');
+      // The view has the source checkpoint's analysis (its panel says so) but has not redrawn its rows for it.
+      await expect.poll(() => panel.getAttribute('data-rendered-key'), { timeout: 60_000 }).toBe('source/1/0/descending');
+      await expect.poll(labelText()).toMatch(/source · epoch 1/);
+      expect(await firstImage.getAttribute('data-src')).toMatch(/\/epochs\/target\/1\//);
+      await panel.getByTestId('feature-ranking').scrollIntoViewIfNeeded();
+      await expect.poll(() => firstImage.getAttribute('data-src')).toMatch(/\/epochs\/source\/1\//);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
+    expect(session.pageErrors).toEqual([]);
+  });
 
   it('returns to live and shows the newest epoch with the transferability score', async () => {
     // A shared link to an earlier epoch: not live.

@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createRoot } from 'solid-js';
-import { createUrlState, parseViewState, serializeViewState, type UrlWindow, type ViewState } from '../../../dashboard/src/url-state.ts';
+import { createUrlState, parseViewState, serializeViewState, URL_SETTLE_MS, type UrlWindow, type ViewState } from '../../../dashboard/src/url-state.ts';
 
 describe('parse and serialize', () => {
   const states: ViewState[] = [
@@ -128,16 +128,77 @@ function fakeWindow(search: string): UrlWindow & { calls: string[]; back(search:
 }
 
 describe('createUrlState', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   test('starts from the address bar and writes pushes and replaces, keeping path and hash', () => {
     const win = fakeWindow('?run=r1');
     createRoot((dispose) => {
       const url = createUrlState(win);
       expect(url.state()).toEqual({ run: 'r1', pin: null, compare: null });
       url.set({ run: 'r1', pin: { phase: 'target', epoch: 2 }, compare: null }, 'push');
+      vi.advanceTimersByTime(URL_SETTLE_MS);
       url.set({ run: 'r1', pin: { phase: 'target', epoch: 3 }, compare: null }, 'replace');
+      vi.advanceTimersByTime(URL_SETTLE_MS);
       expect(win.calls).toEqual(['push /dash?run=r1&phase=target&epoch=2#top', 'replace /dash?run=r1&phase=target&epoch=3#top']);
       expect(url.state().pin).toEqual({ phase: 'target', epoch: 3 });
       dispose();
+    });
+  });
+
+  test('a burst of epoch moves shows each at once and writes one history entry once they settle', () => {
+    const win = fakeWindow('?run=r1&phase=target&epoch=4');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      for (const epoch of [3, 2, 1]) {
+        url.set({ pin: { phase: 'target', epoch } }, 'push');
+        expect(url.state().pin).toEqual({ phase: 'target', epoch });
+        vi.advanceTimersByTime(URL_SETTLE_MS - 1);
+      }
+      expect(win.calls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(win.calls).toEqual(['push /dash?run=r1&phase=target&epoch=1#top']);
+      // Playback's moves replace the entry they started from, also once per burst.
+      url.set({ pin: { phase: 'target', epoch: 2 } }, 'replace');
+      url.set({ pin: { phase: 'target', epoch: 3 } }, 'replace');
+      vi.advanceTimersByTime(URL_SETTLE_MS);
+      expect(win.calls.slice(1)).toEqual(['replace /dash?run=r1&phase=target&epoch=3#top']);
+      dispose();
+    });
+  });
+
+  test('any other change writes at once, after the move still waiting, so both are history entries', () => {
+    const win = fakeWindow('?run=r1&phase=source&epoch=1');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      url.set({ pin: { phase: 'source', epoch: 2 } }, 'push');
+      url.set({ layout: 'dvi' }, 'push');
+      expect(win.calls).toEqual(['push /dash?run=r1&phase=source&epoch=2#top', 'push /dash?run=r1&phase=source&epoch=2&layout=dvi#top']);
+      // Going live is not a move to a pinned epoch either.
+      url.set({ pin: null }, 'push');
+      expect(win.calls.at(-1)).toBe('push /dash?run=r1&layout=dvi#top');
+      vi.advanceTimersByTime(URL_SETTLE_MS);
+      expect(win.calls).toHaveLength(3);
+      dispose();
+    });
+  });
+
+  test('back/forward while a move waits drops the move, and the owner going away writes one', () => {
+    const win = fakeWindow('?run=r1&phase=source&epoch=4');
+    createRoot((dispose) => {
+      const url = createUrlState(win);
+      url.set({ pin: { phase: 'source', epoch: 3 } }, 'push');
+      win.back('?run=r1&phase=source&epoch=2');
+      vi.advanceTimersByTime(URL_SETTLE_MS);
+      expect(win.calls).toEqual([]);
+      expect(url.state().pin).toEqual({ phase: 'source', epoch: 2 });
+      url.set({ pin: { phase: 'source', epoch: 1 } }, 'push');
+      dispose();
+      expect(win.calls).toEqual(['push /dash?run=r1&phase=source&epoch=1#top']);
     });
   });
 
