@@ -87,11 +87,11 @@ async function compare(model: tfl.LayersModel, images: Float32Array, labels: Int
       },
     ],
     [
-      'refine 24 -> 48 at 1%, else 50',
+      'refine 24 -> 50 at 1%, else plain 50',
       async () => {
         const { layers: result, schedule, residuals } = await checkedConductance(model, images, { ...base, ...check, rule: 'refine' });
         const redone = schedule.redone ?? 0;
-        return { layers: result, points: 25 + (24 * schedule.refined + 51 * redone) / count, note: `refined ${schedule.refined}, redone ${redone}`, residuals };
+        return { layers: result, points: 25 + (26 * schedule.refined + 51 * redone) / count, note: `refined ${schedule.refined}, redone ${redone}`, residuals };
       },
     ],
   ];

@@ -17,8 +17,9 @@ export interface CheckedConductanceOptions extends Omit<LayerConductanceOptions,
   /** Largest completeness residual kept, as a fraction of the larger of |F(x) - F(x')| and the layer's attribution mass (0.01: 1%). */
   tolerance: number;
   /**
-   * What a failing instance gets: attributed again at `steps` ('redo', the default), or its coarse path refined at
-   * the midpoint of every step and attributed again at `steps` only if still incomplete ('refine').
+   * What a failing instance gets: attributed again at `steps` ('redo', the default), or its coarse path refined in
+   * place at the midpoint of every step and extended to the `steps` rule's ends (`midpointCheckedConductance`), and
+   * attributed again at `steps` only if still incomplete ('refine').
    */
   rule?: 'redo' | 'refine';
 }
