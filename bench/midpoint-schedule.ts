@@ -3,7 +3,8 @@
 // process, the three run in turn on the same instances for several rounds (the order rotating each round, so a
 // loaded machine's drift falls on each alike), path points, error per layer against plain 50 and a finer integral,
 // important-neuron overlap and completeness residuals.
-// Run: npx tsx bench/midpoint-schedule.ts --store=DB --run=ID [--phase=target] [--epoch=LAST] [--per-class=5] [--rounds=3] [--truth=200]
+// Run: npx tsx bench/midpoint-schedule.ts --store=DB --run=ID [--phase=target] [--epoch=LAST] [--per-class=5] [--rounds=3]
+// [--plain-rounds=ROUNDS] [--truth=200] [--splits=source-validation,target-validation]
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Store } from '../store/store.ts';
@@ -101,19 +102,25 @@ async function compare(model: tfl.LayersModel, images: Float32Array, labels: Int
   const cpu = schedules.map(() => [] as number[]);
   const outcomes: Outcome[] = [];
   console.log(`\n${split}: ${count} instances, ${rounds} rounds`);
+  // Plain 50 in the first `plainRounds` rounds only: after them, the two rules alone, in turn.
+  const plainRounds = Math.min(rounds, Number(flag('plain-rounds', String(rounds))));
   for (let round = 0; round < rounds; round++) {
-    for (let j = 0; j < schedules.length; j++) {
-      const s = (round + j) % schedules.length;
+    const timed = round < plainRounds ? [0, 1, 2] : [1, 2];
+    for (let j = 0; j < timed.length; j++) {
+      const s = timed[(round + j) % timed.length]!;
       const { value, cpu: seconds } = await cpuTimed(schedules[s]![1]);
-      cpu[s]!.push(seconds);
+      cpu[s]![round] = seconds;
       outcomes[s] ??= value;
     }
-    console.log(`  round ${round + 1}: CPU s ${schedules.map(([name], s) => `${name} ${cpu[s]![round]!.toFixed(1)}`).join(', ')}`);
+    console.log(`  round ${round + 1}: CPU s ${timed.map((s) => `${schedules[s]![0]} ${cpu[s]![round]!.toFixed(1)}`).join(', ')}`);
   }
+  const refineOverRedo = cpu[2]!.map((c, r) => c / cpu[1]![r]!);
+  const mean = refineOverRedo.reduce((a, b) => a + b, 0) / rounds;
+  console.log(`  refine / redo CPU per round ${refineOverRedo.map((r) => r.toFixed(2)).join(' ')}, mean ${mean.toFixed(3)}`);
   const plain = outcomes[0]!;
   schedules.forEach(([name], s) => {
     const o = outcomes[s]!;
-    const ratios = cpu[s]!.map((c, r) => c / cpu[0]![r]!);
+    const ratios = cpu[s]!.slice(0, plainRounds).map((c, r) => c / cpu[0]![r]!);
     console.log(
       `  ${name}: ${o.note ? `${o.note}, ` : ''}path points vs plain 50 ${(o.points / 51).toFixed(3)}, CPU s ${cpu[s]!.map((c) => c.toFixed(1)).join(' ')}` +
         ` (vs plain 50 per round ${ratios.map((r) => r.toFixed(2)).join(' ')}), ${overlap(o.layers, plain.layers, labels)},` +
