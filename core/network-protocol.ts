@@ -143,15 +143,9 @@ export interface StepSchedule {
   checkSteps: number;
   /** Largest completeness residual kept at `checkSteps`, as a fraction of |F(x) - F(x')|. */
   tolerance: number;
-  /** Instances attributed, and how many of them again at `steps` (with `rule: 'refine'`: refined at the midpoints). */
+  /** Instances attributed, and how many of them again at `steps`. */
   instances: number;
   refined: number;
-  /**
-   * How a failing instance was refined: absent, attributed again at `steps`; 'refine', its coarse path refined at the
-   * midpoint of every step, and attributed again at `steps` only if still incomplete (`redone` of them).
-   */
-  rule?: 'refine';
-  redone?: number;
 }
 
 export interface NetworkAbstraction {

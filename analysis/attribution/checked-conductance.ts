@@ -5,9 +5,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { TransferscopeError } from '../../core/errors.ts';
 import type { StepSchedule } from '../../core/network-protocol.ts';
 import { layerConductance, type ConductanceResult, type LayerConductanceOptions } from './layer-conductance.ts';
-import { completenessResiduals } from './completeness.ts';
+import { cutLayers, inputShape } from './layer-graph.ts';
 import { pathAlphas } from './integration-path.ts';
-import { midpointCheckedConductance } from './midpoint-refinement.ts';
+import { forwardLogits } from './path-chunks.ts';
 
 export interface CheckedConductanceOptions extends Omit<LayerConductanceOptions, 'steps' | 'method'> {
   /** Steps every instance is attributed at first. */
@@ -16,12 +16,6 @@ export interface CheckedConductanceOptions extends Omit<LayerConductanceOptions,
   steps: number;
   /** Largest completeness residual kept, as a fraction of the larger of |F(x) - F(x')| and the layer's attribution mass (0.01: 1%). */
   tolerance: number;
-  /**
-   * What a failing instance gets: attributed again at `steps` ('redo', the default), or its coarse path refined in
-   * place at the midpoint of every step and extended to the `steps` rule's ends (`midpointCheckedConductance`), and
-   * attributed again at `steps` only if still incomplete ('refine').
-   */
-  rule?: 'redo' | 'refine';
 }
 
 export interface CheckedConductanceResult extends Omit<ConductanceResult, 'alphas'> {
@@ -52,60 +46,86 @@ export async function checkedConductance(model: tfl.LayersModel, images: Float32
       `checkedConductance needs integer checkSteps in [1, steps] and tolerance >= 0 (got checkSteps ${checkSteps}, steps ${steps}, tolerance ${tolerance}).`,
     );
   }
-  const { checkSteps: _check, tolerance: _tolerance, rule: _rule, ...plain } = options;
+  const { checkSteps: _check, tolerance: _tolerance, ...plain } = options;
   if (checkSteps === steps) {
     const full = await layerConductance(model, images, { ...plain, steps });
     const { alphas, ...result } = full;
     const residuals = await completenessResiduals(model, images, full, alphas, { baseline: options.baseline, relativeTo: 'attribution' });
     return { ...result, residuals, schedule: { steps, checkSteps, tolerance, instances: full.count, refined: full.count } };
   }
+  const coarse = await layerConductance(model, images, { ...plain, steps: checkSteps });
   const fineAlphas = pathAlphas('gausslegendre', steps + 1);
-  const refinement = options.rule === 'refine' ? await midpointCheckedConductance(model, images, { ...plain, steps: checkSteps }, fineAlphas, tolerance) : null;
-  if (refinement) {
-    const { residuals, refined, ...result } = refinement;
-    const redone = await redo(model, images, result, residuals, fineAlphas, tolerance, { ...plain, steps });
-    return { ...result, residuals, schedule: { steps, checkSteps, tolerance, instances: result.count, refined: refined.length, rule: 'refine', redone } };
-  }
-  const { alphas: coarseAlphas, ...coarse } = await layerConductance(model, images, { ...plain, steps: checkSteps });
-  const stretch = (fineAlphas.at(-1)! - fineAlphas[0]!) / (coarseAlphas.at(-1)! - coarseAlphas[0]!);
+  const stretch = (fineAlphas.at(-1)! - fineAlphas[0]!) / (coarse.alphas.at(-1)! - coarse.alphas[0]!);
   for (const layer of coarse.layers) {
     layer.values.forEach((v, j) => (layer.values[j] = v * stretch));
     layer.summed.forEach((v, j) => (layer.summed[j] = v * stretch));
   }
   const residuals = await completenessResiduals(model, images, coarse, fineAlphas, { baseline: options.baseline, relativeTo: 'attribution' });
-  const refined = await redo(model, images, coarse, residuals, fineAlphas, tolerance, { ...plain, steps });
-  return { ...coarse, residuals, schedule: { steps, checkSteps, tolerance, instances: coarse.count, refined } };
-}
-
-/**
- * Attributes every instance whose residual exceeds `tolerance` again at plain `options.steps`, in place in `result`
- * and `residuals`; returns how many.
- */
-async function redo(
-  model: tfl.LayersModel,
-  images: Float32Array,
-  result: Omit<ConductanceResult, 'alphas'>,
-  residuals: Float64Array,
-  fineAlphas: Float64Array,
-  tolerance: number,
-  options: LayerConductanceOptions,
-): Promise<number> {
   // A residual that is not finite (nothing to scale it by) fails the check too.
   const failed = [...residuals.keys()].filter((i) => !(residuals[i]! <= tolerance));
   if (failed.length > 0) {
-    const pixels = images.length / result.count;
+    const pixels = images.length / coarse.count;
     const subset = new Float32Array(failed.length * pixels);
     failed.forEach((i, j) => subset.set(images.subarray(i * pixels, (i + 1) * pixels), j * pixels));
-    const fine = await layerConductance(model, subset, { ...options, targets: Int32Array.from(failed, (i) => result.targets[i]!) });
+    const fine = await layerConductance(model, subset, { ...plain, steps, targets: Int32Array.from(failed, (i) => coarse.targets[i]!) });
     const fineResiduals = await completenessResiduals(model, subset, fine, fineAlphas, { baseline: options.baseline, relativeTo: 'attribution' });
     failed.forEach((i, j) => {
       residuals[i] = fineResiduals[j]!;
-      result.layers.forEach((layer, l) => {
+      coarse.layers.forEach((layer, l) => {
         const from = fine.layers[l]!;
         layer.values.set(from.values.subarray(j * layer.neurons, (j + 1) * layer.neurons), i * layer.neurons);
         layer.summed.set(from.summed.subarray(j * layer.neurons, (j + 1) * layer.neurons), i * layer.neurons);
       });
     });
   }
-  return failed.length;
+  const { alphas: _alphas, ...result } = coarse;
+  return { ...result, residuals, schedule: { steps, checkSteps, tolerance, instances: coarse.count, refined: failed.length } };
+}
+
+/**
+ * Per instance, the worst cut layer's |sum of its neurons' summed conductances - (F(a_m x) - F(a_0 x))|, with a_0 and
+ * a_m the first and last of `alphas`, relative to |F(x) - F(x')| (`relativeTo: 'logit'`, the default), or to the
+ * larger of that and the layer's attribution mass, the sum of |summed conductance| over its neurons ('attribution').
+ * Not finite (so never within a tolerance) when the scale is 0.
+ */
+export async function completenessResiduals(
+  model: tfl.LayersModel,
+  images: Float32Array,
+  result: Omit<ConductanceResult, 'alphas'>,
+  alphas: Float64Array,
+  options: { baseline?: Float32Array | undefined; relativeTo?: 'logit' | 'attribution' } = {},
+): Promise<Float64Array> {
+  const shape = inputShape(model);
+  const pixels = shape.reduce((a, b) => a * b, 1);
+  const from = options.baseline ?? new Float32Array(pixels);
+  const atAlpha = (a: number) => images.map((v, p) => from[p % pixels]! + a * (v - from[p % pixels]!));
+  const first = await forwardLogits(model, atAlpha(alphas[0]!), shape, 128);
+  const last = await forwardLogits(model, atAlpha(alphas.at(-1)!), shape, 128);
+  const classes = first.length / Math.max(result.count, 1);
+  // Only a cut's conductances sum to the logit change (inside a residual block the shortcut carries the rest), so only
+  // cuts are checked; with none among the layers nothing can vouch for the coarse sum (Infinity fails every check).
+  const cuts = new Set(
+    cutLayers(
+      model,
+      result.layers.map((layer) => layer.layer),
+    ),
+  );
+  const checked = result.layers.filter((layer) => cuts.has(layer.layer));
+  return Float64Array.from({ length: result.count }, (_, i) => {
+    const target = result.targets[i]!;
+    const integrated = last[i * classes + target]! - first[i * classes + target]!;
+    const whole = Math.abs(result.logitAtInput[i]! - result.logitAtBaseline[i]!);
+    let worst = checked.length === 0 ? Infinity : 0;
+    for (const layer of checked) {
+      let sum = 0;
+      let mass = 0;
+      for (let n = 0; n < layer.neurons; n++) {
+        sum += layer.summed[i * layer.neurons + n]!;
+        mass += Math.abs(layer.summed[i * layer.neurons + n]!);
+      }
+      const scale = options.relativeTo === 'attribution' ? Math.max(whole, mass) : whole;
+      worst = Math.max(worst, Math.abs(sum - integrated) / scale);
+    }
+    return worst;
+  });
 }

@@ -76,30 +76,6 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
     );
   }
   const alphas = pathAlphas(options.method ?? 'gausslegendre', steps + 1);
-  const { pass, count, targets, logitAtInput, logitAtBaseline, layers } = await preparePass(model, images, options, alphas, batchSize);
-  // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
-  const open = new Map<number, Float64Array[]>();
-  try {
-    for (const segments of planPathChunks(count, alphas.length, batchSize)) {
-      attributeChunk(pass, segments, open, layers);
-    }
-  } finally {
-    pass.probes.forEach((t) => t.dispose());
-  }
-  return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
-}
-
-/**
- * What every pass over `images` shares: the validated inputs, the targets, F at the inputs and the baseline, and the
- * layers' empty result arrays. The caller disposes `pass.probes` when its passes are done.
- */
-export async function preparePass(
-  model: tfl.LayersModel,
-  images: Float32Array,
-  options: LayerConductanceOptions,
-  alphas: Float64Array,
-  batchSize: number,
-): Promise<{ pass: ChunkPass; count: number; targets: Int32Array; logitAtInput: Float32Array; logitAtBaseline: Float32Array; layers: LayerConductance[] }> {
   const shape = inputShape(model);
   const pixels = shape.reduce((a, b) => a * b, 1);
   const count = imageCount(images, pixels, 'layerConductance');
@@ -123,12 +99,21 @@ export async function preparePass(
     values: new Float32Array(count * g.neurons),
     summed: new Float32Array(count * g.neurons),
   }));
+  // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
+  const open = new Map<number, Float64Array[]>();
   // The first layer's zero probe per chunk size, made once: every chunk but the last has the same rows, and filling
   // fresh zeros for each pass cost as much as a layer's forward pass (issue 16, item 4).
   const probes = new Map<number, tf.Tensor>();
   const rootProbe = geometry.length > 0 && cutLayers(model, [geometry[0]!.name]).length === 1;
   const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes, rootProbe };
-  return { pass, count, targets, logitAtInput, logitAtBaseline, layers };
+  try {
+    for (const segments of planPathChunks(count, alphas.length, batchSize)) {
+      attributeChunk(pass, segments, open, layers);
+    }
+  } finally {
+    probes.forEach((t) => t.dispose());
+  }
+  return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
 }
 
 /** Adds one chunk's Stieltjes terms to its instances' open maps and reduces every instance whose path ends in it. */
@@ -152,7 +137,7 @@ function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<numb
   });
 }
 
-export interface ChunkPass {
+interface ChunkPass {
   model: tfl.LayersModel;
   images: Float32Array;
   baseline: Float32Array;
@@ -175,7 +160,7 @@ export interface ChunkPass {
  * MobileNet-32's conductance time. The products and sums stay in JS (`addStieltjesSum`): done with tensor ops (row
  * slices and a selection matmul per layer) they cost as much as the conv passes.
  */
-export function passOfChunk(pass: ChunkPass, segments: PathSegment[], use: (layer: number, y: Float32Array, dy: Float32Array) => void): void {
+function passOfChunk(pass: ChunkPass, segments: PathSegment[], use: (layer: number, y: Float32Array, dy: Float32Array) => void): void {
   const { pixels, alphas, classes, geometry } = pass;
   const rows = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
   const inputs = new Float32Array(rows * pixels);
@@ -273,7 +258,7 @@ const STIELTJES_BLOCK = 2048;
  * to an instance's map. Block by block of the map, all steps per block: each entry sums its terms in the same order
  * as a row-by-row loop, but the map is read and written once per segment, not once per step.
  */
-export function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number): void {
+function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number): void {
   const width = map.length;
   for (let start = 0; start < width; start += STIELTJES_BLOCK) {
     const end = Math.min(width, start + STIELTJES_BLOCK);
@@ -287,7 +272,7 @@ export function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32A
   }
 }
 
-export function reduceSpatially(maps: Float64Array[], geometry: LayerGeometry[], layers: LayerConductance[], instance: number): void {
+function reduceSpatially(maps: Float64Array[], geometry: LayerGeometry[], layers: LayerConductance[], instance: number): void {
   geometry.forEach((g, l) => {
     const map = maps[l]!;
     const out = layers[l]!;

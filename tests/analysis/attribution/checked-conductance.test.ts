@@ -4,8 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pathAlphas } from '../../../analysis/attribution/integration-path.ts';
 import { layerConductance } from '../../../analysis/attribution/layer-conductance.ts';
-import { checkedConductance } from '../../../analysis/attribution/checked-conductance.ts';
-import { completenessResiduals } from '../../../analysis/attribution/completeness.ts';
+import { checkedConductance, completenessResiduals } from '../../../analysis/attribution/checked-conductance.ts';
 import { GRAPH_PIXELS, graphImages, smallResidualModel, weightedLayers } from '../../helpers/small-graph-models.ts';
 
 beforeAll(async () => {
