@@ -106,16 +106,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const done = ready.length === background.length;
       await publish({ runId: job.runId, at, status: done ? 'done' : 'running', ...(done ? {} : { message: `${ready.join(', ')} ready` }) });
     }
-    const next = job.refineNext;
-    if (next) {
+    if (job.settings === 'paper') {
       // The line's next refinement of this checkpoint goes on the queue only now that this one is stored (its
       // features refinement reuses the network refinement's target rows); its id makes it one job however many
-      // workers or monitors get here.
-      const [kind, ...after] = next;
+      // workers or monitors get here. A view's request (no refineNext) has none.
+      const [kind, ...after] = job.refineNext ?? [];
       if (kind) {
         const followUp: AnalysisJob = { runId: job.runId, phase: job.phase, epoch: job.epoch, kind, settings: 'paper', refineNext: after };
         await queue.add(kind, followUp, { jobId: analysisJobId(followUp), priority: jobPriority(followUp, record.step), ...JOB_RETENTION });
       }
+      // Every refinement stored is announced, a view's request's too: a view showing the checkpoint fetches it again.
       await publish({
         runId: job.runId,
         at,
@@ -156,8 +156,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         .listEpochs(job.runId)
         .then((epochs) => epochs.find((e) => e.phase === job.phase && e.epoch === job.epoch))
         .then((record) =>
-          // The line's jobs report their failure: a checkpoint's live kinds, or one of its refinements.
-          record && (job.background || job.refineNext)
+          // The line's jobs report their failure, and every refinement (as its success is).
+          record && (job.background || job.settings === 'paper')
             ? publish({
                 runId: job.runId,
                 at: { phase: record.phase, epoch: record.epoch, step: record.step },

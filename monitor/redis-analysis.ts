@@ -67,10 +67,11 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
     await ready;
     for (const kind of withNeeds(options.kinds ?? ANALYSIS_KINDS)) {
       // Kinds that no step count changes have the live setting only (settingsOf): their live job is the paper's.
+      const reference = options.reference && kind === 'network' ? options.reference : undefined;
+      const paper = options.settings === 'paper' && REFINABLE_KINDS.includes(kind);
+      // Against a chosen reference it is a job of its own, never one the line queues (which has none).
       const job: AnalysisJob =
-        options.settings === 'paper' && REFINABLE_KINDS.includes(kind)
-          ? paperJob(at.runId, at, kind)
-          : { ...at, kind, ...(options.reference && kind === 'network' ? { reference: options.reference } : {}) };
+        paper && !reference ? paperJob(at.runId, at, kind) : { ...at, kind, ...(reference ? { reference } : {}), ...(paper ? { settings: 'paper' } : {}) };
       const added = await add(job);
       const finished = added.waitUntilFinished(queueEvents).catch((err: Error) => {
         throw errorFromJobFailure(err.message);
