@@ -72,13 +72,14 @@ it('refines each checkpoint on the workers, announces it on every monitor, and a
   monitors.push(line);
   const [lineEvents, servingEvents] = await Promise.all([subscribe(line), subscribe(serving)]);
 
-  // The line's catch-up queues the target checkpoint's network refinement (the source one has no reference), and
-  // no features refinement: that waits for the network one to be stored.
+  // The line's catch-up queues the target checkpoint's network refinement and not its features refinement: that
+  // waits for the network one to be stored.
   const connection = connectRedis(redis.url);
   const queue = new Queue(ANALYSIS_QUEUE, { connection });
   try {
     await expect.poll(() => queue.getJob(`network|${RUN}|target-1|paper`), { timeout: 20_000 }).toBeTruthy();
     expect(await queue.getJob(`features|${RUN}|target-1|paper`)).toBeUndefined();
+    expect(await queue.getJob(`network|${RUN}|source-1|paper`)).toBeUndefined();
     expect((await queue.getJob(`network|${RUN}|target-1|paper`))!.data).toMatchObject({ settings: 'paper', refineNext: ['features'] });
 
     // A view asks the serving monitor for the refined network abstraction before any worker runs: it waits.
@@ -90,15 +91,22 @@ it('refines each checkpoint on the workers, announces it on every monitor, and a
     expect(body.settings).toBe('paper');
     expect(JSON.stringify(body.result)).toBe(await store.getAnalysisJson('network', body.key));
 
-    // The features refinement follows, queued by the worker; both monitors' clients hear each refinement once.
-    const expected = ['network target:1 running', 'features target:1 done'];
+    // The target checkpoint's features refinement follows, queued by the worker, then the source checkpoint's (its
+    // network abstraction compares with nothing, so its line starts at features): newest checkpoint first. Both
+    // monitors' clients hear each refinement once.
+    const expected = ['network target:1 running', 'features target:1 done', 'features source:1 done'];
     for (const events of [lineEvents, servingEvents]) {
       await expect.poll(() => refined(events), { timeout: 90_000, interval: 200 }).toEqual(expected);
     }
     const epochs = await store.listEpochs(RUN);
     const target = epochs.find((e) => e.phase === 'target' && e.checkpoint)!;
-    for (const kind of ['network', 'features'] as const) {
-      expect(await store.countAnalyses(kind, analysisKey(kind, RUN, epochs, target, null, 'paper')!)).toBe(1);
+    const source = epochs.find((e) => e.phase === 'source' && e.checkpoint)!;
+    for (const [kind, at] of [
+      ['network', target],
+      ['features', target],
+      ['features', source],
+    ] as const) {
+      expect(await store.countAnalyses(kind, analysisKey(kind, RUN, epochs, at, null, 'paper')!)).toBe(1);
     }
     // The live estimates came first: the target checkpoint was done live before its first refinement landed.
     const liveDone = lineEvents.findIndex((e) => e.settings === undefined && e.at.phase === 'target' && e.status === 'done');
