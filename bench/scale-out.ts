@@ -110,7 +110,7 @@ export async function measureScaleOut(log: (line: string) => void = () => {}): P
         queueEvents.on('completed', count);
       });
       const t0 = performance.now();
-      const queue = analysis.makeQueue(store, () => {}, KINDS);
+      const queue = analysis.makeQueue(store, () => {}, { kinds: KINDS });
       await Promise.all(pair.map((run) => queue.catchUp(run)));
       await done;
       const minutes = (performance.now() - t0) / 60_000;

@@ -3,6 +3,7 @@
 import type { Phase } from './protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from './analysis-protocol.ts';
 import type { ChosenReference } from './analysis-keys.ts';
+import { REFINABLE_KINDS } from './analysis-settings.ts';
 import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
 
 /** The BullMQ queue every monitor and worker of a deployment shares. */
@@ -20,12 +21,21 @@ export interface AnalysisJob {
    * the worker reports the checkpoint's progress. A view's request (and any chosen reference) has none.
    */
   background?: AnalysisKind[];
+  /** The paper's settings (core/analysis-settings.ts) instead of the live estimate; absent on older monitors' jobs. */
+  settings?: 'paper';
+  /**
+   * Set on a paper job of a monitor that refines (`serve --refine`): the refinable kinds of the checkpoint still to
+   * refine after this one, in order. The worker that stores this job's kind queues the next (see queueing refinements
+   * in decisions.md): a features refinement must not start before the network refinement stored its target rows.
+   */
+  refineNext?: AnalysisKind[];
 }
 
 type Fields = Record<string, unknown>;
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isPhase = (v: unknown): v is Phase => v === 'source' || v === 'target';
 const isKind = (v: unknown): v is AnalysisKind => (ANALYSIS_KINDS as readonly unknown[]).includes(v);
+const isRefinable = (v: unknown): v is AnalysisKind => (REFINABLE_KINDS as readonly unknown[]).includes(v);
 
 /** `value` (a job's data as read back from Redis) as an AnalysisJob; throws INTERNAL when it is not one. */
 export function parseAnalysisJob(value: unknown): AnalysisJob {
@@ -38,7 +48,9 @@ export function parseAnalysisJob(value: unknown): AnalysisJob {
     isKind(m.kind) &&
     (reference === undefined ||
       (typeof reference === 'object' && reference !== null && isPhase((reference as Fields).phase) && isCount((reference as Fields).epoch))) &&
-    (m.background === undefined || (Array.isArray(m.background) && m.background.every(isKind)));
+    (m.background === undefined || (Array.isArray(m.background) && m.background.every(isKind))) &&
+    (m.settings === undefined || (m.settings === 'paper' && isRefinable(m.kind))) &&
+    (m.refineNext === undefined || (m.settings === 'paper' && Array.isArray(m.refineNext) && m.refineNext.every(isRefinable)));
   if (!valid) {
     throw new TransferscopeError('INTERNAL', 'Malformed analysis job on the queue: every monitor and worker must run the same transferscope version.');
   }
@@ -47,12 +59,14 @@ export function parseAnalysisJob(value: unknown): AnalysisJob {
 
 /**
  * The job's BullMQ id: one job per checkpoint, kind and reference, so a checkpoint that several monitors (or a
- * monitor and a request) queue is computed once. Run ids hold only letters, digits, '.', '_' and '-', so '|'
+ * monitor and a request) queue is computed once, and one per setting. Run ids hold only letters, digits, '.', '_' and '-', so '|'
  * cannot occur in them; BullMQ refuses ':' in custom ids.
  */
 export function analysisJobId(job: AnalysisJob): string {
   const reference = job.reference ? `|vs-${job.reference.phase}-${job.reference.epoch}` : '';
-  return `${job.kind}|${job.runId}|${job.phase}-${job.epoch}${reference}`;
+  // A paper job stores another row than the live job of its checkpoint: it is never the same job.
+  const settings = job.settings === 'paper' ? '|paper' : '';
+  return `${job.kind}|${job.runId}|${job.phase}-${job.epoch}${reference}${settings}`;
 }
 
 /**
@@ -78,6 +92,30 @@ const STEP_SLOTS = 500_000;
 export function analysisJobPriority(kind: AnalysisKind, step?: number): number {
   const newestFirst = step === undefined ? 0 : STEP_SLOTS - 1 - Math.min(step, STEP_SLOTS - 1);
   return 1 + ANALYSIS_KINDS.indexOf(kind) * STEP_SLOTS + newestFirst;
+}
+
+/** Refinement steps of a run that get distinct priorities (two slots each: network, then features); later ones share the most urgent. */
+const PAPER_STEP_SLOTS = 48_000;
+/** The least urgent live priority: every paper job ranks below it. */
+const LEAST_URGENT_LIVE = ANALYSIS_KINDS.length * STEP_SLOTS;
+
+/**
+ * BullMQ priority of a job at the paper's settings: below every live job (a live kind makes a view show anything,
+ * a refinement only improves it), newest checkpoint first and its network refinement before its features one, as
+ * the local queue refines. A request a view waits for passes no step and ranks first among refinements.
+ * The least urgent is 2,000,001 + 2 × 48,000 = 2,096,001, within BullMQ's 2,097,151.
+ */
+export function paperJobPriority(kind: AnalysisKind, step?: number): number {
+  if (step === undefined) {
+    return LEAST_URGENT_LIVE + 1;
+  }
+  const newestFirst = PAPER_STEP_SLOTS - 1 - Math.min(step, PAPER_STEP_SLOTS - 1);
+  return LEAST_URGENT_LIVE + 2 + newestFirst * 2 + (kind === 'network' ? 0 : 1);
+}
+
+/** A job's BullMQ priority at its settings. */
+export function jobPriority(job: AnalysisJob, step?: number): number {
+  return job.settings === 'paper' ? paperJobPriority(job.kind, step) : analysisJobPriority(job.kind, step);
 }
 
 /** A failed job's reason as stored by BullMQ (a string): the TransferscopeError's code survives the trip. */

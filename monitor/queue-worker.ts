@@ -1,14 +1,24 @@
 // `transferscope worker`: takes analysis jobs from the Redis queue that `serve --redis` monitors fill, runs each
 // in a forked analysis process (as the monitor's own pool does, so this process's event loop stays free to keep
 // BullMQ's job lock alive through a minute of tensor work), and reports progress to every monitor's clients.
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { AnalysisEvent, EpochRecord, ServerToClientEvents } from '../core/protocol.ts';
 import type { AnalysisKind } from '../core/analysis-protocol.ts';
 import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
-import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob, type AnalysisJob } from '../core/queue-protocol.ts';
+import {
+  ANALYSIS_QUEUE,
+  analysisJobId,
+  analysisLockName,
+  errorFromJobFailure,
+  jobFailureReason,
+  jobPriority,
+  parseAnalysisJob,
+  type AnalysisJob,
+} from '../core/queue-protocol.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { makeAnalysisWorkers } from './analysis-workers.ts';
+import { JOB_RETENTION } from './redis-analysis.ts';
 import { analysisLockMs, claimEvent, connectRedis, withLock } from './redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
@@ -42,6 +52,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const redis = connectRedis(options.redisUrl);
   const events = new Emitter<ServerToClientEvents>(redis);
   const processes = makeAnalysisWorkers(store.location, concurrency);
+  // Where a stored refinement's follow-up goes (a Queue only writes, so it shares the connection).
+  const queue = new Queue(ANALYSIS_QUEUE, { connection: redis });
   let completed = 0;
 
   const publish = async (event: AnalysisEvent): Promise<void> => {
@@ -72,22 +84,46 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (background) {
       await publish({ runId: job.runId, at, status: 'running' });
     }
-    // A kind's needs first, each under its own lock: a features job and a network job of one checkpoint on two
-    // workers would otherwise both compute the network abstraction.
+    // A kind's needs first (at the job's settings: a features refinement needs the network refinement), each under
+    // its own lock: a features job and a network job of one checkpoint on two workers would otherwise both compute
+    // the network abstraction.
+    const settings = job.settings ?? 'live';
     for (const kind of withNeeds([job.kind])) {
       const reference = kind === job.kind ? job.reference : undefined;
-      const key = analysisKey(kind, job.runId, epochs, record, reference);
+      const key = analysisKey(kind, job.runId, epochs, record, reference, settings);
       if (key === null || (kind !== job.kind && (await store.hasAnalysis(kind, key)))) {
         continue;
       }
       await withLock(redis, analysisLockName({ ...job, kind, ...(reference ? { reference } : {}) }), () =>
-        processes.analyze({ runId: job.runId, phase: job.phase, epoch: job.epoch }, { kinds: [kind], ...(reference ? { reference } : {}) }),
+        processes.analyze(
+          { runId: job.runId, phase: job.phase, epoch: job.epoch },
+          { kinds: [kind], ...(reference ? { reference } : {}), ...(job.settings ? { settings: job.settings } : {}) },
+        ),
       );
     }
     if (background) {
       const ready = await storedKinds(background, job.runId, epochs, record);
       const done = ready.length === background.length;
       await publish({ runId: job.runId, at, status: done ? 'done' : 'running', ...(done ? {} : { message: `${ready.join(', ')} ready` }) });
+    }
+    if (job.settings === 'paper') {
+      // The line's next refinement of this checkpoint goes on the queue only now that this one is stored (its
+      // features refinement reuses the network refinement's target rows); its id makes it one job however many
+      // workers or monitors get here. A view's request (no refineNext) has none.
+      const [kind, ...after] = job.refineNext ?? [];
+      if (kind) {
+        const followUp: AnalysisJob = { runId: job.runId, phase: job.phase, epoch: job.epoch, kind, settings: 'paper', refineNext: after };
+        await queue.add(kind, followUp, { jobId: analysisJobId(followUp), priority: jobPriority(followUp, record.step), ...JOB_RETENTION });
+      }
+      // Every refinement stored is announced, a view's request's too: a view showing the checkpoint fetches it again.
+      await publish({
+        runId: job.runId,
+        at,
+        status: kind ? 'running' : 'done',
+        settings: 'paper',
+        kind: job.kind,
+        message: `${job.kind} refined to the paper's settings`,
+      });
     }
   };
 
@@ -97,7 +133,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     ANALYSIS_QUEUE,
     async (bullJob: Job) => {
       const job = parseAnalysisJob(bullJob.data);
-      const name = `${job.kind} of ${job.runId} ${job.phase} epoch ${job.epoch}`;
+      const name = `${job.kind}${job.settings === 'paper' ? " at the paper's settings" : ''} of ${job.runId} ${job.phase} epoch ${job.epoch}`;
       const started = performance.now();
       log(`${name}…`);
       try {
@@ -120,12 +156,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         .listEpochs(job.runId)
         .then((epochs) => epochs.find((e) => e.phase === job.phase && e.epoch === job.epoch))
         .then((record) =>
-          record && job.background
+          // The line's jobs report their failure, and every refinement (as its success is).
+          record && (job.background || job.settings === 'paper')
             ? publish({
                 runId: job.runId,
                 at: { phase: record.phase, epoch: record.epoch, step: record.step },
                 status: 'failed',
                 message: errorFromJobFailure(err.message).message,
+                ...(job.settings === 'paper' ? { settings: job.settings, kind: job.kind } : {}),
               })
             : undefined,
         )
@@ -141,6 +179,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     },
     async close() {
       await worker.close();
+      await queue.close();
       await processes.close();
       workerConnection.disconnect();
       redis.disconnect();

@@ -1,15 +1,17 @@
 // `serve --redis`: the monitor's analyses go to the shared BullMQ queue that `transferscope worker` processes
 // take jobs from, instead of its own forked workers. Several monitors may queue the same checkpoint: a job's id
 // (core/queue-protocol.ts) makes it one job. Progress events come from the workers (see queue-worker.ts).
+// Refinements to the paper's settings go on the same queue, below every live job.
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AnalysisEvent, EpochRef } from '../core/protocol.ts';
 import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts';
 import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
 import { TransferscopeError } from '../core/errors.ts';
-import { ANALYSIS_QUEUE, analysisJobId, analysisJobPriority, errorFromJobFailure, type AnalysisJob } from '../core/queue-protocol.ts';
+import { REFINABLE_KINDS } from '../core/analysis-settings.ts';
+import { ANALYSIS_QUEUE, analysisJobId, errorFromJobFailure, jobPriority, type AnalysisJob } from '../core/queue-protocol.ts';
 import type { AnalyzeCheckpoint } from './analysis-workers.ts';
-import type { AnalysisQueue } from './analysis-queue.ts';
+import type { AnalysisQueue, AnalysisQueueOptions } from './analysis-queue.ts';
 import { claimEvent } from './redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
@@ -21,8 +23,11 @@ export const JOB_RETENTION = { removeOnComplete: { age: 3600 }, removeOnFail: { 
 
 export interface RedisAnalysis {
   analyze: AnalyzeCheckpoint;
-  /** The background line: every checkpoint's `kinds` (with their needs) on the queue, deduplicated across monitors. */
-  makeQueue(store: Store, emit: (event: AnalysisEvent) => void, kinds?: readonly AnalysisKind[]): AnalysisQueue;
+  /**
+   * The background line: every checkpoint's `kinds` (with their needs) on the queue, deduplicated across monitors;
+   * with `refine`, each checkpoint's refinable kinds at the paper's settings too, below every live job.
+   */
+  makeQueue(store: Store, emit: (event: AnalysisEvent) => void, options?: AnalysisQueueOptions): AnalysisQueue;
   close(): Promise<void>;
 }
 
@@ -43,23 +48,32 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
   const queueEvents = new QueueEvents(ANALYSIS_QUEUE, { connection: eventsConnection });
   const ready = queueEvents.waitUntilReady();
 
-  const add = (job: AnalysisJob, step?: number) =>
-    queue.add(job.kind, job, { jobId: analysisJobId(job), priority: analysisJobPriority(job.kind, step), ...JOB_RETENTION });
+  const add = (job: AnalysisJob, step?: number) => queue.add(job.kind, job, { jobId: analysisJobId(job), priority: jobPriority(job, step), ...JOB_RETENTION });
 
-  /** Queues the kind (and what it needs first) and waits for a worker to store it; a view's request ranks first in its kind. */
+  /** The kinds the background line refines (`serve` refines; set by makeQueue), in the order they are refined. */
+  let lineRefines: readonly AnalysisKind[] = [];
+  /** A refinable kind's paper job: with what the line refines after it, so the worker storing it queues the next. */
+  const paperJob = (runId: string, at: Pick<EpochRef, 'phase' | 'epoch'>, kind: AnalysisKind): AnalysisJob => ({
+    runId,
+    phase: at.phase,
+    epoch: at.epoch,
+    kind,
+    settings: 'paper',
+    ...(lineRefines.includes(kind) ? { refineNext: lineRefines.slice(lineRefines.indexOf(kind) + 1) } : {}),
+  });
+
+  /** Queues the kind (and what it needs first) and waits for a worker to store it; a view's request ranks first in its kind (or among refinements). */
   const analyze: AnalyzeCheckpoint = async (at, options = {}) => {
-    if (options.settings === 'paper') {
-      // The queue's jobs carry no settings: a job would store the live estimate, and the caller, reading the
-      // paper's result it asked for, would find nothing (a 500 "finished but stored nothing").
-      throw new TransferscopeError(
-        'NOT_FOUND',
-        `The paper's settings of ${at.phase} epoch ${at.epoch} of run '${at.runId}' are not stored, and this monitor's Redis workers compute live estimates only. Ask without settings=paper for the live estimate.`,
-      );
-    }
     await ready;
     for (const kind of withNeeds(options.kinds ?? ANALYSIS_KINDS)) {
-      const job = await add({ ...at, kind, ...(options.reference && kind === 'network' ? { reference: options.reference } : {}) });
-      const finished = job.waitUntilFinished(queueEvents).catch((err: Error) => {
+      // Kinds that no step count changes have the live setting only (settingsOf): their live job is the paper's.
+      const reference = options.reference && kind === 'network' ? options.reference : undefined;
+      const paper = options.settings === 'paper' && REFINABLE_KINDS.includes(kind);
+      // Against a chosen reference it is a job of its own, never one the line queues (which has none).
+      const job: AnalysisJob =
+        paper && !reference ? paperJob(at.runId, at, kind) : { ...at, kind, ...(reference ? { reference } : {}), ...(paper ? { settings: 'paper' } : {}) };
+      const added = await add(job);
+      const finished = added.waitUntilFinished(queueEvents).catch((err: Error) => {
         throw errorFromJobFailure(err.message);
       });
       // A withdrawn request stops waiting; the job stays queued, and its result is stored for the next one.
@@ -70,8 +84,9 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
     }
   };
 
-  const makeQueue = (store: Store, emit: (event: AnalysisEvent) => void, chosen: readonly AnalysisKind[] = ANALYSIS_KINDS): AnalysisQueue => {
-    const kinds = withNeeds(chosen);
+  const makeQueue = (store: Store, emit: (event: AnalysisEvent) => void, options: AnalysisQueueOptions = {}): AnalysisQueue => {
+    const kinds = withNeeds(options.kinds ?? ANALYSIS_KINDS);
+    lineRefines = options.refine ? kinds.filter((k) => REFINABLE_KINDS.includes(k)) : [];
     const seen = new Set<string>();
     const pending = new Set<Promise<unknown>>();
     const track = <T>(work: Promise<T>): Promise<T> => {
@@ -79,7 +94,11 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
       pending.add(settled);
       return work;
     };
-    const enqueue = async (runId: string, at: EpochRef): Promise<void> => {
+    /**
+     * Queues the checkpoint's live kinds and, from `refineFrom` on, its first refinement: the worker that stores a
+     * refinement queues the next (a features refinement reuses the network refinement's stored target rows).
+     */
+    const enqueue = async (runId: string, at: EpochRef, refineFrom: AnalysisKind | undefined = lineRefines[0]): Promise<void> => {
       if (seen.has(`${runId}/${at.step}`)) {
         return;
       }
@@ -89,14 +108,22 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
         emit(queued);
       }
       await Promise.all(kinds.map((kind) => add({ runId, phase: at.phase, epoch: at.epoch, kind, background: kinds }, at.step)));
+      if (refineFrom) {
+        await add(paperJob(runId, at, refineFrom), at.step);
+      }
     };
     const catchUpRun = async (runId: string): Promise<void> => {
       const epochs = await store.listEpochs(runId);
       for (const record of epochs.filter((e) => e.checkpoint && !seen.has(`${runId}/${e.step}`))) {
-        const keys = kinds.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const);
+        const keys = [
+          ...kinds.map((kind) => [kind, analysisKey(kind, runId, epochs, record)] as const),
+          ...lineRefines.map((kind) => [kind, analysisKey(kind, runId, epochs, record, null, 'paper')] as const),
+        ];
         const stored = await Promise.all(keys.map(([kind, key]) => (key === null ? Promise.resolve(true) : store.hasAnalysis(kind, key))));
         if (stored.includes(false)) {
-          await enqueue(runId, { phase: record.phase, epoch: record.epoch, step: record.step });
+          // The refinement resumes at its first kind not stored (its network refinement may be, from before).
+          const refineFrom = lineRefines.find((_, i) => !stored[kinds.length + i]);
+          await enqueue(runId, { phase: record.phase, epoch: record.epoch, step: record.step }, refineFrom);
         } else {
           seen.add(`${runId}/${record.step}`);
         }

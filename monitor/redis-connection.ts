@@ -57,7 +57,8 @@ const EVENT_CLAIM_SECONDS = 24 * 3600;
  * (two workers finishing a checkpoint's last kinds at once both see it done), and a client must get it once.
  */
 export async function claimEvent(redis: Redis, event: AnalysisEvent): Promise<boolean> {
-  const key = `transferscope:event:${event.runId}/${event.at.step}/${event.status}/${event.message ?? ''}`;
+  // A refinement's events are other events than the live estimate's with the same status and message.
+  const key = `transferscope:event:${event.runId}/${event.at.step}/${event.status}/${event.settings ?? ''}/${event.kind ?? ''}/${event.message ?? ''}`;
   return (await redis.set(key, '1', 'EX', EVENT_CLAIM_SECONDS, 'NX')) === 'OK';
 }
 

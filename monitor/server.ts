@@ -123,16 +123,13 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
   });
   // Through the adapter when on Redis: an analysis event is published once (claimed in Redis) for every monitor.
   const emitAnalysis = (event: AnalysisEvent): void => void io.to(event.runId).emit('analysis', event);
-  // Refinement to the paper's settings runs in the local queue only: the Redis queue computes live analyses
-  // (refining there needs an idle-only priority that BullMQ's numbers cannot express across workers yet).
+  // On Redis, refinements are jobs ranked below every live job (core/queue-protocol.ts, paperJobPriority).
+  const lineOptions = { ...(options.analysisKinds ? { kinds: withNeeds(options.analysisKinds) } : {}), refine: options.refineAnalyses ?? false };
   const analysis = !options.analyzeCheckpoints
     ? null
     : redisAnalysis
-      ? redisAnalysis.makeQueue(options.store, emitAnalysis, options.analysisKinds)
-      : makeAnalysisQueue(options.store, workers.analyze, emitAnalysis, {
-          ...(options.analysisKinds ? { kinds: withNeeds(options.analysisKinds) } : {}),
-          refine: options.refineAnalyses ?? false,
-        });
+      ? redisAnalysis.makeQueue(options.store, emitAnalysis, lineOptions)
+      : makeAnalysisQueue(options.store, workers.analyze, emitAnalysis, lineOptions);
   // Every monitor watches the store itself, so what it notices goes to its own sockets only: a client gets
   // each epoch once, from the monitor it is connected to.
   const watched = redis ? io.local : io;

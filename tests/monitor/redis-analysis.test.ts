@@ -1,13 +1,22 @@
 // The Redis queue on a real redis-server and a real store: two monitors queueing the same checkpoints make one
-// job per checkpoint and kind, taken in today's priority order, with one `queued` event; the lock and the event
-// claim hold across connections. The analysis processes themselves are run in tests/integration/scale-out.test.ts.
+// job per checkpoint and kind, taken in today's priority order (every refinement to the paper's settings after every
+// live job), with one `queued` event; the lock and the event claim hold across connections. The analysis processes
+// themselves are run in tests/integration/scale-out.test.ts and redis-refinement.test.ts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Store } from '../../store/store.ts';
-import type { AnalysisEvent, ApiError } from '../../core/protocol.ts';
-import { createApp } from '../../monitor/app.ts';
-import { ANALYSIS_QUEUE, analysisLockName, errorFromJobFailure, jobFailureReason, parseAnalysisJob } from '../../core/queue-protocol.ts';
+import type { AnalysisEvent } from '../../core/protocol.ts';
+import {
+  ANALYSIS_QUEUE,
+  analysisJobId,
+  analysisJobPriority,
+  analysisLockName,
+  errorFromJobFailure,
+  jobFailureReason,
+  paperJobPriority,
+  parseAnalysisJob,
+} from '../../core/queue-protocol.ts';
 import { TransferscopeError } from '../../core/errors.ts';
 import { makeRedisAnalysis } from '../../monitor/redis-analysis.ts';
 import { assertRedisReachable, claimEvent, connectRedis, parseRedisUrl, withLock } from '../../monitor/redis-connection.ts';
@@ -115,23 +124,81 @@ it('keeps an error code across the queue, and refuses a bad or unreachable Redis
   expect((failure as Error).message).not.toContain('hunter2');
 });
 
-it("answers a request for the paper's settings, which Redis workers never compute, with a 404 that says so, queueing nothing", async () => {
+it("takes every live job before any refinement, a view's refinement first among them, then newest first", async () => {
+  await store.createRun(runMeta('p'));
+  for (const [phase, epoch, step] of [
+    ['source', 1, 1],
+    ['target', 1, 2],
+    ['target', 2, 3],
+  ] as const) {
+    await store.commitEpoch('p', {
+      record: { ...epochRecord(phase, epoch, step), checkpoint: true },
+      predictions: [],
+      weights: [layerWeights('conv1', 2, 0.1)],
+    });
+  }
   const monitor = makeRedisAnalysis(connectRedis(redis.url));
   const connection = connectRedis(redis.url);
   const queue = new Queue(ANALYSIS_QUEUE, { connection });
-  const jobs = async () => Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0);
   try {
-    const before = await jobs();
-    const app = createApp(store, { analyze: monitor.analyze });
-    const res = await app.request('/api/runs/q/epochs/target/1/network?settings=paper');
-    expect(res.status).toBe(404);
-    const { error } = (await res.json()) as ApiError;
-    expect(error.code).toBe('NOT_FOUND');
-    expect(error.message).toMatch(/Redis workers compute live estimates only\. Ask without settings=paper/);
-    expect(await jobs()).toBe(before);
+    // The line: each target checkpoint's live network abstraction and its refinement (the source one compares with nothing).
+    const line = monitor.makeQueue(store, () => {}, { kinds: ['network'], refine: true });
+    await line.catchUp('p');
+    await line.idle();
+    // Then two views: a live instance layout, and a refinement against a chosen reference (a job the line never queues).
+    const asked = [
+      monitor.analyze({ runId: 'p', phase: 'source', epoch: 1 }, { kinds: ['instances'] }),
+      monitor.analyze({ runId: 'p', phase: 'source', epoch: 1 }, { kinds: ['network'], reference: { phase: 'target', epoch: 1 }, settings: 'paper' }),
+    ];
+    for (const id of ['instances|p|source-1', 'network|p|source-1|vs-target-1|paper']) {
+      await expect.poll(() => queue.getJob(id)).toBeTruthy();
+    }
+    expect((await queue.getJob('network|p|target-2|paper'))!.data).toMatchObject({ settings: 'paper', refineNext: [] });
+
+    const taken: string[] = [];
+    const workerConnection = connectRedis(redis.url);
+    const worker = new Worker(
+      ANALYSIS_QUEUE,
+      async (job) => {
+        const { kind, phase, epoch, settings } = parseAnalysisJob(job.data);
+        taken.push(`${kind} ${phase}:${epoch} ${settings ?? 'live'}`);
+      },
+      { connection: workerConnection, concurrency: 1 },
+    );
+    await Promise.all(asked);
+    await expect.poll(() => taken.length).toBe(6);
+    expect(taken).toEqual([
+      'network target:2 live',
+      'network target:1 live',
+      'instances source:1 live',
+      'network source:1 paper',
+      'network target:2 paper',
+      'network target:1 paper',
+    ]);
+    await worker.close();
+    workerConnection.disconnect();
   } finally {
     await queue.close();
     connection.disconnect();
     await monitor.close();
   }
+}, 30_000);
+
+it("keeps a job at the paper's settings apart from the live one, and refuses settings a kind does not have", () => {
+  const live = { runId: 'q', phase: 'target', epoch: 1, kind: 'network' } as const;
+  expect(analysisJobId({ ...live, settings: 'paper' })).not.toBe(analysisJobId(live));
+  expect(parseAnalysisJob({ ...live, settings: 'paper', refineNext: ['features'] })).toMatchObject({ settings: 'paper' });
+  // A job of an older monitor (no settings) is the live one.
+  expect(parseAnalysisJob(live).settings).toBeUndefined();
+  for (const bad of [
+    { ...live, settings: 'fast' },
+    { ...live, kind: 'instances', settings: 'paper' },
+    { ...live, refineNext: ['features'] },
+    { ...live, settings: 'paper', refineNext: ['projection'] },
+  ]) {
+    expect(() => parseAnalysisJob(bad)).toThrow(/Malformed analysis job/);
+  }
+  // Every refinement ranks below every live job, within BullMQ's range.
+  expect(paperJobPriority('network')).toBeGreaterThan(analysisJobPriority('features', 0));
+  expect(paperJobPriority('features', 0)).toBeLessThanOrEqual(2_097_151);
 });
