@@ -2,13 +2,15 @@
 // `transferscope worker` with one slot (in this process; its analyses run in forked processes) on a real
 // redis-server and a small trained run is computing a refinement to the paper's settings when a live job arrives.
 // The live job pauses the refinement's process, is stored first, and the refinement continues and is stored after.
+// Job locks last 1 s here, well under the live job's seconds: the paused refinement keeps its lock (renewed by the
+// worker's own event loop), so the worker's stalled-job check never hands it out again.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { ANALYSIS_QUEUE, REFINEMENT_QUEUE, analysisJobId, jobPriority, type AnalysisJob } from '../../core/queue-protocol.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
 import { Store } from '../../store/store.ts';
-import { startQueueWorker, type QueueWorker } from '../../monitor/queue-worker.ts';
+import type { QueueWorker } from '../../monitor/queue-worker.ts';
 import { JOB_RETENTION } from '../../monitor/redis-analysis.ts';
 import { connectRedis } from '../../monitor/redis-connection.ts';
 import { loadConfig } from '../../trainer/config.ts';
@@ -55,6 +57,9 @@ function analysisProcesses(): number {
 }
 
 it('pauses a running refinement for a live job that arrives, stores the live job first, then finishes the refinement', async () => {
+  // Read once as the worker's module loads, so set before importing it.
+  process.env.TRANSFERSCOPE_JOB_LOCK_MS = '1000';
+  const { startQueueWorker } = await import('../../monitor/queue-worker.ts');
   const lines: string[] = [];
   worker = await startQueueWorker({ store, redisUrl: redis.url, concurrency: 1, log: (line) => lines.push(line) });
   const connection = connectRedis(redis.url);
@@ -78,7 +83,7 @@ it('pauses a running refinement for a live job that arrives, stores the live job
     const finished = lines.filter((l) => / done in /.test(l)).map((l) => l.slice(0, l.indexOf(' in ')));
     expect(finished).toEqual([liveDone, refinementDone]);
 
-    // Each is stored once, and the paused refinement was started once: no other taker saw it as stalled.
+    // Each is stored once, and the paused refinement was started once: its lock outlived the pause.
     expect(lines.filter((l) => l === `network at the paper's settings of ${RUN} target epoch ${target.epoch}…`)).toHaveLength(1);
     for (const settings of ['live', 'paper'] as const) {
       expect(await store.countAnalyses('network', analysisKey('network', RUN, epochs, target, null, settings)!)).toBe(1);
