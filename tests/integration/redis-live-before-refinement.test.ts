@@ -4,7 +4,7 @@
 // The live job pauses the refinement's process, is stored first, and the refinement continues and is stored after.
 // Job locks last 1 s here, well under the live job's seconds: the paused refinement keeps its lock (renewed by the
 // worker's own event loop), so the worker's stalled-job check never hands it out again.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { ANALYSIS_QUEUE, REFINEMENT_QUEUE, analysisJobId, jobPriority, type AnalysisJob } from '../../core/queue-protocol.ts';
@@ -36,6 +36,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await worker?.close();
+  vi.unstubAllEnvs();
   // Unset when beforeAll failed; closing must not hide that failure.
   const started = { store: store as Store | undefined, redis: redis as RedisTestServer | undefined };
   started.store?.close();
@@ -58,7 +59,7 @@ function analysisProcesses(): number {
 
 it('pauses a running refinement for a live job that arrives, stores the live job first, then finishes the refinement', async () => {
   // Read once as the worker's module loads, so set before importing it.
-  process.env.TRANSFERSCOPE_JOB_LOCK_MS = '1000';
+  vi.stubEnv('TRANSFERSCOPE_JOB_LOCK_MS', '1000');
   const { startQueueWorker } = await import('../../monitor/queue-worker.ts');
   const lines: string[] = [];
   worker = await startQueueWorker({ store, redisUrl: redis.url, concurrency: 1, log: (line) => lines.push(line) });
