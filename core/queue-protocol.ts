@@ -6,8 +6,20 @@ import type { ChosenReference } from './analysis-keys.ts';
 import { REFINABLE_KINDS } from './analysis-settings.ts';
 import { isErrorCode, TransferscopeError, type ErrorCode } from './errors.ts';
 
-/** The BullMQ queue every monitor and worker of a deployment shares. */
+/** The BullMQ queue of live jobs every monitor and worker of a deployment shares. */
 export const ANALYSIS_QUEUE = 'transferscope-analyses';
+
+/**
+ * The queue of refinements to the paper's settings. A queue of their own, so a worker runs live and refinement
+ * jobs side by side over one process pool, which pauses a running refinement when a live job arrives (see
+ * queue-worker.ts); on one queue, a live job waited for a worker slot a refinement held for minutes.
+ */
+export const REFINEMENT_QUEUE = 'transferscope-refinements';
+
+/** The queue a job goes on: refinements on their own. */
+export function analysisQueueOf(job: { settings?: 'paper' }): string {
+  return job.settings === 'paper' ? REFINEMENT_QUEUE : ANALYSIS_QUEUE;
+}
 
 /** One kind of analysis of one checkpoint (against a chosen reference, or the default one). */
 export interface AnalysisJob {

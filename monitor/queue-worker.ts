@@ -1,6 +1,8 @@
 // `transferscope worker`: takes analysis jobs from the Redis queue that `serve --redis` monitors fill, runs each
 // in a forked analysis process (as the monitor's own pool does, so this process's event loop stays free to keep
 // BullMQ's job lock alive through a minute of tensor work), and reports progress to every monitor's clients.
+// Live jobs and refinements come from two queues, run over one pool of processes: a live job arriving while every
+// slot runs a refinement pauses one (SIGSTOP, as the monitor's own pool does) instead of waiting minutes for it.
 import { Queue, Worker, type Job } from 'bullmq';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { AnalysisEvent, EpochRecord, ServerToClientEvents } from '../core/protocol.ts';
@@ -8,6 +10,7 @@ import type { AnalysisKind } from '../core/analysis-protocol.ts';
 import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
 import {
   ANALYSIS_QUEUE,
+  REFINEMENT_QUEUE,
   analysisJobId,
   analysisLockName,
   errorFromJobFailure,
@@ -25,7 +28,10 @@ import type { Store } from '../store/store.ts';
 export interface QueueWorkerOptions {
   store: Store;
   redisUrl: string;
-  /** Jobs at once, each in its own process (default 1: one analysis uses a core). */
+  /**
+   * Analysis processes at once (default 1: one analysis uses a core). Live jobs and refinements are each taken up
+   * to this many at once; a live job beyond the slots pauses a running refinement until it is done.
+   */
   concurrency?: number;
   /** Called with one line per job start and end (the CLI prints them). */
   log?: (line: string) => void;
@@ -53,7 +59,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const events = new Emitter<ServerToClientEvents>(redis);
   const processes = makeAnalysisWorkers(store.location, concurrency);
   // Where a stored refinement's follow-up goes (a Queue only writes, so it shares the connection).
-  const queue = new Queue(ANALYSIS_QUEUE, { connection: redis });
+  const refinements = new Queue(REFINEMENT_QUEUE, { connection: redis });
   let completed = 0;
 
   const publish = async (event: AnalysisEvent): Promise<void> => {
@@ -113,7 +119,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const [kind, ...after] = job.refineNext ?? [];
       if (kind) {
         const followUp: AnalysisJob = { runId: job.runId, phase: job.phase, epoch: job.epoch, kind, settings: 'paper', refineNext: after };
-        await queue.add(kind, followUp, { jobId: analysisJobId(followUp), priority: jobPriority(followUp, record.step), ...JOB_RETENTION });
+        await refinements.add(kind, followUp, { jobId: analysisJobId(followUp), priority: jobPriority(followUp, record.step), ...JOB_RETENTION });
       }
       // Every refinement stored is announced, a view's request's too: a view showing the checkpoint fetches it again.
       await publish({
@@ -127,28 +133,22 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
-  // BullMQ blocks on this one while waiting for a job, and leaves closing it to its owner.
-  const workerConnection = redis.duplicate();
-  const worker = new Worker(
-    ANALYSIS_QUEUE,
-    async (bullJob: Job) => {
-      const job = parseAnalysisJob(bullJob.data);
-      const name = `${job.kind}${job.settings === 'paper' ? " at the paper's settings" : ''} of ${job.runId} ${job.phase} epoch ${job.epoch}`;
-      const started = performance.now();
-      log(`${name}…`);
-      try {
-        await runJob(job);
-      } catch (err) {
-        log(`${name} failed: ${(err as Error).message}`);
-        // The code crosses the queue in the reason, so a monitor answers a request with the right status.
-        throw new Error(jobFailureReason(err), { cause: err });
-      }
-      log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      completed++;
-    },
-    { connection: workerConnection, concurrency, lockDuration: JOB_LOCK_MS, stalledInterval: JOB_LOCK_MS / 2, maxStalledCount: 2 },
-  );
-  worker.on('failed', (bullJob, err) => {
+  const processJob = async (bullJob: Job): Promise<void> => {
+    const job = parseAnalysisJob(bullJob.data);
+    const name = `${job.kind}${job.settings === 'paper' ? " at the paper's settings" : ''} of ${job.runId} ${job.phase} epoch ${job.epoch}`;
+    const started = performance.now();
+    log(`${name}…`);
+    try {
+      await runJob(job);
+    } catch (err) {
+      log(`${name} failed: ${(err as Error).message}`);
+      // The code crosses the queue in the reason, so a monitor answers a request with the right status.
+      throw new Error(jobFailureReason(err), { cause: err });
+    }
+    log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    completed++;
+  };
+  const reportFailure = (bullJob: Job | undefined, err: Error): void => {
     const attempts = bullJob?.opts.attempts ?? 1;
     if (bullJob && bullJob.attemptsMade >= attempts) {
       const job = parseAnalysisJob(bullJob.data);
@@ -169,19 +169,37 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         )
         .catch(() => {});
     }
+  };
+
+  // One BullMQ Worker a queue, each taking up to `concurrency` jobs, over the one pool of `concurrency` processes:
+  // the pool ranks a paper job below every live kind, so a live job pauses a running refinement and takes its slot.
+  // The paused refinement's BullMQ lock is renewed by its Worker's timer in this process (only the child process
+  // is stopped), so no other worker takes it as stalled. A queue with nothing on it costs one blocked connection.
+  const workerConnections = [ANALYSIS_QUEUE, REFINEMENT_QUEUE].map(() => redis.duplicate());
+  const workers = [ANALYSIS_QUEUE, REFINEMENT_QUEUE].map((name, i) => {
+    // BullMQ blocks on its connection while waiting for a job, and leaves closing it to its owner.
+    const worker = new Worker(name, processJob, {
+      connection: workerConnections[i]!,
+      concurrency,
+      lockDuration: JOB_LOCK_MS,
+      stalledInterval: JOB_LOCK_MS / 2,
+      maxStalledCount: 2,
+    });
+    worker.on('failed', reportFailure);
+    // BullMQ reports connection trouble here; without a listener Node would treat it as uncaught.
+    worker.on('error', (err) => log(`queue: ${err.message}`));
+    return worker;
   });
-  // BullMQ reports connection trouble here; without a listener Node would treat it as uncaught.
-  worker.on('error', (err) => log(`queue: ${err.message}`));
-  await worker.waitUntilReady();
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {
     get completed() {
       return completed;
     },
     async close() {
-      await worker.close();
-      await queue.close();
+      await Promise.all(workers.map((worker) => worker.close()));
+      await refinements.close();
       await processes.close();
-      workerConnection.disconnect();
+      workerConnections.forEach((c) => c.disconnect());
       redis.disconnect();
     },
   };

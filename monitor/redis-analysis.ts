@@ -1,7 +1,8 @@
 // `serve --redis`: the monitor's analyses go to the shared BullMQ queue that `transferscope worker` processes
 // take jobs from, instead of its own forked workers. Several monitors may queue the same checkpoint: a job's id
 // (core/queue-protocol.ts) makes it one job. Progress events come from the workers (see queue-worker.ts).
-// Refinements to the paper's settings go on the same queue, below every live job.
+// Refinements to the paper's settings go on a queue of their own (REFINEMENT_QUEUE), which workers run beside the
+// live one, pausing a refinement for a live job.
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AnalysisEvent, EpochRef } from '../core/protocol.ts';
@@ -9,7 +10,15 @@ import { ANALYSIS_KINDS, type AnalysisKind } from '../core/analysis-protocol.ts'
 import { analysisKey, withNeeds } from '../core/analysis-keys.ts';
 import { TransferscopeError } from '../core/errors.ts';
 import { REFINABLE_KINDS } from '../core/analysis-settings.ts';
-import { ANALYSIS_QUEUE, analysisJobId, errorFromJobFailure, jobPriority, type AnalysisJob } from '../core/queue-protocol.ts';
+import {
+  ANALYSIS_QUEUE,
+  REFINEMENT_QUEUE,
+  analysisJobId,
+  analysisQueueOf,
+  errorFromJobFailure,
+  jobPriority,
+  type AnalysisJob,
+} from '../core/queue-protocol.ts';
 import type { AnalyzeCheckpoint } from './analysis-workers.ts';
 import type { AnalysisQueue, AnalysisQueueOptions } from './analysis-queue.ts';
 import { claimEvent } from './redis-connection.ts';
@@ -25,7 +34,7 @@ export interface RedisAnalysis {
   analyze: AnalyzeCheckpoint;
   /**
    * The background line: every checkpoint's `kinds` (with their needs) on the queue, deduplicated across monitors;
-   * with `refine`, each checkpoint's refinable kinds at the paper's settings too, below every live job.
+   * with `refine`, each checkpoint's refinable kinds at the paper's settings too, on the refinement queue.
    */
   makeQueue(store: Store, emit: (event: AnalysisEvent) => void, options?: AnalysisQueueOptions): AnalysisQueue;
   close(): Promise<void>;
@@ -42,13 +51,15 @@ const aborted = (signal: AbortSignal) =>
 
 /** The monitor's side of the queue on `connection` (its own; closed with it). */
 export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
-  const queue = new Queue(ANALYSIS_QUEUE, { connection });
+  // Live jobs and refinements, each queue with its events: a request waits for its job's end on its own queue.
+  const queues = new Map([ANALYSIS_QUEUE, REFINEMENT_QUEUE].map((name) => [name, new Queue(name, { connection })]));
   // A blocking reader needs a connection of its own; BullMQ leaves closing a given connection to its owner.
-  const eventsConnection = connection.duplicate();
-  const queueEvents = new QueueEvents(ANALYSIS_QUEUE, { connection: eventsConnection });
-  const ready = queueEvents.waitUntilReady();
+  const eventsConnections = [ANALYSIS_QUEUE, REFINEMENT_QUEUE].map(() => connection.duplicate());
+  const queueEvents = new Map([ANALYSIS_QUEUE, REFINEMENT_QUEUE].map((name, i) => [name, new QueueEvents(name, { connection: eventsConnections[i]! })]));
+  const ready = Promise.all([...queueEvents.values()].map((events) => events.waitUntilReady()));
 
-  const add = (job: AnalysisJob, step?: number) => queue.add(job.kind, job, { jobId: analysisJobId(job), priority: jobPriority(job, step), ...JOB_RETENTION });
+  const add = (job: AnalysisJob, step?: number) =>
+    queues.get(analysisQueueOf(job))!.add(job.kind, job, { jobId: analysisJobId(job), priority: jobPriority(job, step), ...JOB_RETENTION });
 
   /** The kinds the background line refines (`serve` refines; set by makeQueue), in the order they are refined. */
   let lineRefines: readonly AnalysisKind[] = [];
@@ -73,7 +84,7 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
       const job: AnalysisJob =
         paper && !reference ? paperJob(at.runId, at, kind) : { ...at, kind, ...(reference ? { reference } : {}), ...(paper ? { settings: 'paper' } : {}) };
       const added = await add(job);
-      const finished = added.waitUntilFinished(queueEvents).catch((err: Error) => {
+      const finished = added.waitUntilFinished(queueEvents.get(analysisQueueOf(job))!).catch((err: Error) => {
         throw errorFromJobFailure(err.message);
       });
       // A withdrawn request stops waiting; the job stays queued, and its result is stored for the next one.
@@ -158,9 +169,9 @@ export function makeRedisAnalysis(connection: Redis): RedisAnalysis {
     analyze,
     makeQueue,
     async close() {
-      await queueEvents.close();
-      await queue.close();
-      eventsConnection.disconnect();
+      await Promise.all([...queueEvents.values()].map((events) => events.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      eventsConnections.forEach((c) => c.disconnect());
     },
   };
 }

@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { AnalysisEvent, ClientToServerEvents, ServerToClientEvents } from '../../core/protocol.ts';
 import type { AnalysisResponse } from '../../core/analysis-protocol.ts';
-import { ANALYSIS_QUEUE } from '../../core/queue-protocol.ts';
+import { REFINEMENT_QUEUE } from '../../core/queue-protocol.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
 import { Store } from '../../store/store.ts';
 import { startMonitor, type RunningMonitor } from '../../monitor/server.ts';
@@ -75,7 +75,7 @@ it('refines each checkpoint on the workers, announces it on every monitor, and a
   // The line's catch-up queues the target checkpoint's network refinement and not its features refinement: that
   // waits for the network one to be stored.
   const connection = connectRedis(redis.url);
-  const queue = new Queue(ANALYSIS_QUEUE, { connection });
+  const queue = new Queue(REFINEMENT_QUEUE, { connection });
   try {
     await expect.poll(() => queue.getJob(`network|${RUN}|target-1|paper`), { timeout: 20_000 }).toBeTruthy();
     expect(await queue.getJob(`features|${RUN}|target-1|paper`)).toBeUndefined();

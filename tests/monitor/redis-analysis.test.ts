@@ -1,6 +1,6 @@
 // The Redis queue on a real redis-server and a real store: two monitors queueing the same checkpoints make one
-// job per checkpoint and kind, taken in today's priority order (every refinement to the paper's settings after every
-// live job), with one `queued` event; the lock and the event claim hold across connections. The analysis processes
+// job per checkpoint and kind, taken in today's priority order (refinements to the paper's settings on a queue of
+// their own, in the local queue's order), with one `queued` event; the lock and the event claim hold across connections. The analysis processes
 // themselves are run in tests/integration/scale-out.test.ts and redis-refinement.test.ts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
@@ -9,6 +9,7 @@ import { Store } from '../../store/store.ts';
 import type { AnalysisEvent } from '../../core/protocol.ts';
 import {
   ANALYSIS_QUEUE,
+  REFINEMENT_QUEUE,
   analysisJobId,
   analysisJobPriority,
   analysisLockName,
@@ -124,7 +125,7 @@ it('keeps an error code across the queue, and refuses a bad or unreachable Redis
   expect((failure as Error).message).not.toContain('hunter2');
 });
 
-it("takes every live job before any refinement, a view's refinement first among them, then newest first", async () => {
+it("puts refinements on a queue of their own, a view's refinement first among them, then newest first", async () => {
   await store.createRun(runMeta('p'));
   for (const [phase, epoch, step] of [
     ['source', 1, 1],
@@ -140,6 +141,7 @@ it("takes every live job before any refinement, a view's refinement first among 
   const monitor = makeRedisAnalysis(connectRedis(redis.url));
   const connection = connectRedis(redis.url);
   const queue = new Queue(ANALYSIS_QUEUE, { connection });
+  const refinements = new Queue(REFINEMENT_QUEUE, { connection });
   try {
     // The line: each target checkpoint's live network abstraction and its refinement (the source one compares with nothing).
     const line = monitor.makeQueue(store, () => {}, { kinds: ['network'], refine: true });
@@ -150,35 +152,38 @@ it("takes every live job before any refinement, a view's refinement first among 
       monitor.analyze({ runId: 'p', phase: 'source', epoch: 1 }, { kinds: ['instances'] }),
       monitor.analyze({ runId: 'p', phase: 'source', epoch: 1 }, { kinds: ['network'], reference: { phase: 'target', epoch: 1 }, settings: 'paper' }),
     ];
-    for (const id of ['instances|p|source-1', 'network|p|source-1|vs-target-1|paper']) {
-      await expect.poll(() => queue.getJob(id)).toBeTruthy();
-    }
-    expect((await queue.getJob('network|p|target-2|paper'))!.data).toMatchObject({ settings: 'paper', refineNext: [] });
+    await expect.poll(() => queue.getJob('instances|p|source-1')).toBeTruthy();
+    await expect.poll(() => refinements.getJob('network|p|source-1|vs-target-1|paper')).toBeTruthy();
+    expect((await refinements.getJob('network|p|target-2|paper'))!.data).toMatchObject({ settings: 'paper', refineNext: [] });
+    // No refinement on the live queue: a worker's live slots never wait behind one.
+    expect(await queue.getJob('network|p|target-2|paper')).toBeUndefined();
 
-    const taken: string[] = [];
-    const workerConnection = connectRedis(redis.url);
-    const worker = new Worker(
-      ANALYSIS_QUEUE,
-      async (job) => {
-        const { kind, phase, epoch, settings } = parseAnalysisJob(job.data);
-        taken.push(`${kind} ${phase}:${epoch} ${settings ?? 'live'}`);
-      },
-      { connection: workerConnection, concurrency: 1 },
+    // A worker taking one job at a time from each queue records the order each hands them out.
+    const taken = new Map<string, string[]>([
+      [ANALYSIS_QUEUE, []],
+      [REFINEMENT_QUEUE, []],
+    ]);
+    const workerConnections = [connectRedis(redis.url), connectRedis(redis.url)];
+    const workers = [ANALYSIS_QUEUE, REFINEMENT_QUEUE].map(
+      (name, i) =>
+        new Worker(
+          name,
+          async (job) => {
+            const { kind, phase, epoch, settings } = parseAnalysisJob(job.data);
+            taken.get(name)!.push(`${kind} ${phase}:${epoch} ${settings ?? 'live'}`);
+          },
+          { connection: workerConnections[i]!, concurrency: 1 },
+        ),
     );
     await Promise.all(asked);
-    await expect.poll(() => taken.length).toBe(6);
-    expect(taken).toEqual([
-      'network target:2 live',
-      'network target:1 live',
-      'instances source:1 live',
-      'network source:1 paper',
-      'network target:2 paper',
-      'network target:1 paper',
-    ]);
-    await worker.close();
-    workerConnection.disconnect();
+    await expect.poll(() => [...taken.values()].flat().length).toBe(6);
+    expect(taken.get(ANALYSIS_QUEUE)).toEqual(['network target:2 live', 'network target:1 live', 'instances source:1 live']);
+    expect(taken.get(REFINEMENT_QUEUE)).toEqual(['network source:1 paper', 'network target:2 paper', 'network target:1 paper']);
+    await Promise.all(workers.map((worker) => worker.close()));
+    workerConnections.forEach((c) => c.disconnect());
   } finally {
     await queue.close();
+    await refinements.close();
     connection.disconnect();
     await monitor.close();
   }
