@@ -163,7 +163,7 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const alphas = pathAlphas('gausslegendre', steps + 1);
 
   const allTargets = (await layerConductance(model, images, { steps: 1, batchSize, layers })).targets;
-  // One untimed run of each at full size: without it the first timed conductance run (it goes first) was 10-25% slower
+  // One untimed run of each at full size: without it the first timed conductance run (it goes first) was 10-30% slower
   // than the later ones.
   await layerConductance(model, images, { steps, batchSize, layers });
   await plainPasses(model, images, allTargets, alphas, batchSize);
