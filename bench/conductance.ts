@@ -168,7 +168,7 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   await layerConductance(model, images, { steps, batchSize, layers });
   await plainPasses(model, images, allTargets, alphas, batchSize);
   // Paired rounds: each round times both back to back, the first of the pair alternating. The ratio is that of each
-  // side's fastest round: runs slowed by 35-60% came in spells of two to four rounds on one side only (the other side's
+  // side's fastest round: runs slowed by 15-65% came in spells of three or four rounds on one side only (the other side's
   // rounds in between were not slowed), so neither the median of the paired ratios nor that of each side held still
   // (1.24-1.61 across runs of this row on a quiet machine). Both sides get the same number of tries.
   const allLayerRuns: { cpu: number; wall: number }[] = [];
