@@ -28,7 +28,7 @@ export interface BenchConductanceOptions {
   batchSize?: number;
   /** Also time one run per monitored layer for `perLayerSpeedup` (default true; 22 runs on ResNet-20). */
   perLayer?: boolean;
-  /** Paired timing rounds (default 5). */
+  /** Paired timing rounds (default 7). */
   rounds?: number;
   /** 'auto' (default) uses wasm with the training kernels when they load, else cpu. */
   backend?: 'auto' | 'wasm' | 'cpu';
@@ -50,8 +50,18 @@ export interface BenchConductanceResult {
   oneLayerAtATimeMs: number;
   /** Wall times, milliseconds, for reference. */
   wallMs: { allLayers: number; plainPasses: number; oneLayerAtATime: number };
-  /** All-layer conductance time / time of instances * steps plain forward+backward passes (input gradient of the logit). */
+  /**
+   * All-layer conductance time / time of instances * steps plain forward+backward passes (input gradient of the logit):
+   * the least CPU time of each side over the rounds. A slowed run only ever adds time, and on this machine it came in
+   * spells of a few rounds on one side only, so the median of the paired ratios moved with it (see `pairedRatios`).
+   */
   allLayersVsPasses: number;
+  /** Each round's all-layer / plain CPU ratio, in round order (the first of the pair alternates). */
+  pairedRatios: number[];
+  /** The median of `pairedRatios`, what the row reported before. */
+  medianPairedRatio: number;
+  /** Each round's CPU milliseconds per side, in round order. */
+  roundsCpuMs: { allLayers: number[]; plainPasses: number[] };
   /** The one-layer runs (one per monitored layer) / the all-layer run: `conductance_per_layer_speedup`. */
   perLayerSpeedup: number;
 }
@@ -118,9 +128,9 @@ async function plainPasses(model: tfl.LayersModel, images: Float32Array, targets
   }
 }
 
-/** The run with the median CPU time. */
-function medianRun(runs: { cpu: number; wall: number }[]): { cpu: number; wall: number } {
-  return [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)]!;
+/** The run with the least CPU time: the least disturbed one. */
+function fastestRun(runs: { cpu: number; wall: number }[]): { cpu: number; wall: number } {
+  return [...runs].sort((a, b) => a.cpu - b.cpu)[0]!;
 }
 
 function median(values: number[]): number {
@@ -140,7 +150,7 @@ function buildModel(name: BenchConductanceModel, seed: number): tfl.LayersModel 
   }
 }
 
-/** Times the three ways on the chosen 32x32 network with a fixed seed; each is warmed up once on one instance first. */
+/** Times the three ways on the chosen 32x32 network with a fixed seed, after one untimed run of the all-layer and plain passes. */
 export async function benchConductance(options: BenchConductanceOptions = {}): Promise<BenchConductanceResult> {
   const instances = options.instances ?? 16;
   const steps = options.steps ?? 50;
@@ -151,21 +161,22 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
   const layers = model.layers.filter((l) => MONITORED_CLASSES.has(l.getClassName())).map((l) => l.name);
   const images = Float32Array.from({ length: instances * 32 * 32 * 3 }, (_, i) => (Math.sin(i * 0.731 + (options.seed ?? 1)) + 1) / 2);
   const alphas = pathAlphas('gausslegendre', steps + 1);
-  const one = images.subarray(0, 32 * 32 * 3);
 
-  await layerConductance(model, one, { steps, batchSize, layers });
-  const targets = (await layerConductance(model, one, { steps, batchSize, layers })).targets;
   const allTargets = (await layerConductance(model, images, { steps: 1, batchSize, layers })).targets;
-  await plainPasses(model, one, targets, alphas, batchSize);
-  // Paired rounds: each round times both back to back, the first of the pair alternating, and the ratio is the median
-  // of the rounds' own ratios. Comparing the medians of separately timed runs let a slow phase of the machine (the
-  // other core's load, a garbage collection of the downloaded maps) land on one side only: 1.24-1.61 across runs.
+  // One untimed run of each at full size: without it the first timed conductance run (it goes first) was 10-30% slower
+  // than the later ones.
+  await layerConductance(model, images, { steps, batchSize, layers });
+  await plainPasses(model, images, allTargets, alphas, batchSize);
+  // Paired rounds: each round times both back to back, the first of the pair alternating. The ratio is that of each
+  // side's fastest round: runs slowed by 15-65% came in spells of three or four rounds on one side only (the other side's
+  // rounds in between were not slowed), so neither the median of the paired ratios nor that of each side held still
+  // (1.24-1.61 across runs of this row on a quiet machine). Both sides get the same number of tries.
   const allLayerRuns: { cpu: number; wall: number }[] = [];
   const passRuns: { cpu: number; wall: number }[] = [];
   const ratios: number[] = [];
   const timeConductance = () => timed(() => layerConductance(model, images, { steps, batchSize, layers }));
   const timePasses = () => timed(() => plainPasses(model, images, allTargets, alphas, batchSize));
-  for (let round = 0; round < (options.rounds ?? 5); round++) {
+  for (let round = 0; round < (options.rounds ?? 7); round++) {
     let c: { cpu: number; wall: number };
     let p: { cpu: number; wall: number };
     if (round % 2 === 0) {
@@ -179,8 +190,8 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
     passRuns.push(p);
     ratios.push(c.cpu / p.cpu);
   }
-  const allLayers = medianRun(allLayerRuns);
-  const passes = medianRun(passRuns);
+  const allLayers = fastestRun(allLayerRuns);
+  const passes = fastestRun(passRuns);
 
   const oneLayerAtATime =
     options.perLayer === false
@@ -202,7 +213,10 @@ export async function benchConductance(options: BenchConductanceOptions = {}): P
     plainPassesMs: passes.cpu,
     oneLayerAtATimeMs: oneLayerAtATime.cpu,
     wallMs: { allLayers: allLayers.wall, plainPasses: passes.wall, oneLayerAtATime: oneLayerAtATime.wall },
-    allLayersVsPasses: median(ratios),
+    allLayersVsPasses: allLayers.cpu / passes.cpu,
+    pairedRatios: ratios,
+    medianPairedRatio: median(ratios),
+    roundsCpuMs: { allLayers: allLayerRuns.map((r) => r.cpu), plainPasses: passRuns.map((r) => r.cpu) },
     perLayerSpeedup: oneLayerAtATime.cpu / allLayers.cpu,
   };
 }
@@ -222,7 +236,7 @@ function parseFlags(argv: string[]): BenchConductanceOptions {
       options[key] = n;
     } else {
       throw new Error(
-        `Unknown or invalid flag '${arg}'. Use --model=${BENCH_CONDUCTANCE_MODELS.join('|')} --instances=16 --steps=50 --batchSize=128 --seed=1 --rounds=5 --perLayer=true|false --backend=auto|wasm|cpu.`,
+        `Unknown or invalid flag '${arg}'. Use --model=${BENCH_CONDUCTANCE_MODELS.join('|')} --instances=16 --steps=50 --batchSize=128 --seed=1 --rounds=7 --perLayer=true|false --backend=auto|wasm|cpu.`,
       );
     }
   }

@@ -13,10 +13,11 @@ export interface KernelModule {
   constant: string;
 }
 
-/** t-SNE, neighbour search and PCA kernels; the linear SVM's row passes. */
+/** t-SNE, neighbour search and PCA kernels; the linear SVM's row passes; conductance's Stieltjes sums. */
 export const KERNEL_MODULES: readonly KernelModule[] = [
   { wat: 'simd-kernels.wat', module: 'simd-kernels-wasm.ts', constant: 'SIMD_KERNELS_BASE64' },
   { wat: 'svm-kernels.wat', module: 'svm-kernels-wasm.ts', constant: 'SVM_KERNELS_WASM_BASE64' },
+  { wat: 'stieltjes-kernels.wat', module: 'stieltjes-kernels-wasm.ts', constant: 'STIELTJES_KERNELS_BASE64' },
 ];
 
 const inWasmLib = (file: string): string => fileURLToPath(new URL(`../lib/wasm/${file}`, import.meta.url));

@@ -7,6 +7,7 @@ import { TransferscopeError } from '../../core/errors.ts';
 import { pathAlphas, type IntegrationMethod } from './integration-path.ts';
 import { cutLayers, imageCount, inputShape, layerGeometry, runGraph, type LayerGeometry } from './layer-graph.ts';
 import { forwardLogits, planPathChunks, type PathSegment } from './path-chunks.ts';
+import { makeStieltjesMaps, type InstanceMaps, type StieltjesMaps } from './stieltjes-maps.ts';
 
 export interface LayerConductanceOptions {
   /** Integration steps m (default 50): the path is evaluated at m + 1 points, as Captum does. */
@@ -100,7 +101,8 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
     summed: new Float32Array(count * g.neurons),
   }));
   // An instance's path may be split over chunks; its full maps are kept only until its last point is done.
-  const open = new Map<number, Float64Array[]>();
+  const open = new Map<number, InstanceMaps>();
+  const sums = makeStieltjesMaps(geometry.map((g) => g.positions * g.neurons));
   // The first layer's zero probe per chunk size, made once: every chunk but the last has the same rows, and filling
   // fresh zeros for each pass cost as much as a layer's forward pass (issue 16, item 4).
   const probes = new Map<number, tf.Tensor>();
@@ -108,31 +110,32 @@ export async function layerConductance(model: tfl.LayersModel, images: Float32Ar
   const pass = { model, images, baseline, pixels, shape, alphas, targets, classes, geometry, probes, rootProbe };
   try {
     for (const segments of planPathChunks(count, alphas.length, batchSize)) {
-      attributeChunk(pass, segments, open, layers);
+      attributeChunk(pass, segments, open, sums, layers);
     }
   } finally {
     probes.forEach((t) => t.dispose());
+    sums.dispose();
   }
   return { count, targets, logitAtInput, logitAtBaseline, alphas, layers };
 }
 
 /** Adds one chunk's Stieltjes terms to its instances' open maps and reduces every instance whose path ends in it. */
-function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<number, Float64Array[]>, layers: LayerConductance[]): void {
+function attributeChunk(pass: ChunkPass, segments: PathSegment[], open: Map<number, InstanceMaps>, sums: StieltjesMaps, layers: LayerConductance[]): void {
   const { geometry, alphas } = pass;
-  const maps = segments.map((s) => open.get(s.instance) ?? geometry.map((g) => new Float64Array(g.positions * g.neurons)));
+  const maps = segments.map((s) => open.get(s.instance) ?? sums.open());
+  segments.forEach((s, i) => open.set(s.instance, maps[i]!));
   passOfChunk(pass, segments, (l, y, dy) => {
     let row = 0;
     segments.forEach((s, i) => {
-      addStieltjesSum(maps[i]![l]!, y, dy, row, s.to - s.from);
+      sums.add(maps[i]!, l, y, dy, row, s.to - s.from);
       row += s.to - s.from + 1;
     });
   });
   segments.forEach((s, i) => {
     if (s.to === alphas.length - 1) {
-      reduceSpatially(maps[i]!, geometry, layers, s.instance);
+      reduceSpatially((l) => sums.read(maps[i]!, l), geometry, layers, s.instance);
+      sums.close(maps[i]!);
       open.delete(s.instance);
-    } else {
-      open.set(s.instance, maps[i]!);
     }
   });
 }
@@ -157,8 +160,8 @@ interface ChunkPass {
  * One forward and backward pass over the chunk's path points; then, per layer, `use(layer, y, dF/dy)` with both
  * row-major (rows x positions * neurons, rows in segment order). The arrays are views of the backend's memory where
  * it allows (wasm), valid only during the call: copying every layer's maps out of the wasm heap cost 4-7% of
- * MobileNet-32's conductance time. The products and sums stay in JS (`addStieltjesSum`): done with tensor ops (row
- * slices and a selection matmul per layer) they cost as much as the conv passes.
+ * MobileNet-32's conductance time. The products and sums are not tensor ops (`StieltjesMaps`): done with row slices
+ * and a selection matmul per layer they cost as much as the conv passes.
  */
 function passOfChunk(pass: ChunkPass, segments: PathSegment[], use: (layer: number, y: Float32Array, dy: Float32Array) => void): void {
   const { pixels, alphas, classes, geometry } = pass;
@@ -250,31 +253,9 @@ function backendValues(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
-/** Map entries per block of `addStieltjesSum`: its map, y and dy blocks stay in cache over all the segment's steps. */
-const STIELTJES_BLOCK = 2048;
-
-/**
- * Adds one path segment's `steps` terms dF/dy(a_k) * (y(a_{k+1}) - y(a_k)), its points at rows `first`..`first + steps`,
- * to an instance's map. Block by block of the map, all steps per block: each entry sums its terms in the same order
- * as a row-by-row loop, but the map is read and written once per segment, not once per step.
- */
-function addStieltjesSum(map: Float64Array, y: Float32Array, dy: Float32Array, first: number, steps: number): void {
-  const width = map.length;
-  for (let start = 0; start < width; start += STIELTJES_BLOCK) {
-    const end = Math.min(width, start + STIELTJES_BLOCK);
-    for (let k = first; k < first + steps; k++) {
-      const here = k * width;
-      const next = here + width;
-      for (let d = start; d < end; d++) {
-        map[d]! += dy[here + d]! * (y[next + d]! - y[here + d]!);
-      }
-    }
-  }
-}
-
-function reduceSpatially(maps: Float64Array[], geometry: LayerGeometry[], layers: LayerConductance[], instance: number): void {
+function reduceSpatially(mapOf: (layer: number) => Float64Array, geometry: LayerGeometry[], layers: LayerConductance[], instance: number): void {
   geometry.forEach((g, l) => {
-    const map = maps[l]!;
+    const map = mapOf(l);
     const out = layers[l]!;
     for (let n = 0; n < g.neurons; n++) {
       let max = -Infinity;
