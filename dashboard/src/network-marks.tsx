@@ -50,15 +50,24 @@ export function HistogramMark(props: { rect: Rect; histogram: NetworkHistogram; 
   );
   // The bin under the pointer, which gets a transparent rect over its bar with the bin's tooltip.
   const [hoveredBin, setHoveredBin] = createSignal<number | null>(null);
+  let group!: SVGGElement;
   const binAt = (event: MouseEvent): number | null => {
-    const svg = (event.currentTarget as SVGElement).ownerSVGElement;
+    const svg = group.ownerSVGElement;
     if (!svg) {
       return null;
     }
     const box = svg.getBoundingClientRect();
     const [px, py] = [event.clientX - box.left, event.clientY - box.top];
-    const i = bars().findIndex((b) => b !== null && px >= b.x && px <= b.x + b.width && py >= b.y && py <= b.y + b.height);
-    return i < 0 ? null : i;
+    // The bin's whole slot along the axis (bars are a pixel or two wide), and its bar's extent across it.
+    const { x, y, width, height } = props.rect;
+    const along = width >= height;
+    const i = Math.floor(((along ? px - x : py - y) / (along ? width : height)) * bars().length);
+    const bar = bars()[i];
+    if (!bar) {
+      return null;
+    }
+    const across = along ? py >= bar.y && py <= bar.y + bar.height : px >= bar.x && px <= bar.x + bar.width;
+    return across ? i : null;
   };
   const hover = createMemo(() => {
     const i = hoveredBin();
@@ -71,7 +80,13 @@ export function HistogramMark(props: { rect: Rect; histogram: NetworkHistogram; 
     return { bar, title: `${props.what}\n[${fmt(edge(i))}, ${fmt(edge(i + 1))}): ${counts[i]} of ${total()}` };
   });
   return (
-    <g class="network-histogram" data-testid={props.testId} onMouseMove={(event) => setHoveredBin(binAt(event))} onMouseLeave={() => setHoveredBin(null)}>
+    <g
+      ref={group}
+      class="network-histogram"
+      data-testid={props.testId}
+      onMouseMove={(event) => setHoveredBin(binAt(event))}
+      onMouseLeave={() => setHoveredBin(null)}
+    >
       <rect class="network-region" x={props.rect.x} y={props.rect.y} width={props.rect.width} height={props.rect.height}>
         <title>{`${props.what}: ${total()} values over [${fmt(props.histogram.min)}, ${fmt(props.histogram.max)}]`}</title>
       </rect>
