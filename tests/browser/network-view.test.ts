@@ -11,6 +11,7 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 import { openDashboardSession, type DashboardSession } from '../helpers/browser.ts';
 import { importantWeightSpot } from '../helpers/network-canvas.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
+import type { NetworkResponse } from '../../core/analysis-protocol.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -87,11 +88,64 @@ describe('network relation view in Chromium, at the target checkpoint', () => {
     expect(await hovered().locator('title').textContent()).toMatch(
       /^conv1: source neuron \d+ vs target neuron \d+ \(both important\)\nsimilarity -?\d\.\d{3}$/,
     );
+    // A histogram's region, a boxplot and a neuron label each carry their own tooltip; a histogram bin's is made on
+    // hover (next case).
     const untitled = await panel()
-      .locator('svg .network-histogram-bar, svg .network-boxplot, svg text.network-neuron')
-      .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title') && !el.closest('.network-boxplot')?.querySelector('title')).length);
+      .locator('svg .network-histogram > .network-region, svg .network-boxplot, svg text.network-neuron')
+      .evaluateAll((els) => els.filter((el) => !el.querySelector(':scope > title')?.textContent).length);
     expect(untitled).toBe(0);
     expect(await page.getByTestId('network-summary').locator('tbody tr').count()).toBe(8);
+  });
+
+  it("tooltips every boxplot with its stored weight group, and the histogram bin under the pointer with the bin's stored count", async () => {
+    const res = await fetch(new URL('api/runs/net/epochs/target/1/network', session.monitor.url));
+    expect(res.status).toBe(200);
+    const stored = ((await res.json()) as NetworkResponse).result.classes[0]!;
+    const boundary = (from: string, to: string) => stored.boundaries.find((b) => b.fromLayer === from && b.toLayer === to)!;
+    // Each boxplot's one tooltip names its neuron and direction; its numbers are that stored group's.
+    const titles = await panel()
+      .getByTestId('network-boxplot')
+      .evaluateAll((els) => els.map((el) => el.querySelector(':scope > title')?.textContent ?? ''));
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) {
+      const [head, counts, shares] = title.split('\n');
+      const out = /^weights (\w+) (\d+) → non-important (\w+) neurons$/.exec(head!);
+      const into = /^weights non-important (\w+) neurons → (\w+) (\d+)$/.exec(head!);
+      expect(out ?? into, head).not.toBeNull();
+      const regions = out ? boundary(out[1]!, out[3]!).regions.fromImportant : boundary(into![1]!, into![2]!).regions.toImportant;
+      const group = regions.find((g) => g.neuron === Number(out ? out[2] : into![3]))!;
+      expect(counts).toMatch(new RegExp(`^${group.weights} weights: ${group.levels ? 'activated level min ' : 'no weights$'}`));
+      expect(shares).toBe(`important ${group.important} (inherited ${group.inherited})`);
+    }
+    // A bar of conv1's other x other region, in its middle on whole pixels (where the mouse moves to) and not
+    // covered by a neighbouring mark: pointing at it shows its bin's count of the stored histogram.
+    const histogram = stored.layers.find((l) => l.layer === 'conv1')!.similarityRegions.otherOther;
+    const region = panel().getByTestId('network-matrix').first().getByTestId('network-region-histogram').last();
+    await region.scrollIntoViewIfNeeded();
+    const spot = await region.evaluate((g) => {
+      const [bars, svg] = [g.querySelector('.network-histogram-bar')!, g.closest('svg')!.getBoundingClientRect()];
+      const subpaths = bars.getAttribute('d')!.split('M').slice(1);
+      for (const [k, sub] of subpaths.entries()) {
+        const [x, y, w, h] = /^([\d.-]+),([\d.-]+)h([\d.-]+)v([\d.-]+)/.exec(sub)!.slice(1).map(Number);
+        const at = { x: Math.round(svg.left + x! + w! / 2), y: Math.round(svg.top + y! + h! / 2) };
+        if (document.elementFromPoint(at.x, at.y)?.closest('.network-histogram') === g) {
+          return { ...at, bar: k, bars: subpaths.length };
+        }
+      }
+      return null;
+    });
+    expect(spot).not.toBeNull();
+    const nonEmpty = histogram.counts.flatMap((n, i) => (n > 0 ? [i] : []));
+    expect(spot!.bars).toBe(nonEmpty.length);
+    await page.mouse.move(spot!.x, spot!.y);
+    const binTitle = region.getByTestId('network-histogram-hover').locator('title');
+    const total = histogram.counts.reduce((a, b) => a + b, 0);
+    await expect
+      .poll(() => binTitle.textContent())
+      .toMatch(new RegExp(`^conv1: similarity, other source x other target neurons\n\\[.+\\): ${histogram.counts[nonEmpty[spot!.bar]!]} of ${total}$`));
+    const svg = (await panel().getByTestId('network-svg').boundingBox())!;
+    await page.mouse.move(svg.x - 5, svg.y - 5);
+    await expect.poll(() => region.getByTestId('network-histogram-hover').count()).toBe(0);
   });
 
   it('paints the cells only while the canvas is on screen, and catches up when scrolled to', async () => {
