@@ -13,6 +13,7 @@ import { analysisKey } from '../../core/analysis-keys.ts';
 import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { analysisProcesses } from '../helpers/store-processes.ts';
 
 const dir = useTempDir();
 const db = `${dir}/db`;
@@ -108,19 +109,7 @@ it('refuses a reference without a checkpoint, in one line and a non-zero exit', 
 
 /** The run states ('R', 'S', 'T' for stopped, …) of this db's analysis workers computing `kind` (their argv names it). */
 function childStates(kind: string): string[] {
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .flatMap((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        if (!args.includes('analyse') || !args.includes(db) || args[args.indexOf('--kind') + 1] !== kind) {
-          return [];
-        }
-        return [readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0]!];
-      } catch {
-        return []; // exited meanwhile
-      }
-    });
+  return analysisProcesses(db, kind).map((p) => p.stat[0]!);
 }
 
 it.runIf(process.platform === 'linux')(

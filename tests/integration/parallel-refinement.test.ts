@@ -2,7 +2,7 @@
 // monitor's real worker processes: while a run's trainer is live (a fresh heartbeat), one refinement at a time;
 // with no trainer live and a cap of two, two at once, storing exactly what the one-at-a-time monitor stored.
 import { beforeAll, expect, it } from 'vitest';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { Store } from '../../store/store.ts';
 import { startMonitor } from '../../monitor/server.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
@@ -11,6 +11,7 @@ import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { runMeta } from '../helpers/run-fixture.ts';
+import { analysisProcesses } from '../helpers/store-processes.ts';
 
 const dir = useTempDir();
 const RUN = 'tail';
@@ -33,20 +34,6 @@ async function paperResults(store: Store): Promise<Record<string, unknown> | nul
     }
   }
   return results;
-}
-
-/** Analysis worker processes of the store at `db` alive now (their command lines name the store; Linux's /proc). */
-function analysisWorkers(db: string): number {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return args.includes('analyse') && args.includes(db);
-      } catch {
-        return false; // a process that ended while being read
-      }
-    }).length;
 }
 
 beforeAll(async () => {
@@ -82,7 +69,7 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
     await expect
       .poll(
         async () => {
-          most = Math.max(most, analysisWorkers(liveDb));
+          most = Math.max(most, analysisProcesses(liveDb).length);
           return paperResults(liveStore);
         },
         { timeout: 240_000, interval: 250 },
@@ -108,7 +95,7 @@ it('refines one checkpoint at a time while a trainer is live, and two at once wi
   });
   try {
     // The target checkpoint's network refinement and the source checkpoint's features refinement, together.
-    await expect.poll(() => analysisWorkers(db), { timeout: 120_000, interval: 100 }).toBe(2);
+    await expect.poll(() => analysisProcesses(db).length, { timeout: 120_000, interval: 100 }).toBe(2);
     await expect.poll(() => paperResults(store), { timeout: 240_000, interval: 500 }).not.toBeNull();
     parallel = await paperResults(store);
   } finally {

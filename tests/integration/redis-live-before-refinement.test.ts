@@ -5,7 +5,7 @@
 // Job locks last 1 s here, well under the live job's seconds: the paused refinement keeps its lock (renewed by the
 // worker's own event loop), so the worker's stalled-job check never hands it out again.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { ANALYSIS_QUEUE, REFINEMENT_QUEUE, analysisJobId, jobPriority, type AnalysisJob } from '../../core/queue-protocol.ts';
 import { analysisKey } from '../../core/analysis-keys.ts';
@@ -17,6 +17,7 @@ import { loadConfig } from '../../trainer/config.ts';
 import { trainRun } from '../../trainer/run-training.ts';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { analysisProcesses } from '../helpers/store-processes.ts';
 
 const dir = useTempDir();
 const RUN = 'pause';
@@ -43,20 +44,6 @@ afterAll(async () => {
   await started.redis?.stop();
 });
 
-/** Analysis processes of the store alive now (their command lines name the store; Linux's /proc). */
-function analysisProcesses(): number {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return args.includes('analyse') && args.includes(db);
-      } catch {
-        return false; // a process that ended while being read
-      }
-    }).length;
-}
-
 it('pauses a running refinement for a live job that arrives, stores the live job first, then finishes the refinement', async () => {
   // Read once as the worker's module loads, so set before importing it.
   vi.stubEnv('TRANSFERSCOPE_JOB_LOCK_MS', '1000');
@@ -74,7 +61,7 @@ it('pauses a running refinement for a live job that arrives, stores the live job
 
     // The refinement takes the worker's one slot: its analysis process is running.
     await add(queues.refinements, { ...checkpoint, settings: 'paper' });
-    await expect.poll(analysisProcesses, { timeout: 20_000, interval: 20 }).toBe(1);
+    await expect.poll(() => analysisProcesses(db).length, { timeout: 20_000, interval: 20 }).toBe(1);
 
     // A live job arrives. With one slot and one queue it waited for the refinement to end.
     await add(queues.live, checkpoint);

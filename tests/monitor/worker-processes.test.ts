@@ -1,6 +1,5 @@
 // The fork pool's process priorities, read from /proc of real forked workers: a refinement to the paper's
 // settings runs niced below the monitor, a live analysis at the monitor's own priority.
-import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Store } from '../../store/store.ts';
@@ -8,6 +7,7 @@ import { makeWorkerProcesses, REFINEMENT_NICENESS, type WorkerJob } from '../../
 import type { Slot } from '../../monitor/concurrency-limit.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { runMeta } from '../helpers/run-fixture.ts';
+import { argAfter, storeProcesses } from '../helpers/store-processes.ts';
 
 const dir = useTempDir();
 let store: Store;
@@ -20,23 +20,9 @@ afterAll(() => store.close());
 
 /** The niceness of each worker whose command line names `epoch` of the store `db` (Linux's /proc). */
 function workerNiceness(db: string, epoch: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        if (!args.includes(db) || args[args.indexOf('--epoch') + 1] !== String(epoch)) {
-          return [];
-        }
-        // Fields after the command's closing parenthesis: state is field 3, nice field 19.
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-          .replace(/^.*\) /, '')
-          .split(' ');
-        return [Number(fields[16])];
-      } catch {
-        return []; // a process that ended while being read
-      }
-    });
+  return storeProcesses(db)
+    .filter((p) => argAfter(p, '--epoch') === String(epoch))
+    .map((p) => Number(p.stat[16]));
 }
 
 it('runs a refinement niced below the monitor and a live analysis at its priority', async () => {
